@@ -1,0 +1,29 @@
+// Error codes with their Chinese messages. Every rejection the user sees carries one of these:
+// the code for programs, the message for people, and the field or cell it is about.
+export const ERROR_MESSAGES = {
+  NOT_A_NUMBER: '请填写数字',
+  NEGATIVE: '数值不能小于0',
+  NOT_FINITE: '数值无效（不能是无穷大或非数字）',
+  CUMULATIVE_DECREASED: '累计完成不能小于上期累计',
+  MONTH_EXCEEDS_CUMULATIVE: '本月完成不能大于累计完成',
+  UNIT_MISMATCH: '单位与目标单位不一致',
+  BAD_STATUS: '状态须为：未开始、推进中、已完成、滞后',
+  LAG_NEEDS_PROBLEM: '状态为“滞后”时须填写存在问题',
+  LAG_NEEDS_NEXT_STEP: '状态为“滞后”时须填写下步计划',
+  TEXT_TOO_LONG: '文字过长',
+  PERIOD_CLOSED: '该月份已关闭，不能再填报',
+  UNKNOWN_KEY: '找不到该任务或指标',
+  FORBIDDEN_TASK: '无权填报该任务（不是本单位牵头或配合的任务）',
+  FORMULA_NOT_ALLOWED: '请填写数值，不能使用公式',
+} as const;
+export type ErrorCode = keyof typeof ERROR_MESSAGES;
+
+export interface FieldError {
+  field: string;
+  code: ErrorCode;
+  message: string;
+}
+
+export function fieldError(field: string, code: ErrorCode, detail?: string): FieldError {
+  return { field, code, message: detail ? `${ERROR_MESSAGES[code]}（${detail}）` : ERROR_MESSAGES[code] };
+}

@@ -1,0 +1,102 @@
+// Validation of progress entries. The add-in, the workbook upload and the server all run this code,
+// so a cell rejected in Excel is rejected on the server for the same reason and with the same words.
+import { fieldError, type FieldError } from './errors';
+import { EMPTY_PROGRESS, STATUSES, TEXT_LIMITS, type ProgressFields, type ProgressStatus, type ProgressValues } from './progress';
+
+export interface RuleContext {
+  /** The target the entry reports on; undefined for a task row without a figure. */
+  target?: { unit: string };
+  /** The entry as stored now (partial pushes are merged into it). */
+  current?: ProgressValues;
+  /** 累计完成 of the previous month, if reported. */
+  previousCumulative?: number | null;
+  periodClosed?: boolean;
+}
+
+export interface RuleResult {
+  values: ProgressValues;
+  errors: FieldError[];
+}
+
+const FULLWIDTH_DIGITS = /[０-９．，－]/g;
+
+/** A cell or JSON value as a number: numbers as they are, numeric strings parsed, empty → null. */
+export function readNumber(field: string, raw: unknown, errors: FieldError[]): number | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'number') {
+    if (!Number.isFinite(raw)) return errors.push(fieldError(field, 'NOT_FINITE')), null;
+    if (raw < 0) return errors.push(fieldError(field, 'NEGATIVE')), null;
+    return raw;
+  }
+  if (typeof raw !== 'string') return errors.push(fieldError(field, 'NOT_A_NUMBER')), null;
+  const text = raw
+    .trim()
+    .replace(FULLWIDTH_DIGITS, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
+    .replace(/,/g, '');
+  if (text === '') return null;
+  if (text.startsWith('=')) return errors.push(fieldError(field, 'FORMULA_NOT_ALLOWED')), null;
+  if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text)) {
+    return errors.push(fieldError(field, 'NOT_A_NUMBER', `“${raw.slice(0, 20)}”`)), null;
+  }
+  return readNumber(field, Number(text), errors);
+}
+
+function readText(field: keyof typeof TEXT_LIMITS, raw: unknown, errors: FieldError[]): string | null {
+  if (raw === null || raw === undefined) return null;
+  const text = (typeof raw === 'string' ? raw : String(raw)).trim();
+  if (text === '') return null;
+  const limit = TEXT_LIMITS[field];
+  if ([...text].length > limit) errors.push(fieldError(field, 'TEXT_TOO_LONG', `最多${limit}字，现有${[...text].length}字`));
+  return text;
+}
+
+function readStatus(raw: unknown, errors: FieldError[]): ProgressStatus | null {
+  if (raw === null || raw === undefined || raw === '') return null;
+  const text = typeof raw === 'string' ? raw.trim() : raw;
+  if ((STATUSES as readonly unknown[]).includes(text)) return text as ProgressStatus;
+  errors.push(fieldError('status', 'BAD_STATUS'));
+  return null;
+}
+
+/**
+ * Checks the fields a client sent, merged over what is stored, and returns the values to store.
+ * Only fields present in `fields` change; `null` or '' clears one.
+ */
+export function validateProgress(fields: ProgressFields, ctx: RuleContext = {}): RuleResult {
+  const errors: FieldError[] = [];
+  const values: ProgressValues = { ...(ctx.current ?? EMPTY_PROGRESS) };
+
+  if (ctx.periodClosed) return { values, errors: [fieldError('period', 'PERIOD_CLOSED')] };
+
+  if ('monthDone' in fields) values.monthDone = readNumber('monthDone', fields.monthDone, errors);
+  if ('cumulative' in fields) values.cumulative = readNumber('cumulative', fields.cumulative, errors);
+  if ('status' in fields) values.status = readStatus(fields.status, errors);
+  if ('progress' in fields) values.progress = readText('progress', fields.progress, errors);
+  if ('problems' in fields) values.problems = readText('problems', fields.problems, errors);
+  if ('nextSteps' in fields) values.nextSteps = readText('nextSteps', fields.nextSteps, errors);
+
+  if ('unit' in fields && fields.unit !== null && fields.unit !== undefined && String(fields.unit).trim() !== '') {
+    const unit = String(fields.unit).trim();
+    if (ctx.target && unit !== ctx.target.unit) errors.push(fieldError('unit', 'UNIT_MISMATCH', `应为“${ctx.target.unit}”`));
+  }
+
+  const failed = new Set(errors.map((e) => e.field));
+  if (!failed.has('cumulative') && values.cumulative !== null && ctx.previousCumulative != null && values.cumulative < ctx.previousCumulative) {
+    errors.push(fieldError('cumulative', 'CUMULATIVE_DECREASED', `上期累计${ctx.previousCumulative}`));
+  }
+  if (!failed.has('monthDone') && !failed.has('cumulative') && values.monthDone !== null && values.cumulative !== null && values.monthDone > values.cumulative) {
+    errors.push(fieldError('monthDone', 'MONTH_EXCEEDS_CUMULATIVE'));
+  }
+  if (values.status === '滞后') {
+    if (!values.problems) errors.push(fieldError('problems', 'LAG_NEEDS_PROBLEM'));
+    if (!values.nextSteps) errors.push(fieldError('nextSteps', 'LAG_NEEDS_NEXT_STEP'));
+  }
+  return { values, errors };
+}
+
+/** 完成率: 累计 over the target value, as a percentage; null where it has no meaning. */
+export function completionRate(cumulative: number | null, target: { value: number; kind: string } | undefined): number | null {
+  if (cumulative === null || !target || target.value <= 0) return null;
+  if (target.kind === 'rate' || target.kind === 'growth') return null; // a percentage target has no 完成率
+  return Math.round((cumulative / target.value) * 1000) / 10;
+}
