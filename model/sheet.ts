@@ -1,0 +1,173 @@
+// The 重点任务清单 layout: one list of columns and one way to turn a plan into rows, shared by the
+// add-in's sheet, the exported workbook and the workbook upload, so all three agree cell for cell.
+import { walkNodes, type Plan, type PlanNode, type Target } from './plan';
+import { completionRate } from './rules';
+import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
+
+export type ColumnKind = 'text' | 'number' | 'status' | 'rate' | 'id';
+
+export interface Column {
+  key: SheetColumnKey;
+  header: string;
+  /** Input columns are what a reporter types into; all others come from the model and are locked. */
+  input: boolean;
+  kind: ColumnKind;
+  width: number; // in Excel character widths
+  /** The two-level header group of the exported workbook. */
+  group: '任务' | '年度目标' | '本月进展' | '';
+}
+
+export const COLUMNS = [
+  { key: 'number', header: '序号', input: false, kind: 'text', width: 6, group: '任务' },
+  { key: 'task', header: '任务', input: false, kind: 'text', width: 36, group: '任务' },
+  { key: 'metric', header: '指标', input: false, kind: 'text', width: 22, group: '年度目标' },
+  { key: 'targetValue', header: '目标值', input: false, kind: 'text', width: 10, group: '年度目标' },
+  { key: 'unit', header: '单位', input: false, kind: 'text', width: 8, group: '年度目标' },
+  { key: 'lead', header: '牵头单位', input: false, kind: 'text', width: 16, group: '年度目标' },
+  { key: 'deadline', header: '完成时限', input: false, kind: 'text', width: 12, group: '年度目标' },
+  { key: 'monthDone', header: '本月完成', input: true, kind: 'number', width: 10, group: '本月进展' },
+  { key: 'cumulative', header: '累计完成', input: true, kind: 'number', width: 10, group: '本月进展' },
+  { key: 'rate', header: '完成率', input: false, kind: 'rate', width: 8, group: '本月进展' },
+  { key: 'status', header: '状态', input: true, kind: 'status', width: 8, group: '本月进展' },
+  { key: 'progress', header: '进展情况', input: true, kind: 'text', width: 40, group: '本月进展' },
+  { key: 'problems', header: '存在问题', input: true, kind: 'text', width: 28, group: '本月进展' },
+  { key: 'nextSteps', header: '下步计划', input: true, kind: 'text', width: 28, group: '本月进展' },
+  { key: 'id', header: 'id', input: false, kind: 'id', width: 4, group: '' },
+] as const satisfies readonly Column[];
+
+export type SheetColumnKey =
+  | 'number' | 'task' | 'metric' | 'targetValue' | 'unit' | 'lead' | 'deadline'
+  | 'monthDone' | 'cumulative' | 'rate' | 'status' | 'progress' | 'problems' | 'nextSteps' | 'id';
+
+export const COLUMN_INDEX = Object.fromEntries(COLUMNS.map((c, i) => [c.key, i])) as Record<SheetColumnKey, number>;
+export const INPUT_KEYS = ['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'] as const;
+export type InputKey = (typeof INPUT_KEYS)[number];
+
+/** Who leads and co-leads a task: unit names, from the office's assignment or else from the document. */
+export interface TaskAssignment {
+  lead: string[];
+  co: string[];
+}
+
+export interface SectionRow {
+  kind: 'section';
+  nodeId: string;
+  label: string; // "二、着力加快交通项目建设"
+  depth: number;
+}
+
+export interface ItemRow {
+  kind: 'item';
+  itemId: string; // a target id, or the task's node id when the task has no figure
+  key: string; // progressKey(itemId, period)
+  taskId: string;
+  number: string;
+  task: string;
+  metric: string;
+  target?: Pick<Target, 'value' | 'max' | 'unit' | 'comparator' | 'kind'>;
+  targetText: string; // 目标值 as shown: 278 | 1-2 | ≥1000 | ≤50
+  unit: string;
+  lead: string[];
+  co: string[];
+  deadline: string;
+  version: number; // 0 = nothing reported yet
+  values: ProgressValues;
+  rate: number | null; // 完成率 in %
+}
+
+export type SheetRow = SectionRow | ItemRow;
+
+export function targetText(t: Pick<Target, 'value' | 'max' | 'comparator'>): string {
+  if (t.max !== undefined) return `${t.value}-${t.max}`;
+  if (t.comparator === 'gte') return `≥${t.value}`;
+  if (t.comparator === 'lte') return `≤${t.value}`;
+  return String(t.value);
+}
+
+export interface BuildRowsOptions {
+  period: PeriodId;
+  assignments?: ReadonlyMap<string, TaskAssignment>; // by task node id
+  entries?: ReadonlyMap<string, { version: number; values: ProgressValues }>; // by progress key
+  /** Only tasks this unit leads or co-leads (a reporter's view). */
+  unit?: string;
+}
+
+function assignmentOf(node: PlanNode, assignments?: ReadonlyMap<string, TaskAssignment>): TaskAssignment {
+  return assignments?.get(node.id) ?? { lead: node.units?.lead ?? [], co: node.units?.co ?? [] };
+}
+
+/** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
+export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
+  const rows: SheetRow[] = [];
+  const depthOf = new Map<string, number>();
+  let pendingSections: SectionRow[] = [];
+  for (const { node, parent } of walkNodes(plan.nodes)) {
+    const depth = parent ? (depthOf.get(parent.id) ?? 0) + 1 : 0;
+    depthOf.set(node.id, depth);
+    if (node.kind === 'section') {
+      // A section row is emitted only once a task under it survives the unit filter.
+      pendingSections = pendingSections.filter((s) => s.depth < depth);
+      pendingSections.push({ kind: 'section', nodeId: node.id, label: sectionLabel(node), depth });
+      if (node.targets.length === 0) continue;
+    }
+    const who = assignmentOf(node, opts.assignments);
+    if (opts.unit && !who.lead.includes(opts.unit) && !who.co.includes(opts.unit)) continue;
+    rows.push(...pendingSections);
+    pendingSections = [];
+    const items: { itemId: string; target?: Target }[] = node.targets.length
+      ? node.targets.map((t) => ({ itemId: t.id, target: t }))
+      : [{ itemId: node.id }];
+    for (const { itemId, target } of items) {
+      const key = progressKey(itemId, opts.period);
+      const entry = opts.entries?.get(key);
+      const values = entry?.values ?? EMPTY_PROGRESS;
+      rows.push({
+        kind: 'item',
+        itemId,
+        key,
+        taskId: node.id,
+        number: node.number,
+        task: node.title,
+        metric: target?.metric ?? '',
+        target: target && { value: target.value, max: target.max, unit: target.unit, comparator: target.comparator, kind: target.kind },
+        targetText: target ? targetText(target) : '',
+        unit: target?.unit ?? '',
+        lead: who.lead,
+        co: who.co,
+        deadline: node.deadlines.map((d) => d.text).join('、'),
+        version: entry?.version ?? 0,
+        values,
+        rate: completionRate(values.cumulative, target),
+      });
+    }
+  }
+  return rows;
+}
+
+function sectionLabel(node: PlanNode): string {
+  const sep = /^[（(]/.test(node.number) ? '' : /^[一二三四五六七八九十百]+$/.test(node.number) ? '、' : '.';
+  return `${node.number}${sep}${node.title}`;
+}
+
+/** The cell values of an item row, in COLUMNS order (what the add-in writes and the export prints). */
+export function rowCells(row: ItemRow): (string | number | null)[] {
+  const v = row.values;
+  const cells: Record<SheetColumnKey, string | number | null> = {
+    number: row.number,
+    task: row.task,
+    metric: row.metric,
+    targetValue: row.target && row.target.max === undefined && row.target.comparator === 'eq' ? row.target.value : row.targetText,
+    unit: row.unit,
+    lead: row.lead.join('、'),
+    deadline: row.deadline,
+    monthDone: v.monthDone,
+    cumulative: v.cumulative,
+    rate: row.rate,
+    status: v.status,
+    progress: v.progress,
+    problems: v.problems,
+    nextSteps: v.nextSteps,
+    id: row.itemId,
+  } as Record<SheetColumnKey, string | number | null>;
+  return COLUMNS.map((c) => cells[c.key] ?? null);
+}
