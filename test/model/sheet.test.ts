@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildRows, rowCells, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import type { Plan, PlanNode, Target } from '../../model/plan';
+import { EMPTY_PROGRESS } from '../../model/progress';
+
+const span = { start: 0, end: 0 };
+const target = (id: string, value: number, unit: string, extra: Partial<Target> = {}): Target => ({
+  id, metric: `指标${id}`, value, unit, comparator: 'eq', kind: 'amount', quote: `${value}${unit}`, span, confidence: 1, ...extra,
+});
+const node = (id: string, kind: 'section' | 'task', number: string, title: string, extra: Partial<PlanNode> = {}): PlanNode => ({
+  id, kind, number, title, text: title, span, targets: [], deadlines: [], children: [], ...extra,
+});
+
+const plan: Plan = {
+  id: 'p1', title: '2023年工作要点', year: 2023, script: 'simplified', source: 'x.txt',
+  nodes: [
+    node('s1', 'section', '一', '加快项目建设', {
+      targets: [target('t0', 278, '亿元')],
+      children: [
+        node('n1', 'task', '1', '加快高速公路建设', {
+          targets: [target('t1', 631, '公里'), target('t2', 1, '个', { max: 2 }), target('t3', 50, '%', { comparator: 'gte', kind: 'rate' })],
+          units: { lead: ['公路局'] },
+          deadlines: [{ text: '年底前', date: '2023-12-31' }],
+        }),
+        node('n2', 'task', '2', '破解制约难题', { units: { lead: ['规划处'], co: ['公路局'] } }),
+      ],
+    }),
+    node('s2', 'section', '二', '党的建设', { children: [node('n3', 'task', '3', '强化党建', { units: { lead: ['机关党委'] } })] }),
+  ],
+};
+
+describe('buildRows', () => {
+  it('gives a section row per section and an item row per target, or per task without one', () => {
+    const rows = buildRows(plan, { period: '2023-03' });
+    expect(rows.map((r) => (r.kind === 'section' ? `S:${r.label}` : `I:${r.itemId}`))).toEqual([
+      'S:一、加快项目建设', 'I:t0', 'I:t1', 'I:t2', 'I:t3', 'I:n2', 'S:二、党的建设', 'I:n3',
+    ]);
+    const t2 = rows.find((r) => r.kind === 'item' && r.itemId === 't2') as ItemRow;
+    expect(t2).toMatchObject({ key: 't2@2023-03', taskId: 'n1', number: '1', targetText: '1-2', unit: '个', lead: ['公路局'], deadline: '年底前', version: 0 });
+  });
+
+  it('shows a unit only the tasks it leads or co-leads, with their sections', () => {
+    const rows = buildRows(plan, { period: '2023-03', unit: '公路局' });
+    expect(rows.map((r) => (r.kind === 'section' ? r.nodeId : r.itemId))).toEqual(['s1', 't1', 't2', 't3', 'n2']);
+  });
+
+  it('prefers the office’s assignment over the units named in the document', () => {
+    const assignments = new Map([['n3', { lead: ['人事处'], co: [] }]]);
+    expect(buildRows(plan, { period: '2023-03', unit: '机关党委', assignments })).toEqual([]);
+    expect(buildRows(plan, { period: '2023-03', unit: '人事处', assignments }).map((r) => r.kind)).toEqual(['section', 'item']);
+  });
+
+  it('carries stored entries and computes 完成率', () => {
+    const entries = new Map([['t1@2023-03', { version: 3, values: { ...EMPTY_PROGRESS, cumulative: 315.5, status: '推进中' as const } }]]);
+    const row = buildRows(plan, { period: '2023-03', entries }).find((r) => r.kind === 'item' && r.itemId === 't1') as ItemRow;
+    expect(row.version).toBe(3);
+    expect(row.rate).toBe(50);
+    const cells = rowCells(row);
+    expect(cells).toHaveLength(COLUMNS.length);
+    expect(cells[COLUMN_INDEX.targetValue]).toBe(631);
+    expect(cells[COLUMN_INDEX.cumulative]).toBe(315.5);
+    expect(cells[COLUMN_INDEX.status]).toBe('推进中');
+    expect(cells[COLUMN_INDEX.id]).toBe('t1');
+  });
+
+  it('shows ranges and comparators as text in 目标值', () => {
+    const rows = buildRows(plan, { period: '2023-03' }) as ItemRow[];
+    const byId = Object.fromEntries(rows.filter((r) => r.kind === 'item').map((r) => [r.itemId, rowCells(r)[COLUMN_INDEX.targetValue]]));
+    expect(byId).toMatchObject({ t2: '1-2', t3: '≥50', n2: '' });
+  });
+});
