@@ -15,6 +15,8 @@ export const ERROR_MESSAGES = {
   UNKNOWN_KEY: '找不到该任务或指标',
   FORBIDDEN_TASK: '无权填报该任务（不是本单位牵头或配合的任务）',
   FORMULA_NOT_ALLOWED: '请填写数值，不能使用公式',
+  DUPLICATE_ENTRY: '同一批次中该条目重复出现',
+  UNKNOWN_PERIOD: '该计划没有这个月份',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
