@@ -1,0 +1,324 @@
+// Summaries of one month's 重点任务清单 for the leaders' dashboard and the monthly 通报: completion by
+// section, by lead unit and by status, who has and has not reported, lagging / overdue / behind-schedule
+// items, and a per-month series. Pure: everything is computed from model/sheet.ts rows.
+import { STATUSES, type PeriodId, type ProgressValues } from './progress';
+import type { ItemRow, SheetRow } from './sheet';
+
+/** An item's state for the month: a reported status, or 未填报 when the unit has not reported it. */
+export const STAT_STATUSES = [...STATUSES, '未填报'] as const;
+export type StatStatus = (typeof STAT_STATUSES)[number];
+
+/** The bucket for items whose task has no lead unit yet (shown, never counted as a unit). */
+export const UNASSIGNED_UNIT = '未明确牵头单位';
+
+export interface Tally {
+  items: number; // 填报事项: one per target, or per task without a figure
+  tasks: number; // distinct tasks
+  reported: number;
+  byStatus: Record<StatStatus, number>;
+  /** Items with a 完成率 (quantitative targets with cumulative reported). */
+  rated: number;
+  /** Mean 完成率 of rated items, each capped at 100 so one over-achiever does not hide others. */
+  avgRate: number | null;
+  overdue: number;
+  behind: number;
+}
+
+export interface SectionStats extends Tally {
+  sectionId: string;
+  label: string;
+}
+
+export type ReportState = '已报送' | '部分报送' | '未报送';
+export interface UnitStats extends Tally {
+  unit: string;
+  state: ReportState;
+  unassigned: boolean;
+}
+
+export interface ItemSummary {
+  itemId: string;
+  taskId: string;
+  number: string;
+  task: string;
+  metric: string;
+  section: string;
+  lead: string[];
+  status: StatStatus;
+  targetText: string;
+  unit: string;
+  cumulative: number | null;
+  rate: number | null;
+  deadline: string;
+  dueDate: string | null;
+  progress: string | null;
+  problems: string | null;
+  nextSteps: string | null;
+}
+
+export interface PeriodStats {
+  period: PeriodId;
+  /** The day reports were due, and whether the month is closed (when known). */
+  deadline: string | null;
+  closed: boolean | null;
+  /** 序时进度: the share of the plan year elapsed at the end of this month, in %. */
+  timeProgress: number;
+  totals: Tally;
+  bySection: SectionStats[];
+  byUnit: UnitStats[];
+  reportedUnits: string[];
+  partialUnits: string[];
+  unreportedUnits: string[];
+  lagging: ItemSummary[]; // status 滞后
+  overdue: ItemSummary[]; // due by the end of the month and not 已完成
+  behind: ItemSummary[]; // 完成率 below 序时进度 (amount and count targets only)
+}
+
+export interface StatsOptions {
+  period: PeriodId;
+  deadline?: string;
+  closed?: boolean;
+  /** The plan's year: 序时进度 and deadlines without a year are counted in it. Default: the period's. */
+  year?: number | null;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function periodEnd(period: PeriodId): string {
+  const [y, m] = period.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${period}-${String(last).padStart(2, '0')}`;
+}
+
+/** 序时进度 at the end of `period` for a plan of `year`: 0 before the year, 100 after it. */
+export function timeProgress(period: PeriodId, year?: number | null): number {
+  const [y, m] = period.split('-').map(Number);
+  const planYear = year ?? y;
+  if (y < planYear) return 0;
+  if (y > planYear) return 100;
+  return round1((m / 12) * 100);
+}
+
+const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+function cnNumber(s: string): number {
+  if (/^\d+$/.test(s)) return Number(s);
+  if (s === '十') return 10;
+  if (s.startsWith('十')) return 10 + (CN_DIGITS[s[1]] ?? 0);
+  if (s.endsWith('十')) return (CN_DIGITS[s[0]] ?? 0) * 10;
+  if (s.includes('十')) return (CN_DIGITS[s[0]] ?? 0) * 10 + (CN_DIGITS[s[2]] ?? 0);
+  return CN_DIGITS[s] ?? NaN;
+}
+
+const iso = (y: number, m: number, d?: number) =>
+  `${y}-${String(m).padStart(2, '0')}-${String(d ?? new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+
+/**
+ * The date a deadline as written falls due: "2026年6月底前", "6月30日前", "9月前", "年底前", "上半年",
+ * "三季度", "10月中旬". Several deadlines joined by 、 → the last of them (the task's final one).
+ * Monthly rules ("每月28日前") and unparsable text → null.
+ */
+export function dueDate(text: string, year: number): string | null {
+  let best: string | null = null;
+  for (const part of text.split(/[、，,；;]/)) {
+    const d = dueDateOne(part.trim(), year);
+    if (d && (!best || d > best)) best = d;
+  }
+  return best;
+}
+
+function dueDateOne(text: string, year: number): string | null {
+  if (!text || /每月|每季|每年|长期|持续/.test(text)) return null;
+  const ym = /(\d{4})\s*年/.exec(text);
+  const y = ym ? Number(ym[1]) : year;
+  const rest = ym ? text.slice(ym.index + ym[0].length) : text;
+  const md = /([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:([0-9]{1,2})\s*日|(上旬|中旬|下旬|底|末))?/.exec(rest);
+  if (md) {
+    const m = cnNumber(md[1]);
+    if (!(m >= 1 && m <= 12)) return null;
+    if (md[2]) return iso(y, m, Math.min(Number(md[2]), new Date(Date.UTC(y, m, 0)).getUTCDate()));
+    if (md[3] === '上旬') return iso(y, m, 10);
+    if (md[3] === '中旬') return iso(y, m, 20);
+    return iso(y, m);
+  }
+  if (/年底|年末|全年|年内|本年度|^\s*[底末]/.test(rest) || (ym && rest.trim().replace(/前$/, '') === '')) return iso(y, 12);
+  if (/上半年/.test(rest)) return iso(y, 6);
+  if (/下半年/.test(rest)) return iso(y, 12);
+  const q = /([一二三四1-4])\s*季度/.exec(rest);
+  if (q) return iso(y, cnNumber(q[1]) * 3);
+  return null;
+}
+
+/** Whether the unit has reported anything on this item for the month. */
+export function isReported(row: Pick<ItemRow, 'version' | 'values'>): boolean {
+  if (row.version <= 0) return false;
+  return Object.values(row.values).some((v) => v !== null && v !== '');
+}
+
+/**
+ * The item's status for the month. A reported item without a status is read from its figures:
+ * 完成率 ≥ 100 → 已完成, some cumulative or text → 推进中, else 未开始.
+ */
+export function statusOf(row: Pick<ItemRow, 'version' | 'values' | 'rate'>): StatStatus {
+  if (!isReported(row)) return '未填报';
+  const v: ProgressValues = row.values;
+  if (v.status) return v.status;
+  if (row.rate !== null && row.rate >= 100) return '已完成';
+  if ((v.cumulative ?? 0) > 0 || v.monthDone || v.progress) return '推进中';
+  return '未开始';
+}
+
+function emptyTally(): Tally {
+  return {
+    items: 0,
+    tasks: 0,
+    reported: 0,
+    byStatus: Object.fromEntries(STAT_STATUSES.map((s) => [s, 0])) as Record<StatStatus, number>,
+    rated: 0,
+    avgRate: null,
+    overdue: 0,
+    behind: 0,
+  };
+}
+
+interface Acc {
+  tally: Tally;
+  rateSum: number;
+  tasks: Set<string>;
+}
+const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: new Set() });
+
+function add(acc: Acc, s: ItemSummary, flags: { overdue: boolean; behind: boolean }): void {
+  const t = acc.tally;
+  t.items++;
+  acc.tasks.add(s.taskId);
+  if (s.status !== '未填报') t.reported++;
+  t.byStatus[s.status]++;
+  if (s.rate !== null) {
+    t.rated++;
+    acc.rateSum += Math.min(s.rate, 100);
+  }
+  if (flags.overdue) t.overdue++;
+  if (flags.behind) t.behind++;
+}
+
+function finish(acc: Acc): Tally {
+  return { ...acc.tally, tasks: acc.tasks.size, avgRate: acc.tally.rated ? round1(acc.rateSum / acc.tally.rated) : null };
+}
+
+/** One month's summary. `rows` is buildRows() output for the whole plan (not one unit's view). */
+export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): PeriodStats {
+  const year = opts.year ?? Number(opts.period.slice(0, 4));
+  const end = periodEnd(opts.period);
+  const tp = timeProgress(opts.period, opts.year);
+  const totals = newAcc();
+  const sections = new Map<string, { label: string; acc: Acc }>();
+  const units = new Map<string, Acc>();
+  const lagging: ItemSummary[] = [];
+  const overdue: ItemSummary[] = [];
+  const behind: ItemSummary[] = [];
+
+  let section = { id: '', label: '其他' };
+  for (const row of rows) {
+    if (row.kind === 'section') {
+      if (row.depth === 0) section = { id: row.nodeId, label: row.label };
+      continue;
+    }
+    const status = statusOf(row);
+    const due = row.deadline ? dueDate(row.deadline, year) : null;
+    const s: ItemSummary = {
+      itemId: row.itemId,
+      taskId: row.taskId,
+      number: row.number,
+      task: row.task,
+      metric: row.metric,
+      section: section.label,
+      lead: row.lead,
+      status,
+      targetText: row.targetText,
+      unit: row.unit,
+      cumulative: row.values.cumulative,
+      rate: row.rate,
+      deadline: row.deadline,
+      dueDate: due,
+      progress: row.values.progress,
+      problems: row.values.problems,
+      nextSteps: row.values.nextSteps,
+    };
+    const flags = {
+      overdue: due !== null && due <= end && status !== '已完成',
+      // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
+      behind:
+        status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
+    };
+    if (status === '滞后') lagging.push(s);
+    if (flags.overdue) overdue.push(s);
+    if (flags.behind) behind.push(s);
+
+    add(totals, s, flags);
+    if (!sections.has(section.id)) sections.set(section.id, { label: section.label, acc: newAcc() });
+    add(sections.get(section.id)!.acc, s, flags);
+    for (const unit of row.lead.length ? row.lead : [UNASSIGNED_UNIT]) {
+      if (!units.has(unit)) units.set(unit, newAcc());
+      add(units.get(unit)!, s, flags);
+    }
+  }
+
+  const byUnit: UnitStats[] = [...units].map(([unit, acc]) => {
+    const t = finish(acc);
+    const state: ReportState = t.reported === 0 ? '未报送' : t.reported < t.items ? '部分报送' : '已报送';
+    return { ...t, unit, state, unassigned: unit === UNASSIGNED_UNIT };
+  });
+  // Units that owe the most come first: not reported, then partly, then fully; within, by item count.
+  const order: Record<ReportState, number> = { 未报送: 0, 部分报送: 1, 已报送: 2 };
+  byUnit.sort((a, b) => Number(a.unassigned) - Number(b.unassigned) || order[a.state] - order[b.state] || b.items - a.items || a.unit.localeCompare(b.unit, 'zh-CN'));
+  const named = byUnit.filter((u) => !u.unassigned);
+
+  return {
+    period: opts.period,
+    deadline: opts.deadline ?? null,
+    closed: opts.closed ?? null,
+    timeProgress: tp,
+    totals: finish(totals),
+    bySection: [...sections].map(([sectionId, { label, acc }]) => ({ ...finish(acc), sectionId, label })),
+    byUnit,
+    reportedUnits: named.filter((u) => u.state === '已报送').map((u) => u.unit),
+    partialUnits: named.filter((u) => u.state === '部分报送').map((u) => u.unit),
+    unreportedUnits: named.filter((u) => u.state === '未报送').map((u) => u.unit),
+    lagging,
+    overdue,
+    behind,
+  };
+}
+
+export interface MonthPoint {
+  period: PeriodId;
+  items: number;
+  reported: number;
+  /** 报送率 in %. */
+  reportRate: number | null;
+  avgRate: number | null;
+  timeProgress: number;
+  byStatus: Record<StatStatus, number>;
+  lagging: number;
+  unreportedUnits: number;
+}
+
+/** A per-month series for the trend chart, oldest month first. */
+export function monthlySeries(months: readonly { period: PeriodId; rows: readonly SheetRow[] }[], year?: number | null): MonthPoint[] {
+  return [...months]
+    .sort((a, b) => a.period.localeCompare(b.period))
+    .map(({ period, rows }) => {
+      const s = computeStats(rows, { period, year });
+      return {
+        period,
+        items: s.totals.items,
+        reported: s.totals.reported,
+        reportRate: s.totals.items ? round1((s.totals.reported / s.totals.items) * 100) : null,
+        avgRate: s.totals.avgRate,
+        timeProgress: s.timeProgress,
+        byStatus: s.totals.byStatus,
+        lagging: s.totals.byStatus['滞后'],
+        unreportedUnits: s.unreportedUnits.length,
+      };
+    });
+}
