@@ -1,0 +1,286 @@
+// The monthly 重点任务清单 as an .xlsx, written row by row with the streaming writer: a pure function of
+// the plan and its sheet rows (model/sheet.ts), so the route, the CLI, the tests and the benchmark share it.
+import type { Writable } from 'node:stream';
+import type { Plan } from '../../model/plan';
+import { dueDate } from '../../model/stats';
+import { STATUSES, type PeriodId } from '../../model/progress';
+import { COLUMNS, COLUMN_INDEX, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
+import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
+import { writeInvestmentSheet, writeSummarySheet } from './summary';
+
+export interface WorkbookInput {
+  plan: Plan;
+  period: PeriodId;
+  rows: SheetRow[];
+  /** One unit's workbook: printed on the 填报单位 line. */
+  unit?: string;
+  /** An empty template (for the coming month): input cells are left blank. */
+  template?: boolean;
+}
+
+export const MAIN_SHEET = '重点任务清单';
+/** Rows 1–2 are the title and the 填报单位 line, rows 3–4 the two-level header; data starts at row 5. */
+export const HEADER_ROW = 4;
+export const FIRST_DATA_ROW = 5;
+/** A hidden helper column after COLUMNS: the task's due date, for the 逾期 conditional format. */
+export const DUE_HEADER = '截止日期';
+
+const N = COLUMNS.length; // the id column is the last of COLUMNS
+const VISIBLE = N - 1;
+const DUE_COL = N + 1;
+const col = (key: keyof typeof COLUMN_INDEX) => COLUMN_INDEX[key] + 1;
+const letter = (c: number) => String.fromCharCode(64 + c); // ≤ 26 columns
+
+const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
+const BORDER: Borders = { top: thin, left: thin, bottom: thin, right: thin };
+const FONT_BODY = { name: '仿宋', size: 11 };
+const FONT_HEAD = { name: '黑体', size: 11 };
+const FONT_TITLE = { name: '方正小标宋简体', size: 18 };
+const SECTION_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFF2F2F2' } };
+const HEAD_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFD9E1F2' } };
+
+function yearMonth(period: PeriodId): [number, number] {
+  const [y, m] = period.split('-').map(Number);
+  return [y, m];
+}
+
+/** Workbook properties that let an upload check it is reading back the plan and month it was given. */
+export function workbookKeywords(planId: string, period: PeriodId): string {
+  return `qingdan plan=${planId} period=${period}`;
+}
+
+export async function writeWorkbook(stream: Writable, input: WorkbookInput): Promise<void> {
+  const { plan, period, rows } = input;
+  const [year, month] = yearMonth(period);
+  const wb = createStreamingWorkbook(stream);
+  wb.creator = 'qingdan';
+  wb.title = `${plan.title} 重点任务清单 ${period}`;
+  wb.subject = '重点任务清单';
+  wb.keywords = workbookKeywords(plan.id, period);
+  wb.created = new Date();
+
+  const ws = wb.addWorksheet(MAIN_SHEET, {
+    views: [{ state: 'frozen', xSplit: 2, ySplit: HEADER_ROW, topLeftCell: `C${FIRST_DATA_ROW}`, activeCell: `H${FIRST_DATA_ROW}` }],
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      printTitlesRow: `3:${HEADER_ROW}`,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+    },
+    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
+  });
+  ws.columns = [
+    ...COLUMNS.map((c) => ({ key: c.key, width: c.width, hidden: c.kind === 'id' })),
+    { key: 'due', width: 12, hidden: true },
+  ];
+
+  writeTitle(ws, input, year, month);
+  writeHeader(ws);
+  const last = writeBody(ws, input);
+  if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
+  ws.commit();
+
+  if (!input.template) {
+    writeSummarySheet(wb, rows, period, plan.year);
+    writeInvestmentSheet(wb, rows);
+  }
+  await wb.commit();
+}
+
+function writeTitle(ws: Worksheet, input: WorkbookInput, year: number, month: number): void {
+  const title = ws.getRow(1);
+  title.height = 36;
+  const t = title.getCell(1);
+  t.value = `${input.plan.title}重点任务清单（${year}年${month}月${input.template ? '·空白模板' : ''}）`;
+  t.style = { font: { ...FONT_TITLE, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } };
+  ws.mergeCells(1, 1, 1, VISIBLE);
+  title.commit();
+
+  const line = ws.getRow(2);
+  line.height = 22;
+  const left = line.getCell(1);
+  left.value = `填报单位：${input.unit ?? ''}`;
+  left.style = { font: FONT_BODY, alignment: { vertical: 'middle' } };
+  ws.mergeCells(2, 1, 2, 6);
+  const right = line.getCell(col('monthDone'));
+  right.value = '报送日期：      年    月    日';
+  right.style = { font: FONT_BODY, alignment: { horizontal: 'right', vertical: 'middle' } };
+  ws.mergeCells(2, col('monthDone'), 2, VISIBLE);
+  line.commit();
+}
+
+function writeHeader(ws: Worksheet): void {
+  const groupRow = ws.getRow(3);
+  const headRow = ws.getRow(HEADER_ROW);
+  groupRow.height = 22;
+  headRow.height = 28;
+  const style: Style = {
+    font: { ...FONT_HEAD, bold: true },
+    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
+    border: BORDER,
+    fill: HEAD_FILL,
+  };
+  COLUMNS.forEach((c, i) => {
+    headRow.getCell(i + 1).value = c.header;
+    headRow.getCell(i + 1).style = style;
+    groupRow.getCell(i + 1).style = style;
+  });
+  headRow.getCell(DUE_COL).value = DUE_HEADER;
+  // Columns of the 任务 group stand alone (序号, 任务: merged over both header rows); the others sit
+  // under a merged group cell (年度目标 | 本月进展).
+  let i = 0;
+  while (i < VISIBLE) {
+    const group = COLUMNS[i].group;
+    let j = i;
+    while (j + 1 < VISIBLE && COLUMNS[j + 1].group === group) j++;
+    if (group === '任务' || group === '') {
+      for (let k = i; k <= j; k++) {
+        groupRow.getCell(k + 1).value = COLUMNS[k].header;
+        ws.mergeCells(3, k + 1, HEADER_ROW, k + 1);
+      }
+    } else {
+      groupRow.getCell(i + 1).value = group;
+      ws.mergeCells(3, i + 1, 3, j + 1);
+    }
+    i = j + 1;
+  }
+  groupRow.commit();
+  headRow.commit();
+}
+
+const TEXT_KINDS = new Set(['text', 'id', 'status']);
+
+function cellStyle(kind: string, key: string): Style {
+  const wrap = key === 'task' || key === 'metric' || key === 'progress' || key === 'problems' || key === 'nextSteps' || key === 'lead' || key === 'deadline';
+  return {
+    font: FONT_BODY,
+    border: BORDER,
+    // '@' keeps what a user later types into a text cell as text (no =, +, - formulas); numbers stay numbers.
+    numFmt: TEXT_KINDS.has(kind) ? '@' : kind === 'rate' ? '0.0"%"' : 'General',
+    alignment: {
+      vertical: 'middle',
+      horizontal: kind === 'number' || kind === 'rate' ? 'right' : key === 'number' || key === 'status' || key === 'unit' ? 'center' : 'left',
+      wrapText: wrap,
+    },
+    protection: { locked: !COLUMNS.find((c) => c.key === key)!.input },
+  };
+}
+const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
+
+/** Writes section and item rows; returns the last row written. */
+function writeBody(ws: Worksheet, input: WorkbookInput): number {
+  const year = input.plan.year ?? Number(input.period.slice(0, 4));
+  let r = FIRST_DATA_ROW;
+  let group: { taskId: string; first: number } | null = null;
+  // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单; merges must be set
+  // before the rows are committed, so a task's rows are committed when the next task starts.
+  const closeGroup = (end: number) => {
+    if (group && end > group.first) {
+      for (const key of ['number', 'task', 'lead', 'deadline'] as const) ws.mergeCells(group.first, col(key), end, col(key));
+    }
+    if (group) ws.getRow(end).commit();
+    group = null;
+  };
+  for (const row of input.rows) {
+    if (row.kind === 'section') {
+      closeGroup(r - 1);
+      const line = ws.getRow(r);
+      const cell = line.getCell(1);
+      cell.value = row.label;
+      cell.style = {
+        font: { ...FONT_HEAD, bold: true, size: row.depth === 0 ? 12 : 11 },
+        fill: SECTION_FILL,
+        border: BORDER,
+        numFmt: '@',
+        alignment: { vertical: 'middle', indent: row.depth },
+      };
+      for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = { border: BORDER, fill: SECTION_FILL };
+      ws.mergeCells(r, 1, r, VISIBLE);
+      line.height = 22;
+      line.commit();
+      r++;
+      continue;
+    }
+    if (!group || (group as { taskId: string }).taskId !== row.taskId) {
+      closeGroup(r - 1);
+      group = { taskId: row.taskId, first: r };
+    }
+    writeItem(ws, r, row, input.template === true, row.deadline ? dueDate(row.deadline, year) : null);
+    r++;
+  }
+  closeGroup(r - 1);
+  return r - 1;
+}
+
+function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null): void {
+  const line = ws.getRow(r);
+  const cells = rowCells(row);
+  for (let i = 0; i < N; i++) {
+    const c = COLUMNS[i];
+    const cell = line.getCell(i + 1);
+    let v = cells[i];
+    if (template && (c.input || c.key === 'rate')) v = null;
+    // Strings are written as strings (shared strings, never <f>), whatever their first character.
+    cell.value = v === null ? null : c.kind === 'number' || c.kind === 'rate' ? v : typeof v === 'number' ? v : String(v);
+    cell.style = STYLES[i];
+  }
+  if (due) {
+    const cell = line.getCell(DUE_COL);
+    cell.value = new Date(`${due}T00:00:00Z`);
+    cell.numFmt = 'yyyy-mm-dd';
+  }
+}
+
+function addRules(ws: Worksheet, last: number, year: number, month: number): void {
+  const range = (key: keyof typeof COLUMN_INDEX) => `${letter(col(key))}${FIRST_DATA_ROW}:${letter(col(key))}${last}`;
+  const numberRule = {
+    type: 'decimal' as const,
+    operator: 'greaterThanOrEqual' as const,
+    formulae: [0],
+    allowBlank: true,
+    showErrorMessage: true,
+    errorStyle: 'stop' as const,
+    errorTitle: '请填写数字',
+    error: '请填写不小于0的数值，不能使用公式或文字',
+    showInputMessage: true,
+    promptTitle: '填写说明',
+  };
+  addValidation(ws, range('monthDone'), { ...numberRule, prompt: '本月完成量（与目标同单位）' });
+  addValidation(ws, range('cumulative'), { ...numberRule, prompt: '年初至本月末累计完成量' });
+  addValidation(ws, range('status'), {
+    type: 'list',
+    allowBlank: true,
+    formulae: [`"${STATUSES.join(',')}"`],
+    showErrorMessage: true,
+    errorStyle: 'stop',
+    errorTitle: '状态无效',
+    error: `状态须为：${STATUSES.join('、')}`,
+  });
+
+  const s = letter(col('status'));
+  const d = letter(DUE_COL);
+  const all = `A${FIRST_DATA_ROW}:${letter(VISIBLE)}${last}`;
+  const r0 = FIRST_DATA_ROW;
+  ws.addConditionalFormatting({
+    ref: all,
+    rules: [
+      {
+        type: 'expression',
+        priority: 1,
+        formulae: [`$${s}${r0}="滞后"`],
+        style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFFC7CE' } }, font: { color: { argb: 'FF9C0006' } } },
+      },
+      {
+        // 逾期 (as model/stats.ts counts it): due by the end of this month and not 已完成.
+        type: 'expression',
+        priority: 2,
+        formulae: [`AND(ISNUMBER($${d}${r0}),$${d}${r0}<=DATE(${year},${month + 1},0),$${s}${r0}<>"已完成")`],
+        style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: 'FFFFEB9C' } }, font: { color: { argb: 'FF9C5700' } } },
+      },
+    ],
+  });
+}
