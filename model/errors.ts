@@ -17,6 +17,8 @@ export const ERROR_MESSAGES = {
   FORMULA_NOT_ALLOWED: '请填写数值，不能使用公式',
   DUPLICATE_ENTRY: '同一批次中该条目重复出现',
   UNKNOWN_PERIOD: '该计划没有这个月份',
+  MERGED_CELL: '填报单元格不能合并，请取消合并后每行分别填写',
+  DUPLICATE_ROW: '同一任务或指标在表中出现了两次',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
