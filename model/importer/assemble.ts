@@ -1,0 +1,149 @@
+// From the skeleton to Plan nodes: titles, own text, targets, deadlines, units, inline 一是/二是 items,
+// kinds (a node with children is a section, one without is a task) and stable ids.
+import type { Deadline, PlanNode, Target } from '../plan';
+import { nodeId, targetId } from '../ids';
+import type { Draft, Seg } from './structure';
+import { extractTargets, type DraftTarget } from './targets';
+import { extractDeadlines } from './deadline-phrases';
+import { extractUnits, toUnits, type UnitHit } from './units';
+import { chineseToNumber } from './numerals';
+
+interface Ctx {
+  orig: string;
+  view: string;
+  year: number | null;
+  planId: string;
+}
+
+const UNIT_PAREN = /[（(][^（()）]*(?:牵头|配合|负责|责任单位|协办|参与)[^（()）]*[）)]/g;
+
+/** Title: the first sentence (to 。；：), cut at the first comma when long; unit notes removed. */
+function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
+  const seg = segs.find((s) => !s.unitLine);
+  if (!seg) return '';
+  const v = ctx.view.slice(seg.start, seg.end);
+  let end = v.search(/[。;:!?]/);
+  if (end < 0) end = v.length;
+  let title = v.slice(0, end);
+  if (!(wholeLineHeading && end === v.length && title.length <= 80) && title.length > 40) {
+    const comma = title.search(/[,]/);
+    if (comma > 0) end = comma;
+  }
+  return ctx.orig
+    .slice(seg.start, seg.start + end)
+    .replace(UNIT_PAREN, '')
+    .replace(/[，,、；;：:\s]+$/, '')
+    .trim();
+}
+
+function clip(segs: Seg[], from: number, to: number): Seg[] {
+  const out: Seg[] = [];
+  for (const s of segs) {
+    const start = Math.max(s.start, from);
+    const end = Math.min(s.end, to);
+    if (start < end) out.push({ ...s, start, end });
+  }
+  return out;
+}
+
+const INLINE_ITEM = /(^|[。;:,，；：\s])([一二三四五六七八九十]{1,2})是/g;
+
+/** Inline enumerations 一是…二是…: split a node's own text into child items (at least two, in order). */
+function inlineItems(ctx: Ctx, segs: Seg[]): { head: Seg[]; items: { number: string; start: number; segs: Seg[] }[] } {
+  const marks: { number: string; start: number }[] = [];
+  let expect = 1;
+  for (const seg of segs) {
+    if (seg.unitLine) continue;
+    const v = ctx.view.slice(seg.start, seg.end);
+    INLINE_ITEM.lastIndex = 0;
+    for (let m = INLINE_ITEM.exec(v); m; m = INLINE_ITEM.exec(v)) {
+      if (chineseToNumber(m[2]) !== expect) continue;
+      const start = seg.start + m.index + m[1].length;
+      marks.push({ number: ctx.orig.slice(start, start + m[2].length + 1), start });
+      expect++;
+    }
+  }
+  if (marks.length < 2) return { head: segs, items: [] };
+  const end = segs[segs.length - 1].end;
+  return {
+    head: clip(segs, segs[0].start, marks[0].start),
+    items: marks.map((mk, i) => ({ number: mk.number, start: mk.start, segs: clip(segs, mk.start, i + 1 < marks.length ? marks[i + 1].start : end) })),
+  };
+}
+
+function ownFacts(ctx: Ctx, segs: Seg[]): { targets: DraftTarget[]; deadlines: Deadline[]; units: UnitHit[] } {
+  const targets: DraftTarget[] = [];
+  const deadlines: Deadline[] = [];
+  const units: UnitHit[] = [];
+  for (const seg of segs) {
+    units.push(...extractUnits(ctx.orig, ctx.view, seg.start, seg.end));
+    if (seg.unitLine) continue;
+    targets.push(...extractTargets(ctx.orig, ctx.view, seg.start, seg.end));
+    deadlines.push(...extractDeadlines(ctx.orig, ctx.view, seg.start, seg.end, ctx.year));
+  }
+  return { targets, deadlines, units };
+}
+
+function textOf(ctx: Ctx, labelStart: number, segs: Seg[]): { text: string; end: number } {
+  if (!segs.length) return { text: ctx.orig.slice(labelStart, labelStart), end: labelStart };
+  // The label and the first segment are on one line; later segments are joined by newlines.
+  const parts = [ctx.orig.slice(labelStart, segs[0].end), ...segs.slice(1).map((s) => ctx.orig.slice(s.start, s.end))];
+  return { text: parts.join('\n'), end: segs[segs.length - 1].end };
+}
+
+function withIds(ctx: Ctx, node: Omit<PlanNode, 'id' | 'targets' | 'children'>, path: string[], occurrence: number, targets: DraftTarget[], children: PlanNode[]): PlanNode {
+  const id = nodeId(ctx.planId, path, occurrence);
+  const seen = new Map<string, number>();
+  const withTargetIds: Target[] = targets.map((t) => {
+    const n = seen.get(t.quote) ?? 0;
+    seen.set(t.quote, n + 1);
+    return { id: targetId(id, t.quote, n), ...t };
+  });
+  return { id, ...node, targets: withTargetIds, children };
+}
+
+export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): PlanNode[] {
+  const occurrences = new Map<string, number>();
+  return drafts.map((d) => {
+    const occ = occurrences.get(d.number) ?? 0;
+    occurrences.set(d.number, occ + 1);
+    const path = [...parentPath, d.number];
+    const { head, items } = inlineItems(ctx, d.segs);
+    const children: PlanNode[] = [];
+    const itemOcc = new Map<string, number>();
+    for (const item of items) {
+      const facts = ownFacts(ctx, item.segs);
+      const io = itemOcc.get(item.number) ?? 0;
+      itemOcc.set(item.number, io + 1);
+      const { text, end } = textOf(ctx, item.start, item.segs);
+      const units = toUnits(facts.units);
+      // The item's title starts after "一是".
+      const titleSegs = item.segs.map((s, i) => (i === 0 ? { ...s, start: Math.min(s.end, item.start + item.number.length) } : s));
+      children.push(
+        withIds(ctx, {
+          kind: 'task',
+          number: item.number,
+          title: titleOf(ctx, titleSegs, false).replace(/^[，,：:\s]+/, ''),
+          text,
+          span: { start: item.start, end },
+          deadlines: facts.deadlines,
+          ...(units ? { units } : {}),
+        }, [...path, item.number], io, facts.targets, []),
+      );
+    }
+    children.push(...assemble(ctx, d.children, path));
+    const facts = ownFacts(ctx, head);
+    const { text, end } = textOf(ctx, d.labelStart, head);
+    const units = toUnits(facts.units);
+    const wholeLine = head.length > 0 && d.children.length > 0 && head.length === 1;
+    return withIds(ctx, {
+      kind: children.length ? 'section' : 'task',
+      number: d.number,
+      title: titleOf(ctx, head, wholeLine),
+      text,
+      span: { start: d.labelStart, end: Math.max(end, d.labelStart) },
+      deadlines: facts.deadlines,
+      ...(units ? { units } : {}),
+    }, path, occ, facts.targets, children);
+  });
+}

@@ -1,0 +1,31 @@
+// Deadline phrases in a node's text (2月末, 年底前, 到2020年底, 一季度, 每月28日前, 在“十四五”期间),
+// resolved against the plan year by model/deadlines.
+import type { Deadline } from '../plan';
+import { resolve } from '../deadlines';
+
+const M = '(?:\\d{1,2}|十[一二]?|[一二三四五六七八九])';
+const PHRASES = [
+  '在?[“"]十[一二三四五六七八九]五[”"](?:期间|时期|末|内)',
+  `(?:到|至|截至|于)?(?:19|20)\\d\\d年(?:${M}月(?:\\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?(?:前|以前|之前)?|(?:底|末)(?:前|以前|之前)?|(?:前|以前|之前))`,
+  `每月(?:\\d{1,2}|[一二三四五六七八九十]{1,3})[日号](?:前|以前|之前)?`,
+  '每月(?:底|末)(?:前)?',
+  '(?:到|至)?(?:今年|本年|年)(?:底|末)(?:前|以前|之前)?',
+  '年内|年度内|上半年|下半年|前三季度',
+  '(?:第)?[一二三四1-4]季度(?:末)?(?:前)?',
+  `(?<![\\d每个年])${M}月(?:(?:\\d{1,2}[日号])(?:前|以前|之前)?|(?:底|末|中旬|上旬|下旬)(?:前|以前|之前)?|份?(?:前|以前|之前))`,
+];
+const DEADLINE_RE = new RegExp(PHRASES.join('|'), 'g');
+
+/** Deadlines in view/orig[start, end), text as written. */
+export function extractDeadlines(orig: string, view: string, start: number, end: number, planYear: number | null): Deadline[] {
+  const v = view.slice(start, end);
+  const out: Deadline[] = [];
+  DEADLINE_RE.lastIndex = 0;
+  for (let m = DEADLINE_RE.exec(v); m; m = DEADLINE_RE.exec(v)) {
+    const s = start + m.index;
+    const e = s + m[0].length;
+    const text = orig.slice(s, e);
+    out.push({ text, span: { start: s, end: e }, ...resolve(m[0], planYear) });
+  }
+  return out;
+}

@@ -1,0 +1,93 @@
+// The plan-document importer: text (or bytes) → Plan. parsePlanText never throws; importPlan decodes
+// and rejects empty, binary and structureless documents with an ImportError (code + Chinese message).
+import { walkNodes, type Plan, type PlanNode } from '../plan';
+import { planId } from '../ids';
+import { detectScript, makeView } from './view';
+import { buildSkeleton, type Seg } from './structure';
+import { assemble } from './assemble';
+import { decodeDocument, ImportError } from './decode';
+
+export { ImportError, IMPORT_ERROR_MESSAGES, decodeDocument } from './decode';
+export type { ImportErrorCode } from './decode';
+
+/** Title: the first run of short heading-like lines before the body; issuer and year from it. */
+function titleBlock(orig: string, view: string, preamble: Seg[]): { title: string; issuer?: string } {
+  const lines: string[] = [];
+  for (const seg of preamble) {
+    const v = view.slice(seg.start, seg.end);
+    const heading = v.length <= 60 && !/[。,;]/.test(v) && /[\u4e00-\u9fff]/.test(v) && !/^(?:各|致|关于印发)/.test(v);
+    if (heading) lines.push(orig.slice(seg.start, seg.end).trim());
+    else if (lines.length) break;
+    if (lines.length >= 3) break;
+  }
+  const title = lines.join('');
+  const issuer = /^(.{2,30}?(?:厅|局|委员会|委|办公室|人民政府|政府|办))关于/.exec(title)?.[1];
+  return { title, ...(issuer ? { issuer } : {}) };
+}
+
+function yearOf(title: string, view: string): number | null {
+  const m = /((?:19|20)\d\d)\s*年/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+  if (m) return Number(m[1]);
+  const any = /((?:19|20)\d\d)\s*年/.exec(view.slice(0, 200000));
+  return any ? Number(any[1]) : null;
+}
+
+/** Parse a decoded plan document. Never throws; a document without numbered items gives zero nodes. */
+export function parsePlanText(text: string, source: string): Plan {
+  const input = typeof text === 'string' ? text.replace(/^\ufeff/, ' ') : '';
+  const script = detectScript(input);
+  const view = makeView(input, script);
+  const skeleton = buildSkeleton(input, view);
+  const head = titleBlock(input, view, skeleton.preamble);
+  const title = head.title || source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
+  const year = yearOf(head.title, view);
+  const id = planId(title, year);
+  const nodes = assemble({ orig: input, view, year, planId: id }, skeleton.roots);
+  return { id, title, year, ...(head.issuer ? { issuer: head.issuer } : {}), script, source, nodes };
+}
+
+/** Decode bytes (.txt in UTF-8/UTF-16/GB18030, or .docx), parse, and reject documents without tasks. */
+export async function importPlan(bytes: Uint8Array, source: string): Promise<Plan> {
+  const text = await decodeDocument(bytes);
+  const plan = parsePlanText(text, source);
+  let tasks = 0;
+  for (const { node } of walkNodes(plan.nodes)) if (node.kind === 'task') tasks++;
+  if (tasks === 0) throw new ImportError('NO_STRUCTURE');
+  return plan;
+}
+
+/** The plan in the gold-file format of test/fixtures/gold/ANNOTATION.md (plus ids, spans, dates). */
+export function toGoldJson(plan: Plan) {
+  const node = (n: PlanNode): Record<string, unknown> => ({
+    id: n.id,
+    kind: n.kind,
+    number: n.number,
+    title: n.title,
+    targets: n.targets.map((t) => ({
+      id: t.id,
+      metric: t.metric,
+      value: t.value,
+      ...(t.max !== undefined ? { max: t.max } : {}),
+      unit: t.unit,
+      comparator: t.comparator,
+      kind: t.kind,
+      quote: t.quote,
+      span: t.span,
+      confidence: t.confidence,
+    })),
+    deadlines: n.deadlines.map((d) => d.text),
+    resolvedDeadlines: n.deadlines.map((d) => ({ text: d.text, ...(d.date ? { date: d.date } : {}), ...(d.monthlyDay ? { monthlyDay: d.monthlyDay } : {}) })),
+    ...(n.units ? { units: n.units } : {}),
+    span: n.span,
+    children: n.children.map(node),
+  });
+  return {
+    document: plan.source,
+    id: plan.id,
+    title: plan.title,
+    year: plan.year,
+    ...(plan.issuer ? { issuer: plan.issuer } : {}),
+    script: plan.script,
+    nodes: plan.nodes.map(node),
+  };
+}

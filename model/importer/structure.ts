@@ -1,0 +1,106 @@
+// From lines to a tree of drafts: numbering labels open nodes, other lines add to the open node's
+// own text. A label nests under the nearest open label of a smaller rank (一、 > （一） > 1. > （1） > ①).
+import { matchLabel, INLINE_LABEL, type Label } from './labels';
+import { isAttachment, isFurniture, isDocMeta } from './furniture';
+import { isUnitLine } from './units';
+
+export interface Seg {
+  start: number;
+  end: number;
+  unitLine?: boolean; // a 牵头单位：… line: units only, not title or targets
+}
+
+export interface Draft {
+  rank: number;
+  value: number;
+  number: string; // as printed, from the original text
+  labelStart: number;
+  segs: Seg[];
+  children: Draft[];
+  inline?: boolean; // an inline 一是/二是 item
+}
+
+export interface Skeleton {
+  preamble: Seg[]; // lines before the first label
+  roots: Draft[];
+}
+
+/** Line boundaries: \n, \r\n, \r, U+2028/2029. */
+function* lines(text: string): Generator<{ start: number; end: number }> {
+  const re = /\r\n|[\n\r\u2028\u2029]/g;
+  let start = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    yield { start, end: m.index };
+    start = m.index + m[0].length;
+  }
+  yield { start, end: text.length };
+}
+
+export function buildSkeleton(orig: string, view: string): Skeleton {
+  const preamble: Seg[] = [];
+  const roots: Draft[] = [];
+  const stack: Draft[] = [];
+  const last: number[] = [0, 0, 0, 0, 0]; // last value seen per rank under the current parent
+
+  const open = (label: Label, at: number): Draft => {
+    while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
+    for (let r = label.rank + 1; r < last.length; r++) last[r] = 0;
+    last[label.rank] = label.value;
+    const draft: Draft = {
+      rank: label.rank,
+      value: label.value,
+      number: orig.slice(at + label.numberStart, at + label.numberEnd).replace(/\s+/g, ''),
+      labelStart: at + label.numberStart,
+      segs: [],
+      children: [],
+    };
+    (stack.length ? stack[stack.length - 1].children : roots).push(draft);
+    stack.push(draft);
+    return draft;
+  };
+
+  const addText = (start: number, end: number, unitLine = false) => {
+    while (start < end && /\s/.test(view[start])) start++;
+    while (end > start && /\s/.test(view[end - 1])) end--;
+    if (start >= end) return;
+    if (stack.length) stack[stack.length - 1].segs.push({ start, end, ...(unitLine ? { unitLine } : {}) });
+    else preamble.push({ start, end });
+  };
+
+  for (const line of lines(view)) {
+    let s = line.start;
+    while (s < line.end && /\s/.test(view[s])) s++;
+    if (s >= line.end) continue;
+    const lineView = view.slice(s, line.end);
+    if (isFurniture(lineView) || isAttachment(lineView) || isDocMeta(lineView)) continue;
+    if (stack.length && isUnitLine(lineView)) {
+      addText(s, line.end, true);
+      continue;
+    }
+    // Cut the line where labels start: at its beginning, and after 。/； when the label is the next number.
+    let segStart = s;
+    const first = matchLabel(lineView);
+    if (first) {
+      open(first, s);
+      segStart = s + first.length;
+    }
+    for (;;) {
+      const body = view.slice(segStart, line.end);
+      INLINE_LABEL.lastIndex = 0;
+      let cut: { at: number; label: Label } | undefined;
+      for (let m = INLINE_LABEL.exec(body); m && !cut; m = INLINE_LABEL.exec(body)) {
+        let at = segStart + m.index + 1;
+        while (at < line.end && /\s/.test(view[at])) at++;
+        const label = matchLabel(view.slice(at, line.end));
+        // Only the next number of a style already open (or one level deeper) starts a node inline.
+        if (label && label.value === last[label.rank] + 1 && stack.some((d) => d.rank >= label.rank - 1)) cut = { at, label };
+      }
+      if (!cut) break;
+      addText(segStart, cut.at);
+      open(cut.label, cut.at);
+      segStart = cut.at + cut.label.length;
+    }
+    addText(segStart, line.end);
+  }
+  return { preamble, roots };
+}

@@ -1,0 +1,173 @@
+// Quantitative targets in a node's own text: a number (Arabic, decimal, range or Chinese numeral)
+// followed by a unit, with comparator words around it. Matching runs on the half-width simplified
+// view; quotes and units are sliced from the original text at the same offsets.
+import type { Target } from '../plan';
+import { parseNumber } from './numerals';
+
+export type DraftTarget = Omit<Target, 'id'>;
+
+// Longest first inside each alternation so 平方米 wins over 米 and 人次 over 人.
+const BASE_UNITS = [
+  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里',
+  '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
+  '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
+  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班',
+  'km', '%', '‰',
+];
+const UNIT = `(?:(?:千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|个百分点/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
+const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
+const NUM_C = '[零〇一二两三四五六七八九十百千]+';
+const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
+// groups: 1 first number, 2 second number (range), 3 余/多, 4 unit
+const TARGET_RE = new RegExp(`(${NUM_A}|${NUM_C})(?:${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?(${UNIT})`, 'g');
+const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
+
+const COUNT_UNITS = new Set(['个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
+// Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
+const SLOGAN_NEXT = /^(?:工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|服务|融合|一体|示范)/;
+const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|超过|突破|多于|高于|大于|保持在|稳定在)\s*$/;
+const LTE_BEFORE = /(?:不超过|不高于|不大于|控制在|压缩至|压缩到|压减至|压减到|缩短至|缩短到|降至|降到|降低至|降低到|低于|少于)\s*$/;
+const GROWTH_WORDS = /(?:增长|增速|同比|递增|提高|提升|增加|下降|降低|减少|压减|年均)/;
+const LEVEL_WORDS = /(?:达到|达|总里程|总量|总规模|累计|保有量|总数|总计|总长|总面积)\s*$/;
+
+function isCjk(ch: string | undefined): boolean {
+  return !!ch && /[\u4e00-\u9fff]/.test(ch);
+}
+
+/** [start, end) ranges of quoted text (“…” 《…》 「…」 "…") in a view string, short ones only. */
+export function quoteRanges(v: string): [number, number][] {
+  const out: [number, number][] = [];
+  const pairs: Record<string, string> = { '“': '”', '《': '》', '「': '」', '『': '』', '‘': '’', '"': '"', '〈': '〉' };
+  for (let i = 0; i < v.length; i++) {
+    const close = pairs[v[i]];
+    if (!close) continue;
+    const j = v.indexOf(close, i + 1);
+    if (j > i && j - i <= 40) {
+      out.push([i, j + 1]);
+      i = j;
+    }
+  }
+  return out;
+}
+
+function inRanges(pos: number, ranges: [number, number][]): boolean {
+  for (const [s, e] of ranges) if (pos >= s && pos < e) return true;
+  return false;
+}
+
+/** Metric: the clause right before the number, plus the thing counted after it for counts. */
+function metricFor(orig: string, v: string, start: number, end: number, unit: string, count: boolean): string {
+  let from = start;
+  while (from > 0 && start - from < 16 && !/[,。;:、()\n“”]/.test(v[from - 1])) from--;
+  let before = orig.slice(from, start).replace(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|力争|确保)$/, '');
+  before = before.replace(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及)/, '');
+  if (/等$/.test(before)) before = '';
+  let after = '';
+  if (count) {
+    let to = end;
+    while (to < v.length && to - end < 12 && !/[,。;:、()\n“”]/.test(v[to])) to++;
+    after = orig.slice(end, to).replace(/^(?:及)?以[上下内]/, '').replace(/(?:以[上下内]|左右)$/, '');
+  }
+  const metric = (before + after).trim();
+  return metric || unit;
+}
+
+/**
+ * Targets in view/orig[start, end). `v` is the view, `orig` the original text; both whole documents.
+ */
+export function extractTargets(orig: string, view: string, start: number, end: number): DraftTarget[] {
+  const v = view.slice(start, end);
+  const o = orig.slice(start, end);
+  const quotes = quoteRanges(v);
+  const out: DraftTarget[] = [];
+  TARGET_RE.lastIndex = 0;
+  for (let m = TARGET_RE.exec(v); m; m = TARGET_RE.exec(v)) {
+    const [whole, a, b, approx, unitView] = m;
+    const s = m.index;
+    const e = s + whole.length;
+    const prev = v[s - 1];
+    const next = v.slice(e, e + 8);
+    const chinese = !/\d/.test(a);
+    // A Chinese numeral embedded in a word (数十个, 第三批) or a lone 一 (一个, 一批) is not a quantity.
+    if (chinese && (a === '一' || /[第数几多若每十百千零一二两三四五六七八九]/.test(prev ?? '') || (a.length === 1 && a === '百'))) continue;
+    if (prev === '第' || prev === '每' || /[A-Za-z.]/.test(prev ?? '') || (/\d/.test(prev ?? '') && !chinese)) continue;
+    if (inRanges(s, quotes)) continue;
+    if (chinese && (SLOGAN_NEXT.test(next) || prev === '”' || prev === '"' || prev === '》')) continue;
+    // 农安至九台: after 至/到 a Chinese numeral is a place name, not a quantity.
+    if (chinese && (prev === '至' || prev === '到')) continue;
+    // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.
+    if (/^(?:方面|部分|大类|月|小时|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
+    if (unitView === '个工作日' && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
+    // Qualifiers: "50户以上自然屯", "年产值500万元以上的企业": the comparator is followed by the noun it qualifies.
+    const after = /^(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
+    if (after && /^以[上下]/.test(after[0].replace(/^及/, ''))) {
+      const following = v.slice(e + after[0].length, e + after[0].length + 20);
+      if (isCjk(following[0]) || following[0] === '的') continue;
+      if (following[0] === '、' && /\d+\S{0,3}以[上下][\u4e00-\u9fff]/.test(following.split(/[,。;]/)[0])) continue;
+    }
+    const value = parseNumber(a);
+    if (!Number.isFinite(value)) continue;
+    let max = b !== undefined ? parseNumber(b) : undefined;
+    if (max !== undefined && !(Number.isFinite(max) && max > value)) continue;
+    // A quantity right after "元/" or inside "1:1000" style ratios is not a target.
+    if (prev === '/' || prev === ':') continue;
+
+    const lookback = v.slice(Math.max(0, s - 8), s);
+    let comparator: Target['comparator'] = 'eq';
+    if (after && /以上/.test(after[0])) comparator = 'gte';
+    else if (after && /以下|以内|之内/.test(after[0])) comparator = 'lte';
+    else if (GTE_BEFORE.test(lookback)) comparator = 'gte';
+    else if (LTE_BEFORE.test(lookback)) comparator = 'lte';
+    else if (approx) comparator = 'gte';
+
+    const unit = o.slice(s + whole.length - unitView.length, e).replace('％', '%');
+    const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿)/, '');
+    let kind: Target['kind'];
+    const growthWord = GROWTH_WORDS.exec(lookback);
+    if (unitView === '个百分点') kind = 'growth';
+    else if ((unitView === '%' || unitView === '‰') && growthWord && !/[到至]\s*$/.test(lookback)) kind = 'growth';
+    else if (unitView === '%' || unitView === '‰') kind = 'rate';
+    else if (LEVEL_WORDS.test(lookback)) kind = 'level';
+    else if (COUNT_UNITS.has(baseUnit) && baseUnit === unitView) kind = 'count';
+    else kind = 'amount';
+
+    let confidence = 0.9;
+    if (chinese) confidence -= 0.15;
+    if (max !== undefined) confidence -= 0.05;
+    if (approx) confidence -= 0.25;
+    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) confidence -= 0.1;
+    out.push({
+      metric: metricFor(orig, view, start + s, start + e, unit, kind === 'count'),
+      value,
+      ...(max !== undefined ? { max } : {}),
+      unit,
+      comparator,
+      kind,
+      quote: o.slice(s, e),
+      span: { start: start + s, end: start + e },
+      confidence: Math.max(0.3, Math.round(confidence * 100) / 100),
+    });
+  }
+  PERCENT_WORDS_RE.lastIndex = 0;
+  for (let m = PERCENT_WORDS_RE.exec(v); m; m = PERCENT_WORDS_RE.exec(v)) {
+    const s = m.index;
+    const e = s + m[0].length;
+    if (inRanges(s, quotes)) continue;
+    const value = parseNumber(m[1]);
+    if (!Number.isFinite(value)) continue;
+    const lookback = v.slice(Math.max(0, s - 8), s);
+    const next = v.slice(e, e + 4);
+    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : 'eq';
+    out.push({
+      metric: metricFor(orig, view, start + s, start + e, '%', false),
+      value,
+      unit: '%',
+      comparator,
+      kind: GROWTH_WORDS.test(lookback) && !/[到至]\s*$/.test(lookback) ? 'growth' : 'rate',
+      quote: o.slice(s, e),
+      span: { start: start + s, end: start + e },
+      confidence: 0.8,
+    });
+  }
+  return out.sort((x, y) => x.span.start - y.span.start);
+}

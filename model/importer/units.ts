@@ -1,0 +1,84 @@
+// Units of responsibility named for a task: 牵头单位：… / 配合单位：… / 责任单位：… lines, and
+// parenthesised notes such as （省水利厅牵头，省财政厅配合）. Names are kept as written.
+import type { Units, UnitRole } from '../plan';
+
+const ROLE_OF: Record<string, UnitRole> = {
+  牵头: 'lead', 主办: 'lead', 主责: 'lead', 牵头负责: 'lead',
+  配合: 'co', 协办: 'co', 参与: 'co', 协助: 'co', 配合落实: 'co',
+  实施: 'exec', 责任: 'exec', 负责: 'exec', 承办: 'exec', 落实: 'exec', 负责落实: 'exec',
+};
+const ROLE_LABEL = /(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/g;
+const VERB_CLAUSE = /^(.+?)(牵头负责|牵头|配合落实|配合|协办|参与|协助|负责落实|负责|落实|实施)$/;
+
+export type UnitHit = { role: UnitRole; name: string; pos: number };
+
+function splitNames(orig: string, v: string, start: number, end: number, role: UnitRole, out: UnitHit[]): void {
+  let s = start;
+  for (let i = start; i <= end; i++) {
+    if (i === end || /[、,;，；\s]/.test(v[i])) {
+      const name = orig.slice(s, i).replace(/^[：:\s]+|[。.\s）)]+$/g, '').trim();
+      if (name && name.length <= 40) out.push({ role, name, pos: s });
+      s = i + 1;
+    }
+  }
+}
+
+/** True when the whole line is a 牵头单位：… style line. */
+export function isUnitLine(viewLine: string): boolean {
+  return /^\s*\(?\s*(?:牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/.test(viewLine);
+}
+
+/** Units named in view/orig[start, end). */
+export function extractUnits(orig: string, view: string, start: number, end: number): UnitHit[] {
+  const v = view.slice(start, end);
+  const out: UnitHit[] = [];
+  const masked = v.split('');
+  // Parenthesised notes: （A牵头，B、C配合） or （责任单位：A）.
+  const PAREN = /\(([^()]{2,120})\)/g;
+  for (let m = PAREN.exec(v); m; m = PAREN.exec(v)) {
+    const inner = m[1];
+    if (!/牵头|配合|负责|责任|协办|参与|实施|落实/.test(inner)) continue;
+    const innerStart = m.index + 1;
+    const found: UnitHit[] = [];
+    let c = 0;
+    for (const clause of inner.split(/[,;]/)) {
+      const cs = innerStart + c;
+      c += clause.length + 1;
+      const lm = /^\s*(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*:\s*/.exec(clause);
+      if (lm) {
+        splitNames(orig, view, start + cs + lm[0].length, start + cs + clause.length, ROLE_OF[lm[1]], found);
+        continue;
+      }
+      const vm = VERB_CLAUSE.exec(clause.trim());
+      if (vm) {
+        const lead = clause.length - clause.trimStart().length;
+        splitNames(orig, view, start + cs + lead, start + cs + lead + vm[1].length, ROLE_OF[vm[2]], found);
+      }
+    }
+    if (found.length) {
+      out.push(...found);
+      for (let i = m.index; i < m.index + m[0].length; i++) masked[i] = ' ';
+    }
+  }
+  // Role labels outside parentheses: 牵头单位：A；配合单位：B、C
+  const rest = masked.join('');
+  const labels = [...rest.matchAll(ROLE_LABEL)];
+  labels.forEach((lm, i) => {
+    const from = lm.index! + lm[0].length;
+    let to = i + 1 < labels.length ? labels[i + 1].index! : rest.length;
+    const stop = rest.slice(from, to).search(/[。\n]/);
+    if (stop >= 0) to = from + stop;
+    splitNames(orig, view, start + from, start + to, ROLE_OF[lm[1]], out);
+  });
+  return out;
+}
+
+export function toUnits(hits: UnitHit[]): Units | undefined {
+  if (!hits.length) return undefined;
+  const units: Units = {};
+  for (const h of hits) {
+    const list = (units[h.role] ??= []);
+    if (!list.includes(h.name)) list.push(h.name);
+  }
+  return units;
+}

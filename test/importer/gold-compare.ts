@@ -1,0 +1,63 @@
+// Compares an imported plan with a gold file (ANNOTATION.md format): node tree, target precision and
+// recall on (value, max, unit, comparator) per node, and deadlines found.
+import { toGoldJson } from '../../model/importer';
+import type { Plan } from '../../model/plan';
+
+export interface GoldTarget { value: number; max?: number; unit: string; comparator: string; quote?: string }
+export interface GoldNode { kind: string; number: string; title: string; targets: GoldTarget[]; deadlines?: string[]; units?: Record<string, string[]>; children?: GoldNode[] }
+export interface GoldDoc { document?: string; title: string; year: number | null; script: string; nodes: GoldNode[] }
+
+export interface Comparison {
+  treeDiffs: string[]; // empty when kinds, numbers and nesting are identical
+  truePositives: number;
+  predicted: number;
+  gold: number;
+  precision: number;
+  recall: number;
+  missingDeadlines: string[];
+  targetDiffs: string[];
+}
+
+const key = (t: GoldTarget) => `${t.value}|${t.max ?? ''}|${t.unit}|${t.comparator}`;
+
+/** Multiset intersection size of target keys. */
+function matchCount(pred: GoldTarget[], gold: GoldTarget[]): number {
+  const left = new Map<string, number>();
+  for (const t of gold) left.set(key(t), (left.get(key(t)) ?? 0) + 1);
+  let n = 0;
+  for (const t of pred) {
+    const k = key(t);
+    const c = left.get(k) ?? 0;
+    if (c > 0) {
+      n++;
+      left.set(k, c - 1);
+    }
+  }
+  return n;
+}
+
+export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
+  const got = toGoldJson(plan) as unknown as GoldDoc;
+  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [] };
+  const walk = (p: GoldNode[] = [], g: GoldNode[] = [], path: string) => {
+    if (p.length !== g.length) r.treeDiffs.push(`${path}: ${p.length} children, gold has ${g.length} (${p.map((n) => n.number).join(' ')} vs ${g.map((n) => n.number).join(' ')})`);
+    for (let i = 0; i < Math.min(p.length, g.length); i++) {
+      const a = p[i];
+      const b = g[i];
+      const here = `${path}/${b.number}`;
+      if (a.kind !== b.kind || a.number !== b.number) r.treeDiffs.push(`${here}: got ${a.kind} ${a.number}, gold ${b.kind} ${b.number}`);
+      const tp = matchCount(a.targets, b.targets);
+      r.truePositives += tp;
+      r.predicted += a.targets.length;
+      r.gold += b.targets.length;
+      if (tp !== a.targets.length || tp !== b.targets.length)
+        r.targetDiffs.push(`${here}: got [${a.targets.map((t) => t.quote + ':' + key(t)).join(', ')}] gold [${b.targets.map((t) => t.quote + ':' + key(t)).join(', ')}]`);
+      for (const d of b.deadlines ?? []) if (!(a.deadlines ?? []).includes(d)) r.missingDeadlines.push(`${here}: ${d}`);
+      walk(a.children, b.children, here);
+    }
+  };
+  walk(got.nodes, gold.nodes, '');
+  r.precision = r.predicted ? r.truePositives / r.predicted : r.gold ? 0 : 1;
+  r.recall = r.gold ? r.truePositives / r.gold : 1;
+  return r;
+}
