@@ -1,0 +1,112 @@
+// The HTTP app: hardening middleware, /health, the authenticated /api/v1 (our routes + the workbook
+// routes), OpenAPI + offline docs, and the add-in's static files. No listening here (see main.ts).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { ZodError } from 'zod';
+import { authenticate, type AppEnv } from './auth/middleware';
+import type { Actor } from './auth/tokens';
+import type { Config } from './config';
+import type { Db } from './db/connect';
+import { renderDocs } from './routes/docs';
+import { planRoutes } from './routes/plans';
+import { HttpProblem, problem, zodFields } from './routes/problem';
+import { syncRoutes } from './routes/sync';
+import { unitRoutes } from './routes/units';
+import { workbookRoutes } from './routes/workbook';
+import { mountAddin } from './static';
+import { AssignmentError, NotFoundError } from './sync/plans';
+import { ImportFailed, loadImporter, PreviewStore, type Importer } from './sync/import';
+import { BatchReuseError } from './sync/push';
+import { CursorError } from './sync/pull';
+
+export type { Actor } from './auth/tokens';
+export type { AppEnv } from './auth/middleware';
+
+export interface AppDeps {
+  db: Db;
+  config?: Partial<Pick<Config, 'addinOrigins' | 'bodyLimit'>>;
+  /** One line per request (with its request id) and per server error; default console.log. */
+  log?: (line: string) => void;
+  /** The plan importer; default model/importer loaded on first use. */
+  importer?: () => Promise<Importer>;
+}
+
+function isPublic(path: string): boolean {
+  return path === '/api/v1/openapi.json' || path === '/api/v1/docs';
+}
+
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const origins = new Set(deps.config?.addinOrigins ?? []);
+
+  const onError = (err: Error, c: Context<AppEnv>) => {
+    if (err instanceof HttpProblem) return problem(c, err.status, err.code, err.message, err.errors);
+    if (err instanceof NotFoundError) return problem(c, 404, 'NOT_FOUND', err.message);
+    if (err instanceof ZodError) return problem(c, 400, 'VALIDATION_FAILED', '请求内容不符合要求', zodFields(err));
+    if (err instanceof SyntaxError) return problem(c, 400, 'BAD_JSON', '请求体不是有效的 JSON');
+    if (err instanceof BatchReuseError) return problem(c, 409, err.code, err.message);
+    if (err instanceof CursorError) return problem(c, 400, err.code, err.message);
+    if (err instanceof AssignmentError) return problem(c, 400, err.code, err.message, [{ field: err.field, code: err.code, message: err.message }]);
+    if (err instanceof ImportFailed) return problem(c, err.code === 'IMPORTER_UNAVAILABLE' ? 503 : 400, err.code, err.message);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const json = /JSON/i.test(err.message);
+      const code = status === 413 ? 'BODY_TOO_LARGE' : json ? 'BAD_JSON' : status === 400 ? 'BAD_REQUEST' : 'HTTP_ERROR';
+      const detail = status === 413 ? '请求体过大' : json ? '请求体不是有效的 JSON' : '请求无效';
+      return problem(c, status, code, detail);
+    }
+    log(`[${c.get('requestId')}] 内部错误 ${c.req.method} ${c.req.path}: ${err.stack ?? err}`);
+    return problem(c, 500, 'INTERNAL', `服务器内部错误（请求号 ${c.get('requestId')}）`);
+  };
+  const defaultHook = (result: { success: boolean; error?: unknown }, c: Context<AppEnv>) => {
+    if (!result.success) return problem(c, 400, 'VALIDATION_FAILED', '请求内容不符合要求，未做任何修改', zodFields(result.error as ZodError));
+  };
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    const actor = c.get('actor');
+    log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms${actor ? ' ' + actor.name : ''}`);
+  });
+  // The task pane runs inside Office's iframe: no X-Frame-Options / COOP that would block it.
+  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false }));
+  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config?.bodyLimit ?? 20 * 1024 * 1024,
+      onError: (c) => problem(c, 413, 'BODY_TOO_LARGE', `请求体过大（上限 ${Math.round((deps.config?.bodyLimit ?? 20 * 1024 * 1024) / 1024 / 1024)} MB）`),
+    }),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+
+  const api = new OpenAPIHono<AppEnv>({ defaultHook });
+  const db = deps.db;
+  const authed = authenticate(db);
+  api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
+  unitRoutes(db, api);
+  planRoutes({ db, previews: new PreviewStore(), importer: deps.importer ?? loadImporter }, api);
+  syncRoutes(db, api);
+  api.route('/', workbookRoutes(deps));
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },
+    servers: [{ url: '/api/v1' }],
+  });
+  api.get('/docs', (c) => c.html(renderDocs(api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'qingdan 清单', version: '1.0.0' } }) as never, '/api/v1/openapi.json')));
+  api.onError(onError);
+  app.onError(onError);
+  app.route('/api/v1', api);
+  mountAddin(app);
+  app.notFound((c) => problem(c, 404, 'NOT_FOUND', `找不到：${c.req.method} ${c.req.path}`));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

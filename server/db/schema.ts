@@ -1,0 +1,175 @@
+// The storage schema: one drizzle pg-core schema, migrated unchanged on PGlite (PG 18) and PostgreSQL 15.
+// Migrations live in /drizzle (`npm run db:generate` after editing this file).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** The writing transaction's id: the pull cursor is built on it (see server/sync/pull.ts). */
+const txid = () =>
+  bigint('txid', { mode: 'number' })
+    .notNull()
+    .default(sql`(pg_current_xact_id()::text::bigint)`);
+
+export const plans = pgTable('plans', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  year: integer('year'),
+  issuer: text('issuer'),
+  script: text('script').notNull(),
+  source: text('source').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
+});
+
+export const nodes = pgTable(
+  'nodes',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    id: text('id').notNull(),
+    parentId: text('parent_id'),
+    ord: integer('ord').notNull(), // depth-first order in the document
+    kind: text('kind').notNull(),
+    number: text('number').notNull(),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    span: jsonb('span').notNull(),
+    deadlines: jsonb('deadlines').notNull(),
+    units: jsonb('units'), // the document's own 牵头/配合 units
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.id] })],
+);
+
+export const targets = pgTable(
+  'targets',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    id: text('id').notNull(),
+    taskId: text('task_id').notNull(),
+    ord: integer('ord').notNull(),
+    metric: text('metric').notNull(),
+    value: doublePrecision('value').notNull(),
+    max: doublePrecision('max'),
+    unit: text('unit').notNull(),
+    comparator: text('comparator').notNull(),
+    kind: text('kind').notNull(),
+    quote: text('quote').notNull(),
+    span: jsonb('span').notNull(),
+    confidence: doublePrecision('confidence').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedBy: text('updated_by'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.id] })],
+);
+
+export const units = pgTable('units', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  name: text('name').notNull().unique(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const tokens = pgTable(
+  'tokens',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    hash: text('hash').notNull(), // sha-256 hex of the secret; the secret itself is never stored
+    role: text('role').notNull(), // admin | reporter | viewer
+    unitId: bigint('unit_id', { mode: 'number' }).references(() => units.id),
+    label: text('label'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('tokens_hash_idx').on(t.hash)],
+);
+
+/** Explicit 牵头/配合 assignments by the office; a task without rows here keeps the document's units. */
+export const assignments = pgTable(
+  'assignments',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    taskId: text('task_id').notNull(),
+    unitId: bigint('unit_id', { mode: 'number' }).notNull().references(() => units.id),
+    role: text('role').notNull(), // lead | co
+    ord: integer('ord').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.taskId, t.unitId] })],
+);
+
+export const periods = pgTable(
+  'periods',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    period: text('period').notNull(), // YYYY-MM
+    deadline: text('deadline').notNull(), // YYYY-MM-DD
+    status: text('status').notNull().default('open'),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.period] })],
+);
+
+export const progress = pgTable(
+  'progress',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    key: text('key').notNull(), // progressKey(itemId, period)
+    itemId: text('item_id').notNull(),
+    period: text('period').notNull(),
+    monthDone: doublePrecision('month_done'),
+    cumulative: doublePrecision('cumulative'),
+    status: text('status'),
+    progress: text('progress'),
+    problems: text('problems'),
+    nextSteps: text('next_steps'),
+    version: integer('version').notNull(),
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    txid: txid(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.planId, t.key] }),
+    index('progress_pull_idx').on(t.planId, t.txid, t.key),
+    index('progress_period_idx').on(t.planId, t.period),
+  ],
+);
+
+/** One row per accepted batch id: the stored answer returned on every replay. */
+export const batches = pgTable(
+  'batches',
+  {
+    planId: text('plan_id').notNull(),
+    batchId: text('batch_id').notNull(),
+    kind: text('kind').notNull(), // progress | targets
+    actor: text('actor').notNull(),
+    response: jsonb('response'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.kind, t.batchId] })],
+);
+
+/** Append-only history: nothing updates or deletes these rows. */
+export const audit = pgTable(
+  'audit',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id'),
+    entity: text('entity').notNull(), // progress | target | task | plan | unit | token | period
+    entityId: text('entity_id').notNull(),
+    action: text('action').notNull(),
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    old: jsonb('old'),
+    new: jsonb('new'),
+    batchId: text('batch_id'),
+  },
+  (t) => [index('audit_entity_idx').on(t.entity, t.entityId, t.id)],
+);

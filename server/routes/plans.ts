@@ -1,0 +1,151 @@
+// /plans: list, get (with assignments), import → preview → confirm, soft delete, assignments, periods, rows.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { Plan } from '../../model/plan';
+import { PeriodId } from '../../model/progress';
+import { requireRole, type AppEnv } from '../auth/middleware';
+import { importDocument, type Importer, type PreviewStore } from '../sync/import';
+import { listPeriods, setPeriodStatus } from '../sync/periods';
+import { loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
+import { loadRows } from '../sync/rows';
+import type { Db } from '../db/connect';
+import { HttpProblem } from './problem';
+
+export const PlanIdParam = z.object({ planId: z.string().min(1).max(200).openapi({ param: { name: 'planId', in: 'path' } }) });
+const PeriodParams = PlanIdParam.extend({ period: PeriodId.openapi({ param: { name: 'period', in: 'path' }, example: '2023-03' }) });
+const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
+const Ok = z.object({ ok: z.literal(true) });
+export const PlanSummary = z.object({ id: z.string(), title: z.string(), year: z.number().nullable(), script: z.string(), source: z.string(), taskCount: z.number(), targetCount: z.number() }).openapi('PlanSummary');
+const PlanDoc = z.any().openapi({ description: 'The Plan (model/plan.ts: id, title, year, script, source, nodes tree with targets, deadlines, units) plus `assignments`: {[taskId]: {lead: string[], co: string[]}}' });
+const PeriodSchema = z.object({ planId: z.string(), period: z.string(), deadline: z.string(), status: z.enum(['open', 'closed']) }).openapi('Period');
+const Assignments = z.object({
+  assignments: z.array(z.object({ taskId: z.string().min(1), lead: z.array(z.string().min(1)).default([]), co: z.array(z.string().min(1)).default([]) })).max(20_000),
+});
+const admin = requireRole('admin');
+
+export interface PlanRouteDeps {
+  db: Db;
+  previews: PreviewStore;
+  importer: () => Promise<Importer>;
+}
+
+export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  const { db } = deps;
+
+  app.openapi(createRoute({ method: 'get', path: '/plans', tags: ['plans'], summary: '计划列表', responses: { 200: Json(z.array(PlanSummary), 'Plans') } }), async (c) =>
+    c.json(await listPlans(db), 200),
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/plans/{planId}', tags: ['plans'], summary: '计划详情（任务树、指标、牵头配合单位）', request: { params: PlanIdParam }, responses: { 200: Json(PlanDoc, 'Plan') } }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      const plan = await loadPlan(db, planId);
+      return c.json({ ...plan, assignments: Object.fromEntries(await loadAssignments(db, planId)) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/import', tags: ['plans'], middleware: [admin] as const,
+      summary: '导入文档（.txt/.docx）→ 预览。multipart 的 file 字段，或原始请求体加 ?name=文件名',
+      request: { query: z.object({ name: z.string().max(200).optional() }) },
+      responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview') },
+    }),
+    async (c) => {
+      let bytes: Uint8Array;
+      let name = c.req.valid('query').name;
+      if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+        const form = await c.req.parseBody();
+        const file = form.file;
+        if (!(file instanceof File)) throw new HttpProblem(400, 'NO_FILE', '请上传文件（表单字段 file）');
+        bytes = new Uint8Array(await file.arrayBuffer());
+        name ??= file.name;
+      } else {
+        bytes = new Uint8Array(await c.req.arrayBuffer());
+      }
+      if (!name) throw new HttpProblem(400, 'NO_NAME', '请提供文件名（?name=xxx.docx），用于识别格式');
+      if (bytes.length === 0) throw new HttpProblem(400, 'EMPTY_FILE', '上传的文件为空');
+      const plan = await importDocument(await deps.importer(), bytes, name);
+      return c.json({ previewId: deps.previews.put(plan), plan }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/import/{previewId}/confirm', tags: ['plans'], middleware: [admin] as const, summary: '确认导入',
+      request: { params: z.object({ previewId: z.string().max(100) }) },
+      responses: { 200: Json(z.object({ planId: z.string() }), 'Stored') },
+    }),
+    async (c) => {
+      const plan = deps.previews.take(c.req.valid('param').previewId);
+      if (!plan) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
+      const parsed = Plan.safeParse(plan);
+      if (!parsed.success) throw new HttpProblem(400, 'BAD_PLAN', '导入结果不符合计划格式');
+      return c.json({ planId: await savePlan(db, parsed.data, c.get('actor').name) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'delete', path: '/plans/{planId}', tags: ['plans'], middleware: [admin] as const, summary: '删除计划（软删除）', request: { params: PlanIdParam }, responses: { 200: Json(Ok, 'Deleted') } }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      if (!(await softDeletePlan(db, planId, c.get('actor').name))) throw new HttpProblem(404, 'NOT_FOUND', `找不到计划：${planId}`);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/plans/{planId}/assignments', tags: ['plans'], middleware: [admin] as const, summary: '批量设置牵头/配合单位',
+      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: Assignments } }, required: true } },
+      responses: { 200: Json(Ok, 'Saved') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await loadPlan(db, planId); // 404 for an unknown plan
+      await putAssignments(db, planId, c.req.valid('json').assignments, c.get('actor').name);
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'get', path: '/plans/{planId}/periods', tags: ['periods'], summary: '月度填报周期', request: { params: PlanIdParam }, responses: { 200: Json(z.array(PeriodSchema), 'Periods') } }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await loadPlan(db, planId);
+      return c.json(await listPeriods(db, planId), 200);
+    },
+  );
+
+  for (const action of ['close', 'reopen'] as const) {
+    app.openapi(
+      createRoute({
+        method: 'post', path: `/plans/{planId}/periods/{period}/${action}`, tags: ['periods'], middleware: [admin] as const,
+        summary: action === 'close' ? '关闭月份（不再接受填报）' : '重新开放月份', request: { params: PeriodParams }, responses: { 200: Json(PeriodSchema, 'Period') },
+      }),
+      async (c) => {
+        const { planId, period } = c.req.valid('param');
+        await loadPlan(db, planId);
+        const p = await setPeriodStatus(db, planId, period, action === 'close' ? 'closed' : 'open', c.get('actor').name);
+        if (!p) throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有这个月份：${period}`);
+        return c.json(p, 200);
+      },
+    );
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/plans/{planId}/periods/{period}/rows', tags: ['periods'], summary: '月度重点任务清单的行（model/sheet.ts buildRows）',
+      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional() }) },
+      responses: { 200: Json(z.object({ period: z.string(), rows: z.array(z.any()) }), 'Rows') },
+    }),
+    async (c) => {
+      const { planId, period } = c.req.valid('param');
+      const actor = c.get('actor');
+      // A reporter sees its own unit's tasks unless it asks for another unit explicitly.
+      const unit = c.req.valid('query').unit ?? (actor.role === 'reporter' ? actor.unit?.name : undefined);
+      const { rows } = await loadRows(db, planId, period, { unit });
+      return c.json({ period, rows }, 200);
+    },
+  );
+}

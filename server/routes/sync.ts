@@ -1,0 +1,60 @@
+// Progress push/pull, target batches and the audit trail.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { PushBatch } from '../../model/sync';
+import { requireRole, type AppEnv } from '../auth/middleware';
+import type { Db } from '../db/connect';
+import { readAudit } from '../sync/audit';
+import { loadPlan } from '../sync/plans';
+import { pullChanges } from '../sync/pull';
+import { pushBatch } from '../sync/push';
+import { pushTargets, TargetBatch } from '../sync/targets';
+import { PlanIdParam } from './plans';
+
+const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
+const PushResponse = z
+  .object({ batchId: z.string(), replayed: z.boolean(), results: z.array(z.object({ key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), values: z.any().optional(), errors: z.array(z.any()).optional() })) })
+  .openapi('PushResponse');
+
+export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/{planId}/progress/batches', tags: ['sync'], middleware: [requireRole('admin', 'reporter')] as const,
+      summary: '推送填报（按条目：applied | conflict | rejected；同一 batchId 只生效一次）',
+      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: PushBatch } }, required: true } },
+      responses: { 200: Json(PushResponse, 'Per-entry results') },
+    }),
+    async (c) => c.json(await pushBatch(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/plans/{planId}/changes', tags: ['sync'], summary: '拉取变更（游标不会漏掉晚提交的行；可能重复，按 version 比较）',
+      request: { params: PlanIdParam, query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
+      responses: { 200: Json(z.object({ entries: z.array(z.any()), cursor: z.string(), hasMore: z.boolean() }).openapi('PullResponse'), 'Changes') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      const { since, limit } = c.req.valid('query');
+      await loadPlan(db, planId);
+      return c.json(await pullChanges(db, planId, since, limit), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/{planId}/targets/batches', tags: ['sync'], middleware: [requireRole('admin')] as const, summary: '批量修改指标（版本校验、审计）',
+      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: TargetBatch } }, required: true } },
+      responses: { 200: Json(z.any(), 'Per-edit results') },
+    }),
+    async (c) => c.json(await pushTargets(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/audit', tags: ['audit'], summary: '审计记录（谁、何时、旧值、新值、批次）',
+      request: { query: z.object({ entity: z.enum(['progress', 'target', 'task', 'plan', 'unit', 'token', 'period']).optional(), id: z.string().max(300).optional(), planId: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
+      responses: { 200: Json(z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string(), old: z.any(), new: z.any(), batchId: z.string().nullable() })), 'Audit') },
+    }),
+    async (c) => c.json(await readAudit(db, c.req.valid('query')), 200),
+  );
+}

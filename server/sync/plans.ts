@@ -1,0 +1,170 @@
+// Plans in storage: save an imported Plan (nodes, targets, monthly periods), load it back as the same
+// Plan object, list, soft-delete; 牵头/配合 assignments by unit name.
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { walkNodes, type Deadline, type Plan, type PlanNode, type Span, type Target, type Units } from '../../model/plan';
+import type { TaskAssignment } from '../../model/sheet';
+import type { Db } from '../db/connect';
+import { rowsOf } from '../db/connect';
+import { assignments, audit, nodes, periods, plans, targets, units } from '../db/schema';
+import { monthlyPeriods } from './periods';
+
+export class NotFoundError extends Error {
+  code = 'NOT_FOUND';
+}
+
+async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+/** Stores a plan under a free id (the plan's own, or id-2, id-3 … if taken) and returns that id. */
+export async function savePlan(db: Db, plan: Plan, actor: string): Promise<string> {
+  return db.transaction(async (tx) => {
+    const taken = new Set((await tx.select({ id: plans.id }).from(plans).where(sql`${plans.id} like ${plan.id + '%'}`)).map((r) => r.id));
+    let id = plan.id;
+    for (let n = 2; taken.has(id); n++) id = `${plan.id}-${n}`;
+    await tx.insert(plans).values({ id, title: plan.title, year: plan.year, issuer: plan.issuer ?? null, script: plan.script, source: plan.source });
+    const nodeRows: (typeof nodes.$inferInsert)[] = [];
+    const targetRows: (typeof targets.$inferInsert)[] = [];
+    let ord = 0;
+    for (const { node, parent } of walkNodes(plan.nodes)) {
+      nodeRows.push({
+        planId: id, id: node.id, parentId: parent?.id ?? null, ord: ord++, kind: node.kind, number: node.number,
+        title: node.title, text: node.text, span: node.span, deadlines: node.deadlines, units: node.units ?? null,
+      });
+      node.targets.forEach((t, i) =>
+        targetRows.push({
+          planId: id, id: t.id, taskId: node.id, ord: i, metric: t.metric, value: t.value, max: t.max ?? null, unit: t.unit,
+          comparator: t.comparator, kind: t.kind, quote: t.quote, span: t.span, confidence: t.confidence, updatedBy: actor,
+        }),
+      );
+    }
+    await insertChunked(nodeRows, 1000, (c) => tx.insert(nodes).values(c));
+    await insertChunked(targetRows, 1000, (c) => tx.insert(targets).values(c));
+    await tx.insert(periods).values(monthlyPeriods(plan).map((p) => ({ ...p, planId: id })));
+    await tx.insert(audit).values({ planId: id, entity: 'plan', entityId: id, action: 'import', actor, new: { title: plan.title, source: plan.source } });
+    return id;
+  });
+}
+
+export interface PlanSummary {
+  id: string;
+  title: string;
+  year: number | null;
+  script: string;
+  source: string;
+  taskCount: number;
+  targetCount: number;
+}
+
+export async function listPlans(db: Db): Promise<PlanSummary[]> {
+  return rowsOf<PlanSummary>(
+    db,
+    sql`select p.id, p.title, p.year, p.script, p.source,
+          (select count(*)::int from nodes n where n.plan_id = p.id and n.kind = 'task') as "taskCount",
+          (select count(*)::int from targets t where t.plan_id = p.id) as "targetCount"
+        from plans p where p.deleted_at is null order by p.created_at, p.id`,
+  );
+}
+
+export async function planExists(db: Db, planId: string): Promise<boolean> {
+  const [row] = await db.select({ id: plans.id }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  return !!row;
+}
+
+/** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */
+export async function loadPlan(db: Db, planId: string): Promise<Plan> {
+  const [p] = await db.select().from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  if (!p) throw new NotFoundError(`找不到计划：${planId}`);
+  const nodeRows = await db.select().from(nodes).where(eq(nodes.planId, planId)).orderBy(asc(nodes.ord));
+  const targetRows = await db.select().from(targets).where(eq(targets.planId, planId)).orderBy(asc(targets.taskId), asc(targets.ord));
+  const byTask = new Map<string, Target[]>();
+  for (const t of targetRows) {
+    const list = byTask.get(t.taskId) ?? [];
+    list.push({
+      id: t.id, metric: t.metric, value: t.value, ...(t.max != null ? { max: t.max } : {}), unit: t.unit,
+      comparator: t.comparator as Target['comparator'], kind: t.kind as Target['kind'], quote: t.quote,
+      span: t.span as Span, confidence: t.confidence,
+    });
+    byTask.set(t.taskId, list);
+  }
+  const byId = new Map<string, PlanNode>();
+  const roots: PlanNode[] = [];
+  for (const n of nodeRows) {
+    const node: PlanNode = {
+      id: n.id, kind: n.kind as PlanNode['kind'], number: n.number, title: n.title, text: n.text, span: n.span as Span,
+      targets: byTask.get(n.id) ?? [], deadlines: n.deadlines as Deadline[], ...(n.units ? { units: n.units as Units } : {}), children: [],
+    };
+    byId.set(n.id, node);
+    (n.parentId ? byId.get(n.parentId)?.children : roots)?.push(node);
+  }
+  return { id: p.id, title: p.title, year: p.year, ...(p.issuer ? { issuer: p.issuer } : {}), script: p.script as Plan['script'], source: p.source, nodes: roots };
+}
+
+export async function softDeletePlan(db: Db, planId: string, actor: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.update(plans).set({ deletedAt: new Date() }).where(and(eq(plans.id, planId), isNull(plans.deletedAt))).returning({ id: plans.id });
+    if (rows.length) await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'delete', actor });
+    return rows.length > 0;
+  });
+}
+
+/** The office's explicit assignments, by task id (unit names). Tasks absent here keep the document's. */
+export async function loadAssignments(db: Db, planId: string): Promise<Map<string, TaskAssignment>> {
+  const rows = await db
+    .select({ taskId: assignments.taskId, role: assignments.role, name: units.name })
+    .from(assignments)
+    .innerJoin(units, eq(units.id, assignments.unitId))
+    .where(eq(assignments.planId, planId))
+    .orderBy(asc(assignments.taskId), asc(assignments.ord));
+  const map = new Map<string, TaskAssignment>();
+  for (const r of rows) {
+    const a = map.get(r.taskId) ?? { lead: [], co: [] };
+    (r.role === 'lead' ? a.lead : a.co).push(r.name);
+    map.set(r.taskId, a);
+  }
+  return map;
+}
+
+export interface AssignmentInput {
+  taskId: string;
+  lead: string[];
+  co: string[];
+}
+
+export class AssignmentError extends Error {
+  constructor(public code: 'UNKNOWN_TASK' | 'UNKNOWN_UNIT', message: string, public field: string) {
+    super(message);
+  }
+}
+
+/** Replaces the assignments of the listed tasks (others untouched), all or nothing. */
+export async function putAssignments(db: Db, planId: string, input: AssignmentInput[], actor: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const taskIds = [...new Set(input.map((a) => a.taskId))];
+    const known = new Set(
+      taskIds.length
+        ? (await tx.select({ id: nodes.id }).from(nodes).where(and(eq(nodes.planId, planId), inArray(nodes.id, taskIds)))).map((r) => r.id)
+        : [],
+    );
+    const names = [...new Set(input.flatMap((a) => [...a.lead, ...a.co]))];
+    const unitRows = names.length ? await tx.select().from(units).where(inArray(units.name, names)) : [];
+    const unitId = new Map(unitRows.map((u) => [u.name, u.id]));
+    input.forEach((a, i) => {
+      if (!known.has(a.taskId)) throw new AssignmentError('UNKNOWN_TASK', `找不到任务：${a.taskId}`, `assignments.${i}.taskId`);
+      for (const n of [...a.lead, ...a.co]) if (!unitId.has(n)) throw new AssignmentError('UNKNOWN_UNIT', `找不到单位：${n}（请先创建单位）`, `assignments.${i}`);
+    });
+    const before = await loadAssignments(tx as unknown as Db, planId);
+    if (taskIds.length) await tx.delete(assignments).where(and(eq(assignments.planId, planId), inArray(assignments.taskId, taskIds)));
+    const rows = input.flatMap((a) => {
+      const seen = new Set<string>();
+      return [...a.lead.map((n) => [n, 'lead'] as const), ...a.co.map((n) => [n, 'co'] as const)]
+        .filter(([n]) => !seen.has(n) && !!seen.add(n))
+        .map(([n, role], ord) => ({ planId, taskId: a.taskId, unitId: unitId.get(n)!, role, ord }));
+    });
+    await insertChunked(rows, 2000, (c) => tx.insert(assignments).values(c));
+    if (input.length)
+      await tx.insert(audit).values(
+        input.map((a) => ({ planId, entity: 'task', entityId: a.taskId, action: 'assign', actor, old: before.get(a.taskId) ?? null, new: { lead: a.lead, co: a.co } })),
+      );
+  });
+}

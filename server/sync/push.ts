@@ -1,0 +1,228 @@
+// Push: a batch of progress entries → per entry applied | conflict | rejected, exactly once per batchId.
+//
+// One transaction holds the batch record, the accepted rows and their audit rows. The batch row is
+// inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
+// it and returns the stored answer. Rows are written with one multi-row upsert per chunk whose WHERE
+// re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { fieldError } from '../../model/errors';
+import { parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
+import { validateProgress } from '../../model/rules';
+import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
+import type { Actor } from '../auth/tokens';
+import type { Db } from '../db/connect';
+import { audit, batches, periods, progress } from '../db/schema';
+import { loadItemIndex } from './items';
+import { NotFoundError, planExists } from './plans';
+
+export class BatchReuseError extends Error {
+  code = 'BATCH_ID_REUSED';
+  constructor(batchId: string) {
+    super(`批次号 ${batchId} 已被其他用户使用，请换一个批次号`);
+  }
+}
+
+const CHUNK = 1000; // rows per statement: 14 columns × 1000 stays far below PostgreSQL's 65,535 parameters
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export function valuesOf(r: Pick<typeof progress.$inferSelect, 'monthDone' | 'cumulative' | 'status' | 'progress' | 'problems' | 'nextSteps'>): ProgressValues {
+  return {
+    monthDone: r.monthDone,
+    cumulative: r.cumulative,
+    status: r.status as ProgressStatus | null,
+    progress: r.progress,
+    problems: r.problems,
+    nextSteps: r.nextSteps,
+  };
+}
+
+async function storedAnswer(db: Db | Tx, planId: string, kind: string, batchId: string, actor: Actor): Promise<PushResponse | null> {
+  const [row] = await db
+    .select({ actor: batches.actor, response: batches.response })
+    .from(batches)
+    .where(and(eq(batches.planId, planId), eq(batches.kind, kind), eq(batches.batchId, batchId)));
+  if (!row || !row.response) return null;
+  if (row.actor !== actor.name) throw new BatchReuseError(batchId);
+  return { ...(row.response as PushResponse), replayed: true };
+}
+
+class Replay extends Error {}
+
+/**
+ * Runs `work` once per batch id: inside one transaction that first claims the batch id. A replay (or a
+ * concurrent duplicate, once the first commits) gets the stored answer. Shared with target batches.
+ */
+export async function onceperBatch<R extends { batchId: string; replayed: boolean }>(
+  db: Db,
+  planId: string,
+  kind: 'progress' | 'targets',
+  batchId: string,
+  actor: Actor,
+  work: (tx: Tx) => Promise<R>,
+): Promise<R> {
+  const early = await storedAnswer(db, planId, kind, batchId, actor);
+  if (early) return early as unknown as R;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        const claimed = await tx
+          .insert(batches)
+          .values({ planId, kind, batchId, actor: actor.name })
+          .onConflictDoNothing()
+          .returning({ batchId: batches.batchId });
+        if (!claimed.length) throw new Replay();
+        const response = await work(tx);
+        await tx
+          .update(batches)
+          .set({ response })
+          .where(and(eq(batches.planId, planId), eq(batches.kind, kind), eq(batches.batchId, batchId)));
+        return response;
+      });
+    } catch (err) {
+      if (err instanceof Replay) {
+        const stored = await storedAnswer(db, planId, kind, batchId, actor);
+        if (stored) return stored as unknown as R;
+      } else if (!isRetryable(err) || attempt >= 4) {
+        throw err;
+      }
+      if (attempt >= 4) throw err;
+    }
+  }
+}
+
+function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
+  return code === '40P01' || code === '40001'; // deadlock, serialization failure
+}
+
+async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
+  const out: (typeof progress.$inferSelect)[] = [];
+  for (let i = 0; i < keys.length; i += 5000) {
+    const chunk = keys.slice(i, i + 5000);
+    out.push(...(await tx.select().from(progress).where(and(eq(progress.planId, planId), inArray(progress.key, chunk)))));
+  }
+  return out;
+}
+
+export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
+  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+  const index = await loadItemIndex(db, planId);
+  return onceperBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, index, actor, planId, batch));
+}
+
+async function applyEntries(
+  tx: Tx,
+  index: Awaited<ReturnType<typeof loadItemIndex>>,
+  actor: Actor,
+  planId: string,
+  batch: PushBatch,
+): Promise<PushResponse> {
+  const results: PushResult[] = new Array(batch.entries.length);
+  const parsed = batch.entries.map((e) => ({ entry: e, key: parseProgressKey(e.key) }));
+
+  // Everything the rules need, read once: period states, stored rows, previous months' 累计.
+  const periodRows = await tx.select().from(periods).where(eq(periods.planId, planId));
+  const periodStatus = new Map(periodRows.map((p) => [p.period, p.status]));
+  const keys = [...new Set(batch.entries.map((e) => e.key))];
+  const prevKeys = [...new Set(parsed.flatMap((p) => (p.key ? [`${p.key.itemId}@${previousPeriod(p.key.period)}`] : [])))];
+  const stored = new Map((await selectByKeys(tx, planId, [...new Set([...keys, ...prevKeys])])).map((r) => [r.key, r]));
+
+  const seen = new Set<string>();
+  const writes: (typeof progress.$inferInsert)[] = [];
+  const writeIndex = new Map<string, number>(); // key → entry position
+  const newCumulative = new Map<string, number | null>(); // this batch's own values count as "previous"
+  const now = new Date();
+
+  parsed.forEach(({ entry, key }, i) => {
+    const reject = (code: Parameters<typeof fieldError>[1], field = 'key') => (results[i] = { key: entry.key, outcome: 'rejected', errors: [fieldError(field, code)] });
+    if (seen.has(entry.key)) return reject('DUPLICATE_ENTRY');
+    seen.add(entry.key);
+    const item = key && index.items.get(key.itemId);
+    if (!key || !item) return reject('UNKNOWN_KEY');
+    if (actor.role === 'reporter') {
+      const who = index.who(item.taskId);
+      const unit = actor.unit?.name ?? '';
+      if (!who.lead.includes(unit) && !who.co.includes(unit)) return reject('FORBIDDEN_TASK');
+    } else if (actor.role !== 'admin') return reject('FORBIDDEN_TASK');
+    const status = periodStatus.get(key.period);
+    if (!status) return reject('UNKNOWN_PERIOD', 'period');
+    const current = stored.get(entry.key);
+    const currentVersion = current?.version ?? 0;
+    if (entry.baseVersion !== currentVersion && status !== 'closed') {
+      return (results[i] = { key: entry.key, outcome: 'conflict', version: currentVersion, values: current ? valuesOf(current) : emptyValues() });
+    }
+    const prevKey = `${key.itemId}@${previousPeriod(key.period)}`;
+    const previousCumulative = newCumulative.has(prevKey) ? newCumulative.get(prevKey) : stored.get(prevKey)?.cumulative;
+    const { values, errors } = validateProgress(entry.fields as ProgressFields, {
+      target: item.unit !== undefined ? { unit: item.unit } : undefined,
+      current: current ? valuesOf(current) : undefined,
+      previousCumulative: previousCumulative ?? null,
+      periodClosed: status === 'closed',
+    });
+    if (errors.length) return (results[i] = { key: entry.key, outcome: 'rejected', errors });
+    const version = currentVersion + 1;
+    newCumulative.set(entry.key, values.cumulative);
+    writeIndex.set(entry.key, i);
+    writes.push({ planId, key: entry.key, itemId: key.itemId, period: key.period, ...values, version, updatedBy: actor.name, updatedAt: now });
+    results[i] = { key: entry.key, outcome: 'applied', version, values };
+  });
+
+  // Sorted so that two concurrent batches lock shared rows in the same order (no deadlock).
+  writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const written = new Set<string>();
+  for (let i = 0; i < writes.length; i += CHUNK) {
+    const rows = await tx
+      .insert(progress)
+      .values(writes.slice(i, i + CHUNK))
+      .onConflictDoUpdate({
+        target: [progress.planId, progress.key],
+        set: {
+          monthDone: sql`excluded.month_done`,
+          cumulative: sql`excluded.cumulative`,
+          status: sql`excluded.status`,
+          progress: sql`excluded.progress`,
+          problems: sql`excluded.problems`,
+          nextSteps: sql`excluded.next_steps`,
+          version: sql`excluded.version`,
+          updatedBy: sql`excluded.updated_by`,
+          updatedAt: sql`excluded.updated_at`,
+          txid: sql`(pg_current_xact_id()::text::bigint)`,
+        },
+        // Someone committed this key after we read it: leave their row, report a conflict.
+        setWhere: sql`${progress.version} = excluded.version - 1`,
+      })
+      .returning({ key: progress.key });
+    for (const r of rows) written.add(r.key);
+  }
+  const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);
+  if (lost.length) {
+    for (const r of await selectByKeys(tx, planId, lost)) {
+      results[writeIndex.get(r.key)!] = { key: r.key, outcome: 'conflict', version: r.version, values: valuesOf(r) };
+    }
+  }
+
+  const auditRows = writes
+    .filter((w) => written.has(w.key))
+    .map((w) => {
+      const old = stored.get(w.key);
+      return {
+        planId,
+        entity: 'progress',
+        entityId: w.key,
+        action: old ? 'update' : 'create',
+        actor: actor.name,
+        at: now,
+        old: old ? { version: old.version, ...valuesOf(old) } : null,
+        new: { version: w.version, ...valuesOf(w as typeof progress.$inferSelect) },
+        batchId: batch.batchId,
+      };
+    });
+  for (let i = 0; i < auditRows.length; i += CHUNK) await tx.insert(audit).values(auditRows.slice(i, i + CHUNK));
+
+  return { batchId: batch.batchId, replayed: false, results };
+}
+
+function emptyValues(): ProgressValues {
+  return { monthDone: null, cumulative: null, status: null, progress: null, problems: null, nextSteps: null };
+}

@@ -1,0 +1,77 @@
+// Target edits by the office: same batch-id and version semantics as progress pushes, each change audited.
+import { z } from 'zod';
+import { and, eq, inArray } from 'drizzle-orm';
+import { Comparator } from '../../model/plan';
+import type { FieldError } from '../../model/errors';
+import type { Actor } from '../auth/tokens';
+import type { Db } from '../db/connect';
+import { audit, targets } from '../db/schema';
+import { onceperBatch } from './push';
+import { NotFoundError, planExists } from './plans';
+
+export const TargetFields = z
+  .object({
+    value: z.number().finite().nonnegative().optional(),
+    max: z.number().finite().nonnegative().nullable().optional(),
+    unit: z.string().trim().min(1).max(20).optional(),
+    comparator: Comparator.optional(),
+    metric: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export const TargetEdit = z.object({ targetId: z.string().min(1).max(200), baseVersion: z.number().int().nonnegative(), fields: TargetFields });
+export const TargetBatch = z.object({ batchId: z.string().min(8).max(100), edits: z.array(TargetEdit).max(5000) });
+export type TargetBatch = z.infer<typeof TargetBatch>;
+
+export interface TargetValues {
+  metric: string;
+  value: number;
+  max: number | null;
+  unit: string;
+  comparator: string;
+}
+export type TargetResult =
+  | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: TargetValues }
+  | { targetId: string; outcome: 'rejected'; errors: (Omit<FieldError, 'code'> & { code: string })[] };
+export interface TargetBatchResponse {
+  batchId: string;
+  replayed: boolean;
+  results: TargetResult[];
+}
+
+const pick = (t: typeof targets.$inferSelect): TargetValues => ({ metric: t.metric, value: t.value, max: t.max, unit: t.unit, comparator: t.comparator });
+
+export async function pushTargets(db: Db, actor: Actor, planId: string, batch: TargetBatch): Promise<TargetBatchResponse> {
+  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+  return onceperBatch(db, planId, 'targets', batch.batchId, actor, async (tx) => {
+    const ids = [...new Set(batch.edits.map((e) => e.targetId))];
+    const rows = ids.length ? await tx.select().from(targets).where(and(eq(targets.planId, planId), inArray(targets.id, ids))) : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const seen = new Set<string>();
+    const results: TargetResult[] = [];
+    const now = new Date();
+    for (const edit of batch.edits) {
+      const cur = byId.get(edit.targetId);
+      const reject = (code: string, message: string, field = 'targetId') => results.push({ targetId: edit.targetId, outcome: 'rejected', errors: [{ field, code, message }] });
+      if (seen.has(edit.targetId)) { reject('DUPLICATE_ENTRY', '同一批次中该条目重复出现'); continue; }
+      seen.add(edit.targetId);
+      if (!cur) { reject('UNKNOWN_KEY', '找不到该任务或指标'); continue; }
+      if (cur.version !== edit.baseVersion) { results.push({ targetId: edit.targetId, outcome: 'conflict', version: cur.version, values: pick(cur) }); continue; }
+      const next = { ...pick(cur), ...edit.fields } as TargetValues;
+      if (next.max != null && next.max < next.value) { reject('MAX_BELOW_VALUE', '目标区间上限不能小于下限', 'max'); continue; }
+      // The version check in the WHERE makes a concurrent edit of the same target a conflict, not a lost update.
+      const [updated] = await tx
+        .update(targets)
+        .set({ ...next, version: cur.version + 1, updatedBy: actor.name, updatedAt: now })
+        .where(and(eq(targets.planId, planId), eq(targets.id, cur.id), eq(targets.version, cur.version)))
+        .returning();
+      if (!updated) {
+        const [latest] = await tx.select().from(targets).where(and(eq(targets.planId, planId), eq(targets.id, cur.id)));
+        results.push({ targetId: edit.targetId, outcome: 'conflict', version: latest.version, values: pick(latest) });
+        continue;
+      }
+      await tx.insert(audit).values({ planId, entity: 'target', entityId: cur.id, action: 'update', actor: actor.name, at: now, old: { version: cur.version, ...pick(cur) }, new: { version: updated.version, ...pick(updated) }, batchId: batch.batchId });
+      results.push({ targetId: edit.targetId, outcome: 'applied', version: updated.version, values: pick(updated) });
+    }
+    return { batchId: batch.batchId, replayed: false, results };
+  });
+}
