@@ -1,0 +1,200 @@
+// Fills (or refills) one plan-and-month sheet from model/sheet.ts rows: header, text formats before
+// values (so "=…" stays text), data blocks sized by bytes, locks, validation, conditional formats,
+// frozen header, protection, and the state sheet with the fresh snapshot — in as few requests as the
+// 2 MB request budget allows.
+import { COLUMNS, COLUMN_INDEX, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
+import { STATUSES } from '../../model/progress';
+import { Batcher, jsonBytes } from './batcher';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX, colLetter } from './layout';
+import { queueStateWrite, type SheetMeta, type SheetState, type SnapEntry } from './state';
+import type { ExcelApi, ExcelContext } from './types';
+
+export interface FillOptions {
+  meta: Omit<SheetMeta, 'rowCount'>;
+  stateSheetName: string;
+  rows: SheetRow[];
+  /** Resolved deadline (ISO date) per task id, for the "overdue" format. */
+  dueDates?: ReadonlyMap<string, string>;
+  /** Last day of the month being reported (ISO): a deadline before it is overdue unless 已完成. */
+  periodEnd: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface FillStats {
+  syncs: number;
+  estimatedBytes: number;
+  dataRows: number;
+}
+
+export const PROTECT_OPTIONS = {
+  allowFormatColumns: true,
+  allowFormatRows: true,
+  allowAutoFilter: true,
+  allowSort: true,
+  selectionMode: 'Normal',
+};
+
+type Cell = string | number;
+
+export function sheetCells(row: SheetRow, dueDates?: ReadonlyMap<string, string>): Cell[] {
+  if (row.kind === 'section') {
+    const cells: Cell[] = new Array(COL_COUNT).fill('');
+    cells[COLUMN_INDEX.task] = row.label;
+    cells[ID_COL] = SECTION_PREFIX + row.nodeId;
+    return cells;
+  }
+  return [...rowCells(row).map((v) => v ?? ''), '', dueDates?.get(row.taskId) ?? ''];
+}
+
+export function snapshotOf(rows: SheetRow[], admin: boolean): Record<string, SnapEntry> {
+  const snap: Record<string, SnapEntry> = {};
+  for (const row of rows) {
+    if (row.kind !== 'item') continue;
+    const empty = Object.values(row.values).every((v) => v === null);
+    if (row.version === 0 && empty && !admin) continue; // absent = version 0, all empty
+    const entry: SnapEntry = { v: row.version, x: row.values };
+    if (admin) {
+      const cells = rowCells(row);
+      entry.a = [cells[COLUMN_INDEX.targetValue] as string | number | null, row.unit, row.lead.join('、')];
+      const tv = (row as ItemRow & { targetVersion?: number }).targetVersion;
+      if (tv !== undefined) entry.tv = tv;
+    }
+    snap[row.itemId] = entry;
+  }
+  return snap;
+}
+
+/** One request to learn whether the data and state sheets exist; a second only when refilling. */
+async function probe(ctx: ExcelContext, name: string, stateName: string) {
+  const sheet = ctx.workbook.worksheets.getItemOrNullObject(name);
+  const state = ctx.workbook.worksheets.getItemOrNullObject(stateName);
+  sheet.load('isNullObject');
+  state.load('isNullObject');
+  await ctx.sync();
+  const found = { sheet: sheet.isNullObject ? null : sheet, state: state.isNullObject ? null : state, protected: false, rows: 0, syncs: 1 };
+  if (!found.sheet) return found;
+  sheet.protection.load('protected');
+  const used = sheet.getUsedRangeOrNullObject();
+  used.load(['isNullObject', 'rowIndex', 'rowCount']);
+  await ctx.sync();
+  return { ...found, protected: sheet.protection.protected as boolean, rows: used.isNullObject ? 0 : (used.rowIndex as number) + (used.rowCount as number), syncs: 2 };
+}
+
+export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<FillStats> {
+  return excel.run({ delayForCellEdit: true }, async (ctx) => {
+    const { meta, rows } = opts;
+    const n = rows.length;
+    const last = FIRST_DATA_ROW + Math.max(n, 1); // exclusive
+    const existing = await probe(ctx, meta.sheetName, opts.stateSheetName);
+    const b = new Batcher(ctx);
+
+    // The sheets: reuse and clear an existing one (deleting could hit "last visible sheet").
+    let sheet: ExcelContext;
+    let state: ExcelContext;
+    await b.add(0, () => {
+      if (existing.sheet) {
+        sheet = existing.sheet;
+        if (existing.protected) sheet.protection.unprotect();
+        const all = sheet.getRangeByIndexes(0, 0, Math.max(existing.rows, last), COL_COUNT);
+        all.dataValidation.clear();
+        all.conditionalFormats.clearAll();
+        all.clear();
+      } else sheet = ctx.workbook.worksheets.add(meta.sheetName);
+      state = existing.state ?? ctx.workbook.worksheets.add(opts.stateSheetName);
+      if (!existing.state) state.visibility = 'VeryHidden';
+    });
+
+    const at = (r: number, c: number, rc: number, cc: number) => sheet.getRangeByIndexes(r, c, rc, cc);
+    await b.add(jsonBytes(HEADERS) + 400, () => {
+      // Formats before values: text columns as text so "=…", "+86…" or "001" stay what was typed.
+      COLUMNS.forEach((col, c) => {
+        const fmt = col.kind === 'number' ? 'General' : col.kind === 'rate' ? '0.0' : '@';
+        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = fmt;
+        at(0, c, 1, 1).format.columnWidth = col.width * 7;
+      });
+      at(0, NOTE_COL, last, 2).numberFormat = '@';
+      at(0, NOTE_COL, 1, 1).format.columnWidth = 40 * 7;
+      const header = at(0, 0, 1, COL_COUNT);
+      header.values = [HEADERS];
+      header.format.font.bold = true;
+      at(0, ID_COL, 1, 1).columnHidden = true;
+      at(0, DUE_COL, 1, 1).columnHidden = true;
+    });
+
+    // Data rows, in blocks that fill what is left of the current request.
+    const cells = rows.map((r) => sheetCells(r, opts.dueDates));
+    let i = 0;
+    while (i < n) {
+      let bytes = 2;
+      let end = i;
+      const room = b.remaining;
+      while (end < n) {
+        const rb = jsonBytes(cells[end]) + 1;
+        if (bytes + rb > room) break;
+        bytes += rb;
+        end++;
+      }
+      if (end === i) {
+        await b.flush(); // not one row fits what is left: start a fresh request
+        if (jsonBytes(cells[i]) > b.remaining) throw new Error(`第${i + 2}行过大，无法写入`);
+        continue;
+      }
+      const start = i;
+      await b.add(bytes, () => (at(FIRST_DATA_ROW + start, 0, end - start, COL_COUNT).values = cells.slice(start, end)));
+      i = end;
+      opts.onProgress?.(i, n);
+    }
+
+    // Locks: model columns stay locked, input columns open on item rows only.
+    const inputRuns = [[COLUMN_INDEX.monthDone, 2], [COLUMN_INDEX.status, 4]] as const;
+    const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
+    const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
+    await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {
+      for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW, c, n || 1, w).format.protection.locked = false;
+      for (const k of sections) {
+        for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW + k, c, 1, w).format.protection.locked = true;
+        at(FIRST_DATA_ROW + k, 0, 1, COL_COUNT).format.font.bold = true;
+      }
+    });
+
+    // Validation (UX only: a paste bypasses it, so the rules run again on 校验/同步) and formats.
+    const L = (key: keyof typeof COLUMN_INDEX) => colLetter(COLUMN_INDEX[key]);
+    const r0 = FIRST_DATA_ROW + 1;
+    await b.add(2000, () => {
+      const numbers = at(FIRST_DATA_ROW, COLUMN_INDEX.monthDone, n || 1, 2);
+      numbers.dataValidation.rule = { decimal: { formula1: 0, operator: 'GreaterThanOrEqualTo' } };
+      numbers.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: '请填写数字', message: '请填写不小于0的数字' };
+      const status = at(FIRST_DATA_ROW, COLUMN_INDEX.status, n || 1, 1);
+      status.dataValidation.rule = { list: { inCellDropDown: true, source: STATUSES.join(',') } };
+      status.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: '状态', message: `状态须为：${STATUSES.join('、')}` };
+      const whole = at(FIRST_DATA_ROW, 0, n || 1, NOTE_COL + 1);
+      const lagging = whole.conditionalFormats.add('Custom');
+      lagging.custom.rule.formula = `=$${L('status')}${r0}="滞后"`;
+      lagging.custom.format.fill.color = '#FCE4D6';
+      const overdue = at(FIRST_DATA_ROW, COLUMN_INDEX.deadline, n || 1, 1).conditionalFormats.add('Custom');
+      overdue.custom.rule.formula = `=AND($${colLetter(DUE_COL)}${r0}<>"",$${colLetter(DUE_COL)}${r0}<="${opts.periodEnd}",$${L('status')}${r0}<>"已完成")`;
+      overdue.custom.format.font.color = '#C00000';
+      overdue.custom.format.fill.color = '#FFC7CE';
+      const invalid = numbers.conditionalFormats.add('Custom');
+      invalid.custom.rule.formula = `=AND(${L('monthDone')}${r0}<>"",OR(NOT(ISNUMBER(${L('monthDone')}${r0})),${L('monthDone')}${r0}<0))`;
+      invalid.custom.format.fill.color = '#F8D7DA';
+      sheet.freezePanes.freezeRows(1);
+    });
+
+    const fresh: Partial<SheetState> = {
+      meta: { ...meta, rowCount: n },
+      snapshot: snapshotOf(rows, meta.admin),
+      pending: null,
+      pendingTargets: null,
+      conflicts: {},
+    };
+    const stateBytes = jsonBytes(fresh);
+    await b.add(stateBytes + 1000, () => {
+      queueStateWrite(state, fresh);
+      sheet.protection.protect(PROTECT_OPTIONS);
+      sheet.activate();
+    });
+    await b.flush();
+    return { syncs: b.syncs + existing.syncs, estimatedBytes: b.bytes, dataRows: n };
+  });
+}

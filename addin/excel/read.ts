@@ -1,0 +1,36 @@
+// Reading cells back in blocks: a response over 5 MB fails in Excel on the web, and we cannot know a
+// block's size before reading it, so a refused block is split in half and read again.
+import { excelErrorCode, type ExcelContext } from './types';
+
+export const READ_BLOCK_ROWS = 2000;
+
+export async function usedRowCount(ctx: ExcelContext, sheet: ExcelContext): Promise<number> {
+  const used = sheet.getUsedRangeOrNullObject(true);
+  used.load(['isNullObject', 'rowIndex', 'rowCount']);
+  await ctx.sync();
+  return used.isNullObject ? 0 : used.rowIndex + used.rowCount;
+}
+
+export async function readRows(ctx: ExcelContext, sheet: ExcelContext, startRow: number, rowCount: number, colCount: number, blockRows = READ_BLOCK_ROWS): Promise<unknown[][]> {
+  const out: unknown[][] = [];
+  let at = startRow;
+  const end = startRow + rowCount;
+  let block = blockRows;
+  while (at < end) {
+    const n = Math.min(block, end - at);
+    const range = sheet.getRangeByIndexes(at, 0, n, colCount);
+    range.load('values');
+    try {
+      await ctx.sync();
+    } catch (err) {
+      if (excelErrorCode(err) === 'ResponsePayloadSizeLimitExceeded' && n > 1) {
+        block = Math.ceil(n / 2);
+        continue;
+      }
+      throw err;
+    }
+    out.push(...(range.values as unknown[][]));
+    at += n;
+  }
+  return out;
+}

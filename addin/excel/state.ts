@@ -1,0 +1,114 @@
+// What the add-in keeps in the workbook, next to each data sheet, in a very hidden state sheet:
+// which plan and month the sheet is, the pull cursor, the last-synced snapshot (diffed to find changed
+// rows), the batch sent but not yet answered, and open conflicts. It travels with the file, survives
+// closing Excel mid-sync, and does not depend on row positions (keys are item ids).
+import type { PushBatch } from '../../model/sync';
+import type { ProgressValues } from '../../model/progress';
+import { jsonBytes } from './batcher';
+import { readRows, usedRowCount } from './read';
+import type { ExcelContext } from './types';
+
+export interface SheetMeta {
+  planId: string;
+  planTitle: string;
+  period: string;
+  sheetName: string;
+  admin: boolean;
+  unit: string | null;
+  cursor: string | null;
+  rowCount: number; // data rows written by the last fill
+}
+
+/** Last-synced state of one item row. `a` holds the admin columns (目标值, 单位, 牵头单位) in admin mode. */
+export interface SnapEntry {
+  v: number;
+  x: ProgressValues;
+  a?: [string | number | null, string, string];
+  tv?: number; // target version (admin)
+}
+
+export interface Conflict {
+  itemId: string;
+  key: string;
+  version: number; // the server's
+  server: ProgressValues;
+  mine: Partial<Record<string, unknown>>; // the fields I changed, as typed
+}
+
+export interface TargetBatch {
+  batchId: string;
+  edits: { targetId: string; baseVersion: number; fields: Record<string, unknown> }[];
+}
+
+export interface SheetState {
+  meta: SheetMeta;
+  snapshot: Record<string, SnapEntry>;
+  pending: PushBatch | null;
+  pendingTargets: TargetBatch | null;
+  conflicts: Record<string, Conflict>;
+}
+
+const CHUNK = 30_000; // a cell holds at most 32,767 characters
+const PARTS = ['meta', 'snapshot', 'pending', 'pendingTargets', 'conflicts'] as const;
+type Part = (typeof PARTS)[number];
+
+function chunks(value: unknown): string[] {
+  const text = JSON.stringify(value);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += CHUNK) out.push(text.slice(i, i + CHUNK));
+  return out.length ? out : ['null'];
+}
+
+/**
+ * Queues the writes of the given parts (one column each; an empty cell ends a part) and returns the
+ * bytes queued. `sheet` is the state sheet proxy. The caller syncs (alone or inside a larger batch).
+ */
+export function queueStateWrite(sheet: ExcelContext, parts: Partial<SheetState>): number {
+  let bytes = 0;
+  for (const part of Object.keys(parts) as Part[]) {
+    const col = PARTS.indexOf(part);
+    const cells = [...chunks(parts[part]), ''].map((s) => [s]);
+    const range = sheet.getRangeByIndexes(0, col, cells.length, 1);
+    range.numberFormat = '@'; // the JSON must never be read as a number or a formula
+    range.values = cells;
+    bytes += jsonBytes(cells) + 200;
+  }
+  return bytes;
+}
+
+/** Gets (or queues the creation of) the very hidden state sheet for a data sheet. */
+export async function ensureStateSheet(ctx: ExcelContext, name: string): Promise<ExcelContext> {
+  const existing = ctx.workbook.worksheets.getItemOrNullObject(name);
+  existing.load('isNullObject');
+  await ctx.sync();
+  if (!existing.isNullObject) return existing;
+  const sheet = ctx.workbook.worksheets.add(name);
+  sheet.visibility = 'VeryHidden';
+  return sheet;
+}
+
+export async function readState(ctx: ExcelContext, stateSheetName: string): Promise<SheetState | null> {
+  const sheet = ctx.workbook.worksheets.getItemOrNullObject(stateSheetName);
+  sheet.load('isNullObject');
+  await ctx.sync();
+  if (sheet.isNullObject) return null;
+  const rows = await readRows(ctx, sheet, 0, await usedRowCount(ctx, sheet), PARTS.length);
+  const parts: Record<string, unknown> = {};
+  PARTS.forEach((part, col) => {
+    let text = '';
+    for (const row of rows) {
+      const cell = row[col];
+      if (cell === '' || cell === undefined || cell === null) break;
+      text += String(cell);
+    }
+    parts[part] = text ? JSON.parse(text) : null;
+  });
+  if (!parts.meta) return null;
+  return {
+    meta: parts.meta as SheetMeta,
+    snapshot: (parts.snapshot as SheetState['snapshot']) ?? {},
+    pending: (parts.pending as PushBatch | null) ?? null,
+    pendingTargets: (parts.pendingTargets as TargetBatch | null) ?? null,
+    conflicts: (parts.conflicts as SheetState['conflicts']) ?? {},
+  };
+}

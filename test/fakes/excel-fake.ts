@@ -1,0 +1,705 @@
+// An in-memory fake of the Excel JavaScript API subset the add-in's adapter uses, behaving like
+// Office.js where it matters: proxies queue operations that apply at context.sync(); reading a property
+// that was neither loaded+synced nor set throws PropertyNotLoaded; value arrays must match the range's
+// shape; a request over 5 MB (UTF-8 JSON of the queued operations) throws RequestPayloadSizeLimitExceeded
+// and applies nothing; a failing operation leaves the ones before it applied (no rollback, as in
+// Office); locked cells on a protected sheet refuse writes; strings starting with "=" become formulas
+// unless the cell is text-formatted ("@"). It counts syncs and request/response bytes per sync.
+// No Node imports: it is also bundled for the browser and injected into the task pane in e2e tests.
+
+export const REQUEST_LIMIT = 5 * 1024 * 1024;
+export const CELL_TEXT_LIMIT = 32767;
+
+export class FakeExcelError extends Error {
+  constructor(public code: string, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'RichApi.Error';
+  }
+}
+
+type CellValue = string | number | boolean;
+interface Cell {
+  v: CellValue;
+  formula?: string;
+  nf: string;
+  locked: boolean;
+  fill: string | null;
+  bold?: boolean;
+}
+interface Rect {
+  r: number;
+  c: number;
+  rc: number;
+  cc: number;
+}
+export interface ValidationRule {
+  rect: Rect;
+  rule: any;
+}
+export interface ConditionalFormat {
+  rect: Rect;
+  formula: string;
+  fill?: string;
+  fontColor?: string;
+}
+
+export class SheetState {
+  rows: (Cell[] | undefined)[] = [];
+  visibility: 'Visible' | 'Hidden' | 'VeryHidden' = 'Visible';
+  protected = false;
+  protectOptions: any = null;
+  frozenRows = 0;
+  hiddenColumns = new Set<number>();
+  columnWidths = new Map<number, number>();
+  validations: ValidationRule[] = [];
+  conditionalFormats: ConditionalFormat[] = [];
+  constructor(public name: string) {}
+
+  cell(r: number, c: number): Cell {
+    const row = (this.rows[r] ??= []);
+    return (row[c] ??= { v: '', nf: 'General', locked: true, fill: null });
+  }
+  peek(r: number, c: number): Cell | undefined {
+    return this.rows[r]?.[c];
+  }
+  /** The used rectangle (cells holding a value), or null when empty. */
+  used(): Rect | null {
+    let maxR = -1, maxC = -1;
+    for (let r = 0; r < this.rows.length; r++) {
+      const row = this.rows[r];
+      if (!row) continue;
+      for (let c = 0; c < row.length; c++) if (row[c] && row[c]!.v !== '') ((maxR = Math.max(maxR, r)), (maxC = Math.max(maxC, c)));
+    }
+    return maxR < 0 ? null : { r: 0, c: 0, rc: maxR + 1, cc: maxC + 1 };
+  }
+}
+
+export class WorkbookState {
+  sheets: SheetState[] = [new SheetState('Sheet1')];
+  active = 'Sheet1';
+  selection: { sheet: string; rect: Rect } | null = null;
+  stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0 };
+  /** Optional hook run at the start of each sync (tests use it to interleave user edits). */
+  onSync?: (n: number) => void;
+
+  sheet(name: string): SheetState | undefined {
+    return this.sheets.find((s) => s.name.toLowerCase() === name.toLowerCase());
+  }
+  get maxRequestBytes(): number {
+    return Math.max(0, ...this.stats.requestBytes);
+  }
+  get totalRequestBytes(): number {
+    return this.stats.requestBytes.reduce((a, b) => a + b, 0);
+  }
+  resetStats(): void {
+    this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0 };
+  }
+
+  /** A user typing into a cell in Excel: protection and data validation apply, "=…" in a General cell is a formula. */
+  userEdit(sheetName: string, address: string, value: CellValue): void {
+    const sheet = this.sheet(sheetName);
+    if (!sheet) throw new FakeExcelError('ItemNotFound', `no sheet ${sheetName}`);
+    const { r, c } = parseAddress(address);
+    const cell = sheet.cell(r, c);
+    if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
+    for (const v of sheet.validations) {
+      if (inside(v.rect, r, c) && !passesValidation(v.rule, value)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
+    }
+    storeValue(cell, typeof value === 'string' && cell.nf !== '@' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+  }
+  /** A user pasting: bypasses data validation (as in Excel), still refused on locked cells. */
+  userPaste(sheetName: string, address: string, value: CellValue): void {
+    const sheet = this.sheet(sheetName)!;
+    const { r, c } = parseAddress(address);
+    const cell = sheet.cell(r, c);
+    if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
+    storeValue(cell, value);
+  }
+  /** Sorting rows (user action) — row identity must then come from the id column, not the position. */
+  sortRows(sheetName: string, from: number, to: number, compare: (a: Cell[], b: Cell[]) => number): void {
+    const sheet = this.sheet(sheetName)!;
+    const block = sheet.rows.slice(from, to).map((r) => r ?? []);
+    block.sort(compare);
+    sheet.rows.splice(from, block.length, ...block);
+  }
+  read(sheetName: string, address: string): CellValue {
+    const { r, c } = parseAddress(address);
+    return this.sheet(sheetName)?.peek(r, c)?.v ?? '';
+  }
+  cellAt(sheetName: string, address: string): Cell | undefined {
+    const { r, c } = parseAddress(address);
+    return this.sheet(sheetName)?.peek(r, c);
+  }
+}
+
+function storeValue(cell: Cell, value: CellValue): void {
+  if (typeof value === 'string' && value.length > CELL_TEXT_LIMIT) throw new FakeExcelError('InvalidArgument', `text longer than ${CELL_TEXT_LIMIT} characters`);
+  delete cell.formula;
+  if (typeof value === 'string' && value.startsWith('=') && cell.nf !== '@') {
+    cell.formula = value;
+    cell.v = evaluate(value);
+  } else cell.v = value;
+}
+/** Enough of a formula engine to show that a formula was created: arithmetic on literals. */
+function evaluate(formula: string): CellValue {
+  const body = formula.slice(1);
+  if (/^[\d+\-*/(). ]+$/.test(body)) {
+    try {
+      return Function(`"use strict";return (${body})`)() as number;
+    } catch {
+      /* fallthrough */
+    }
+  }
+  return '#NAME?';
+}
+function passesValidation(rule: any, value: CellValue): boolean {
+  if (value === '' || value === null) return true;
+  if (rule.decimal) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n)) return false;
+    const f = Number(rule.decimal.formula1);
+    return rule.decimal.operator === 'GreaterThanOrEqualTo' ? n >= f : true;
+  }
+  if (rule.list) return String(rule.list.source).split(',').includes(String(value));
+  return true;
+}
+function inside(rect: Rect, r: number, c: number): boolean {
+  return r >= rect.r && r < rect.r + rect.rc && c >= rect.c && c < rect.c + rect.cc;
+}
+
+export function colName(c: number): string {
+  let s = '';
+  for (c += 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+  return s;
+}
+export function parseAddress(a: string): { r: number; c: number } {
+  const m = /^\$?([A-Z]+)\$?(\d+)$/i.exec(a.trim());
+  if (!m) throw new FakeExcelError('InvalidArgument', `bad address ${a}`);
+  let c = 0;
+  for (const ch of m[1].toUpperCase()) c = c * 26 + ch.charCodeAt(0) - 64;
+  return { r: Number(m[2]) - 1, c: c - 1 };
+}
+function parseRange(a: string): Rect {
+  const addr = a.includes('!') ? a.slice(a.indexOf('!') + 1) : a;
+  const [p, q = p] = addr.split(':');
+  const s = parseAddress(p), e = parseAddress(q);
+  return { r: Math.min(s.r, e.r), c: Math.min(s.c, e.c), rc: Math.abs(e.r - s.r) + 1, cc: Math.abs(e.c - s.c) + 1 };
+}
+function rectAddress(sheet: string, x: Rect): string {
+  const a = `${colName(x.c)}${x.r + 1}`, b = `${colName(x.c + x.cc - 1)}${x.r + x.rc}`;
+  return `${sheet}!${a === b ? a : `${a}:${b}`}`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Proxies and the request queue
+
+interface Op {
+  path: string; // for byte counting and error messages
+  action: string;
+  value?: unknown;
+  run: () => void;
+}
+
+const utf8 = new TextEncoder();
+
+export class RequestContext {
+  private queue: Op[] = [];
+  readonly workbook: Workbook;
+  readonly application: Application;
+  readonly runtime: { enableEvents: boolean };
+  constructor(readonly state: WorkbookState) {
+    this.workbook = new Workbook(this);
+    this.application = new Application(this);
+    const ctx = this;
+    this.runtime = {
+      set enableEvents(v: boolean) {
+        ctx.enqueue('runtime', 'set enableEvents', v, () => {});
+      },
+      get enableEvents(): boolean {
+        return true;
+      },
+    };
+  }
+  enqueue(path: string, action: string, value: unknown, run: () => void): void {
+    this.queue.push({ path, action, value, run });
+  }
+  /** Bytes of the queued request as Office would send it: the operations as UTF-8 JSON. */
+  pendingBytes(): number {
+    return utf8.encode(JSON.stringify(this.queue.map((o) => [o.path, o.action, o.value]))).length;
+  }
+  async sync(): Promise<void> {
+    const ops = this.queue;
+    this.queue = [];
+    const st = this.state;
+    st.onSync?.(st.stats.syncs + 1);
+    const bytes = utf8.encode(JSON.stringify(ops.map((o) => [o.path, o.action, o.value]))).length;
+    st.stats.syncs++;
+    st.stats.requestBytes.push(bytes);
+    if (bytes > REQUEST_LIMIT) throw new FakeExcelError('RequestPayloadSizeLimitExceeded', `request of ${bytes} bytes exceeds ${REQUEST_LIMIT}`);
+    responseBytes = 0;
+    try {
+      for (const op of ops) op.run();
+    } finally {
+      st.stats.responseBytes.push(responseBytes);
+    }
+    if (responseBytes > REQUEST_LIMIT) throw new FakeExcelError('ResponsePayloadSizeLimitExceeded', `response of ${responseBytes} bytes`);
+    await Promise.resolve();
+  }
+  trackedObjects = { add() {}, remove() {} };
+}
+let responseBytes = 0;
+
+function notLoaded(path: string, prop: string): never {
+  throw new FakeExcelError('PropertyNotLoaded', `The property '${prop}' of ${path} is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()".`);
+}
+
+abstract class ClientObject {
+  protected loaded: Record<string, unknown> = {};
+  constructor(protected ctx: RequestContext, readonly path: string) {}
+  protected get<T>(prop: string): T {
+    if (!(prop in this.loaded)) notLoaded(this.path, prop);
+    return this.loaded[prop] as T;
+  }
+  protected abstract read(prop: string): unknown;
+  load(props?: string | string[] | Record<string, unknown>): this {
+    const list = typeof props === 'string' ? props.split(',').map((s) => s.trim()) : Array.isArray(props) ? props : props ? Object.keys(props) : this.defaultProps();
+    this.ctx.enqueue(this.path, 'load', list, () => {
+      for (const p of list) {
+        const [head, ...rest] = p.split('/');
+        if (rest.length) {
+          (this as any)[head].load(rest.join('/'));
+          continue;
+        }
+        const v = this.read(head);
+        responseBytes += utf8.encode(JSON.stringify(v) ?? '').length;
+        this.loaded[head] = v;
+      }
+    });
+    return this;
+  }
+  protected defaultProps(): string[] {
+    return [];
+  }
+}
+
+class Application {
+  constructor(private ctx: RequestContext) {}
+  suspendApiCalculationUntilNextSync(): void {
+    this.ctx.enqueue('application', 'suspendApiCalculationUntilNextSync', null, () => void this.ctx.state.stats.suspendCalc++);
+  }
+  suspendScreenUpdatingUntilNextSync(): void {
+    this.ctx.enqueue('application', 'suspendScreenUpdatingUntilNextSync', null, () => void this.ctx.state.stats.suspendScreen++);
+  }
+}
+
+class Workbook {
+  readonly worksheets: WorksheetCollection;
+  constructor(private ctx: RequestContext) {
+    this.worksheets = new WorksheetCollection(ctx);
+  }
+  getSelectedRange(): Range {
+    const st = this.ctx.state;
+    return new Range(this.ctx, 'selection', () => {
+      const sel = st.selection ?? { sheet: st.active, rect: { r: 0, c: 0, rc: 1, cc: 1 } };
+      return { sheet: st.sheet(sel.sheet)!, rect: sel.rect };
+    });
+  }
+}
+
+class WorksheetCollection extends ClientObject {
+  items: Worksheet[] = [];
+  protected read(prop: string): unknown {
+    if (prop === 'items') {
+      this.items = this.ctx.state.sheets.map((s) => new Worksheet(this.ctx, () => s, s.name, true));
+      return this.items.length;
+    }
+    return notLoaded(this.path, prop);
+  }
+  constructor(ctx: RequestContext) {
+    super(ctx, 'worksheets');
+  }
+  protected defaultProps(): string[] {
+    return ['items'];
+  }
+  getItem(name: string): Worksheet {
+    return new Worksheet(this.ctx, () => {
+      const s = this.ctx.state.sheet(name);
+      if (!s) throw new FakeExcelError('ItemNotFound', `The requested resource doesn't exist: worksheet ${name}`);
+      return s;
+    }, name);
+  }
+  getItemOrNullObject(name: string): Worksheet {
+    return new Worksheet(this.ctx, () => this.ctx.state.sheet(name) ?? null, name);
+  }
+  add(name: string): Worksheet {
+    let created: SheetState | null = null;
+    this.ctx.enqueue(this.path, 'add', name, () => {
+      if (this.ctx.state.sheet(name)) throw new FakeExcelError('ItemAlreadyExists', `worksheet ${name} already exists`);
+      if (name.length > 31 || /[\[\]:*?/\\]/.test(name)) throw new FakeExcelError('InvalidArgument', `bad worksheet name ${name}`);
+      created = new SheetState(name);
+      this.ctx.state.sheets.push(created);
+    });
+    return new Worksheet(this.ctx, () => created ?? this.ctx.state.sheet(name)!, name);
+  }
+}
+
+class Worksheet extends ClientObject {
+  readonly protection: WorksheetProtection;
+  readonly freezePanes: { freezeRows: (n: number) => void };
+  constructor(ctx: RequestContext, readonly resolve: () => SheetState | null, private sheetName: string, eager = false) {
+    super(ctx, `ws(${JSON.stringify(sheetName)})`);
+    if (eager) this.loaded.name = sheetName;
+    this.protection = new WorksheetProtection(ctx, this);
+    this.freezePanes = {
+      freezeRows: (n: number) => ctx.enqueue(this.path, 'freezeRows', n, () => void (this.must().frozenRows = n)),
+    };
+  }
+  must(): SheetState {
+    const s = this.resolve();
+    if (!s) throw new FakeExcelError('ItemNotFound', `worksheet ${this.sheetName} does not exist`);
+    return s;
+  }
+  protected read(prop: string): unknown {
+    if (prop === 'isNullObject') return this.resolve() === null;
+    const s = this.must();
+    if (prop === 'name') return s.name;
+    if (prop === 'visibility') return s.visibility;
+    return notLoaded(this.path, prop);
+  }
+  get isNullObject(): boolean {
+    return this.get('isNullObject');
+  }
+  get name(): string {
+    return this.get('name');
+  }
+  get visibility(): string {
+    return this.get('visibility');
+  }
+  set visibility(v: string) {
+    this.loaded.visibility = v;
+    this.ctx.enqueue(this.path, 'set visibility', v, () => void (this.must().visibility = v as SheetState['visibility']));
+  }
+  activate(): void {
+    this.ctx.enqueue(this.path, 'activate', null, () => void (this.ctx.state.active = this.must().name));
+  }
+  delete(): void {
+    this.ctx.enqueue(this.path, 'delete', null, () => {
+      const s = this.must();
+      this.ctx.state.sheets = this.ctx.state.sheets.filter((x) => x !== s);
+    });
+  }
+  getRangeByIndexes(r: number, c: number, rc: number, cc: number): Range {
+    if (rc < 1 || cc < 1) throw new FakeExcelError('InvalidArgument', 'empty range');
+    return new Range(this.ctx, `${this.path}.rangeByIndexes(${r},${c},${rc},${cc})`, () => ({ sheet: this.must(), rect: { r, c, rc, cc } }));
+  }
+  getRange(address: string): Range {
+    const rect = parseRange(address);
+    return new Range(this.ctx, `${this.path}.range(${address})`, () => ({ sheet: this.must(), rect }));
+  }
+  getUsedRangeOrNullObject(_valuesOnly?: boolean): Range {
+    return new Range(this.ctx, `${this.path}.usedRange`, () => {
+      const s = this.must();
+      const rect = s.used();
+      return rect ? { sheet: s, rect } : null;
+    });
+  }
+}
+
+class WorksheetProtection extends ClientObject {
+  constructor(ctx: RequestContext, private ws: Worksheet) {
+    super(ctx, `${ws.path}.protection`);
+  }
+  protected read(prop: string): unknown {
+    if (prop === 'protected') return this.ws.must().protected;
+    return notLoaded(this.path, prop);
+  }
+  get protected(): boolean {
+    return this.get('protected');
+  }
+  protect(options?: unknown, password?: string): void {
+    this.ctx.enqueue(this.path, 'protect', options ?? null, () => {
+      const s = this.ws.must();
+      if (s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is already protected');
+      s.protected = true;
+      s.protectOptions = options ?? {};
+      void password;
+    });
+  }
+  unprotect(): void {
+    this.ctx.enqueue(this.path, 'unprotect', null, () => {
+      const s = this.ws.must();
+      if (!s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is not protected');
+      s.protected = false;
+    });
+  }
+}
+
+type Target = { sheet: SheetState; rect: Rect } | null;
+
+function shaped(name: string, value: unknown, rect: Rect): (r: number, c: number) => unknown {
+  if (!Array.isArray(value)) return () => value; // a single value applies to every cell, as in Office
+  if (value.length !== rect.rc || value.some((row) => !Array.isArray(row) || row.length !== rect.cc)) {
+    const got = `${value.length}×${Array.isArray(value[0]) ? value[0].length : '?'}`;
+    throw new FakeExcelError('InvalidArgument', `The number of rows or columns in the input array doesn't match the size or dimensions of the range (${name}: range ${rect.rc}×${rect.cc}, array ${got}).`);
+  }
+  return (r, c) => (value as unknown[][])[r][c];
+}
+
+class Range extends ClientObject {
+  readonly format: RangeFormat;
+  readonly dataValidation: DataValidation;
+  readonly conditionalFormats: ConditionalFormatCollection;
+  constructor(ctx: RequestContext, path: string, readonly resolve: () => Target) {
+    super(ctx, path);
+    this.format = new RangeFormat(ctx, this);
+    this.dataValidation = new DataValidation(ctx, this);
+    this.conditionalFormats = new ConditionalFormatCollection(ctx, this);
+  }
+  must(): { sheet: SheetState; rect: Rect } {
+    const t = this.resolve();
+    if (!t) throw new FakeExcelError('ItemNotFound', `${this.path} does not exist`);
+    return t;
+  }
+  /** Writes one cell attribute over the whole range, honouring protection for cell contents. */
+  writeCells(prop: string, value: unknown, apply: (cell: Cell, v: any) => void, contents: boolean): void {
+    this.ctx.enqueue(this.path, `set ${prop}`, value, () => {
+      const { sheet, rect } = this.must();
+      const at = shaped(prop, value, rect);
+      if (sheet.protected) {
+        for (let r = 0; r < rect.rc; r++)
+          for (let c = 0; c < rect.cc; c++)
+            if ((contents || prop !== 'numberFormat') && sheet.cell(rect.r + r, rect.c + c).locked)
+              throw new FakeExcelError('AccessDenied', `The cell or chart you're trying to change is protected (${rectAddress(sheet.name, { r: rect.r + r, c: rect.c + c, rc: 1, cc: 1 })}).`);
+      }
+      for (let r = 0; r < rect.rc; r++) for (let c = 0; c < rect.cc; c++) apply(sheet.cell(rect.r + r, rect.c + c), at(r, c));
+    });
+  }
+  protected read(prop: string): unknown {
+    if (prop === 'isNullObject') return this.resolve() === null;
+    const { sheet, rect } = this.must();
+    const grid = (f: (c: Cell | undefined) => unknown) =>
+      Array.from({ length: rect.rc }, (_, r) => Array.from({ length: rect.cc }, (_, c) => f(sheet.peek(rect.r + r, rect.c + c))));
+    switch (prop) {
+      case 'values':
+        return grid((x) => x?.v ?? '');
+      case 'formulas':
+        return grid((x) => x?.formula ?? x?.v ?? '');
+      case 'numberFormat':
+        return grid((x) => x?.nf ?? 'General');
+      case 'text':
+        return grid((x) => String(x?.v ?? ''));
+      case 'rowIndex':
+        return rect.r;
+      case 'columnIndex':
+        return rect.c;
+      case 'rowCount':
+        return rect.rc;
+      case 'columnCount':
+        return rect.cc;
+      case 'address':
+        return rectAddress(sheet.name, rect);
+      case 'columnHidden':
+        return Array.from({ length: rect.cc }, (_, c) => sheet.hiddenColumns.has(rect.c + c)).every(Boolean);
+    }
+    return notLoaded(this.path, prop);
+  }
+  get isNullObject(): boolean {
+    return this.get('isNullObject');
+  }
+  get values(): CellValue[][] {
+    return this.get('values');
+  }
+  set values(v: CellValue[][]) {
+    this.loaded.values = v;
+    this.writeCells('values', v, (cell, x) => storeValue(cell, x === null ? '' : x), true);
+  }
+  get formulas(): CellValue[][] {
+    return this.get('formulas');
+  }
+  get numberFormat(): string[][] {
+    return this.get('numberFormat');
+  }
+  set numberFormat(v: string[][]) {
+    this.loaded.numberFormat = v;
+    this.writeCells('numberFormat', v, (cell, x) => void (cell.nf = String(x)), false);
+  }
+  get text(): string[][] {
+    return this.get('text');
+  }
+  get rowIndex(): number {
+    return this.get('rowIndex');
+  }
+  get columnIndex(): number {
+    return this.get('columnIndex');
+  }
+  get rowCount(): number {
+    return this.get('rowCount');
+  }
+  get columnCount(): number {
+    return this.get('columnCount');
+  }
+  get address(): string {
+    return this.get('address');
+  }
+  get columnHidden(): boolean {
+    return this.get('columnHidden');
+  }
+  set columnHidden(v: boolean) {
+    this.ctx.enqueue(this.path, 'set columnHidden', v, () => {
+      const { sheet, rect } = this.must();
+      for (let c = rect.c; c < rect.c + rect.cc; c++) v ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c);
+    });
+  }
+  select(): void {
+    this.ctx.enqueue(this.path, 'select', null, () => {
+      const { sheet, rect } = this.must();
+      this.ctx.state.selection = { sheet: sheet.name, rect };
+      this.ctx.state.active = sheet.name;
+    });
+  }
+  clear(): void {
+    this.ctx.enqueue(this.path, 'clear', null, () => {
+      const { sheet, rect } = this.must();
+      if (sheet.protected) throw new FakeExcelError('AccessDenied', 'the sheet is protected');
+      for (let r = rect.r; r < rect.r + rect.rc; r++) if (sheet.rows[r]) for (let c = rect.c; c < rect.c + rect.cc; c++) delete sheet.rows[r]![c];
+      sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
+      sheet.conditionalFormats = sheet.conditionalFormats.filter((v) => !overlaps(v.rect, rect));
+    });
+  }
+}
+function overlaps(a: Rect, b: Rect): boolean {
+  return a.r < b.r + b.rc && b.r < a.r + a.rc && a.c < b.c + b.cc && b.c < a.c + a.cc;
+}
+
+class RangeFormat {
+  readonly protection: { locked: boolean };
+  readonly fill: { color: string; clear: () => void };
+  readonly font: { bold: boolean; color: string };
+  constructor(private ctx: RequestContext, private range: Range) {
+    const fmt = this;
+    this.protection = {
+      set locked(v: boolean) {
+        // Changing lock state on a protected sheet is refused, as in Excel.
+        range.writeCells('format/protection/locked', v, (cell, x) => void (cell.locked = Boolean(x)), true);
+      },
+      get locked(): boolean {
+        return notLoaded(range.path, 'format/protection/locked');
+      },
+    };
+    this.fill = {
+      set color(v: string) {
+        range.writeCells('format/fill/color', v, (cell, x) => void (cell.fill = x), false);
+      },
+      get color(): string {
+        return notLoaded(range.path, 'format/fill/color');
+      },
+      clear: () => range.writeCells('format/fill/clear', null, (cell) => void (cell.fill = null), false),
+    };
+    this.font = {
+      set bold(v: boolean) {
+        range.writeCells('format/font/bold', v, (cell, x) => void (cell.bold = x), false);
+      },
+      get bold(): boolean {
+        return notLoaded(range.path, 'format/font/bold');
+      },
+      set color(_v: string) {
+        ctx.enqueue(range.path, 'set format/font/color', _v, () => {});
+      },
+      get color(): string {
+        return notLoaded(range.path, 'format/font/color');
+      },
+    };
+    void fmt;
+  }
+  set columnWidth(v: number) {
+    this.ctx.enqueue(this.range.path, 'set format/columnWidth', v, () => {
+      const { sheet, rect } = this.range.must();
+      for (let c = rect.c; c < rect.c + rect.cc; c++) sheet.columnWidths.set(c, v);
+    });
+  }
+  set wrapText(v: boolean) {
+    this.ctx.enqueue(this.range.path, 'set format/wrapText', v, () => {});
+  }
+}
+
+class DataValidation {
+  constructor(private ctx: RequestContext, private range: Range) {}
+  set rule(rule: any) {
+    this.ctx.enqueue(this.range.path, 'set dataValidation/rule', rule, () => {
+      const { sheet, rect } = this.range.must();
+      const kinds = Object.keys(rule ?? {});
+      if (kinds.length !== 1 || !['decimal', 'wholeNumber', 'list', 'custom', 'textLength', 'date'].includes(kinds[0])) throw new FakeExcelError('InvalidArgument', 'a data validation rule needs exactly one kind');
+      sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
+      sheet.validations.push({ rect, rule });
+    });
+  }
+  set errorAlert(v: unknown) {
+    this.ctx.enqueue(this.range.path, 'set dataValidation/errorAlert', v, () => {
+      const { sheet, rect } = this.range.must();
+      if (!sheet.validations.some((x) => overlaps(x.rect, rect))) throw new FakeExcelError('InvalidArgument', 'set the rule before the alert');
+    });
+  }
+  clear(): void {
+    this.ctx.enqueue(this.range.path, 'dataValidation/clear', null, () => {
+      const { sheet, rect } = this.range.must();
+      sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
+    });
+  }
+}
+
+class ConditionalFormatCollection {
+  constructor(private ctx: RequestContext, private range: Range) {}
+  add(type: string) {
+    if (type !== 'Custom') throw new FakeExcelError('InvalidArgument', `the fake supports custom conditional formats only, not ${type}`);
+    const cf: ConditionalFormat = { rect: { r: 0, c: 0, rc: 0, cc: 0 }, formula: '' };
+    this.ctx.enqueue(this.range.path, 'conditionalFormats/add', type, () => {
+      const { sheet, rect } = this.range.must();
+      cf.rect = rect;
+      sheet.conditionalFormats.push(cf);
+    });
+    const ctx = this.ctx, path = this.range.path;
+    return {
+      custom: {
+        rule: {
+          set formula(f: string) {
+            ctx.enqueue(path, 'cf/rule/formula', f, () => void (cf.formula = f));
+          },
+        },
+        format: {
+          fill: {
+            set color(c: string) {
+              ctx.enqueue(path, 'cf/format/fill/color', c, () => void (cf.fill = c));
+            },
+          },
+          font: {
+            set color(c: string) {
+              ctx.enqueue(path, 'cf/format/font/color', c, () => void (cf.fontColor = c));
+            },
+          },
+        },
+      },
+    };
+  }
+  clearAll(): void {
+    this.ctx.enqueue(this.range.path, 'conditionalFormats/clearAll', null, () => {
+      const { sheet, rect } = this.range.must();
+      sheet.conditionalFormats = sheet.conditionalFormats.filter((v) => !overlaps(v.rect, rect));
+    });
+  }
+}
+
+/** The `Excel` namespace as the adapter sees it: `Excel.run` and the enums it uses. */
+export function createFakeExcel(state = new WorkbookState()) {
+  return {
+    state,
+    ConditionalFormatType: { custom: 'Custom' },
+    DataValidationOperator: { greaterThanOrEqualTo: 'GreaterThanOrEqualTo' },
+    SheetVisibility: { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' },
+    async run<T>(a: unknown, b?: (ctx: RequestContext) => Promise<T>): Promise<T> {
+      const cb = (typeof a === 'function' ? a : b) as (ctx: RequestContext) => Promise<T>;
+      const ctx = new RequestContext(state);
+      return cb(ctx);
+    },
+  };
+}
+export type FakeExcel = ReturnType<typeof createFakeExcel>;
