@@ -13,11 +13,10 @@ export class ImportFailed extends Error {
   }
 }
 
-// Loaded lazily so the server starts (and its tests run) even while the importer is being written.
-const IMPORTER_MODULE: string = '../../model/importer/index';
+// Loaded on first use: the importer pulls in mammoth and opencc, which plain API requests never need.
 export async function loadImporter(): Promise<Importer> {
   try {
-    return (await import(IMPORTER_MODULE)) as Importer;
+    return await import('../../model/importer');
   } catch (err) {
     throw new ImportFailed('IMPORTER_UNAVAILABLE', `文档导入模块不可用：${(err as Error).message}`);
   }

@@ -1,0 +1,79 @@
+// `npm start`: configuration from the environment, open + migrate the database, seed it on first start,
+// listen on PORT. Stops cleanly on SIGINT/SIGTERM (releasing the PGlite data-dir lock).
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app';
+import { loadConfig, type Config } from './config';
+import { openDatabase, type Database } from './db/connect';
+import { LockError } from './db/lock';
+import { firstStartMessage, seedIfEmpty } from './seed';
+import { loadImporter } from './sync/import';
+
+export interface RunningServer {
+  url: string;
+  database: Database;
+  server: ServerType;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
+  try {
+    const seeded = await seedIfEmpty(database.db, { importer: loadImporter, adminToken: config.adminToken });
+    if (seeded.seeded) log(firstStartMessage(seeded, !!config.adminToken));
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  const app = createApp({ db: database.db, config, log });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  log(`qingdan 服务已启动：${url}（数据库：${database.kind === 'pg' ? 'PostgreSQL' : `PGlite ${config.dataDir}`}）API 文档：${url}/api/v1/docs`);
+  return {
+    url,
+    database,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await database.close();
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM; resolves with the exit code. */
+export async function runForever(env = process.env): Promise<number> {
+  let running: RunningServer;
+  try {
+    running = await startServer(loadConfig(env));
+  } catch (err) {
+    if (err instanceof LockError) {
+      console.error(`错误 [${err.code}]：${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
+  return new Promise((resolve) => {
+    const stop = async (signal: string) => {
+      console.log(`收到 ${signal}，正在停止…`);
+      await running.close();
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  runForever().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`启动失败：${(err as Error)?.message ?? err}`);
+      process.exit(1);
+    },
+  );
+}
