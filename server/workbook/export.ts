@@ -284,3 +284,13 @@ function addRules(ws: Worksheet, last: number, year: number, month: number): voi
     ],
   });
 }
+
+/** The whole workbook in memory (tests, small exports); the route and CLI stream instead. */
+export async function workbookBuffer(input: WorkbookInput): Promise<Buffer> {
+  const { PassThrough } = await import('node:stream');
+  const pass = new PassThrough();
+  const chunks: Buffer[] = [];
+  pass.on('data', (c: Buffer) => chunks.push(c));
+  await writeWorkbook(pass, input);
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,48 @@
+// The annotated copy of an uploaded workbook: each cell the server could not take gets a red fill and a
+// note with the Chinese message; rows someone else changed meanwhile get an orange fill and a note.
+import type { FieldError } from '../../model/errors';
+import type { PushResponse } from '../../model/sync';
+import type { InputKey } from '../../model/sheet';
+import type { CellError } from './errors';
+import type { Worksheet } from './xlsx';
+
+const RED = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFC7CE' } };
+const ORANGE = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFEB9C' } };
+
+function mark(ws: Worksheet, address: string, fill: typeof RED, text: string): void {
+  const cell = ws.getCell(address);
+  cell.fill = fill;
+  const prev = typeof cell.note === 'string' ? cell.note : '';
+  cell.note = prev ? `${prev}\n${text}` : text;
+}
+
+export function markCells(ws: Worksheet, errors: Pick<CellError, 'cell' | 'message'>[]): void {
+  for (const e of errors) mark(ws, e.cell, RED, `【未保存】${e.message}`);
+}
+
+export interface RowPlace {
+  row: number;
+  key: string;
+  cells: Partial<Record<InputKey, string>>;
+}
+
+/** Marks the push service's rejections and conflicts on the cells they are about. */
+export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse): (FieldError & { cell?: string })[][] {
+  const byKey = new Map(places.map((p) => [p.key, p]));
+  return response.results.map((res) => {
+    const place = byKey.get(res.key);
+    if (!place) return [];
+    const anyCell = Object.values(place.cells)[0];
+    if (res.outcome === 'rejected') {
+      return res.errors.map((e) => {
+        const cell = place.cells[e.field as InputKey] ?? anyCell;
+        if (cell) mark(ws, cell, RED, `【未保存】${e.message}`);
+        return { ...e, cell };
+      });
+    }
+    if (res.outcome === 'conflict') {
+      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`);
+    }
+    return [];
+  });
+}

@@ -1,0 +1,22 @@
+// File-level problems with an uploaded workbook: each is a 4xx with a code and a Chinese message, and
+// nothing is stored. Cell-level problems are FieldErrors (model/errors.ts) with the cell's address.
+import type { FieldError } from '../../model/errors';
+
+export interface CellError extends FieldError {
+  cell: string; // "H12", on the sheet named in `sheet`
+  sheet: string;
+  row: number;
+}
+
+export class WorkbookError extends Error {
+  constructor(
+    public code: string,
+    message: string,
+    public status: 400 | 409 | 413 | 415 | 422 = 422,
+    public errors: CellError[] = [],
+    /** The uploaded workbook with the bad cells marked, when the problem is in cells. */
+    public annotated?: Buffer,
+  ) {
+    super(message);
+  }
+}
