@@ -212,7 +212,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     const hasInput = INPUT_KEYS.some((k) => cols[k] !== undefined && line.getCell(cols[k]!).value !== null && line.getCell(cols[k]!).value !== undefined && cellText(line.getCell(cols[k]!)) !== '');
     const id = text('id');
     let item = id ? byId.get(id) : undefined;
-    if (!item && (text('task') || text('metric'))) {
+    if (!item && !id && (text('task') || text('metric'))) {
       item = byText.get(textKey(text('number'), text('task'), text('metric')));
     }
     if (!item) {
