@@ -1,0 +1,182 @@
+// Push: per-entry outcomes, validation through model/rules, exactly-once batches, conflicts, audit.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../server/db/connect';
+import { databases, type TestDatabase } from '../helpers/db';
+import { batchId, setup, type Setup } from './setup';
+
+const P = '2024-03';
+const push = (s: Setup, token: string, entries: unknown[], id = batchId()) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries });
+const count = async (s: Setup, table: 'progress' | 'audit' | 'batches') =>
+  (await rowsOf<{ n: number }>(s.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n;
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`push · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    beforeAll(async () => {
+      database = await target.open({ poolSize: 12 });
+      s = await setup(database);
+    });
+    afterAll(() => database?.close());
+
+    it('applies valid entries, rejects invalid ones with code + Chinese message, per entry', async () => {
+      const r = await push(s, s.admin, [
+        { key: `t1-m1@${P}`, baseVersion: 0, fields: { monthDone: 3, cumulative: '１２', unit: '亿元', status: '推进中', progress: '开工' } },
+        { key: `t3-m1@${P}`, baseVersion: 0, fields: { cumulative: -1 } },
+        { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '滞后' } },
+        { key: `t1-m1@${P}`, baseVersion: 0, fields: {} },
+        { key: `nope@${P}`, baseVersion: 0, fields: {} },
+        { key: `t2@2031-01`, baseVersion: 0, fields: {} },
+        { key: `t5-m1@${P}`, baseVersion: 0, fields: { unit: '公里' } },
+      ]);
+      expect(r.status).toBe(200);
+      const [ok, neg, lag, dup, unknown, noPeriod, badUnit] = r.body.results;
+      expect(ok).toMatchObject({ outcome: 'applied', version: 1, values: { monthDone: 3, cumulative: 12, status: '推进中', progress: '开工' } });
+      expect(neg).toMatchObject({ outcome: 'rejected', errors: [{ field: 'cumulative', code: 'NEGATIVE', message: '数值不能小于0' }] });
+      expect(lag.errors.map((e: any) => e.code).sort()).toEqual(['LAG_NEEDS_NEXT_STEP', 'LAG_NEEDS_PROBLEM']);
+      expect(dup.errors[0].code).toBe('DUPLICATE_ENTRY');
+      expect(unknown.errors[0].code).toBe('UNKNOWN_KEY');
+      expect(noPeriod.errors[0].code).toBe('UNKNOWN_PERIOD');
+      expect(badUnit.errors[0]).toMatchObject({ field: 'unit', code: 'UNIT_MISMATCH' });
+      const stored = await rowsOf<{ key: string; cumulative: number; version: number }>(database.db, sql`select key, cumulative, version from progress`);
+      expect(stored).toEqual([{ key: `t1-m1@${P}`, cumulative: 12, version: 1 }]);
+    });
+
+    it('累计 may not drop below the previous month, counting entries earlier in the same batch', async () => {
+      const r = await push(s, s.admin, [
+        { key: `t7-m1@2024-01`, baseVersion: 0, fields: { cumulative: 50 } },
+        { key: `t7-m1@2024-02`, baseVersion: 0, fields: { cumulative: 40 } },
+      ]);
+      expect(r.body.results[0].outcome).toBe('applied');
+      expect(r.body.results[1].errors[0].code).toBe('CUMULATIVE_DECREASED');
+      const later = await push(s, s.admin, [{ key: `t7-m1@2024-02`, baseVersion: 0, fields: { cumulative: 49 } }]);
+      expect(later.body.results[0].errors[0].code).toBe('CUMULATIVE_DECREASED');
+    });
+
+    it('a reporter writes only tasks its unit leads or co-leads (FORBIDDEN_TASK otherwise)', async () => {
+      // 综合规划处 leads t4, t8 and co-leads t3, t7 in the sample plan; t1 belongs to others.
+      const r = await push(s, s.reporter['综合规划处'], [
+        { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '推进中' } },
+        { key: `t3-m1@${P}`, baseVersion: 0, fields: { cumulative: 1 } },
+        { key: `t1-m1@${P}`, baseVersion: 1, fields: { cumulative: 99 } },
+      ]);
+      expect(r.body.results.map((x: any) => x.outcome)).toEqual(['applied', 'applied', 'rejected']);
+      expect(r.body.results[2].errors[0]).toMatchObject({ code: 'FORBIDDEN_TASK', message: expect.stringContaining('无权') });
+      // Reassigning t1 to 综合规划处 by the office lets it write there.
+      const put = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: [] }] });
+      expect(put.status).toBe(200);
+      const again = await push(s, s.reporter['综合规划处'], [{ key: `t1-m1@${P}`, baseVersion: 1, fields: { cumulative: 20 } }]);
+      expect(again.body.results[0]).toMatchObject({ outcome: 'applied', version: 2 });
+      const viewer = await push(s, s.viewer, []);
+      expect(viewer.status).toBe(403);
+    });
+
+    it('a malformed request is a 400 problem with field errors and nothing is applied', async () => {
+      const before = [await count(s, 'progress'), await count(s, 'audit'), await count(s, 'batches')];
+      const bad = [
+        { batchId: 'short', entries: [] },
+        { batchId: batchId(), entries: [{ key: `t2@${P}`, baseVersion: -1, fields: {} }] },
+        { batchId: batchId(), entries: [{ key: `t2@${P}`, baseVersion: 0, fields: { status: '推进中', color: 'red' } }] },
+        { batchId: batchId(), entries: [{ key: `t2@${P}`, baseVersion: 0, fields: { status: '推进中' } }, 'junk'] },
+        '{"batchId": "abcdefgh", "entries": [',
+      ];
+      for (const body of bad) {
+        const r = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, body);
+        expect(r.status).toBe(400);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        expect(r.body).toMatchObject({ status: 400, code: expect.any(String), detail: expect.any(String) });
+        expect(JSON.stringify(r.body)).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+      }
+      const fieldErr = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, bad[1]);
+      expect(fieldErr.body.errors[0]).toMatchObject({ field: 'entries.0.baseVersion', code: 'TOO_SMALL' });
+      expect([await count(s, 'progress'), await count(s, 'audit'), await count(s, 'batches')]).toEqual(before);
+    });
+
+    it('a batch replayed 100 times sequentially has exactly one effect and returns the stored answer', async () => {
+      const id = batchId('replay');
+      const entries = [{ key: `t8-m2@${P}`, baseVersion: 0, fields: { status: '推进中', progress: '第一次' } }];
+      const first = await push(s, s.admin, entries, id);
+      expect(first.body).toMatchObject({ replayed: false, results: [{ outcome: 'applied', version: 1 }] });
+      const auditBefore = await count(s, 'audit');
+      for (let i = 0; i < 100; i++) {
+        const again = await push(s, s.admin, entries, id);
+        expect(again.body.replayed).toBe(true);
+        expect(again.body.results).toEqual(first.body.results);
+      }
+      const [row] = await rowsOf<{ version: number }>(database.db, sql`select version from progress where key = ${`t8-m2@${P}`}`);
+      expect(row.version).toBe(1);
+      expect(await count(s, 'audit')).toBe(auditBefore);
+    });
+
+    it('a batch sent 100 times concurrently has exactly one effect', async () => {
+      const id = batchId('conc');
+      const entries = [{ key: `t6@${P}`, baseVersion: 0, fields: { status: '已完成' } }, { key: `t5-m1@${P}`, baseVersion: 0, fields: { cumulative: 5 } }];
+      const answers = await Promise.all(Array.from({ length: 100 }, () => push(s, s.admin, entries, id)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(answers.filter((a) => a.body.replayed === false)).toHaveLength(1);
+      for (const a of answers) expect(a.body.results.map((r: any) => [r.outcome, r.version])).toEqual([['applied', 1], ['applied', 1]]);
+      const versions = await rowsOf<{ key: string; version: number }>(database.db, sql`select key, version from progress where key in (${`t6@${P}`}, ${`t5-m1@${P}`}) order by key`);
+      expect(versions.map((v) => v.version)).toEqual([1, 1]);
+      const audits = await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from audit where batch_id = ${id}`);
+      expect(audits[0].n).toBe(2);
+    });
+
+    it('two clients with the same baseVersion: one applied, one conflict carrying the winner', async () => {
+      const key = `t2@2024-04`;
+      const a = push(s, s.admin, [{ key, baseVersion: 0, fields: { progress: 'A 的进展' } }]);
+      const b = push(s, s.reporter['安全监督处'], [{ key, baseVersion: 0, fields: { progress: 'B 的进展' } }]);
+      const results = (await Promise.all([a, b])).map((r) => r.body.results[0]);
+      const applied = results.filter((r) => r.outcome === 'applied');
+      const conflict = results.filter((r) => r.outcome === 'conflict');
+      expect(applied).toHaveLength(1);
+      expect(conflict).toHaveLength(1);
+      expect(conflict[0]).toMatchObject({ version: 1, values: { progress: applied[0].values.progress } });
+      // The loser rebases on the winner's version and succeeds.
+      const loserToken = conflict[0] === results[0] ? s.admin : s.reporter['安全监督处'];
+      const retry = await push(s, loserToken, [{ key, baseVersion: 1, fields: { problems: '补充' } }]);
+      expect(retry.body.results[0]).toMatchObject({ outcome: 'applied', version: 2, values: { progress: applied[0].values.progress, problems: '补充' } });
+    });
+
+    it('many concurrent pushers on one key: versions advance one at a time, no lost update', async () => {
+      const key = `t2@2024-05`;
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => push(s, s.admin, [{ key, baseVersion: 0, fields: { progress: `writer ${i}` } }])),
+      );
+      expect(outcomes.filter((o) => o.body.results[0].outcome === 'applied')).toHaveLength(1);
+      const [row] = await rowsOf<{ version: number }>(database.db, sql`select version from progress where key = ${key}`);
+      expect(row.version).toBe(1);
+    });
+
+    it('the same batch id from another user is refused, not replayed to them', async () => {
+      const id = batchId('mine');
+      await push(s, s.admin, [], id);
+      const r = await push(s, s.reporter['综合规划处'], [], id);
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('BATCH_ID_REUSED');
+    });
+
+    it('a closed period refuses writes with PERIOD_CLOSED; reopening allows them again', async () => {
+      expect((await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-06/close`, s.admin)).body.status).toBe('closed');
+      const r = await push(s, s.admin, [{ key: `t2@2024-06`, baseVersion: 0, fields: { status: '推进中' } }]);
+      expect(r.body.results[0].errors[0]).toMatchObject({ field: 'period', code: 'PERIOD_CLOSED', message: '该月份已关闭，不能再填报' });
+      await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-06/reopen`, s.admin);
+      expect((await push(s, s.admin, [{ key: `t2@2024-06`, baseVersion: 0, fields: { status: '推进中' } }])).body.results[0].outcome).toBe('applied');
+    });
+
+    it('the audit trail of an entry is readable: who, when, old, new, batch id', async () => {
+      const key = `t2@2024-07`;
+      const b1 = batchId();
+      const b2 = batchId();
+      await push(s, s.admin, [{ key, baseVersion: 0, fields: { progress: '一' } }], b1);
+      await push(s, s.reporter['安全监督处'], [{ key, baseVersion: 1, fields: { progress: '二' } }], b2);
+      const r = await s.req('GET', `/api/v1/audit?entity=progress&id=${encodeURIComponent(key)}`, s.viewer);
+      expect(r.status).toBe(200);
+      expect(r.body.map((a: any) => [a.action, a.actor.split('#')[0], a.old?.progress ?? null, a.new.progress, a.batchId])).toEqual([
+        ['create', 'admin', null, '一', b1],
+        ['update', '安全监督处', '一', '二', b2],
+      ]);
+      expect(Date.parse(r.body[0].at)).toBeGreaterThan(Date.now() - 60_000);
+    });
+  });
+}
