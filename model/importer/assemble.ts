@@ -64,10 +64,12 @@ function inlineItems(ctx: Ctx, segs: Seg[]): { head: Seg[]; items: { number: str
     }
   }
   if (marks.length < 2) return { head: segs, items: [] };
-  const end = segs[segs.length - 1].end;
+  // 责任单位：… lines after the items name the units of the whole paragraph: they stay with the parent.
+  const text = segs.filter((s) => !s.unitLine);
+  const end = text[text.length - 1].end;
   return {
-    head: clip(segs, segs[0].start, marks[0].start),
-    items: marks.map((mk, i) => ({ number: mk.number, start: mk.start, segs: clip(segs, mk.start, i + 1 < marks.length ? marks[i + 1].start : end) })),
+    head: [...clip(text, text[0].start, marks[0].start), ...segs.filter((s) => s.unitLine)],
+    items: marks.map((mk, i) => ({ number: mk.number, start: mk.start, segs: clip(text, mk.start, i + 1 < marks.length ? marks[i + 1].start : end) })),
   };
 }
 

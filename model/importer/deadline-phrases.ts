@@ -25,6 +25,9 @@ export function extractDeadlines(orig: string, view: string, start: number, end:
     const s = start + m.index;
     const e = s + m[0].length;
     const text = orig.slice(s, e);
+    // "2000年底前建成的老旧小区": a year before the plan's is a qualifier, not a deadline.
+    const y = /((?:19|20)\d\d)年/.exec(m[0]);
+    if (y && planYear != null && Number(y[1]) < planYear) continue;
     out.push({ text, span: { start: s, end: e }, ...resolve(m[0], planYear) });
   }
   return out;

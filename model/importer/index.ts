@@ -10,18 +10,36 @@ import { decodeDocument, ImportError } from './decode';
 export { ImportError, IMPORT_ERROR_MESSAGES, decodeDocument } from './decode';
 export type { ImportErrorCode } from './decode';
 
-/** Title: the first run of short heading-like lines before the body; issuer and year from it. */
+const PLAN_TITLE = /(?:方案|要点|要點|计划|計劃|规划|規劃|意见|意見|清单|清單|安排|任务|任務)$/;
+
+/**
+ * Title: the first run of short heading-like lines before the body. When that run is a covering notice
+ * (关于印发《…》的通知), a later heading line naming the plan itself (…工作方案) is the title.
+ */
 function titleBlock(orig: string, view: string, preamble: Seg[]): { title: string; issuer?: string } {
-  const lines: string[] = [];
+  const isHeading = (v: string) => v.length <= 60 && !/[。,;]/.test(v) && /[\u4e00-\u9fff]/.test(v) && !/^(?:各|致)|:$/.test(v);
+  const runs: string[][] = [];
+  let run: string[] = [];
   for (const seg of preamble) {
-    const v = view.slice(seg.start, seg.end);
-    const heading = v.length <= 60 && !/[。,;]/.test(v) && /[\u4e00-\u9fff]/.test(v) && !/^(?:各|致|关于印发)/.test(v);
-    if (heading) lines.push(orig.slice(seg.start, seg.end).trim());
-    else if (lines.length) break;
-    if (lines.length >= 3) break;
+    const v = view.slice(seg.start, seg.end).trim();
+    if (isHeading(v)) run.push(orig.slice(seg.start, seg.end).trim());
+    else if (run.length) {
+      runs.push(run);
+      run = [];
+    }
+  }
+  if (run.length) runs.push(run);
+  if (!runs.length) return { title: '' };
+  let lines = runs[0].slice(0, 3);
+  if (/通知$/.test(lines.join(''))) {
+    const plan = runs.slice(1).flat().find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
+    if (plan) lines = [plan];
   }
   const title = lines.join('');
-  const issuer = /^(.{2,30}?(?:厅|局|委员会|委|办公室|人民政府|政府|办))关于/.exec(title)?.[1];
+  const first = runs[0][0];
+  const issuer =
+    /^(.{2,30}?(?:厅|局|委员会|委|办公室|人民政府|政府|办|廳|辦公室))关于/.exec(first)?.[1] ??
+    (runs[0].length > 1 && /(?:厅|局|委员会|人民政府|办公室|廳)$/.test(first) ? first : undefined);
   return { title, ...(issuer ? { issuer } : {}) };
 }
 

@@ -8,13 +8,13 @@ export type DraftTarget = Omit<Target, 'id'>;
 
 // Longest first inside each alternation so 平方米 wins over 米 and 人次 over 人.
 const BASE_UNITS = [
-  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里',
+  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里', '公斤',
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
-  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班',
+  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天',
   'km', '%', '‰',
 ];
-const UNIT = `(?:(?:千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|个百分点/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
+const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|个百分点|天/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
@@ -25,7 +25,7 @@ const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 const COUNT_UNITS = new Set(['个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
 const SLOGAN_NEXT = /^(?:工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|服务|融合|一体|示范)/;
-const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|超过|突破|多于|高于|大于|保持在|稳定在)\s*$/;
+const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于|保持在|稳定在)\s*$/;
 const LTE_BEFORE = /(?:不超过|不高于|不大于|控制在|压缩至|压缩到|压减至|压减到|缩短至|缩短到|降至|降到|降低至|降低到|低于|少于)\s*$/;
 const GROWTH_WORDS = /(?:增长|增速|同比|递增|提高|提升|增加|下降|降低|减少|压减|年均)/;
 const LEVEL_WORDS = /(?:达到|达|总里程|总量|总规模|累计|保有量|总数|总计|总长|总面积)\s*$/;
@@ -55,17 +55,24 @@ function inRanges(pos: number, ranges: [number, number][]): boolean {
   return false;
 }
 
-/** Metric: the clause right before the number, plus the thing counted after it for counts. */
+const QUANTITY = new RegExp(`(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+)(?:${RANGE}(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+))?(?:余|多)?(?:${UNIT})(?:及以上|以上|以下|以内)?`, 'g');
+const LEADING_VERB = /^(?:建成通车|新开工|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|创建|整治|打造|推进|启动|评选|开展|实现)/;
+
+/** Metric: the clause before the number (other quantities removed), plus the thing counted for counts. */
 function metricFor(orig: string, v: string, start: number, end: number, unit: string, count: boolean): string {
   let from = start;
-  while (from > 0 && start - from < 16 && !/[,。;:、()\n“”]/.test(v[from - 1])) from--;
-  let before = orig.slice(from, start).replace(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|力争|确保)$/, '');
-  before = before.replace(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及)/, '');
-  if (/等$/.test(before)) before = '';
+  while (from > 0 && start - from < 30 && !/[,。;:()\n]/.test(v[from - 1])) from--;
+  let before = orig.slice(from, start).replace(QUANTITY, '');
+  const verb = LEADING_VERB.exec(before)?.[0] ?? '';
+  if (before.includes('等')) before = verb + before.slice(before.lastIndexOf('等') + 1);
+  before = before
+    .replace(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|降至)$/, '')
+    .replace(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及|、)+/, '');
+  if (before.length > 16) before = before.slice(-16);
   let after = '';
   if (count) {
     let to = end;
-    while (to < v.length && to - end < 12 && !/[,。;:、()\n“”]/.test(v[to])) to++;
+    while (to < v.length && to - end < 12 && !/[,。;:、()\n“”\d]/.test(v[to])) to++;
     after = orig.slice(end, to).replace(/^(?:及)?以[上下内]/, '').replace(/(?:以[上下内]|左右)$/, '');
   }
   const metric = (before + after).trim();
@@ -97,7 +104,10 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (chinese && (prev === '至' || prev === '到')) continue;
     // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.
     if (/^(?:方面|部分|大类|月|小时|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
-    if (unitView === '个工作日' && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
+    // Durations are targets only as time limits: 压缩至3个工作日以内, 平均住院日控制在7天以内.
+    if ((unitView === '个工作日' || unitView === '天') && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
+    // Rankings (进入全国前100名) are not counts.
+    if (prev === '前' && /^[名位]$/.test(unitView)) continue;
     // Qualifiers: "50户以上自然屯", "年产值500万元以上的企业": the comparator is followed by the noun it qualifies.
     const after = /^(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
     if (after && /^以[上下]/.test(after[0].replace(/^及/, ''))) {
@@ -119,6 +129,14 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     else if (GTE_BEFORE.test(lookback)) comparator = 'gte';
     else if (LTE_BEFORE.test(lookback)) comparator = 'lte';
     else if (approx) comparator = 'gte';
+    else {
+      // A comparator earlier in the same clause with no other number in between: 至少建成10个, 不超过…的90%.
+      const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
+      if (!/\d/.test(clause)) {
+        if (/不超过|不高于|控制在|压缩至|降至/.test(clause)) comparator = 'lte';
+        else if (/不低于|不少于|不小于|至少|(?<!不)超过|突破/.test(clause)) comparator = 'gte';
+      }
+    }
 
     const unit = o.slice(s + whole.length - unitView.length, e).replace('％', '%');
     const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿)/, '');

@@ -8,19 +8,37 @@ const ROLE_OF: Record<string, UnitRole> = {
   实施: 'exec', 责任: 'exec', 负责: 'exec', 承办: 'exec', 落实: 'exec', 负责落实: 'exec',
 };
 const ROLE_LABEL = /(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/g;
-const VERB_CLAUSE = /^(.+?)(牵头负责|牵头|配合落实|配合|协办|参与|协助|负责落实|负责|落实|实施)$/;
+const VERB_CLAUSE = /^(.+?)(?:按照?职责分工|按职责|分别)?(牵头负责|牵头|配合落实|配合|协办|参与|协助|负责落实|负责|落实|实施)$/;
 
 export type UnitHit = { role: UnitRole; name: string; pos: number };
 
 function splitNames(orig: string, v: string, start: number, end: number, role: UnitRole, out: UnitHit[]): void {
   let s = start;
+  let depth = 0; // 各区（县、市）交通运输局: no split inside parentheses
   for (let i = start; i <= end; i++) {
-    if (i === end || /[、,;，；\s]/.test(v[i])) {
+    if (v[i] === '(') depth++;
+    else if (v[i] === ')') depth = Math.max(0, depth - 1);
+    if (i === end || (depth === 0 && /[、,;，；\s]/.test(v[i]))) {
       const name = orig.slice(s, i).replace(/^[：:\s]+|[。.\s）)]+$/g, '').trim();
       if (name && name.length <= 40) out.push({ role, name, pos: s });
       s = i + 1;
     }
   }
+}
+
+/** Top-level balanced (…) groups, nested ones kept inside: [whole, inner] with index. */
+function parenGroups(v: string): { 0: string; 1: string; index: number }[] {
+  const out: { 0: string; 1: string; index: number }[] = [];
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] === '(') {
+      if (depth++ === 0) open = i;
+    } else if (v[i] === ')' && depth > 0) {
+      if (--depth === 0 && i - open <= 121) out.push({ 0: v.slice(open, i + 1), 1: v.slice(open + 1, i), index: open });
+    }
+  }
+  return out;
 }
 
 /** True when the whole line is a 牵头单位：… style line. */
@@ -34,8 +52,7 @@ export function extractUnits(orig: string, view: string, start: number, end: num
   const out: UnitHit[] = [];
   const masked = v.split('');
   // Parenthesised notes: （A牵头，B、C配合） or （责任单位：A）.
-  const PAREN = /\(([^()]{2,120})\)/g;
-  for (let m = PAREN.exec(v); m; m = PAREN.exec(v)) {
+  for (const m of parenGroups(v)) {
     const inner = m[1];
     if (!/牵头|配合|负责|责任|协办|参与|实施|落实/.test(inner)) continue;
     const innerStart = m.index + 1;
