@@ -176,7 +176,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
       p(
         stats.behind
           .map((s) => `${s.metric || s.task}（${s.lead.join('、') || '未明确牵头单位'}）完成${s.cumulative ?? 0}${s.unit}，完成率${pct(s.rate)}`)
-          .join('；') + `，均低于序时进度${pct(stats.timeProgress)}。`,
+          .join('；') + `，${stats.behind.length > 1 ? '均' : ''}低于序时进度${pct(stats.timeProgress)}。`,
       );
     }
   }

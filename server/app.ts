@@ -18,6 +18,8 @@ import { HttpProblem, problem, zodFields } from './routes/problem';
 import { syncRoutes } from './routes/sync';
 import { unitRoutes } from './routes/units';
 import { workbookRoutes } from './routes/workbook';
+import { reportRoutes } from './routes/reports';
+import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
 import { AssignmentError, NotFoundError } from './sync/plans';
 import { ImportFailed, loadImporter, PreviewStore, type Importer } from './sync/import';
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps) {
   planRoutes({ db, previews: new PreviewStore(), importer: deps.importer ?? loadImporter }, api);
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));
+  api.route('/', reportRoutes(deps));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },
@@ -105,6 +108,7 @@ export function createApp(deps: AppDeps) {
   app.onError(onError);
   app.route('/api/v1', api);
   mountAddin(app);
+  mountDashboard(app);
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `找不到：${c.req.method} ${c.req.path}`));
   return app;
 }

@@ -57,7 +57,7 @@ describe('buildBulletin', () => {
   it('lists lagging items with their problems and asks their owners to catch up', () => {
     const lag = b.blocks.find((x) => x.kind === 'table' && x.caption.includes('滞后事项')) as Extract<Bulletin['blocks'][number], { kind: 'table' }>;
     expect(lag.rows).toEqual([['1', '2.推进普通国省道改造（普通国省道改造 500公里）', '公路局', '60.2%', '征地拆迁进度慢', '协调地方政府加快征拆']]);
-    expect(text).toContain('交通建设投资（规划处）完成120亿元，完成率43.2%，均低于序时进度50%');
+    expect(text).toContain('交通建设投资（规划处）完成120亿元，完成率43.2%，低于序时进度50%');
     expect(text).toContain('请运输处、建设管理处高度重视');
     expect(text).toContain('请公路局、规划处对照年度目标');
     expect(text).toContain('于2026年7月28日前报送2026年7月重点任务进展情况');
