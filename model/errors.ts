@@ -19,6 +19,8 @@ export const ERROR_MESSAGES = {
   UNKNOWN_PERIOD: '该计划没有这个月份',
   MERGED_CELL: '填报单元格不能合并，请取消合并后每行分别填写',
   DUPLICATE_ROW: '同一任务或指标在表中出现了两次',
+  BAD_COMPARATOR: '比较方式须为：=、≥、≤',
+  MAX_BELOW_VALUE: '目标区间上限不能小于下限',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
