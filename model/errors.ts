@@ -21,6 +21,7 @@ export const ERROR_MESSAGES = {
   DUPLICATE_ROW: '同一任务或指标在表中出现了两次',
   BAD_COMPARATOR: '比较方式须为：=、≥、≤',
   MAX_BELOW_VALUE: '目标区间上限不能小于下限',
+  REQUIRED: '不能为空',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 
