@@ -1,0 +1,85 @@
+// Every endpoint × every role: the exact set of roles allowed (anything else gets 401/403 before any
+// effect). Allowed calls may still fail for their own reasons (404 …) but never with 401/403.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { revokeToken, verifyToken } from '../../server/auth/tokens';
+import { databases, type TestDatabase } from '../helpers/db';
+import { batchId, setup, type Setup } from './setup';
+
+type Who = 'admin' | 'reporter' | 'viewer' | 'anonymous' | 'revoked';
+const READERS: Who[] = ['admin', 'reporter', 'viewer'];
+const PLAN = 'sample';
+
+// method, path, body, allowed roles
+const TABLE: [string, string, unknown, Who[]][] = [
+  ['GET', '/health', undefined, ['admin', 'reporter', 'viewer', 'anonymous', 'revoked']],
+  ['GET', '/api/v1/openapi.json', undefined, ['admin', 'reporter', 'viewer', 'anonymous', 'revoked']],
+  ['GET', '/api/v1/docs', undefined, ['admin', 'reporter', 'viewer', 'anonymous', 'revoked']],
+  ['GET', '/api/v1/me', undefined, READERS],
+  ['GET', '/api/v1/plans', undefined, READERS],
+  ['GET', `/api/v1/plans/${PLAN}`, undefined, READERS],
+  ['POST', '/api/v1/plans/import?name=plan.txt', '2024年工作要点\n一、总体\n1.完成投资10亿元。\n', ['admin']],
+  ['POST', '/api/v1/plans/import/00000000-0000-0000-0000-000000000000/confirm', undefined, ['admin']],
+  ['DELETE', '/api/v1/plans/no-such-plan', undefined, ['admin']],
+  ['GET', '/api/v1/units', undefined, READERS],
+  ['POST', '/api/v1/units', { name: 'roles-test-unit' }, ['admin']],
+  ['POST', '/api/v1/units/999999/tokens', {}, ['admin']],
+  ['DELETE', '/api/v1/tokens/999999', undefined, ['admin']],
+  ['PUT', `/api/v1/plans/${PLAN}/assignments`, { assignments: [] }, ['admin']],
+  ['GET', `/api/v1/plans/${PLAN}/periods`, undefined, READERS],
+  ['POST', `/api/v1/plans/${PLAN}/periods/2024-11/close`, undefined, ['admin']],
+  ['POST', `/api/v1/plans/${PLAN}/periods/2024-11/reopen`, undefined, ['admin']],
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/rows`, undefined, READERS],
+  ['POST', `/api/v1/plans/${PLAN}/progress/batches`, 'BATCH', ['admin', 'reporter']],
+  ['GET', `/api/v1/plans/${PLAN}/changes`, undefined, READERS],
+  ['POST', `/api/v1/plans/${PLAN}/targets/batches`, { batchId: 'TARGETS', edits: [] }, ['admin']],
+  ['GET', '/api/v1/audit?entity=progress', undefined, READERS],
+];
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`roles · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    const tokens: Partial<Record<Who, string>> = {};
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+      tokens.admin = s.admin;
+      tokens.reporter = s.reporter['综合规划处'];
+      tokens.viewer = s.viewer;
+      const revokedSecret = Object.values(s.reporter)[3];
+      await revokeToken(database.db, (await verifyToken(database.db, revokedSecret))!.tokenId);
+      tokens.revoked = revokedSecret;
+    });
+    afterAll(() => database?.close());
+
+    it('the allowed set of every endpoint is exactly as in the table', async () => {
+      const mismatches: string[] = [];
+      for (const [method, path, body, allowed] of TABLE) {
+        for (const who of ['admin', 'reporter', 'viewer', 'anonymous', 'revoked'] as Who[]) {
+          const payload = body === 'BATCH' ? { batchId: batchId(who), entries: [] } : body && typeof body === 'object' && 'batchId' in body ? { ...body, batchId: batchId(who) } : body;
+          let res;
+          if (typeof payload === 'string') {
+            const headers: Record<string, string> = { 'content-type': 'text/plain' };
+            if (tokens[who]) headers.authorization = `Bearer ${tokens[who]}`;
+            res = await s.app.request(path, { method, headers, body: payload });
+          } else {
+            res = await s.req(method, path, tokens[who], payload);
+          }
+          const denied = res.status === 401 || res.status === 403;
+          const expected = allowed.includes(who);
+          if (denied === expected) mismatches.push(`${method} ${path} as ${who}: ${res.status}`);
+          if (!expected) expect(res.status).toBe(who === 'anonymous' || who === 'revoked' ? 401 : 403);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+
+    it('denials are problem responses with a Chinese detail', async () => {
+      const r = await s.req('POST', '/api/v1/units', s.viewer, { name: 'x' });
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.body).toMatchObject({ status: 403, code: 'FORBIDDEN', detail: expect.stringContaining('无权') });
+      const anon = await s.req('GET', '/api/v1/plans');
+      expect(anon.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    });
+  });
+}
