@@ -25,7 +25,7 @@ function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
   let end = v.search(/[。;:!?]/);
   if (end < 0) end = v.length;
   let title = v.slice(0, end);
-  if (!(wholeLineHeading && end === v.length && title.length <= 80) && title.length > 40) {
+  if (!(wholeLineHeading && end === v.length && title.length <= 80) && title.length > 30) {
     const comma = title.search(/[,]/);
     if (comma > 0) end = comma;
   }

@@ -16,6 +16,8 @@ export interface Comparison {
   recall: number;
   missingDeadlines: string[];
   targetDiffs: string[];
+  titlesEqual: number; // nodes whose title equals the gold title exactly (informative: titles are judgement calls)
+  nodes: number;
 }
 
 const key = (t: GoldTarget) => `${t.value}|${t.max ?? ''}|${t.unit}|${t.comparator}`;
@@ -38,7 +40,7 @@ function matchCount(pred: GoldTarget[], gold: GoldTarget[]): number {
 
 export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
   const got = toGoldJson(plan) as unknown as GoldDoc;
-  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [] };
+  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [], titlesEqual: 0, nodes: 0 };
   const walk = (p: GoldNode[] = [], g: GoldNode[] = [], path: string) => {
     if (p.length !== g.length) r.treeDiffs.push(`${path}: ${p.length} children, gold has ${g.length} (${p.map((n) => n.number).join(' ')} vs ${g.map((n) => n.number).join(' ')})`);
     for (let i = 0; i < Math.min(p.length, g.length); i++) {
@@ -46,6 +48,8 @@ export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
       const b = g[i];
       const here = `${path}/${b.number}`;
       if (a.kind !== b.kind || a.number !== b.number) r.treeDiffs.push(`${here}: got ${a.kind} ${a.number}, gold ${b.kind} ${b.number}`);
+      r.nodes++;
+      if (a.title === b.title) r.titlesEqual++;
       const tp = matchCount(a.targets, b.targets);
       r.truePositives += tp;
       r.predicted += a.targets.length;
