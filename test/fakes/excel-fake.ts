@@ -690,16 +690,18 @@ class ConditionalFormatCollection {
 
 /** The `Excel` namespace as the adapter sees it: `Excel.run` and the enums it uses. */
 export function createFakeExcel(state = new WorkbookState()) {
+  function run<T>(cb: (ctx: RequestContext) => Promise<T>): Promise<T>;
+  function run<T>(options: { delayForCellEdit?: boolean }, cb: (ctx: RequestContext) => Promise<T>): Promise<T>;
+  async function run<T>(a: unknown, b?: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    const cb = (typeof a === 'function' ? a : b) as (ctx: RequestContext) => Promise<T>;
+    return cb(new RequestContext(state));
+  }
   return {
     state,
     ConditionalFormatType: { custom: 'Custom' },
     DataValidationOperator: { greaterThanOrEqualTo: 'GreaterThanOrEqualTo' },
     SheetVisibility: { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' },
-    async run<T>(a: unknown, b?: (ctx: RequestContext) => Promise<T>): Promise<T> {
-      const cb = (typeof a === 'function' ? a : b) as (ctx: RequestContext) => Promise<T>;
-      const ctx = new RequestContext(state);
-      return cb(ctx);
-    },
+    run,
   };
 }
 export type FakeExcel = ReturnType<typeof createFakeExcel>;

@@ -1,0 +1,125 @@
+// Reading the data sheet back, and writing results into it: server values into input cells, marks
+// (fill colour on the cell + the message in the 提示 column), and the state — unprotect → write →
+// protect inside the same requests, chunked by bytes like the fill.
+import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
+import type { ProgressValues } from '../../model/progress';
+import { Batcher, jsonBytes } from './batcher';
+import { PROTECT_OPTIONS } from './fill';
+import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, colLetter, type MarkKind } from './layout';
+import { readRows, usedRowCount } from './read';
+import { queueStateWrite, readState, type SheetState } from './state';
+import type { ExcelApi, ExcelContext } from './types';
+
+export interface RowRead {
+  row: number; // 0-based sheet row
+  itemId: string;
+  cells: unknown[]; // COL_COUNT cells
+}
+
+export interface SheetRead {
+  state: SheetState;
+  rows: RowRead[];
+}
+
+export async function readSheet(excel: ExcelApi, sheetName: string, stateSheetName: string): Promise<SheetRead> {
+  return excel.run(async (ctx) => {
+    const state = await readState(ctx, stateSheetName);
+    if (!state) throw new Error(`工作表“${sheetName}”没有清单状态，请先填充`);
+    const sheet = ctx.workbook.worksheets.getItem(sheetName);
+    const total = await usedRowCount(ctx, sheet);
+    const values = total > FIRST_DATA_ROW ? await readRows(ctx, sheet, FIRST_DATA_ROW, total - FIRST_DATA_ROW, COL_COUNT) : [];
+    const rows: RowRead[] = [];
+    values.forEach((cells, k) => {
+      const id = String(cells[ID_COL] ?? '').trim();
+      if (id && !id.startsWith(SECTION_PREFIX)) rows.push({ row: FIRST_DATA_ROW + k, itemId: id, cells });
+    });
+    return { state, rows };
+  });
+}
+
+export interface Mark {
+  row: number;
+  col: number; // the cell marked; NOTE_COL alone for a row-level message
+  kind: MarkKind;
+  message: string;
+}
+
+export interface SheetUpdate {
+  /** Server values to put into a row's input cells. */
+  writes?: { row: number; values: ProgressValues }[];
+  /** Replace all marks with these (clears previous fills and notes on the data rows). */
+  marks?: Mark[];
+  state?: Partial<SheetState>;
+  select?: { row: number; col: number };
+}
+
+export function cellAddress(row: number, col: number): string {
+  return `${colLetter(col)}${row + 1}`;
+}
+
+function inputCells(v: ProgressValues): (string | number)[][] {
+  const x = (k: InputKey) => v[k] ?? '';
+  return [[x('monthDone'), x('cumulative')], [x('status'), x('progress'), x('problems'), x('nextSteps')]];
+}
+
+export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheetName: string, update: SheetUpdate): Promise<number> {
+  return excel.run({ delayForCellEdit: true }, async (ctx: ExcelContext) => {
+    const sheet = ctx.workbook.worksheets.getItem(sheetName);
+    const state = ctx.workbook.worksheets.getItem(stateSheetName);
+    sheet.protection.load('protected');
+    const total = await usedRowCount(ctx, sheet);
+    const wasProtected: boolean = sheet.protection.protected;
+    const rows = Math.max(total - FIRST_DATA_ROW, 1);
+    const b = new Batcher(ctx);
+    const unprotect = () => {
+      if (wasProtected) sheet.protection.unprotect();
+    };
+    const protect = () => {
+      if (wasProtected) sheet.protection.protect(PROTECT_OPTIONS);
+    };
+    // Every request is unprotect → writes → protect, so no request leaves the sheet open.
+    const add = (bytes: number, enqueue: () => void) => b.add(bytes + 400, () => (unprotect(), enqueue(), protect()));
+
+    for (const w of update.writes ?? []) {
+      const [nums, texts] = inputCells(w.values);
+      await add(jsonBytes([nums, texts]), () => {
+        sheet.getRangeByIndexes(w.row, COLUMN_INDEX.monthDone, 1, 2).values = [nums];
+        sheet.getRangeByIndexes(w.row, COLUMN_INDEX.status, 1, 4).values = [texts];
+      });
+    }
+    if (update.marks) {
+      await add(200, () => {
+        sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
+        sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).values = '';
+      });
+      const notes = new Map<number, string[]>();
+      for (const m of update.marks) {
+        notes.set(m.row, [...(notes.get(m.row) ?? []), m.message]);
+        if (m.col !== NOTE_COL) await add(120, () => (sheet.getRangeByIndexes(m.row, m.col, 1, 1).format.fill.color = MARK_COLORS[m.kind]));
+      }
+      for (const [row, messages] of notes) {
+        const text = [...new Set(messages)].join('；').slice(0, 32_000);
+        await add(jsonBytes(text) + 60, () => {
+          const note = sheet.getRangeByIndexes(row, NOTE_COL, 1, 1);
+          note.values = [[text]];
+          note.format.fill.color = MARK_COLORS[update.marks!.find((m) => m.row === row)!.kind];
+        });
+      }
+    }
+    if (update.state) await b.add(jsonBytes(update.state) + 400, () => queueStateWrite(state, update.state!));
+    if (update.select) await b.add(100, () => sheet.getRangeByIndexes(update.select!.row, update.select!.col, 1, 1).select());
+    await b.flush();
+    return b.syncs + 1;
+  });
+}
+
+export async function selectCell(excel: ExcelApi, sheetName: string, row: number, col: number): Promise<void> {
+  await excel.run(async (ctx: ExcelContext) => {
+    const sheet = ctx.workbook.worksheets.getItem(sheetName);
+    sheet.activate();
+    sheet.getRangeByIndexes(row, col, 1, 1).select();
+    await ctx.sync();
+  });
+}
+
+export { INPUT_KEYS };

@@ -1,0 +1,67 @@
+// The sheet adapter over the fake: fill bounds, layout, locks, validation, text formats.
+import { describe, expect, it } from 'vitest';
+import { COLUMN_INDEX as C } from '../../model/sheet';
+import { REQUEST_BUDGET } from '../../addin/excel/batcher';
+import { DUE_COL, ID_COL, NOTE_COL } from '../../addin/excel/layout';
+import { readState } from '../../addin/excel/state';
+import { REQUEST_LIMIT } from '../fakes/excel-fake';
+import { filled } from './helpers';
+
+describe('fill', () => {
+  it('fills 10,000 tasks within ceil(payload / 2 MB) + 2 syncs, no request over 5 MB (or over the 2 MB budget)', async () => {
+    const { excel, items, sheetName } = await filled(10_000);
+    const st = excel.state;
+    const payload = st.totalRequestBytes;
+    expect(items.length).toBe(10_000);
+    expect(payload).toBeGreaterThan(2 * 1024 * 1024); // the test is meaningful only if it needs >1 request
+    expect(st.stats.syncs).toBeLessThanOrEqual(Math.ceil(payload / (2 * 1024 * 1024)) + 2);
+    expect(st.stats.requestBytes.filter((b) => b > REQUEST_LIMIT)).toEqual([]);
+    expect(st.maxRequestBytes).toBeLessThanOrEqual(REQUEST_BUDGET);
+    expect(st.stats.suspendCalc).toBeGreaterThan(0);
+    expect(st.sheet(sheetName)!.rows.filter((r) => r?.[ID_COL]?.v).length).toBe(10_000 + 200 + 1); // items + sections + header
+  });
+
+  it('lays out the 重点任务清单: header, hidden id, frozen header, protection, locks, validation, formats', async () => {
+    const { excel, sheetName, stateSheetName, items, addressOf } = await filled(30);
+    const sheet = excel.state.sheet(sheetName)!;
+    expect(sheet.rows[0]!.slice(0, 15).map((c) => c.v)).toEqual(['序号', '任务', '指标', '目标值', '单位', '牵头单位', '完成时限', '本月完成', '累计完成', '完成率', '状态', '进展情况', '存在问题', '下步计划', 'id']);
+    expect(sheet.hiddenColumns.has(ID_COL)).toBe(true);
+    expect(sheet.hiddenColumns.has(DUE_COL)).toBe(true);
+    expect(sheet.frozenRows).toBe(1);
+    expect(sheet.protected).toBe(true);
+    const row = Number(addressOf(items[0].itemId, 0).slice(1)) - 1;
+    expect(sheet.cell(row, C.task).locked).toBe(true);
+    expect(sheet.cell(row, C.rate).locked).toBe(true);
+    for (const k of ['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'] as const) expect(sheet.cell(row, C[k]).locked).toBe(false);
+    expect(sheet.cell(1, C.monthDone).locked).toBe(true); // row 2 is a section row: locked
+    expect(sheet.cell(row, C.progress).nf).toBe('@');
+    expect(sheet.cell(row, C.monthDone).nf).toBe('General');
+    expect(sheet.validations.map((v) => Object.keys(v.rule)[0]).sort()).toEqual(['decimal', 'list']);
+    expect(sheet.validations.find((v) => v.rule.list)!.rule.list.source).toBe('未开始,推进中,已完成,滞后');
+    expect(sheet.conditionalFormats.map((f) => f.formula).join('\n')).toMatch(/滞后[\s\S]*已完成[\s\S]*ISNUMBER/);
+    expect(excel.state.sheet(stateSheetName)!.visibility).toBe('VeryHidden');
+    expect(sheet.cell(row, NOTE_COL).locked).toBe(true);
+    // User edits: locked model cells refuse, validation refuses a negative, input cells accept.
+    expect(() => excel.state.userEdit(sheetName, addressOf(items[0].itemId, C.task), 'x')).toThrow(/AccessDenied/);
+    expect(() => excel.state.userEdit(sheetName, addressOf(items[0].itemId, C.monthDone), -1)).toThrow(/DataValidation/);
+    excel.state.userEdit(sheetName, addressOf(items[0].itemId, C.monthDone), '12');
+    expect(excel.state.read(sheetName, addressOf(items[0].itemId, C.monthDone))).toBe(12);
+  });
+
+  it('"=1+1" typed into 进展情况 stays text', async () => {
+    const { excel, sheetName, items, addressOf } = await filled(5);
+    const a = addressOf(items[1].itemId, C.progress);
+    excel.state.userEdit(sheetName, a, '=1+1');
+    expect(excel.state.read(sheetName, a)).toBe('=1+1');
+    expect(excel.state.cellAt(sheetName, a)!.formula).toBeUndefined();
+  });
+
+  it('keeps the snapshot in the hidden state sheet and refills in place', async () => {
+    const f = await filled(20, new Map([['t1.1@2026-03', { version: 3, values: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } }]]));
+    const state = await f.excel.run((ctx) => readState(ctx, f.stateSheetName));
+    expect(state!.meta.period).toBe('2026-03');
+    expect(state!.snapshot['t1.1']).toEqual({ v: 3, x: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } });
+    expect(Object.keys(state!.snapshot)).toEqual(['t1.1']); // empty, never-reported rows are implicit
+    expect(f.excel.state.read(f.sheetName, f.addressOf('t1.1', C.cumulative))).toBe(9);
+  });
+});

@@ -1,0 +1,75 @@
+// An in-memory stand-in for the push/pull half of the API (contract in docs: batches are idempotent by
+// batchId, baseVersion ≠ stored version → conflict, model/rules.ts decides rejections), exposed as a
+// `fetch` for ApiClient. Unit tests use it; the e2e tests use the real server instead.
+import { validateProgress } from '../../model/rules';
+import { fieldError } from '../../model/errors';
+import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
+import { PushBatch, type ChangedEntry, type PushResponse, type PushResult } from '../../model/sync';
+
+export class FakeApi {
+  entries = new Map<string, { version: number; values: ProgressValues; updatedBy: string; updatedAt: string; seq: number }>();
+  batches = new Map<string, PushResponse>();
+  seq = 0;
+  pushes: { batchId: string; entries: number; bytes: number }[] = [];
+  /** 'drop-request': fail before the server sees it; 'drop-response': apply, then lose the answer. */
+  failNext: 'drop-request' | 'drop-response' | null = null;
+  actor = 'reporter@省交通运输厅';
+  /** Keys this token may not report on (the server answers FORBIDDEN_TASK). */
+  forbidden = new Set<string>();
+
+  /** Another client writing directly (as if a colleague synced first). */
+  write(key: string, values: Partial<ProgressValues>, by = 'someone-else'): number {
+    const cur = this.entries.get(key);
+    const version = (cur?.version ?? 0) + 1;
+    this.entries.set(key, { version, values: { ...(cur?.values ?? EMPTY_PROGRESS), ...values }, updatedBy: by, updatedAt: new Date().toISOString(), seq: ++this.seq });
+    return version;
+  }
+
+  private push(body: unknown): PushResponse {
+    const batch = PushBatch.parse(body);
+    const seen = this.batches.get(batch.batchId);
+    if (seen) return { ...seen, replayed: true };
+    const results: PushResult[] = batch.entries.map((e) => {
+      const cur = this.entries.get(e.key);
+      if (this.forbidden.has(e.key)) return { key: e.key, outcome: 'rejected', errors: [fieldError('task', 'FORBIDDEN_TASK')] };
+      if ((cur?.version ?? 0) !== e.baseVersion) return { key: e.key, outcome: 'conflict', version: cur?.version ?? 0, values: cur?.values ?? EMPTY_PROGRESS };
+      const r = validateProgress(e.fields, { current: cur?.values });
+      if (r.errors.length) return { key: e.key, outcome: 'rejected', errors: r.errors };
+      const version = this.write(e.key, r.values, this.actor);
+      return { key: e.key, outcome: 'applied', version, values: r.values };
+    });
+    const res = { batchId: batch.batchId, replayed: false, results };
+    this.batches.set(batch.batchId, res);
+    return res;
+  }
+
+  private changes(since: string | null, limit: number) {
+    const from = since ? Number(since) : 0;
+    const all = [...this.entries.entries()].filter(([, e]) => e.seq > from).sort((a, b) => a[1].seq - b[1].seq);
+    const page = all.slice(0, limit);
+    const entries: ChangedEntry[] = page.map(([key, e]) => ({ key, version: e.version, values: e.values, updatedBy: e.updatedBy, updatedAt: e.updatedAt }));
+    return { entries, cursor: String(page.length ? page[page.length - 1][1].seq : from), hasMore: all.length > limit };
+  }
+
+  fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(String(input));
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (url.pathname.endsWith('/progress/batches') && init?.method === 'POST') {
+      const mode = this.failNext;
+      this.failNext = null;
+      if (mode === 'drop-request') throw new TypeError('Failed to fetch');
+      const bodyText = String(init.body);
+      let res: PushResponse;
+      try {
+        res = this.push(JSON.parse(bodyText));
+      } catch (err) {
+        return json(400, { type: 'about:blank', title: 'Bad Request', status: 400, code: 'BAD_BATCH', detail: '批次格式错误' });
+      }
+      this.pushes.push({ batchId: res.batchId, entries: res.results.length, bytes: new TextEncoder().encode(bodyText).length });
+      if (mode === 'drop-response') throw new TypeError('network connection was lost');
+      return json(200, res);
+    }
+    if (url.pathname.endsWith('/changes')) return json(200, this.changes(url.searchParams.get('since'), Number(url.searchParams.get('limit') ?? 1000)));
+    return json(404, { code: 'NOT_FOUND', detail: '找不到', status: 404 });
+  };
+}
