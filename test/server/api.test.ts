@@ -86,11 +86,11 @@ for (const target of databases()) {
     });
 
     it('rows: buildRows with stored entries; a reporter gets its own unit by default', async () => {
-      await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries: [{ key: 't3-m1@2024-02', baseVersion: 0, fields: { cumulative: 52 } }] });
+      await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries: [{ key: 't3-m1@2024-02', baseVersion: 0, fields: { cumulative: 51.5 } }] }); // target 103 亿元
       const all = await s.req('GET', `/api/v1/plans/${s.planId}/periods/2024-02/rows`, s.viewer);
       const items = all.body.rows.filter((r: any) => r.kind === 'item');
       expect(items).toHaveLength(2 + 6); // t2, t6 have no figure; t1,t3,t5,t7 (m1) and t4,t8 (m2) do
-      expect(items.find((r: any) => r.key === 't3-m1@2024-02')).toMatchObject({ version: 1, values: { cumulative: 52 }, rate: 50 });
+      expect(items.find((r: any) => r.key === 't3-m1@2024-02')).toMatchObject({ version: 1, values: { cumulative: 51.5 }, rate: 50 });
       const mine = await s.req('GET', `/api/v1/plans/${s.planId}/periods/2024-02/rows`, s.reporter['安全监督处']);
       const taskIds = new Set(mine.body.rows.filter((r: any) => r.kind === 'item').map((r: any) => r.taskId));
       // 安全监督处 leads t3, t7 and co-leads t6 (t2 was reassigned above in this suite, if it ran first)
