@@ -23,14 +23,14 @@ export function sectionOption(s: PeriodStats) {
     ...base,
     color: ['#1f5eb8', '#9cbbe8'],
     legend: { top: 0, data: ['平均完成率', '报送率'] },
-    grid: { left: 8, right: 48, top: 30, bottom: 8, containLabel: true },
+    grid: { left: 8, right: 48, top: 48, bottom: 8, containLabel: true },
     xAxis: { type: 'value' as const, max: 100, axisLabel: { formatter: '{value}%' } },
     yAxis: { type: 'category' as const, data: sections.map((x) => x.label), axisLabel: { width: 150, overflow: 'truncate' as const } },
     series: [
       {
         name: '平均完成率',
         type: 'bar' as const,
-        data: sections.map((x) => x.avgRate ?? 0),
+        data: sections.map((x) => x.avgRate), // null: no quantitative target reported, no bar
         label: { show: true, position: 'right' as const, formatter: '{c}%' },
         markLine: { symbol: 'none', silent: true, lineStyle: { color: '#d9363e', type: 'dashed' as const }, label: { formatter: `序时进度 ${s.timeProgress}%` }, data: [{ xAxis: s.timeProgress }] },
       },
@@ -47,7 +47,7 @@ export function unitOption(s: PeriodStats) {
     color: STATUS_ORDER.map((k) => STATUS_COLORS[k]),
     legend: { top: 0, data: STATUS_ORDER },
     grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
-    xAxis: { type: 'value' as const, minInterval: 1, name: '事项' },
+    xAxis: { type: 'value' as const, minInterval: 1 },
     yAxis: { type: 'category' as const, data: units.map((u) => u.unit), axisLabel: { width: 120, overflow: 'truncate' as const } },
     series: STATUS_ORDER.map((status) => ({ name: status, type: 'bar' as const, stack: 'items', barMaxWidth: 22, data: units.map((u) => u.byStatus[status]) })),
   };

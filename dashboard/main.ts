@@ -136,7 +136,7 @@ function renderTables(s: PeriodStats): void {
   lag.replaceChildren();
   for (const x of items) {
     const tr = lag.insertRow();
-    cell(tr, `${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric}）` : ''}`);
+    cell(tr, `${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric} ${x.targetText}${x.unit}）` : ''}`);
     cell(tr, x.lead.join('、') || '—');
     cell(tr, pct(x.rate), 'num');
     badge(tr, x.flag);
@@ -182,7 +182,8 @@ async function loadMonth(): Promise<void> {
   const enc = encodeURIComponent;
   const [stats, monthly] = await Promise.all([
     getJson<PeriodStats>(`/plans/${enc(planId)}/periods/${period}/stats`),
-    getJson<{ series: MonthPoint[] }>(`/plans/${enc(planId)}/stats/monthly`),
+    // The trend runs up to the month on screen.
+    getJson<{ series: MonthPoint[] }>(`/plans/${enc(planId)}/stats/monthly?until=${period}`),
   ]);
   state.stats = stats;
   state.series = monthly.series;
