@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
+import mammoth from 'mammoth';
 import { buildRows } from '../../model/sheet';
 import { EMPTY_PROGRESS } from '../../model/progress';
 import { computeStats } from '../../model/stats';
@@ -96,6 +97,9 @@ describe('renderBulletinDocx', () => {
     expect(paragraphs).toEqual(expect.arrayContaining(['公路局', '征地拆迁进度慢', '60.2%', '部分报送']));
     expect((xml.match(/<w:tbl>/g) ?? []).length).toBe(3);
     for (const font of [FONTS.title, FONTS.body, FONTS.heading1, FONTS.heading2]) expect(xml).toContain(`w:eastAsia="${font}"`);
+    // A second reader (mammoth) gets the same text out of it.
+    const { value } = await mammoth.extractRawText({ buffer: buf });
+    expect(value).toContain('未报送单位：运输处');
   });
 
   // Writer (Debian libreoffice-writer-nogui) is what opens .docx; calc-nogui alone cannot.

@@ -130,6 +130,24 @@ describe.skipIf(!hasChromium)(`dashboard in chromium${hasChromium ? '' : ` (SKIP
     await page.screenshot({ path: 'test-artifacts/dashboard.png', fullPage: true });
   });
 
+  it('exports the month’s workbook', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#workbook')]);
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('lets the office close the month after confirming', async () => {
+    page.once('dialog', (d) => d.accept());
+    expect(await page.textContent('#close-period')).toBe('关闭本月');
+    await page.click('#close-period');
+    await page.waitForFunction(() => document.getElementById('period-info')?.textContent?.includes('已关闭'));
+    expect(await page.textContent('#close-period')).toBe('重新开放本月');
+    const periods = await (await fetch(`${server.url}/api/v1/plans/${server.planIds[0]}/periods`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+    expect(periods.find((p: { period: string }) => p.period === '2026-06').status).toBe('closed');
+  });
+
   it('switches month from the picker', async () => {
     await page.selectOption('#period', '2026-05');
     await page.waitForSelector('body[data-state="ready"]');
