@@ -16,6 +16,8 @@ export class WorkbookError extends Error {
     public errors: CellError[] = [],
     /** The uploaded workbook with the bad cells marked, when the problem is in cells. */
     public annotated?: Buffer,
+    /** The uploaded file's name, when known (names the annotated copy). */
+    public filename?: string,
   ) {
     super(message);
   }

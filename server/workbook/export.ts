@@ -24,10 +24,14 @@ export const HEADER_ROW = 4;
 export const FIRST_DATA_ROW = 5;
 /** A hidden helper column after COLUMNS: the task's due date, for the 逾期 conditional format. */
 export const DUE_HEADER = '截止日期';
+/** A hidden helper column: the entry's version when exported, the base of the upload's push (so an
+ *  edit to a row someone changed since the export is a conflict, not a silent overwrite). */
+export const VERSION_HEADER = '版本';
 
 const N = COLUMNS.length; // the id column is the last of COLUMNS
 const VISIBLE = N - 1;
 const DUE_COL = N + 1;
+const VERSION_COL = N + 2;
 const col = (key: keyof typeof COLUMN_INDEX) => COLUMN_INDEX[key] + 1;
 const letter = (c: number) => String.fromCharCode(64 + c); // ≤ 26 columns
 
@@ -76,6 +80,7 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
   ws.columns = [
     ...COLUMNS.map((c) => ({ key: c.key, width: c.width, hidden: c.kind === 'id' })),
     { key: 'due', width: 12, hidden: true },
+    { key: 'version', width: 4, hidden: true },
   ];
 
   writeTitle(ws, input, year, month);
@@ -130,6 +135,7 @@ function writeHeader(ws: Worksheet): void {
     groupRow.getCell(i + 1).style = style;
   });
   headRow.getCell(DUE_COL).value = DUE_HEADER;
+  headRow.getCell(VERSION_COL).value = VERSION_HEADER;
   // Columns of the 任务 group stand alone (序号, 任务: merged over both header rows); the others sit
   // under a merged group cell (年度目标 | 本月进展).
   let i = 0;
@@ -228,6 +234,7 @@ function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, du
     cell.value = v === null ? null : c.kind === 'number' || c.kind === 'rate' ? v : typeof v === 'number' ? v : String(v);
     cell.style = STYLES[i];
   }
+  line.getCell(VERSION_COL).value = row.version;
   if (due) {
     const cell = line.getCell(DUE_COL);
     cell.value = new Date(`${due}T00:00:00Z`);

@@ -12,7 +12,7 @@ import { COLUMNS, INPUT_KEYS, type InputKey, type ItemRow, type SheetColumnKey, 
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
 import { markCells, markResults } from './annotate';
 import { WorkbookError, type CellError } from './errors';
-import { MAIN_SHEET } from './export';
+import { MAIN_SHEET, VERSION_HEADER } from './export';
 import { loadWorkbook, workbookToBuffer, type Cell, type Workbook, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
 
@@ -179,6 +179,10 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   const header = findHeader(wb);
   if (!header) throw notAQingdan(wb);
   const { ws, cols } = header;
+  let versionCol: number | undefined;
+  ws.getRow(header.row).eachCell((cell, c) => {
+    if (norm(cellText(cell)) === VERSION_HEADER) versionCol = c;
+  });
 
   const items = input.rows.filter((r): r is ItemRow => r.kind === 'item');
   const byId = new Map(items.map((r) => [r.itemId, r]));
@@ -253,7 +257,10 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
       unchanged++;
       continue;
     }
-    changes.push({ row: r, entry: { key: item.key, baseVersion: item.version, fields }, cells });
+    // The version the file was exported at, when it kept the column; else what is stored now.
+    const fileVersion = versionCol === undefined ? NaN : Number(line.getCell(versionCol).value);
+    const baseVersion = Number.isInteger(fileVersion) && fileVersion >= 0 ? fileVersion : item.version;
+    changes.push({ row: r, entry: { key: item.key, baseVersion, fields }, cells });
   }
 
   if (errors.length) {

@@ -1,0 +1,213 @@
+// The office's targets workbook: every target of a plan with its version, edited in Excel/WPS and
+// uploaded twice — once for a preview of every change (old → new), once to confirm. The confirm applies
+// only the previewed changes (same batch id) and only if no target changed since: all or nothing,
+// through the targets service (versioned, audited).
+import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import { eq } from 'drizzle-orm';
+import { fieldError, type ErrorCode } from '../../model/errors';
+import { walkNodes, type Plan } from '../../model/plan';
+import { readNumber } from '../../model/rules';
+import type { Actor } from '../auth/tokens';
+import type { Db } from '../db/connect';
+import { targets as targetsTable } from '../db/schema';
+import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../sync/targets';
+import { markCells } from './annotate';
+import { WorkbookError, type CellError } from './errors';
+import { cellText } from './upload';
+import { createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
+import { checkXlsx } from './zipcheck';
+
+export const TARGETS_SHEET = '指标';
+const COLS = [
+  { key: 'number', header: '序号', width: 6, input: false },
+  { key: 'task', header: '任务', width: 36, input: false },
+  { key: 'metric', header: '指标', width: 26, input: true },
+  { key: 'value', header: '目标值', width: 10, input: true },
+  { key: 'max', header: '上限', width: 8, input: true },
+  { key: 'unit', header: '单位', width: 8, input: true },
+  { key: 'comparator', header: '比较', width: 6, input: true },
+  { key: 'quote', header: '原文', width: 30, input: false },
+  { key: 'id', header: 'id', width: 4, input: false },
+  { key: 'version', header: '版本', width: 4, input: false },
+] as const;
+type Key = (typeof COLS)[number]['key'];
+const C = Object.fromEntries(COLS.map((c, i) => [c.key, i + 1])) as Record<Key, number>;
+const COMPARATORS: Record<string, 'eq' | 'gte' | 'lte'> = { '=': 'eq', '＝': 'eq', '≥': 'gte', '>=': 'gte', '≤': 'lte', '<=': 'lte' };
+const SYMBOL = { eq: '=', gte: '≥', lte: '≤' } as const;
+
+type Stored = typeof targetsTable.$inferSelect;
+async function storedTargets(db: Db, planId: string): Promise<Map<string, Stored>> {
+  const rows = await db.select().from(targetsTable).where(eq(targetsTable.planId, planId));
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
+const BORDER: Borders = { top: thin, left: thin, bottom: thin, right: thin };
+
+export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): Promise<void> {
+  const stored = await storedTargets(db, plan.id);
+  const wb = createStreamingWorkbook(out);
+  wb.creator = 'qingdan';
+  wb.keywords = `qingdan-targets plan=${plan.id}`;
+  const ws = wb.addWorksheet(TARGETS_SHEET, {
+    views: [{ state: 'frozen', ySplit: 2 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '2:2' },
+  });
+  ws.columns = COLS.map((c) => ({ width: c.width, hidden: c.key === 'id' || c.key === 'version' }));
+  const title = ws.getRow(1);
+  title.getCell(1).value = `${plan.title}·指标表（修改浅黄色单元格后上传，先预览再确认）`;
+  title.getCell(1).font = { name: '黑体', size: 14, bold: true };
+  ws.mergeCells(1, 1, 1, C.quote);
+  title.commit();
+  const head = ws.getRow(2);
+  COLS.forEach((c, i) => {
+    const cell = head.getCell(i + 1);
+    cell.value = c.header;
+    cell.style = { font: { name: '黑体', bold: true }, border: BORDER, alignment: { horizontal: 'center', vertical: 'middle' } };
+  });
+  head.commit();
+  let r = 3;
+  for (const { node } of walkNodes(plan.nodes)) {
+    for (const t of node.targets) {
+      const s = stored.get(t.id);
+      const line = ws.getRow(r++);
+      const values: Record<Key, string | number | null> = {
+        number: node.number, task: node.title, metric: s?.metric ?? t.metric, value: s?.value ?? t.value, max: s?.max ?? t.max ?? null,
+        unit: s?.unit ?? t.unit, comparator: SYMBOL[(s?.comparator ?? t.comparator) as keyof typeof SYMBOL] ?? '=', quote: t.quote, id: t.id, version: s?.version ?? 0,
+      };
+      COLS.forEach((c, i) => {
+        const cell = line.getCell(i + 1);
+        cell.value = values[c.key];
+        cell.style = {
+          font: { name: '仿宋', size: 11 }, border: BORDER, alignment: { vertical: 'middle', wrapText: c.key === 'task' || c.key === 'quote' },
+          numFmt: c.key === 'value' || c.key === 'max' || c.key === 'version' ? 'General' : '@',
+          ...(c.input ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } } } : {}),
+        };
+      });
+      line.commit();
+    }
+  }
+  if (r > 3) {
+    const dv = (ws as unknown as { dataValidations: { add(a: string, v: unknown): void } }).dataValidations;
+    dv.add(`G3:G${r - 1}`, { type: 'list', allowBlank: false, formulae: ['"=,≥,≤"'], showErrorMessage: true, error: '比较方式须为：=、≥、≤' });
+    dv.add(`D3:E${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
+  }
+  ws.commit();
+  await wb.commit();
+}
+
+export interface TargetChange {
+  row: number;
+  targetId: string;
+  number: string;
+  task: string;
+  field: 'metric' | 'value' | 'max' | 'unit' | 'comparator';
+  old: string | number | null;
+  new: string | number | null;
+}
+
+interface Parsed {
+  batch: TargetBatch;
+  changes: TargetChange[];
+  unchanged: number;
+}
+
+async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Parsed> {
+  checkXlsx(bytes);
+  const wb = await loadWorkbook(bytes).catch((err) => {
+    throw new WorkbookError('NOT_XLSX', `无法读取该工作簿（${(err as Error).message.slice(0, 80)}）`, 422);
+  });
+  const ws: Worksheet | undefined = wb.getWorksheet(TARGETS_SHEET);
+  const headerOk = ws && COLS.every((c, i) => cellText(ws.getRow(2).getCell(i + 1)) === c.header);
+  if (!ws || !headerOk) {
+    throw new WorkbookError('NOT_A_TARGETS_WORKBOOK', `这不是本系统导出的指标表（需要工作表“${TARGETS_SHEET}”，第2行表头：${COLS.map((c) => c.header).join('、')}）`, 422);
+  }
+  const plan = /plan=(\S+)/.exec(wb.keywords ?? '')?.[1];
+  if (plan && plan !== planId) throw new WorkbookError('WRONG_PLAN', `这是另一份工作要点（${plan}）的指标表`, 409);
+
+  const stored = await storedTargets(db, planId);
+  const errors: CellError[] = [];
+  const err = (cell: Cell, field: string, code: ErrorCode, detail?: string) =>
+    errors.push({ ...fieldError(field, code, detail), cell: cell.address, sheet: ws.name, row: Number(cell.row) });
+  const changes: TargetChange[] = [];
+  const edits: TargetBatch['edits'] = [];
+  const seen = new Set<string>();
+  let unchanged = 0;
+
+  for (let r = 3; r <= ws.rowCount; r++) {
+    const line = ws.getRow(r);
+    const id = cellText(line.getCell(C.id));
+    if (!id) continue;
+    const cur = stored.get(id);
+    if (!cur) { err(line.getCell(C.id), 'targetId', 'UNKNOWN_KEY', id); continue; }
+    if (seen.has(id)) { err(line.getCell(C.id), 'targetId', 'DUPLICATE_ROW'); continue; }
+    seen.add(id);
+    const rowErrors = errors.length;
+    const formula = (cell: Cell) => typeof cell.value === 'object' && cell.value !== null && ('formula' in cell.value || 'sharedFormula' in cell.value);
+    const num = (key: 'value' | 'max') => {
+      const cell = line.getCell(C[key]);
+      if (formula(cell)) return err(cell, key, 'FORMULA_NOT_ALLOWED'), undefined;
+      const fe: ReturnType<typeof fieldError>[] = [];
+      const n = readNumber(key, cell.value === null || cell.value === undefined ? null : typeof cell.value === 'number' ? cell.value : cellText(cell), fe);
+      for (const e of fe) err(cell, key, e.code);
+      return n;
+    };
+    const next = {
+      metric: cellText(line.getCell(C.metric)),
+      value: num('value'),
+      max: num('max'),
+      unit: cellText(line.getCell(C.unit)),
+      comparator: COMPARATORS[cellText(line.getCell(C.comparator))],
+    };
+    if (!next.metric) err(line.getCell(C.metric), 'metric', 'REQUIRED', '指标名称');
+    if (next.value === null && errors.length === rowErrors) err(line.getCell(C.value), 'value', 'NOT_A_NUMBER');
+    if (!next.comparator) err(line.getCell(C.comparator), 'comparator', 'BAD_COMPARATOR');
+    if (next.max !== null && next.max !== undefined && next.value != null && next.max < next.value) err(line.getCell(C.max), 'max', 'MAX_BELOW_VALUE');
+    if (errors.length > rowErrors) continue;
+
+    const fields: Record<string, unknown> = {};
+    const number = cellText(line.getCell(C.number));
+    const task = cellText(line.getCell(C.task));
+    const diff = (field: TargetChange['field'], oldV: string | number | null, newV: string | number | null) => {
+      if (oldV === newV) return;
+      fields[field] = newV;
+      changes.push({ row: r, targetId: id, number, task, field, old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV, new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV });
+    };
+    diff('metric', cur.metric, next.metric);
+    diff('value', cur.value, next.value!);
+    diff('max', cur.max, next.max ?? null);
+    diff('unit', cur.unit, next.unit);
+    diff('comparator', cur.comparator, next.comparator);
+    if (Object.keys(fields).length === 0) { unchanged++; continue; }
+    const fileVersion = Number(line.getCell(C.version).value);
+    edits.push({ targetId: id, baseVersion: Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version, fields });
+  }
+  if (errors.length) {
+    markCells(ws, errors);
+    throw new WorkbookError('BAD_CELLS', `指标表中有${errors.length}处错误，未做任何修改：${errors.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；')}`, 422, errors, await workbookToBuffer(wb));
+  }
+  const batchId = 'tw-' + createHash('sha256').update(JSON.stringify([planId, edits])).digest('hex').slice(0, 40);
+  return { batch: { batchId, edits }, changes, unchanged };
+}
+
+export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<{ batchId: string; changes: TargetChange[]; unchanged: number; confirm: string }> {
+  const p = await parseTargets(db, planId, bytes);
+  return { batchId: p.batch.batchId, changes: p.changes, unchanged: p.unchanged, confirm: `POST …/targets/workbook?confirm=${p.batch.batchId}（再次上传同一文件）` };
+}
+
+export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string, bytes: Buffer, confirm: string): Promise<TargetBatchResponse & { changes: TargetChange[] }> {
+  const p = await parseTargets(db, planId, bytes);
+  if (p.batch.edits.length === 0) throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
+  if (p.batch.batchId !== confirm) {
+    throw new WorkbookError('PREVIEW_MISMATCH', '上传的文件与预览时的修改不一致（文件被改动过，或指标已被他人修改）：请重新预览', 409);
+  }
+  // All or nothing: refuse the whole file if any target moved on since the file was exported.
+  const stored = await storedTargets(db, planId);
+  const stale = p.batch.edits.filter((e) => stored.get(e.targetId)?.version !== e.baseVersion);
+  if (stale.length) {
+    throw new WorkbookError('STALE_TARGETS', `有${stale.length}个指标在导出后已被修改（${stale.slice(0, 3).map((e) => e.targetId).join('、')}），未做任何修改：请重新导出指标表`, 409);
+  }
+  const res = await pushTargets(db, actor, planId, p.batch);
+  return { ...res, changes: p.changes };
+}
