@@ -217,6 +217,7 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
   const overdue: ItemSummary[] = [];
   const behind: ItemSummary[] = [];
 
+  const dueCache = new Map<string, string | null>();
   let section = { id: '', label: '其他' };
   for (const row of rows) {
     if (row.kind === 'section') {
@@ -224,7 +225,9 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
       continue;
     }
     const status = statusOf(row);
-    const due = row.deadline ? dueDate(row.deadline, year) : null;
+    // Many items share a deadline text (a task's targets, 年底前 everywhere): parse each text once.
+    let due = dueCache.get(row.deadline);
+    if (due === undefined) dueCache.set(row.deadline, (due = row.deadline ? dueDate(row.deadline, year) : null));
     const s: ItemSummary = {
       itemId: row.itemId,
       taskId: row.taskId,
