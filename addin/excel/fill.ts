@@ -2,7 +2,7 @@
 // values (so "=…" stays text), data blocks sized by bytes, locks, validation, conditional formats,
 // frozen header, protection, and the state sheet with the fresh snapshot — in as few requests as the
 // 2 MB request budget allows.
-import { COLUMNS, COLUMN_INDEX, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX, rowCells, type SheetRow } from '../../model/sheet';
 import { STATUSES } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX, colLetter } from './layout';
@@ -17,6 +17,8 @@ export interface FillOptions {
   dueDates?: ReadonlyMap<string, string>;
   /** Last day of the month being reported (ISO): a deadline before it is overdue unless 已完成. */
   periodEnd: string;
+  /** Admin mode: each target's version (for targets/batches baseVersion), when the server gives it. */
+  targetVersions?: ReadonlyMap<string, number>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -46,7 +48,7 @@ export function sheetCells(row: SheetRow, dueDates?: ReadonlyMap<string, string>
   return [...rowCells(row).map((v) => v ?? ''), '', dueDates?.get(row.taskId) ?? ''];
 }
 
-export function snapshotOf(rows: SheetRow[], admin: boolean): Record<string, SnapEntry> {
+export function snapshotOf(rows: SheetRow[], admin: boolean, targetVersions?: ReadonlyMap<string, number>): Record<string, SnapEntry> {
   const snap: Record<string, SnapEntry> = {};
   for (const row of rows) {
     if (row.kind !== 'item') continue;
@@ -56,7 +58,10 @@ export function snapshotOf(rows: SheetRow[], admin: boolean): Record<string, Sna
     if (admin) {
       const cells = rowCells(row);
       entry.a = [cells[COLUMN_INDEX.targetValue] as string | number | null, row.unit, row.lead.join('、')];
-      const tv = (row as ItemRow & { targetVersion?: number }).targetVersion;
+      entry.t = row.taskId;
+      entry.co = row.co;
+      entry.tg = !!row.target;
+      const tv = targetVersions?.get(row.itemId);
       if (tv !== undefined) entry.tv = tv;
     }
     snap[row.itemId] = entry;
@@ -183,7 +188,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
 
     const fresh: Partial<SheetState> = {
       meta: { ...meta, rowCount: n },
-      snapshot: snapshotOf(rows, meta.admin),
+      snapshot: snapshotOf(rows, meta.admin, opts.targetVersions),
       pending: null,
       pendingTargets: null,
       conflicts: {},

@@ -49,6 +49,8 @@ export interface SheetUpdate {
   writes?: { row: number; values: ProgressValues }[];
   /** Replace all marks with these (clears previous fills and notes on the data rows). */
   marks?: Mark[];
+  /** Add the marks to those already shown instead of replacing them. */
+  keepMarks?: boolean;
   state?: Partial<SheetState>;
   select?: { row: number; col: number };
 }
@@ -88,7 +90,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
       });
     }
     if (update.marks) {
-      await add(200, () => {
+      if (!update.keepMarks) await add(200, () => {
         sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
         sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).values = '';
       });

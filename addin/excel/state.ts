@@ -25,6 +25,9 @@ export interface SnapEntry {
   x: ProgressValues;
   a?: [string | number | null, string, string];
   tv?: number; // target version (admin)
+  t?: string; // task id (admin)
+  co?: string[]; // co-lead units (admin: kept when 牵头单位 changes)
+  tg?: boolean; // the row reports on a target (admin: 目标值/单位 edits go to targets/batches)
 }
 
 export interface Conflict {

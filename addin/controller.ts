@@ -1,0 +1,143 @@
+// What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
+// result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
+import { walkNodes } from '../model/plan';
+import { fillSheet } from './excel/fill';
+import { sheetNameFor, stateSheetNameFor } from './excel/layout';
+import { readSheet, selectCell } from './excel/sheet';
+import { readState } from './excel/state';
+import type { ExcelApi } from './excel/types';
+import { adminSync } from './sync/admin';
+import { ApiClient, type Me, type PlanSummary, type PlanWithAssignments } from './sync/api';
+import { diffSheet } from './sync/diff';
+import { SheetSync, type Report } from './sync/engine';
+
+export class UnsyncedChangesError extends Error {
+  code = 'UNSYNCED_CHANGES';
+  constructor(public count: number) {
+    super(`该表有 ${count} 行未同步的修改。请先同步；若要放弃这些修改并重新填充，请再点一次“填充”。`);
+  }
+}
+
+export interface Selection {
+  planId: string;
+  period: string;
+  admin: boolean;
+}
+
+export function periodEnd(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${period}-${String(last).padStart(2, '0')}`;
+}
+
+/** The months a user can pick: the plan's year, or this year when the plan has none. */
+export function monthsOf(year: number | null, now = new Date()): string[] {
+  const y = year ?? now.getFullYear();
+  return Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`);
+}
+
+export class Controller {
+  api: ApiClient | null = null;
+  me: Me | null = null;
+  plans: PlanSummary[] = [];
+  private plan: PlanWithAssignments | null = null;
+  private forceFillArmed = '';
+
+  constructor(
+    private excel: () => ExcelApi | undefined,
+    private fetchImpl: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  async connect(url: string, token: string): Promise<Me> {
+    const api = new ApiClient(url, token, this.fetchImpl);
+    this.me = await api.me();
+    this.api = api;
+    this.plans = await api.plans();
+    return this.me;
+  }
+
+  private requireExcel(): ExcelApi {
+    const excel = this.excel();
+    if (!excel) throw new Error('未检测到 Excel：请在 Excel 中打开此任务窗格');
+    return excel;
+  }
+  private requireApi(): ApiClient {
+    if (!this.api) throw new Error('请先连接服务器');
+    return this.api;
+  }
+
+  private async planFor(planId: string): Promise<PlanWithAssignments> {
+    if (this.plan?.id !== planId) this.plan = await this.requireApi().plan(planId);
+    return this.plan;
+  }
+
+  async names(sel: Selection): Promise<{ sheetName: string; stateSheetName: string }> {
+    const title = this.plans.find((p) => p.id === sel.planId)?.title ?? (await this.planFor(sel.planId)).title;
+    const sheetName = sheetNameFor(title, sel.period);
+    return { sheetName, stateSheetName: stateSheetNameFor(sheetName) };
+  }
+
+  /** 填充. Refuses to overwrite unsynced edits unless pressed twice. */
+  async fill(sel: Selection, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; syncs: number; sheetName: string }> {
+    const excel = this.requireExcel();
+    const api = this.requireApi();
+    const plan = await this.planFor(sel.planId);
+    const { sheetName, stateSheetName } = await this.names(sel);
+    const armKey = `${sheetName}|${sel.admin}`;
+    const existing = await excel.run((ctx) => readState(ctx, stateSheetName));
+    if (existing && this.forceFillArmed !== armKey) {
+      const { state, rows } = await readSheet(excel, sheetName, stateSheetName).catch(() => ({ state: existing, rows: [] }));
+      const changed = diffSheet(rows, state.snapshot, state.meta.period).length + (state.pending?.entries.length ?? 0);
+      if (changed > 0) {
+        this.forceFillArmed = armKey;
+        throw new UnsyncedChangesError(changed);
+      }
+    }
+    this.forceFillArmed = '';
+    const { rows } = await api.rows(sel.planId, sel.period); // the server gives a reporter its unit's rows
+    const dueDates = new Map<string, string>();
+    const targetVersions = new Map<string, number>();
+    for (const { node } of walkNodes(plan.nodes)) {
+      const dates = node.deadlines.map((d) => d.date).filter((d): d is string => !!d).sort();
+      if (dates.length) dueDates.set(node.id, dates[dates.length - 1]);
+      for (const t of node.targets) {
+        const v = (t as { version?: number }).version;
+        if (typeof v === 'number') targetVersions.set(t.id, v);
+      }
+    }
+    const stats = await fillSheet(excel, {
+      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor: null },
+      stateSheetName,
+      rows,
+      dueDates,
+      periodEnd: periodEnd(sel.period),
+      targetVersions,
+      onProgress,
+    });
+    return { rows: stats.dataRows, syncs: stats.syncs, sheetName };
+  }
+
+  private async syncer(sel: Selection, onProgress?: (text: string, f?: number) => void): Promise<SheetSync> {
+    const { sheetName, stateSheetName } = await this.names(sel);
+    return new SheetSync(this.requireExcel(), this.requireApi(), sheetName, stateSheetName, onProgress);
+  }
+
+  validate = async (sel: Selection) => (await this.syncer(sel)).validate();
+
+  async sync(sel: Selection, onProgress?: (text: string, f?: number) => void): Promise<Report> {
+    const s = await this.syncer(sel, onProgress);
+    const report = await s.sync();
+    const state = await this.requireExcel().run((ctx) => readState(ctx, s.stateSheetName));
+    if (state?.meta.admin && this.me?.role === 'admin') report.items.push(...(await adminSync(this.requireExcel(), this.requireApi(), s.sheetName, s.stateSheetName)));
+    return report;
+  }
+
+  refresh = async (sel: Selection) => (await this.syncer(sel)).refresh();
+
+  resolve = async (sel: Selection, itemId: string, choice: 'mine' | 'server') => (await this.syncer(sel)).resolve(itemId, choice);
+
+  async select(sel: Selection, row: number, col: number): Promise<void> {
+    const { sheetName } = await this.names(sel);
+    await selectCell(this.requireExcel(), sheetName, row, col);
+  }
+}

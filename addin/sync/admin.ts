@@ -1,0 +1,96 @@
+// Admin mode: the planning office edits 目标值/单位 and 牵头单位 in the sheet. Target edits go to
+// POST …/targets/batches (versioned like progress), 牵头单位 to PUT …/assignments. Same pattern as the
+// progress sync: diff against the snapshot, keep the batch in the workbook before sending.
+import { COLUMN_INDEX } from '../../model/sheet';
+import { NOTE_COL } from '../excel/layout';
+import { cellAddress, readSheet, updateSheet, type Mark } from '../excel/sheet';
+import type { TargetBatch } from '../excel/state';
+import type { ExcelApi } from '../excel/types';
+import { ApiError, NetworkError, type ApiClient } from './api';
+import { newBatchId, type ReportItem } from './engine';
+
+/** 目标值 as typed → target fields: "278", "1-2", "≥1000", ">=1000", "≤50". */
+export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: 'eq' | 'gte' | 'lte' } | null {
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return { value: raw, max: null, comparator: 'eq' };
+  const t = String(raw ?? '').trim().replace(/，/g, ',').replace(/,/g, '');
+  let m = /^(≥|>=|不低于|不少于)\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[2]), max: null, comparator: 'gte' };
+  m = /^(≤|<=|不超过|不高于)\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[2]), max: null, comparator: 'lte' };
+  m = /^(\d+(?:\.\d+)?)\s*[-~～—]\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m && Number(m[2]) >= Number(m[1])) return { value: Number(m[1]), max: Number(m[2]), comparator: 'eq' };
+  m = /^(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[1]), max: null, comparator: 'eq' };
+  return null;
+}
+
+const units = (s: unknown) => String(s ?? '').split(/[、,，;；\s]+/).map((x) => x.trim()).filter(Boolean);
+
+export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: string, stateSheetName: string): Promise<ReportItem[]> {
+  const { state, rows } = await readSheet(excel, sheetName, stateSheetName);
+  const items: ReportItem[] = [];
+  const marks: Mark[] = [];
+  const edits: TargetBatch['edits'] = [];
+  const assignments = new Map<string, { taskId: string; lead: string[]; co: string[] }>();
+  const rowOf = new Map(rows.map((r) => [r.itemId, r]));
+  for (const r of rows) {
+    const snap = state.snapshot[r.itemId];
+    if (!snap?.a) continue;
+    const [tv, unit, lead] = [r.cells[COLUMN_INDEX.targetValue], String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), String(r.cells[COLUMN_INDEX.lead] ?? '').trim()];
+    if (snap.tg && (String(tv) !== String(snap.a[0] ?? '') || unit !== snap.a[1])) {
+      const parsed = parseTargetText(tv);
+      if (!parsed) {
+        const message = '目标值须为数字、区间（如1-2）或 ≥/≤ 数字';
+        marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'invalid', message });
+        items.push({ kind: 'invalid', itemId: r.itemId, row: r.row, col: COLUMN_INDEX.targetValue, address: cellAddress(r.row, COLUMN_INDEX.targetValue), message });
+      } else edits.push({ targetId: r.itemId, baseVersion: snap.tv ?? 1, fields: { ...parsed, ...(unit ? { unit } : {}) } });
+    }
+    if (lead !== snap.a[2] && snap.t && !assignments.has(snap.t)) assignments.set(snap.t, { taskId: snap.t, lead: units(lead), co: snap.co ?? [] });
+  }
+  const batch = state.pendingTargets ?? (edits.length ? { batchId: newBatchId(), edits } : null);
+  try {
+    if (batch) {
+      await updateSheet(excel, sheetName, stateSheetName, { state: { pendingTargets: batch } });
+      const res = await api.pushTargets(state.meta.planId, batch);
+      state.pendingTargets = null;
+      for (const x of res.results) {
+        const r = rowOf.get(x.targetId);
+        const snap = state.snapshot[x.targetId];
+        if (x.outcome === 'rejected') {
+          const message = `服务器拒绝：${x.errors.map((e: { message: string }) => e.message).join('；')}`;
+          if (r) marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'rejected', message });
+          items.push({ kind: 'rejected', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, message });
+          continue;
+        }
+        if (snap) snap.tv = x.version;
+        if (x.outcome === 'applied') {
+          if (snap?.a && r) snap.a = [r.cells[COLUMN_INDEX.targetValue] as string | number, String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), snap.a[2]];
+          items.push({ kind: 'applied', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, address: r && cellAddress(r.row, COLUMN_INDEX.targetValue), message: `指标已更新（第${x.version}版）` });
+        } else {
+          const v = x.values;
+          const message = `指标冲突：服务器已改为 ${v.max != null ? `${v.value}-${v.max}` : v.value}${v.unit}（第${x.version}版）；再次同步将以本表为准`;
+          if (r) marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'conflict', message });
+          items.push({ kind: 'conflict', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, address: r && cellAddress(r.row, COLUMN_INDEX.targetValue), message });
+        }
+      }
+    }
+    if (assignments.size) {
+      await api.putAssignments(state.meta.planId, [...assignments.values()]);
+      for (const a of assignments.values()) {
+        for (const r of rows) {
+          const snap = state.snapshot[r.itemId];
+          if (snap?.t === a.taskId && snap.a) snap.a = [snap.a[0], snap.a[1], a.lead.join('、')];
+        }
+        items.push({ kind: 'applied', message: `牵头单位已更新：${a.lead.join('、') || '（无）'}` });
+      }
+    }
+  } catch (err) {
+    if (err instanceof NetworkError) items.push({ kind: 'offline', message: `${err.message}。指标修改已保存在工作簿中，联网后再同步。` });
+    else if (err instanceof ApiError) {
+      if (err.status < 500) state.pendingTargets = null;
+      items.push({ kind: 'error', col: NOTE_COL, message: `[${err.code}] ${err.message}` });
+    } else throw err;
+  }
+  await updateSheet(excel, sheetName, stateSheetName, { marks: marks.length ? marks : undefined, keepMarks: true, state: { snapshot: state.snapshot, pendingTargets: state.pendingTargets } });
+  return items;
+}
