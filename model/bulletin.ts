@@ -34,6 +34,9 @@ export interface BulletinContext {
   nextDeadline?: string | null;
 }
 
+/** How many behind-schedule targets the 通报 names in its text. */
+export const BEHIND_NAMED = 10;
+
 const CN_ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const cnOrdinal = (i: number) => CN_ORDINALS[i] ?? String(i + 1);
 
@@ -167,16 +170,23 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     }
     if (overdueOnly.length) {
       h2(i++, '超过完成时限尚未完成的事项');
-      for (const s of overdueOnly) {
-        p(`${itemName(s)}，完成时限为${s.deadline}，牵头单位${s.lead.join('、') || '未明确'}，本月${s.status === '未填报' ? '未报送进展' : `状态为“${s.status}”`}。`);
-      }
+      blocks.push({
+        kind: 'table',
+        caption: `表${stats.lagging.length ? 4 : 3}  超过完成时限尚未完成的事项`,
+        headers: ['序号', '任务', '牵头单位', '完成时限', '本月情况'],
+        widths: [7, 42, 18, 15, 18],
+        rows: overdueOnly.map((s, k) => [String(k + 1), itemName(s), s.lead.join('、') || '未明确', s.deadline, s.status === '未填报' ? '未报送' : s.status]),
+      });
     }
     if (stats.behind.length) {
+      // The text names the furthest behind; a long list would drown the paragraph.
+      const worst = [...stats.behind].sort((a, b) => (a.rate ?? 0) - (b.rate ?? 0));
+      const named = worst.slice(0, BEHIND_NAMED);
+      const more = worst.length > named.length ? `等${worst.length}项指标` : '';
       h2(i++, '完成率低于序时进度的指标');
       p(
-        stats.behind
-          .map((s) => `${s.metric || s.task}（${s.lead.join('、') || '未明确牵头单位'}）完成${s.cumulative ?? 0}${s.unit}，完成率${pct(s.rate)}`)
-          .join('；') + `，${stats.behind.length > 1 ? '均' : ''}低于序时进度${pct(stats.timeProgress)}。`,
+        named.map((s) => `${s.metric || s.task}（${s.lead.join('、') || '未明确牵头单位'}）完成${s.cumulative ?? 0}${s.unit}，完成率${pct(s.rate)}`).join('；') +
+          `${more}，${worst.length > 1 ? '均' : ''}低于序时进度${pct(stats.timeProgress)}。`,
       );
     }
   }

@@ -120,3 +120,34 @@ describe('renderBulletinDocx', () => {
     }
   });
 });
+
+describe('a large plan', () => {
+  it('names only the furthest-behind targets in the text and tables overdue items', async () => {
+    const { samplePlan } = await import('../helpers/plan');
+    const big = samplePlan({ tasks: 60, year: 2026 });
+    const rows = buildRows(big, { period: '2026-09' });
+    const reports = Object.fromEntries(
+      rows.flatMap((r, i) => (r.kind === 'item' && r.target ? [[r.itemId, { ...EMPTY_PROGRESS, cumulative: i, status: '推进中' as const }]] : [])),
+    );
+    const s = computeStats(buildRows(big, { period: '2026-09', entries: entriesFor('2026-09', reports) }), { period: '2026-09', year: 2026 });
+    expect(s.behind.length).toBeGreaterThan(20);
+    const text = bulletinText(buildBulletin(s, ctx));
+    const para = text.split('\n').find((l) => l.includes('低于序时进度75%'))!;
+    expect(para).toContain(`等${s.behind.length}项指标，均低于序时进度75%`);
+    expect(para.split('；')).toHaveLength(10);
+    // the lowest 完成率 is named first
+    const lowest = [...s.behind].sort((a, b) => a.rate! - b.rate!)[0];
+    expect(para.startsWith(`${lowest.metric}（`)).toBe(true);
+  });
+
+  it('puts overdue items in a table', () => {
+    const s = computeStats(buildRows(PLAN, { period: '2026-10', entries: new Map() }), { period: '2026-10', year: 2026 });
+    const b = buildBulletin(s, ctx);
+    const t = b.blocks.find((x) => x.kind === 'table' && x.caption.includes('超过完成时限')) as Extract<Bulletin['blocks'][number], { kind: 'table' }>;
+    expect(t.rows.map((r) => [r[1], r[3], r[4]])).toEqual([
+      ['2.推进普通国省道改造（普通国省道改造 500公里）', '6月底前', '未报送'],
+      ['3.推进城乡客运一体化', '9月底前', '未报送'],
+      ['6.开展安全生产专项整治', '2026年3月底前', '未报送'],
+    ]);
+  });
+});
