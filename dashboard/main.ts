@@ -307,4 +307,10 @@ $('close-period').addEventListener('click', async () => {
   }
 });
 
+// Reports arrive through the month: refresh the figures every minute while the page is in view.
+const REFRESH_MS = 60_000;
+setInterval(() => {
+  if (document.visibilityState === 'visible' && document.body.dataset.state === 'ready') loadMonth().catch(fail);
+}, REFRESH_MS);
+
 start().catch(fail);

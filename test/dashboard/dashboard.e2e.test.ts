@@ -148,6 +148,31 @@ describe.skipIf(!hasChromium)(`dashboard in chromium${hasChromium ? '' : ` (SKIP
     expect(periods.find((p: { period: string }) => p.period === '2026-06').status).toBe('closed');
   });
 
+  it('asks for a token first, and hides closing a month from viewers', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, locale: 'zh-CN' });
+    try {
+      const fresh = await context.newPage();
+      await fresh.goto(`${server.url}/dashboard/`);
+      await fresh.waitForSelector('body[data-state="no-token"]');
+      expect(await fresh.isVisible('#settings')).toBe(true);
+      expect(await fresh.textContent('#message')).toContain('访问令牌');
+      await fresh.fill('#token', await server.viewerToken());
+      await fresh.click('#settings button[type="submit"]');
+      await fresh.waitForSelector('body[data-state="ready"]');
+      expect(await fresh.isVisible('#settings')).toBe(false);
+      expect(await fresh.isVisible('#close-period')).toBe(false);
+      expect(await fresh.evaluate(() => localStorage.getItem('qingdan.token'))).toMatch(/\S{16,}/);
+      // a revoked or wrong token: a Chinese message and the settings again
+      await fresh.evaluate(() => localStorage.setItem('qingdan.token', 'wrong'));
+      await fresh.reload();
+      await fresh.waitForSelector('body[data-state="error"]');
+      expect(await fresh.textContent('#message')).toBe('访问令牌无效或已撤销');
+      expect(await fresh.isVisible('#settings')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('switches month from the picker', async () => {
     await page.selectOption('#period', '2026-05');
     await page.waitForSelector('body[data-state="ready"]');
