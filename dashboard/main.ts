@@ -10,7 +10,7 @@ import { sectionOption, statusOption, trendOption, unitOption } from './charts';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
-const KEYS = { server: 'qingdan.server', token: 'qingdan.token', plan: 'qingdan.dashboard.plan', period: 'qingdan.dashboard.period' };
+const KEYS = { server: 'qingdan.url', token: 'qingdan.token', plan: 'qingdan.dashboard.plan', period: 'qingdan.dashboard.period' };
 
 interface PlanSummary { id: string; title: string; year: number | null }
 interface Period { period: string; deadline: string; status: 'open' | 'closed' }
