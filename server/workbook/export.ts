@@ -180,6 +180,8 @@ const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
 /** Writes section and item rows; returns the last row written. */
 function writeBody(ws: Worksheet, input: WorkbookInput): number {
   const year = input.plan.year ?? Number(input.period.slice(0, 4));
+  const itemsPerTask = new Map<string, number>();
+  for (const row of input.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
   let r = FIRST_DATA_ROW;
   let group: { taskId: string; first: number } | null = null;
   // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单; merges must be set
@@ -215,21 +217,46 @@ function writeBody(ws: Worksheet, input: WorkbookInput): number {
       closeGroup(r - 1);
       group = { taskId: row.taskId, first: r };
     }
-    writeItem(ws, r, row, input.template === true, row.deadline ? dueDate(row.deadline, year) : null);
+    writeItem(ws, r, row, input.template === true, row.deadline ? dueDate(row.deadline, year) : null, itemsPerTask.get(row.taskId) === 1);
     r++;
   }
   closeGroup(r - 1);
   return r - 1;
 }
 
-function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null): void {
+/** Display width of text in Excel character units: CJK and full-width characters count double. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += ch.charCodeAt(0) > 0x2e7f ? 1.75 : 1; // a CJK glyph at 11pt ≈ 1.75 widths of '0'
+  return w;
+}
+
+const MERGED_IN_GROUP = new Set(['number', 'task', 'lead', 'deadline']);
+
+/**
+ * Row height for wrapped text. Excel and WPS grow rows on open, LibreOffice keeps what the file says:
+ * so the file says it, estimated from the longest wrapped cell (cells merged over a task's rows aside).
+ */
+function rowHeight(cells: (string | number | null)[], solo: boolean): number | undefined {
+  let lines = 1;
+  COLUMNS.forEach((c, i) => {
+    const v = cells[i];
+    if (typeof v !== 'string' || !v || c.kind === 'id' || (!solo && MERGED_IN_GROUP.has(c.key))) return;
+    lines = Math.max(lines, Math.ceil(textWidth(v) / Math.max(c.width - 0.5, 2)));
+  });
+  return lines > 1 ? Math.min(lines, 30) * 14.5 + 4 : undefined;
+}
+
+function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null, solo: boolean): void {
   const line = ws.getRow(r);
   const cells = rowCells(row);
+  if (template) COLUMNS.forEach((c, i) => (c.input || c.key === 'rate') && (cells[i] = null));
+  const height = rowHeight(cells, solo);
+  if (height) line.height = height;
   for (let i = 0; i < N; i++) {
     const c = COLUMNS[i];
     const cell = line.getCell(i + 1);
-    let v = cells[i];
-    if (template && (c.input || c.key === 'rate')) v = null;
+    const v = cells[i];
     // Strings are written as strings (shared strings, never <f>), whatever their first character.
     cell.value = v === null ? null : c.kind === 'number' || c.kind === 'rate' ? v : typeof v === 'number' ? v : String(v);
     cell.style = STYLES[i];
