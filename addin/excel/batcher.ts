@@ -17,8 +17,8 @@ export class Batcher {
   bytes = 0;
   constructor(
     private ctx: ExcelContext,
-    // Our byte estimate leaves out object paths, so aim 5% under the budget.
-    private budget = Math.floor(REQUEST_BUDGET * 0.95),
+    // Our byte estimate leaves out object paths, so aim 3% under the budget.
+    private budget = Math.floor(REQUEST_BUDGET * 0.97),
     private onSync?: (syncs: number, bytes: number) => void,
   ) {}
 

@@ -6,7 +6,7 @@ import { COLUMNS, COLUMN_INDEX, rowCells, type SheetRow } from '../../model/shee
 import { STATUSES } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX, colLetter } from './layout';
-import { queueStateWrite, type SheetMeta, type SheetState, type SnapEntry } from './state';
+import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
 import type { ExcelApi, ExcelContext } from './types';
 
 export interface FillOptions {
@@ -54,7 +54,7 @@ export function snapshotOf(rows: SheetRow[], admin: boolean, targetVersions?: Re
     if (row.kind !== 'item') continue;
     const empty = Object.values(row.values).every((v) => v === null);
     if (row.version === 0 && empty && !admin) continue; // absent = version 0, all empty
-    const entry: SnapEntry = { v: row.version, x: row.values };
+    const entry: SnapEntry = { v: row.version, h: valuesHash(row.values) };
     if (admin) {
       const cells = rowCells(row);
       entry.a = [cells[COLUMN_INDEX.targetValue] as string | number | null, row.unit, row.lead.join('、')];
@@ -193,9 +193,8 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       pendingTargets: null,
       conflicts: {},
     };
-    const stateBytes = jsonBytes(fresh);
-    await b.add(stateBytes + 1000, () => {
-      queueStateWrite(state, fresh);
+    for (const w of stateWrites(state, fresh)) await b.add(w.bytes, w.enqueue);
+    await b.add(1000, () => {
       sheet.protection.protect(PROTECT_OPTIONS);
       sheet.activate();
     });

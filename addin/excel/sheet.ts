@@ -7,7 +7,7 @@ import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
 import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, colLetter, type MarkKind } from './layout';
 import { readRows, usedRowCount } from './read';
-import { queueStateWrite, readState, type SheetState } from './state';
+import { readState, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';
 
 export interface RowRead {
@@ -108,7 +108,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
         });
       }
     }
-    if (update.state) await b.add(jsonBytes(update.state) + 400, () => queueStateWrite(state, update.state!));
+    if (update.state) for (const w of stateWrites(state, update.state)) await b.add(w.bytes, w.enqueue);
     if (update.select) await b.add(100, () => sheet.getRangeByIndexes(update.select!.row, update.select!.col, 1, 1).select());
     await b.flush();
     return b.syncs + 1;

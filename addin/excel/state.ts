@@ -3,6 +3,7 @@
 // rows), the batch sent but not yet answered, and open conflicts. It travels with the file, survives
 // closing Excel mid-sync, and does not depend on row positions (keys are item ids).
 import type { PushBatch } from '../../model/sync';
+import { INPUT_KEYS } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
@@ -19,10 +20,14 @@ export interface SheetMeta {
   rowCount: number; // data rows written by the last fill
 }
 
-/** Last-synced state of one item row. `a` holds the admin columns (目标值, 单位, 牵头单位) in admin mode. */
+/**
+ * Last-synced state of one item row: the version and a hash of its six input values (a hash, not the
+ * values, so the snapshot of a sheet full of long texts stays small). `a` holds the admin columns
+ * (目标值, 单位, 牵头单位) in admin mode.
+ */
 export interface SnapEntry {
   v: number;
-  x: ProgressValues;
+  h: string;
   a?: [string | number | null, string, string];
   tv?: number; // target version (admin)
   t?: string; // task id (admin)
@@ -51,7 +56,7 @@ export interface SheetState {
   conflicts: Record<string, Conflict>;
 }
 
-const CHUNK = 30_000; // a cell holds at most 32,767 characters
+const CHUNK = 8_000; // a cell holds at most 32,767 characters; small cells pack requests tightly
 const PARTS = ['meta', 'snapshot', 'pending', 'pendingTargets', 'conflicts'] as const;
 type Part = (typeof PARTS)[number];
 
@@ -62,20 +67,60 @@ function chunks(value: unknown): string[] {
   return out.length ? out : ['null'];
 }
 
+/** cyrb53 of the six input values: a 53-bit hash, in base 36. */
+export function valuesHash(v: ProgressValues): string {
+  const str = JSON.stringify(INPUT_KEYS.map((k) => v[k]));
+  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** One queued write of a slice of the state sheet, with its size, for the byte-budgeted batcher. */
+export interface StateWrite {
+  bytes: number;
+  enqueue: () => void;
+}
+
 /**
- * Queues the writes of the given parts (one column each; an empty cell ends a part) and returns the
- * bytes queued. `sheet` is the state sheet proxy. The caller syncs (alone or inside a larger batch).
+ * The writes of the given parts (one column each; an empty cell ends a part), split so that no single
+ * write is bigger than `maxBytes` (a big snapshot spans several requests). `sheet` is the state sheet.
  */
-export function queueStateWrite(sheet: ExcelContext, parts: Partial<SheetState>): number {
-  let bytes = 0;
+export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, maxBytes = 64 * 1024): StateWrite[] {
+  const out: StateWrite[] = [];
   for (const part of Object.keys(parts) as Part[]) {
     const col = PARTS.indexOf(part);
-    const cells = [...chunks(parts[part]), ''].map((s) => [s]);
-    const range = sheet.getRangeByIndexes(0, col, cells.length, 1);
-    range.numberFormat = '@'; // the JSON must never be read as a number or a formula
-    range.values = cells;
-    bytes += jsonBytes(cells) + 200;
+    const cells = [...chunks(parts[part]), ''];
+    let start = 0;
+    while (start < cells.length) {
+      let end = start;
+      let bytes = 0;
+      while (end < cells.length && (end === start || bytes + jsonBytes(cells[end]) + 4 <= maxBytes)) bytes += jsonBytes(cells[end++]) + 4;
+      const slice = cells.slice(start, end).map((c) => [c]);
+      const row = start;
+      out.push({
+        bytes: bytes + 200,
+        enqueue: () => {
+          const range = sheet.getRangeByIndexes(row, col, slice.length, 1);
+          range.numberFormat = '@'; // the JSON must never be read as a number or a formula
+          range.values = slice;
+        },
+      });
+      start = end;
+    }
   }
+  return out;
+}
+
+/** Queues all the writes at once (small states: the pending batch, conflicts). */
+export function queueStateWrite(sheet: ExcelContext, parts: Partial<SheetState>): number {
+  let bytes = 0;
+  for (const w of stateWrites(sheet, parts)) (w.enqueue(), (bytes += w.bytes));
   return bytes;
 }
 

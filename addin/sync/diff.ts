@@ -5,16 +5,16 @@ import { EMPTY_PROGRESS, progressKey, type ProgressValues } from '../../model/pr
 import { validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
 import type { RowRead } from '../excel/sheet';
-import type { SnapEntry } from '../excel/state';
+import { valuesHash, type SnapEntry } from '../excel/state';
 
 export interface Change {
   itemId: string;
   key: string;
   row: number;
   baseVersion: number;
-  /** Only the changed fields, as typed (the server validates again). */
+  /** The row's input fields, as typed (the server validates again). */
   fields: Partial<Record<InputKey, unknown>>;
-  /** The row's values if this change were applied (snapshot merged with the valid fields). */
+  /** The row's values as they would be stored. */
   values: ProgressValues;
   errors: FieldError[];
 }
@@ -43,13 +43,20 @@ export function rowValues(cells: unknown[]): ProgressValues {
   return normalized(cells).values as ProgressValues;
 }
 
+export const EMPTY_HASH = valuesHash(EMPTY_PROGRESS);
+
+/** Whether the row's cells differ from what was last synced (an invalid cell always counts). */
+export function touched(cells: unknown[], snap: SnapEntry | undefined): boolean {
+  const { values, bad } = normalized(cells);
+  return bad.size > 0 || valuesHash(values as ProgressValues) !== (snap?.h ?? EMPTY_HASH);
+}
+
+/** A changed row sends all six input fields: the snapshot keeps a hash, and baseVersion guards them. */
 export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: string): Change | null {
-  const base = snap?.x ?? EMPTY_PROGRESS;
-  const { values, raw, bad } = normalized(read.cells);
-  const fields: Change['fields'] = {};
-  for (const k of INPUT_KEYS) if (bad.has(k) || values[k] !== base[k]) fields[k] = raw[k];
-  if (Object.keys(fields).length === 0) return null;
-  const checked = validateProgress(fields, { current: base });
+  if (!touched(read.cells, snap)) return null;
+  const { raw } = normalized(read.cells);
+  const fields: Change['fields'] = { ...raw };
+  const checked = validateProgress(fields, {});
   return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.v ?? 0, fields, values: checked.values, errors: checked.errors };
 }
 

@@ -2,14 +2,15 @@
 // saved into the state sheet BEFORE it is sent, and re-sent with the same batchId until the server
 // answers, so a dropped connection never loses or doubles an edit.
 import { FIELD_LABELS, type ProgressValues } from '../../model/progress';
-import { COLUMN_INDEX, INPUT_KEYS } from '../../model/sheet';
+import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
+import { validateProgress } from '../../model/rules';
 import type { PushBatch, PushResult } from '../../model/sync';
 import { NOTE_COL, type MarkKind } from '../excel/layout';
 import { cellAddress, readSheet, updateSheet, type Mark, type RowRead } from '../excel/sheet';
-import type { Conflict, SheetState } from '../excel/state';
+import { valuesHash, type Conflict, type SheetState } from '../excel/state';
 import type { ExcelApi } from '../excel/types';
 import { ApiError, NetworkError, type ApiClient } from './api';
-import { diffSheet, fieldColumn, rowValues, sameValues, type Change } from './diff';
+import { diffSheet, fieldColumn, rowValues, sameValues, touched, type Change } from './diff';
 
 export interface ReportItem {
   kind: MarkKind | 'merged' | 'offline' | 'error';
@@ -136,7 +137,7 @@ export class SheetSync {
     const c = state.conflicts[itemId];
     if (!c) return;
     delete state.conflicts[itemId];
-    state.snapshot[itemId] = { ...state.snapshot[itemId], v: c.version, x: c.server };
+    state.snapshot[itemId] = { ...state.snapshot[itemId], v: c.version, h: valuesHash(c.server) };
     const row = rows.find((r) => r.itemId === itemId);
     const writes = choice === 'server' && row ? [{ row: row.row, values: c.server }] : [];
     const report = newReport();
@@ -177,13 +178,15 @@ export class SheetSync {
     const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
     const row = byItem.get(itemId);
     if (r.outcome === 'applied') {
-      state.snapshot[itemId] = { ...state.snapshot[itemId], v: r.version, x: r.values };
+      state.snapshot[itemId] = { ...state.snapshot[itemId], v: r.version, h: valuesHash(r.values) };
       report.counts.applied++;
       // Put the stored form back (e.g. "１２" → 12) unless the user typed something else since.
       if (row && !sameValues(rowValues(row.cells), r.values)) writes.push({ row: row.row, values: r.values });
       if (row) report.items.push({ kind: 'applied', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已同步（第${r.version}版）` });
     } else if (r.outcome === 'conflict') {
-      const c: Conflict = { itemId, key: r.key, version: r.version, server: r.values, mine: fields };
+      // Mark only the cells where mine and the server's differ.
+      const mine = Object.fromEntries(Object.entries(fields).filter(([k, v]) => validateProgress({ [k]: v }, {}).values[k as InputKey] !== r.values[k as InputKey]));
+      const c: Conflict = { itemId, key: r.key, version: r.version, server: r.values, mine };
       state.conflicts[itemId] = c;
     } else {
       report.counts.rejected++;
@@ -209,16 +212,15 @@ export class SheetSync {
         const snap = state.snapshot[itemId];
         if (!row || (snap && snap.v >= e.version)) continue; // not on this sheet, or already have it
         const mine = rowValues(row.cells);
-        const touched = !sameValues(mine, snap?.x ?? rowValues([]));
-        if (!touched || sameValues(mine, e.values)) {
-          state.snapshot[itemId] = { ...snap, v: e.version, x: e.values };
-          if (!touched) writes.push({ row: row.row, values: e.values });
+        const edited = touched(row.cells, snap);
+        if (!edited || sameValues(mine, e.values)) {
+          state.snapshot[itemId] = { ...snap, v: e.version, h: valuesHash(e.values) };
+          if (!edited) writes.push({ row: row.row, values: e.values });
           delete state.conflicts[itemId];
           report.counts.merged++;
           report.items.push({ kind: 'merged', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
         } else {
-          const base = snap?.x;
-          const fields = Object.fromEntries(INPUT_KEYS.filter((k) => !base || mine[k] !== base[k]).map((k) => [k, mine[k]]));
+          const fields = Object.fromEntries(INPUT_KEYS.filter((k) => mine[k] !== e.values[k]).map((k) => [k, mine[k]]));
           state.conflicts[itemId] = { itemId, key: e.key, version: e.version, server: e.values, mine: fields };
         }
       }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { REQUEST_BUDGET } from '../../addin/excel/batcher';
 import { DUE_COL, ID_COL, NOTE_COL } from '../../addin/excel/layout';
-import { readState } from '../../addin/excel/state';
+import { readState, valuesHash } from '../../addin/excel/state';
 import { REQUEST_LIMIT } from '../fakes/excel-fake';
 import { filled } from './helpers';
 
@@ -19,6 +19,14 @@ describe('fill', () => {
     expect(st.maxRequestBytes).toBeLessThanOrEqual(REQUEST_BUDGET);
     expect(st.stats.suspendCalc).toBeGreaterThan(0);
     expect(st.sheet(sheetName)!.rows.filter((r) => r?.[ID_COL]?.v).length).toBe(10_000 + 200 + 1); // items + sections + header
+  });
+
+  it('fills 5,000 rows full of long Chinese texts (~8 MB) within the same bound, every request ≤ 2 MB', async () => {
+    const { excel } = await filled(5_000, 'heavy');
+    const st = excel.state;
+    expect(st.totalRequestBytes).toBeGreaterThan(3 * REQUEST_LIMIT / 2); // would not fit one request
+    expect(st.stats.syncs).toBeLessThanOrEqual(Math.ceil(st.totalRequestBytes / (2 * 1024 * 1024)) + 2);
+    expect(st.maxRequestBytes).toBeLessThanOrEqual(REQUEST_BUDGET);
   });
 
   it('lays out the 重点任务清单: header, hidden id, frozen header, protection, locks, validation, formats', async () => {
@@ -60,7 +68,7 @@ describe('fill', () => {
     const f = await filled(20, new Map([['t1.1@2026-03', { version: 3, values: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } }]]));
     const state = await f.excel.run((ctx) => readState(ctx, f.stateSheetName));
     expect(state!.meta.period).toBe('2026-03');
-    expect(state!.snapshot['t1.1']).toEqual({ v: 3, x: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } });
+    expect(state!.snapshot['t1.1']).toEqual({ v: 3, h: valuesHash({ monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null }) });
     expect(Object.keys(state!.snapshot)).toEqual(['t1.1']); // empty, never-reported rows are implicit
     expect(f.excel.state.read(f.sheetName, f.addressOf('t1.1', C.cumulative))).toBe(9);
   });

@@ -3,15 +3,16 @@ import { buildRows } from '../../model/sheet';
 import { fillSheet } from '../../addin/excel/fill';
 import { sheetNameFor, stateSheetNameFor } from '../../addin/excel/layout';
 import { createFakeExcel } from '../fakes/excel-fake';
-import { syntheticPlan } from '../fakes/plan-fixture';
+import { heavyEntries, syntheticPlan } from '../fakes/plan-fixture';
 import type { ProgressValues } from '../../model/progress';
 
 export const PERIOD = '2026-03';
 
-export async function filled(tasks: number, entries?: Map<string, { version: number; values: ProgressValues }>) {
+export async function filled(tasks: number, entries?: Map<string, { version: number; values: ProgressValues }> | 'heavy') {
   const excel = createFakeExcel();
   const plan = syntheticPlan(tasks);
-  const rows = buildRows(plan, { period: PERIOD, entries });
+  const keys = buildRows(plan, { period: PERIOD }).flatMap((r) => (r.kind === 'item' ? [r.key] : []));
+  const rows = buildRows(plan, { period: PERIOD, entries: entries === 'heavy' ? heavyEntries(keys) : entries });
   const sheetName = sheetNameFor(plan.title, PERIOD);
   const stateSheetName = stateSheetNameFor(sheetName);
   const stats = await fillSheet(excel, {

@@ -1,6 +1,7 @@
 // A synthetic work plan of any size with realistic Chinese text (CJK = 3 bytes in UTF-8), for the
 // add-in's fill/sync tests and the fill benchmark. Deterministic: same n → same plan.
 import type { Plan, PlanNode, Target } from '../../model/plan';
+import type { ProgressValues } from '../../model/progress';
 
 const VERBS = ['加快推进', '着力提升', '全面完成', '持续深化', '统筹推进', '扎实开展'];
 const THINGS = ['综合交通运输体系建设', '农村公路提档升级改造', '高速公路网络互联互通', '水运航道整治工程', '城乡客运一体化示范', '智慧交通平台建设'];
@@ -35,4 +36,10 @@ export function syntheticPlan(tasks: number, opts: { tasksPerSection?: number; i
     });
   }
   return { id: opts.id ?? 'plan-synthetic', title: '2026年全省交通运输工作要点', year: 2026, script: 'simplified', source: 'synthetic.txt', nodes: sections };
+}
+
+/** Reported entries with long Chinese texts for every item key: a mid-year sheet (3 bytes per char). */
+export function heavyEntries(keys: string[], chars = 300): Map<string, { version: number; values: ProgressValues }> {
+  const text = (n: number) => '按计划推进项目前期工作和征地拆迁，完成年度投资任务'.repeat(Math.ceil(n / 24)).slice(0, n);
+  return new Map(keys.map((k) => [k, { version: 1, values: { monthDone: 3, cumulative: 12, status: '推进中', progress: text(chars), problems: text(80), nextSteps: text(80) } }]));
 }
