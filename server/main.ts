@@ -9,6 +9,7 @@ import { openDatabase, type Database } from './db/connect';
 import { LockError } from './db/lock';
 import { firstStartMessage, seedIfEmpty } from './seed';
 import { loadImporter } from './sync/import';
+import { tlsServeOptions } from './tls';
 
 export interface RunningServer {
   url: string;
@@ -18,6 +19,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+  const tls = tlsServeOptions(); // QINGDAN_TLS_CERT/QINGDAN_TLS_KEY: https for sideloading (server/tls.ts)
   const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   try {
     const seeded = await seedIfEmpty(database.db, { importer: loadImporter, adminToken: config.adminToken });
@@ -28,11 +30,11 @@ export async function startServer(config: Config, log: (line: string) => void = 
   }
   const app = createApp({ db: database.db, config, log });
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: config.port, ...tls }, () => resolve(s));
     s.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://localhost:${port}`;
+  const url = `${'createServer' in tls ? 'https' : 'http'}://localhost:${port}`;
   log(`qingdan 服务已启动：${url}（数据库：${database.kind === 'pg' ? 'PostgreSQL' : `PGlite ${config.dataDir}`}）API 文档：${url}/api/v1/docs`);
   return {
     url,
