@@ -29,11 +29,14 @@ function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
     const comma = title.search(/[,]/);
     if (comma > 0) end = comma;
   }
-  return ctx.orig
+  title = ctx.orig
     .slice(seg.start, seg.start + end)
     .replace(UNIT_PAREN, '')
-    .replace(/[，,、；;：:\s]+$/, '')
     .trim();
+  // Trailing punctuation trimmed by hand: /[…]+$/ is quadratic on long runs.
+  let e = title.length;
+  while (e > 0 && /[，,、；;：:\s]/.test(title[e - 1])) e--;
+  return title.slice(0, Math.min(e, 120));
 }
 
 function clip(segs: Seg[], from: number, to: number): Seg[] {

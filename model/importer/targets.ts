@@ -18,8 +18,9 @@ const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
-// groups: 1 first number, 2 second number (range), 3 余/多, 4 unit
-const TARGET_RE = new RegExp(`(${NUM_A}|${NUM_C})(?:${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?(${UNIT})`, 'g');
+// groups: 1 first number, 2 second number (range), 3 余/多, 4 unit. The lookbehinds make a number start
+// only where no digit/numeral precedes it, so a long run of digits is scanned once, not once per position.
+const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 
 const COUNT_UNITS = new Set(['个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
@@ -34,17 +35,25 @@ function isCjk(ch: string | undefined): boolean {
   return !!ch && /[\u4e00-\u9fff]/.test(ch);
 }
 
+const QUOTE_PAIRS: Record<string, string> = { '“': '”', '《': '》', '「': '」', '『': '』', '‘': '’', '"': '"', '〈': '〉' };
+
 /** [start, end) ranges of quoted text (“…” 《…》 「…」 "…") in a view string, short ones only. */
 export function quoteRanges(v: string): [number, number][] {
   const out: [number, number][] = [];
-  const pairs: Record<string, string> = { '“': '”', '《': '》', '「': '」', '『': '』', '‘': '’', '"': '"', '〈': '〉' };
-  for (let i = 0; i < v.length; i++) {
-    const close = pairs[v[i]];
-    if (!close) continue;
-    const j = v.indexOf(close, i + 1);
-    if (j > i && j - i <= 40) {
+  const OPEN = /[“《「『‘"〈]/g;
+  for (let m = OPEN.exec(v); m; m = OPEN.exec(v)) {
+    const i = m.index;
+    const close = QUOTE_PAIRS[v[i]];
+    let j = -1;
+    for (let k = i + 1; k < v.length && k - i <= 40; k++) {
+      if (v[k] === close) {
+        j = k;
+        break;
+      }
+    }
+    if (j > i) {
       out.push([i, j + 1]);
-      i = j;
+      OPEN.lastIndex = j + 1;
     }
   }
   return out;
@@ -85,7 +94,8 @@ function metricFor(orig: string, v: string, start: number, end: number, unit: st
 export function extractTargets(orig: string, view: string, start: number, end: number): DraftTarget[] {
   const v = view.slice(start, end);
   const o = orig.slice(start, end);
-  const quotes = quoteRanges(v);
+  let quotesCache: [number, number][] | undefined;
+  const quotes = () => (quotesCache ??= quoteRanges(v)); // only computed for segments that hold a number
   const out: DraftTarget[] = [];
   TARGET_RE.lastIndex = 0;
   for (let m = TARGET_RE.exec(v); m; m = TARGET_RE.exec(v)) {
@@ -98,7 +108,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     // A Chinese numeral embedded in a word (数十个, 第三批) or a lone 一 (一个, 一批) is not a quantity.
     if (chinese && (a === '一' || /[第数几多若每十百千零一二两三四五六七八九]/.test(prev ?? '') || (a.length === 1 && a === '百'))) continue;
     if (prev === '第' || prev === '每' || /[A-Za-z.]/.test(prev ?? '') || (/\d/.test(prev ?? '') && !chinese)) continue;
-    if (inRanges(s, quotes)) continue;
+    if (inRanges(s, quotes())) continue;
     if (chinese && (SLOGAN_NEXT.test(next) || prev === '”' || prev === '"' || prev === '》')) continue;
     // 农安至九台: after 至/到 a Chinese numeral is a place name, not a quantity.
     if (chinese && (prev === '至' || prev === '到')) continue;
@@ -170,7 +180,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
   for (let m = PERCENT_WORDS_RE.exec(v); m; m = PERCENT_WORDS_RE.exec(v)) {
     const s = m.index;
     const e = s + m[0].length;
-    if (inRanges(s, quotes)) continue;
+    if (inRanges(s, quotes())) continue;
     const value = parseNumber(m[1]);
     if (!Number.isFinite(value)) continue;
     const lookback = v.slice(Math.max(0, s - 8), s);

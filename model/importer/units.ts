@@ -10,6 +10,8 @@ const ROLE_OF: Record<string, UnitRole> = {
 const ROLE_LABEL = /(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/g;
 const VERB_CLAUSE = /^(.+?)(?:按照?职责分工|按职责|分别)?(牵头负责|牵头|配合落实|配合|协办|参与|协助|负责落实|负责|落实|实施)$/;
 
+const ANY_ROLE = /牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办|落实/;
+
 export type UnitHit = { role: UnitRole; name: string; pos: number };
 
 function splitNames(orig: string, v: string, start: number, end: number, role: UnitRole, out: UnitHit[]): void {
@@ -19,7 +21,12 @@ function splitNames(orig: string, v: string, start: number, end: number, role: U
     if (v[i] === '(') depth++;
     else if (v[i] === ')') depth = Math.max(0, depth - 1);
     if (i === end || (depth === 0 && /[、,;，；\s]/.test(v[i]))) {
-      const name = orig.slice(s, i).replace(/^[：:\s]+|[。.\s）)]+$/g, '').trim();
+      // Trim by hand: a /[…]+$/ regex is quadratic on long runs of those characters.
+      let a = s;
+      let b = i;
+      while (a < b && /[：:\s]/.test(orig[a])) a++;
+      while (b > a && /[。.\s）)]/.test(orig[b - 1])) b--;
+      const name = orig.slice(a, b);
       if (name && name.length <= 40) out.push({ role, name, pos: s });
       s = i + 1;
     }
@@ -50,6 +57,7 @@ export function isUnitLine(viewLine: string): boolean {
 export function extractUnits(orig: string, view: string, start: number, end: number): UnitHit[] {
   const v = view.slice(start, end);
   const out: UnitHit[] = [];
+  if (!ANY_ROLE.test(v)) return out; // most text names no unit: skip the work
   const masked = v.split('');
   // Parenthesised notes: （A牵头，B、C配合） or （责任单位：A）.
   for (const m of parenGroups(v)) {
