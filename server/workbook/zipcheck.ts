@@ -136,7 +136,9 @@ export function checkXlsx(buf: Buffer, limits = LIMITS): { sheets: { name: strin
   const entries = readCentralDirectory(buf);
   const byName = new Map(entries.map((e) => [e.name.replace(/^\//, ''), e]));
   if (!byName.has('xl/workbook.xml')) {
-    const what = byName.has('word/document.xml')
+    const what = byName.has('xl/workbook.bin')
+      ? '这是 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后上传'
+      : byName.has('word/document.xml')
       ? '这是 Word 文档（.docx），不是 Excel 工作簿'
       : byName.has('ppt/presentation.xml')
         ? '这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿'

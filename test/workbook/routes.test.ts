@@ -183,4 +183,19 @@ describe('workbook routes (PGlite)', () => {
     // The same file again: every target moved on, nothing to apply twice.
     expect((await post(`?confirm=${preview.batchId}`)).status).toBe(409);
   });
+
+  it('answers problems for unknown plans, bad months and empty uploads, and documents the routes', async () => {
+    const missing = await api(`/plans/no-such-plan/periods/${P}/workbook.xlsx`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+    const badMonth = await api(`/plans/${plan.id}/periods/2023-13/workbook.xlsx`);
+    expect(badMonth.status).toBe(400);
+    const empty = await api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: new Uint8Array(0) });
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toMatchObject({ code: 'NO_FILE' });
+    const noAuth = await fetch(`${server.url}/api/v1/plans/${plan.id}/periods/${P}/workbook.xlsx`);
+    expect(noAuth.status).toBe(401);
+    const doc = await (await api('/openapi.json')).json();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/plans/{planId}/periods/{period}/workbook.xlsx', '/plans/{planId}/periods/{period}/workbook', '/plans/{planId}/targets/workbook']));
+  });
 });

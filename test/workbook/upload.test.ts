@@ -134,6 +134,8 @@ describe('workbook upload: hostile and wrong files (4xx before anything is infla
     const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(500)]);
     expect(await rejection(xls)).toMatchObject({ code: 'NOT_XLSX', status: 415, message: expect.stringContaining('.xls') });
     expect((await rejection(makeZip([{ name: 'word/document.xml', data: '<w/>' }]))).message).toContain('Word');
+    expect((await rejection(makeZip([{ name: 'xl/workbook.bin', data: 'x' }]))).message).toContain('.xlsb');
+    expect((await rejection(makeZip([{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' }, { name: 'content.xml', data: '<x/>' }]))).message).toContain('.ods');
     expect((await rejection(exported.subarray(0, exported.length - 100))).message).toContain('截断');
   });
 
