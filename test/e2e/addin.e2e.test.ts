@@ -178,6 +178,26 @@ describe.skipIf(missing)('add-in in chromium against the real server', () => {
     await b.context.close();
   });
 
+  it('admin mode: target and 牵头单位 edits in the sheet go to targets/batches and assignments', async () => {
+    for (const unit of ['运输服务处', '综合规划处']) await server.reporterToken(unit); // units must exist
+    const { page, context } = await openPane(server.adminToken);
+    expect(await page.isVisible('#admin')).toBe(true);
+    await page.evaluate(() => ((document.getElementById('admin') as any).checked = true));
+    expect(await act(page, 'fill')).toBe('');
+    await type(page, 't3-m1', '目标值', '150');
+    await type(page, 't3-m1', '牵头单位', '运输服务处、综合规划处');
+    expect(await act(page, 'sync')).toBe('');
+    expect(await page.locator('#results li[data-kind=error]').count()).toBe(0);
+    expect(await page.locator('#results li[data-kind=applied]').count()).toBe(2);
+    const plan = await api<any>('/plans/sample');
+    const t3 = plan.nodes.flatMap((s: any) => s.children).find((n: any) => n.id === 't3');
+    expect(t3.targets[0].value).toBe(150);
+    expect(plan.assignments?.t3?.lead).toEqual(['运输服务处', '综合规划处']);
+    const audit = await api<any[]>('/audit?entity=target&id=t3-m1');
+    expect(audit).toHaveLength(1);
+    await context.close();
+  });
+
   it('a network drop after the server applied a batch: the retry re-sends the same batchId and applies once', async () => {
     const { page, context } = await openPane(reporterToken);
     expect(await act(page, 'fill')).toBe('');

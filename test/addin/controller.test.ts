@@ -1,0 +1,62 @@
+// The task pane's controller against the real server (PGlite) and the fake Excel, in Node: 填充 does not
+// overwrite unsynced edits unless pressed twice; 同步 then 填充 again keeps the server's values.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// First: server/routes/plans.ts calls .openapi() on model schemas, which needs @hono/zod-openapi loaded before them.
+import { startTestServer, type TestServer } from '../helpers/server';
+import { Controller, periodEnd, UnsyncedChangesError } from '../../addin/controller';
+import { COLUMN_INDEX as C } from '../../model/sheet';
+import { createFakeExcel } from '../fakes/excel-fake';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server?.close());
+
+const sel = { planId: 'sample', period: '2024-05', admin: false };
+
+function addressOf(excel: ReturnType<typeof createFakeExcel>, itemId: string, col: number): { sheet: string; address: string } {
+  const sheet = excel.state.sheets.find((s) => s.name.startsWith('2024-05'))!;
+  const r = sheet.rows.findIndex((row) => row?.[C.id]?.v === itemId);
+  return { sheet: sheet.name, address: `${String.fromCharCode(65 + col)}${r + 1}` };
+}
+
+describe('controller', () => {
+  it('refuses to refill over unsynced edits, then refills on the second press', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    const me = await c.connect(server.url, await server.reporterToken('建设管理处'));
+    expect(me.unit?.name).toBe('建设管理处');
+    await c.fill(sel);
+    const { sheet, address } = addressOf(excel, 't1-m1', C.cumulative);
+    excel.state.userEdit(sheet, address, 33);
+    await expect(c.fill(sel)).rejects.toBeInstanceOf(UnsyncedChangesError);
+    expect(excel.state.read(sheet, address)).toBe(33); // untouched
+    await c.fill(sel); // second press: the user chose to discard
+    expect(excel.state.read(sheet, address)).toBe('');
+  });
+
+  it('sync, then refill shows the server values', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, await server.reporterToken('建设管理处'));
+    await c.fill(sel);
+    const { sheet, address } = addressOf(excel, 't5-m1', C.cumulative);
+    excel.state.userEdit(sheet, address, 44);
+    const report = await c.sync(sel);
+    expect(report.counts.applied).toBe(1);
+    await c.fill(sel); // no unsynced edits: no guard
+    expect(excel.state.read(sheet, address)).toBe(44);
+  });
+
+  it('says so when there is no Excel', async () => {
+    const c = new Controller(() => undefined);
+    await c.connect(server.url, server.adminToken);
+    await expect(c.fill(sel)).rejects.toThrow('未检测到 Excel');
+  });
+
+  it('knows the last day of a month', () => {
+    expect(periodEnd('2024-02')).toBe('2024-02-29');
+    expect(periodEnd('2026-12')).toBe('2026-12-31');
+  });
+});
