@@ -10,7 +10,7 @@ import { decodeDocument, ImportError } from './decode';
 export { ImportError, IMPORT_ERROR_MESSAGES, decodeDocument } from './decode';
 export type { ImportErrorCode } from './decode';
 
-const PLAN_TITLE = /(?:方案|要点|要點|计划|計劃|规划|規劃|意见|意見|清单|清單|安排|任务|任務)$/;
+const PLAN_TITLE = /(?:方案|要点|要點|计划|計劃|规划|規劃|意见|意見|清单|清單|安排|任务|任務)(?:（[^（）]*）|\([^()]*\))?$/;
 
 /**
  * Title: the first run of short heading-like lines before the body. When that run is a covering notice
@@ -32,8 +32,11 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   if (!runs.length) return { title: '' };
   let lines = runs[0].slice(0, 3);
   if (/通知$/.test(lines.join(''))) {
+    // A covering notice: the plan is the one it publishes (关于印发《…》的通知), or a later plan-title line.
+    const inner = /印发\s*《([^《》]+)》/.exec(lines.join(''))?.[1];
     const plan = runs.slice(1).flat().find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
     if (plan) lines = [plan];
+    else if (inner) lines = [inner];
   }
   const title = lines.join('');
   const first = runs[0][0];
@@ -44,7 +47,8 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
 }
 
 function yearOf(title: string, view: string): number | null {
-  const m = /((?:19|20)\d\d)\s*年/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+  // The first year of the title, also in a range (2024—2025年).
+  const m = /((?:19|20)\d\d)\s*(?:年|[—–\-~至到]\s*(?:19|20)\d\d\s*年)/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
   if (m) return Number(m[1]);
   const any = /((?:19|20)\d\d)\s*年/.exec(view.slice(0, 200000));
   return any ? Number(any[1]) : null;

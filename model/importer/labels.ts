@@ -39,5 +39,5 @@ export function matchLabel(s: string): Label | undefined {
   return undefined;
 }
 
-/** Where a new label may start inside a line: right after 。 or ；. */
-export const INLINE_LABEL = new RegExp(`[。;](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、))`, 'g');
+/** Where a new label may start inside a line: right after 。 ； or ：. */
+export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、))`, 'g');

@@ -41,6 +41,7 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
   const roots: Draft[] = [];
   const stack: Draft[] = [];
   const last: number[] = [0, 0, 0, 0, 0]; // last value seen per rank under the current parent
+  let inAttachmentList = false;
 
   const open = (label: Label, at: number): Draft => {
     while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
@@ -72,7 +73,14 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     while (s < line.end && /\s/.test(view[s])) s++;
     if (s >= line.end) continue;
     const lineView = view.slice(s, line.end);
-    if (isFurniture(lineView) || isAttachment(lineView) || isDocMeta(lineView)) continue;
+    if (isAttachment(lineView)) {
+      inAttachmentList = true;
+      continue;
+    }
+    // 附件：1.XX表 / 2.YY台账: the list of attachments goes on with short numbered lines, not tasks.
+    if (inAttachmentList && matchLabel(lineView) && lineView.length <= 40 && !/[。;]/.test(lineView)) continue;
+    inAttachmentList = false;
+    if (isFurniture(lineView) || isDocMeta(lineView)) continue;
     if (stack.length && isUnitLine(lineView)) {
       addText(s, line.end, true);
       continue;
@@ -92,8 +100,11 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
         let at = segStart + m.index + 1;
         while (at < line.end && /\s/.test(view[at])) at++;
         const label = matchLabel(view.slice(at, line.end));
-        // Only the next number of a style already open (or one level deeper) starts a node inline.
-        if (label && label.value === last[label.rank] + 1 && stack.some((d) => d.rank >= label.rank - 1)) cut = { at, label };
+        // Inline, a label starts a node only as the next number of an open list (…。（三）), or as the
+        // first item of a new, deeper list (…：（1）).
+        if (!label || label.value !== last[label.rank] + 1) continue;
+        const top = stack[stack.length - 1];
+        if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && top && top.rank < label.rank)) cut = { at, label };
       }
       if (!cut) break;
       addText(segStart, cut.at);

@@ -8,10 +8,10 @@ export type DraftTarget = Omit<Target, 'id'>;
 
 // Longest first inside each alternation so 平方米 wins over 米 and 人次 over 人.
 const BASE_UNITS = [
-  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里', '公斤',
+  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里', '公斤', '美元', '场次', '户次',
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
-  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天',
+  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支',
   'km', '%', '‰',
 ];
 const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|个百分点|天/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
@@ -23,10 +23,10 @@ const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
 const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 
-const COUNT_UNITS = new Set(['个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
+const COUNT_UNITS = new Set(['支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
 const SLOGAN_NEXT = /^(?:工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|服务|融合|一体|示范)/;
-const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于|保持在|稳定在)\s*$/;
+const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于)\s*$/;
 const LTE_BEFORE = /(?:不超过|不高于|不大于|控制在|压缩至|压缩到|压减至|压减到|缩短至|缩短到|降至|降到|降低至|降低到|低于|少于)\s*$/;
 const GROWTH_WORDS = /(?:增长|增速|同比|递增|提高|提升|增加|下降|降低|减少|压减|年均)/;
 const LEVEL_WORDS = /(?:达到|达|总里程|总量|总规模|累计|保有量|总数|总计|总长|总面积)\s*$/;
@@ -97,6 +97,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
   let quotesCache: [number, number][] | undefined;
   const quotes = () => (quotesCache ??= quoteRanges(v)); // only computed for segments that hold a number
   const out: DraftTarget[] = [];
+  const qualifierCandidates = new Set<number>();
   TARGET_RE.lastIndex = 0;
   for (let m = TARGET_RE.exec(v); m; m = TARGET_RE.exec(v)) {
     const [whole, a, b, approx, unitView] = m;
@@ -120,7 +121,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (prev === '前' && /^[名位]$/.test(unitView)) continue;
     // Qualifiers: "50户以上自然屯", "年产值500万元以上的企业": the comparator is followed by the noun it qualifies.
     const after = /^(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
-    if (after && /^以[上下]/.test(after[0].replace(/^及/, ''))) {
+    // (A percentage is not a qualifier: 覆盖80%以上的县 is a target.)
+    if (after && /^以[上下]/.test(after[0].replace(/^及/, '')) && unitView !== '%') {
       const following = v.slice(e + after[0].length, e + after[0].length + 20);
       if (isCjk(following[0]) || following[0] === '的') continue;
       if (following[0] === '、' && /\d+\S{0,3}以[上下][\u4e00-\u9fff]/.test(following.split(/[,。;]/)[0])) continue;
@@ -164,6 +166,9 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (max !== undefined) confidence -= 0.05;
     if (approx) confidence -= 0.25;
     if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) confidence -= 0.1;
+    // "1支不少于20人的队伍", "5个投资1000万元的项目": a quantity + 的 next to another quantity of the
+    // same clause qualifies that one (decided below, once the clause's quantities are known).
+    if (v[e] === '的' && unitView !== '%' && unitView !== '‰') qualifierCandidates.add(out.length);
     out.push({
       metric: metricFor(orig, view, start + s, start + e, unit, kind === 'count'),
       value,
@@ -175,6 +180,17 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       span: { start: start + s, end: start + e },
       confidence: Math.max(0.3, Math.round(confidence * 100) / 100),
     });
+  }
+  if (qualifierCandidates.size) {
+    const clauseOf = (pos: number) => {
+      let a = pos;
+      while (a > 0 && !/[,。;]/.test(v[a - 1])) a--;
+      return a;
+    };
+    const clauses = out.map((t) => clauseOf(t.span.start - start));
+    const keep = out.filter((_, i) => !(qualifierCandidates.has(i) && clauses.some((c, j) => j !== i && c === clauses[i])));
+    out.length = 0;
+    out.push(...keep);
   }
   PERCENT_WORDS_RE.lastIndex = 0;
   for (let m = PERCENT_WORDS_RE.exec(v); m; m = PERCENT_WORDS_RE.exec(v)) {
