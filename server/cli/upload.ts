@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       const { rows } = await loadRows(database.db, values.plan, values.period).catch((err) => {
         throw err instanceof NotFoundError ? new CliError('NOT_FOUND', err.message) : err;
       });
-      const parsed = await parseUpload({ buffer: bytes, planId: values.plan, period: values.period, rows }).catch(async (err) => {
+      const parsed = await parseUpload({ buffer: bytes, planId: values.plan, period: values.period, rows, actor: CLI_ACTOR.name }).catch(async (err) => {
         if (!(err instanceof WorkbookError)) throw err;
         if (err.annotated) await writeAnnotated(annotatedPath, err.annotated);
         const cells = err.errors.slice(0, 10).map((e) => `\n  ${e.cell} ${e.message}`).join('');

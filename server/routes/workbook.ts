@@ -130,7 +130,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       // Diff against the whole plan's rows: a reporter's rows for other units' tasks left as they were
       // are simply unchanged; edits to them are refused per row by the push service (FORBIDDEN_TASK).
       const { rows } = await loadRows(db, planId, period);
-      const parsed = await parseUpload({ buffer: bytes, planId, period, rows }).catch(named(name));
+      const parsed = await parseUpload({ buffer: bytes, planId, period, rows, actor: c.get('actor').name }).catch(named(name));
       const result = await applyUpload(parsed, (batch) => pushBatch(db, c.get('actor'), planId, batch));
       const { annotated, ...rest } = result;
       return c.json({ ...rest, annotated: { filename: annotatedName(name), contentType: XLSX, base64: annotated.toString('base64') } }, 200);

@@ -23,6 +23,8 @@ export interface UploadInput {
   /** buildRows() of the whole plan with the stored entries (not one unit's view: see routes). */
   rows: SheetRow[];
   limits?: typeof LIMITS;
+  /** Who uploads: part of the batch id, since a batch id belongs to one actor in the push service. */
+  actor?: string;
 }
 
 /** One changed row: what is pushed, and where its cells are (for the annotated copy). */
@@ -270,8 +272,9 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     throw new WorkbookError('BAD_CELLS', `清单中有${errors.length}处无法读取，未保存任何数据：${summary}${errors.length > 3 ? '…' : ''}`, 422, errors, annotated);
   }
   const entries = changes.map((c) => c.entry);
-  // The same changes to the same plan and month form the same batch: uploading a file twice replays.
-  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.planId, input.period, entries])).digest('hex').slice(0, 40);
+  // The same changes by the same actor to the same plan and month form the same batch, so a retried
+  // request (say, after a lost response) is answered from the stored result instead of applied twice.
+  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries])).digest('hex').slice(0, 40);
   return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, batch: { batchId, entries } };
 }
 

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COLUMNS, type ItemRow } from '../../model/sheet';
+import { buildRows, COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
 import { WorkbookError } from '../../server/workbook/errors';
 import { FIRST_DATA_ROW, MAIN_SHEET, workbookBuffer } from '../../server/workbook/export';
 import { parseUpload } from '../../server/workbook/upload';
@@ -119,6 +119,18 @@ describe('workbook upload: reading a 清单 back', () => {
       ws.getCell(rowOf(ws, items[3].itemId), colOf('id')).value = items[0].itemId;
     });
     expect((await rejection(dup)).errors[0].code).toBe('DUPLICATE_ROW');
+  });
+
+  it('an empty template for the coming month reads back as new entries (version 0)', async () => {
+    const june: SheetRow[] = buildRows(plan, { period: '2023-06' });
+    const template = await workbookBuffer({ plan, period: '2023-06', rows: june, template: true });
+    const target = june.find((r): r is ItemRow => r.kind === 'item' && !!r.target)!;
+    const wb = await loadWorkbook(template);
+    const ws = wb.getWorksheet(MAIN_SHEET)!;
+    ws.getCell(rowOf(ws, target.itemId), colOf('cumulative')).value = 40;
+    const parsed = await parseUpload({ buffer: await workbookToBuffer(wb), planId: plan.id, period: '2023-06', rows: june });
+    expect(parsed.changes.map((c) => c.entry)).toEqual([{ key: target.key, baseVersion: 0, fields: { cumulative: 40 } }]);
+    expect(target.key.endsWith('@2023-06')).toBe(true);
   });
 
   it("another month's 清单 is refused (the workbook carries its plan and month)", async () => {
