@@ -5,7 +5,7 @@ import { PeriodId } from '../../model/progress';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import { importDocument, type Importer, type PreviewStore } from '../sync/import';
 import { listPeriods, setPeriodStatus } from '../sync/periods';
-import { loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
+import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
 import { loadRows } from '../sync/rows';
 import type { Db } from '../db/connect';
 import { HttpProblem } from './problem';
@@ -102,7 +102,7 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
-      await loadPlan(db, planId); // 404 for an unknown plan
+      await ensurePlan(db, planId); // 404 for an unknown plan
       await putAssignments(db, planId, c.req.valid('json').assignments, c.get('actor').name);
       return c.json({ ok: true as const }, 200);
     },
@@ -112,7 +112,7 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     createRoute({ method: 'get', path: '/plans/{planId}/periods', tags: ['periods'], summary: '月度填报周期', request: { params: PlanIdParam }, responses: { 200: Json(z.array(PeriodSchema), 'Periods') } }),
     async (c) => {
       const { planId } = c.req.valid('param');
-      await loadPlan(db, planId);
+      await ensurePlan(db, planId);
       return c.json(await listPeriods(db, planId), 200);
     },
   );
@@ -125,7 +125,7 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       }),
       async (c) => {
         const { planId, period } = c.req.valid('param');
-        await loadPlan(db, planId);
+        await ensurePlan(db, planId);
         const p = await setPeriodStatus(db, planId, period, action === 'close' ? 'closed' : 'open', c.get('actor').name);
         if (!p) throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有这个月份：${period}`);
         return c.json(p, 200);

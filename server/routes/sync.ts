@@ -4,7 +4,7 @@ import { PushBatch } from '../../model/sync';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { readAudit } from '../sync/audit';
-import { loadPlan } from '../sync/plans';
+import { ensurePlan } from '../sync/plans';
 import { pullChanges } from '../sync/pull';
 import { pushBatch } from '../sync/push';
 import { pushTargets, TargetBatch } from '../sync/targets';
@@ -35,7 +35,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const { planId } = c.req.valid('param');
       const { since, limit } = c.req.valid('query');
-      await loadPlan(db, planId);
+      await ensurePlan(db, planId);
       return c.json(await pullChanges(db, planId, since, limit), 200);
     },
   );

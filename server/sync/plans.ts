@@ -71,6 +71,11 @@ export async function planExists(db: Db, planId: string): Promise<boolean> {
   return !!row;
 }
 
+/** Throws NotFoundError unless the plan exists (and is not deleted); cheap, unlike loadPlan. */
+export async function ensurePlan(db: Db, planId: string): Promise<void> {
+  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+}
+
 /** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */
 export async function loadPlan(db: Db, planId: string): Promise<Plan> {
   const [p] = await db.select().from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));

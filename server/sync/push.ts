@@ -2,16 +2,16 @@
 //
 // One transaction holds the batch record, the accepted rows and their audit rows. The batch row is
 // inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
-// it and returns the stored answer. Rows are written with one multi-row upsert per chunk whose WHERE
+// it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { fieldError } from '../../model/errors';
 import { parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
-import type { Db } from '../db/connect';
-import { audit, batches, periods, progress } from '../db/schema';
+import { rowsOf, type Db } from '../db/connect';
+import { batches, periods, progress } from '../db/schema';
 import { loadItemIndex } from './items';
 import { NotFoundError, planExists } from './plans';
 
@@ -22,7 +22,7 @@ export class BatchReuseError extends Error {
   }
 }
 
-const CHUNK = 1000; // rows per statement: 14 columns × 1000 stays far below PostgreSQL's 65,535 parameters
+const CHUNK = 5000; // rows per statement (each column travels as one array parameter)
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
@@ -53,7 +53,7 @@ class Replay extends Error {}
  * Runs `work` once per batch id: inside one transaction that first claims the batch id. A replay (or a
  * concurrent duplicate, once the first commits) gets the stored answer. Shared with target batches.
  */
-export async function onceperBatch<R extends { batchId: string; replayed: boolean }>(
+export async function oncePerBatch<R extends { batchId: string; replayed: boolean }>(
   db: Db,
   planId: string,
   kind: 'progress' | 'targets',
@@ -97,18 +97,66 @@ function isRetryable(err: unknown): boolean {
 }
 
 async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
-  const out: (typeof progress.$inferSelect)[] = [];
-  for (let i = 0; i < keys.length; i += 5000) {
-    const chunk = keys.slice(i, i + 5000);
-    out.push(...(await tx.select().from(progress).where(and(eq(progress.planId, planId), inArray(progress.key, chunk)))));
-  }
-  return out;
+  if (!keys.length) return [];
+  // One array parameter instead of one parameter per key.
+  return tx.select().from(progress).where(and(eq(progress.planId, planId), sql`${progress.key} = any(${sql.param(keys)}::text[])`));
+}
+
+/**
+ * One statement per chunk: the rows travel as column arrays (unnest), the upsert only takes rows whose
+ * version is still the one we read, and the audit rows are inserted from what the upsert returned.
+ * Returns the keys written.
+ */
+async function upsertWithAudit(
+  tx: Tx,
+  planId: string,
+  actor: string,
+  at: Date,
+  batchId: string,
+  rows: (typeof progress.$inferInsert)[],
+  stored: Map<string, typeof progress.$inferSelect>,
+): Promise<string[]> {
+  const col = <T>(f: (r: (typeof progress.$inferInsert)) => T) => sql.param(rows.map(f));
+  const old = rows.map((r) => {
+    const o = stored.get(r.key);
+    return o ? JSON.stringify({ version: o.version, ...valuesOf(o) }) : null;
+  });
+  const result = await rowsOf<{ key: string }>(
+    tx as unknown as Db,
+    sql`with input as (
+          select * from unnest(${col((r) => r.key)}::text[], ${col((r) => r.itemId)}::text[], ${col((r) => r.period)}::text[],
+            ${col((r) => r.monthDone ?? null)}::float8[], ${col((r) => r.cumulative ?? null)}::float8[], ${col((r) => r.status ?? null)}::text[],
+            ${col((r) => r.progress ?? null)}::text[], ${col((r) => r.problems ?? null)}::text[], ${col((r) => r.nextSteps ?? null)}::text[],
+            ${col((r) => r.version)}::int[], ${sql.param(old)}::jsonb[])
+          as t(key, item_id, period, month_done, cumulative, status, progress, problems, next_steps, version, old)
+        ), up as (
+          insert into progress (plan_id, key, item_id, period, month_done, cumulative, status, progress, problems, next_steps, version, updated_by, updated_at)
+          select ${planId}, key, item_id, period, month_done, cumulative, status, progress, problems, next_steps, version, ${actor}, ${at}
+          from input order by key
+          on conflict (plan_id, key) do update set
+            month_done = excluded.month_done, cumulative = excluded.cumulative, status = excluded.status, progress = excluded.progress,
+            problems = excluded.problems, next_steps = excluded.next_steps, version = excluded.version,
+            updated_by = excluded.updated_by, updated_at = excluded.updated_at, txid = pg_current_xact_id()::text::bigint
+          -- Someone committed this key after we read it: keep their row, the entry becomes a conflict.
+          where progress.version = excluded.version - 1
+          returning key
+        )
+        insert into audit (plan_id, entity, entity_id, action, actor, at, old, new, batch_id)
+        select ${planId}, 'progress', i.key, case when i.old is null then 'create' else 'update' end, ${actor}, ${at}, i.old,
+          jsonb_build_object('version', i.version, 'monthDone', i.month_done, 'cumulative', i.cumulative, 'status', i.status,
+            'progress', i.progress, 'problems', i.problems, 'nextSteps', i.next_steps),
+          ${batchId}
+        from input i join up on up.key = i.key
+        order by i.key
+        returning entity_id as key`,
+  );
+  return result.map((r) => r.key);
 }
 
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
   if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
   const index = await loadItemIndex(db, planId);
-  return onceperBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, index, actor, planId, batch));
+  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, index, actor, planId, batch));
 }
 
 async function applyEntries(
@@ -172,28 +220,7 @@ async function applyEntries(
   writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const written = new Set<string>();
   for (let i = 0; i < writes.length; i += CHUNK) {
-    const rows = await tx
-      .insert(progress)
-      .values(writes.slice(i, i + CHUNK))
-      .onConflictDoUpdate({
-        target: [progress.planId, progress.key],
-        set: {
-          monthDone: sql`excluded.month_done`,
-          cumulative: sql`excluded.cumulative`,
-          status: sql`excluded.status`,
-          progress: sql`excluded.progress`,
-          problems: sql`excluded.problems`,
-          nextSteps: sql`excluded.next_steps`,
-          version: sql`excluded.version`,
-          updatedBy: sql`excluded.updated_by`,
-          updatedAt: sql`excluded.updated_at`,
-          txid: sql`(pg_current_xact_id()::text::bigint)`,
-        },
-        // Someone committed this key after we read it: leave their row, report a conflict.
-        setWhere: sql`${progress.version} = excluded.version - 1`,
-      })
-      .returning({ key: progress.key });
-    for (const r of rows) written.add(r.key);
+    for (const key of await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), stored)) written.add(key);
   }
   const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);
   if (lost.length) {
@@ -201,25 +228,6 @@ async function applyEntries(
       results[writeIndex.get(r.key)!] = { key: r.key, outcome: 'conflict', version: r.version, values: valuesOf(r) };
     }
   }
-
-  const auditRows = writes
-    .filter((w) => written.has(w.key))
-    .map((w) => {
-      const old = stored.get(w.key);
-      return {
-        planId,
-        entity: 'progress',
-        entityId: w.key,
-        action: old ? 'update' : 'create',
-        actor: actor.name,
-        at: now,
-        old: old ? { version: old.version, ...valuesOf(old) } : null,
-        new: { version: w.version, ...valuesOf(w as typeof progress.$inferSelect) },
-        batchId: batch.batchId,
-      };
-    });
-  for (let i = 0; i < auditRows.length; i += CHUNK) await tx.insert(audit).values(auditRows.slice(i, i + CHUNK));
-
   return { batchId: batch.batchId, replayed: false, results };
 }
 

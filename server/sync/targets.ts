@@ -6,7 +6,7 @@ import type { FieldError } from '../../model/errors';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';
-import { onceperBatch } from './push';
+import { oncePerBatch } from './push';
 import { NotFoundError, planExists } from './plans';
 
 export const TargetFields = z
@@ -42,7 +42,7 @@ const pick = (t: typeof targets.$inferSelect): TargetValues => ({ metric: t.metr
 
 export async function pushTargets(db: Db, actor: Actor, planId: string, batch: TargetBatch): Promise<TargetBatchResponse> {
   if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
-  return onceperBatch(db, planId, 'targets', batch.batchId, actor, async (tx) => {
+  return oncePerBatch(db, planId, 'targets', batch.batchId, actor, async (tx) => {
     const ids = [...new Set(batch.edits.map((e) => e.targetId))];
     const rows = ids.length ? await tx.select().from(targets).where(and(eq(targets.planId, planId), inArray(targets.id, ids))) : [];
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -56,6 +56,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
+  // PGlite blocks the event loop for each query: with Node's 5 s keep-alive the server may close an idle
+  // socket just as the client reuses it (ECONNRESET). Tests and benchmarks keep sockets longer.
+  (server as import('node:http').Server).keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
