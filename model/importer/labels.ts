@@ -3,7 +3,7 @@
 import { chineseToNumber } from './numerals';
 
 export interface Label {
-  rank: number; // 0 一、  1 （一）  2 1.  3 （1）  4 ①
+  rank: number; // 0 第一部分  1 一、  2 （一）  3 1.  4 （1）  5 ①
   value: number; // numeric value, for "is this the next number" checks
   numberStart: number; // offsets (relative to the matched string) of the printed number
   numberEnd: number;
@@ -12,13 +12,15 @@ export interface Label {
 
 const CN = '[一二三四五六七八九十]{1,3}';
 // Matched on the half-width view, so （ ） ． are already ( ) .
-const PATTERNS: { rank: number; re: RegExp; keepParens: boolean }[] = [
-  { rank: 0, re: new RegExp(`^(${CN})\\s*[、.]\\s*`), keepParens: false },
-  { rank: 1, re: new RegExp(`^(\\(\\s*${CN}\\s*\\))[、.]?\\s*`), keepParens: true },
-  { rank: 2, re: /^(\d{1,3})\s*[、.](?!\d)\s*/, keepParens: false },
-  { rank: 3, re: /^(\(\s*\d{1,3}\s*\)|\d{1,3}\))[、.]?\s*/, keepParens: true },
-  { rank: 4, re: /^([\u2460-\u2473])[、.]?\s*/, keepParens: true },
+const PATTERNS: { rank: number; re: RegExp }[] = [
+  { rank: 0, re: new RegExp(`^(第${CN}(?:部分|章|篇))[、.:]?\\s*`) },
+  { rank: 1, re: new RegExp(`^(${CN})\\s*[、.]\\s*`) },
+  { rank: 2, re: new RegExp(`^(\\(\\s*${CN}\\s*\\))[、.]?\\s*`) },
+  { rank: 3, re: /^(\d{1,3})\s*[、.](?!\d)\s*/ },
+  { rank: 4, re: /^(\(\s*\d{1,3}\s*\)|\d{1,3}\))[、.]?\s*/ },
+  { rank: 5, re: /^([\u2460-\u2473])[、.]?\s*/ },
 ];
+export const RANKS = PATTERNS.length;
 
 /** The label at the start of `s` (a view string), if any. */
 export function matchLabel(s: string): Label | undefined {
@@ -26,14 +28,14 @@ export function matchLabel(s: string): Label | undefined {
     const m = re.exec(s);
     if (!m) continue;
     const printed = m[1];
-    const digits = printed.replace(/[()\s)]/g, '');
+    const digits = printed.replace(/[()\s)第部分章篇]/g, '');
     let value: number;
-    if (rank === 4) value = printed.charCodeAt(0) - 0x2460 + 1;
+    if (rank === 5) value = printed.charCodeAt(0) - 0x2460 + 1;
     else if (/^\d+$/.test(digits)) value = Number(digits);
     else value = chineseToNumber(digits);
     if (!Number.isFinite(value) || value <= 0) continue;
     // "1.5亿元", "十四五" and similar are not labels: a label is followed by text, not by a digit.
-    if (rank === 0 && /^[一二三四五六七八九十]/.test(s.slice(m[0].length)) && !/[、]/.test(m[0])) continue;
+    if (rank === 1 && /^[一二三四五六七八九十]/.test(s.slice(m[0].length)) && !/[、]/.test(m[0])) continue;
     return { rank, value, numberStart: m.index, numberEnd: m.index + printed.length, length: m[0].length };
   }
   return undefined;

@@ -1,6 +1,7 @@
 // From lines to a tree of drafts: numbering labels open nodes, other lines add to the open node's
-// own text. A label nests under the nearest open label of a smaller rank (一、 > （一） > 1. > （1） > ①).
-import { matchLabel, INLINE_LABEL, type Label } from './labels';
+// own text. A label nests under the nearest open label of a smaller rank
+// (第一部分 > 一、 > （一） > 1. > （1） > ①).
+import { matchLabel, INLINE_LABEL, RANKS, type Label } from './labels';
 import { isAttachment, isFurniture, isDocMeta } from './furniture';
 import { isUnitLine } from './units';
 
@@ -40,7 +41,7 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
   const preamble: Seg[] = [];
   const roots: Draft[] = [];
   const stack: Draft[] = [];
-  const last: number[] = [0, 0, 0, 0, 0]; // last value seen per rank under the current parent
+  const last: number[] = new Array(RANKS).fill(0); // last value seen per rank under the current parent
   let inAttachmentList = false;
 
   const open = (label: Label, at: number): Draft => {

@@ -1,0 +1,41 @@
+// Numbering shapes on small inline documents: hierarchy by label style, inline labels, prose sections
+// as tasks, duplicates and CRLF.
+import { describe, expect, it } from 'vitest';
+import { parsePlanText } from '../../model/importer';
+import { walkNodes, type PlanNode } from '../../model/plan';
+
+const tree = (nodes: PlanNode[]): unknown[] => nodes.map((n) => (n.children.length ? [`${n.kind}:${n.number}`, tree(n.children)] : `${n.kind}:${n.number}`));
+
+describe('structure', () => {
+  it('第X部分 > 一、 > 1.', () => {
+    const plan = parsePlanText('某市2024年重点任务分工方案\n第一部分 总体要求\n坚持稳中求进。\n第二部分 重点任务\n一、扩大有效投资\n1.新开工项目100个。\n2.完成投资增长6%。\n二、促进消费\n1.社零增长7%。', 'p.txt');
+    expect(tree(plan.nodes)).toEqual(['task:第一部分', ['section:第二部分', [['section:一', ['task:1', 'task:2']], ['section:二', ['task:1']]]]]);
+  });
+
+  it('the same printed number under different parents gets different ids; ids repeat for duplicates only by occurrence', () => {
+    const plan = parsePlanText('一、甲\n1.新建3所。\n二、乙\n1.新建3所。\n1.新建3所。', 'p.txt');
+    const ids = [...walkNodes(plan.nodes)].map(({ node }) => node.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const targetIds = [...walkNodes(plan.nodes)].flatMap(({ node }) => node.targets.map((t) => t.id));
+    expect(new Set(targetIds).size).toBe(3);
+  });
+
+  it('CRLF and CR line ends', () => {
+    const a = parsePlanText('一、甲\r\n1.新建3所。\r\n2.新建4所。', 'p.txt');
+    const b = parsePlanText('一、甲\r1.新建3所。\r2.新建4所。', 'p.txt');
+    expect(tree(a.nodes)).toEqual([['section:一', ['task:1', 'task:2']]]);
+    expect(tree(b.nodes)).toEqual(tree(a.nodes));
+  });
+
+  it('a heading with prose and no numbered items is a task; preamble is not a node', () => {
+    const plan = parsePlanText('2024年工作要点\n今年要完成投资100亿元。\n一、主要目标\n全年增长8%。\n二、重点任务\n（一）新建学校5所。', 'p.txt');
+    expect(tree(plan.nodes)).toEqual(['task:一', ['section:二', ['task:（一）']]]);
+    expect(plan.nodes[0].targets.map((t) => t.quote)).toEqual(['8%']);
+  });
+
+  it('a line that only looks numbered (1.5亿元, 2023年) is text', () => {
+    const plan = parsePlanText('一、投资\n1.5亿元用于道路建设。\n2023年完成。', 'p.txt');
+    expect(tree(plan.nodes)).toEqual(['task:一']);
+    expect(plan.nodes[0].targets.map((t) => t.quote)).toEqual(['1.5亿元']);
+  });
+});
