@@ -38,14 +38,28 @@ export const PROTECT_OPTIONS = {
 
 type Cell = string | number;
 
-export function sheetCells(row: SheetRow, dueDates?: ReadonlyMap<string, string>): Cell[] {
+/**
+ * 完成率 as a live formula (累计 / target value, as model/rules.ts completionRate) so it follows what the
+ * user types; null where the rate has no meaning (no figure, a percentage target, target ≤ 0).
+ */
+export function rateFormula(row: Extract<SheetRow, { kind: 'item' }>, sheetRow: number): string | null {
+  const t = row.target;
+  if (!t || t.value <= 0 || t.kind === 'rate' || t.kind === 'growth') return null;
+  const cum = `${colLetter(COLUMN_INDEX.cumulative)}${sheetRow + 1}`;
+  return `=IF(ISNUMBER(${cum}),ROUND(${cum}/${t.value}*100,1),"")`;
+}
+
+export function sheetCells(row: SheetRow, dueDates?: ReadonlyMap<string, string>, sheetRow?: number): Cell[] {
   if (row.kind === 'section') {
     const cells: Cell[] = new Array(COL_COUNT).fill('');
     cells[COLUMN_INDEX.task] = row.label;
     cells[ID_COL] = SECTION_PREFIX + row.nodeId;
     return cells;
   }
-  return [...rowCells(row).map((v) => v ?? ''), '', dueDates?.get(row.taskId) ?? ''];
+  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', dueDates?.get(row.taskId) ?? ''];
+  const rate = sheetRow === undefined ? null : rateFormula(row, sheetRow);
+  if (rate) cells[COLUMN_INDEX.rate] = rate;
+  return cells;
 }
 
 export function snapshotOf(rows: SheetRow[], admin: boolean, targetVersions?: ReadonlyMap<string, number>): Record<string, SnapEntry> {
@@ -127,7 +141,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     });
 
     // Data rows, in blocks that fill what is left of the current request.
-    const cells = rows.map((r) => sheetCells(r, opts.dueDates));
+    const cells = rows.map((r, k) => sheetCells(r, opts.dueDates, FIRST_DATA_ROW + k));
     let i = 0;
     while (i < n) {
       let bytes = 2;

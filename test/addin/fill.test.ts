@@ -54,6 +54,11 @@ describe('fill', () => {
     expect(() => excel.state.userEdit(sheetName, addressOf(items[0].itemId, C.monthDone), -1)).toThrow(/DataValidation/);
     excel.state.userEdit(sheetName, addressOf(items[0].itemId, C.monthDone), '12');
     expect(excel.state.read(sheetName, addressOf(items[0].itemId, C.monthDone))).toBe(12);
+    // 完成率 is a live formula over 累计完成 and the target value (t1.1: 101 in the synthetic plan).
+    const t1 = items[0] as Extract<(typeof items)[number], { kind: 'item' }>;
+    expect(excel.state.cellAt(sheetName, addressOf(t1.itemId, C.rate))!.formula).toMatch(/^=IF\(ISNUMBER\(I\d+\)/);
+    excel.state.userEdit(sheetName, addressOf(t1.itemId, C.cumulative), 50.5);
+    expect(excel.state.read(sheetName, addressOf(t1.itemId, C.rate))).toBe(Math.round((50.5 / t1.target!.value) * 1000) / 10);
   });
 
   it('"=1+1" typed into 进展情况 stays text', async () => {

@@ -124,7 +124,9 @@ export class WorkbookState {
   }
   read(sheetName: string, address: string): CellValue {
     const { r, c } = parseAddress(address);
-    return this.sheet(sheetName)?.peek(r, c)?.v ?? '';
+    const sheet = this.sheet(sheetName);
+    const cell = sheet?.peek(r, c);
+    return cell?.formula ? evaluate(cell.formula, sheet) : (cell?.v ?? '');
   }
   cellAt(sheetName: string, address: string): Cell | undefined {
     const { r, c } = parseAddress(address);
@@ -141,7 +143,14 @@ function storeValue(cell: Cell, value: CellValue): void {
   } else cell.v = value;
 }
 /** Enough of a formula engine to show that a formula was created: arithmetic on literals. */
-function evaluate(formula: string): CellValue {
+function evaluate(formula: string, sheet?: SheetState): CellValue {
+  // The add-in's 完成率 formula: =IF(ISNUMBER(I5),ROUND(I5/278*100,1),"")
+  const rate = /^=IF\(ISNUMBER\(([A-Z]+\d+)\),ROUND\(\1\/([\d.]+)\*100,1\),""\)$/.exec(formula);
+  if (rate && sheet) {
+    const { r, c } = parseAddress(rate[1]);
+    const v = sheet.peek(r, c)?.v;
+    return typeof v === 'number' ? Math.round((v / Number(rate[2])) * 1000) / 10 : '';
+  }
   const body = formula.slice(1);
   if (/^[\d+\-*/(). ]+$/.test(body)) {
     try {
@@ -481,7 +490,7 @@ class Range extends ClientObject {
       Array.from({ length: rect.rc }, (_, r) => Array.from({ length: rect.cc }, (_, c) => f(sheet.peek(rect.r + r, rect.c + c))));
     switch (prop) {
       case 'values':
-        return grid((x) => x?.v ?? '');
+        return grid((x) => (x?.formula ? evaluate(x.formula, sheet) : (x?.v ?? ''))); // formulas recalculate
       case 'formulas':
         return grid((x) => x?.formula ?? x?.v ?? '');
       case 'numberFormat':
