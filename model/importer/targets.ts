@@ -18,9 +18,10 @@ const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
-// groups: 1 first number, 2 second number (range), 3 余/多, 4 unit. The lookbehinds make a number start
+// groups: 1 first number, 2 second number (range: 1-2个, 3至5个, 5%-8%), 3 余/多, 4 unit (one space
+// allowed before it, as in text extracted from PDFs: 278 亿元). The lookbehinds make a number start
 // only where no digit/numeral precedes it, so a long run of digits is scanned once, not once per position.
-const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?(${UNIT})`, 'g');
+const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 
 const COUNT_UNITS = new Set(['支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);

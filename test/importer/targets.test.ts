@@ -53,6 +53,7 @@ describe('targets', () => {
     ['营业收入同比增长8.5%，市场占有率提高2个百分点', ['8.5|%|eq', '2|个百分点|eq'], ['8.5%', '2个百分点']],
     ['建设１２个城市医疗集团，占比达到３５％', ['12|个|eq', '35|%|eq'], ['１２个', '３５％']],
     ['新建500余个充电桩', ['500|个|gte'], ['500余个']],
+    ['综合能耗下降5%-8%，完成投资 278 亿元', ['5-8|%|eq', '278|亿元|eq'], ['5%-8%', '278 亿元']],
   ];
   for (const [sentence, keys, quotes] of cases) {
     it(sentence, () => {
@@ -69,5 +70,22 @@ describe('targets', () => {
     expect(kinds('硬化路率达到98%')).toEqual(['rate']);
     expect(kinds('建设农村物流服务网点1500个')).toEqual(['count']);
     expect(kinds('提高2个百分点')).toEqual(['growth']);
+  });
+});
+
+describe('deadline phrases in text', () => {
+  const deadlinesOf = (sentence: string, year = 2023) =>
+    parsePlanText(`${year}年工作要点\n1.${sentence}`, 'd.txt').nodes[0].deadlines.map((d) => [d.text, d.date ?? d.monthlyDay ?? null]);
+  it('finds and resolves them as written', () => {
+    expect(deadlinesOf('到2025年，全省森林覆盖率达到45%')).toEqual([['到2025年', '2025-12-31']]);
+    expect(deadlinesOf('“十四五”末完成，十四五期间推进')).toEqual([['“十四五”末', null], ['十四五期间', null]]);
+    expect(deadlinesOf('6月底前出台方案，三季度完成验收，年内全部投用')).toEqual([['6月底前', '2023-06-30'], ['三季度', '2023-09-30'], ['年内', '2023-12-31']]);
+    expect(deadlinesOf('11月15日前报送，每月10日前调度')).toEqual([['11月15日前', '2023-11-15'], ['每月10日前', 10]]);
+  });
+  it('a year before the plan year qualifies, it is not a deadline', () => {
+    expect(deadlinesOf('改造2000年底前建成的老旧小区')).toEqual([]);
+  });
+  it('durations and month counts are not deadlines', () => {
+    expect(deadlinesOf('用3个月时间集中整治')).toEqual([]);
   });
 });
