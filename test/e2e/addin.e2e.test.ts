@@ -149,6 +149,10 @@ describe.skipIf(missing)('add-in in chromium against the real server', () => {
     expect(server1.get('t5-m1').version).toBe(0); // the invalid row was not sent
     expect(await cell(page, 't1-m1', '进展情况')).toMatchObject({ v: '=1+1', formula: undefined });
     await page.screenshot({ path: `${ARTIFACTS}/addin-synced.png`, fullPage: true });
+    await page.click('#lang'); // en-US strings are available
+    expect(await page.textContent('#fill')).toBe('Fill');
+    expect(await page.textContent('#sync')).toBe('Sync');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en-US');
     await context.close();
   });
 
