@@ -8,6 +8,7 @@ const ROLE_OF: Record<string, UnitRole> = {
   实施: 'exec', 责任: 'exec', 负责: 'exec', 承办: 'exec', 落实: 'exec', 负责落实: 'exec',
 };
 const ROLE_LABEL = /(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/g;
+const ROLE_LABEL_ANY = /(?:牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/;
 const VERB_CLAUSE = /^(.+?)(?:按照?职责分工|按职责|分别)?(牵头负责|牵头|配合落实|配合|协办|参与|协助|负责落实|负责|落实|实施)$/;
 
 const ANY_ROLE = /牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办|落实/;
@@ -58,9 +59,9 @@ export function extractUnits(orig: string, view: string, start: number, end: num
   const v = view.slice(start, end);
   const out: UnitHit[] = [];
   if (!ANY_ROLE.test(v)) return out; // most text names no unit: skip the work
-  const masked = v.split('');
+  const used: [number, number][] = []; // parenthesised notes already read
   // Parenthesised notes: （A牵头，B、C配合） or （责任单位：A）.
-  for (const m of parenGroups(v)) {
+  for (const m of v.includes('(') ? parenGroups(v) : []) {
     const inner = m[1];
     if (!/牵头|配合|负责|责任|协办|参与|实施|落实/.test(inner)) continue;
     const innerStart = m.index + 1;
@@ -82,11 +83,22 @@ export function extractUnits(orig: string, view: string, start: number, end: num
     }
     if (found.length) {
       out.push(...found);
-      for (let i = m.index; i < m.index + m[0].length; i++) masked[i] = ' ';
+      used.push([m.index, m.index + m[0].length]);
     }
   }
-  // Role labels outside parentheses: 牵头单位：A；配合单位：B、C
-  const rest = masked.join('');
+  // Role labels outside those notes: 牵头单位：A；配合单位：B、C
+  if (!ROLE_LABEL_ANY.test(v)) return out;
+  let rest = v;
+  if (used.length) {
+    const parts: string[] = [];
+    let at = 0;
+    for (const [a, b] of used) {
+      parts.push(v.slice(at, a), ' '.repeat(b - a));
+      at = b;
+    }
+    parts.push(v.slice(at));
+    rest = parts.join('');
+  }
   const labels = [...rest.matchAll(ROLE_LABEL)];
   labels.forEach((lm, i) => {
     const from = lm.index! + lm[0].length;
