@@ -46,6 +46,7 @@ describe('importPlan encodings', () => {
         ['gb18030', gb],
         ['utf8-bom', new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)])],
         ['utf16le-bom', new Uint8Array(iconv.encode(text, 'utf16le', { addBOM: true }))],
+        ['utf16be-bom', new Uint8Array(iconv.encode(text, 'utf16be', { addBOM: true }))],
         ['docx', await docx(text)],
       ];
       for (const [name, bytes] of variants) {
@@ -55,6 +56,14 @@ describe('importPlan encodings', () => {
       }
     });
   }
+
+  it('UTF-16 without a BOM is recognised from where its zero bytes are (ASCII-heavy text)', async () => {
+    const text = '2024年工作要点\n1. Build 3 bridges (新建桥梁3座).\n2. Repair roads（改造道路10公里）.';
+    for (const enc of ['utf16le', 'utf16be']) {
+      const plan = await importPlan(new Uint8Array(iconv.encode(text, enc)), enc);
+      expect(plan.nodes.map((n) => n.targets.map((t) => t.quote))).toEqual([['3座'], ['10公里']]);
+    }
+  });
 
   it('a GBK-encoded traditional document is detected as GB18030 and stays traditional', async () => {
     const text = read('002_ac1de0dfc230e160');
@@ -79,6 +88,8 @@ describe('importPlan encodings', () => {
     await rejects(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0, 0, 0x3e, 0, 1]), 'NOT_TEXT');
     await rejects(new Uint8Array(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256).filter((b) => b !== 0)), 'NOT_TEXT');
     await rejects(new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5]), 'NOT_TEXT'); // a broken zip
+    await rejects(new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), 'NOT_TEXT'); // old .doc
+    await rejects(new TextEncoder().encode('%PDF-1.7\n%âãÏÓ\n1 0 obj'), 'NOT_TEXT');
     await rejects(new TextEncoder().encode('关于做好春节期间值班工作的通知\n各单位：请安排好值班人员，确保通讯畅通。'), 'NO_STRUCTURE');
   });
 });
