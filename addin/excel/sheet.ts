@@ -92,7 +92,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
     if (update.marks) {
       if (!update.keepMarks) await add(200, () => {
         sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
-        sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).values = '';
+        sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).clear('Contents');
       });
       const notes = new Map<number, string[]>();
       for (const m of update.marks) {

@@ -566,13 +566,23 @@ class Range extends ClientObject {
       this.ctx.state.active = sheet.name;
     });
   }
-  clear(): void {
-    this.ctx.enqueue(this.path, 'clear', null, () => {
+  /** Range.clear(applyTo): 'All' (default), 'Contents' (values and formulas only) or 'Formats'. */
+  clear(applyTo: 'All' | 'Contents' | 'Formats' = 'All'): void {
+    this.ctx.enqueue(this.path, 'clear', applyTo, () => {
       const { sheet, rect } = this.must();
-      if (sheet.protected) throw new FakeExcelError('AccessDenied', 'the sheet is protected');
-      for (let r = rect.r; r < rect.r + rect.rc; r++) if (sheet.rows[r]) for (let c = rect.c; c < rect.c + rect.cc; c++) delete sheet.rows[r]![c];
-      sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
-      sheet.conditionalFormats = sheet.conditionalFormats.filter((v) => !overlaps(v.rect, rect));
+      for (let r = rect.r; r < rect.r + rect.rc; r++)
+        for (let c = rect.c; c < rect.c + rect.cc; c++) {
+          const cell = sheet.peek(r, c);
+          if (!cell) continue;
+          if (sheet.protected && cell.locked && applyTo !== 'Formats') throw new FakeExcelError('AccessDenied', 'the cell is protected');
+          if (applyTo === 'Contents') (delete cell.formula, (cell.v = ''));
+          else if (applyTo === 'Formats') Object.assign(cell, { nf: 'General', locked: true, fill: null, bold: false });
+          else delete sheet.rows[r]![c];
+        }
+      if (applyTo === 'All') {
+        sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
+        sheet.conditionalFormats = sheet.conditionalFormats.filter((v) => !overlaps(v.rect, rect));
+      }
     });
   }
 }
