@@ -42,6 +42,7 @@ const NUM = '(\\d{1,2}|[一二三四五六七八九十]{1,3})';
 export function resolve(phrase: string, planYear: number | null): ResolvedDeadline {
   const p = phrase.replace(/\s+/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   let m: RegExpMatchArray | null;
+  if (/汛|春节|元旦|国庆|春运|入冬|开学|雨季/.test(p)) return {}; // no fixed date
   if ((m = p.match(new RegExp(`每月${NUM}[日号]`)))) {
     const day = smallNumber(m[1]);
     return day >= 1 && day <= 31 ? { monthlyDay: day } : {};
