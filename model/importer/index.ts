@@ -22,6 +22,8 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   let run: string[] = [];
   for (const seg of preamble) {
     const v = view.slice(seg.start, seg.end).trim();
+    // A long note under the title, （2024年1月30日…会议审议通过）, is not part of it; （2024—2025年） is.
+    if (/^\(.*\)$/.test(v) && run.length && (v.length > 16 || /通过|会议|印发|发布/.test(v))) continue;
     if (isHeading(v)) run.push(orig.slice(seg.start, seg.end).trim());
     else if (run.length) {
       runs.push(run);

@@ -11,7 +11,7 @@ const BASE_UNITS = [
   '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '吨公里', '公斤', '美元', '场次', '户次',
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
-  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支',
+  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
   'km', '%', '‰',
 ];
 const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|个百分点|天/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
@@ -24,7 +24,7 @@ const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
 const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 
-const COUNT_UNITS = new Set(['支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
+const COUNT_UNITS = new Set(['期', '支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
 const SLOGAN_NEXT = /^(?:一|责任|全面|工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|融合|一体)/;
 const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于)\s*$/;
@@ -112,6 +112,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (prev === '第' || prev === '每' || /[A-Za-z.]/.test(prev ?? '') || (/\d/.test(prev ?? '') && !chinese)) continue;
     if (inRanges(s, quotes())) continue;
     if (chinese && (SLOGAN_NEXT.test(next) || prev === '”' || prev === '"' || prev === '》')) continue;
+    // 二期工程, 3期项目: a phase of a project is a name.
+    if (unitView === '期' && /^(?:工程|项目|建设|扩建|改造)/.test(next)) continue;
     // 农安至九台: after 至/到 a Chinese numeral is a place name, not a quantity.
     if (chinese && (prev === '至' || prev === '到')) continue;
     // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.

@@ -15,6 +15,7 @@ describe('non-targets', () => {
     ['slogan count', '以项目建设提速、运输服务提质、行业治理提升三项工程为主线'],
     ['road code', '推进G9812高速公路延长线前期工作'],
     ['region name', '推动建立三省一区应急处置联动机制'],
+    ['project phase', '推进二期工程和3期项目前期工作'],
     ['qualifier', '中西部地区50户以上自然屯通硬化路'],
     ['qualifier with 的', '培育年营收10亿元以上的龙头企业'],
     ['structure count', '重点做好以下8个方面的工作'],
