@@ -83,9 +83,10 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
       if (err instanceof Replay) {
         const stored = await storedAnswer(db, planId, kind, batchId, actor);
         if (stored) return stored as unknown as R;
-      } else if (!isRetryable(err) || attempt >= 4) {
+      } else if (!isRetryable(err)) {
         throw err;
       }
+      // A deadlock victim, or the first holder of this batch id rolled back: try again, a few times.
       if (attempt >= 4) throw err;
     }
   }

@@ -180,3 +180,21 @@ for (const target of databases()) {
     });
   });
 }
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`audit is append-only · ${target.label}`, () => {
+    it('the database refuses UPDATE, DELETE and TRUNCATE on audit', async () => {
+      const database = await target.open();
+      try {
+        const s = await setup(database);
+        await push(s, s.admin, [{ key: 't2@2024-01', baseVersion: 0, fields: { progress: 'x' } }]);
+        for (const q of [sql`update audit set actor = 'someone else'`, sql`delete from audit`, sql`truncate audit`]) {
+          await expect(database.db.execute(q)).rejects.toThrow();
+        }
+        expect(await count(s, 'audit')).toBeGreaterThan(0);
+      } finally {
+        await database.close();
+      }
+    });
+  });
+}
