@@ -48,7 +48,11 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   return { title, ...(issuer ? { issuer } : {}) };
 }
 
+const CN_DIGIT: Record<string, string> = { 〇: '0', 零: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+
 function yearOf(title: string, view: string): number | null {
+  // 二〇二四年 → 2024
+  title = title.replace(/[一二][〇零一二三四五六七八九]{3}(?=\s*年)/g, (y) => [...y].map((c) => CN_DIGIT[c]).join(''));
   // The first year of the title, also in a range (2024—2025年).
   const m = /((?:19|20)\d\d)\s*(?:年|[—–\-~至到]\s*(?:19|20)\d\d\s*年)/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
   if (m) return Number(m[1]);
