@@ -55,9 +55,10 @@ function yearOf(title: string, view: string): number | null {
   title = title.replace(/[一二][〇零一二三四五六七八九]{3}(?=\s*年)/g, (y) => [...y].map((c) => CN_DIGIT[c]).join(''));
   // The first year of the title, also in a range (2024—2025年).
   const m = /((?:19|20)\d\d)\s*(?:年|[—–\-~至到]\s*(?:19|20)\d\d\s*年)/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
-  if (m) return Number(m[1]);
+  const valid = (y: number) => (y >= 1949 && y <= 2100 ? y : null); // the Plan schema's range
+  if (m) return valid(Number(m[1]));
   const any = /((?:19|20)\d\d)\s*年/.exec(view.slice(0, 200000));
-  return any ? Number(any[1]) : null;
+  return any ? valid(Number(any[1])) : null;
 }
 
 /** Parse a decoded plan document. Never throws; a document without numbered items gives zero nodes. */

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlanText } from '../../model/importer';
-import { walkNodes } from '../../model/plan';
+import { Plan, walkNodes } from '../../model/plan';
 import { diffExpected, type ExpectedDoc } from './expected';
 
 const DIR = new URL('../fixtures/docs/', import.meta.url);
@@ -23,6 +23,7 @@ describe('own test documents', () => {
       const { text, plan } = load(name);
       const expected = JSON.parse(readFileSync(new URL(name.replace(/\.txt$/, '.expected.json'), DIR), 'utf8')) as ExpectedDoc;
       expect(diffExpected(plan, expected)).toEqual([]);
+      expect(Plan.safeParse(plan).error).toBeUndefined();
       for (const { node } of walkNodes(plan.nodes)) {
         for (const t of node.targets) expect(text.slice(t.span.start, t.span.end)).toBe(t.quote);
         for (const d of node.deadlines) expect(text.slice(d.span!.start, d.span!.end)).toBe(d.text);

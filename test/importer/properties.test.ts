@@ -4,12 +4,13 @@ import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlanText, toGoldJson } from '../../model/importer';
-import { walkNodes } from '../../model/plan';
+import { Plan, walkNodes } from '../../model/plan';
 
 const SEED = readFileSync(new URL('../../seeds/000_77af737a269cc6b4.txt', import.meta.url), 'utf8');
 
 // Pieces plan documents are made of, so generated text exercises the grammar and not only noise.
 const TOKENS = [
+  '1900年', '2101年', '2月30日前', '每月32日前', '13月底前', '0个', '999999999999999999999亿元',
   '一、', '二、', '十、', '（一）', '(二)', '（十一）', '1.', '2、', '12．', '（1）', '(2)', '①', '一是', '二是', '三是',
   '完成投资', '278', '1.5', '1-2', '3至5', '两', '十', '百分之', '亿元', '万元', '公里', '个', '条', '万平方米', '%', '％',
   '以上', '以下', '以内', '不低于', '不超过', '突破', '至少', '增长', '个百分点', '达到', '率', '年底前', '2月末', '一季度',
@@ -22,6 +23,7 @@ const anyText = fc.oneof(docLike, fc.string({ maxLength: 300 }), fc.string({ uni
 
 function checkQuotes(text: string): void {
   const plan = parsePlanText(text, 'p.txt');
+  expect(Plan.safeParse(plan).success).toBe(true); // the output always fits the model's schema
   for (const { node } of walkNodes(plan.nodes)) {
     for (const t of node.targets) {
       expect(text.slice(t.span.start, t.span.end)).toBe(t.quote);
