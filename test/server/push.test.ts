@@ -148,6 +148,22 @@ for (const target of databases()) {
       expect(row.version).toBe(1);
     });
 
+    it('concurrent batches over the same keys in different orders: no deadlock, each key applied once', async () => {
+      const keys = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? `t${i + 1}-m1@2024-08` : (i + 1) % 4 === 0 ? `t${i + 1}-m2@2024-08` : `t${i + 1}@2024-08`));
+      const batches = Array.from({ length: 10 }, (_, b) => {
+        const rotated = [...keys.slice(b % keys.length), ...keys.slice(0, b % keys.length)];
+        const order = b % 2 ? rotated.reverse() : rotated; // every batch in a different order
+        return order.map((key) => ({ key, baseVersion: 0, fields: { progress: `batch ${b}` } }));
+      });
+      const answers = await Promise.all(batches.map((entries) => push(s, s.admin, entries)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      for (const key of keys) {
+        const outcomes = answers.map((a) => a.body.results.find((r: any) => r.key === key).outcome);
+        expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+        expect(outcomes.filter((o) => o === 'conflict')).toHaveLength(9);
+      }
+    });
+
     it('the same batch id from another user is refused, not replayed to them', async () => {
       const id = batchId('mine');
       await push(s, s.admin, [], id);
