@@ -66,6 +66,7 @@ function inRanges(pos: number, ranges: [number, number][]): boolean {
 }
 
 const QUANTITY = new RegExp(`(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+)(?:${RANGE}(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+))?(?:余|多)?(?:${UNIT})(?:及以上|以上|以下|以内)?`, 'g');
+const DEADLINE_WORDS = /(?:到|至)?(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:底|末)?(?:前|以前|之前)(?:建成的)?|年内|年底|上半年|下半年|(?:19|20)\d\d年|较上年|比上年/g;
 const LEADING_VERB = /^(?:建成通车|新开工|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|创建|整治|打造|推进|启动|评选|开展|实现)/;
 
 /** Metric: the clause before the number (other quantities removed), plus the thing counted for counts. */
@@ -77,8 +78,14 @@ function metricFor(orig: string, v: string, start: number, end: number, unit: st
   if (before.includes('等')) before = verb + before.slice(before.lastIndexOf('等') + 1);
   before = before
     .replace(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|降至)$/, '')
+    .replace(/^(?:[一二三四五六七八九十]{1,2}是)/, '')
     .replace(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及|、)+/, '');
-  if (before.length > 16) before = before.slice(-16);
+  // Deadlines and years are not part of what is measured: 年内完成…, 10月底前在…
+  before = before.replace(DEADLINE_WORDS, '').replace(/^(?:在|于|将|要)/, '');
+  if (before.length > 24) {
+    const cut = before.lastIndexOf('、');
+    before = cut >= 0 && before.length - cut > 3 ? before.slice(cut + 1) : before.slice(-24);
+  }
   let after = '';
   if (count) {
     let to = end;
@@ -183,6 +190,11 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       span: { start: start + s, end: start + e },
       confidence: Math.max(0.3, Math.round(confidence * 100) / 100),
     });
+  }
+  // 总产值突破1.3万亿元，同比增长6%: a bare growth metric names the quantity before it.
+  for (let i = 1; i < out.length; i++) {
+    const tail = out[i].metric.slice(out[i].metric.lastIndexOf('、') + 1);
+    if (out[i].kind === 'growth' && /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(tail)) out[i].metric = out[i - 1].metric + tail;
   }
   if (qualifierCandidates.size) {
     const clauseOf = (pos: number) => {
