@@ -2,7 +2,8 @@
 // block's size before reading it, so a refused block is split in half and read again.
 import { excelErrorCode, type ExcelContext } from './types';
 
-export const READ_BLOCK_ROWS = 2000;
+/** Rows per read; a block refused for size is halved, and later blocks keep the smaller size. */
+export const READ_BLOCK_ROWS = 4000;
 
 export async function usedRowCount(ctx: ExcelContext, sheet: ExcelContext): Promise<number> {
   const used = sheet.getUsedRangeOrNullObject(true);

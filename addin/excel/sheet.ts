@@ -68,9 +68,15 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
   return excel.run({ delayForCellEdit: true }, async (ctx: ExcelContext) => {
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const state = ctx.workbook.worksheets.getItem(stateSheetName);
-    sheet.protection.load('protected');
-    const total = await usedRowCount(ctx, sheet);
-    const wasProtected: boolean = sheet.protection.protected;
+    const touchesSheet = !!(update.writes?.length || update.marks);
+    let total = 0;
+    let wasProtected = false;
+    if (touchesSheet) {
+      // Only writes to the data sheet need its size and protection (the state sheet is never protected).
+      sheet.protection.load('protected');
+      total = await usedRowCount(ctx, sheet);
+      wasProtected = sheet.protection.protected;
+    }
     const rows = Math.max(total - FIRST_DATA_ROW, 1);
     const b = new Batcher(ctx);
     const unprotect = () => {
@@ -111,7 +117,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
     if (update.state) for (const w of stateWrites(state, update.state)) await b.add(w.bytes, w.enqueue);
     if (update.select) await b.add(100, () => sheet.getRangeByIndexes(update.select!.row, update.select!.col, 1, 1).select());
     await b.flush();
-    return b.syncs + 1;
+    return b.syncs + (touchesSheet ? 1 : 0);
   });
 }
 

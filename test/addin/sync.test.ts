@@ -34,6 +34,20 @@ describe('sync', () => {
     expect(s.api.pushes).toHaveLength(1);
   });
 
+  it('reads back a sheet whose rows exceed the 5 MB response limit by splitting the reads', async () => {
+    const f = await filled(5_000, 'heavy'); // ~1.6 KB a row: 4,000 rows = 6.4 MB, refused in one response
+    const api = new FakeApi();
+    const sync = new SheetSync(f.excel, new ApiClient('https://qd.test', 'tok', api.fetch), f.sheetName, f.stateSheetName);
+    for (const key of f.items.map((r) => (r as { key: string }).key)) api.write(key, { monthDone: 3, cumulative: 12 }); // the server holds version 1 of every row, as the sheet does
+    f.excel.state.userEdit(f.sheetName, f.addressOf('t2499.1', C.cumulative), 99);
+    f.excel.state.resetStats();
+    const r = await sync.sync();
+    expect(f.excel.state.stats.responseBytes.some((b) => b > 5 * 1024 * 1024)).toBe(true); // a refused read happened
+    expect(api.pushes).toHaveLength(1);
+    expect(api.pushes[0].entries).toBe(1);
+    expect(r.counts.changed).toBe(1);
+  });
+
   it('validates with the model rules: invalid cells are marked, listed and not sent; valid rows are', async () => {
     const s = await setup();
     s.excel.state.userPaste(s.sheetName, s.addressOf('t1.1', C.monthDone), '十二'); // paste bypasses validation
