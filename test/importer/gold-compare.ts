@@ -3,7 +3,7 @@
 import { toGoldJson } from '../../model/importer';
 import type { Plan } from '../../model/plan';
 
-export interface GoldTarget { value: number; max?: number; unit: string; comparator: string; quote?: string }
+export interface GoldTarget { value: number; max?: number; unit: string; comparator: string; kind?: string; quote?: string }
 export interface GoldNode { kind: string; number: string; title: string; targets: GoldTarget[]; deadlines?: string[]; units?: Record<string, string[]>; children?: GoldNode[] }
 export interface GoldDoc { document?: string; title: string; year: number | null; script: string; nodes: GoldNode[] }
 
@@ -16,31 +16,34 @@ export interface Comparison {
   recall: number;
   missingDeadlines: string[];
   targetDiffs: string[];
+  kindsEqual: number; // matched targets whose kind (amount/count/level/rate/growth) equals the gold kind
   titlesEqual: number; // nodes whose title equals the gold title exactly (informative: titles are judgement calls)
   nodes: number;
 }
 
 const key = (t: GoldTarget) => `${t.value}|${t.max ?? ''}|${t.unit}|${t.comparator}`;
 
-/** Multiset intersection size of target keys. */
-function matchCount(pred: GoldTarget[], gold: GoldTarget[]): number {
-  const left = new Map<string, number>();
-  for (const t of gold) left.set(key(t), (left.get(key(t)) ?? 0) + 1);
+/** Multiset matching of target keys: how many match, and how many of those also agree on kind. */
+function matchCount(pred: GoldTarget[], gold: GoldTarget[]): { n: number; kinds: number } {
+  const left = new Map<string, GoldTarget[]>();
+  for (const t of gold) left.set(key(t), [...(left.get(key(t)) ?? []), t]);
   let n = 0;
+  let kinds = 0;
   for (const t of pred) {
-    const k = key(t);
-    const c = left.get(k) ?? 0;
-    if (c > 0) {
+    const candidates = left.get(key(t)) ?? [];
+    if (candidates.length) {
       n++;
-      left.set(k, c - 1);
+      const same = candidates.findIndex((g) => g.kind === t.kind);
+      if (same >= 0) kinds++;
+      candidates.splice(same >= 0 ? same : 0, 1);
     }
   }
-  return n;
+  return { n, kinds };
 }
 
 export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
   const got = toGoldJson(plan) as unknown as GoldDoc;
-  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [], titlesEqual: 0, nodes: 0 };
+  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [], titlesEqual: 0, kindsEqual: 0, nodes: 0 };
   const walk = (p: GoldNode[] = [], g: GoldNode[] = [], path: string) => {
     if (p.length !== g.length) r.treeDiffs.push(`${path}: ${p.length} children, gold has ${g.length} (${p.map((n) => n.number).join(' ')} vs ${g.map((n) => n.number).join(' ')})`);
     for (let i = 0; i < Math.min(p.length, g.length); i++) {
@@ -50,7 +53,8 @@ export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
       if (a.kind !== b.kind || a.number !== b.number) r.treeDiffs.push(`${here}: got ${a.kind} ${a.number}, gold ${b.kind} ${b.number}`);
       r.nodes++;
       if (a.title === b.title) r.titlesEqual++;
-      const tp = matchCount(a.targets, b.targets);
+      const { n: tp, kinds } = matchCount(a.targets, b.targets);
+      r.kindsEqual += kinds;
       r.truePositives += tp;
       r.predicted += a.targets.length;
       r.gold += b.targets.length;

@@ -15,13 +15,14 @@ describe('seed documents vs gold', () => {
       const plan = parsePlanText(text, `${id}.txt`);
       const c = compareWithGold(plan, gold);
       console.log(
-        `${id}: precision ${c.precision.toFixed(3)} (${c.truePositives}/${c.predicted}), recall ${c.recall.toFixed(3)} (${c.truePositives}/${c.gold}), tree diffs ${c.treeDiffs.length}, missing deadlines ${c.missingDeadlines.length}, titles equal ${c.titlesEqual}/${c.nodes}`,
+        `${id}: precision ${c.precision.toFixed(3)} (${c.truePositives}/${c.predicted}), recall ${c.recall.toFixed(3)} (${c.truePositives}/${c.gold}), tree diffs ${c.treeDiffs.length}, missing deadlines ${c.missingDeadlines.length}, titles equal ${c.titlesEqual}/${c.nodes}, kinds equal ${c.kindsEqual}/${c.truePositives}`,
       );
       expect(c.treeDiffs).toEqual([]);
       expect(c.precision, c.targetDiffs.join('\n')).toBeGreaterThanOrEqual(0.97);
       expect(c.recall, c.targetDiffs.join('\n')).toBeGreaterThanOrEqual(0.97);
       expect(c.missingDeadlines).toEqual([]);
       expect(c.titlesEqual / c.nodes).toBeGreaterThanOrEqual(0.85);
+      expect(c.kindsEqual / c.truePositives).toBeGreaterThanOrEqual(0.9);
       expect(plan.year).toBe(gold.year);
       expect(plan.script).toBe(gold.script);
       expect(plan.title).toBe(gold.title);
