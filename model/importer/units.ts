@@ -26,9 +26,19 @@ function splitNames(orig: string, v: string, start: number, end: number, role: U
       let a = s;
       let b = i;
       while (a < b && /[：:\s]/.test(orig[a])) a++;
-      while (b > a && /[。.\s）)]/.test(orig[b - 1])) b--;
-      const name = orig.slice(a, b);
-      if (name && name.length <= 40) out.push({ role, name, pos: s });
+      let balance = 0; // opening minus closing parentheses in orig[a, b)
+      for (let k = a; k < b; k++) balance += /[（(]/.test(orig[k]) ? 1 : /[）)]/.test(orig[k]) ? -1 : 0;
+      // Trailing 。 and spaces go; a closing parenthesis only when it closes nothing in the name.
+      while (b > a && (/[。.\s]/.test(orig[b - 1]) || (/[）)]/.test(orig[b - 1]) && balance < 0))) {
+        if (/[）)]/.test(orig[b - 1])) balance++;
+        b--;
+      }
+      let name = orig.slice(a, b);
+      // 责任单位：省交通运输厅（牵头）、省财政厅 — a role note after a name overrides the list's role.
+      const note = /[（(](牵头|配合|协办|参与|负责)[）)]$/.exec(name);
+      const own = note ? ROLE_OF[note[1]] : role;
+      if (note) name = name.slice(0, note.index);
+      if (name && name.length <= 40) out.push({ role: own, name, pos: s });
       s = i + 1;
     }
   }

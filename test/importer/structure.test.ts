@@ -38,4 +38,12 @@ describe('structure', () => {
     expect(tree(plan.nodes)).toEqual(['task:一']);
     expect(plan.nodes[0].targets.map((t) => t.quote)).toEqual(['1.5亿元']);
   });
+
+  it('units: a role note after a name, nested parentheses, several role labels on one line', () => {
+    const plan = parsePlanText('一、甲\n1.新建3所。\n责任单位：省教育厅（牵头）、各市（州）、县（市、区）人民政府\n2.新建4所（省发展改革委牵头，省财政厅、省自然资源厅配合）。\n牵头单位：省住建厅；配合单位：省水利厅', 'p.txt');
+    const [t1, t2] = plan.nodes[0].children;
+    expect(t1.units).toEqual({ lead: ['省教育厅'], exec: ['各市（州）', '县（市、区）人民政府'] });
+    expect(t2.units).toEqual({ lead: ['省发展改革委', '省住建厅'], co: ['省财政厅', '省自然资源厅', '省水利厅'] });
+    expect(t2.title).toBe('新建4所');
+  });
 });
