@@ -69,30 +69,71 @@ const QUANTITY = new RegExp(`(?:${NUM_A}|[零〇一二两三四五六七八九�
 const DEADLINE_WORDS = /(?:到|至)?(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:底|末)?(?:前|以前|之前)(?:建成的)?|年内|年底|上半年|下半年|(?:19|20)\d\d年|较上年|比上年/g;
 const LEADING_VERB = /^(?:建成通车|新开工|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|创建|整治|打造|推进|启动|评选|开展|实现)/;
 
+/**
+ * The same text twice: as matched (simplified, half-width view) and as written (original). Every cut is
+ * decided on the view and applied to both, so traditional documents keep their metric as written.
+ */
+class Twin {
+  constructor(
+    public v: string,
+    public o: string,
+  ) {}
+  /** Remove every match of a global regex. */
+  remove(re: RegExp): this {
+    let v = '';
+    let o = '';
+    let at = 0;
+    for (const m of this.v.matchAll(re)) {
+      v += this.v.slice(at, m.index);
+      o += this.o.slice(at, m.index);
+      at = m.index! + m[0].length;
+    }
+    this.v = v + this.v.slice(at);
+    this.o = o + this.o.slice(at);
+    return this;
+  }
+  slice(a: number, b?: number): this {
+    this.v = this.v.slice(a, b);
+    this.o = this.o.slice(a, b);
+    return this;
+  }
+  /** Cut an anchored match (re starts with ^ or ends with $). */
+  cut(re: RegExp): this {
+    const m = re.exec(this.v);
+    if (!m) return this;
+    return m.index === 0 ? this.slice(m[0].length) : this.slice(0, m.index);
+  }
+}
+
 /** Metric: the clause before the number (other quantities removed), plus the thing counted for counts. */
 function metricFor(orig: string, v: string, start: number, end: number, unit: string, count: boolean): string {
   let from = start;
   while (from > 0 && start - from < 30 && !/[,。;:()\n]/.test(v[from - 1])) from--;
-  let before = orig.slice(from, start).replace(QUANTITY, '');
-  const verb = LEADING_VERB.exec(before)?.[0] ?? '';
-  if (before.includes('等')) before = verb + before.slice(before.lastIndexOf('等') + 1);
-  before = before
-    .replace(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|降至)$/, '')
-    .replace(/^(?:[一二三四五六七八九十]{1,2}是)/, '')
-    .replace(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及|、)+/, '');
-  // Deadlines and years are not part of what is measured: 年内完成…, 10月底前在…
-  before = before.replace(DEADLINE_WORDS, '').replace(/^(?:在|于|将|要)/, '');
-  if (before.length > 24) {
-    const cut = before.lastIndexOf('、');
-    before = cut >= 0 && before.length - cut > 3 ? before.slice(cut + 1) : before.slice(-24);
+  const before = new Twin(v.slice(from, start), orig.slice(from, start)).remove(QUANTITY);
+  const verb = LEADING_VERB.exec(before.v)?.[0] ?? '';
+  if (before.v.includes('等')) {
+    const cut = before.v.lastIndexOf('等') + 1;
+    before.v = verb + before.v.slice(cut);
+    before.o = before.o.slice(0, verb.length) + before.o.slice(cut);
+  }
+  before
+    .cut(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|降至)$/)
+    .cut(/^[一二三四五六七八九十]{1,2}是/)
+    .cut(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及|、)+/)
+    // Deadlines and years are not part of what is measured: 年内完成…, 10月底前在…
+    .remove(DEADLINE_WORDS)
+    .cut(/^(?:在|于|将|要)/);
+  if (before.v.length > 24) {
+    const cut = before.v.lastIndexOf('、');
+    before.slice(cut >= 0 && before.v.length - cut > 3 ? cut + 1 : -24);
   }
   let after = '';
   if (count) {
     let to = end;
     while (to < v.length && to - end < 12 && !/[,。;:、()\n“”\d]/.test(v[to])) to++;
-    after = orig.slice(end, to).replace(/^(?:及)?以[上下内]/, '').replace(/(?:以[上下内]|左右)$/, '');
+    after = new Twin(v.slice(end, to), orig.slice(end, to)).cut(/^(?:及)?以[上下内]/).cut(/(?:以[上下内]|左右)$/).o;
   }
-  const metric = (before + after).trim();
+  const metric = (before.o + after).trim();
   return metric || unit;
 }
 
