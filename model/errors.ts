@@ -2,6 +2,7 @@
 // the code for programs, the message for people, and the field or cell it is about.
 export const ERROR_MESSAGES = {
   NOT_A_NUMBER: '请填写数字',
+  NOT_TEXT: '请填写文字',
   NEGATIVE: '数值不能小于0',
   NOT_FINITE: '数值无效（不能是无穷大或非数字）',
   CUMULATIVE_DECREASED: '累计完成不能小于上期累计',

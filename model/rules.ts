@@ -43,7 +43,9 @@ export function readNumber(field: string, raw: unknown, errors: FieldError[]): n
 
 function readText(field: keyof typeof TEXT_LIMITS, raw: unknown, errors: FieldError[]): string | null {
   if (raw === null || raw === undefined) return null;
-  const text = (typeof raw === 'string' ? raw : String(raw)).trim();
+  // Cells hold strings, numbers or booleans; anything else (objects from a hand-made request) is refused.
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return errors.push(fieldError(field, 'NOT_TEXT')), null;
+  const text = String(raw).trim();
   if (text === '') return null;
   const limit = TEXT_LIMITS[field];
   if ([...text].length > limit) errors.push(fieldError(field, 'TEXT_TOO_LONG', `最多${limit}字，现有${[...text].length}字`));

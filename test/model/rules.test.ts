@@ -48,6 +48,11 @@ describe('validateProgress', () => {
     expect(r.values).toEqual({ ...current, status: '滞后' });
   });
 
+  it('refuses a text field that is not text, a number or a boolean', () => {
+    expect(codes(validateProgress({ progress: { toString: 0 } }))).toEqual(['progress:NOT_TEXT']);
+    expect(validateProgress({ progress: 12 }).values.progress).toBe('12');
+  });
+
   it('limits text length', () => {
     expect(codes(validateProgress({ progress: '字'.repeat(2001) }))).toEqual(['progress:TEXT_TOO_LONG']);
     expect(validateProgress({ progress: '字'.repeat(2000) }).errors).toEqual([]);
