@@ -6,15 +6,15 @@ import { parseNumber } from './numerals';
 
 export type DraftTarget = Omit<Target, 'id'>;
 
-// Longest first inside each alternation so 平方米 wins over 米 and 人次 over 人.
-const BASE_UNITS = [
+// Sorted longest first below, so 平方米 wins over 米 and 人次 over 人.
+const BASE_UNITS = [...new Set([
   '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '百分点', '吨公里', '公斤', '美元', '场次', '户次', '兆瓦', '千瓦',
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
   '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
   'km', '%', '‰',
-];
-const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|百分点|天/.test(u)).join('|')})|${BASE_UNITS.map((u) => u.replace('%', '%')).join('|')})`;
+])].sort((a, b) => b.length - a.length);
+const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|百分点|天/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
