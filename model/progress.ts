@@ -1,7 +1,9 @@
 // Periods and monthly progress entries: what units report against a task or a target.
 import { z } from 'zod';
 
-export const PeriodId = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式须为 YYYY-MM');
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+export const PERIOD_MESSAGE = '月份格式须为 YYYY-MM';
+export const PeriodId = z.string().regex(PERIOD_PATTERN, PERIOD_MESSAGE);
 export type PeriodId = z.infer<typeof PeriodId>;
 
 export const Period = z.object({

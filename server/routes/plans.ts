@@ -1,17 +1,15 @@
 // /plans: list, get (with assignments), import → preview → confirm, soft delete, assignments, periods, rows.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Plan } from '../../model/plan';
-import { PeriodId } from '../../model/progress';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import { importDocument, type Importer, type PreviewStore } from '../sync/import';
 import { listPeriods, setPeriodStatus } from '../sync/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
 import { loadRows } from '../sync/rows';
 import type { Db } from '../db/connect';
+import { PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
 
-export const PlanIdParam = z.object({ planId: z.string().min(1).max(200).openapi({ param: { name: 'planId', in: 'path' } }) });
-const PeriodParams = PlanIdParam.extend({ period: PeriodId.openapi({ param: { name: 'period', in: 'path' }, example: '2023-03' }) });
 const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const Ok = z.object({ ok: z.literal(true) });
 export const PlanSummary = z.object({ id: z.string(), title: z.string(), year: z.number().nullable(), script: z.string(), source: z.string(), taskCount: z.number(), targetCount: z.number() }).openapi('PlanSummary');

@@ -6,7 +6,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { ZodError } from 'zod';
 import { buildBulletin } from '../../model/bulletin';
 import type { Plan } from '../../model/plan';
-import { PeriodId, previousPeriod, type Period, type ProgressValues } from '../../model/progress';
+import { previousPeriod, type Period, type ProgressValues } from '../../model/progress';
 import { buildRows, type TaskAssignment } from '../../model/sheet';
 import { computeStats, monthlySeries } from '../../model/stats';
 import type { AppEnv } from '../auth/middleware';
@@ -16,12 +16,11 @@ import { progress } from '../db/schema';
 import { listPeriods } from '../sync/periods';
 import { loadAssignments, loadPlan } from '../sync/plans';
 import { valuesOf } from '../sync/push';
+import { PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem, problem, zodFields } from './problem';
 
 type Entries = Map<string, { version: number; values: ProgressValues }>;
 
-const PlanIdParam = z.object({ planId: z.string().min(1).max(200).openapi({ param: { name: 'planId', in: 'path' } }) });
-const PeriodParams = PlanIdParam.extend({ period: PeriodId.openapi({ param: { name: 'period', in: 'path' }, example: '2026-06' }) });
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 const Json = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -109,7 +108,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
     createRoute({
       method: 'get', path: '/plans/{planId}/stats/monthly', tags: ['reports'],
       summary: '逐月趋势：报送率、平均完成率、序时进度、各状态事项数（到最近有填报的月份或本月为止）',
-      request: { params: PlanIdParam, query: z.object({ until: PeriodId.optional() }) },
+      request: { params: PlanIdParam, query: z.object({ until: PeriodParam.optional() }) },
       responses: { 200: Json('{series: MonthPoint[]} (model/stats.ts)') },
     }),
     async (c) => {

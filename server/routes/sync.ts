@@ -8,7 +8,7 @@ import { ensurePlan } from '../sync/plans';
 import { pullChanges } from '../sync/pull';
 import { pushBatch } from '../sync/push';
 import { pushTargets, TargetBatch } from '../sync/targets';
-import { PlanIdParam } from './plans';
+import { PlanIdParam } from './params';
 
 const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const PushResponse = z

@@ -23,13 +23,9 @@ import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { applyUpload, parseUpload } from '../workbook/upload';
 import { problemBody } from './problem';
-import { PlanIdParam } from './plans';
+import { PeriodParams, PlanIdParam } from './params';
 
-const PERIOD_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const PeriodParams = PlanIdParam.extend({
-  period: z.string().regex(PERIOD_RE, '月份格式须为 YYYY-MM').openapi({ param: { name: 'period', in: 'path' }, example: '2023-05' }),
-});
 const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
 const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.any() } }, description });
