@@ -23,6 +23,8 @@ export const Target = z.object({
   quote: z.string(),
   span: Span,
   confidence: z.number().min(0).max(1),
+  /** Set by the server: bumped by each edit, the baseVersion for the next one. Absent on an import. */
+  version: z.number().int().positive().optional(),
 });
 export type Target = z.infer<typeof Target>;
 

@@ -88,7 +88,7 @@ export async function loadPlan(db: Db, planId: string): Promise<Plan> {
     list.push({
       id: t.id, metric: t.metric, value: t.value, ...(t.max != null ? { max: t.max } : {}), unit: t.unit,
       comparator: t.comparator as Target['comparator'], kind: t.kind as Target['kind'], quote: t.quote,
-      span: t.span as Span, confidence: t.confidence,
+      span: t.span as Span, confidence: t.confidence, version: t.version,
     });
     byTask.set(t.taskId, list);
   }

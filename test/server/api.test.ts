@@ -115,7 +115,7 @@ for (const target of databases()) {
       expect(r.body.results[1]).toMatchObject({ version: 1, values: { value: 103 } });
       expect((await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, body)).body).toMatchObject({ replayed: true, results: r.body.results });
       const plan = await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin);
-      expect(plan.body.nodes[0].children[0].targets[0].value).toBe(300);
+      expect(plan.body.nodes[0].children[0].targets[0]).toMatchObject({ value: 300, version: 2 }); // the next edit's baseVersion
       const audit = await s.req('GET', '/api/v1/audit?entity=target&id=t1-m1', s.viewer);
       expect(audit.body).toHaveLength(1);
       expect(audit.body[0]).toMatchObject({ old: { value: 101, version: 1 }, new: { value: 300, version: 2 }, batchId: id });
