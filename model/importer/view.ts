@@ -33,22 +33,36 @@ function foldWidth(s: string): string {
   return s.replace(/[\uff01-\uff5e\u3000]/g, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
 }
 
-/** Simplified, half-width text of exactly the same length as `text`. */
-export function makeView(text: string, script: Script): string {
-  let simp = text;
-  if (script === 'traditional') {
-    const whole = toSimplified(text);
-    if (whole.length === text.length) simp = whole;
-    else {
-      // A phrase conversion changed a length somewhere: convert line by line, keep lines that change length.
-      simp = text
-        .split('\n')
-        .map((line) => {
-          const c = toSimplified(line);
-          return c.length === line.length ? c : line;
-        })
-        .join('\n');
+/**
+ * Character-by-character t→s: each distinct CJK character of the text is converted once by opencc and
+ * mapped where it becomes one other character. Length-preserving by construction, and far cheaper than
+ * converting megabytes of phrases; matching only needs the characters of units and keywords folded.
+ */
+function toSimplifiedChars(text: string): string {
+  const seen = new Uint8Array(0x10000);
+  const distinct: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x3400 && !seen[c]) {
+      seen[c] = 1;
+      distinct.push(text[i]);
     }
   }
-  return foldWidth(simp);
+  if (!distinct.length) return text;
+  // One call for all distinct characters, separated by newlines (opencc keeps them): c1\nc2\n…
+  const converted = toSimplified(distinct.join('\n')).split('\n');
+  const map = new Map<string, string>();
+  if (converted.length === distinct.length) {
+    distinct.forEach((c, i) => {
+      if (converted[i].length === 1 && converted[i] !== c) map.set(c, converted[i]);
+    });
+  }
+  if (!map.size) return text;
+  const re = new RegExp(`[${[...map.keys()].join('')}]`, 'g');
+  return text.replace(re, (c) => map.get(c)!);
+}
+
+/** Simplified, half-width text of exactly the same length as `text`. */
+export function makeView(text: string, script: Script): string {
+  return foldWidth(script === 'traditional' ? toSimplifiedChars(text) : text);
 }
