@@ -35,7 +35,7 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   let lines = runs[0].slice(0, 3);
   if (/通知$/.test(lines.join(''))) {
     // A covering notice: the plan is the one it publishes (关于印发《…》的通知), or a later plan-title line.
-    const inner = /印发\s*《([^《》]+)》/.exec(lines.join(''))?.[1];
+    const inner = /印发\s*《([^《》]+)》/.exec(lines.join(''))?.[1] ?? /印发\s*(.+?)的通知$/.exec(lines.join(''))?.[1];
     const plan = runs.slice(1).flat().find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
     if (plan) lines = [plan];
     else if (inner) lines = [inner];
