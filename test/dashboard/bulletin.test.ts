@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import JSZip from 'jszip';
@@ -115,6 +115,9 @@ describe('renderBulletinDocx', () => {
       expect(text).toContain('运输处');
       expect(text).toMatch(/—\s*1\s*—/);
       expect(readFileSync(join(dir, 'tb.pdf')).subarray(0, 4).toString()).toBe('%PDF');
+      // The first page as a picture, kept as a test artifact for a person to look at.
+      mkdirSync('test-artifacts', { recursive: true });
+      execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'tb.pdf'), 'test-artifacts/bulletin'], { timeout: 60_000 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
