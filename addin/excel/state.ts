@@ -3,6 +3,7 @@
 // rows), the batch sent but not yet answered, and open conflicts. It travels with the file, survives
 // closing Excel mid-sync, and does not depend on row positions (keys are item ids).
 import type { PushBatch } from '../../model/sync';
+import { hash53 } from '../../model/ids';
 import { INPUT_KEYS } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
 import { jsonBytes } from './batcher';
@@ -67,18 +68,9 @@ function chunks(value: unknown): string[] {
   return out.length ? out : ['null'];
 }
 
-/** cyrb53 of the six input values: a 53-bit hash, in base 36. */
+/** The six input values hashed (model/ids.ts cyrb53, base 36): what the snapshot keeps per row. */
 export function valuesHash(v: ProgressValues): string {
-  const str = JSON.stringify(INPUT_KEYS.map((k) => v[k]));
-  let h1 = 0xdeadbeef, h2 = 0x41c6ce57;
-  for (let i = 0; i < str.length; i++) {
-    const ch = str.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+  return hash53(JSON.stringify(INPUT_KEYS.map((k) => v[k]))).toString(36);
 }
 
 /** One queued write of a slice of the state sheet, with its size, for the byte-budgeted batcher. */
