@@ -1,6 +1,6 @@
 // Where things are on the add-in's sheet: the 重点任务清单 columns of model/sheet.ts, then the add-in's
 // own 提示 (notes) column and a hidden 到期 column used by the "overdue" conditional format.
-import { COLUMNS, COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX } from '../../model/sheet';
 
 export const HEADER_ROW = 0; // row 1
 export const FIRST_DATA_ROW = 1; // row 2
@@ -12,12 +12,6 @@ export const HEADERS = [...COLUMNS.map((c) => c.header), '提示', '到期'];
 
 /** Section rows carry this prefix in the id column so the reader can tell them from item rows. */
 export const SECTION_PREFIX = '§';
-
-/** Model columns an admin may edit in admin mode (targets and 牵头单位). */
-export const ADMIN_KEYS = ['targetValue', 'unit', 'lead'] as const;
-export type AdminKey = (typeof ADMIN_KEYS)[number];
-
-export const INPUT_COLS: Record<InputKey, number> = Object.fromEntries(INPUT_KEYS.map((k) => [k, COLUMN_INDEX[k]])) as Record<InputKey, number>;
 
 export const MARK_COLORS = {
   invalid: '#F8D7DA', // red: fails the rules

@@ -109,24 +109,6 @@ export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, max
   return out;
 }
 
-/** Queues all the writes at once (small states: the pending batch, conflicts). */
-export function queueStateWrite(sheet: ExcelContext, parts: Partial<SheetState>): number {
-  let bytes = 0;
-  for (const w of stateWrites(sheet, parts)) (w.enqueue(), (bytes += w.bytes));
-  return bytes;
-}
-
-/** Gets (or queues the creation of) the very hidden state sheet for a data sheet. */
-export async function ensureStateSheet(ctx: ExcelContext, name: string): Promise<ExcelContext> {
-  const existing = ctx.workbook.worksheets.getItemOrNullObject(name);
-  existing.load('isNullObject');
-  await ctx.sync();
-  if (!existing.isNullObject) return existing;
-  const sheet = ctx.workbook.worksheets.add(name);
-  sheet.visibility = 'VeryHidden';
-  return sheet;
-}
-
 export async function readState(ctx: ExcelContext, stateSheetName: string): Promise<SheetState | null> {
   const sheet = ctx.workbook.worksheets.getItemOrNullObject(stateSheetName);
   sheet.load('isNullObject');

@@ -30,8 +30,6 @@ export async function workbookToBuffer(wb: Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export const ValueType = ExcelJS.ValueType;
-
 /** A validation rule over a whole range (exceljs types only expose it per cell; the model takes ranges). */
 export function addValidation(ws: Worksheet, range: string, rule: DataValidation): void {
   (ws as unknown as { dataValidations: { add(address: string, v: DataValidation): void } }).dataValidations.add(range, rule);

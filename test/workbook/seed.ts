@@ -34,27 +34,6 @@ export function seedPlan(id = 'plan-2023'): Plan {
   return Plan.parse({ id, title: gold.title, year: gold.year, script: gold.script, source: gold.document, nodes: gold.nodes.map(convert) });
 }
 
-/** A plan of `tasks` tasks in sections of 20, each task with 0–2 targets: for the benchmark. */
-export function bigPlan(tasks: number): Plan {
-  const nodes: PlanNode[] = [];
-  let t = 0;
-  for (let s = 0; s * 20 < tasks; s++) {
-    const children: PlanNode[] = [];
-    for (let i = s * 20; i < Math.min(tasks, (s + 1) * 20); i++) {
-      const targets: Target[] = Array.from({ length: i % 3 }, (_, k) => ({
-        id: `t${++t}`, metric: `指标${i}-${k}建设里程`, value: 100 + i, unit: k ? '亿元' : '公里', comparator: 'eq', kind: 'amount',
-        quote: `${100 + i}公里`, span: { start: 0, end: 0 }, confidence: 1,
-      }));
-      children.push({
-        id: `task${i}`, kind: 'task', number: String(i + 1), title: `推进第${i + 1}项重点工作，加快项目建设进度`, text: '',
-        span: { start: 0, end: 0 }, targets, deadlines: [{ text: '年底前' }], units: { lead: [UNITS[i % 4]] }, children: [],
-      });
-    }
-    nodes.push({ id: `sec${s}`, kind: 'section', number: String(s + 1), title: `第${s + 1}类工作`, text: '', span: { start: 0, end: 0 }, targets: [], deadlines: [], children });
-  }
-  return { id: 'big', title: '大型工作要点', year: 2023, script: 'simplified', source: 'bench', nodes };
-}
-
 /** Rows with some entries filled in, as the server's loadRows would return them. */
 export function seedRows(plan: Plan, period = '2023-05', unit?: string): SheetRow[] {
   const base = buildRows(plan, { period, unit });
