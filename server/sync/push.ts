@@ -6,7 +6,7 @@
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
 import { and, eq, sql } from 'drizzle-orm';
 import { fieldError } from '../../model/errors';
-import { parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
+import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
@@ -199,7 +199,7 @@ async function applyEntries(
     const current = stored.get(entry.key);
     const currentVersion = current?.version ?? 0;
     if (entry.baseVersion !== currentVersion && status !== 'closed') {
-      return (results[i] = { key: entry.key, outcome: 'conflict', version: currentVersion, values: current ? valuesOf(current) : emptyValues() });
+      return (results[i] = { key: entry.key, outcome: 'conflict', version: currentVersion, values: current ? valuesOf(current) : { ...EMPTY_PROGRESS } });
     }
     const prevKey = `${key.itemId}@${previousPeriod(key.period)}`;
     const previousCumulative = newCumulative.has(prevKey) ? newCumulative.get(prevKey) : stored.get(prevKey)?.cumulative;
@@ -230,8 +230,4 @@ async function applyEntries(
     }
   }
   return { batchId: batch.batchId, replayed: false, results };
-}
-
-function emptyValues(): ProgressValues {
-  return { monthDone: null, cumulative: null, status: null, progress: null, problems: null, nextSteps: null };
 }

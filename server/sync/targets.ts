@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { and, eq, inArray } from 'drizzle-orm';
 import { Comparator } from '../../model/plan';
-import type { FieldError } from '../../model/errors';
+import { fieldError, type ErrorCode, type FieldError } from '../../model/errors';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';
@@ -31,7 +31,7 @@ export interface TargetValues {
 }
 export type TargetResult =
   | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: TargetValues }
-  | { targetId: string; outcome: 'rejected'; errors: (Omit<FieldError, 'code'> & { code: string })[] };
+  | { targetId: string; outcome: 'rejected'; errors: FieldError[] };
 export interface TargetBatchResponse {
   batchId: string;
   replayed: boolean;
@@ -51,13 +51,13 @@ export async function pushTargets(db: Db, actor: Actor, planId: string, batch: T
     const now = new Date();
     for (const edit of batch.edits) {
       const cur = byId.get(edit.targetId);
-      const reject = (code: string, message: string, field = 'targetId') => results.push({ targetId: edit.targetId, outcome: 'rejected', errors: [{ field, code, message }] });
-      if (seen.has(edit.targetId)) { reject('DUPLICATE_ENTRY', '同一批次中该条目重复出现'); continue; }
+      const reject = (code: ErrorCode, field = 'targetId') => results.push({ targetId: edit.targetId, outcome: 'rejected', errors: [fieldError(field, code)] });
+      if (seen.has(edit.targetId)) { reject('DUPLICATE_ENTRY'); continue; }
       seen.add(edit.targetId);
-      if (!cur) { reject('UNKNOWN_KEY', '找不到该任务或指标'); continue; }
+      if (!cur) { reject('UNKNOWN_KEY'); continue; }
       if (cur.version !== edit.baseVersion) { results.push({ targetId: edit.targetId, outcome: 'conflict', version: cur.version, values: pick(cur) }); continue; }
       const next = { ...pick(cur), ...edit.fields } as TargetValues;
-      if (next.max != null && next.max < next.value) { reject('MAX_BELOW_VALUE', '目标区间上限不能小于下限', 'max'); continue; }
+      if (next.max != null && next.max < next.value) { reject('MAX_BELOW_VALUE', 'max'); continue; }
       // The version check in the WHERE makes a concurrent edit of the same target a conflict, not a lost update.
       const [updated] = await tx
         .update(targets)
