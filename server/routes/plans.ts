@@ -7,10 +7,9 @@ import { listPeriods, setPeriodStatus } from '../sync/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
 import { loadRows } from '../sync/rows';
 import type { Db } from '../db/connect';
-import { PeriodParams, PlanIdParam, PeriodParam } from './params';
+import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
 
-const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const Ok = z.object({ ok: z.literal(true) });
 export const PlanSummary = z.object({ id: z.string(), title: z.string(), year: z.number().nullable(), script: z.string(), source: z.string(), taskCount: z.number(), targetCount: z.number() }).openapi('PlanSummary');
 const PlanDoc = z.any().openapi({ description: 'The Plan (model/plan.ts: id, title, year, script, source, nodes tree with targets, deadlines, units) plus `assignments`: {[taskId]: {lead: string[], co: string[]}}' });

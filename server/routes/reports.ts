@@ -1,9 +1,7 @@
 // Reports for leaders and the planning office: one month's stats, the per-month series and the monthly
 // 通报 (.docx). Read-only, open to every role (mounted behind the /api/v1 token check).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { ZodError } from 'zod';
 import { buildBulletin } from '../../model/bulletin';
 import type { Plan } from '../../model/plan';
 import { previousPeriod, type Period, type ProgressValues } from '../../model/progress';
@@ -16,13 +14,12 @@ import { progress } from '../db/schema';
 import { listPeriods } from '../sync/periods';
 import { loadAssignments, loadPlan } from '../sync/plans';
 import { valuesOf } from '../sync/push';
-import { PeriodParams, PlanIdParam, PeriodParam } from './params';
-import { HttpProblem, problem, zodFields } from './problem';
+import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
+import { HttpProblem } from './problem';
 
 type Entries = Map<string, { version: number; values: ProgressValues }>;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
-const Json = (description: string) => ({ content: { 'application/json': { schema: z.any() } }, description });
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** Today in China (UTC+8): the 成文日期 of a 通报 issued now. */
@@ -84,18 +81,15 @@ export interface ReportRouteDeps {
 
 export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
   const { db } = deps;
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result: { success: boolean; error?: unknown }, c: Context<AppEnv>) => {
-      if (!result.success) return problem(c, 400, 'VALIDATION_FAILED', '请求参数不符合要求', zodFields(result.error as ZodError));
-    },
-  });
+  // Validation failures answer through the /api/v1 app's defaultHook (zod-openapi resolves it from the parent).
+  const app = new OpenAPIHono<AppEnv>();
 
   app.openapi(
     createRoute({
       method: 'get', path: '/plans/{planId}/periods/{period}/stats', tags: ['reports'],
       summary: '月度统计：按板块、牵头单位、状态的完成情况，报送/未报送单位，滞后、逾期、低于序时进度的事项',
       request: { params: PeriodParams },
-      responses: { 200: Json('PeriodStats (model/stats.ts)') },
+      responses: { 200: Json(z.any(), 'PeriodStats (model/stats.ts)') },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -109,7 +103,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       method: 'get', path: '/plans/{planId}/stats/monthly', tags: ['reports'],
       summary: '逐月趋势：报送率、平均完成率、序时进度、各状态事项数（到最近有填报的月份或本月为止）',
       request: { params: PlanIdParam, query: z.object({ until: PeriodParam.optional() }) },
-      responses: { 200: Json('{series: MonthPoint[]} (model/stats.ts)') },
+      responses: { 200: Json(z.any(), '{series: MonthPoint[]} (model/stats.ts)') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

@@ -8,9 +8,8 @@ import { ensurePlan } from '../sync/plans';
 import { pullChanges } from '../sync/pull';
 import { pushBatch } from '../sync/push';
 import { pushTargets, TargetBatch } from '../sync/targets';
-import { PlanIdParam } from './params';
+import { Json, PlanIdParam } from './params';
 
-const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const PushResponse = z
   .object({ batchId: z.string(), replayed: z.boolean(), results: z.array(z.object({ key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), values: z.any().optional(), errors: z.array(z.any()).optional() })) })
   .openapi('PushResponse');

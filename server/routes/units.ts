@@ -5,9 +5,9 @@ import { createToken, revokeToken, ROLES } from '../auth/tokens';
 import { createUnit, findUnit, listUnits } from '../auth/units';
 import type { Db } from '../db/connect';
 import { audit } from '../db/schema';
+import { Json } from './params';
 import { HttpProblem } from './problem';
 
-const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const Unit = z.object({ id: z.number(), name: z.string() }).openapi('Unit');
 const admin = requireRole('admin');
 const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().positive() });

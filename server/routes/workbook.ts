@@ -23,10 +23,9 @@ import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { applyUpload, parseUpload } from '../workbook/upload';
 import { problemBody } from './problem';
-import { PeriodParams, PlanIdParam } from './params';
+import { Json, PeriodParams, PlanIdParam } from './params';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const Json = (schema: z.ZodType, description: string) => ({ content: { 'application/json': { schema } }, description });
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
 const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.any() } }, description });
 
