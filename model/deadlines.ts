@@ -43,13 +43,15 @@ export function resolve(phrase: string, planYear: number | null): ResolvedDeadli
   const p = phrase.replace(/\s+/g, '').replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
   let m: RegExpMatchArray | null;
   if (/汛|春节|元旦|国庆|春运|入冬|开学|雨季/.test(p)) return {}; // no fixed date
+  if (/^每个?季度/.test(p)) return {}; // recurring each quarter: no single date, no monthly rule
   if ((m = p.match(new RegExp(`每月${NUM}[日号]`)))) {
     const day = smallNumber(m[1]);
     return day >= 1 && day <= 31 ? { monthlyDay: day } : {};
   }
   const explicitYear = p.match(/((?:19|20)\d\d)年/);
-  const year = explicitYear ? Number(explicitYear[1]) : planYear;
-  if (year == null) return {};
+  const base = explicitYear ? Number(explicitYear[1]) : planYear;
+  if (base == null) return {};
+  const year = /^(?:次年|明年|下一?年度?)/.test(p) && !explicitYear ? base + 1 : base; // 次年一季度
   if ((m = p.match(new RegExp(`${NUM}月${NUM}[日号]`)))) {
     const date = validDate(year, smallNumber(m[1]), smallNumber(m[2]));
     return date ? { date } : {};

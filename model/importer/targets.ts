@@ -12,9 +12,10 @@ const BASE_UNITS = [...new Set([
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
   '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
+  '头', '只', '岁', '分',
   'km', '%', '‰',
 ])].sort((a, b) => b.length - a.length);
-const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^[%‰]|个工作日|百分点|天/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
+const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
@@ -168,8 +169,11 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (/^(?:方面|部分|大类|月|小时|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
     // Durations are targets only as time limits: 压缩至3个工作日以内, 平均住院日控制在7天以内.
     if ((unitView === '个工作日' || unitView === '天') && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
-    // Rankings (进入全国前100名) are not counts.
-    if (prev === '前' && /^[名位]$/.test(unitView)) continue;
+    // Rankings (进入全国前100名, 排名前20%的医院) are not counts or rates.
+    if (prev === '前' && /^[名位%]$/.test(unitView)) continue;
+    // 岁 and 分 (a score) are targets only as levels (预期寿命达到79.8岁, 满意度85分以上): an age or score
+    // followed by a noun qualifies it (65岁老人, 3岁以下婴幼儿), and 分 before 钟/之/… is another word.
+    if ((unitView === '岁' || unitView === '分') && (chinese || isCjk(next.replace(/^(?:及以上|以上|以下|以内|左右)/, '')[0]))) continue;
     // Qualifiers: "50户以上自然屯", "年产值500万元以上的企业": the comparator is followed by the noun it qualifies.
     const after = /^(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
     // (A percentage is not a qualifier: 覆盖80%以上的县 is a target.)
@@ -236,6 +240,19 @@ export function extractTargets(orig: string, view: string, start: number, end: n
   for (let i = 1; i < out.length; i++) {
     const tail = out[i].metric.slice(out[i].metric.lastIndexOf('、') + 1);
     if (out[i].kind === 'growth' && /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(tail)) out[i].metric = out[i - 1].metric + tail;
+  }
+  // 分别达到1200吨、450吨以上: after 分别, a trailing 以上/以下 bounds every value of the 、-list.
+  for (let i = out.length - 1; i > 0; i--) {
+    const cur = out[i];
+    if (cur.comparator === 'eq') continue;
+    let j = i;
+    while (j > 0 && /^[、和及]$/.test(v.slice(out[j - 1].span.end - start, out[j].span.start - start))) j--;
+    if (j === i) continue;
+    const lead = v.slice(0, out[j].span.start - start);
+    const clause = lead.slice(Math.max(lead.search(/[^,。;:]*$/), lead.length - 40));
+    if (!clause.includes('分别')) continue;
+    for (let k = j; k < i; k++) if (out[k].comparator === 'eq') out[k].comparator = cur.comparator;
+    i = j;
   }
   if (qualifierCandidates.size) {
     const clauseOf = (pos: number) => {
