@@ -84,10 +84,16 @@ export function targetText(t: Pick<Target, 'value' | 'max' | 'comparator'>): str
   return String(t.value);
 }
 
+/** A stored progress entry, as the rows need it. */
+export interface StoredEntry {
+  version: number;
+  values: ProgressValues;
+}
+
 export interface BuildRowsOptions {
   period: PeriodId;
   assignments?: ReadonlyMap<string, TaskAssignment>; // by task node id
-  entries?: ReadonlyMap<string, { version: number; values: ProgressValues }>; // by progress key
+  entries?: ReadonlyMap<string, StoredEntry>; // by progress key
   /** Only tasks this unit leads or co-leads (a reporter's view). */
   unit?: string;
 }

@@ -1,23 +1,19 @@
 // Reports for leaders and the planning office: one month's stats, the per-month series and the monthly
 // 通报 (.docx). Read-only, open to every role (mounted behind the /api/v1 token check).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, eq, inArray } from 'drizzle-orm';
 import { buildBulletin } from '../../model/bulletin';
 import type { Plan } from '../../model/plan';
-import { previousPeriod, type Period, type ProgressValues } from '../../model/progress';
+import { previousPeriod, type Period } from '../../model/progress';
 import { buildRows, type TaskAssignment } from '../../model/sheet';
 import { computeStats, monthlySeries } from '../../model/stats';
 import type { AppEnv } from '../auth/middleware';
 import { renderBulletinDocx } from '../bulletin';
 import type { Db } from '../db/connect';
-import { progress } from '../db/schema';
 import { listPeriods } from '../sync/periods';
 import { loadAssignments, loadPlan } from '../sync/plans';
-import { valuesOf } from '../sync/push';
+import { loadEntriesByPeriod } from '../sync/rows';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
-
-type Entries = Map<string, { version: number; values: ProgressValues }>;
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式须为 YYYY-MM-DD');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -35,18 +31,6 @@ async function loadPlanData(db: Db, planId: string): Promise<PlanData> {
   const plan = await loadPlan(db, planId);
   const [periods, assignments] = await Promise.all([listPeriods(db, planId), loadAssignments(db, planId)]);
   return { plan, periods, assignments };
-}
-
-/** Stored entries of the given months, by month then progress key. */
-async function loadEntriesByPeriod(db: Db, planId: string, months?: string[]): Promise<Map<string, Entries>> {
-  const where = months ? and(eq(progress.planId, planId), inArray(progress.period, months)) : eq(progress.planId, planId);
-  const rows = await db.select().from(progress).where(where);
-  const byPeriod = new Map<string, Entries>();
-  for (const r of rows) {
-    if (!byPeriod.has(r.period)) byPeriod.set(r.period, new Map());
-    byPeriod.get(r.period)!.set(r.key, { version: r.version, values: valuesOf(r) });
-  }
-  return byPeriod;
 }
 
 function requirePeriod(data: PlanData, period: string): Period | undefined {

@@ -1,22 +1,28 @@
 // The 重点任务清单 rows of one month: model/sheet.ts buildRows() over the stored plan, assignments and
 // entries — the same projection the add-in sheet, the exported workbook and the upload use.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
-import type { PeriodId, ProgressValues } from '../../model/progress';
-import { buildRows, type SheetRow } from '../../model/sheet';
+import type { PeriodId } from '../../model/progress';
+import { buildRows, type SheetRow, type StoredEntry } from '../../model/sheet';
 import type { Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { loadAssignments, loadPlan } from './plans';
 import { valuesOf } from './push';
 
-export async function loadEntries(db: Db, planId: string, period: PeriodId): Promise<Map<string, { version: number; values: ProgressValues }>> {
-  const rows = await db.select().from(progress).where(and(eq(progress.planId, planId), eq(progress.period, period)));
-  return new Map(rows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }]));
+/** Stored entries by month, then by progress key; only the given months when `months` is set. */
+export async function loadEntriesByPeriod(db: Db, planId: string, months?: PeriodId[]): Promise<Map<PeriodId, Map<string, StoredEntry>>> {
+  const where = months ? and(eq(progress.planId, planId), inArray(progress.period, months)) : eq(progress.planId, planId);
+  const byPeriod = new Map<PeriodId, Map<string, StoredEntry>>();
+  for (const r of await db.select().from(progress).where(where)) {
+    if (!byPeriod.has(r.period)) byPeriod.set(r.period, new Map());
+    byPeriod.get(r.period)!.set(r.key, { version: r.version, values: valuesOf(r) });
+  }
+  return byPeriod;
 }
 
 /** Plan + assignments + the month's entries → rows; `unit` keeps only that unit's tasks. */
 export async function loadRows(db: Db, planId: string, period: PeriodId, opts: { unit?: string } = {}): Promise<{ plan: Plan; rows: SheetRow[] }> {
   const plan = await loadPlan(db, planId);
-  const [assignments, entries] = await Promise.all([loadAssignments(db, planId), loadEntries(db, planId, period)]);
-  return { plan, rows: buildRows(plan, { period, assignments, entries, unit: opts.unit }) };
+  const [assignments, entries] = await Promise.all([loadAssignments(db, planId), loadEntriesByPeriod(db, planId, [period])]);
+  return { plan, rows: buildRows(plan, { period, assignments, entries: entries.get(period), unit: opts.unit }) };
 }
