@@ -1,6 +1,6 @@
 // The 重点任务清单 layout: one list of columns and one way to turn a plan into rows, shared by the
 // add-in's sheet, the exported workbook and the workbook upload, so all three agree cell for cell.
-import { walkNodes, type Plan, type PlanNode, type Target } from './plan';
+import { walkNodes, type Plan, type PlanNode, type Target, type Units } from './plan';
 import { completionRate } from './rules';
 import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
 
@@ -98,8 +98,14 @@ export interface BuildRowsOptions {
   unit?: string;
 }
 
-function assignmentOf(node: PlanNode, assignments?: ReadonlyMap<string, TaskAssignment>): TaskAssignment {
+/** A task's effective assignment: the office's, else the units the document names. */
+export function assignmentOf(node: { id: string; units?: Units | null }, assignments?: ReadonlyMap<string, TaskAssignment>): TaskAssignment {
   return assignments?.get(node.id) ?? { lead: node.units?.lead ?? [], co: node.units?.co ?? [] };
+}
+
+/** Whether a unit leads or co-leads a task: the tasks a reporter sees and may report on. */
+export function takesPart(who: TaskAssignment, unit: string): boolean {
+  return who.lead.includes(unit) || who.co.includes(unit);
 }
 
 /** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
@@ -117,7 +123,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
       if (node.targets.length === 0) continue;
     }
     const who = assignmentOf(node, opts.assignments);
-    if (opts.unit && !who.lead.includes(opts.unit) && !who.co.includes(opts.unit)) continue;
+    if (opts.unit && !takesPart(who, opts.unit)) continue;
     rows.push(...pendingSections);
     pendingSections = [];
     const items: { itemId: string; target?: Target }[] = node.targets.length

@@ -5,7 +5,7 @@ import { requireRole, type AppEnv } from '../auth/middleware';
 import { importDocument, type Importer, type PreviewStore } from '../sync/import';
 import { listPeriods, setPeriodStatus } from '../sync/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
-import { loadRows } from '../sync/rows';
+import { loadRows, unitForRows } from '../sync/rows';
 import type { Db } from '../db/connect';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
@@ -138,10 +138,7 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
-      const actor = c.get('actor');
-      // A reporter sees its own unit's tasks unless it asks for another unit explicitly.
-      const unit = c.req.valid('query').unit ?? (actor.role === 'reporter' ? actor.unit?.name : undefined);
-      const { rows } = await loadRows(db, planId, period, { unit });
+      const { rows } = await loadRows(db, planId, period, { unit: unitForRows(c.get('actor'), c.req.valid('query').unit) });
       return c.json({ period, rows }, 200);
     },
   );

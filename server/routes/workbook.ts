@@ -17,7 +17,7 @@ import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { loadPlan } from '../sync/plans';
 import { pushBatch } from '../sync/push';
-import { loadRows } from '../sync/rows';
+import { loadRows, unitForRows } from '../sync/rows';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
@@ -102,9 +102,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
     async (c) => {
       const { planId, period } = c.req.valid('param');
       const q = c.req.valid('query');
-      const actor = c.get('actor');
-      // Like /rows: a reporter gets its own unit's tasks unless it names another unit.
-      const unit = q.unit ?? (actor.role === 'reporter' ? actor.unit?.name : undefined);
+      const unit = unitForRows(c.get('actor'), q.unit);
       const template = q.template === '1';
       const { plan, rows } = await loadRows(db, planId, period, { unit });
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;

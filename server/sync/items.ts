@@ -2,7 +2,7 @@
 // its figure and who leads/co-leads its task (for the reporter check).
 import { eq } from 'drizzle-orm';
 import type { Units } from '../../model/plan';
-import type { TaskAssignment } from '../../model/sheet';
+import { assignmentOf, type TaskAssignment } from '../../model/sheet';
 import type { Db } from '../db/connect';
 import { nodes, targets } from '../db/schema';
 import { loadAssignments } from './plans';
@@ -33,13 +33,5 @@ export async function loadItemIndex(db: Db, planId: string): Promise<ItemIndex> 
     if (n.kind === 'task' && !withTargets.has(n.id)) items.set(n.id, { taskId: n.id });
   }
   for (const t of targetRows) items.set(t.id, { taskId: t.taskId, unit: t.unit });
-  return {
-    items,
-    who(taskId) {
-      const a = assigned.get(taskId);
-      if (a) return a;
-      const u = docUnits.get(taskId);
-      return { lead: u?.lead ?? [], co: u?.co ?? [] };
-    },
-  };
+  return { items, who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned) };
 }

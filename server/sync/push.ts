@@ -8,6 +8,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { fieldError } from '../../model/errors';
 import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
+import { takesPart } from '../../model/sheet';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
@@ -190,9 +191,7 @@ async function applyEntries(
     const item = key && index.items.get(key.itemId);
     if (!key || !item) return reject('UNKNOWN_KEY');
     if (actor.role === 'reporter') {
-      const who = index.who(item.taskId);
-      const unit = actor.unit?.name ?? '';
-      if (!who.lead.includes(unit) && !who.co.includes(unit)) return reject('FORBIDDEN_TASK');
+      if (!takesPart(index.who(item.taskId), actor.unit?.name ?? '')) return reject('FORBIDDEN_TASK');
     } else if (actor.role !== 'admin') return reject('FORBIDDEN_TASK');
     const status = periodStatus.get(key.period);
     if (!status) return reject('UNKNOWN_PERIOD', 'period');

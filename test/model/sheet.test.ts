@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRows, rowCells, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import { assignmentOf, buildRows, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
 import type { Plan, PlanNode, Target } from '../../model/plan';
 import { EMPTY_PROGRESS } from '../../model/progress';
 
@@ -67,5 +67,17 @@ describe('buildRows', () => {
     const rows = buildRows(plan, { period: '2023-03' }) as ItemRow[];
     const byId = Object.fromEntries(rows.filter((r) => r.kind === 'item').map((r) => [r.itemId, rowCells(r)[COLUMN_INDEX.targetValue]]));
     expect(byId).toMatchObject({ t2: '1-2', t3: '≥50', n2: '' });
+  });
+
+  it('takes the office assignment over the document units, and a co-lead unit takes part', () => {
+    const n2 = plan.nodes[0].children[1];
+    expect(assignmentOf(n2)).toEqual({ lead: ['规划处'], co: ['公路局'] });
+    expect(assignmentOf(n2, new Map([['n2', { lead: ['运输处'], co: [] }]]))).toEqual({ lead: ['运输处'], co: [] });
+    expect(assignmentOf({ id: 'x', units: null })).toEqual({ lead: [], co: [] });
+    expect(takesPart(assignmentOf(n2), '公路局')).toBe(true);
+    expect(takesPart(assignmentOf(n2), '运输处')).toBe(false);
+    // The unit filter of buildRows is the same rule: 公路局 sees n1 (lead) and n2 (co), not n3.
+    const mine = buildRows(plan, { period: '2023-03', unit: '公路局' }).flatMap((r) => (r.kind === 'item' ? [r.taskId] : []));
+    expect([...new Set(mine)]).toEqual(['n1', 'n2']);
   });
 });
