@@ -1,7 +1,7 @@
 // Lines that are not plan content: page numbers, attachment lines, distribution notes, stray symbols.
 
 const PAGE = [
-  /^[-—–_~\s]*\d{1,4}[-—–_~\s]*$/, // "— 3 —", "- 12 -", a bare page number
+  /^[-—–_~·•－\s]*\d{1,4}[-—–_~·•－\s]*$/, // "— 3 —", "- 12 -", "·2·", a bare page number
   /^第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?$/, // 第 2 页 / 第2页，共5页
   /^共\s*\d+\s*页\s*[,/]?\s*第\s*\d+\s*页$/,
   /^\d+\s*\/\s*\d+$/, // 2/5

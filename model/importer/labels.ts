@@ -20,7 +20,13 @@ const PATTERNS: { rank: number; re: RegExp }[] = [
   { rank: 3, re: /^(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,4}[年月]))\s*/ },
   { rank: 4, re: /^(\(\s*\d{1,3}\s*\)|\d{1,3}\))[、.]?\s*/ },
   { rank: 5, re: /^([\u2460-\u2473])[、.]?\s*/ },
+  // Single-character labels Word and WPS insert: ㈠ (= （一）), ⒈ (= 1.), ⑴ (= （1）).
+  { rank: 2, re: /^([\u3220-\u3229])[、.]?\s*/ },
+  { rank: 3, re: /^([\u2488-\u249b])\s*/ },
+  { rank: 4, re: /^([\u2474-\u2487])[、.]?\s*/ },
 ];
+// First code point of each single-character label block: its value is the offset from it, plus one.
+const ENCLOSED: [number, number][] = [[0x2460, 0x2473], [0x3220, 0x3229], [0x2488, 0x249b], [0x2474, 0x2487]];
 export const RANKS = PATTERNS.length;
 
 /** The label at the start of `s` (a view string), if any. */
@@ -31,7 +37,9 @@ export function matchLabel(s: string): Label | undefined {
     const printed = m[1];
     const digits = printed.replace(/[()\s)第部分章篇]/g, '');
     let value: number;
-    if (rank === 5) value = printed.charCodeAt(0) - 0x2460 + 1;
+    const code = printed.length === 1 ? printed.charCodeAt(0) : 0;
+    const block = ENCLOSED.find(([a, b]) => code >= a && code <= b);
+    if (block) value = code - block[0] + 1;
     else if (/^\d+$/.test(digits)) value = Number(digits);
     else value = chineseToNumber(digits);
     if (!Number.isFinite(value) || value <= 0) continue;
@@ -43,4 +51,4 @@ export function matchLabel(s: string): Label | undefined {
 }
 
 /** Where a new label may start inside a line: right after 。 ； or ：. */
-export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、))`, 'g');
+export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、|[\\u2474-\\u2487\\u3220-\\u3229]))`, 'g');

@@ -12,10 +12,10 @@ const BASE_UNITS = [...new Set([
   '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
   '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
-  '头', '只', '岁', '分',
+  '头', '只', '岁', '分', '分钟', '小时',
   'km', '%', '‰',
 ])].sort((a, b) => b.length - a.length);
-const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
+const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天|小时/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
@@ -166,9 +166,9 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     // 农安至九台: after 至/到 a Chinese numeral is a place name, not a quantity.
     if (chinese && (prev === '至' || prev === '到')) continue;
     // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.
-    if (/^(?:方面|部分|大类|月|小时|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
+    if (/^(?:方面|部分|大类|月|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
     // Durations are targets only as time limits: 压缩至3个工作日以内, 平均住院日控制在7天以内.
-    if ((unitView === '个工作日' || unitView === '天') && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
+    if ((unitView === '个工作日' || unitView === '天' || unitView === '小时' || unitView === '分钟') && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
     // Rankings (进入全国前100名, 排名前20%的医院) are not counts or rates.
     if (prev === '前' && /^[名位%]$/.test(unitView)) continue;
     // 岁 and 分 (a score) are targets only as levels (预期寿命达到79.8岁, 满意度85分以上): an age or score

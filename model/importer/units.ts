@@ -27,10 +27,10 @@ function splitNames(orig: string, v: string, start: number, end: number, role: U
       let b = i;
       while (a < b && /[：:\s]/.test(orig[a])) a++;
       let balance = 0; // opening minus closing parentheses in orig[a, b)
-      for (let k = a; k < b; k++) balance += /[（(]/.test(orig[k]) ? 1 : /[）)]/.test(orig[k]) ? -1 : 0;
+      for (let k = a; k < b; k++) balance += /[（(【〔]/.test(orig[k]) ? 1 : /[）)】〕]/.test(orig[k]) ? -1 : 0;
       // Trailing 。 and spaces go; a closing parenthesis only when it closes nothing in the name.
-      while (b > a && (/[。.\s]/.test(orig[b - 1]) || (/[）)]/.test(orig[b - 1]) && balance < 0))) {
-        if (/[）)]/.test(orig[b - 1])) balance++;
+      while (b > a && (/[。.\s]/.test(orig[b - 1]) || (/[）)】〕]/.test(orig[b - 1]) && balance < 0))) {
+        if (/[）)】〕]/.test(orig[b - 1])) balance++;
         b--;
       }
       let name = orig.slice(a, b);
@@ -61,12 +61,13 @@ function parenGroups(v: string): { 0: string; 1: string; index: number }[] {
 
 /** True when the whole line is a 牵头单位：… style line. */
 export function isUnitLine(viewLine: string): boolean {
-  return /^\s*\(?\s*(?:牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/.test(viewLine);
+  return /^\s*[(【〔[]?\s*(?:牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/.test(viewLine);
 }
 
 /** Units named in view/orig[start, end). */
 export function extractUnits(orig: string, view: string, start: number, end: number): UnitHit[] {
-  const v = view.slice(start, end);
+  // 【牵头单位：…】 and 〔…〕 notes read like parenthesised ones (same length, so offsets hold).
+  const v = view.slice(start, end).replace(/[【〔[]/g, '(').replace(/[】〕\]]/g, ')');
   const out: UnitHit[] = [];
   if (!ANY_ROLE.test(v)) return out; // most text names no unit: skip the work
   const used: [number, number][] = []; // parenthesised notes already read

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { Document, Packer, Paragraph, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { importPlan } from '../../model/importer';
+import { importPlan, parsePlanText } from '../../model/importer';
+import type { PlanNode } from '../../model/plan';
 import { score, type GoldDoc, type Score } from './score';
 
 const DIR = new URL('../fixtures/blind/', import.meta.url);
@@ -65,5 +66,55 @@ describe('blind documents vs hand annotation', () => {
 
   it('prints the table', () => {
     console.log(['| document | read as | tree | target P | target R | deadlines | units | title year script |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+  });
+});
+
+// Rules added after the blind evaluation, each checked on a short text (both the shape that must be
+// read and the look-alike that must not).
+describe('general rules found while judging', () => {
+  const parse = (text: string) => parsePlanText(text, 'rule.txt');
+  const flat = (text: string) => {
+    const out: PlanNode[] = [];
+    const walk = (ns: PlanNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
+    walk(parse(text).nodes);
+    return out;
+  };
+  const keys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
+
+  it('㈠ ⒈ ⑴ single-character labels nest like （一） 1. （1）', () => {
+    const nodes = flat('2024年工作要点\n㈠ 粮食安全\n⒈ 稳面积。播种面积稳定在30万亩以上。\n⒉ 提单产。分两项：\n⑴ 新建高标准农田2万亩；\n⑵ 推广良种。\n㈡ 产业发展\n⒊ 培育主体。新增龙头企业5家。');
+    expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section ㈠', 'task ⒈', 'section ⒉', 'task ⑴', 'task ⑵', 'section ㈡', 'task ⒊']);
+    expect(keys(nodes[3])).toEqual(['2|万亩|eq']);
+  });
+
+  it('头/岁/分/分钟 are units; ages, scores and minutes followed by a noun are not targets', () => {
+    const [t] = flat('2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。');
+    expect(keys(t)).toEqual(['45|万头|eq', '79.8|岁|eq', '85|分|gte', '8|分钟|lte']);
+  });
+
+  it('前20% is a rank, not a rate; 分别…、…以上 bounds every value', () => {
+    const [t] = flat('2024年工作要点\n1.提质量。排名进入全国前20%的医院达到15家，减排量分别达到1200吨、450吨以上，新建A类10个、B类20个以上。');
+    expect(keys(t)).toEqual(['15|家|eq', '1200|吨|gte', '450|吨|gte', '10|个|eq', '20|个|gte']);
+  });
+
+  it('每季度…前 and 次年… are deadlines (next year resolved); 每季度开展 and 3-5年内 are not', () => {
+    const [t] = flat('2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。');
+    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
+      ['每季度末前', null],
+      ['次年一季度', '2024-03-31'],
+      ['明年6月底前', '2024-06-30'],
+      ['年内', '2023-12-31'],
+    ]);
+  });
+
+  it('【牵头单位：…；配合单位：…】 brackets read like parentheses', () => {
+    const [t] = flat('2024年工作要点\n1.壮大产业集群。新增企业10家。【牵头单位：省工业和信息化厅；配合单位：省发展改革委、省财政厅】');
+    expect(t.units).toEqual({ lead: ['省工业和信息化厅'], co: ['省发展改革委', '省财政厅'] });
+  });
+
+  it('·2· page numbers are furniture', () => {
+    const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
+    expect(keys(t)).toEqual(['45|家|eq']);
+    expect(t.text).not.toContain('·2·');
   });
 });
