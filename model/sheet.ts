@@ -39,6 +39,13 @@ export type SheetColumnKey =
   | 'number' | 'task' | 'metric' | 'targetValue' | 'unit' | 'lead' | 'deadline'
   | 'monthDone' | 'cumulative' | 'rate' | 'status' | 'progress' | 'problems' | 'nextSteps' | 'id';
 
+/** A column's letters from its 0-based index (0 → A, 26 → AA): for A1 addresses and formulas. */
+export function colLetter(c: number): string {
+  let s = '';
+  for (c += 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
+  return s;
+}
+
 export const COLUMN_INDEX = Object.fromEntries(COLUMNS.map((c, i) => [c.key, i])) as Record<SheetColumnKey, number>;
 export const INPUT_KEYS = ['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'] as const;
 export type InputKey = (typeof INPUT_KEYS)[number];

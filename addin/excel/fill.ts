@@ -2,10 +2,10 @@
 // values (so "=…" stays text), data blocks sized by bytes, locks, validation, conditional formats,
 // frozen header, protection, and the state sheet with the fresh snapshot — in as few requests as the
 // 2 MB request budget allows.
-import { COLUMNS, COLUMN_INDEX, rowCells, type SheetRow } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../../model/sheet';
 import { STATUSES } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
-import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX, colLetter } from './layout';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
 import type { ExcelApi, ExcelContext } from './types';
 

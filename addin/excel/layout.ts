@@ -21,12 +21,6 @@ export const MARK_COLORS = {
 } as const;
 export type MarkKind = keyof typeof MARK_COLORS;
 
-export function colLetter(c: number): string {
-  let s = '';
-  for (c += 1; c > 0; c = Math.floor((c - 1) / 26)) s = String.fromCharCode(65 + ((c - 1) % 26)) + s;
-  return s;
-}
-
 /** An Excel-safe sheet name (≤ 31 chars, none of []:*?/\) for a plan and month. */
 export function sheetNameFor(planTitle: string, period: string): string {
   const title = planTitle.replace(/[\[\]:*?/\\'’]/g, '').replace(/\s+/g, '');

@@ -1,11 +1,11 @@
 // Reading the data sheet back, and writing results into it: server values into input cells, marks
 // (fill colour on the cell + the message in the 提示 column), and the state — unprotect → write →
 // protect inside the same requests, chunked by bytes like the fill.
-import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
+import { COLUMN_INDEX, INPUT_KEYS, colLetter, type InputKey } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
-import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, colLetter, type MarkKind } from './layout';
+import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
 import { readRows, usedRowCount } from './read';
 import { readState, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';

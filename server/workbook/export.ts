@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Plan } from '../../model/plan';
 import { dueDate } from '../../model/stats';
 import { STATUSES, type PeriodId } from '../../model/progress';
-import { COLUMNS, COLUMN_INDEX, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
 import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
 import { writeInvestmentSheet, writeSummarySheet } from './summary';
 
@@ -33,7 +33,7 @@ const VISIBLE = N - 1;
 const DUE_COL = N + 1;
 const VERSION_COL = N + 2;
 const col = (key: keyof typeof COLUMN_INDEX) => COLUMN_INDEX[key] + 1;
-const letter = (c: number) => String.fromCharCode(64 + c); // ≤ 26 columns
+const letter = (c: number) => colLetter(c - 1); // exceljs columns are 1-based
 
 const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
 const BORDER: Borders = { top: thin, left: thin, bottom: thin, right: thin };

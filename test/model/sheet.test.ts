@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentOf, buildRows, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import { assignmentOf, buildRows, colLetter, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
 import type { Plan, PlanNode, Target } from '../../model/plan';
 import { EMPTY_PROGRESS } from '../../model/progress';
 
@@ -79,5 +79,9 @@ describe('buildRows', () => {
     // The unit filter of buildRows is the same rule: 公路局 sees n1 (lead) and n2 (co), not n3.
     const mine = buildRows(plan, { period: '2023-03', unit: '公路局' }).flatMap((r) => (r.kind === 'item' ? [r.taskId] : []));
     expect([...new Set(mine)]).toEqual(['n1', 'n2']);
+  });
+
+  it('names columns A…Z, AA… from 0-based indexes', () => {
+    expect([0, 14, 25, 26, 27, 701, 702].map(colLetter)).toEqual(['A', 'O', 'Z', 'AA', 'AB', 'ZZ', 'AAA']);
   });
 });
