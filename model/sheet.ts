@@ -91,6 +91,21 @@ export function targetText(t: Pick<Target, 'value' | 'max' | 'comparator'>): str
   return String(t.value);
 }
 
+/** 目标值 as typed (the reverse of targetText) → target fields: "278", "1-2", "≥1000", ">=1000", "≤50". */
+export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: 'eq' | 'gte' | 'lte' } | null {
+  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return { value: raw, max: null, comparator: 'eq' };
+  const t = String(raw ?? '').trim().replace(/，/g, ',').replace(/,/g, '');
+  let m = /^(≥|>=|不低于|不少于)\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[2]), max: null, comparator: 'gte' };
+  m = /^(≤|<=|不超过|不高于)\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[2]), max: null, comparator: 'lte' };
+  m = /^(\d+(?:\.\d+)?)\s*[-~～—]\s*(\d+(?:\.\d+)?)$/.exec(t);
+  if (m && Number(m[2]) >= Number(m[1])) return { value: Number(m[1]), max: Number(m[2]), comparator: 'eq' };
+  m = /^(\d+(?:\.\d+)?)$/.exec(t);
+  if (m) return { value: Number(m[1]), max: null, comparator: 'eq' };
+  return null;
+}
+
 /** A stored progress entry, as the rows need it. */
 export interface StoredEntry {
   version: number;

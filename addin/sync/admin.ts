@@ -1,28 +1,13 @@
 // Admin mode: the planning office edits 目标值/单位 and 牵头单位 in the sheet. Target edits go to
 // POST …/targets/batches (versioned like progress), 牵头单位 to PUT …/assignments. Same pattern as the
 // progress sync: diff against the snapshot, keep the batch in the workbook before sending.
-import { COLUMN_INDEX } from '../../model/sheet';
+import { COLUMN_INDEX, parseTargetText } from '../../model/sheet';
 import { NOTE_COL } from '../excel/layout';
 import { cellAddress, readSheet, updateSheet, type Mark } from '../excel/sheet';
 import type { TargetBatch } from '../excel/state';
 import type { ExcelApi } from '../excel/types';
 import { ApiError, NetworkError, type ApiClient } from './api';
 import { newBatchId, type ReportItem } from './engine';
-
-/** 目标值 as typed → target fields: "278", "1-2", "≥1000", ">=1000", "≤50". */
-export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: 'eq' | 'gte' | 'lte' } | null {
-  if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return { value: raw, max: null, comparator: 'eq' };
-  const t = String(raw ?? '').trim().replace(/，/g, ',').replace(/,/g, '');
-  let m = /^(≥|>=|不低于|不少于)\s*(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[2]), max: null, comparator: 'gte' };
-  m = /^(≤|<=|不超过|不高于)\s*(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[2]), max: null, comparator: 'lte' };
-  m = /^(\d+(?:\.\d+)?)\s*[-~～—]\s*(\d+(?:\.\d+)?)$/.exec(t);
-  if (m && Number(m[2]) >= Number(m[1])) return { value: Number(m[1]), max: Number(m[2]), comparator: 'eq' };
-  m = /^(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[1]), max: null, comparator: 'eq' };
-  return null;
-}
 
 const units = (s: unknown) => String(s ?? '').split(/[、,，;；\s]+/).map((x) => x.trim()).filter(Boolean);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentOf, buildRows, colLetter, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import fc from 'fast-check';
+import { assignmentOf, buildRows, colLetter, parseTargetText, targetText, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
 import type { Plan, PlanNode, Target } from '../../model/plan';
 import { EMPTY_PROGRESS } from '../../model/progress';
 
@@ -83,5 +84,19 @@ describe('buildRows', () => {
 
   it('names columns A…Z, AA… from 0-based indexes', () => {
     expect([0, 14, 25, 26, 27, 701, 702].map(colLetter)).toEqual(['A', 'O', 'Z', 'AA', 'AB', 'ZZ', 'AAA']);
+  });
+
+  it('reads 目标值 back as written by targetText, and refuses what is not a target', () => {
+    const value = fc.integer({ min: 0, max: 10 ** 8 }).map((n) => n / 100);
+    const t = fc.oneof(
+      fc.record({ value, comparator: fc.constantFrom('eq' as const, 'gte' as const, 'lte' as const) }).map((x) => ({ ...x, max: undefined })),
+      fc.tuple(value, value).map(([a, b]) => ({ value: Math.min(a, b), max: Math.max(a, b), comparator: 'eq' as const })),
+    );
+    fc.assert(fc.property(t, (x) => {
+      expect(parseTargetText(targetText(x))).toEqual({ value: x.value, max: x.max ?? null, comparator: x.comparator });
+    }));
+    expect(parseTargetText('不低于 1,000')).toEqual({ value: 1000, max: null, comparator: 'gte' });
+    expect(parseTargetText(278)).toEqual({ value: 278, max: null, comparator: 'eq' });
+    for (const bad of ['5-3', '约100', '', -1, '=A1']) expect(parseTargetText(bad)).toBeNull();
   });
 });
