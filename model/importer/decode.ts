@@ -42,11 +42,18 @@ async function docxText(bytes: Uint8Array): Promise<string> {
     typeof Buffer !== 'undefined'
       ? { buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) }
       : { arrayBuffer: bytes.slice().buffer as ArrayBuffer };
+  let raw: string;
   try {
-    const result = await lib.extractRawText(input as Parameters<typeof lib.extractRawText>[0]);
-    return result.value;
+    raw = (await lib.extractRawText(input as Parameters<typeof lib.extractRawText>[0])).value;
   } catch {
     throw new ImportError('NOT_TEXT');
+  }
+  // Labels from Word's automatic numbering are not in the raw text: render them when there are any.
+  try {
+    const { docxTextWithNumbering } = await import('./docx-numbering'); // lazy, like mammoth
+    return (await docxTextWithNumbering(bytes)) ?? raw;
+  } catch {
+    return raw;
   }
 }
 

@@ -11,15 +11,17 @@
 //   h 实施方案: "(一) " and "(1) " with spaces, 附件： block with numbered lines, 抄送/印发 footer — GBK
 // The bar is the issue's: identical tree, target precision and recall ≥ 0.97, all deadlines found.
 import { readFileSync } from 'node:fs';
-import { Document, Packer, Paragraph, TextRun } from 'docx';
+import { AlignmentType, Document, LevelFormat, Packer, Paragraph, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { importPlan, parsePlanText } from '../../model/importer';
 import type { PlanNode } from '../../model/plan';
+import { formatNumber } from '../../model/importer/docx-numbering';
 import { score, type GoldDoc, type Score } from './score';
 
 const DIR = new URL('../fixtures/blind/', import.meta.url);
-const DOCS: { name: string; as: 'utf8' | 'gbk' | 'docx' }[] = [
+type As = 'utf8' | 'gbk' | 'docx' | 'docx-auto';
+const DOCS: { name: string; as: As }[] = [
   { name: 'blind-a-renshe-fengong', as: 'utf8' },
   { name: 'blind-b-wenlv-parts', as: 'gbk' },
   { name: 'blind-c-xian-inline', as: 'utf8' },
@@ -27,12 +29,43 @@ const DOCS: { name: string; as: 'utf8' | 'gbk' | 'docx' }[] = [
   { name: 'blind-e-chengdu-districts', as: 'utf8' },
   { name: 'blind-f-weijian-fanti', as: 'utf8' },
   { name: 'blind-g-shangwu-docx', as: 'docx' },
+  { name: 'blind-g-shangwu-docx', as: 'docx-auto' },
   { name: 'blind-h-shuili-shishi', as: 'gbk' },
 ];
 
-async function bytesOf(text: string, as: 'utf8' | 'gbk' | 'docx'): Promise<Uint8Array> {
+// Word's automatic numbering, as an office sets it up: one two-level list for 一、/（一） headings and a
+// separate list for the tasks, so task numbers run on across sections (1. … 6.).
+const NUMBERING = {
+  config: [
+    {
+      reference: 'heads',
+      levels: [
+        { level: 0, format: LevelFormat.CHINESE_COUNTING, text: '%1、', alignment: AlignmentType.LEFT },
+        { level: 1, format: LevelFormat.CHINESE_COUNTING, text: '（%2）', alignment: AlignmentType.LEFT },
+      ],
+    },
+    { reference: 'tasks', levels: [{ level: 0, format: LevelFormat.DECIMAL, text: '%1.', alignment: AlignmentType.LEFT }] },
+  ],
+};
+const TYPED_LABEL: [RegExp, { reference: string; level: number }][] = [
+  [/^[一二三四五六七八九十]+、/, { reference: 'heads', level: 0 }],
+  [/^（[一二三四五六七八九十]+）/, { reference: 'heads', level: 1 }],
+  [/^\d+[．.]/, { reference: 'tasks', level: 0 }],
+];
+
+async function bytesOf(text: string, as: As): Promise<Uint8Array> {
   if (as === 'gbk') return new Uint8Array(iconv.encode(text, 'gbk'));
   if (as === 'utf8') return new TextEncoder().encode(text);
+  if (as === 'docx-auto') {
+    // The typed label is removed and Word's list numbering draws it instead.
+    const paragraphs = text.split('\n').filter((l) => l.trim()).map((line) => {
+      const hit = TYPED_LABEL.find(([re]) => re.test(line));
+      return hit
+        ? new Paragraph({ numbering: hit[1], children: [new TextRun(line.replace(hit[0], ''))] })
+        : new Paragraph({ children: [new TextRun(line)] });
+    });
+    return new Uint8Array(await Packer.toBuffer(new Document({ numbering: NUMBERING, sections: [{ children: paragraphs }] })));
+  }
   // One Word paragraph per line; headings (一、 （一）) in bold runs as offices type them.
   const paragraphs = text.split('\n').filter((l) => l.trim()).map(
     (line) => new Paragraph({ children: [new TextRun({ text: line, bold: /^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)/.test(line) })] }),
@@ -47,7 +80,7 @@ describe('blind documents vs hand annotation', () => {
     it(`${name} (${as})`, async () => {
       const text = readFileSync(new URL(`${name}.txt`, DIR), 'utf8');
       const gold = JSON.parse(readFileSync(new URL(`${name}.gold.json`, DIR), 'utf8')) as GoldDoc;
-      const plan = await importPlan(await bytesOf(text, as), `${name}.${as === 'docx' ? 'docx' : 'txt'}`);
+      const plan = await importPlan(await bytesOf(text, as), `${name}.${as.startsWith('docx') ? 'docx' : 'txt'}`);
       const s: Score = score(plan, gold);
       const found = s.deadlinesGold - s.missingDeadlines.length;
       rows.push(
@@ -116,5 +149,17 @@ describe('general rules found while judging', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
     expect(t.text).not.toContain('·2·');
+  });
+});
+
+describe('Word list number formats', () => {
+  it('renders counters as Word draws them', () => {
+    const cases: [number, string, string][] = [
+      [1, 'chineseCounting', '一'], [10, 'chineseCounting', '十'], [11, 'chineseCounting', '十一'], [20, 'chineseCounting', '二十'],
+      [35, 'chineseCountingThousand', '三十五'], [105, 'chineseCounting', '一百零五'], [3, 'decimalEnclosedCircle', '③'],
+      [2, 'decimalEnclosedParen', '⑵'], [4, 'ideographEnclosedCircle', '㈣'], [12, 'decimalFullWidth', '１２'], [7, 'decimal', '7'],
+      [4, 'upperRoman', 'IV'],
+    ];
+    for (const [n, fmt, want] of cases) expect(formatNumber(n, fmt), `${n} ${fmt}`).toBe(want);
   });
 });
