@@ -2,26 +2,10 @@
 // its page, stylesheet and help page; server/static.ts serves that folder at /addin/.
 // QINGDAN_OFFICE_JS: where the page loads office.js from (default: the server's local copy at
 // ../office-js/office.js; Microsoft's CDN is https://appsforoffice.microsoft.com/lib/1/hosted/office.js).
-import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { bundle, root } from './bundle.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const out = `${root}dist/addin`;
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-await build({
-  entryPoints: [`${root}addin/taskpane.ts`],
-  outfile: `${out}/taskpane.js`,
-  bundle: true,
-  format: 'esm',
-  target: ['es2020', 'chrome90', 'edge90', 'safari15'],
-  minify: true,
-  sourcemap: true,
-  legalComments: 'linked',
-  logLevel: 'warning',
-});
+const { out, kb } = await bundle({ name: 'addin', entry: 'taskpane', target: ['es2020', 'chrome90', 'edge90', 'safari15'], copy: ['taskpane.css', 'help.html'] });
 const officeJs = process.env.QINGDAN_OFFICE_JS || '../office-js/office.js';
 writeFileSync(`${out}/taskpane.html`, readFileSync(`${root}addin/taskpane.html`, 'utf8').replace('%OFFICE_JS%', officeJs));
-for (const f of ['taskpane.css', 'help.html']) copyFileSync(`${root}addin/${f}`, `${out}/${f}`);
-console.log(`addin → dist/addin (taskpane.js ${(statSync(`${out}/taskpane.js`).size / 1024).toFixed(0)} KB, office.js from ${officeJs})`);
+console.log(`addin → dist/addin (taskpane.js ${kb} KB, office.js from ${officeJs})`);
