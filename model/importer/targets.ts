@@ -15,7 +15,8 @@ const BASE_UNITS = [...new Set([
   '头', '只', '岁', '分', '分钟', '小时',
   'km', '%', '‰',
 ])].sort((a, b) => b.length - a.length);
-const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天|小时/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
+// 千 as a multiplier only after Arabic digits in practice (3～5千个); Chinese numerals take it as a digit.
+const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿|千)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天|小时/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
 const NUM_C = '[零〇一二两三四五六七八九十百千]+';
 const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
@@ -165,6 +166,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (unitView === '期' && /^(?:工程|项目|建设|扩建|改造)/.test(next)) continue;
     // 农安至九台: after 至/到 a Chinese numeral is a place name, not a quantity.
     if (chinese && (prev === '至' || prev === '到')) continue;
+    // 5千个 / 3～5千个: a Chinese numeral right after digits is their multiplier, read with them above.
+    if (chinese && /[\d~\-—–]/.test(prev ?? '')) continue;
     // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.
     if (/^(?:方面|部分|大类|月|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
     // Durations are targets only as time limits: 压缩至3个工作日以内, 平均住院日控制在7天以内.
@@ -206,7 +209,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     }
 
     const unit = o.slice(s + whole.length - unitView.length, e).replace('％', '%');
-    const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿)/, '');
+    const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿|千)/, '');
     let kind: Target['kind'];
     const growthWord = GROWTH_WORDS.exec(lookback);
     if (unitView === '个百分点' || unitView === '百分点') kind = 'growth';

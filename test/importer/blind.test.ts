@@ -145,6 +145,11 @@ describe('general rules found while judging', () => {
     expect(t.units).toEqual({ lead: ['省工业和信息化厅'], co: ['省发展改革委', '省财政厅'] });
   });
 
+  it('千 after digits is a multiplier (3～5千个), not a Chinese numeral of its own', () => {
+    const [t] = flat('2024年工作要点\n1.托育。新增托位3～5千个，培训5千人，建成三千个网点。');
+    expect(keys(t)).toEqual(['3-5|千个|eq', '5|千人|eq', '3000|个|eq']);
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
