@@ -1,5 +1,6 @@
 // Periods and monthly progress entries: what units report against a task or a target.
 import { z } from 'zod';
+import { walkNodes, type Plan } from './plan';
 
 export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const PERIOD_MESSAGE = '月份格式须为 YYYY-MM';
@@ -83,4 +84,25 @@ export function parseProgressKey(key: string): { itemId: string; period: string 
 export function previousPeriod(period: PeriodId): PeriodId {
   const [y, m] = period.split('-').map(Number);
   return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+/** Reports are due on this day of each month unless the plan states its own "每月N日前". */
+export const DEFAULT_DEADLINE_DAY = 28;
+
+/** The plan's own monthly rule, if the document states one. */
+export function planDeadlineDay(plan: Plan): number {
+  for (const { node } of walkNodes(plan.nodes)) for (const d of node.deadlines) if (d.monthlyDay) return d.monthlyDay;
+  return DEFAULT_DEADLINE_DAY;
+}
+
+/** The plan's reporting months: one per month of its year (this year without one), each with its due day. */
+export function monthlyPeriods(plan: Plan, now = new Date()): Omit<Period, 'planId'>[] {
+  const year = plan.year ?? now.getUTCFullYear();
+  const day = planDeadlineDay(plan);
+  return Array.from({ length: 12 }, (_, i) => {
+    const month = i + 1;
+    const last = new Date(Date.UTC(year, month, 0)).getUTCDate(); // 每月31日 in February → the 28th/29th
+    const mm = String(month).padStart(2, '0');
+    return { period: `${year}-${mm}`, deadline: `${year}-${mm}-${String(Math.min(day, last)).padStart(2, '0')}`, status: 'open' as const };
+  });
 }

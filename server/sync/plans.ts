@@ -1,12 +1,12 @@
 // Plans in storage: save an imported Plan (nodes, targets, monthly periods), load it back as the same
 // Plan object, list, soft-delete; 牵头/配合 assignments by unit name.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { monthlyPeriods } from '../../model/progress';
 import { walkNodes, type Deadline, type Plan, type PlanNode, type Span, type Target, type Units } from '../../model/plan';
 import type { TaskAssignment } from '../../model/sheet';
 import type { Db } from '../db/connect';
 import { rowsOf } from '../db/connect';
 import { assignments, audit, nodes, periods, plans, targets, units } from '../db/schema';
-import { monthlyPeriods } from './periods';
 
 export class NotFoundError extends Error {
   code = 'NOT_FOUND';

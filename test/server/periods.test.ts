@@ -1,6 +1,6 @@
 // Monthly periods: day 28 by default, or the plan's own "每月N日前" rule, clamped to short months.
 import { describe, expect, it } from 'vitest';
-import { monthlyPeriods, planDeadlineDay } from '../../server/sync/periods';
+import { monthlyPeriods, planDeadlineDay } from '../../model/progress';
 import { samplePlan } from '../helpers/plan';
 
 describe('monthly periods', () => {
