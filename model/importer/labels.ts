@@ -16,8 +16,8 @@ const PATTERNS: { rank: number; re: RegExp }[] = [
   { rank: 0, re: new RegExp(`^(第${CN}(?:部分|章|篇))[、.:]?\\s*`) },
   { rank: 1, re: new RegExp(`^(${CN})\\s*[、.]\\s*`) },
   { rank: 2, re: new RegExp(`^(\\(\\s*${CN}\\s*\\))[、.]?\\s*`) },
-  // 1. but not 1.5亿元; 1.6月底前 and 2.2024年… are labels followed by a date.
-  { rank: 3, re: /^(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,4}[年月]))\s*/ },
+  // 1. but not 1.5亿元; 1.6月底前 and 2.2024年… are labels followed by a date, 1.5G网络… by a term.
+  { rank: 3, re: /^(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,4}[年月])|\.(?=\d{1,2}[A-Za-z]))\s*/ },
   { rank: 4, re: /^(\(\s*\d{1,3}\s*\)|\d{1,3}\))[、.]?\s*/ },
   { rank: 5, re: /^([\u2460-\u2473])[、.]?\s*/ },
   // Single-character labels Word and WPS insert: ㈠ (= （一）), ⒈ (= 1.), ⑴ (= （1）).

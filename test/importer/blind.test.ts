@@ -150,6 +150,11 @@ describe('general rules found while judging', () => {
     expect(keys(t)).toEqual(['3-5|千个|eq', '5|千人|eq', '3000|个|eq']);
   });
 
+  it('1.5G网络建设 is task 1 (a label before a term like 5G), 1.5亿元 is not a label', () => {
+    const nodes = flat('2024年工作要点\n一、新基建\n1.5G网络建设。新建5G基站2万个。\n2.投资。\n1.5亿元用于千兆光网。');
+    expect(nodes.map((n) => n.number)).toEqual(['一', '1', '2']);
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
