@@ -34,6 +34,9 @@ function splitNames(orig: string, v: string, start: number, end: number, role: U
         b--;
       }
       let name = orig.slice(a, b);
+      // 县生态环境分局等按职责分工负责, 省财政厅等部门: the list's closing words are not part of the name.
+      const tail = /(?:等|等有关|等相关)(?:部门|单位)?(?:按照?职责分工|按职责|分别)?(?:负责|牵头|配合|落实|负责落实)?$|(?:按照?职责分工|按职责|分别)(?:负责|落实|负责落实)$/.exec(v.slice(a, b));
+      if (tail && tail.index > 0) name = name.slice(0, tail.index);
       // 责任单位：省交通运输厅（牵头）、省财政厅 — a role note after a name overrides the list's role.
       const note = /[（(](牵头|配合|协办|参与|负责)[）)]$/.exec(name);
       const own = note ? ROLE_OF[note[1]] : role;

@@ -155,6 +155,12 @@ describe('general rules found while judging', () => {
     expect(nodes.map((n) => n.number)).toEqual(['一', '1', '2']);
   });
 
+  it('unit lists ending in 等…负责 / 等部门 keep only the names', () => {
+    const [a, b] = flat('2024年工作要点\n1.保护水源。划定保护区20处。（责任单位：县水利局、县生态环境分局等按职责分工负责）\n2.整治。开展整治。（省公安厅牵头，省财政厅等部门配合）');
+    expect(a.units).toEqual({ exec: ['县水利局', '县生态环境分局'] });
+    expect(b.units).toEqual({ lead: ['省公安厅'], co: ['省财政厅'] });
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
