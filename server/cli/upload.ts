@@ -6,10 +6,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PeriodId } from '../../model/progress';
 import { NotFoundError } from '../sync/plans';
-import { pushBatch } from '../sync/push';
-import { loadRows } from '../sync/rows';
+import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
-import { applyUpload, parseUpload, type UploadResult } from '../workbook/upload';
+import { uploadWorkbook, type UploadResult } from '../workbook/upload';
 import { CliError } from './errors';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';
 
@@ -27,7 +26,7 @@ export async function run(args: string[]): Promise<number> {
   const bytes = await readFile(file).catch(() => {
     throw new CliError('NO_FILE', `无法读取文件：${file}`);
   });
-  const annotatedPath = values.annotated ?? file.replace(/(\.xlsx)?$/i, '（批注）.xlsx');
+  const annotatedPath = values.annotated ?? annotatedName(file);
 
   let summary: Summary;
   let annotated: Buffer;
@@ -50,16 +49,13 @@ export async function run(args: string[]): Promise<number> {
   } else {
     const database = await openConfigured();
     try {
-      const { rows } = await loadRows(database.db, values.plan, values.period).catch((err) => {
-        throw err instanceof NotFoundError ? new CliError('NOT_FOUND', err.message) : err;
-      });
-      const parsed = await parseUpload({ buffer: bytes, planId: values.plan, period: values.period, rows, actor: CLI_ACTOR.name }).catch(async (err) => {
+      const result = await uploadWorkbook(database.db, CLI_ACTOR, values.plan, values.period, bytes).catch(async (err) => {
+        if (err instanceof NotFoundError) throw new CliError('NOT_FOUND', err.message);
         if (!(err instanceof WorkbookError)) throw err;
         if (err.annotated) await writeAnnotated(annotatedPath, err.annotated);
         const cells = err.errors.slice(0, 10).map((e) => `\n  ${e.cell} ${e.message}`).join('');
         throw new CliError(err.code, `${err.message}${cells}`);
       });
-      const result = await applyUpload(parsed, (batch) => pushBatch(database.db, CLI_ACTOR, values.plan!, batch));
       ({ annotated, ...summary } = result);
     } finally {
       await database.close();

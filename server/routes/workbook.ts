@@ -16,12 +16,12 @@ import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { loadPlan } from '../sync/plans';
-import { pushBatch } from '../sync/push';
 import { loadRows, unitForRows } from '../sync/rows';
+import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
-import { applyUpload, parseUpload } from '../workbook/upload';
+import { uploadWorkbook } from '../workbook/upload';
 import { problemBody } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
@@ -70,7 +70,6 @@ function workbookProblem(c: Context, err: WorkbookError, name = err.filename): R
   };
   return c.body(JSON.stringify(body), err.status, { 'content-type': 'application/problem+json; charset=utf-8' });
 }
-const annotatedName = (name = 'upload.xlsx') => name.replace(/(\.xlsx)?$/i, '（批注）.xlsx');
 
 function streamed(c: Context, filename: string, write: (out: PassThrough) => Promise<void>, log: (s: string) => void): Response {
   const out = new PassThrough();
@@ -120,12 +119,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
     async (c) => {
       const { planId, period } = c.req.valid('param');
       const { bytes, name } = await uploadedBytes(c);
-      // Diff against the whole plan's rows: a reporter's rows for other units' tasks left as they were
-      // are simply unchanged; edits to them are refused per row by the push service (FORBIDDEN_TASK).
-      const { rows } = await loadRows(db, planId, period);
-      const parsed = await parseUpload({ buffer: bytes, planId, period, rows, actor: c.get('actor').name }).catch(named(name));
-      const result = await applyUpload(parsed, (batch) => pushBatch(db, c.get('actor'), planId, batch));
-      const { annotated, ...rest } = result;
+      const { annotated, ...rest } = await uploadWorkbook(db, c.get('actor'), planId, period, bytes).catch(named(name));
       return c.json({ ...rest, annotated: { filename: annotatedName(name), contentType: XLSX, base64: annotated.toString('base64') } }, 200);
     },
   );

@@ -9,6 +9,9 @@ import type { Worksheet } from './xlsx';
 const RED = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFC7CE' } };
 const ORANGE = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFEB9C' } };
 
+/** The annotated copy's file name: 清单.xlsx → 清单（批注）.xlsx. */
+export const annotatedName = (name = 'upload.xlsx') => name.replace(/(\.xlsx)?$/i, '（批注）.xlsx');
+
 function mark(ws: Worksheet, address: string, fill: typeof RED, text: string): void {
   const cell = ws.getCell(address);
   cell.fill = fill;
