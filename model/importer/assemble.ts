@@ -25,10 +25,10 @@ function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
   let end = v.search(/[。;:!?]/);
   if (end < 0) end = v.length;
   let title = v.slice(0, end);
-  if (!(wholeLineHeading && end === v.length && title.length <= 80) && title.length > 30) {
-    const comma = title.search(/[,]/);
-    if (comma > 0) end = comma;
-  }
+  const comma = title.search(/[,]/);
+  // Cut at the first comma when long, or when what follows carries a quantity or a date (…改造，6月底前…):
+  // the title names the task, its targets and deadlines are listed on their own.
+  if (comma > 0 && !(wholeLineHeading && end === v.length && title.length <= 80) && (title.length > 30 || /\d/.test(title.slice(comma)))) end = comma;
   title = ctx.orig
     .slice(seg.start, seg.start + end)
     .replace(UNIT_PAREN, '')

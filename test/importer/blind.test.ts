@@ -84,7 +84,7 @@ describe('blind documents vs hand annotation', () => {
       const s: Score = score(plan, gold);
       const found = s.deadlinesGold - s.missingDeadlines.length;
       rows.push(
-        `| ${name} | ${as} | ${s.treeDiffs.length ? `✗ ${s.treeDiffs.length}` : '✓'} | ${s.precision.toFixed(3)} (${s.truePositives}/${s.predicted}) | ${s.recall.toFixed(3)} (${s.truePositives}/${s.gold}) | ${found}/${s.deadlinesGold} | ${s.unitsFound}/${s.unitsGold} | ${plan.title === gold.title ? '✓' : '✗'} ${plan.year === gold.year ? '✓' : '✗'} ${plan.script === gold.script ? '✓' : '✗'} |`,
+        `| ${name} | ${as} | ${s.treeDiffs.length ? `✗ ${s.treeDiffs.length}` : '✓'} | ${s.precision.toFixed(3)} (${s.truePositives}/${s.predicted}) | ${s.recall.toFixed(3)} (${s.truePositives}/${s.gold}) | ${found}/${s.deadlinesGold} | ${s.unitsFound}/${s.unitsGold} | ${s.titlesEqual}/${s.nodes} | ${plan.title === gold.title ? '✓' : '✗'} ${plan.year === gold.year ? '✓' : '✗'} ${plan.script === gold.script ? '✓' : '✗'} |`,
       );
       const detail = [...s.treeDiffs, ...s.targetDiffs, ...s.missingDeadlines.map((d) => `deadline ${d}`), ...s.missingUnits.map((u) => `unit ${u}`)].join('\n');
       if (detail) console.log(`${name}:\n${detail}`);
@@ -98,7 +98,7 @@ describe('blind documents vs hand annotation', () => {
   }
 
   it('prints the table', () => {
-    console.log(['| document | read as | tree | target P | target R | deadlines | units | title year script |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
+    console.log(['| document | read as | tree | target P | target R | deadlines | units | node titles | title year script |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n'));
   });
 });
 
