@@ -28,7 +28,7 @@ function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
   const comma = title.search(/[,]/);
   // Cut at the first comma when long, or when what follows carries a quantity or a date (…改造，6月底前…):
   // the title names the task, its targets and deadlines are listed on their own.
-  if (comma > 0 && !(wholeLineHeading && end === v.length && title.length <= 80) && (title.length > 30 || /\d/.test(title.slice(comma)))) end = comma;
+  if (comma > 0 && !(wholeLineHeading && end === v.length && title.length <= 80) && (title.length > 30 || /\d|[底末]前|年内|季度|半年/.test(title.slice(comma)))) end = comma;
   title = ctx.orig
     .slice(seg.start, seg.start + end)
     .replace(UNIT_PAREN, '')
