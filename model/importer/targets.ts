@@ -251,8 +251,12 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     let j = i;
     while (j > 0 && /^[、和及]$/.test(v.slice(out[j - 1].span.end - start, out[j].span.start - start))) j--;
     if (j === i) continue;
-    const lead = v.slice(0, out[j].span.start - start);
-    const clause = lead.slice(Math.max(lead.search(/[^,。;:]*$/), lead.length - 40));
+    // The clause before the list (back to , 。 ; : and at most 40 characters), scanned by hand: a
+    // /[^,。;:]*$/ search would be quadratic on long text.
+    let from = out[j].span.start - start;
+    const stop = Math.max(0, from - 40);
+    while (from > stop && !/[,。;:]/.test(v[from - 1])) from--;
+    const clause = v.slice(from, out[j].span.start - start);
     if (!clause.includes('分别')) continue;
     for (let k = j; k < i; k++) if (out[k].comparator === 'eq') out[k].comparator = cur.comparator;
     i = j;
