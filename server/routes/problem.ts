@@ -14,12 +14,13 @@ export const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 500: 'Internal Server Error',
 };
 
-export function problemBody(status: number, code: string, detail: string, errors?: ProblemField[]) {
+function problemBody(status: number, code: string, detail: string, errors?: ProblemField[]) {
   return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, code, detail, ...(errors?.length ? { errors } : {}) };
 }
 
-export function problem(c: Context, status: number, code: string, detail: string, errors?: ProblemField[]): Response {
-  return new Response(JSON.stringify(problemBody(status, code, detail, errors)), {
+/** `extra`: members a route adds to the problem (RFC 9457 extensions), e.g. the workbook's annotated copy. */
+export function problem(c: Context, status: number, code: string, detail: string, errors?: ProblemField[], extra?: Record<string, unknown>): Response {
+  return new Response(JSON.stringify({ ...problemBody(status, code, detail, errors), ...extra }), {
     status,
     headers: { 'content-type': 'application/problem+json; charset=utf-8' },
   });

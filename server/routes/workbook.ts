@@ -22,7 +22,7 @@ import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../workbook/upload';
-import { problemBody } from './problem';
+import { problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -64,11 +64,8 @@ const named = (name: string) => (err: unknown): never => {
 
 function workbookProblem(c: Context, err: WorkbookError, name = err.filename): Response {
   const errors = err.errors.map(({ cell, sheet, row, field, code, message }) => ({ cell, sheet, row, field, code, message }));
-  const body = {
-    ...problemBody(err.status, err.code, err.message, errors),
-    ...(err.annotated ? { annotated: { filename: annotatedName(name), contentType: XLSX, base64: err.annotated.toString('base64') } } : {}),
-  };
-  return c.body(JSON.stringify(body), err.status, { 'content-type': 'application/problem+json; charset=utf-8' });
+  const annotated = err.annotated && { filename: annotatedName(name), contentType: XLSX, base64: err.annotated.toString('base64') };
+  return problem(c, err.status, err.code, err.message, errors, annotated ? { annotated } : undefined);
 }
 
 function streamed(c: Context, filename: string, write: (out: PassThrough) => Promise<void>, log: (s: string) => void): Response {
