@@ -7,7 +7,8 @@ import { readSheet, selectCell } from './excel/sheet';
 import { readState } from './excel/state';
 import type { ExcelApi } from './excel/types';
 import { adminSync } from './sync/admin';
-import { ApiClient, type Me, type PlanSummary, type PlanWithAssignments } from './sync/api';
+import type { Me, PlanSummary } from '../model/sync';
+import { ApiClient, type PlanWithAssignments } from './sync/api';
 import { diffSheet } from './sync/diff';
 import { SheetSync, type Report } from './sync/engine';
 

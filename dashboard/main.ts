@@ -5,16 +5,14 @@ import * as echarts from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
+import type { Period } from '../model/progress';
 import type { MonthPoint, PeriodStats, ItemSummary } from '../model/stats';
+import type { Me, PlanSummary } from '../model/sync';
 import { sectionOption, statusOption, trendOption, unitOption } from './charts';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 const KEYS = { server: 'qingdan.url', token: 'qingdan.token', plan: 'qingdan.dashboard.plan', period: 'qingdan.dashboard.period' };
-
-interface PlanSummary { id: string; title: string; year: number | null }
-interface Period { period: string; deadline: string; status: 'open' | 'closed' }
-interface Me { role: 'admin' | 'reporter' | 'viewer'; unit: { id: number; name: string } | null }
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const store = {

@@ -1,4 +1,5 @@
-// The push/pull protocol shared by the add-in, the workbook upload and the server.
+// The push/pull protocol shared by the add-in, the workbook upload and the server, and the shapes of the
+// other API answers the add-in and the dashboard read.
 import { z } from 'zod';
 import { ProgressFields, ProgressValues } from './progress';
 import type { FieldError } from './errors';
@@ -38,4 +39,21 @@ export interface PullResponse {
   entries: ChangedEntry[];
   cursor: string;
   hasMore: boolean;
+}
+
+/** A plan in the list (GET /plans). */
+export interface PlanSummary {
+  id: string;
+  title: string;
+  year: number | null;
+  script: string;
+  source: string;
+  taskCount: number;
+  targetCount: number;
+}
+
+/** Who a token stands for (GET /me). */
+export interface Me {
+  role: 'admin' | 'reporter' | 'viewer';
+  unit: { id: number; name: string } | null;
 }

@@ -2,7 +2,7 @@
 // kept apart because the sync treats them differently: NetworkError (no answer — the request may or may
 // not have reached the server: keep the batch and re-send it with the same batchId) and ApiError (the
 // server answered with a problem response: a code and a Chinese message).
-import type { PushBatch, PushResponse, PullResponse } from '../../model/sync';
+import type { Me, PlanSummary, PushBatch, PushResponse, PullResponse } from '../../model/sync';
 import type { Plan } from '../../model/plan';
 import type { Period } from '../../model/progress';
 import type { SheetRow, TaskAssignment } from '../../model/sheet';
@@ -26,17 +26,6 @@ export class ApiError extends Error {
   }
 }
 
-export interface PlanSummary {
-  id: string;
-  title: string;
-  year: number | null;
-  taskCount: number;
-  targetCount: number;
-}
-export interface Me {
-  role: 'admin' | 'reporter' | 'viewer';
-  unit: { id: string; name: string } | null;
-}
 export type PlanWithAssignments = Plan & { assignments?: Record<string, TaskAssignment> };
 
 export class ApiClient {

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { monthlyPeriods } from '../../model/progress';
 import { walkNodes, type Deadline, type Plan, type PlanNode, type Span, type Target, type Units } from '../../model/plan';
 import type { TaskAssignment } from '../../model/sheet';
+import type { PlanSummary } from '../../model/sync';
 import type { Db } from '../db/connect';
 import { rowsOf } from '../db/connect';
 import { assignments, audit, nodes, periods, plans, targets, units } from '../db/schema';
@@ -44,16 +45,6 @@ export async function savePlan(db: Db, plan: Plan, actor: string): Promise<strin
     await tx.insert(audit).values({ planId: id, entity: 'plan', entityId: id, action: 'import', actor, new: { title: plan.title, source: plan.source } });
     return id;
   });
-}
-
-export interface PlanSummary {
-  id: string;
-  title: string;
-  year: number | null;
-  script: string;
-  source: string;
-  taskCount: number;
-  targetCount: number;
 }
 
 export async function listPlans(db: Db): Promise<PlanSummary[]> {
