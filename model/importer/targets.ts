@@ -139,6 +139,15 @@ function metricFor(orig: string, v: string, start: number, end: number, unit: st
   return metric || unit;
 }
 
+/** A comparator earlier in the same clause with no other number in between: 至少建成10个, 不低于全省的百分之六十. */
+function clauseComparator(v: string, s: number): Target['comparator'] {
+  const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
+  if (/\d/.test(clause)) return 'eq';
+  if (/不超过|不高于|控制在|压缩至|降至/.test(clause)) return 'lte';
+  if (/不低于|不少于|不小于|至少|(?<!不)超过|突破/.test(clause)) return 'gte';
+  return 'eq';
+}
+
 /**
  * Targets in view/orig[start, end). `v` is the view, `orig` the original text; both whole documents.
  */
@@ -158,7 +167,9 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     const next = v.slice(e, e + 8);
     const chinese = !/\d/.test(a);
     // A Chinese numeral embedded in a word (数十个, 第三批) or a lone 一 (一个, 一批) is not a quantity.
-    if (chinese && (a === '一' || /[第数几多若每十百千零一二两三四五六七八九]/.test(prev ?? '') || (a.length === 1 && a === '百'))) continue;
+    // 至少办好一所: after a comparator word of the same clause, 一 is a quantity after all.
+    const lone = a === '一' && !/(?:至少|不少于|不低于)[^,。;:、\d]{0,6}$/.test(v.slice(Math.max(0, s - 10), s));
+    if (chinese && (lone || /[第数几多若每十百千零一二两三四五六七八九]/.test(prev ?? '') || (a.length === 1 && a === '百'))) continue;
     if (prev === '第' || prev === '每' || /[A-Za-z.]/.test(prev ?? '') || (/\d/.test(prev ?? '') && !chinese)) continue;
     if (inRanges(s, quotes())) continue;
     if (chinese && (SLOGAN_NEXT.test(next) || prev === '”' || prev === '"' || prev === '》')) continue;
@@ -199,14 +210,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     else if (GTE_BEFORE.test(lookback)) comparator = 'gte';
     else if (LTE_BEFORE.test(lookback)) comparator = 'lte';
     else if (approx) comparator = 'gte';
-    else {
-      // A comparator earlier in the same clause with no other number in between: 至少建成10个, 不超过…的90%.
-      const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
-      if (!/\d/.test(clause)) {
-        if (/不超过|不高于|控制在|压缩至|降至/.test(clause)) comparator = 'lte';
-        else if (/不低于|不少于|不小于|至少|(?<!不)超过|突破/.test(clause)) comparator = 'gte';
-      }
-    }
+    else comparator = clauseComparator(v, s);
 
     const unit = o.slice(s + whole.length - unitView.length, e).replace('％', '%');
     const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿|千)/, '');
@@ -281,7 +285,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (!Number.isFinite(value)) continue;
     const lookback = v.slice(Math.max(0, s - 8), s);
     const next = v.slice(e, e + 4);
-    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : 'eq';
+    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
     out.push({
       metric: metricFor(orig, view, start + s, start + e, '%', false),
       value,
