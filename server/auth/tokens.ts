@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect';
-import { tokens, units } from '../db/schema';
+import { audit, tokens, units } from '../db/schema';
 
 export const ROLES = ['admin', 'reporter', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -59,7 +59,24 @@ export async function verifyToken(db: Db, secret: string): Promise<Actor | null>
   return { tokenId: row.id, role, unit, name: actorName(role, unit?.name ?? null, row.id) };
 }
 
-export async function revokeToken(db: Db, id: number): Promise<boolean> {
-  const rows = await db.update(tokens).set({ revokedAt: new Date() }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).returning({ id: tokens.id });
-  return rows.length > 0;
+/** A token given out by the office (API or CLI): created and audited in one transaction. */
+export async function issueToken(
+  db: Db,
+  opts: { role: Role; unit?: { id: number; name: string } | null; label?: string },
+  actor: string,
+): Promise<{ id: number; token: string }> {
+  return db.transaction(async (tx) => {
+    const created = await createToken(tx as unknown as Db, { role: opts.role, unitId: opts.unit?.id ?? null, label: opts.label });
+    await tx.insert(audit).values({ entity: 'token', entityId: String(created.id), action: 'create', actor, new: { role: opts.role, unit: opts.unit?.name ?? null } });
+    return created;
+  });
+}
+
+/** Revokes a token and audits it; false when it is unknown or already revoked. */
+export async function revokeToken(db: Db, id: number, actor: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.update(tokens).set({ revokedAt: new Date() }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).returning({ id: tokens.id });
+    if (rows.length) await tx.insert(audit).values({ entity: 'token', entityId: String(id), action: 'revoke', actor });
+    return rows.length > 0;
+  });
 }

@@ -2,12 +2,11 @@
 // `npx qingdan token revoke ID`. Works on the configured database (DATABASE_URL or DATA_DIR); with the
 // embedded database the server must be stopped first (or use the API: POST /api/v1/units/{id}/tokens).
 import { parseArgs } from 'node:util';
-import { createToken, revokeToken, ROLES, type Role } from '../auth/tokens';
+import { issueToken, revokeToken, ROLES, type Role } from '../auth/tokens';
 import { createUnit, findUnit } from '../auth/units';
 import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/connect';
 import { LockError } from '../db/lock';
-import { audit } from '../db/schema';
 import { CliError } from './errors';
 
 async function open(): Promise<Database> {
@@ -34,8 +33,7 @@ export async function run(args: string[]): Promise<number> {
         unit = await createUnit(database.db, values.unit, 'cli');
         console.error(`已创建单位：${values.unit}`);
       }
-      const { id, token } = await createToken(database.db, { role, unitId: unit?.id ?? null, label: values.label });
-      await database.db.insert(audit).values({ entity: 'token', entityId: String(id), action: 'create', actor: 'cli', new: { role, unit: unit?.name ?? null } });
+      const { id, token } = await issueToken(database.db, { role, unit, label: values.label }, 'cli');
       console.error(`已创建${unit ? unit.name + '的' : ''} ${role} 令牌（编号 ${id}），只显示这一次：`);
       console.log(token);
       return 0;
@@ -48,8 +46,7 @@ export async function run(args: string[]): Promise<number> {
     if (!Number.isInteger(id) || id <= 0) throw new CliError('BAD_ID', '用法：qingdan token revoke 令牌编号');
     const database = await open();
     try {
-      if (!(await revokeToken(database.db, id))) throw new CliError('UNKNOWN_TOKEN', `找不到令牌或已撤销：${id}`);
-      await database.db.insert(audit).values({ entity: 'token', entityId: String(id), action: 'revoke', actor: 'cli' });
+      if (!(await revokeToken(database.db, id, 'cli'))) throw new CliError('UNKNOWN_TOKEN', `找不到令牌或已撤销：${id}`);
       console.error(`已撤销令牌 ${id}`);
       return 0;
     } finally {

@@ -1,10 +1,9 @@
 // /me, /units, unit tokens and revocation.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { createToken, revokeToken, ROLES } from '../auth/tokens';
+import { issueToken, revokeToken, ROLES } from '../auth/tokens';
 import { createUnit, findUnit, listUnits } from '../auth/units';
 import type { Db } from '../db/connect';
-import { audit } from '../db/schema';
 import { Json } from './params';
 import { HttpProblem } from './problem';
 
@@ -55,8 +54,7 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       const body = text ? z.object({ role: z.enum(['reporter', 'viewer']).default('reporter'), label: z.string().max(100).optional() }).parse(JSON.parse(text)) : { role: 'reporter' as const, label: undefined };
       const unit = await findUnit(db, { id: unitId });
       if (!unit) throw new HttpProblem(404, 'UNKNOWN_UNIT', `找不到单位：${unitId}`);
-      const { id, token } = await createToken(db, { role: body.role, unitId: unit.id, label: body.label });
-      await db.insert(audit).values({ entity: 'token', entityId: String(id), action: 'create', actor: c.get('actor').name, new: { role: body.role, unit: unit.name } });
+      const { id, token } = await issueToken(db, { role: body.role, unit, label: body.label }, c.get('actor').name);
       return c.json({ id, token, role: body.role, unit }, 201);
     },
   );
@@ -65,8 +63,7 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     createRoute({ method: 'delete', path: '/tokens/{tokenId}', tags: ['units'], middleware: [admin] as const, summary: '撤销令牌', request: { params: IdParam('tokenId') }, responses: { 200: Json(z.object({ ok: z.literal(true) }), 'Revoked') } }),
     async (c) => {
       const { tokenId } = c.req.valid('param') as { tokenId: number };
-      if (!(await revokeToken(db, tokenId))) throw new HttpProblem(404, 'UNKNOWN_TOKEN', `找不到令牌或已撤销：${tokenId}`);
-      await db.insert(audit).values({ entity: 'token', entityId: String(tokenId), action: 'revoke', actor: c.get('actor').name });
+      if (!(await revokeToken(db, tokenId, c.get('actor').name))) throw new HttpProblem(404, 'UNKNOWN_TOKEN', `找不到令牌或已撤销：${tokenId}`);
       return c.json({ ok: true as const }, 200);
     },
   );

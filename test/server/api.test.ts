@@ -71,6 +71,11 @@ for (const target of databases()) {
       expect((await s.req('DELETE', `/api/v1/tokens/${tok.body.id}`, s.admin)).status).toBe(200);
       expect((await s.req('GET', '/api/v1/me', tok.body.token)).status).toBe(401);
       expect((await s.req('GET', '/api/v1/units', s.viewer)).body.map((u: any) => u.name)).toContain('法规处');
+      // Both token writes are audited, with who did them; a second revoke is a 404 and audits nothing.
+      expect((await s.req('DELETE', `/api/v1/tokens/${tok.body.id}`, s.admin)).status).toBe(404);
+      const trail = (await s.req('GET', `/api/v1/audit?entity=token&id=${tok.body.id}`, s.admin)).body;
+      expect(trail.map((a: any) => a.action).sort()).toEqual(['create', 'revoke']);
+      expect(trail.find((a: any) => a.action === 'create')).toMatchObject({ new: { role: 'reporter', unit: '法规处' }, actor: expect.stringMatching(/^admin#/) });
     });
 
     it('assignments: bulk put replaces the listed tasks; unknown unit or task → 400 and nothing changes', async () => {

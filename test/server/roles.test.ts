@@ -47,7 +47,7 @@ for (const target of databases()) {
       tokens.reporter = s.reporter['综合规划处'];
       tokens.viewer = s.viewer;
       const revokedSecret = Object.values(s.reporter)[3];
-      await revokeToken(database.db, (await verifyToken(database.db, revokedSecret))!.tokenId);
+      await revokeToken(database.db, (await verifyToken(database.db, revokedSecret))!.tokenId, 'test');
       tokens.revoked = revokedSecret;
     });
     afterAll(() => database?.close());
