@@ -76,15 +76,50 @@ function inlineItems(ctx: Ctx, segs: Seg[]): { head: Seg[]; items: { number: str
   };
 }
 
+/**
+ * Lines read as one for targets and deadlines: a line that stops mid-sentence (no 。；：！？ at its end,
+ * and long enough to be a wrapped line rather than a heading) goes on in the next, as in text copied
+ * from a PDF (…小型水库除险加固15座，6月 / 底前全部开工).
+ */
+function wrappedRuns(ctx: Ctx, segs: Seg[]): Seg[][] {
+  const runs: Seg[][] = [];
+  for (const seg of segs) {
+    if (seg.unitLine) continue;
+    const run = runs[runs.length - 1];
+    const prev = run?.[run.length - 1];
+    if (prev && prev.end - prev.start >= 16 && !/[。;!?:]/.test(ctx.view[prev.end - 1])) run.push(seg);
+    else runs.push([seg]);
+  }
+  return runs;
+}
+
 function ownFacts(ctx: Ctx, segs: Seg[]): { targets: DraftTarget[]; deadlines: Deadline[]; units: UnitHit[] } {
   const targets: DraftTarget[] = [];
   const deadlines: Deadline[] = [];
   const units: UnitHit[] = [];
-  for (const seg of segs) {
-    units.push(...extractUnits(ctx.orig, ctx.view, seg.start, seg.end));
-    if (seg.unitLine) continue;
-    targets.push(...extractTargets(ctx.orig, ctx.view, seg.start, seg.end));
-    deadlines.push(...extractDeadlines(ctx.orig, ctx.view, seg.start, seg.end, ctx.year));
+  for (const seg of segs) units.push(...extractUnits(ctx.orig, ctx.view, seg.start, seg.end));
+  for (const run of wrappedRuns(ctx, segs)) {
+    if (run.length === 1) {
+      targets.push(...extractTargets(ctx.orig, ctx.view, run[0].start, run[0].end));
+      deadlines.push(...extractDeadlines(ctx.orig, ctx.view, run[0].start, run[0].end, ctx.year));
+      continue;
+    }
+    // The run's lines joined without their breaks; `at` maps each joined offset back to the document,
+    // so a quote that spans a break is the document's text at its span (line break included).
+    const o = run.map((s) => ctx.orig.slice(s.start, s.end)).join('');
+    const v = run.map((s) => ctx.view.slice(s.start, s.end)).join('');
+    const at: number[] = [];
+    for (const s of run) for (let i = s.start; i < s.end; i++) at.push(i);
+    const span = (a: number, b: number) => ({ start: at[a], end: at[b - 1] + 1 });
+    for (const t of extractTargets(o, v, 0, v.length)) {
+      const sp = span(t.span.start, t.span.end);
+      targets.push({ ...t, quote: ctx.orig.slice(sp.start, sp.end), span: sp });
+    }
+    for (const d of extractDeadlines(o, v, 0, v.length, ctx.year)) {
+      if (!d.span) continue; // extractDeadlines always sets it
+      const sp = span(d.span.start, d.span.end);
+      deadlines.push({ ...d, text: ctx.orig.slice(sp.start, sp.end), span: sp });
+    }
   }
   return { targets, deadlines, units };
 }

@@ -173,6 +173,16 @@ describe('general rules found while judging', () => {
     expect(keys(t)).toEqual(['1|所|gte', '60|%|gte']);
   });
 
+  it('a line wrapped mid-phrase (text copied from a PDF) is read on: 6月/底前, 12/00公里; a heading line is not', () => {
+    const text = '2024年工作要点\n（一）实施水源工程。新建中型水库1座，完成小型水库除险加固15座，6月\n底前全部开工，同步实施配套工程，改造供水管网12\n00公里。\n（二）管网改造\n5座泵站完成改造。';
+    const [a, b] = flat(text);
+    expect(keys(a)).toEqual(['1|座|eq', '15|座|eq', '1200|公里|eq']);
+    expect(a.deadlines.map((d) => [d.text, d.date])).toEqual([['6月\n底前', '2024-06-30']]);
+    for (const t of a.targets) expect(text.slice(t.span.start, t.span.end)).toBe(t.quote);
+    expect(keys(b)).toEqual(['5|座|eq']);
+    expect(b.targets[0].metric).not.toContain('管网改造');
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
