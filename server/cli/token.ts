@@ -4,20 +4,10 @@
 import { parseArgs } from 'node:util';
 import { issueToken, revokeToken, ROLES, type Role } from '../auth/tokens';
 import { createUnit, findUnit } from '../auth/units';
-import { loadConfig } from '../config';
-import { openDatabase, type Database } from '../db/connect';
-import { LockError } from '../db/lock';
 import { CliError } from './errors';
+import { openConfigured } from './workbook-target';
 
-async function open(): Promise<Database> {
-  const config = loadConfig();
-  try {
-    return await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
-  } catch (err) {
-    if (err instanceof LockError) throw new CliError(err.code, `${err.message}（服务运行时请改用 API：POST /api/v1/units/{id}/tokens）`);
-    throw err;
-  }
-}
+const open = () => openConfigured('服务运行时请改用 API：POST /api/v1/units/{id}/tokens');
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;

@@ -1,6 +1,6 @@
-// Where `qingdan export` / `qingdan upload` work: the configured database directly (DATABASE_URL or
-// DATA_DIR, as the server; with the embedded database the server must be stopped), or a running server
-// with --url URL and --token T (or QINGDAN_TOKEN).
+// Where `qingdan export` / `qingdan upload` (and `token`) work: the configured database directly
+// (DATABASE_URL or DATA_DIR, as the server; with the embedded database the server must be stopped), or a
+// running server with --url URL and --token T (or QINGDAN_TOKEN).
 import type { Actor } from '../auth/tokens';
 import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/connect';
@@ -9,12 +9,13 @@ import { CliError } from './errors';
 
 export const CLI_ACTOR: Actor = { tokenId: 0, role: 'admin', unit: null, name: 'cli' };
 
-export async function openConfigured(): Promise<Database> {
+/** The configured database (as the server opens it); `whileRunning` tells what to do instead when the server holds it. */
+export async function openConfigured(whileRunning = '服务运行时请加 --url http://服务地址 --token 令牌，通过 API 操作'): Promise<Database> {
   const config = loadConfig();
   try {
     return await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   } catch (err) {
-    if (err instanceof LockError) throw new CliError(err.code, `${err.message}（服务运行时请加 --url http://服务地址 --token 令牌，通过 API 操作）`);
+    if (err instanceof LockError) throw new CliError(err.code, `${err.message}（${whileRunning}）`);
     throw err;
   }
 }
