@@ -51,4 +51,4 @@ export function matchLabel(s: string): Label | undefined {
 }
 
 /** Where a new label may start inside a line: right after 。 ； or ：. */
-export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、|[\\u2474-\\u2487\\u3220-\\u3229]))`, 'g');
+export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、|[\\u2460-\\u2487\\u3220-\\u3229]))`, 'g');

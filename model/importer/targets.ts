@@ -182,7 +182,9 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     // Structure counts (以下8个方面) and durations (3个月, 24小时) are not commitments.
     if (/^(?:方面|部分|大类|月|年|周|季度)/.test(next) || /(?:以下|如下|下列)$/.test(v.slice(Math.max(0, s - 3), s))) continue;
     // Durations are targets only as time limits: 压缩至3个工作日以内, 平均住院日控制在7天以内.
-    if ((unitView === '个工作日' || unitView === '天' || unitView === '小时' || unitView === '分钟') && !/(?:压缩|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3))) continue;
+    // (1个工作日内办结, 1小时办结: a limit on how long a service takes is one too.)
+    const duration = unitView === '个工作日' || unitView === '天' || unitView === '小时' || unitView === '分钟';
+    if (duration && !/(?:压缩|压减|缩短|控制|不超过|以内)/.test(v.slice(Math.max(0, s - 8), e + 3)) && !/^(?:内|办结|办理)/.test(next)) continue;
     // Rankings (进入全国前100名, 排名前20%的医院) are not counts or rates.
     if (prev === '前' && /^[名位%]$/.test(unitView)) continue;
     // 岁 and 分 (a score) are targets only as levels (预期寿命达到79.8岁, 满意度85分以上): an age or score
@@ -205,7 +207,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
 
     const lookback = v.slice(Math.max(0, s - 8), s);
     let comparator: Target['comparator'] = 'eq';
-    if (after && /以上/.test(after[0])) comparator = 'gte';
+    if (duration && next[0] === '内') comparator = 'lte';
+    else if (after && /以上/.test(after[0])) comparator = 'gte';
     else if (after && /以下|以内|之内/.test(after[0])) comparator = 'lte';
     else if (GTE_BEFORE.test(lookback)) comparator = 'gte';
     else if (LTE_BEFORE.test(lookback)) comparator = 'lte';

@@ -183,6 +183,12 @@ describe('general rules found while judging', () => {
     expect(b.targets[0].metric).not.toContain('管网改造');
   });
 
+  it('inline ①②③ after ： split a task; 1个工作日内办结 is a time limit, 集中3天开展 is not', () => {
+    const nodes = flat('2024年工作要点\n二、任务\n(1)提升审批效率：①企业开办1个工作日内办结；②不动产登记1小时办结；③集中3天开展培训。');
+    expect(nodes.map((n) => n.number)).toEqual(['二', '(1)', '①', '②', '③']);
+    expect(nodes.slice(2).map(keys)).toEqual([['1|个工作日|lte'], ['1|小时|eq'], []]);
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
