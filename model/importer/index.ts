@@ -50,13 +50,30 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
 
 const CN_DIGIT: Record<string, string> = { 〇: '0', 零: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
 
-function yearOf(title: string, view: string): number | null {
+/**
+ * The plan's year when the title has none: the latest year the preamble speaks of as a year of work
+ * (2022年，全省…完成… 2023年全省工作的总体要求是 → 2023), leaving out targets and spans (到2025年,
+ * 2020年以来); else the first year anywhere.
+ */
+function preambleYear(preamble: string): number | null {
+  let best: number | null = null;
+  for (const m of preamble.matchAll(/(到|至|截至|截止)?((?:19|20)\d\d)\s*年(以来|底前|前|—|-|~|至)?/g)) {
+    if (m[1] || m[3]) continue;
+    const y = Number(m[2]);
+    if (best === null || y > best) best = y;
+  }
+  return best;
+}
+
+function yearOf(title: string, view: string, preamble = ''): number | null {
   // 二〇二四年 → 2024
   title = title.replace(/[一二][〇零一二三四五六七八九]{3}(?=\s*年)/g, (y) => [...y].map((c) => CN_DIGIT[c]).join(''));
   // The first year of the title, also in a range (2024—2025年).
   const m = /((?:19|20)\d\d)\s*(?:年|[—–\-~至到]\s*(?:19|20)\d\d\s*年)/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
   const valid = (y: number) => (y >= 1949 && y <= 2100 ? y : null); // the Plan schema's range
   if (m) return valid(Number(m[1]));
+  const stated = preambleYear(preamble);
+  if (stated !== null) return valid(stated);
   const any = /((?:19|20)\d\d)\s*年/.exec(view.slice(0, 200000));
   return any ? valid(Number(any[1])) : null;
 }
@@ -69,7 +86,7 @@ export function parsePlanText(text: string, source: string): Plan {
   const skeleton = buildSkeleton(input, view);
   const head = titleBlock(input, view, skeleton.preamble);
   const title = head.title || source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
-  const year = yearOf(head.title, view);
+  const year = yearOf(head.title, view, skeleton.preamble.map((seg) => view.slice(seg.start, seg.end)).join('\n'));
   const id = planId(title, year);
   const nodes = assemble({ orig: input, view, year, planId: id }, skeleton.roots);
   return { id, title, year, ...(head.issuer ? { issuer: head.issuer } : {}), script, source, nodes };

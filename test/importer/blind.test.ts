@@ -189,6 +189,11 @@ describe('general rules found while judging', () => {
     expect(nodes.slice(2).map(keys)).toEqual([['1|个工作日|lte'], ['1|小时|eq'], []]);
   });
 
+  it('a title without a year takes the latest working year of the preamble, not a past one or a target year', () => {
+    expect(parse('全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。').year).toBe(2023);
+    expect(parse('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
+  });
+
   it('·2· page numbers are furniture', () => {
     const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
     expect(keys(t)).toEqual(['45|家|eq']);
