@@ -74,7 +74,7 @@ function yearOf(title: string, view: string, preamble = ''): number | null {
   if (m) return valid(Number(m[1]));
   const stated = preambleYear(preamble);
   if (stated !== null) return valid(stated);
-  const any = /((?:19|20)\d\d)\s*年/.exec(view.slice(0, 200000));
+  const any = /((?:19|20)\d\d)\s*年(?!以来)/.exec(view.slice(0, 200000)); // 2020年以来 looks back
   return any ? valid(Number(any[1])) : null;
 }
 
