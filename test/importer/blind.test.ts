@@ -14,6 +14,8 @@
 //     百分之六十, 两百个, 至少…一所
 //   j 重大项目方案: per-city counts after 其中：, 一是/二是 inside a 1. with a 责任单位 line, inline
 //     ：(1)…；(2)… items, 按职责分工负责 — GBK
+//   k (third round) red-header notice + 任务清单, （责任单位：…；完成时限：…）, 第 2 页 共 4 页 and the
+//     repeated header, 万批次, 8%—10%, 两千家, 附件 list
 // The bar is the issue's: identical tree, target precision and recall ≥ 0.97, all deadlines found.
 import { readFileSync } from 'node:fs';
 import { AlignmentType, Document, LevelFormat, Packer, Paragraph, TextRun } from 'docx';
@@ -38,6 +40,7 @@ const DOCS: { name: string; as: As }[] = [
   { name: 'blind-h-shuili-shishi', as: 'gbk' },
   { name: 'blind-i-jiaoyu-sannian', as: 'utf8' },
   { name: 'blind-j-fagai-xiangmu', as: 'gbk' },
+  { name: 'blind-k-shichang-qingdan', as: 'utf8' },
 ];
 
 // Word's automatic numbering, as an office sets it up: one two-level list for 一、/（一） headings and a
@@ -192,6 +195,11 @@ describe('general rules found while judging', () => {
   it('a title without a year takes the latest working year of the preamble, not a past one or a target year', () => {
     expect(parse('全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。').year).toBe(2023);
     expect(parse('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
+  });
+
+  it('批次/件次 and 吨标准煤 are units as written', () => {
+    const [t] = flat('2024年工作要点\n1.抽检。完成抽检1.2万批次，办理投诉5000件次，节能10万吨标准煤。');
+    expect(keys(t)).toEqual(['1.2|万批次|eq', '5000|件次|eq', '10|万吨标准煤|eq']);
   });
 
   it('·2· page numbers are furniture', () => {
