@@ -96,9 +96,13 @@ export function validateProgress(fields: ProgressFields, ctx: RuleContext = {}):
   return { values, errors };
 }
 
+/** Whether 完成率 means anything for a target: a positive figure that is not itself a percentage. */
+export function hasCompletionRate(target: { value: number; kind: string } | undefined): target is { value: number; kind: string } {
+  return !!target && target.value > 0 && target.kind !== 'rate' && target.kind !== 'growth';
+}
+
 /** 完成率: 累计 over the target value, as a percentage; null where it has no meaning. */
 export function completionRate(cumulative: number | null, target: { value: number; kind: string } | undefined): number | null {
-  if (cumulative === null || !target || target.value <= 0) return null;
-  if (target.kind === 'rate' || target.kind === 'growth') return null; // a percentage target has no 完成率
+  if (cumulative === null || !hasCompletionRate(target)) return null;
   return Math.round((cumulative / target.value) * 1000) / 10;
 }

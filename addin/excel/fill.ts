@@ -4,6 +4,7 @@
 // 2 MB request budget allows.
 import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../../model/sheet';
 import { STATUSES } from '../../model/progress';
+import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
 import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
@@ -40,11 +41,11 @@ type Cell = string | number;
 
 /**
  * 完成率 as a live formula (累计 / target value, as model/rules.ts completionRate) so it follows what the
- * user types; null where the rate has no meaning (no figure, a percentage target, target ≤ 0).
+ * user types; null where the rate has no meaning (model/rules.ts hasCompletionRate).
  */
 export function rateFormula(row: Extract<SheetRow, { kind: 'item' }>, sheetRow: number): string | null {
   const t = row.target;
-  if (!t || t.value <= 0 || t.kind === 'rate' || t.kind === 'growth') return null;
+  if (!hasCompletionRate(t)) return null;
   const cum = `${colLetter(COLUMN_INDEX.cumulative)}${sheetRow + 1}`;
   return `=IF(ISNUMBER(${cum}),ROUND(${cum}/${t.value}*100,1),"")`;
 }
