@@ -1,6 +1,7 @@
 // What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
 // result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
 import { walkNodes } from '../model/plan';
+import { periodEnd, yearMonths } from '../model/progress';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { readSheet, selectCell } from './excel/sheet';
@@ -25,16 +26,9 @@ export interface Selection {
   admin: boolean;
 }
 
-export function periodEnd(period: string): string {
-  const [y, m] = period.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${period}-${String(last).padStart(2, '0')}`;
-}
-
 /** The months a user can pick: the plan's year, or this year when the plan has none. */
 export function monthsOf(year: number | null, now = new Date()): string[] {
-  const y = year ?? now.getFullYear();
-  return Array.from({ length: 12 }, (_, i) => `${y}-${String(i + 1).padStart(2, '0')}`);
+  return yearMonths(year ?? now.getFullYear());
 }
 
 export class Controller {

@@ -80,6 +80,18 @@ export function parseProgressKey(key: string): { itemId: string; period: string 
   return PeriodId.safeParse(period).success ? { itemId: key.slice(0, at), period } : null;
 }
 
+/** The twelve months of a year, '2026-01' … '2026-12'. */
+export function yearMonths(year: number): PeriodId[] {
+  return Array.from({ length: 12 }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
+}
+
+/** The last day of a month (ISO date): what "by the end of this month" means. */
+export function periodEnd(period: PeriodId): string {
+  const [y, m] = period.split('-').map(Number);
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${period}-${String(last).padStart(2, '0')}`;
+}
+
 /** The month before, for "累计 never below the previous period's 累计". */
 export function previousPeriod(period: PeriodId): PeriodId {
   const [y, m] = period.split('-').map(Number);
@@ -99,10 +111,8 @@ export function planDeadlineDay(plan: Plan): number {
 export function monthlyPeriods(plan: Plan, now = new Date()): Omit<Period, 'planId'>[] {
   const year = plan.year ?? now.getUTCFullYear();
   const day = planDeadlineDay(plan);
-  return Array.from({ length: 12 }, (_, i) => {
-    const month = i + 1;
-    const last = new Date(Date.UTC(year, month, 0)).getUTCDate(); // 每月31日 in February → the 28th/29th
-    const mm = String(month).padStart(2, '0');
-    return { period: `${year}-${mm}`, deadline: `${year}-${mm}-${String(Math.min(day, last)).padStart(2, '0')}`, status: 'open' as const };
+  return yearMonths(year).map((period) => {
+    const last = Number(periodEnd(period).slice(8)); // 每月31日 in February → the 28th/29th
+    return { period, deadline: `${period}-${String(Math.min(day, last)).padStart(2, '0')}`, status: 'open' as const };
   });
 }

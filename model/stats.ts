@@ -1,7 +1,7 @@
 // Summaries of one month's 重点任务清单 for the leaders' dashboard and the monthly 通报: completion by
 // section, by lead unit and by status, who has and has not reported, lagging / overdue / behind-schedule
 // items, and a per-month series. Pure: everything is computed from model/sheet.ts rows.
-import { STATUSES, type PeriodId, type ProgressValues } from './progress';
+import { periodEnd, STATUSES, type PeriodId, type ProgressValues } from './progress';
 import type { ItemRow, SheetRow } from './sheet';
 
 /** An item's state for the month: a reported status, or 未填报 when the unit has not reported it. */
@@ -83,12 +83,6 @@ export interface StatsOptions {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-export function periodEnd(period: PeriodId): string {
-  const [y, m] = period.split('-').map(Number);
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return `${period}-${String(last).padStart(2, '0')}`;
-}
 
 /** 序时进度 at the end of `period` for a plan of `year`: 0 before the year, 100 after it. */
 export function timeProgress(period: PeriodId, year?: number | null): number {

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // First: server/routes/plans.ts calls .openapi() on model schemas, which needs @hono/zod-openapi loaded before them.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { Controller, periodEnd, UnsyncedChangesError } from '../../addin/controller';
+import { Controller, UnsyncedChangesError } from '../../addin/controller';
+import { periodEnd } from '../../model/progress';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { createFakeExcel } from '../fakes/excel-fake';
 
