@@ -8,7 +8,8 @@ import { PeriodId } from '../../model/progress';
 import { NotFoundError } from '../sync/plans';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
-import { uploadWorkbook, type UploadResult } from '../workbook/upload';
+import { uploadWorkbook } from '../sync/upload';
+import type { UploadResult } from '../workbook/upload';
 import { CliError } from './errors';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';
 

@@ -21,7 +21,7 @@ import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
-import { uploadWorkbook } from '../workbook/upload';
+import { uploadWorkbook } from '../sync/upload';
 import { problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 

@@ -3,18 +3,14 @@
 // dropped), read the input cells as the add-in would send them, and keep only rows whose values differ
 // from what is stored. Structural problems (formulas, merged input cells, unknown or repeated rows, a
 // workbook that is not a 清单) throw WorkbookError before anything is sent; the rules themselves run
-// where they always run, in the push service (model/rules.ts). uploadWorkbook() is the whole upload
-// against the database, for the route and the CLI.
+// where they always run, in the push service (model/rules.ts). No database here (server/sync/upload.ts
+// runs an upload against it), so the parser loads without the database drivers.
 import { createHash } from 'node:crypto';
 import { fieldError, type ErrorCode } from '../../model/errors';
 import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import { COLUMNS, INPUT_KEYS, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
-import type { Actor } from '../auth/tokens';
-import type { Db } from '../db/connect';
-import { pushBatch } from '../sync/push';
-import { loadRows } from '../sync/rows';
 import { markCells, markResults } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { MAIN_SHEET, VERSION_HEADER } from './export';
@@ -336,13 +332,3 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
   };
 }
 
-/**
- * An uploaded 清单 checked against the month's stored rows and pushed as `actor`. The rows are the whole
- * plan's, not the actor's unit's: a reporter's rows of other units' tasks left as they were are simply
- * unchanged, and edits to them are refused per row by the push service (FORBIDDEN_TASK).
- */
-export async function uploadWorkbook(db: Db, actor: Actor, planId: string, period: PeriodId, buffer: Buffer): Promise<UploadResult> {
-  const { rows } = await loadRows(db, planId, period);
-  const parsed = await parseUpload({ buffer, planId, period, rows, actor: actor.name });
-  return applyUpload(parsed, (batch) => pushBatch(db, actor, planId, batch));
-}
