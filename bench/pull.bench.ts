@@ -6,16 +6,10 @@ import { progress } from '../server/db/schema';
 import { pgReachable } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
 import { startTestServer } from '../test/helpers/server';
+import { median, timed } from './measure';
 
 const TASKS = 5_000;
 const ROUNDS = 5;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
 
 async function run(kind: 'pglite' | 'pg') {
   const server = await startTestServer({ db: kind, plans: [samplePlan({ id: 'bench', tasks: TASKS, sections: 20 })] });

@@ -7,6 +7,7 @@ import type { Db } from '../server/db/connect';
 import { pgReachable } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
 import { startTestServer } from '../test/helpers/server';
+import { median } from './measure';
 
 const N = 10_000;
 const ROUNDS = 3;
@@ -54,8 +55,6 @@ async function rawUnnest(db: Db, planId: string, period: string, base: number): 
         progress = excluded.progress, version = progress.version + 1, updated_at = excluded.updated_at`);
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function run(kind: 'pglite' | 'pg') {
   const server = await startTestServer({ db: kind, plans: [samplePlan({ id: 'bench', tasks: N, sections: 20 })], app: process.env.BENCH_LOG ? { log: (l) => console.error(l) } : {} });

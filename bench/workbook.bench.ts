@@ -16,6 +16,7 @@ import { workbookBuffer, writeWorkbook, FIRST_DATA_ROW, MAIN_SHEET } from '../se
 import { parseUpload } from '../server/workbook/upload';
 import { createStreamingWorkbook, loadWorkbook, workbookToBuffer } from '../server/workbook/xlsx';
 import { samplePlan } from '../test/helpers/plan';
+import { median, timed } from './measure';
 
 const TASKS = 5000;
 const PERIOD = '2024-05';
@@ -62,13 +63,6 @@ async function baseline(rows: SheetRow[]): Promise<number> {
   return out.bytes;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return performance.now() - t;
-}
-
 async function child(which: string): Promise<void> {
   const { plan, rows } = fixture();
   if (which === 'fixture') globalThis.gc?.();
@@ -112,9 +106,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < 5; i++) {
     globalThis.gc?.();
     const a = i % 2 === 0;
-    if (a) t.base.push(await time(async () => (bytes.base = await baseline(rows))));
-    t.ours.push(await time(async () => (bytes.ours = await ours(rows, plan))));
-    if (!a) t.base.push(await time(async () => (bytes.base = await baseline(rows))));
+    if (a) t.base.push(await timed(async () => (bytes.base = await baseline(rows))));
+    t.ours.push(await timed(async () => (bytes.ours = await ours(rows, plan))));
+    if (!a) t.base.push(await timed(async () => (bytes.base = await baseline(rows))));
   }
   const ratio = median(t.ours) / median(t.base);
 
@@ -131,8 +125,8 @@ async function main(): Promise<void> {
   const up: { same: number[]; edited: number[] } = { same: [], edited: [] };
   let changes = 0;
   for (let i = 0; i < 3; i++) {
-    up.same.push(await time(() => parseUpload({ buffer, planId: plan.id, period: PERIOD, rows })));
-    up.edited.push(await time(async () => (changes = (await parseUpload({ buffer: edited, planId: plan.id, period: PERIOD, rows })).changes.length)));
+    up.same.push(await timed(() => parseUpload({ buffer, planId: plan.id, period: PERIOD, rows })));
+    up.edited.push(await timed(async () => (changes = (await parseUpload({ buffer: edited, planId: plan.id, period: PERIOD, rows })).changes.length)));
   }
 
   const rss = {
