@@ -57,14 +57,10 @@ export async function listPlans(db: Db): Promise<PlanSummary[]> {
   );
 }
 
-export async function planExists(db: Db, planId: string): Promise<boolean> {
-  const [row] = await db.select({ id: plans.id }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
-  return !!row;
-}
-
 /** Throws NotFoundError unless the plan exists (and is not deleted); cheap, unlike loadPlan. */
 export async function ensurePlan(db: Db, planId: string): Promise<void> {
-  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+  const [row] = await db.select({ id: plans.id }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  if (!row) throw new NotFoundError(`找不到计划：${planId}`);
 }
 
 /** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */

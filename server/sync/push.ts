@@ -14,7 +14,7 @@ import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
 import { batches, periods, progress } from '../db/schema';
 import { loadItemIndex } from './items';
-import { NotFoundError, planExists } from './plans';
+import { ensurePlan } from './plans';
 
 export class BatchReuseError extends Error {
   code = 'BATCH_ID_REUSED';
@@ -156,7 +156,7 @@ async function upsertWithAudit(
 }
 
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
-  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+  await ensurePlan(db, planId);
   const index = await loadItemIndex(db, planId);
   return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, index, actor, planId, batch));
 }

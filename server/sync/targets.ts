@@ -7,7 +7,7 @@ import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';
 import { oncePerBatch } from './push';
-import { NotFoundError, planExists } from './plans';
+import { ensurePlan } from './plans';
 
 export const TargetFields = z
   .object({
@@ -41,7 +41,7 @@ export interface TargetBatchResponse {
 const pick = (t: typeof targets.$inferSelect): TargetValues => ({ metric: t.metric, value: t.value, max: t.max, unit: t.unit, comparator: t.comparator });
 
 export async function pushTargets(db: Db, actor: Actor, planId: string, batch: TargetBatch): Promise<TargetBatchResponse> {
-  if (!(await planExists(db, planId))) throw new NotFoundError(`找不到计划：${planId}`);
+  await ensurePlan(db, planId);
   return oncePerBatch(db, planId, 'targets', batch.batchId, actor, async (tx) => {
     const ids = [...new Set(batch.edits.map((e) => e.targetId))];
     const rows = ids.length ? await tx.select().from(targets).where(and(eq(targets.planId, planId), inArray(targets.id, ids))) : [];
