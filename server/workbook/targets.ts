@@ -5,8 +5,9 @@
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { eq } from 'drizzle-orm';
-import { fieldError, type ErrorCode } from '../../model/errors';
+import { ERROR_MESSAGES, fieldError, type ErrorCode } from '../../model/errors';
 import { walkNodes, type Plan } from '../../model/plan';
+import { colLetter } from '../../model/sheet';
 import { readNumber } from '../../model/rules';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
@@ -15,7 +16,7 @@ import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../sync
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './upload';
-import { createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
+import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
 import { checkXlsx } from './zipcheck';
 
 export const TARGETS_SHEET = '指标';
@@ -89,9 +90,9 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
     }
   }
   if (r > 3) {
-    const dv = (ws as unknown as { dataValidations: { add(a: string, v: unknown): void } }).dataValidations;
-    dv.add(`G3:G${r - 1}`, { type: 'list', allowBlank: false, formulae: ['"=,≥,≤"'], showErrorMessage: true, error: '比较方式须为：=、≥、≤' });
-    dv.add(`D3:E${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
+    const L = (key: Key) => colLetter(C[key] - 1);
+    addValidation(ws, `${L('comparator')}3:${L('comparator')}${r - 1}`, { type: 'list', allowBlank: false, formulae: ['"=,≥,≤"'], showErrorMessage: true, error: ERROR_MESSAGES.BAD_COMPARATOR });
+    addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
   }
   ws.commit();
   await wb.commit();
