@@ -90,11 +90,8 @@ export class Controller {
     }
     this.forceFillArmed = '';
     const { rows } = await api.rows(sel.planId, sel.period); // the server gives a reporter its unit's rows
-    const dueDates = new Map<string, string>();
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
-      const dates = node.deadlines.map((d) => d.date).filter((d): d is string => !!d).sort();
-      if (dates.length) dueDates.set(node.id, dates[dates.length - 1]);
       for (const t of node.targets) {
         const v = (t as { version?: number }).version;
         if (typeof v === 'number') targetVersions.set(t.id, v);
@@ -104,7 +101,6 @@ export class Controller {
       meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor: null },
       stateSheetName,
       rows,
-      dueDates,
       periodEnd: periodEnd(sel.period),
       targetVersions,
       onProgress,

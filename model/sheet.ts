@@ -2,6 +2,7 @@
 // add-in's sheet, the exported workbook and the workbook upload, so all three agree cell for cell.
 import { walkNodes, type Plan, type PlanNode, type Target, type Units } from './plan';
 import { completionRate } from './rules';
+import { dueDate } from './stats';
 import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
 
 export type ColumnKind = 'text' | 'number' | 'status' | 'rate' | 'id';
@@ -77,6 +78,8 @@ export interface ItemRow {
   lead: string[];
   co: string[];
   deadline: string;
+  /** When the task falls due (ISO date): the same for the add-in's 到期 column, the export and the stats. */
+  due: string | null;
   version: number; // 0 = nothing reported yet
   values: ProgressValues;
   rate: number | null; // 完成率 in %
@@ -130,9 +133,21 @@ export function takesPart(who: TaskAssignment, unit: string): boolean {
   return who.lead.includes(unit) || who.co.includes(unit);
 }
 
+/**
+ * A task's due date: the latest date its deadlines resolved to at import (model/deadlines.ts), else
+ * what their text says for the plan's year (model/stats.ts dueDate; plans built by hand carry no dates).
+ */
+export function taskDue(node: Pick<PlanNode, 'deadlines'>, year: number): string | null {
+  const dates = node.deadlines.flatMap((d) => (d.date ? [d.date] : [])).sort();
+  if (dates.length) return dates[dates.length - 1];
+  const text = node.deadlines.map((d) => d.text).join('、');
+  return text ? dueDate(text, year) : null;
+}
+
 /** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
 export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
   const rows: SheetRow[] = [];
+  const year = plan.year ?? Number(opts.period.slice(0, 4));
   const depthOf = new Map<string, number>();
   let pendingSections: SectionRow[] = [];
   for (const { node, parent } of walkNodes(plan.nodes)) {
@@ -148,6 +163,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
     if (opts.unit && !takesPart(who, opts.unit)) continue;
     rows.push(...pendingSections);
     pendingSections = [];
+    const due = taskDue(node, year);
     const items: { itemId: string; target?: Target }[] = node.targets.length
       ? node.targets.map((t) => ({ itemId: t.id, target: t }))
       : [{ itemId: node.id }];
@@ -169,6 +185,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
         lead: who.lead,
         co: who.co,
         deadline: node.deadlines.map((d) => d.text).join('、'),
+        due,
         version: entry?.version ?? 0,
         values,
         rate: completionRate(values.cumulative, target),

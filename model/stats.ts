@@ -78,7 +78,7 @@ export interface StatsOptions {
   period: PeriodId;
   deadline?: string;
   closed?: boolean;
-  /** The plan's year: 序时进度 and deadlines without a year are counted in it. Default: the period's. */
+  /** The plan's year: 序时进度 is counted in it (each row's due date comes from buildRows). Default: the period's. */
   year?: number | null;
 }
 
@@ -201,7 +201,6 @@ function finish(acc: Acc): Tally {
 
 /** One month's summary. `rows` is buildRows() output for the whole plan (not one unit's view). */
 export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): PeriodStats {
-  const year = opts.year ?? Number(opts.period.slice(0, 4));
   const end = periodEnd(opts.period);
   const tp = timeProgress(opts.period, opts.year);
   const totals = newAcc();
@@ -211,7 +210,6 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
   const overdue: ItemSummary[] = [];
   const behind: ItemSummary[] = [];
 
-  const dueCache = new Map<string, string | null>();
   let section = { id: '', label: '其他' };
   for (const row of rows) {
     if (row.kind === 'section') {
@@ -219,9 +217,7 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
       continue;
     }
     const status = statusOf(row);
-    // Many items share a deadline text (a task's targets, 年底前 everywhere): parse each text once.
-    let due = dueCache.get(row.deadline);
-    if (due === undefined) dueCache.set(row.deadline, (due = row.deadline ? dueDate(row.deadline, year) : null));
+    const due = row.due;
     const s: ItemSummary = {
       itemId: row.itemId,
       taskId: row.taskId,

@@ -14,8 +14,6 @@ export interface FillOptions {
   meta: Omit<SheetMeta, 'rowCount'>;
   stateSheetName: string;
   rows: SheetRow[];
-  /** Resolved deadline (ISO date) per task id, for the "overdue" format. */
-  dueDates?: ReadonlyMap<string, string>;
   /** Last day of the month being reported (ISO): a deadline before it is overdue unless 已完成. */
   periodEnd: string;
   /** Admin mode: each target's version (for targets/batches baseVersion), when the server gives it. */
@@ -50,14 +48,14 @@ export function rateFormula(row: Extract<SheetRow, { kind: 'item' }>, sheetRow: 
   return `=IF(ISNUMBER(${cum}),ROUND(${cum}/${t.value}*100,1),"")`;
 }
 
-export function sheetCells(row: SheetRow, dueDates?: ReadonlyMap<string, string>, sheetRow?: number): Cell[] {
+export function sheetCells(row: SheetRow, sheetRow?: number): Cell[] {
   if (row.kind === 'section') {
     const cells: Cell[] = new Array(COL_COUNT).fill('');
     cells[COLUMN_INDEX.task] = row.label;
     cells[ID_COL] = SECTION_PREFIX + row.nodeId;
     return cells;
   }
-  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', dueDates?.get(row.taskId) ?? ''];
+  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '']; // 到期: for the "overdue" format
   const rate = sheetRow === undefined ? null : rateFormula(row, sheetRow);
   if (rate) cells[COLUMN_INDEX.rate] = rate;
   return cells;
@@ -142,7 +140,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     });
 
     // Data rows, in blocks that fill what is left of the current request.
-    const cells = rows.map((r, k) => sheetCells(r, opts.dueDates, FIRST_DATA_ROW + k));
+    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k));
     let i = 0;
     while (i < n) {
       let bytes = 2;

@@ -2,7 +2,6 @@
 // the plan and its sheet rows (model/sheet.ts), so the route, the CLI, the tests and the benchmark share it.
 import type { Writable } from 'node:stream';
 import type { Plan } from '../../model/plan';
-import { dueDate } from '../../model/stats';
 import { STATUSES, type PeriodId } from '../../model/progress';
 import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
 import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
@@ -179,7 +178,6 @@ const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
 
 /** Writes section and item rows; returns the last row written. */
 function writeBody(ws: Worksheet, input: WorkbookInput): number {
-  const year = input.plan.year ?? Number(input.period.slice(0, 4));
   const itemsPerTask = new Map<string, number>();
   for (const row of input.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
   let r = FIRST_DATA_ROW;
@@ -217,7 +215,7 @@ function writeBody(ws: Worksheet, input: WorkbookInput): number {
       closeGroup(r - 1);
       group = { taskId: row.taskId, first: r };
     }
-    writeItem(ws, r, row, input.template === true, row.deadline ? dueDate(row.deadline, year) : null, itemsPerTask.get(row.taskId) === 1);
+    writeItem(ws, r, row, input.template === true, row.due, itemsPerTask.get(row.taskId) === 1);
     r++;
   }
   closeGroup(r - 1);

@@ -61,6 +61,15 @@ describe('fill', () => {
     expect(excel.state.read(sheetName, addressOf(t1.itemId, C.rate))).toBe(Math.round((50.5 / t1.target!.value) * 1000) / 10);
   });
 
+  it('puts the row\'s due date (the one the export and the stats use) into the hidden 到期 column', async () => {
+    const { excel, sheetName, items, addressOf } = await filled(5);
+    const item = items[0] as Extract<(typeof items)[number], { kind: 'item' }>;
+    // The synthetic plan stores 2026-01-28 for "1月底前": the stored date wins over reading the text (01-31).
+    expect(item.due).toBe('2026-01-28');
+    const row = Number(addressOf(item.itemId, 0).slice(1)) - 1;
+    expect(excel.state.sheet(sheetName)!.rows[row]![DUE_COL].v).toBe('2026-01-28');
+  });
+
   it('"=1+1" typed into 进展情况 stays text', async () => {
     const { excel, sheetName, items, addressOf } = await filled(5);
     const a = addressOf(items[1].itemId, C.progress);

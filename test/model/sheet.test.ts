@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assignmentOf, buildRows, colLetter, parseTargetText, targetText, rowCells, takesPart, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import { assignmentOf, buildRows, colLetter, parseTargetText, targetText, rowCells, takesPart, taskDue, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
 import type { Plan, PlanNode, Target } from '../../model/plan';
 import { EMPTY_PROGRESS } from '../../model/progress';
 
@@ -98,5 +98,15 @@ describe('buildRows', () => {
     expect(parseTargetText('不低于 1,000')).toEqual({ value: 1000, max: null, comparator: 'gte' });
     expect(parseTargetText(278)).toEqual({ value: 278, max: null, comparator: 'eq' });
     for (const bad of ['5-3', '约100', '', -1, '=A1']) expect(parseTargetText(bad)).toBeNull();
+  });
+
+  it('dates a task by its stored deadline dates, else by its deadline text in the plan year', () => {
+    const rows = buildRows(plan, { period: '2023-03' }).filter((r): r is ItemRow => r.kind === 'item');
+    expect(rows.find((r) => r.itemId === 't1')!.due).toBe('2023-12-31'); // stored date
+    expect(rows.find((r) => r.itemId === 'n2')!.due).toBeNull(); // no deadline
+    // A stored date wins over the text: 次年一季度 resolved at import to next year's, not this year's.
+    expect(taskDue({ deadlines: [{ text: '6月底前', date: '2023-06-30' }, { text: '次年一季度', date: '2024-03-31' }] }, 2023)).toBe('2024-03-31');
+    expect(taskDue({ deadlines: [{ text: '6月底前' }, { text: '10月中旬' }] }, 2023)).toBe('2023-10-20');
+    expect(taskDue({ deadlines: [] }, 2023)).toBeNull();
   });
 });
