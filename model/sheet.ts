@@ -137,17 +137,23 @@ export function takesPart(who: TaskAssignment, unit: string): boolean {
  * A task's due date: the latest date its deadlines resolved to at import (model/deadlines.ts), else
  * what their text says for the plan's year (model/stats.ts dueDate; plans built by hand carry no dates).
  */
-export function taskDue(node: Pick<PlanNode, 'deadlines'>, year: number): string | null {
-  const dates = node.deadlines.flatMap((d) => (d.date ? [d.date] : [])).sort();
-  if (dates.length) return dates[dates.length - 1];
-  const text = node.deadlines.map((d) => d.text).join('、');
-  return text ? dueDate(text, year) : null;
+export function taskDue(node: Pick<PlanNode, 'deadlines'>, year: number, readText = (text: string) => dueDate(text, year)): string | null {
+  let latest: string | null = null;
+  for (const d of node.deadlines) if (d.date && (latest === null || d.date > latest)) latest = d.date;
+  if (latest !== null || node.deadlines.length === 0) return latest;
+  return readText(node.deadlines.map((d) => d.text).join('、'));
 }
 
 /** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
 export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
   const rows: SheetRow[] = [];
   const year = plan.year ?? Number(opts.period.slice(0, 4));
+  // Many tasks share a deadline text (年底前 everywhere): read each text once.
+  const dueByText = new Map<string, string | null>();
+  const readText = (text: string) => {
+    if (!dueByText.has(text)) dueByText.set(text, dueDate(text, year));
+    return dueByText.get(text)!;
+  };
   const depthOf = new Map<string, number>();
   let pendingSections: SectionRow[] = [];
   for (const { node, parent } of walkNodes(plan.nodes)) {
@@ -163,7 +169,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
     if (opts.unit && !takesPart(who, opts.unit)) continue;
     rows.push(...pendingSections);
     pendingSections = [];
-    const due = taskDue(node, year);
+    const due = taskDue(node, year, readText);
     const items: { itemId: string; target?: Target }[] = node.targets.length
       ? node.targets.map((t) => ({ itemId: t.id, target: t }))
       : [{ itemId: node.id }];
