@@ -1,6 +1,7 @@
 // Summaries of one month's 重点任务清单 for the leaders' dashboard and the monthly 通报: completion by
 // section, by lead unit and by status, who has and has not reported, lagging / overdue / behind-schedule
 // items, and a per-month series. Pure: everything is computed from model/sheet.ts rows.
+import { resolve as resolveDeadline } from './deadlines';
 import { periodEnd, STATUSES, type PeriodId, type ProgressValues } from './progress';
 import type { ItemRow, SheetRow } from './sheet';
 
@@ -93,53 +94,19 @@ export function timeProgress(period: PeriodId, year?: number | null): number {
   return round1((m / 12) * 100);
 }
 
-const CN_DIGITS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-function cnNumber(s: string): number {
-  if (/^\d+$/.test(s)) return Number(s);
-  if (s === '十') return 10;
-  if (s.startsWith('十')) return 10 + (CN_DIGITS[s[1]] ?? 0);
-  if (s.endsWith('十')) return (CN_DIGITS[s[0]] ?? 0) * 10;
-  if (s.includes('十')) return (CN_DIGITS[s[0]] ?? 0) * 10 + (CN_DIGITS[s[2]] ?? 0);
-  return CN_DIGITS[s] ?? NaN;
-}
-
-const iso = (y: number, m: number, d?: number) =>
-  `${y}-${String(m).padStart(2, '0')}-${String(d ?? new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-
 /**
- * The date a deadline as written falls due: "2026年6月底前", "6月30日前", "9月前", "年底前", "上半年",
- * "三季度", "10月中旬". Several deadlines joined by 、 → the last of them (the task's final one).
- * Monthly rules ("每月28日前") and unparsable text → null.
+ * The date a deadline as written falls due ("2026年6月底前", "年底前", "三季度", "10月中旬"), read by the
+ * importer's own rules (model/deadlines.ts). Several deadlines joined by 、 → the last of them (the
+ * task's final one). Recurring rules ("每月28日前", "每年…") and unparsable text → null.
  */
 export function dueDate(text: string, year: number): string | null {
   let best: string | null = null;
   for (const part of text.split(/[、，,；;]/)) {
-    const d = dueDateOne(part.trim(), year);
+    if (/每月|每季|每年|长期|持续/.test(part)) continue;
+    const d = resolveDeadline(part.trim(), year).date ?? null;
     if (d && (!best || d > best)) best = d;
   }
   return best;
-}
-
-function dueDateOne(text: string, year: number): string | null {
-  if (!text || /每月|每季|每年|长期|持续/.test(text)) return null;
-  const ym = /(\d{4})\s*年/.exec(text);
-  const y = ym ? Number(ym[1]) : year;
-  const rest = ym ? text.slice(ym.index + ym[0].length) : text;
-  const md = /([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?:([0-9]{1,2})\s*日|(上旬|中旬|下旬|底|末))?/.exec(rest);
-  if (md) {
-    const m = cnNumber(md[1]);
-    if (!(m >= 1 && m <= 12)) return null;
-    if (md[2]) return iso(y, m, Math.min(Number(md[2]), new Date(Date.UTC(y, m, 0)).getUTCDate()));
-    if (md[3] === '上旬') return iso(y, m, 10);
-    if (md[3] === '中旬') return iso(y, m, 20);
-    return iso(y, m);
-  }
-  if (/年底|年末|全年|年内|本年度|^\s*[底末]/.test(rest) || (ym && rest.trim().replace(/前$/, '') === '')) return iso(y, 12);
-  if (/上半年/.test(rest)) return iso(y, 6);
-  if (/下半年/.test(rest)) return iso(y, 12);
-  const q = /([一二三四1-4])\s*季度/.exec(rest);
-  if (q) return iso(y, cnNumber(q[1]) * 3);
-  return null;
 }
 
 /** Whether the unit has reported anything on this item for the month. */
