@@ -20,6 +20,14 @@ export class UnsyncedChangesError extends Error {
   }
 }
 
+/** A reporter whose unit leads or co-leads nothing in the plan: say so instead of filling an empty sheet. */
+export class NoTasksError extends Error {
+  code = 'NO_TASKS';
+  constructor(unit: string | undefined) {
+    super(`${unit ? `“${unit}”` : '本单位'}在该计划中没有牵头或配合的任务。请联系规划处分配牵头单位后再填充。`);
+  }
+}
+
 export interface Selection {
   planId: string;
   period: string;
@@ -90,6 +98,7 @@ export class Controller {
     }
     this.forceFillArmed = '';
     const { rows } = await api.rows(sel.planId, sel.period); // the server gives a reporter its unit's rows
+    if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
       for (const t of node.targets) {

@@ -1,9 +1,8 @@
 // The task pane's controller against the real server (PGlite) and the fake Excel, in Node: 填充 does not
 // overwrite unsynced edits unless pressed twice; 同步 then 填充 again keeps the server's values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-// First: server/routes/plans.ts calls .openapi() on model schemas, which needs @hono/zod-openapi loaded before them.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { Controller, UnsyncedChangesError } from '../../addin/controller';
+import { Controller, NoTasksError, UnsyncedChangesError } from '../../addin/controller';
 import { periodEnd } from '../../model/progress';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { createFakeExcel } from '../fakes/excel-fake';
@@ -48,6 +47,15 @@ describe('controller', () => {
     expect(report.counts.applied).toBe(1);
     await c.fill(sel); // no unsynced edits: no guard
     expect(excel.state.read(sheet, address)).toBe(44);
+  });
+
+  it('tells a unit with no assigned task to ask the planning office, and leaves the workbook alone', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, await server.reporterToken('无任务单位'));
+    await expect(c.fill(sel)).rejects.toBeInstanceOf(NoTasksError);
+    await expect(c.fill(sel)).rejects.toThrow('“无任务单位”在该计划中没有牵头或配合的任务');
+    expect(excel.state.sheets.map((s) => s.name)).toEqual(['Sheet1']); // no plan sheet, no state sheet
   });
 
   it('says so when there is no Excel', async () => {

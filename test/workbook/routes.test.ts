@@ -1,13 +1,11 @@
 // The workbook routes over HTTP against a real server (PGlite): export → edit → upload → stored, the
 // same file again → replayed, bad files → 4xx with nothing stored, reporters limited to their tasks,
 // and the office's targets workbook: preview, confirm, audit.
-// helpers/server first: routes/plans.ts calls .openapi() on model schemas, which only works once
-// @hono/zod-openapi has been imported before model/progress is evaluated.
-import { startTestServer, type TestServer } from '../helpers/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
 import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
+import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPlan } from './seed';
 
 const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
