@@ -14,6 +14,8 @@ export function isFurniture(line: string): boolean {
   if (PAGE.some((re) => re.test(t))) return true;
   if (!/[\p{L}\p{N}]/u.test(t)) return true; // "?", "***", "——"
   if (/^(?:抄送|印发|主送|\(此件|联系人|联系电话)/.test(t)) return true;
+  // Text copied from a web page: 发布时间：… 来源：… 【字体：大 中 小】 打印本页 lines.
+  if (/^(?:发布时间|发布日期|信息来源|来源|浏览次数|点击数|访问量)\s*[:：]|【\s*字体|打印本页|关闭窗口/.test(t)) return true;
   return false;
 }
 

@@ -20,11 +20,18 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   const isHeading = (v: string) => v.length <= 60 && !/[。,;]/.test(v) && /[\u4e00-\u9fff]/.test(v) && !/^(?:各|致)|:$/.test(v);
   const runs: string[][] = [];
   let run: string[] = [];
+  const viewOf = new Map<string, string>(); // heading line as written → its view (same length)
   for (const seg of preamble) {
     const v = view.slice(seg.start, seg.end).trim();
+    // A red-header masthead (XX区人民政府办公室文件) names the issuing office, not the plan.
+    if (!runs.length && !run.length && v.length <= 30 && /(?:人民政府|办公室|办公厅|厅|局|委员会|委|党委|党组)文件$/.test(v)) continue;
     // A long note under the title, （2024年1月30日…会议审议通过）, is not part of it; （2024—2025年） is.
     if (/^\(.*\)$/.test(v) && run.length && (v.length > 16 || /通过|会议|印发|发布/.test(v))) continue;
-    if (isHeading(v)) run.push(orig.slice(seg.start, seg.end).trim());
+    if (isHeading(v)) {
+      const line = orig.slice(seg.start, seg.end).trim();
+      viewOf.set(line, v);
+      run.push(line);
+    }
     else if (run.length) {
       runs.push(run);
       run = [];
@@ -35,7 +42,11 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
   let lines = runs[0].slice(0, 3);
   if (/通知$/.test(lines.join(''))) {
     // A covering notice: the plan is the one it publishes (关于印发《…》的通知), or a later plan-title line.
-    const inner = /印发\s*《([^《》]+)》/.exec(lines.join(''))?.[1] ?? /印发\s*(.+?)的通知$/.exec(lines.join(''))?.[1];
+    // Matched on the view (印發 reads as 印发), sliced from the text as written: view and text align.
+    const joinedView = lines.map((l) => viewOf.get(l) ?? l).join('');
+    const joined = lines.join('');
+    const im = /印发\s*《([^《》]+)》/.exec(joinedView) ?? /印发\s*(.+?)的通知$/.exec(joinedView);
+    const inner = im ? joined.slice(im.index + im[0].indexOf(im[1]), im.index + im[0].indexOf(im[1]) + im[1].length) : undefined;
     const plan = runs.slice(1).flat().find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
     if (plan) lines = [plan];
     else if (inner) lines = [inner];

@@ -2,6 +2,7 @@
 // followed by a unit, with comparator words around it. Matching runs on the half-width simplified
 // view; quotes and units are sliced from the original text at the same offsets.
 import type { Target } from '../plan';
+import { metricName } from './metric';
 import { parseNumber } from './numerals';
 
 export type DraftTarget = Omit<Target, 'id'>;
@@ -25,6 +26,8 @@ const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
 // only where no digit/numeral precedes it, so a long run of digits is scanned once, not once per position.
 const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
+// 三成 / 8成 followed by a bound, 的 or the end of a clause (not 三成员, 建成, 完成: no numeral before 成).
+const TENTHS_RE = /(?<![\d.零〇一二两三四五六七八九十百千第])([一二两三四五六七八九]|[1-9])成(?=及以上|以上|以下|左右|的|[,。;、]|$)/g;
 
 const COUNT_UNITS = new Set(['期', '支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
@@ -107,38 +110,6 @@ class Twin {
   }
 }
 
-/** Metric: the clause before the number (other quantities removed), plus the thing counted for counts. */
-function metricFor(orig: string, v: string, start: number, end: number, unit: string, count: boolean): string {
-  let from = start;
-  while (from > 0 && start - from < 30 && !/[,。;:()\n]/.test(v[from - 1])) from--;
-  const before = new Twin(v.slice(from, start), orig.slice(from, start)).remove(QUANTITY);
-  const verb = LEADING_VERB.exec(before.v)?.[0] ?? '';
-  if (before.v.includes('等')) {
-    const cut = before.v.lastIndexOf('等') + 1;
-    before.v = verb + before.v.slice(cut);
-    before.o = before.o.slice(0, verb.length) + before.o.slice(cut);
-  }
-  before
-    .cut(/(?:不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|降至)$/)
-    .cut(/^[一二三四五六七八九十]{1,2}是/)
-    .cut(/^(?:全年|力争|确保|累计|共|同时|其中|并|和|及|、)+/)
-    // Deadlines and years are not part of what is measured: 年内完成…, 10月底前在…
-    .remove(DEADLINE_WORDS)
-    .cut(/^(?:在|于|将|要)/);
-  if (before.v.length > 24) {
-    const cut = before.v.lastIndexOf('、');
-    before.slice(cut >= 0 && before.v.length - cut > 3 ? cut + 1 : -24);
-  }
-  let after = '';
-  if (count) {
-    let to = end;
-    while (to < v.length && to - end < 12 && !/[,。;:、()\n“”\d]/.test(v[to])) to++;
-    after = new Twin(v.slice(end, to), orig.slice(end, to)).cut(/^(?:及)?以[上下内]/).cut(/(?:以[上下内]|左右)$/).o;
-  }
-  const metric = (before.o + after).trim();
-  return metric || unit;
-}
-
 /** A comparator earlier in the same clause with no other number in between: 至少建成10个, 不低于全省的百分之六十. */
 function clauseComparator(v: string, s: number): Target['comparator'] {
   const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
@@ -191,13 +162,16 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     // followed by a noun qualifies it (65岁老人, 3岁以下婴幼儿), and 分 before 钟/之/… is another word.
     if ((unitView === '岁' || unitView === '分') && (chinese || isCjk(next.replace(/^(?:及以上|以上|以下|以内|左右)/, '')[0]))) continue;
     // Qualifiers: "50户以上自然屯", "年产值500万元以上的企业": the comparator is followed by the noun it qualifies.
-    const after = /^(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
+    // One space is allowed before it, as in text pasted from web pages (320万亩 以上).
+    const after = /^[ \u00a0\u3000]?(?:及以上|以上|以下|以内|之内|左右)/.exec(next);
     // (A percentage is not a qualifier: 覆盖80%以上的县 is a target.)
-    if (after && /^以[上下]/.test(after[0].replace(/^及/, '')) && unitView !== '%') {
+    if (after && /^以[上下]/.test(after[0].trim().replace(/^及/, '')) && unitView !== '%') {
       const following = v.slice(e + after[0].length, e + after[0].length + 20);
       if (isCjk(following[0]) || following[0] === '的') continue;
       if (following[0] === '、' && /\d+\S{0,3}以[上下][\u4e00-\u9fff]/.test(following.split(/[,。;]/)[0])) continue;
     }
+    // 站点500米覆盖率, 15分钟生活圈覆盖率: a quantity right before a rate's name qualifies that rate.
+    if (unitView !== '%' && unitView !== '‰' && /^[\u4e00-\u9fff]{0,3}率/.test(next)) continue;
     const value = parseNumber(a);
     if (!Number.isFinite(value)) continue;
     let max = b !== undefined ? parseNumber(b) : undefined;
@@ -235,7 +209,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     // same clause qualifies that one (decided below, once the clause's quantities are known).
     if (v[e] === '的' && unitView !== '%' && unitView !== '‰') qualifierCandidates.add(out.length);
     out.push({
-      metric: metricFor(orig, view, start + s, start + e, unit, kind === 'count'),
+      metric: metricName({ orig, v: view, start: start + s, end: start + e, unit, count: kind === 'count', segStart: start }),
       value,
       ...(max !== undefined ? { max } : {}),
       unit,
@@ -279,6 +253,28 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     out.length = 0;
     out.push(...keep);
   }
+  // 三成以上的建制村, 8成: tenths, read as a percentage (三成 = 30%), like 百分之三十.
+  TENTHS_RE.lastIndex = 0;
+  for (let m = TENTHS_RE.exec(v); m; m = TENTHS_RE.exec(v)) {
+    const s = m.index;
+    const e = s + m[0].length;
+    if (inRanges(s, quotes())) continue;
+    const value = parseNumber(m[1]) * 10;
+    if (!Number.isFinite(value)) continue;
+    const lookback = v.slice(Math.max(0, s - 8), s);
+    const next = v.slice(e, e + 4);
+    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
+    out.push({
+      metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
+      value,
+      unit: '%',
+      comparator,
+      kind: GROWTH_WORDS.test(lookback) && !/[到至]\s*$/.test(lookback) ? 'growth' : 'rate',
+      quote: o.slice(s, e),
+      span: { start: start + s, end: start + e },
+      confidence: 0.7,
+    });
+  }
   PERCENT_WORDS_RE.lastIndex = 0;
   for (let m = PERCENT_WORDS_RE.exec(v); m; m = PERCENT_WORDS_RE.exec(v)) {
     const s = m.index;
@@ -290,7 +286,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     const next = v.slice(e, e + 4);
     const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
     out.push({
-      metric: metricFor(orig, view, start + s, start + e, '%', false),
+      metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
       value,
       unit: '%',
       comparator,
