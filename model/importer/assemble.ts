@@ -5,7 +5,7 @@ import { nodeId, targetId } from '../ids';
 import type { Draft, Seg } from './structure';
 import { extractTargets, type DraftTarget } from './targets';
 import { extractDeadlines } from './deadline-phrases';
-import { extractUnits, toUnits, type UnitHit } from './units';
+import { cellUnits, extractUnits, toUnits, type UnitHit } from './units';
 import { chineseToNumber } from './numerals';
 
 interface Ctx {
@@ -87,7 +87,7 @@ function wrappedRuns(ctx: Ctx, segs: Seg[]): Seg[][] {
     if (seg.unitLine) continue;
     const run = runs[runs.length - 1];
     const prev = run?.[run.length - 1];
-    if (prev && prev.end - prev.start >= 16 && !/[。;!?:]/.test(ctx.view[prev.end - 1])) run.push(seg);
+    if (prev && !prev.cell && !seg.cell && prev.end - prev.start >= 16 && !/[。;!?:]/.test(ctx.view[prev.end - 1])) run.push(seg);
     else runs.push([seg]);
   }
   return runs;
@@ -97,7 +97,7 @@ function ownFacts(ctx: Ctx, segs: Seg[]): { targets: DraftTarget[]; deadlines: D
   const targets: DraftTarget[] = [];
   const deadlines: Deadline[] = [];
   const units: UnitHit[] = [];
-  for (const seg of segs) units.push(...extractUnits(ctx.orig, ctx.view, seg.start, seg.end));
+  for (const seg of segs) units.push(...(seg.unitRole ? cellUnits(ctx.orig, ctx.view, seg.start, seg.end, seg.unitRole) : extractUnits(ctx.orig, ctx.view, seg.start, seg.end)));
   for (const run of wrappedRuns(ctx, segs)) {
     if (run.length === 1) {
       targets.push(...extractTargets(ctx.orig, ctx.view, run[0].start, run[0].end));

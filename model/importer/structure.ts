@@ -4,11 +4,15 @@
 import { matchLabel, INLINE_LABEL, RANKS, type Label } from './labels';
 import { isAttachment, isFurniture, isDocMeta } from './furniture';
 import { isUnitLine } from './units';
+import { tableHeader, tableRow, type TableHeader } from './table-rows';
+import type { UnitRole } from '../plan';
 
 export interface Seg {
   start: number;
   end: number;
   unitLine?: boolean; // a 牵头单位：… line: units only, not title or targets
+  unitRole?: UnitRole; // a table cell under a 责任单位/牵头单位 column: names only, role from the header
+  cell?: boolean; // a table cell: not joined with the next one as a wrapped line
 }
 
 export interface Draft {
@@ -43,6 +47,7 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
   const stack: Draft[] = [];
   const last: number[] = new Array(RANKS).fill(0); // last value seen per rank under the current parent
   let inAttachmentList = false;
+  let table: TableHeader | undefined; // inside a flattened task table
 
   const open = (label: Label, at: number): Draft => {
     while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
@@ -61,11 +66,11 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     return draft;
   };
 
-  const addText = (start: number, end: number, unitLine = false) => {
+  const addText = (start: number, end: number, unitLine = false, cell = false) => {
     while (start < end && /\s/.test(view[start])) start++;
     while (end > start && /\s/.test(view[end - 1])) end--;
     if (start >= end) return;
-    if (stack.length) stack[stack.length - 1].segs.push({ start, end, ...(unitLine ? { unitLine } : {}) });
+    if (stack.length) stack[stack.length - 1].segs.push({ start, end, ...(unitLine ? { unitLine } : {}), ...(cell ? { cell } : {}) });
     else preamble.push({ start, end });
   };
 
@@ -82,6 +87,24 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     if (inAttachmentList && matchLabel(lineView) && lineView.length <= 40 && !/[。;]/.test(lineView)) continue;
     inAttachmentList = false;
     if (isFurniture(lineView) || isDocMeta(lineView)) continue;
+    const header = tableHeader(lineView);
+    if (header) {
+      table = header;
+      continue;
+    }
+    if (table) {
+      const row = tableRow(lineView, table);
+      if (row) {
+        open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
+        const draft = stack[stack.length - 1];
+        for (const c of row.cells) {
+          if (c.role === 'text' || c.role === 'deadline') addText(s + c.start, s + c.end, false, true);
+          else draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, unitRole: c.role });
+        }
+        continue;
+      }
+      table = undefined;
+    }
     if (stack.length && isUnitLine(lineView)) {
       addText(s, line.end, true);
       continue;

@@ -124,6 +124,13 @@ export function extractUnits(orig: string, view: string, start: number, end: num
   return out;
 }
 
+/** Names in a table cell under a 责任单位/牵头单位 column: the column gives the role. */
+export function cellUnits(orig: string, view: string, start: number, end: number, role: UnitRole): UnitHit[] {
+  const out: UnitHit[] = [];
+  splitNames(orig, view, start, end, role, out);
+  return out;
+}
+
 export function toUnits(hits: UnitHit[]): Units | undefined {
   if (!hits.length) return undefined;
   const units: Units = {};
