@@ -70,46 +70,6 @@ function inRanges(pos: number, ranges: [number, number][]): boolean {
   return false;
 }
 
-const QUANTITY = new RegExp(`(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+)(?:${RANGE}(?:${NUM_A}|[零〇一二两三四五六七八九十百千]+))?(?:余|多)?(?:${UNIT})(?:及以上|以上|以下|以内)?`, 'g');
-const DEADLINE_WORDS = /(?:到|至)?(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:底|末)?(?:前|以前|之前)(?:建成的)?|年内|年底|上半年|下半年|(?:19|20)\d\d年|较上年|比上年/g;
-const LEADING_VERB = /^(?:建成通车|新开工|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|创建|整治|打造|推进|启动|评选|开展|实现)/;
-
-/**
- * The same text twice: as matched (simplified, half-width view) and as written (original). Every cut is
- * decided on the view and applied to both, so traditional documents keep their metric as written.
- */
-class Twin {
-  constructor(
-    public v: string,
-    public o: string,
-  ) {}
-  /** Remove every match of a global regex. */
-  remove(re: RegExp): this {
-    let v = '';
-    let o = '';
-    let at = 0;
-    for (const m of this.v.matchAll(re)) {
-      v += this.v.slice(at, m.index);
-      o += this.o.slice(at, m.index);
-      at = m.index! + m[0].length;
-    }
-    this.v = v + this.v.slice(at);
-    this.o = o + this.o.slice(at);
-    return this;
-  }
-  slice(a: number, b?: number): this {
-    this.v = this.v.slice(a, b);
-    this.o = this.o.slice(a, b);
-    return this;
-  }
-  /** Cut an anchored match (re starts with ^ or ends with $). */
-  cut(re: RegExp): this {
-    const m = re.exec(this.v);
-    if (!m) return this;
-    return m.index === 0 ? this.slice(m[0].length) : this.slice(0, m.index);
-  }
-}
-
 /** A comparator earlier in the same clause with no other number in between: 至少建成10个, 不低于全省的百分之六十. */
 function clauseComparator(v: string, s: number): Target['comparator'] {
   const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
