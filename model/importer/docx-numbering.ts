@@ -23,6 +23,10 @@ function child(el: El, name: string): El | undefined {
   for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as El).localName === name && (n as El).namespaceURI === W) return n as El;
   return undefined;
 }
+function ancestor(el: El, name: string): El | undefined {
+  for (let n = el.parentNode; n; n = n.parentNode) if (n.nodeType === 1 && (n as El).localName === name && (n as El).namespaceURI === W) return n as El;
+  return undefined;
+}
 const val = (el: El | undefined) => el?.getAttributeNS(W, 'val') ?? el?.getAttribute('w:val') ?? undefined;
 
 const CN = '〇一二三四五六七八九';
@@ -111,17 +115,20 @@ function paragraphText(p: El): string {
 }
 
 /**
- * The document's paragraphs with Word's list labels written in, one per line; undefined when the
- * document has no numbered (non-bullet) list paragraph, so the caller keeps mammoth's text.
+ * The document's paragraphs with Word's list labels written in, one per line, and each table row as
+ * one tab-separated line; undefined when the document has no numbered (non-bullet) list paragraph and
+ * no table, so the caller keeps mammoth's text.
  */
 export async function docxTextWithNumbering(bytes: Uint8Array): Promise<string | undefined> {
   const zip = await JSZip.loadAsync(bytes);
   const [docXml, numXml, stylesXml] = await Promise.all(
     ['word/document.xml', 'word/numbering.xml', 'word/styles.xml'].map((f) => zip.file(f)?.async('string')),
   );
-  if (!docXml || !numXml) return undefined;
+  if (!docXml) return undefined;
+  // A document without lists is still rewritten when it holds tables (each row becomes one line).
+  if (!numXml && !docXml.includes('<w:tbl>') && !docXml.includes('<w:tbl ')) return undefined;
   const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
-  const numbering = parse(numXml);
+  const numbering = parse(numXml ?? `<w:numbering xmlns:w="${W}"/>`);
   const abstracts = new Map<string, Level[]>();
   for (const a of kids(numbering, 'abstractNum')) abstracts.set(a.getAttributeNS(W, 'abstractNumId') ?? a.getAttribute('w:abstractNumId') ?? '', readLevels(a));
   const nums = new Map<string, { abs: string; overrides: Map<number, number>; levels: Map<number, Level> }>();
@@ -161,6 +168,31 @@ export async function docxTextWithNumbering(bytes: Uint8Array): Promise<string |
   const started = new Set<string>(); // nums whose startOverride has been applied
   const lines: string[] = [];
   let labelled = 0;
+  // Table rows (a 任务分解表): one line per row, cells joined by tabs, a cell's paragraphs by spaces,
+  // as the table would read when copied out of Word. mammoth's raw text gives one line per cell.
+  let rows = 0;
+  let row: { tr: El; tc?: El; cells: string[] } | undefined;
+  const flush = () => {
+    if (row) lines.push(row.cells.join('\t'));
+    row = undefined;
+  };
+  const emit = (p: El, line: string) => {
+    const tr = ancestor(p, 'tr');
+    if (!tr) {
+      flush();
+      lines.push(line);
+      return;
+    }
+    if (row?.tr !== tr) {
+      flush();
+      row = { tr, cells: [] };
+      rows++;
+    }
+    const tc = ancestor(p, 'tc');
+    if (row.tc !== tc || !row.cells.length) row.cells.push(line.trim());
+    else row.cells[row.cells.length - 1] = [row.cells[row.cells.length - 1], line.trim()].filter(Boolean).join(' ');
+    row.tc = tc;
+  };
   for (const p of kids(parse(docXml), 'p')) {
     const text = paragraphText(p);
     const pPr = child(p, 'pPr');
@@ -172,7 +204,7 @@ export async function docxTextWithNumbering(bytes: Uint8Array): Promise<string |
     const levels = num && abstracts.get(num.abs);
     const level = num?.levels.get(ilvl) ?? levels?.[ilvl];
     if (!num || !levels || !level || level.fmt === 'bullet') {
-      lines.push(text);
+      emit(p, text);
       continue;
     }
     const c = counters.get(num.abs) ?? [];
@@ -193,7 +225,8 @@ export async function docxTextWithNumbering(bytes: Uint8Array): Promise<string |
       return l ? formatNumber(c[i] ?? l.start, l.fmt) : '';
     });
     if (label) labelled++;
-    lines.push(label ? label + level.suffix + text : text);
+    emit(p, label ? label + level.suffix + text : text);
   }
-  return labelled ? lines.join('\n') : undefined;
+  flush();
+  return labelled || rows ? lines.join('\n') : undefined;
 }

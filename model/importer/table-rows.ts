@@ -58,7 +58,9 @@ export function tableHeader(line: string): TableHeader | undefined {
 export function tableRow(line: string, header: TableHeader): { numberEnd: number; cells: TableCell[] } | undefined {
   const m = /^\d{1,3}(?=[\s\u3000])/.exec(line);
   if (!m) return undefined;
-  const cs = cells(line, header.spaced ? ANY_SEP : WIDE_SEP);
+  // The number is cell 0 whatever follows it (1 任务<TAB>单位: one space after the number, tabs between cells).
+  const n = m[0].length;
+  const cs = [{ start: 0, end: n }, ...cells(line.slice(n), header.spaced ? ANY_SEP : WIDE_SEP).map((c) => ({ start: c.start + n, end: c.end + n }))];
   if (cs.length < 2) return undefined;
   const cols = header.columns;
   // Surplus cells (spaces inside the task's own text) belong to the first text column: the columns
@@ -71,5 +73,5 @@ export function tableRow(line: string, header: TableHeader): { numberEnd: number
   const mid = cs.slice(before, cs.length - after);
   if (mid.length) out.push({ start: mid[0].start, end: mid[mid.length - 1].end, role: cols[textCol] ?? 'text' });
   cs.slice(cs.length - after).forEach((c, k) => out.push({ ...c, role: cols[cols.length - after + k] }));
-  return { numberEnd: m[0].length, cells: out };
+  return { numberEnd: n, cells: out };
 }

@@ -10,11 +10,12 @@
 //     每月5日前, 11月份, two-line title — read as GBK bytes
 //   f .docx built here with the docx package: mixed 1、 3． 4. labels, （1）①, 5A级 grades
 //   g mainland plan in traditional script: 发文字号, two-line title, （牵头单位：…；配合单位：…）, 附件 1./2.
+//   a again as .docx whose 分解表 is a real Word table (one paragraph per unit in the unit cells)
 //   h 区 为民办实事: red header, — 2 — and 第2页 共4页 furniture, the title repeated as a page header,
 //     责任单位：A；B, per-street breakdown after 其中： — read as GBK bytes
 // The bar is the issue's: identical tree, target precision and recall ≥ 0.97, all deadlines found.
 import { readFileSync } from 'node:fs';
-import { Document, Packer, Paragraph, TextRun } from 'docx';
+import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { importPlan, parsePlanText } from '../../model/importer';
@@ -22,9 +23,10 @@ import type { PlanNode } from '../../model/plan';
 import { score, type GoldDoc, type Score } from './score';
 
 const DIR = new URL('../fixtures/blind2/', import.meta.url);
-type As = 'utf8' | 'gbk' | 'docx';
+type As = 'utf8' | 'gbk' | 'docx' | 'docx-table';
 const DOCS: { name: string; as: As }[] = [
   { name: 'blind2-a-xian-fenjiebiao', as: 'utf8' },
+  { name: 'blind2-a-xian-fenjiebiao', as: 'docx-table' },
   { name: 'blind2-b-gongjian-xingdong', as: 'utf8' },
   { name: 'blind2-c-dangjian', as: 'utf8' },
   { name: 'blind2-d-web-pasted', as: 'utf8' },
@@ -37,6 +39,16 @@ const DOCS: { name: string; as: As }[] = [
 async function bytesOf(text: string, as: As): Promise<Uint8Array> {
   if (as === 'gbk') return new Uint8Array(iconv.encode(text, 'gbk'));
   if (as === 'utf8') return new TextEncoder().encode(text);
+  if (as === 'docx-table') {
+    // The 分解表 as a real Word table: tab-separated lines from the 序号 header on become its rows, a
+    // unit cell with several units written as one paragraph per unit (as offices fill such cells).
+    const lines = text.split('\n').filter((l) => l.trim());
+    const at = lines.findIndex((l) => l.startsWith('序号'));
+    const cell = (t: string) => new TableCell({ children: t.split('、').map((u) => new Paragraph({ children: [new TextRun(u)] })) });
+    const table = new Table({ rows: lines.slice(at).map((l) => new TableRow({ children: l.split('\t').map(cell) })) });
+    const body = lines.slice(0, at).map((line) => new Paragraph({ children: [new TextRun(line)] }));
+    return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: [...body, table] }] })));
+  }
   // One Word paragraph per non-blank line, labels typed in the text.
   const paragraphs = text.split('\n').filter((l) => l.trim()).map((line) => new Paragraph({ children: [new TextRun(line)] }));
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })));
@@ -49,7 +61,7 @@ describe('blind round two vs hand annotation', () => {
     it(`${name} (${as})`, async () => {
       const text = readFileSync(new URL(`${name}.txt`, DIR), 'utf8');
       const gold = JSON.parse(readFileSync(new URL(`${name}.gold.json`, DIR), 'utf8')) as GoldDoc;
-      const plan = await importPlan(await bytesOf(text, as), `${name}.${as === 'docx' ? 'docx' : 'txt'}`);
+      const plan = await importPlan(await bytesOf(text, as), `${name}.${as.startsWith('docx') ? 'docx' : 'txt'}`);
       const s: Score = score(plan, gold);
       const found = s.deadlinesGold - s.missingDeadlines.length;
       rows.push(
