@@ -12,8 +12,9 @@ const NUM = '(?:\\d[\\d,]*(?:\\.\\d+)?|(?<![每第])[零〇一二两三四五六
 const MEASURE =
   '(?:分钟|小时|平方公里|平方米|立方米|千瓦时|个工作日|个百分点|百分点|微克/立方米|毫克/升|公里|千米|公顷|公斤|标准箱|标箱|人次|场次|户次|批次|件次|车次|班次|兆瓦|千瓦|床位|吨标准煤|km|[元米亩吨座个台辆艘条户家项所处套张部间栋幢批场名位人册架次株棵眼宗班门斤天支期头只岁分%‰])';
 const QUANTITY = new RegExp(`${NUM}(?:\\s*(?:-|—|–|~|至|到)\\s*${NUM})?(?:余|多)?[ \\u00a0]?(?:万亿|千万|百万|十万|万|亿|千)?${MEASURE}(?:及以上|以上|以下|以内|左右)?`, 'g');
-// A quantity followed by 的 qualifies the name (进入全国前20%的医院) and stays in it.
-const QUANTITY_NOT_QUALIFIER = new RegExp(`${QUANTITY.source}(?!的)`, 'g');
+// A quantity followed by 的 or a rate's name qualifies the name (进入全国前20%的医院, 公交站点500米覆盖率)
+// and stays in it.
+const QUANTITY_NOT_QUALIFIER = new RegExp(`${QUANTITY.source}(?!的|[\\u4e00-\\u9fff]{0,3}率)`, 'g');
 const COUNT_MEASURE = /^(?:个|项|座|条|家|户|所|处|台|辆|艘|套|张|部|批|名|位|架|次|场|间|栋|幢|宗|眼|班|期|支)$/;
 
 // Deadlines and years are not part of what is measured (年内完成…, 10月底前在…). A bare 前 is not a
@@ -21,12 +22,14 @@ const COUNT_MEASURE = /^(?:个|项|座|条|家|户|所|处|台|辆|艘|套|张|�
 const DEADLINE_WORDS =
   /(?<![较比\d])(?:到|至)?(?:(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:底|末)?(?:前|以前|之前)?|\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:前|以前|之前)?|[一二三四]季度末(?:前)?|年[底末](?:前)?|年内|上半年|下半年)(?:建成的)?|较上年|比上年/g;
 const VERB = /^(?:建成通车|新开工|新建改扩建|新建改建|新增更新|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|新培育|创建|整治|打造|推进|启动|评选|开展|实现|组建|招聘|新招聘|发放|打通|加装|增设|淘汰|安排|争取|检查|接入|创建|认定|新认定|新评定|募集|扶持|带动)/;
+// 等 closing a list of names (文化驿站等新型公共文化空间), not in 中等, 等级, 高等.
+const ETC = /(?<![中高同平均对初上下优])等(?![级于同])/g;
 // A route name (农安至九台, 白城市到保至德顺), not 至少 or 达到.
 const ROUTE = /[\u4e00-\u9fff]{2}(?<!达)(?:至|到)(?!少|今|多)[\u4e00-\u9fff]{2}/;
 // A verb inside a counted phrase: 33个高速公路服务区增设快充设施.
 const INNER_VERB = /(?:增设|建设|建成|新建|改造|配备|开展|实施|接入|安装)/;
-const TRAILING = /(?:[、,和及与]|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
-const LEADING = /^(?:[①-⑳]|\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}是|全年|力争|确保|累计|共|同时|其中|并|和|及|与|、|全省|全市|全区|全县)+/;
+const TRAILING = /(?:[、,和及与]|\/年|每(?:年|季度|半年|月)|保持|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
+const LEADING = /^(?:[①-⑳]|\d{1,2}\.\s*(?!\d)|\d{1,2}\s+|每(?:季度|半年|月)|\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}是|全年|力争|确保|累计|共|同时|其中|并|和|及|与|、|全省|全市|全区|全县)+/;
 // The task title's object: 加快高速公路建设 → 高速公路.
 const TITLE_VERBS = /^(?:着力|大力|全力|扎实|稳步|持续|加快|推进|推动|加强|深化|完善|提升|强化|实施|抓好|做好|促进)+/;
 const TITLE_TAIL = /(?:项目建设|建设|发展|工作|工程)$/;
@@ -96,7 +99,7 @@ export function titleObject(title: string, view = title): string {
   const head = TITLE_VERBS.exec(view)?.[0].length ?? 0;
   const tail = TITLE_TAIL.exec(view.slice(head, end))?.[0].length ?? 0;
   const t = title.slice(head, end - tail);
-  return t.length >= 2 && t.length <= 8 && !/\d|[、,，和及与]/.test(t) ? t : '';
+  return t.length >= 2 && t.length <= 8 && !/\d|[、,，和及与]/.test(t) && !VERB.test(view.slice(head)) ? t : '';
 }
 
 /** The first sentence of the node's text when it reads as a title (short, no number): 加快高速公路建设。 */
@@ -128,7 +131,7 @@ function quantities(v: string, from: number, to: number): Quantity[] {
 function countedThing(orig: string, v: string, end: number): Twin {
   let to = end;
   // Stop at punctuation, digits and 的 (1支不少于20人的队伍); a quote is taken whole.
-  while (to < v.length && to - end < 20 && !/[,。;:、()\n\d]/.test(v[to])) {
+  while (to < v.length && to - end < 20 && !/[,。;:、()\n\t\d]/.test(v[to])) {
     if (v[to] === '“' || v[to] === '"') {
       const close = v.indexOf(v[to] === '“' ? '”' : '"', to + 1);
       if (close < 0 || close - end > 24) break;
@@ -153,7 +156,7 @@ export function metricName(input: MetricInput): string {
   const { orig, v, start, end, unit, count } = input;
   let from = start;
   // Back to the clause start; a parenthesis on the way is an aside (园池至图们(一期工程)), stepped over.
-  while (from > 0 && start - from < 64 && !/[,。;:(\n]/.test(v[from - 1])) {
+  while (from > 0 && start - from < 64 && !/[,。;:(\n\t]/.test(v[from - 1])) {
     const open = v[from - 1] === ')' ? v.lastIndexOf('(', from - 1) : -1;
     if (v[from - 1] === ')' && (open < 0 || from - open > 20)) break;
     from = open >= 0 ? open : from - 1;
@@ -174,7 +177,7 @@ export function metricName(input: MetricInput): string {
   // with the clause's verb in front (新增托育服务设施).
   let ownFrom = from;
   const own = v.slice(prev?.end ?? from, start).replace(/^[、和及与]+/, '');
-  if (prev && v[prev.end] !== '的' && /[\u4e00-\u9fffA-Za-z]/.test(own.replace(TRAILING, ''))) ownFrom = prev.end;
+  if (prev && !/^(?:的|[\u4e00-\u9fff]{0,3}率)/.test(v.slice(prev.end, prev.end + 4)) && /[\u4e00-\u9fffA-Za-z]/.test(own.replace(TRAILING, ''))) ownFrom = prev.end;
   // 完成投资278亿元、增长8%: a bare growth word stays bare (targets.ts names it after the quantity before).
   const growthOnly = /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(own);
   let before = new Twin(v.slice(ownFrom, start), orig.slice(ownFrom, start))
@@ -191,8 +194,9 @@ export function metricName(input: MetricInput): string {
   // 续建A至B、C至D等5个项目 / 建成通车集安至桓仁、大蒲柴河至烟筒山2个项目: names listed between the verb
   // and a count are dropped; the counted thing names the metric.
   const names = before.v.slice(verb.length);
-  if (before.v.includes('等')) {
-    const cut = before.v.lastIndexOf('等') + 1;
+  const etc = [...before.v.matchAll(ETC)].pop();
+  if (etc) {
+    const cut = etc.index + 1;
     before = new Twin(verb, before.o.slice(0, verb.length)).plus(new Twin(before.v.slice(cut), before.o.slice(cut)));
   } else if (count && thing.v && (/、/.test(names) || ROUTE.test(names))) {
     before.slice(0, verb.length);
@@ -207,23 +211,25 @@ export function metricName(input: MetricInput): string {
     if (cut >= 0 && before.v.length - cut > 3) before.slice(cut + 1);
   }
   let name = before.plus(thing);
-  name.remove(/至少/g);
+  name.remove(/至少|分别/g);
   // A quote cut in half by a removed quantity (建成“15分钟就业服务圈”示范点) loses its marks.
   if ((name.v.match(/“/g) ?? []).length !== (name.v.match(/”/g) ?? []).length) name.remove(/[“”]/g);
   // 建设通自然屯公路649公里, 实施安防工程1800公里: the length of an activity is the object's 建设里程.
   const object = name.v.slice(verb.length);
-  if (noun && noun !== '投资' && /^(?:建设|整治|实施)$/.test(verb) && object.length >= 2 && !count) {
+  if (noun && noun !== '投资' && /^(?:建设|整治|实施)$/.test(verb) && object.length >= 2 && !/(?:里程|面积|长度)$/.test(object) && !count) {
     const keepVerb = verb !== '实施' || /工程$/.test(object);
     name = new Twin(object + (keepVerb ? verb : '') + noun, name.o.slice(verb.length) + (keepVerb ? name.o.slice(0, verb.length) : '') + noun);
   }
   // 续建5个项目 under 加快高速公路建设: the clause names only the verb and a generic thing, the task title
   // names the object.
   const rest = name.v.slice(verb.length);
-  if (!rest || GENERIC_THING.test(rest)) {
+  if (verb && (!rest || GENERIC_THING.test(rest))) {
     const at = input.title === undefined && input.segStart !== undefined ? inlineTitle(v, input.segStart, from) : undefined;
     const object = at ? titleObject(orig.slice(...at), v.slice(...at)) : input.title ? titleObject(input.title) : '';
     if (object && !name.o.includes(object)) name = new Twin(object + name.v, object + name.o);
   }
+  // 2024年底前建成通车120公里: a bare verb with a length or area is that verb's 里程/面积.
+  if (noun && noun !== '投资' && verb && name.v === verb) name = new Twin(name.v + noun, name.o + noun);
   // 社会消费品零售总额增长6.5%，力争突破2800亿元: a clause with no name of its own takes the subject of
   // the clause before (without its growth word).
   if (!name.v && from > 0 && v[from - 1] === ',') {

@@ -31,18 +31,31 @@ export function dice(a: string, b: string): number {
 
 const key = (t: GoldTarget) => `${t.value}|${t.max ?? ''}|${t.unit}|${t.comparator}`;
 
-/** Gold documents with metric names: the seeds (text in seeds/) and the blind set. */
-function goldDocs(): { name: string; text: string; gold: GoldDoc }[] {
+/** Gold documents with metric names: the seeds (text in seeds/) or one folder of fixtures (text beside). */
+function goldDocs(folder: 'gold' | 'blind' | 'blind2'): { name: string; text: string; gold: GoldDoc }[] {
   const out: { name: string; text: string; gold: GoldDoc }[] = [];
-  for (const f of readdirSync(new URL('gold/', FIXTURES)).filter((f) => f.endsWith('.gold.json'))) {
+  const dir = new URL(`${folder}/`, FIXTURES);
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.gold.json'))) {
     const id = f.replace('.gold.json', '');
-    out.push({ name: id, text: readFileSync(new URL(`../../seeds/${id}.txt`, import.meta.url), 'utf8'), gold: JSON.parse(readFileSync(new URL(`gold/${f}`, FIXTURES), 'utf8')) });
-  }
-  for (const f of readdirSync(new URL('blind/', FIXTURES)).filter((f) => f.endsWith('.gold.json'))) {
-    const id = f.replace('.gold.json', '');
-    out.push({ name: id, text: readFileSync(new URL(`blind/${id}.txt`, FIXTURES), 'utf8'), gold: JSON.parse(readFileSync(new URL(`blind/${f}`, FIXTURES), 'utf8')) });
+    const text = folder === 'gold' ? new URL(`../../seeds/${id}.txt`, import.meta.url) : new URL(`${id}.txt`, dir);
+    out.push({ name: id, text: readFileSync(text, 'utf8'), gold: JSON.parse(readFileSync(new URL(f, dir), 'utf8')) });
   }
   return out.filter((d) => JSON.stringify(d.gold).includes('"metric"'));
+}
+
+/** Matched [document, got, gold] metric triples over some fixture folders, with the mean Dice printed. */
+function measure(label: string, folders: ('gold' | 'blind' | 'blind2')[]) {
+  const all: [string, string, string][] = [];
+  for (const d of folders.flatMap(goldDocs)) {
+    const got = toGoldJson(parsePlanText(d.text, `${d.name}.txt`)) as unknown as GoldDoc;
+    for (const [a, b] of metricPairs(got.nodes, d.gold.nodes)) all.push([d.name, a, b]);
+  }
+  const mean = all.reduce((s, [, a, b]) => s + dice(a, b), 0) / all.length;
+  const exact = all.filter(([, a, b]) => a === b).length;
+  const long = all.filter(([, a]) => a.length > 16).length;
+  console.log(`metric names, ${label}: ${all.length} matched targets, mean bigram Dice ${mean.toFixed(3)}, exact ${exact}, longer than 16 chars ${long}`);
+  if (process.env.METRIC_DUMP) for (const [n, a, b] of all) console.log(`${dice(a, b).toFixed(2)}\t${n.slice(0, 12)}\t${a}\t${b}`);
+  return { n: all.length, mean, exact, long };
 }
 
 /** [got, gold] metric pairs of targets matched on the same node (by value, unit and comparator; quote breaks ties). */
@@ -66,23 +79,21 @@ function metricPairs(got: GoldNode[] = [], gold: GoldNode[] = []): [string, stri
 }
 
 describe('metric names vs gold', () => {
-  it('mean bigram Dice over all gold files with metrics', () => {
-    const all: [string, string, string][] = [];
-    for (const d of goldDocs()) {
-      const plan = parsePlanText(d.text, `${d.name}.txt`);
-      const got = toGoldJson(plan) as unknown as GoldDoc;
-      for (const [a, b] of metricPairs(got.nodes, d.gold.nodes)) all.push([d.name, a, b]);
-    }
-    const scores = all.map(([, a, b]) => dice(a, b));
-    const mean = scores.reduce((s, x) => s + x, 0) / scores.length;
-    const exact = all.filter(([, a, b]) => a === b).length;
-    const long = all.filter(([, a]) => a.length > 16).length;
-    console.log(`metric names: ${all.length} matched targets, mean bigram Dice ${mean.toFixed(3)}, exact ${exact}, longer than 16 chars ${long}`);
-    if (process.env.METRIC_DUMP) for (const [n, a, b] of all) console.log(`${dice(a, b).toFixed(2)}\t${n.slice(0, 12)}\t${a}\t${b}`);
-    expect(all.length).toBeGreaterThan(200);
-    expect(mean).toBeGreaterThanOrEqual(0.92);
-    expect(exact / all.length).toBeGreaterThanOrEqual(0.75);
-    expect(long).toBeLessThanOrEqual(10);
+  it('seeds and first blind set (the rules were written looking at these)', () => {
+    const r = measure('seeds + blind', ['gold', 'blind']);
+    expect(r.n).toBeGreaterThan(200);
+    expect(r.mean).toBeGreaterThanOrEqual(0.92);
+    expect(r.exact / r.n).toBeGreaterThanOrEqual(0.75);
+    expect(r.long).toBeLessThanOrEqual(10);
+  });
+
+  // Measured first as a held-out check (0.730 with the old heuristic, 0.737 with the first version of
+  // metric.ts); its misses then led to the label, table-cell, 中等 and bare-verb rules, so it is no
+  // longer unseen.
+  it('second blind set', () => {
+    const r = measure('blind2', ['blind2']);
+    expect(r.n).toBeGreaterThan(50);
+    expect(r.mean).toBeGreaterThanOrEqual(0.77);
   });
 });
 
@@ -101,7 +112,17 @@ describe('metric naming rules', () => {
     expect(names('每个县至少办好一所普通高中。')).toEqual(['一所=每个县办好普通高中']);
   });
 
+  it('reads only the task cell of a table row and leaves out item labels', () => {
+    expect(names('3\t新增市场主体2000户\t县市场监管局\t第三季度末')).toEqual(['2000户=新增市场主体']);
+    expect(names('4. 新建口袋公园30个')).toEqual(['30个=新建口袋公园']);
+  });
+
   it('never cuts a word in half', () => {
+    // 中等 is a word, not the 等 that closes a list of names.
+    expect(names('农村公路优良中等路率达到百分之八十五。')).toEqual(['百分之八十五=农村公路优良中等路率']);
+    expect(names('建设城市书房、文化驿站等新型公共文化空间200个。')).toEqual(['200个=建设新型公共文化空间']);
+    // A quantity qualifying a rate's name stays in it.
+    expect(names('中心城区公交站点500米覆盖率达到100%。')).toEqual(['100%=中心城区公交站点500米覆盖率']);
     expect(names('在33个高速公路服务区增设快充设施。')).toEqual(['33个=增设快充设施的高速公路服务区']);
     // 学前 is not a deadline (…前), 每千人 is not a quantity, 15分钟 is removed whole.
     expect(names('全省学前教育毛入园率达到92%。')).toEqual(['92%=学前教育毛入园率']);
@@ -115,6 +136,8 @@ describe('metric naming rules', () => {
     expect(names('改造5个小区12万平方米。')).toEqual(['5个=改造小区', '12万平方米=改造面积']);
     // A 、-list is not a pair: each item is named by its own words, after the clause's verb.
     expect(names('新增社区养老服务设施50处、托育服务设施30处。')).toEqual(['50处=新增社区养老服务设施', '30处=新增托育服务设施']);
+    // A bare verb with a length: that verb's 里程; the task title's object is not a verb (续建项目).
+    expect(names('加快续建项目建设。2024年底前建成通车120公里。')).toEqual(['120公里=建成通车里程']);
     expect(names('建设通自然屯公路649公里、乡村联网路1858公里。')).toEqual(['649公里=通自然屯公路建设里程', '1858公里=乡村联网路建设里程']);
   });
 
