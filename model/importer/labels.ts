@@ -24,6 +24,8 @@ const PATTERNS: { rank: number; re: RegExp }[] = [
   { rank: 2, re: /^([\u3220-\u3229])[、.]?\s*/ },
   { rank: 3, re: /^([\u2488-\u249b])\s*/ },
   { rank: 4, re: /^([\u2474-\u2487])[、.]?\s*/ },
+  // 行动方案 headings 行动一：… / 专项行动二 …, at the level of （一） (not 行动一致: a separator must follow).
+  { rank: 2, re: new RegExp(`^((?:专项|攻坚|重点)?行动${CN})(?:\\s*[:、.]\\s*|\\s+)`) },
 ];
 // First code point of each single-character label block: its value is the offset from it, plus one.
 const ENCLOSED: [number, number][] = [[0x2460, 0x2473], [0x3220, 0x3229], [0x2488, 0x249b], [0x2474, 0x2487]];
@@ -35,7 +37,7 @@ export function matchLabel(s: string): Label | undefined {
     const m = re.exec(s);
     if (!m) continue;
     const printed = m[1];
-    const digits = printed.replace(/[()\s)第部分章篇]/g, '');
+    const digits = printed.replace(/[()\s)第部分章篇]/g, '').replace(/^(?:专项|攻坚|重点)?行动/, '');
     let value: number;
     const code = printed.length === 1 ? printed.charCodeAt(0) : 0;
     const block = ENCLOSED.find(([a, b]) => code >= a && code <= b);

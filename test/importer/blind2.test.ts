@@ -109,6 +109,12 @@ describe('general rules found in round two', () => {
     expect(prose.map((n) => `${n.kind} ${n.number}`)).toEqual(['task 一']);
   });
 
+  it('行动一：/ 专项行动二 headings are sections at the level of （一）; 行动一致 is prose', () => {
+    const nodes = flat('某市2024年行动方案\n一、重点行动\n行动一：产业升级攻坚行动\n1.新增规上企业20家。\n专项行动二 城市更新\n2.改造小区15个。\n行动一致，形成合力。');
+    expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'section 行动一', 'task 1', 'section 专项行动二', 'task 2']);
+    expect(nodes[1].title).toBe('产业升级攻坚行动');
+  });
+
   it('a red-header masthead and web-page meta lines are not the title', () => {
     expect(parse('某某区人民政府办公室文件\n\n某政办〔2024〕8号\n\n某某区2024年民生实事实施方案\n\n一、教育\n1.新建幼儿园3所。').title).toBe('某某区2024年民生实事实施方案');
     expect(parse('某某市2024年乡村振兴工作方案\n发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】\n一、产业\n1.新增龙头企业5家。').title).toBe('某某市2024年乡村振兴工作方案');
