@@ -28,7 +28,7 @@ const ETC = /(?<![中高同平均对初上下优])等(?![级于同])/g;
 const ROUTE = /[\u4e00-\u9fff]{2}(?<!达)(?:至|到)(?!少|今|多)[\u4e00-\u9fff]{2}/;
 // A verb inside a counted phrase: 33个高速公路服务区增设快充设施.
 const INNER_VERB = /(?:增设|建设|建成|新建|改造|配备|开展|实施|接入|安装)/;
-const TRAILING = /(?:[、,和及与]|\/年|每(?:年|季度|半年|月)|保持|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
+const TRAILING = /(?:[、,和及与的]|全(?:国|省|市|县|区)的|\/年|每(?:年|季度|半年|月)|保持|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
 const LEADING = /^(?:[①-⑳]|\d{1,2}\.\s*(?!\d)|\d{1,2}\s+|每(?:季度|半年|月)|\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}是|全年|力争|确保|累计|共|同时|其中|并|和|及|与|、|全省|全市|全区|全县)+/;
 // The task title's object: 加快高速公路建设 → 高速公路.
 const TITLE_VERBS = /^(?:着力|大力|全力|扎实|稳步|持续|加快|推进|推动|加强|深化|完善|提升|强化|实施|抓好|做好|促进)+/;
@@ -167,10 +167,11 @@ export function metricName(input: MetricInput): string {
   const prev = qs[qs.length - 1];
   // 5个项目631公里: a length/area/money right after a count is the count's 里程/面积/投资.
   const noun = measureNoun(unit);
-  if (prev && noun && COUNT_MEASURE.test(prev.unit) && start - prev.end <= 6 && !/[、和及与]/.test(v.slice(prev.end, start))) {
+  if (prev && noun && COUNT_MEASURE.test(prev.unit) && start - prev.end <= 12 && !/[、和及与]/.test(v.slice(prev.end, start))) {
     const base = metricName({ ...input, start: prev.start, end: prev.end, unit: prev.unit, count: true });
-    const thing = countedThing(orig, v, prev.end).o;
-    const stem = thing && base.endsWith(thing) ? base.slice(0, base.length - thing.length) : base;
+    const thing = countedThing(orig, v, prev.end);
+    // A generic thing gives way to the noun (续建项目 → 续建里程); a named one keeps it (…通三级以上公路里程).
+    const stem = GENERIC_THING.test(thing.v) && base.endsWith(thing.o) ? base.slice(0, base.length - thing.o.length) : base;
     return stem + noun;
   }
   // 社区养老服务设施50处、托育服务设施30处: after an earlier quantity, the words since it name this one,

@@ -133,7 +133,8 @@ describe('metric naming rules', () => {
 
   it('names a length, area or money figure after a count as the count\'s 里程/面积/投资', () => {
     expect(names('续建16个项目382公里，新开工4个项目87公里。')).toEqual(['16个=续建项目', '382公里=续建里程', '4个=新开工项目', '87公里=新开工里程']);
-    expect(names('改造5个小区12万平方米。')).toEqual(['5个=改造小区', '12万平方米=改造面积']);
+    expect(names('改造5个小区12万平方米。')).toEqual(['5个=改造小区', '12万平方米=改造小区面积']);
+    expect(names('新增10个乡镇通三级以上公路74公里。')).toEqual(['10个=新增乡镇通三级以上公路', '74公里=新增乡镇通三级以上公路里程']);
     // A 、-list is not a pair: each item is named by its own words, after the clause's verb.
     expect(names('新增社区养老服务设施50处、托育服务设施30处。')).toEqual(['50处=新增社区养老服务设施', '30处=新增托育服务设施']);
     // A bare verb with a length: that verb's 里程; the task title's object is not a verb (续建项目).
