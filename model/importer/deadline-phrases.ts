@@ -25,15 +25,29 @@ const PHRASES = [
   `(?<![\\d每个\\-~—–至到])${M}月份(?!以来|起|开始|前|以前|之前)`,
 ];
 const DEADLINE_RE = new RegExp(PHRASES.join('|'), 'g');
+const SPACED = /[\d年月日号底末前季度半上下旬][ \u00a0\u3000][\d年月日号底末前季度半上下旬]/;
 
 /** Deadlines in view/orig[start, end), text as written. */
 export function extractDeadlines(orig: string, view: string, start: number, end: number, planYear: number | null): Deadline[] {
-  const v = view.slice(start, end);
+  let v = view.slice(start, end);
+  // Text pasted from web pages spaces its words out (6 月底前, 2024 年 9 月 30 日前): the phrases are
+  // matched with those spaces removed, and `at` maps each kept character back to the document.
+  let at: number[] | undefined;
+  if (SPACED.test(v)) {
+    at = [];
+    let compact = '';
+    for (let i = 0; i < v.length; i++) {
+      if (/[ \u00a0\u3000]/.test(v[i]) && i > 0 && i + 1 < v.length && /[\d年月日号底末前季度半上下旬]/.test(v[i - 1]) && /[\d年月日号底末前季度半上下旬]/.test(v[i + 1])) continue;
+      compact += v[i];
+      at.push(start + i);
+    }
+    v = compact;
+  }
   const out: Deadline[] = [];
   DEADLINE_RE.lastIndex = 0;
   for (let m = DEADLINE_RE.exec(v); m; m = DEADLINE_RE.exec(v)) {
-    const s = start + m.index;
-    const e = s + m[0].length;
+    const s = at ? at[m.index] : start + m.index;
+    const e = at ? at[m.index + m[0].length - 1] + 1 : s + m[0].length;
     const text = orig.slice(s, e);
     // "2000年底前建成的老旧小区": a year before the plan's is a qualifier, not a deadline.
     const y = /((?:19|20)\d\d)年/.exec(m[0]);

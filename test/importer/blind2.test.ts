@@ -131,6 +131,12 @@ describe('general rules found in round two', () => {
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([['6月份', '2024-06-30'], ['11月份', '2024-11-30']]);
   });
 
+  it('deadlines spaced out as in web pages (6 月底前, 2024 年 9 月 30 日前) are found, text as written', () => {
+    const [t] = flat('2024年工作要点\n1. 建设。 6 月底前 完成招标，2024 年 9 月 30 日前 完工，新建道路 12 公里 ，年底前 全部完成。');
+    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([['6 月底前', '2024-06-30'], ['2024 年 9 月 30 日前', '2024-09-30'], ['年底前', '2024-12-31']]);
+    expect(keys(t)).toEqual(['12|公里|eq']);
+  });
+
   it('a comparator after one space still bounds the number (320万亩 以上)', () => {
     const [t] = flat('2024年工作要点\n1.稳面积。播种面积稳定在 320万亩 以上，收入 60亿元 以上，新建 50户 以上村庄道路。');
     expect(keys(t)).toEqual(['320|万亩|gte', '60|亿元|gte']);
