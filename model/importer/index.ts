@@ -6,6 +6,7 @@ import { detectScript, makeView } from './view';
 import { buildSkeleton, type Seg } from './structure';
 import { assemble } from './assemble';
 import { decodeDocument, ImportError } from './decode';
+import { isAttachment } from './furniture';
 
 export { ImportError, IMPORT_ERROR_MESSAGES, decodeDocument } from './decode';
 export type { ImportErrorCode } from './decode';
@@ -26,7 +27,13 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
     // A red-header masthead (XX区人民政府办公室文件) names the issuing office, not the plan.
     if (!runs.length && !run.length && v.length <= 30 && /(?:人民政府|办公室|办公厅|厅|局|委员会|委|党委|党组)文件$/.test(v)) continue;
     // A long note under the title, （2024年1月30日…会议审议通过）, is not part of it; （2024—2025年） is.
-    if (/^\(.*\)$/.test(v) && run.length && (v.length > 16 || /通过|会议|印发|发布/.test(v))) continue;
+    if (/^\(.*\)$/.test(v) && run.length && (v.length > 16 || /通过|会议|印发|发布|^\(\s*(?:19|20)\d\d年\d{1,2}月\d{1,2}日\s*\)$/.test(v))) continue;
+    // 附件 starts the attachments: their own titles are not the plan's.
+    if (isAttachment(v)) {
+      if (run.length) runs.push(run);
+      run = [];
+      continue;
+    }
     if (isHeading(v)) {
       const line = orig.slice(seg.start, seg.end).trim();
       viewOf.set(line, v);

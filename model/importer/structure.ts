@@ -81,6 +81,8 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     const lineView = view.slice(s, line.end);
     if (isAttachment(lineView)) {
       inAttachmentList = true;
+      // Before the first label it still ends the title block (see titleBlock); it is never a node.
+      if (!stack.length) preamble.push({ start: s, end: line.end });
       continue;
     }
     // 附件：1.XX表 / 2.YY台账: the list of attachments goes on with short numbered lines, not tasks.

@@ -117,7 +117,8 @@ export function extractUnits(orig: string, view: string, start: number, end: num
   labels.forEach((lm, i) => {
     const from = lm.index! + lm[0].length;
     let to = i + 1 < labels.length ? labels[i + 1].index! : rest.length;
-    const stop = rest.slice(from, to).search(/[。\n]/);
+    // The list ends at 。, a line break, or the next field of the line (；完成时限：…, ，时间节点：…).
+    const stop = rest.slice(from, to).search(/[。\n]|[;,]\s*[\u4e00-\u9fff]{2,8}\s*:/);
     if (stop >= 0) to = from + stop;
     splitNames(orig, view, start + from, start + to, ROLE_OF[lm[1]], out);
   });

@@ -115,6 +115,14 @@ describe('general rules found in round two', () => {
     expect(nodes[1].title).toBe('产业升级攻坚行动');
   });
 
+  it('a unit list ends at the next field of its line (；完成时限：…); a 附件 line and a dated note end the title', () => {
+    const [t] = flat('2024年工作要点\n1.新开工项目30个；责任单位：县发改委、县住建局；完成时限：12月底前');
+    expect(t.units).toEqual({ exec: ['县发改委', '县住建局'] });
+    expect(t.deadlines.map((d) => d.text)).toEqual(['12月底前']);
+    expect(parse('某县2024年工作要点\n附件\n重点工作任务分解表\n1.新开工项目30个。').title).toBe('某县2024年工作要点');
+    expect(parse('中共某县委组织部\n2024年党建工作要点\n（2024年2月1日）\n一、学习\n1.集中学习12次。').title).toBe('中共某县委组织部2024年党建工作要点');
+  });
+
   it('a red-header masthead and web-page meta lines are not the title', () => {
     expect(parse('某某区人民政府办公室文件\n\n某政办〔2024〕8号\n\n某某区2024年民生实事实施方案\n\n一、教育\n1.新建幼儿园3所。').title).toBe('某某区2024年民生实事实施方案');
     expect(parse('某某市2024年乡村振兴工作方案\n发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】\n一、产业\n1.新增龙头企业5家。').title).toBe('某某市2024年乡村振兴工作方案');
