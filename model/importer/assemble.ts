@@ -3,7 +3,7 @@
 import type { Deadline, PlanNode, Target } from '../plan';
 import { nodeId, targetId } from '../ids';
 import type { Draft, Seg } from './structure';
-import { extractTargets, type DraftTarget } from './targets';
+import { extractTargets, tableCellTarget, type DraftTarget } from './targets';
 import { extractDeadlines } from './deadline-phrases';
 import { cellUnits, extractUnits, toUnits, type UnitHit } from './units';
 import { chineseToNumber } from './numerals';
@@ -97,7 +97,12 @@ function ownFacts(ctx: Ctx, segs: Seg[]): { targets: DraftTarget[]; deadlines: D
   const targets: DraftTarget[] = [];
   const deadlines: Deadline[] = [];
   const units: UnitHit[] = [];
-  for (const seg of segs) units.push(...(seg.unitRole ? cellUnits(ctx.orig, ctx.view, seg.start, seg.end, seg.unitRole) : extractUnits(ctx.orig, ctx.view, seg.start, seg.end)));
+  for (const seg of segs) {
+    if (seg.quantity) {
+      const t = tableCellTarget(ctx.orig, ctx.view, seg.start, seg.end, seg.quantity.unit, seg.quantity.unitView, seg.quantity.metric);
+      if (t) targets.push(t);
+    } else units.push(...(seg.unitRole ? cellUnits(ctx.orig, ctx.view, seg.start, seg.end, seg.unitRole) : extractUnits(ctx.orig, ctx.view, seg.start, seg.end)));
+  }
   for (const run of wrappedRuns(ctx, segs)) {
     if (run.length === 1) {
       targets.push(...extractTargets(ctx.orig, ctx.view, run[0].start, run[0].end));

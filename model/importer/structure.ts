@@ -13,6 +13,7 @@ export interface Seg {
   unitLine?: boolean; // a 牵头单位：… line: units only, not title or targets
   unitRole?: UnitRole; // a table cell under a 责任单位/牵头单位 column: names only, role from the header
   cell?: boolean; // a table cell: not joined with the next one as a wrapped line
+  quantity?: { unit: string; unitView: string; metric: string }; // a cell under 新增就业（人）: a bare number in that unit
 }
 
 export interface Draft {
@@ -48,6 +49,7 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
   const last: number[] = new Array(RANKS).fill(0); // last value seen per rank under the current parent
   let inAttachmentList = false;
   let table: TableHeader | undefined; // inside a flattened task table
+  let tableUnits: ({ unit: string; unitView: string; metric: string } | undefined)[] = [];
 
   const open = (label: Label, at: number): Draft => {
     while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
@@ -92,6 +94,7 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     const header = tableHeader(lineView);
     if (header) {
       table = header;
+      tableUnits = header.quantities.map((q) => q && { unit: orig.slice(s + q.unitStart, s + q.unitEnd), unitView: lineView.slice(q.unitStart, q.unitEnd), metric: orig.slice(s, s + q.unitStart - 1).slice(-q.name.length) });
       continue;
     }
     if (table) {
@@ -100,7 +103,10 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
         open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
         const draft = stack[stack.length - 1];
         for (const c of row.cells) {
-          if (c.role === 'text' || c.role === 'deadline') addText(s + c.start, s + c.end, false, true);
+          if (c.start >= c.end) continue; // an empty cell
+          const q = c.role === 'quantity' ? tableUnits[c.column] : undefined;
+          if (q && /^[\d.,]+$/.test(lineView.slice(c.start, c.end))) draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, quantity: q });
+          else if (c.role === 'text' || c.role === 'deadline' || c.role === 'quantity') addText(s + c.start, s + c.end, false, true);
           else draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, unitRole: c.role });
         }
         continue;

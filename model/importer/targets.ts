@@ -26,6 +26,26 @@ const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
 // only where no digit/numeral precedes it, so a long run of digits is scanned once, not once per position.
 const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`, 'g');
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
+const UNIT_ONLY = new RegExp(`^(?:${UNIT})$`);
+
+/** True when `s` (view text) is a unit of measure alone: 人, 万元, 公里, %. */
+export function isUnit(s: string): boolean {
+  return UNIT_ONLY.test(s);
+}
+
+/**
+ * A bare number in a table column whose header names the unit (新增就业（人） → 12000): a target with
+ * that unit; the quote is the number as written. undefined when the cell is not a bare number.
+ */
+export function tableCellTarget(orig: string, view: string, start: number, end: number, unit: string, unitView: string, metric: string): DraftTarget | undefined {
+  const v = view.slice(start, end);
+  if (!new RegExp(`^(?:${NUM_A})$`).test(v)) return undefined;
+  const value = parseNumber(v);
+  if (!Number.isFinite(value)) return undefined;
+  const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿|千)/, '');
+  const kind: Target['kind'] = unitView === '%' || unitView === '‰' ? 'rate' : COUNT_UNITS.has(baseUnit) && baseUnit === unitView ? 'count' : 'amount';
+  return { metric, value, unit, comparator: 'eq', kind, quote: orig.slice(start, end), span: { start, end }, confidence: 0.8 };
+}
 // 三成 / 8成 followed by a bound, 的 or the end of a clause (not 三成员, 建成, 完成: no numeral before 成).
 const TENTHS_RE = /(?<![\d.零〇一二两三四五六七八九十百千第])([一二两三四五六七八九]|[1-9])成(?=及以上|以上|以下|左右|的|[,。;、]|$)/g;
 

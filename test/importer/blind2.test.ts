@@ -109,6 +109,15 @@ describe('general rules found in round two', () => {
     expect(prose.map((n) => `${n.kind} ${n.number}`)).toEqual(['task 一']);
   });
 
+  it('a table column whose header names a unit (新增就业（人）) gives each row a target; a bare number under another header does not', () => {
+    const nodes = flat('某市2024年就业工作方案\n一、目标任务分解\n序号\t县（市、区）\t新增就业（人）\t培训（万人次）\t备注\t责任单位\n1\t城东区\t12,000\t1.5\t3\t城东区政府\n2\t城西区\t8000\t0.8\t\t城西区政府');
+    expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['section 一 目标任务分解', 'task 1 城东区', 'task 2 城西区']);
+    expect(keys(nodes[1])).toEqual(['12000|人|eq', '1.5|万人次|eq']);
+    expect(nodes[1].targets.map((t) => [t.quote, t.metric])).toEqual([['12,000', '新增就业'], ['1.5', '培训']]);
+    expect(keys(nodes[2])).toEqual(['8000|人|eq', '0.8|万人次|eq']);
+    expect(nodes[2].units).toEqual({ exec: ['城西区政府'] });
+  });
+
   it('行动一：/ 专项行动二 headings are sections at the level of （一）; 行动一致 is prose', () => {
     const nodes = flat('某市2024年行动方案\n一、重点行动\n行动一：产业升级攻坚行动\n1.新增规上企业20家。\n专项行动二 城市更新\n2.改造小区15个。\n行动一致，形成合力。');
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'section 行动一', 'task 1', 'section 专项行动二', 'task 2']);
