@@ -1,5 +1,6 @@
 // Scoring of an imported plan against a gold file, shared by the seed and blind tests: the tree, target
 // and deadline comparison of gold-compare.ts plus units found (ANNOTATION.md lead/co/exec, by name).
+import { expect } from 'vitest';
 import { toGoldJson } from '../../model/importer';
 import type { Plan } from '../../model/plan';
 import { compareWithGold, type Comparison, type GoldDoc, type GoldNode } from './gold-compare';
@@ -33,4 +34,38 @@ export function score(plan: Plan, gold: GoldDoc): Score {
   };
   walk((toGoldJson(plan) as unknown as GoldDoc).nodes, gold.nodes, '');
   return s;
+}
+
+export const BAR_TABLE_HEADER = [
+  '| document | read as | tree | target P | target R | deadlines | units | node titles | title year script |',
+  '|---|---|---|---|---|---|---|---|---|',
+];
+
+/**
+ * Scores a plan against its gold file, adds its row to `rows` (BAR_TABLE_HEADER's columns) and asserts
+ * the issue's bar: identical tree, target precision and recall ≥ 0.97, all deadlines and units found,
+ * and the plan's title, year and script.
+ */
+export function expectAtBar(rows: string[], name: string, as: string, plan: Plan, gold: GoldDoc): void {
+  const s = score(plan, gold);
+  const found = s.deadlinesGold - s.missingDeadlines.length;
+  const ok = (b: boolean) => (b ? '✓' : '✗');
+  rows.push(
+    `| ${name} | ${as} | ${s.treeDiffs.length ? `✗ ${s.treeDiffs.length}` : '✓'} | ${s.precision.toFixed(3)} (${s.truePositives}/${s.predicted}) | ${s.recall.toFixed(3)} (${s.truePositives}/${s.gold}) | ${found}/${s.deadlinesGold} | ${s.unitsFound}/${s.unitsGold} | ${s.titlesEqual}/${s.nodes} | ${ok(plan.title === gold.title)} ${ok(plan.year === gold.year)} ${ok(plan.script === gold.script)} |`,
+  );
+  const detail = [
+    ...s.treeDiffs,
+    ...s.targetDiffs,
+    ...s.missingDeadlines.map((d) => `deadline ${d}`),
+    ...s.missingUnits.map((u) => `unit ${u}`),
+    plan.title === gold.title ? '' : `title: got ${plan.title}`,
+    plan.year === gold.year ? '' : `year: got ${plan.year}`,
+  ].filter(Boolean).join('\n');
+  if (detail) console.log(`${name}:\n${detail}`);
+  expect(s.treeDiffs, detail).toEqual([]);
+  expect(s.precision, detail).toBeGreaterThanOrEqual(0.97);
+  expect(s.recall, detail).toBeGreaterThanOrEqual(0.97);
+  expect(s.missingDeadlines, detail).toEqual([]);
+  expect(s.missingUnits, detail).toEqual([]);
+  expect({ title: plan.title, year: plan.year, script: plan.script }).toEqual({ title: gold.title, year: gold.year, script: gold.script });
 }
