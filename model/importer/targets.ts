@@ -233,48 +233,33 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     out.length = 0;
     out.push(...keep);
   }
-  // 三成以上的建制村, 8成: tenths, read as a percentage (三成 = 30%), like 百分之三十.
-  TENTHS_RE.lastIndex = 0;
-  for (let m = TENTHS_RE.exec(v); m; m = TENTHS_RE.exec(v)) {
-    const s = m.index;
-    const e = s + m[0].length;
-    if (inRanges(s, quotes())) continue;
-    const value = parseNumber(m[1]) * 10;
-    if (!Number.isFinite(value)) continue;
-    const lookback = v.slice(Math.max(0, s - 8), s);
-    const next = v.slice(e, e + 4);
-    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
-    out.push({
-      metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
-      value,
-      unit: '%',
-      comparator,
-      kind: GROWTH_WORDS.test(lookback) && !/[到至]\s*$/.test(lookback) ? 'growth' : 'rate',
-      quote: o.slice(s, e),
-      span: { start: start + s, end: start + e },
-      confidence: 0.7,
-    });
-  }
-  PERCENT_WORDS_RE.lastIndex = 0;
-  for (let m = PERCENT_WORDS_RE.exec(v); m; m = PERCENT_WORDS_RE.exec(v)) {
-    const s = m.index;
-    const e = s + m[0].length;
-    if (inRanges(s, quotes())) continue;
-    const value = parseNumber(m[1]);
-    if (!Number.isFinite(value)) continue;
-    const lookback = v.slice(Math.max(0, s - 8), s);
-    const next = v.slice(e, e + 4);
-    const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
-    out.push({
-      metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
-      value,
-      unit: '%',
-      comparator,
-      kind: GROWTH_WORDS.test(lookback) && !/[到至]\s*$/.test(lookback) ? 'growth' : 'rate',
-      quote: o.slice(s, e),
-      span: { start: start + s, end: start + e },
-      confidence: 0.8,
-    });
+  // Percentages written in words: 百分之三十, and tenths 三成以上的建制村 / 8成 (三成 = 30%).
+  const wordPercents: [RegExp, number, number][] = [
+    [TENTHS_RE, 10, 0.7],
+    [PERCENT_WORDS_RE, 1, 0.8],
+  ];
+  for (const [re, scale, confidence] of wordPercents) {
+    re.lastIndex = 0;
+    for (let m = re.exec(v); m; m = re.exec(v)) {
+      const s = m.index;
+      const e = s + m[0].length;
+      if (inRanges(s, quotes())) continue;
+      const value = parseNumber(m[1]) * scale;
+      if (!Number.isFinite(value)) continue;
+      const lookback = v.slice(Math.max(0, s - 8), s);
+      const next = v.slice(e, e + 4);
+      const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
+      out.push({
+        metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
+        value,
+        unit: '%',
+        comparator,
+        kind: GROWTH_WORDS.test(lookback) && !/[到至]\s*$/.test(lookback) ? 'growth' : 'rate',
+        quote: o.slice(s, e),
+        span: { start: start + s, end: start + e },
+        confidence,
+      });
+    }
   }
   return out.sort((x, y) => x.span.start - y.span.start);
 }
