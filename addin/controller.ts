@@ -97,7 +97,8 @@ export class Controller {
       }
     }
     this.forceFillArmed = '';
-    const { rows } = await api.rows(sel.planId, sel.period); // the server gives a reporter its unit's rows
+    // The server gives a reporter its unit's rows, and a cursor so 刷新 pulls only what changes after them.
+    const { rows, cursor } = await api.rows(sel.planId, sel.period);
     if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
@@ -107,7 +108,7 @@ export class Controller {
       }
     }
     const stats = await fillSheet(excel, {
-      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor: null },
+      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor },
       stateSheetName,
       rows,
       periodEnd: periodEnd(sel.period),

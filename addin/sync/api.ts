@@ -64,7 +64,7 @@ export class ApiClient {
   plan = (planId: string) => this.call<PlanWithAssignments>('GET', `/plans/${encodeURIComponent(planId)}`);
   periods = (planId: string) => this.call<Period[]>('GET', `/plans/${encodeURIComponent(planId)}/periods`);
   rows = (planId: string, period: string, unit?: string) =>
-    this.call<{ period: string; rows: SheetRow[] }>('GET', `/plans/${encodeURIComponent(planId)}/periods/${period}/rows${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
+    this.call<{ period: string; rows: SheetRow[]; cursor: string }>('GET', `/plans/${encodeURIComponent(planId)}/periods/${period}/rows${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);
   push = (planId: string, batch: PushBatch) => this.call<PushResponse>('POST', `/plans/${encodeURIComponent(planId)}/progress/batches`, batch);
   changes = (planId: string, since: string | null, limit = 1000) =>
     this.call<PullResponse>('GET', `/plans/${encodeURIComponent(planId)}/changes?${since ? `since=${encodeURIComponent(since)}&` : ''}limit=${limit}`);

@@ -5,6 +5,7 @@ import { requireRole, type AppEnv } from '../auth/middleware';
 import { importDocument, type Importer, type PreviewStore } from '../sync/import';
 import { listPeriods, setPeriodStatus } from '../sync/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
+import { cursorNow } from '../sync/pull';
 import { loadRows, unitForRows } from '../sync/rows';
 import type { Db } from '../db/connect';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
@@ -134,12 +135,13 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     createRoute({
       method: 'get', path: '/plans/{planId}/periods/{period}/rows', tags: ['periods'], summary: '月度重点任务清单的行（model/sheet.ts buildRows）',
       request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional() }) },
-      responses: { 200: Json(z.object({ period: z.string(), rows: z.array(z.any()) }), 'Rows') },
+      responses: { 200: Json(z.object({ period: z.string(), rows: z.array(z.any()), cursor: z.string().openapi({ description: '从这些行之后拉取变更的游标（GET …/changes?since=）' }) }), 'Rows') },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
+      const cursor = await cursorNow(db); // before the read, so nothing committed meanwhile is skipped
       const { rows } = await loadRows(db, planId, period, { unit: unitForRows(c.get('actor'), c.req.valid('query').unit) });
-      return c.json({ period, rows }, 200);
+      return c.json({ period, rows, cursor }, 200);
     },
   );
 }

@@ -37,10 +37,23 @@ function decode(text: string | undefined): Cursor {
   }
 }
 
+/** The xmin of a snapshot taken now: every transaction below it has finished. */
+async function snapshotXmin(db: Db): Promise<number> {
+  return (await rowsOf<{ xmin: number }>(db, sql`select (pg_snapshot_xmin(pg_current_snapshot())::text::bigint)::float8 as xmin`))[0].xmin;
+}
+
+/**
+ * A cursor for "from now on", taken BEFORE a client reads the current rows (GET …/rows): a pull with it
+ * returns whatever changes from then on — and whatever was still in flight — without the whole history.
+ */
+export async function cursorNow(db: Db): Promise<string> {
+  return encode({ s: await snapshotXmin(db) });
+}
+
 export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000): Promise<PullResponse> {
   const cursor = decode(since);
   // Taken before the read: anything not yet finished now has txid ≥ xmin.
-  const xmin = cursor.x ?? (await rowsOf<{ xmin: number }>(db, sql`select (pg_snapshot_xmin(pg_current_snapshot())::text::bigint)::float8 as xmin`))[0].xmin;
+  const xmin = cursor.x ?? (await snapshotXmin(db));
   const after = cursor.t !== undefined ? sql`and (txid, key) > (${cursor.t}::bigint, ${cursor.k})` : sql``;
   const rows = await rowsOf<{
     key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;

@@ -6,6 +6,8 @@ import { Controller, NoTasksError, UnsyncedChangesError } from '../../addin/cont
 import { periodEnd } from '../../model/progress';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { createFakeExcel } from '../fakes/excel-fake';
+import { stateSheetNameFor } from '../../addin/excel/layout';
+import { readState } from '../../addin/excel/state';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -47,6 +49,17 @@ describe('controller', () => {
     expect(report.counts.applied).toBe(1);
     await c.fill(sel); // no unsynced edits: no guard
     expect(excel.state.read(sheet, address)).toBe(44);
+  });
+
+  it('填充 keeps the cursor that came with the rows, so 刷新 pulls only what changed after them', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, await server.reporterToken('建设管理处'));
+    const { sheetName } = await c.fill(sel);
+    const state = await excel.run((ctx) => readState(ctx, stateSheetNameFor(sheetName)));
+    expect(state?.meta.cursor).toEqual(expect.any(String));
+    const changes = await fetch(`${server.url}/api/v1/plans/${sel.planId}/changes?since=${state!.meta.cursor}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect((await changes.json()).entries).toEqual([]);
   });
 
   it('tells a unit with no assigned task to ask the planning office, and leaves the workbook alone', async () => {

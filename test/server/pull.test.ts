@@ -56,6 +56,20 @@ for (const target of databases()) {
       expect(next.body.entries[0]).toMatchObject({ key: entries[0].key, version: 2, values: { progress: 'changed' }, updatedBy: expect.stringMatching(/^admin#/) });
     });
 
+    it('the rows of a month come with a cursor: pulling from it skips the history, not what changes after', async () => {
+      const before = await pullAll(s, undefined, 1000);
+      expect(before.keys.length).toBeGreaterThan(0); // there is history to skip
+      const rows = await s.req('GET', `/api/v1/plans/${s.planId}/periods/2024-02/rows`, s.viewer);
+      expect(rows.status).toBe(200);
+      const fresh = await pull(s, rows.body.cursor);
+      expect(fresh.body).toMatchObject({ entries: [], hasMore: false });
+      const item = rows.body.rows.find((r: any) => r.kind === 'item' && r.version === 0);
+      const pushed = await push(s, [{ key: item.key, baseVersion: 0, fields: { progress: 'after the rows were read' } }]);
+      expect(pushed.body.results[0]).toMatchObject({ outcome: 'applied' });
+      const after = await pull(s, rows.body.cursor);
+      expect(after.body.entries.map((e: any) => e.key)).toEqual([item.key]);
+    });
+
     it('a bad cursor is a 400 problem', async () => {
       const r = await pull(s, 'not-a-cursor');
       expect(r.status).toBe(400);
