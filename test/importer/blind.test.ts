@@ -17,14 +17,12 @@
 //   k (third round) red-header notice + 任务清单, （责任单位：…；完成时限：…）, 第 2 页 共 4 页 and the
 //     repeated header, 万批次, 8%—10%, 两千家, 附件 list
 // The bar is the issue's: identical tree, target precision and recall ≥ 0.97, all deadlines found.
-import { readFileSync } from 'node:fs';
 import { AlignmentType, Document, LevelFormat, Packer, Paragraph, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { importPlan, parsePlanText } from '../../model/importer';
-import type { PlanNode } from '../../model/plan';
+import { parsePlanText } from '../../model/importer';
 import { formatNumber } from '../../model/importer/docx-numbering';
-import { BAR_TABLE_HEADER, expectAtBar, type GoldDoc } from './score';
+import { describeBlindRound, flatNodes, targetKeys } from './score';
 
 const DIR = new URL('../fixtures/blind/', import.meta.url);
 type As = 'utf8' | 'gbk' | 'docx' | 'docx-auto';
@@ -83,34 +81,14 @@ async function bytesOf(text: string, as: As): Promise<Uint8Array> {
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })));
 }
 
-const rows: string[] = [];
-
-describe('blind documents vs hand annotation', () => {
-  for (const { name, as } of DOCS) {
-    it(`${name} (${as})`, async () => {
-      const text = readFileSync(new URL(`${name}.txt`, DIR), 'utf8');
-      const gold = JSON.parse(readFileSync(new URL(`${name}.gold.json`, DIR), 'utf8')) as GoldDoc;
-      const plan = await importPlan(await bytesOf(text, as), `${name}.${as.startsWith('docx') ? 'docx' : 'txt'}`);
-      expectAtBar(rows, name, as, plan, gold);
-    });
-  }
-
-  it('prints the table', () => {
-    console.log([...BAR_TABLE_HEADER, ...rows].join('\n'));
-  });
-});
+describeBlindRound('blind documents vs hand annotation', DIR, DOCS, bytesOf);
 
 // Rules added after the blind evaluation, each checked on a short text (both the shape that must be
 // read and the look-alike that must not).
 describe('general rules found while judging', () => {
   const parse = (text: string) => parsePlanText(text, 'rule.txt');
-  const flat = (text: string) => {
-    const out: PlanNode[] = [];
-    const walk = (ns: PlanNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
-    walk(parse(text).nodes);
-    return out;
-  };
-  const keys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
+  const flat = flatNodes;
+  const keys = targetKeys;
 
   it('㈠ ⒈ ⑴ single-character labels nest like （一） 1. （1）', () => {
     const nodes = flat('2024年工作要点\n㈠ 粮食安全\n⒈ 稳面积。播种面积稳定在30万亩以上。\n⒉ 提单产。分两项：\n⑴ 新建高标准农田2万亩；\n⑵ 推广良种。\n㈡ 产业发展\n⒊ 培育主体。新增龙头企业5家。');

@@ -14,13 +14,11 @@
 //   h 区 为民办实事: red header, — 2 — and 第2页 共4页 furniture, the title repeated as a page header,
 //     责任单位：A；B, per-street breakdown after 其中： — read as GBK bytes
 // The bar is the issue's: identical tree, target precision and recall ≥ 0.97, all deadlines found.
-import { readFileSync } from 'node:fs';
 import { Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { importPlan, parsePlanText } from '../../model/importer';
-import type { PlanNode } from '../../model/plan';
-import { BAR_TABLE_HEADER, expectAtBar, type GoldDoc } from './score';
+import { parsePlanText } from '../../model/importer';
+import { describeBlindRound, flatNodes, targetKeys } from './score';
 
 const DIR = new URL('../fixtures/blind2/', import.meta.url);
 type As = 'utf8' | 'gbk' | 'docx' | 'docx-table';
@@ -54,34 +52,14 @@ async function bytesOf(text: string, as: As): Promise<Uint8Array> {
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })));
 }
 
-const rows: string[] = [];
-
-describe('blind round two vs hand annotation', () => {
-  for (const { name, as } of DOCS) {
-    it(`${name} (${as})`, async () => {
-      const text = readFileSync(new URL(`${name}.txt`, DIR), 'utf8');
-      const gold = JSON.parse(readFileSync(new URL(`${name}.gold.json`, DIR), 'utf8')) as GoldDoc;
-      const plan = await importPlan(await bytesOf(text, as), `${name}.${as.startsWith('docx') ? 'docx' : 'txt'}`);
-      expectAtBar(rows, name, as, plan, gold);
-    });
-  }
-
-  it('prints the table', () => {
-    console.log([...BAR_TABLE_HEADER, ...rows].join('\n'));
-  });
-});
+describeBlindRound('blind round two vs hand annotation', DIR, DOCS, bytesOf);
 
 // Rules added after this round, each checked on a short text: the shape that must be read and the
 // look-alike that must not.
 describe('general rules found in round two', () => {
   const parse = (text: string) => parsePlanText(text, 'rule.txt');
-  const flat = (text: string) => {
-    const out: PlanNode[] = [];
-    const walk = (ns: PlanNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
-    walk(parse(text).nodes);
-    return out;
-  };
-  const keys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
+  const flat = flatNodes;
+  const keys = targetKeys;
 
   it('a flattened task table gives one task per row, units by column, deadlines from the 时限 column', () => {
     const text = '2024年工作要点\n一、重点任务分解\n序号  工作任务  牵头单位  配合单位  完成时限\n1  新建 5G 基站200个  县工信局  县电信公司、县移动公司  6月底前\n2  完成投资3亿元  县发改委  县财政局  年底前\n二、保障措施\n加强领导，每季度调度1次。';

@@ -1,8 +1,9 @@
 // Scoring of an imported plan against a gold file, shared by the seed and blind tests: the tree, target
 // and deadline comparison of gold-compare.ts plus units found (ANNOTATION.md lead/co/exec, by name).
-import { expect } from 'vitest';
-import { toGoldJson } from '../../model/importer';
-import type { Plan } from '../../model/plan';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { importPlan, parsePlanText, toGoldJson } from '../../model/importer';
+import type { Plan, PlanNode } from '../../model/plan';
 import { compareWithGold, type Comparison, type GoldDoc, type GoldNode } from './gold-compare';
 
 export { compareWithGold, type Comparison, type GoldDoc, type GoldNode } from './gold-compare';
@@ -69,3 +70,40 @@ export function expectAtBar(rows: string[], name: string, as: string, plan: Plan
   expect(s.missingUnits, detail).toEqual([]);
   expect({ title: plan.title, year: plan.year, script: plan.script }).toEqual({ title: gold.title, year: gold.year, script: gold.script });
 }
+
+/**
+ * A blind round: each document of `dir` (NAME.txt beside NAME.gold.json), turned into bytes as `as` says,
+ * imported and held to the issue's bar; then the table of all of them is printed.
+ */
+export function describeBlindRound<As extends string>(
+  title: string,
+  dir: URL,
+  docs: { name: string; as: As }[],
+  bytesOf: (text: string, as: As) => Promise<Uint8Array>,
+): void {
+  const rows: string[] = [];
+  describe(title, () => {
+    for (const { name, as } of docs) {
+      it(`${name} (${as})`, async () => {
+        const text = readFileSync(new URL(`${name}.txt`, dir), 'utf8');
+        const gold = JSON.parse(readFileSync(new URL(`${name}.gold.json`, dir), 'utf8')) as GoldDoc;
+        const plan = await importPlan(await bytesOf(text, as), `${name}.${as.startsWith('docx') ? 'docx' : 'txt'}`);
+        expectAtBar(rows, name, as, plan, gold);
+      });
+    }
+    it('prints the table', () => {
+      console.log([...BAR_TABLE_HEADER, ...rows].join('\n'));
+    });
+  });
+}
+
+/** For rule tests on a short text: its nodes, depth first. */
+export function flatNodes(text: string): PlanNode[] {
+  const out: PlanNode[] = [];
+  const walk = (ns: PlanNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
+  walk(parsePlanText(text, 'rule.txt').nodes);
+  return out;
+}
+
+/** A node's targets as value[-max]|unit|comparator. */
+export const targetKeys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
