@@ -20,9 +20,8 @@
 import { AlignmentType, Document, LevelFormat, Packer, Paragraph, TextRun } from 'docx';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { parsePlanText } from '../../model/importer';
 import { formatNumber } from '../../model/importer/docx-numbering';
-import { describeBlindRound, flatNodes, targetKeys } from './score';
+import { describeBlindRound, flatNodes, parseRule, targetKeys } from './score';
 
 const DIR = new URL('../fixtures/blind/', import.meta.url);
 type As = 'utf8' | 'gbk' | 'docx' | 'docx-auto';
@@ -86,28 +85,24 @@ describeBlindRound('blind documents vs hand annotation', DIR, DOCS, bytesOf);
 // Rules added after the blind evaluation, each checked on a short text (both the shape that must be
 // read and the look-alike that must not).
 describe('general rules found while judging', () => {
-  const parse = (text: string) => parsePlanText(text, 'rule.txt');
-  const flat = flatNodes;
-  const keys = targetKeys;
-
   it('㈠ ⒈ ⑴ single-character labels nest like （一） 1. （1）', () => {
-    const nodes = flat('2024年工作要点\n㈠ 粮食安全\n⒈ 稳面积。播种面积稳定在30万亩以上。\n⒉ 提单产。分两项：\n⑴ 新建高标准农田2万亩；\n⑵ 推广良种。\n㈡ 产业发展\n⒊ 培育主体。新增龙头企业5家。');
+    const nodes = flatNodes('2024年工作要点\n㈠ 粮食安全\n⒈ 稳面积。播种面积稳定在30万亩以上。\n⒉ 提单产。分两项：\n⑴ 新建高标准农田2万亩；\n⑵ 推广良种。\n㈡ 产业发展\n⒊ 培育主体。新增龙头企业5家。');
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section ㈠', 'task ⒈', 'section ⒉', 'task ⑴', 'task ⑵', 'section ㈡', 'task ⒊']);
-    expect(keys(nodes[3])).toEqual(['2|万亩|eq']);
+    expect(targetKeys(nodes[3])).toEqual(['2|万亩|eq']);
   });
 
   it('头/岁/分/分钟 are units; ages, scores and minutes followed by a noun are not targets', () => {
-    const [t] = flat('2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。');
-    expect(keys(t)).toEqual(['45|万头|eq', '79.8|岁|eq', '85|分|gte', '8|分钟|lte']);
+    const [t] = flatNodes('2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。');
+    expect(targetKeys(t)).toEqual(['45|万头|eq', '79.8|岁|eq', '85|分|gte', '8|分钟|lte']);
   });
 
   it('前20% is a rank, not a rate; 分别…、…以上 bounds every value', () => {
-    const [t] = flat('2024年工作要点\n1.提质量。排名进入全国前20%的医院达到15家，减排量分别达到1200吨、450吨以上，新建A类10个、B类20个以上。');
-    expect(keys(t)).toEqual(['15|家|eq', '1200|吨|gte', '450|吨|gte', '10|个|eq', '20|个|gte']);
+    const [t] = flatNodes('2024年工作要点\n1.提质量。排名进入全国前20%的医院达到15家，减排量分别达到1200吨、450吨以上，新建A类10个、B类20个以上。');
+    expect(targetKeys(t)).toEqual(['15|家|eq', '1200|吨|gte', '450|吨|gte', '10|个|eq', '20|个|gte']);
   });
 
   it('每季度…前 and 次年… are deadlines (next year resolved); 每季度开展 and 3-5年内 are not', () => {
-    const [t] = flat('2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。');
+    const [t] = flatNodes('2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。');
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
       ['每季度末前', null],
       ['次年一季度', '2024-03-31'],
@@ -117,60 +112,60 @@ describe('general rules found while judging', () => {
   });
 
   it('【牵头单位：…；配合单位：…】 brackets read like parentheses', () => {
-    const [t] = flat('2024年工作要点\n1.壮大产业集群。新增企业10家。【牵头单位：省工业和信息化厅；配合单位：省发展改革委、省财政厅】');
+    const [t] = flatNodes('2024年工作要点\n1.壮大产业集群。新增企业10家。【牵头单位：省工业和信息化厅；配合单位：省发展改革委、省财政厅】');
     expect(t.units).toEqual({ lead: ['省工业和信息化厅'], co: ['省发展改革委', '省财政厅'] });
   });
 
   it('千 after digits is a multiplier (3～5千个), not a Chinese numeral of its own', () => {
-    const [t] = flat('2024年工作要点\n1.托育。新增托位3～5千个，培训5千人，建成三千个网点。');
-    expect(keys(t)).toEqual(['3-5|千个|eq', '5|千人|eq', '3000|个|eq']);
+    const [t] = flatNodes('2024年工作要点\n1.托育。新增托位3～5千个，培训5千人，建成三千个网点。');
+    expect(targetKeys(t)).toEqual(['3-5|千个|eq', '5|千人|eq', '3000|个|eq']);
   });
 
   it('1.5G网络建设 is task 1 (a label before a term like 5G), 1.5亿元 is not a label', () => {
-    const nodes = flat('2024年工作要点\n一、新基建\n1.5G网络建设。新建5G基站2万个。\n2.投资。\n1.5亿元用于千兆光网。');
+    const nodes = flatNodes('2024年工作要点\n一、新基建\n1.5G网络建设。新建5G基站2万个。\n2.投资。\n1.5亿元用于千兆光网。');
     expect(nodes.map((n) => n.number)).toEqual(['一', '1', '2']);
   });
 
   it('unit lists ending in 等…负责 / 等部门 keep only the names', () => {
-    const [a, b] = flat('2024年工作要点\n1.保护水源。划定保护区20处。（责任单位：县水利局、县生态环境分局等按职责分工负责）\n2.整治。开展整治。（省公安厅牵头，省财政厅等部门配合）');
+    const [a, b] = flatNodes('2024年工作要点\n1.保护水源。划定保护区20处。（责任单位：县水利局、县生态环境分局等按职责分工负责）\n2.整治。开展整治。（省公安厅牵头，省财政厅等部门配合）');
     expect(a.units).toEqual({ exec: ['县水利局', '县生态环境分局'] });
     expect(b.units).toEqual({ lead: ['省公安厅'], co: ['省财政厅'] });
   });
 
   it('一 counts only after a comparator (至少办好一所); a clause comparator also bounds 百分之N', () => {
-    const [t] = flat('2024年工作要点\n1.办学。每个县至少办好一所高中，形成一个良好格局，建成一批示范校，规模不低于全省的百分之六十。');
-    expect(keys(t)).toEqual(['1|所|gte', '60|%|gte']);
+    const [t] = flatNodes('2024年工作要点\n1.办学。每个县至少办好一所高中，形成一个良好格局，建成一批示范校，规模不低于全省的百分之六十。');
+    expect(targetKeys(t)).toEqual(['1|所|gte', '60|%|gte']);
   });
 
   it('a line wrapped mid-phrase (text copied from a PDF) is read on: 6月/底前, 12/00公里; a heading line is not', () => {
     const text = '2024年工作要点\n（一）实施水源工程。新建中型水库1座，完成小型水库除险加固15座，6月\n底前全部开工，同步实施配套工程，改造供水管网12\n00公里。\n（二）管网改造\n5座泵站完成改造。';
-    const [a, b] = flat(text);
-    expect(keys(a)).toEqual(['1|座|eq', '15|座|eq', '1200|公里|eq']);
+    const [a, b] = flatNodes(text);
+    expect(targetKeys(a)).toEqual(['1|座|eq', '15|座|eq', '1200|公里|eq']);
     expect(a.deadlines.map((d) => [d.text, d.date])).toEqual([['6月\n底前', '2024-06-30']]);
     for (const t of a.targets) expect(text.slice(t.span.start, t.span.end)).toBe(t.quote);
-    expect(keys(b)).toEqual(['5|座|eq']);
+    expect(targetKeys(b)).toEqual(['5|座|eq']);
     expect(b.targets[0].metric).not.toContain('管网改造');
   });
 
   it('inline ①②③ after ： split a task; 1个工作日内办结 is a time limit, 集中3天开展 is not', () => {
-    const nodes = flat('2024年工作要点\n二、任务\n(1)提升审批效率：①企业开办1个工作日内办结；②不动产登记1小时办结；③集中3天开展培训。');
+    const nodes = flatNodes('2024年工作要点\n二、任务\n(1)提升审批效率：①企业开办1个工作日内办结；②不动产登记1小时办结；③集中3天开展培训。');
     expect(nodes.map((n) => n.number)).toEqual(['二', '(1)', '①', '②', '③']);
-    expect(nodes.slice(2).map(keys)).toEqual([['1|个工作日|lte'], ['1|小时|eq'], []]);
+    expect(nodes.slice(2).map(targetKeys)).toEqual([['1|个工作日|lte'], ['1|小时|eq'], []]);
   });
 
   it('a title without a year takes the latest working year of the preamble, not a past one or a target year', () => {
-    expect(parse('全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。').year).toBe(2023);
-    expect(parse('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
+    expect(parseRule('全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。').year).toBe(2023);
+    expect(parseRule('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
   });
 
   it('批次/件次 and 吨标准煤 are units as written', () => {
-    const [t] = flat('2024年工作要点\n1.抽检。完成抽检1.2万批次，办理投诉5000件次，节能10万吨标准煤。');
-    expect(keys(t)).toEqual(['1.2|万批次|eq', '5000|件次|eq', '10|万吨标准煤|eq']);
+    const [t] = flatNodes('2024年工作要点\n1.抽检。完成抽检1.2万批次，办理投诉5000件次，节能10万吨标准煤。');
+    expect(targetKeys(t)).toEqual(['1.2|万批次|eq', '5000|件次|eq', '10|万吨标准煤|eq']);
   });
 
   it('·2· page numbers are furniture', () => {
-    const [t] = flat('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
-    expect(keys(t)).toEqual(['45|家|eq']);
+    const [t] = flatNodes('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
+    expect(targetKeys(t)).toEqual(['45|家|eq']);
     expect(t.text).not.toContain('·2·');
   });
 });

@@ -97,11 +97,14 @@ export function describeBlindRound<As extends string>(
   });
 }
 
+/** For rule tests: a short text parsed as a plan. */
+export const parseRule = (text: string) => parsePlanText(text, 'rule.txt');
+
 /** For rule tests on a short text: its nodes, depth first. */
 export function flatNodes(text: string): PlanNode[] {
   const out: PlanNode[] = [];
   const walk = (ns: PlanNode[]) => ns.forEach((n) => (out.push(n), walk(n.children)));
-  walk(parsePlanText(text, 'rule.txt').nodes);
+  walk(parseRule(text).nodes);
   return out;
 }
 
