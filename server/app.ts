@@ -21,10 +21,10 @@ import { workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
-import { AssignmentError, NotFoundError } from './sync/plans';
-import { ImportFailed, loadImporter, PreviewStore, type Importer } from './sync/import';
-import { BatchReuseError } from './sync/push';
-import { CursorError } from './sync/pull';
+import { AssignmentError, NotFoundError } from './services/plans';
+import { ImportFailed, loadImporter, PreviewStore, type Importer } from './services/import';
+import { BatchReuseError } from './services/push';
+import { CursorError } from './services/pull';
 
 export type { Actor } from './auth/tokens';
 export type { AppEnv } from './auth/middleware';

@@ -8,7 +8,7 @@ import { loadConfig, type Config } from './config';
 import { openDatabase, type Database } from './db/connect';
 import { LockError } from './db/lock';
 import { firstStartMessage, seedIfEmpty } from './seed';
-import { loadImporter } from './sync/import';
+import { loadImporter } from './services/import';
 import { tlsServeOptions } from './tls';
 
 export interface RunningServer {

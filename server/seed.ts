@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { createToken } from './auth/tokens';
 import { rowsOf, type Db } from './db/connect';
-import { importDocument, type Importer } from './sync/import';
-import { savePlan } from './sync/plans';
+import { importDocument, type Importer } from './services/import';
+import { savePlan } from './services/plans';
 
 export interface SeedResult {
   seeded: boolean;

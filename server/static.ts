@@ -6,7 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildManifest } from '../addin/manifest/manifest';
+import { buildManifest } from './manifest/manifest';
 import { problem } from './routes/problem';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));

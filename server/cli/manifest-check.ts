@@ -2,8 +2,8 @@
 // ../shared/office-manifest-xsd plus the project's lint. For Microsoft's online validator, with
 // internet: `npx office-addin-manifest validate manifest.xml`.
 import { readFileSync, existsSync } from 'node:fs';
-import { lintManifest } from '../../addin/manifest/lint';
-import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../../addin/manifest/xsd';
+import { lintManifest } from '../manifest/lint';
+import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../manifest/xsd';
 import { CliError } from './errors';
 
 export async function run(args: string[]): Promise<number> {

@@ -1,8 +1,8 @@
 // `qingdan manifest --url https://plan.example.org [--out FILE]`: the add-in manifest for a deployment
 // (intranet server, shared-folder catalog). Prints to stdout without --out.
 import { writeFileSync } from 'node:fs';
-import { buildManifest, normalizeBaseUrl } from '../../addin/manifest/manifest';
-import { lintManifest } from '../../addin/manifest/lint';
+import { buildManifest, normalizeBaseUrl } from '../manifest/manifest';
+import { lintManifest } from '../manifest/lint';
 import { CliError } from './errors';
 
 export async function run(args: string[]): Promise<number> {

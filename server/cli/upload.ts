@@ -5,10 +5,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PeriodId } from '../../model/progress';
-import { NotFoundError } from '../sync/plans';
+import { NotFoundError } from '../services/plans';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
-import { uploadWorkbook } from '../sync/upload';
+import { uploadWorkbook } from '../services/upload';
 import type { UploadResult } from '../workbook/upload';
 import { CliError } from './errors';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';

@@ -15,7 +15,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
-/** The writing transaction's id: the pull cursor is built on it (see server/sync/pull.ts). */
+/** The writing transaction's id: the pull cursor is built on it (see server/services/pull.ts). */
 const txid = () =>
   bigint('txid', { mode: 'number' })
     .notNull()

@@ -2,11 +2,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { Plan } from '../../model/plan';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { importDocument, type Importer, type PreviewStore } from '../sync/import';
-import { listPeriods, setPeriodStatus } from '../sync/periods';
-import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../sync/plans';
-import { cursorNow } from '../sync/pull';
-import { loadRows, unitForRows } from '../sync/rows';
+import { importDocument, type Importer, type PreviewStore } from '../services/import';
+import { listPeriods, setPeriodStatus } from '../services/periods';
+import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../services/plans';
+import { cursorNow } from '../services/pull';
+import { loadRows, unitForRows } from '../services/rows';
 import type { Db } from '../db/connect';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';

@@ -9,9 +9,9 @@ import { computeStats, monthlySeries } from '../../model/stats';
 import type { AppEnv } from '../auth/middleware';
 import { renderBulletinDocx } from '../bulletin';
 import type { Db } from '../db/connect';
-import { listPeriods } from '../sync/periods';
-import { loadAssignments, loadPlan } from '../sync/plans';
-import { loadEntriesByPeriod } from '../sync/rows';
+import { listPeriods } from '../services/periods';
+import { loadAssignments, loadPlan } from '../services/plans';
+import { loadEntriesByPeriod } from '../services/rows';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
 

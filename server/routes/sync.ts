@@ -3,11 +3,11 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { PushBatch } from '../../model/sync';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
-import { readAudit } from '../sync/audit';
-import { ensurePlan } from '../sync/plans';
-import { pullChanges } from '../sync/pull';
-import { pushBatch } from '../sync/push';
-import { pushTargets, TargetBatch } from '../sync/targets';
+import { readAudit } from '../services/audit';
+import { ensurePlan } from '../services/plans';
+import { pullChanges } from '../services/pull';
+import { pushBatch } from '../services/push';
+import { pushTargets, TargetBatch } from '../services/targets';
 import { Json, PlanIdParam } from './params';
 
 const PushResponse = z

@@ -15,13 +15,13 @@ import type { Context } from 'hono';
 import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
-import { loadPlan } from '../sync/plans';
-import { loadRows, unitForRows } from '../sync/rows';
+import { loadPlan } from '../services/plans';
+import { loadRows, unitForRows } from '../services/rows';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
-import { uploadWorkbook } from '../sync/upload';
+import { uploadWorkbook } from '../services/upload';
 import { problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 

@@ -12,7 +12,7 @@ import { readNumber } from '../../model/rules';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { targets as targetsTable } from '../db/schema';
-import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../sync/targets';
+import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/targets';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './upload';

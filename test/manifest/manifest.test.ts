@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildManifest, DEV_BASE_URL } from '../../addin/manifest/manifest';
-import { lintManifest } from '../../addin/manifest/lint';
-import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../../addin/manifest/xsd';
+import { buildManifest, DEV_BASE_URL } from '../../server/manifest/manifest';
+import { lintManifest } from '../../server/manifest/lint';
+import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../../server/manifest/xsd';
 
 const devXml = readFileSync('manifest.xml', 'utf8');
 const noXsd = !xsdAvailable();

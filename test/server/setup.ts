@@ -2,8 +2,8 @@
 import { createApp } from '../../server/app';
 import { createToken } from '../../server/auth/tokens';
 import { createUnit } from '../../server/auth/units';
-import { savePlan } from '../../server/sync/plans';
-import type { Importer } from '../../server/sync/import';
+import { savePlan } from '../../server/services/plans';
+import type { Importer } from '../../server/services/import';
 import type { TestDatabase } from '../helpers/db';
 import { samplePlan, UNIT_NAMES } from '../helpers/plan';
 

@@ -1,5 +1,5 @@
 // Draws the ribbon icons (16/32/80 px PNG): a checklist on a rounded square, anti-aliased by 4×4
-// supersampling, written with node:zlib. Run: npx tsx addin/manifest/make-icons.ts (writes assets/).
+// supersampling, written with node:zlib. Run: npx tsx server/manifest/make-icons.ts (writes assets/).
 import { deflateSync } from 'node:zlib';
 import { writeFileSync, mkdirSync } from 'node:fs';
 

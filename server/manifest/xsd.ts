@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML } from 'xmllint-wasm';
 
-/** ../shared/office-manifest-xsd relative to the repo root (this file is addin/manifest/xsd.ts). */
+/** ../shared/office-manifest-xsd relative to the repo root (this file is server/manifest/xsd.ts). */
 export const XSD_DIR = fileURLToPath(new URL('../../../shared/office-manifest-xsd', import.meta.url));
 const ENTRY = 'OfficeAppManifestV1_1.xsd';
 
