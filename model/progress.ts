@@ -107,9 +107,14 @@ export function planDeadlineDay(plan: Plan): number {
   return DEFAULT_DEADLINE_DAY;
 }
 
-/** The plan's reporting months: one per month of its year (this year without one), each with its due day. */
+/** The calendar year in Asia/Shanghai (UTC+8 all year: China keeps no daylight saving time). */
+export function chinaYear(now: Date): number {
+  return new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+}
+
+/** The plan's reporting months: one per month of its year (this year in China without one), each with its due day. */
 export function monthlyPeriods(plan: Plan, now = new Date()): Omit<Period, 'planId'>[] {
-  const year = plan.year ?? now.getUTCFullYear();
+  const year = plan.year ?? chinaYear(now);
   const day = planDeadlineDay(plan);
   return yearMonths(year).map((period) => {
     const last = Number(periodEnd(period).slice(8)); // 每月31日 in February → the 28th/29th

@@ -18,7 +18,8 @@ async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) =>
 }
 
 /** Stores a plan under a free id (the plan's own, or id-2, id-3 … if taken) and returns that id. */
-export async function savePlan(db: Db, plan: Plan, actor: string): Promise<string> {
+/** `now`: the clock that gives a plan without a year its months (injectable for tests). */
+export async function savePlan(db: Db, plan: Plan, actor: string, opts: { now?: Date } = {}): Promise<string> {
   return db.transaction(async (tx) => {
     const taken = new Set((await tx.select({ id: plans.id }).from(plans).where(sql`${plans.id} like ${plan.id + '%'}`)).map((r) => r.id));
     let id = plan.id;
@@ -41,7 +42,7 @@ export async function savePlan(db: Db, plan: Plan, actor: string): Promise<strin
     }
     await insertChunked(nodeRows, 1000, (c) => tx.insert(nodes).values(c));
     await insertChunked(targetRows, 1000, (c) => tx.insert(targets).values(c));
-    await tx.insert(periods).values(monthlyPeriods(plan).map((p) => ({ ...p, planId: id })));
+    await tx.insert(periods).values(monthlyPeriods(plan, opts.now).map((p) => ({ ...p, planId: id })));
     await tx.insert(audit).values({ planId: id, entity: 'plan', entityId: id, action: 'import', actor, new: { title: plan.title, source: plan.source } });
     return id;
   });
