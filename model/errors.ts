@@ -23,6 +23,7 @@ export const ERROR_MESSAGES = {
   BAD_COMPARATOR: '比较方式须为：=、≥、≤',
   MAX_BELOW_VALUE: '目标区间上限不能小于下限',
   REQUIRED: '不能为空',
+  BAD_TEXT: '含有无法保存的字符（空字符或不成对的代理项）',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 

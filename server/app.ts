@@ -9,6 +9,9 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { ZodError } from 'zod';
 import { authenticate, type AppEnv } from './auth/middleware';
+import { AuthThrottle, type ThrottleOptions } from './auth/throttle';
+import { describeError, logText } from './log-safe';
+import { refuseBadText } from './routes/text-guard';
 import type { Actor } from './auth/tokens';
 import type { Config } from './config';
 import type { Db } from './db/connect';
@@ -36,7 +39,27 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** The plan importer; default model/importer loaded on first use. */
   importer?: () => Promise<Importer>;
+  /** Bad tokens allowed per address and window before 429 (server/auth/throttle.ts). */
+  authThrottle?: ThrottleOptions;
 }
+
+/**
+ * For the add-in, dashboard and office pages: scripts only from here (office.js is served locally at
+ * /office-js/; Microsoft's CDNs for a QINGDAN_OFFICE_JS=cdn build), styles inline too (Fluent UI
+ * components set them), API calls to here or an https server the user names in the dashboard.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'", 'https://appsforoffice.microsoft.com', 'https://appsforoffice.cdn.partner.office365.cn'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'", 'https:'],
+  frameSrc: ["'self'", 'https:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+};
 
 function isPublic(path: string): boolean {
   return path === '/api/v1/openapi.json' || path === '/api/v1/docs';
@@ -62,7 +85,7 @@ export function createApp(deps: AppDeps) {
       const detail = status === 413 ? '请求体过大' : json ? '请求体不是有效的 JSON' : '请求无效';
       return problem(c, status, code, detail);
     }
-    log(`[${c.get('requestId')}] 内部错误 ${c.req.method} ${c.req.path}: ${err.stack ?? err}`);
+    log(`[${c.get('requestId')}] 内部错误 ${c.req.method} ${logText(c.req.path)}: ${describeError(err)}`);
     return problem(c, 500, 'INTERNAL', `服务器内部错误（请求号 ${c.get('requestId')}）`);
   };
   const defaultHook = (result: { success: boolean; error?: unknown }, c: Context<AppEnv>) => {
@@ -75,10 +98,10 @@ export function createApp(deps: AppDeps) {
     const start = performance.now();
     await next();
     const actor = c.get('actor');
-    log(`[${c.get('requestId')}] ${c.req.method} ${c.req.path} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms${actor ? ' ' + actor.name : ''}`);
+    log(`[${c.get('requestId')}] ${c.req.method} ${logText(c.req.path)} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms${actor ? ' ' + actor.name : ''}`);
   });
   // The task pane runs inside Office's iframe: no X-Frame-Options / COOP that would block it.
-  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false }));
+  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
   app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
   app.use(
     '/api/*',
@@ -87,11 +110,12 @@ export function createApp(deps: AppDeps) {
       onError: (c) => problem(c, 413, 'BODY_TOO_LARGE', `请求体过大（上限 ${Math.round((deps.config?.bodyLimit ?? 20 * 1024 * 1024) / 1024 / 1024)} MB）`),
     }),
   );
+  app.use('/api/*', refuseBadText());
   app.get('/health', (c) => c.json({ ok: true }));
 
   const api = new OpenAPIHono<AppEnv>({ defaultHook });
   const db = deps.db;
-  const authed = authenticate(db);
+  const authed = authenticate(db, new AuthThrottle(deps.authThrottle));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
   unitRoutes(db, api);
   planRoutes({ db, previews: new PreviewStore(), importer: deps.importer ?? loadImporter }, api);

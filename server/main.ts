@@ -30,14 +30,15 @@ export async function startServer(config: Config, log: (line: string) => void = 
   }
   const app = createApp({ db: database.db, config, log });
   const server: ServerType = await new Promise((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, ...tls }, () => resolve(s));
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, ...tls }, () => resolve(s));
     s.once('error', reject);
   });
   // PGlite blocks the event loop during queries; a longer keep-alive avoids closing a socket just as a
   // client reuses it (ECONNRESET on the add-in's next push).
   (server as import('node:http').Server).keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
-  const url = `${'createServer' in tls ? 'https' : 'http'}://localhost:${port}`;
+  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${'createServer' in tls ? 'https' : 'http'}://${shown}:${port}`;
   log(`qingdan 服务已启动：${url}（数据库：${database.kind === 'pg' ? 'PostgreSQL' : `PGlite ${config.dataDir}`}）API 文档：${url}/api/v1/docs`);
   return {
     url,

@@ -1,0 +1,105 @@
+// Hardening at the edges: bad-token throttling, logs that neither leak SQL nor can be forged, weak admin
+// secrets refused, a Content-Security-Policy on the pages, loopback by default, unstorable text refused.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../server/app';
+import { loadConfig, weakTokenReason } from '../../server/config';
+import { rowsOf } from '../../server/db/connect';
+import { databases, type TestDatabase } from '../helpers/db';
+import { startTestServer, type TestServer } from '../helpers/server';
+import { setup, type Setup } from '../server/setup';
+
+describe('bad tokens are slowed per address', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ app: { authThrottle: { failures: 100, windowMs: 60_000 } } });
+  });
+  afterAll(() => server?.close());
+
+  it('600 wrong tokens: 401 up to the limit, then 429 with Retry-After — also for a right token from that address', async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 600; i++) {
+      const res = await fetch(`${server.url}/api/v1/plans`, { headers: { authorization: `Bearer qd_wrong_${i}` } });
+      statuses.push(res.status);
+      if (res.status === 429) retryAfter = res.headers.get('retry-after');
+      await res.arrayBuffer();
+    }
+    expect(statuses.slice(0, 100).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(100).every((s) => s === 429)).toBe(true);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    const right = await fetch(`${server.url}/api/v1/plans`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(right.status).toBe(429);
+    expect((await right.json()).code).toBe('TOO_MANY_BAD_TOKENS');
+  });
+});
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`logs · ${target.label}`, () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await target.open();
+    });
+    afterAll(() => database?.close());
+
+    it('a 500 logs no SQL text or parameters; CR/LF in a URL cannot start a log line', async () => {
+      const s: Setup = await setup(database);
+      const lines: string[] = [];
+      const app = createApp({ db: database.db, log: (l) => lines.push(l) });
+      // A database failure with a parameter we can look for: the audit table is gone.
+      await rowsOf(database.db, sql`alter table audit rename to audit_gone`);
+      try {
+        const res = await app.request('/api/v1/audit?entity=progress&id=SECRET-PARAM-4711', { headers: { authorization: `Bearer ${s.admin}` } });
+        expect(res.status).toBe(500);
+        const body = await res.text();
+        expect(body).not.toMatch(/select|SECRET-PARAM/i);
+      } finally {
+        await rowsOf(database.db, sql`alter table audit_gone rename to audit`);
+      }
+      const log = lines.join('\n');
+      expect(log).toContain('内部错误');
+      expect(log).not.toMatch(/select|from "audit"|SECRET-PARAM-4711|params/i);
+
+      lines.length = 0;
+      await app.request('/api/v1/plans/x%0D%0A[forged]%20GET%20%2Fapi%2Fv1%2Fme%20200', { headers: { authorization: `Bearer ${s.admin}` } });
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).not.toMatch(/[\r\n]/);
+      expect(lines[0]).toContain('\\u000d\\u000a');
+    });
+  });
+}
+
+describe('configuration', () => {
+  it('a weak QINGDAN_ADMIN_TOKEN is refused at start with a Chinese message', () => {
+    for (const weak of ['1', 'admin', 'aaaaaaaaaaaaaaaaaaaaaaaa', 'abcabcabcabcabcabc']) {
+      expect(() => loadConfig({ QINGDAN_ADMIN_TOKEN: weak })).toThrow(/QINGDAN_ADMIN_TOKEN 太弱/);
+      expect(weakTokenReason(weak)).toMatch(/[\u4e00-\u9fff]/);
+    }
+    expect(loadConfig({ QINGDAN_ADMIN_TOKEN: 'qd_test_admin_token_0123456789abcdef' }).adminToken).toBe('qd_test_admin_token_0123456789abcdef');
+  });
+
+  it('listens on loopback unless QINGDAN_HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ QINGDAN_HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+  });
+});
+
+describe('pages carry a Content-Security-Policy', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('add-in, dashboard, office.js and the API docs', async () => {
+    for (const path of ['/addin/taskpane.html', '/dashboard/', '/api/v1/docs', '/office-js/office.js']) {
+      const res = await fetch(server.url + path);
+      await res.arrayBuffer();
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("object-src 'none'");
+    }
+  });
+});
