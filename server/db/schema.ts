@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   bigserial,
   doublePrecision,
   index,
@@ -173,3 +174,20 @@ export const audit = pgTable(
   },
   (t) => [index('audit_entity_idx').on(t.entity, t.entityId, t.id)],
 );
+
+// --- trust ---
+
+/** The office's per-plan choice whether units may read each other's progress (default: no). */
+export const planVisibility = pgTable('plan_visibility', {
+  planId: text('plan_id').primaryKey().references(() => plans.id),
+  unitsSeeEachOther: boolean('units_see_each_other').notNull().default(false),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Facts about the database itself, e.g. key 'seeded': first-start seeding committed (with its plans and admin token). */
+export const setupState = pgTable('setup_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -6,7 +6,8 @@ import { importDocument, type Importer, type PreviewStore } from '../services/im
 import { listPeriods, setPeriodStatus } from '../services/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../services/plans';
 import { cursorNow } from '../services/pull';
-import { loadRows, unitForRows } from '../services/rows';
+import { loadRows } from '../services/rows';
+import { readableUnit, setUnitsSeeEachOther, unitsSeeEachOther } from '../services/visibility';
 import type { Db } from '../db/connect';
 import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
 import { HttpProblem } from './problem';
@@ -140,8 +141,32 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     async (c) => {
       const { planId, period } = c.req.valid('param');
       const cursor = await cursorNow(db); // before the read, so nothing committed meanwhile is skipped
-      const { rows } = await loadRows(db, planId, period, { unit: unitForRows(c.get('actor'), c.req.valid('query').unit) });
+      const unit = await readableUnit(db, c.get('actor'), planId, c.req.valid('query').unit);
+      const { rows } = await loadRows(db, planId, period, { unit });
       return c.json({ period, rows, cursor }, 200);
+    },
+  );
+
+  const Visibility = z.object({ unitsSeeEachOther: z.boolean() }).strict().openapi('PlanVisibility');
+  app.openapi(
+    createRoute({ method: 'get', path: '/plans/{planId}/visibility', tags: ['plans'], summary: '单位之间能否互相查看填报（默认不能）', request: { params: PlanIdParam }, responses: { 200: Json(Visibility, 'Visibility') } }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await ensurePlan(db, planId);
+      return c.json({ unitsSeeEachOther: await unitsSeeEachOther(db, planId) }, 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/plans/{planId}/visibility', tags: ['plans'], middleware: [admin] as const, summary: '设置单位之间能否互相查看填报（审计）',
+      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: Visibility } }, required: true } },
+      responses: { 200: Json(Visibility, 'Saved') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      const { unitsSeeEachOther: value } = c.req.valid('json');
+      await setUnitsSeeEachOther(db, planId, value, c.get('actor').name);
+      return c.json({ unitsSeeEachOther: value }, 200);
     },
   );
 }

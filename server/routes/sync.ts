@@ -8,6 +8,8 @@ import { ensurePlan } from '../services/plans';
 import { pullChanges } from '../services/pull';
 import { pushBatch } from '../services/push';
 import { pushTargets, TargetBatch } from '../services/targets';
+import { readableItems, unitBound } from '../services/visibility';
+import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';
 
 const PushResponse = z
@@ -35,7 +37,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       const { planId } = c.req.valid('param');
       const { since, limit } = c.req.valid('query');
       await ensurePlan(db, planId);
-      return c.json(await pullChanges(db, planId, since, limit), 200);
+      return c.json(await pullChanges(db, planId, since, limit, await readableItems(db, c.get('actor'), planId)), 200);
     },
   );
 
@@ -54,6 +56,15 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       request: { query: z.object({ entity: z.enum(['progress', 'target', 'task', 'plan', 'unit', 'token', 'period']).optional(), id: z.string().max(300).optional(), planId: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
       responses: { 200: Json(z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string(), old: z.any(), new: z.any(), batchId: z.string().nullable() })), 'Audit') },
     }),
-    async (c) => c.json(await readAudit(db, c.req.valid('query')), 200),
+    async (c) => {
+      const q = c.req.valid('query');
+      const actor = c.get('actor');
+      if (!unitBound(actor)) return c.json(await readAudit(db, q, { hideTokens: actor.role !== 'admin' }), 200);
+      // A unit's token reads one plan's audit, and only its own items' unless the plan shares.
+      if (!q.planId) throw new HttpProblem(400, 'PLAN_REQUIRED', '请用 planId 指定计划：单位令牌只能查看本单位在某个计划中的记录', [{ field: 'planId', code: 'REQUIRED', message: 'planId 不能为空' }]);
+      await ensurePlan(db, q.planId);
+      const items = await readableItems(db, actor, q.planId);
+      return c.json(await readAudit(db, q, { hideTokens: true, items }), 200);
+    },
   );
 }

@@ -16,7 +16,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { loadPlan } from '../services/plans';
-import { loadRows, unitForRows } from '../services/rows';
+import { loadRows } from '../services/rows';
+import { readableUnit } from '../services/visibility';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
@@ -98,7 +99,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
     async (c) => {
       const { planId, period } = c.req.valid('param');
       const q = c.req.valid('query');
-      const unit = unitForRows(c.get('actor'), q.unit);
+      const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
       const { plan, rows } = await loadRows(db, planId, period, { unit });
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;

@@ -50,18 +50,20 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode({ s: await snapshotXmin(db) });
 }
 
-export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000): Promise<PullResponse> {
+/** `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out. */
+export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<PullResponse> {
   const cursor = decode(since);
   // Taken before the read: anything not yet finished now has txid ≥ xmin.
   const xmin = cursor.x ?? (await snapshotXmin(db));
   const after = cursor.t !== undefined ? sql`and (txid, key) > (${cursor.t}::bigint, ${cursor.k})` : sql``;
+  const only = onlyItems ? (onlyItems.length ? sql`and item_id in (${sql.join(onlyItems.map((i) => sql`${i}`), sql`, `)})` : sql`and false`) : sql``;
   const rows = await rowsOf<{
     key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;
     progress: string | null; problems: string | null; next_steps: string | null; updated_by: string; updated_at: string | Date;
   }>(
     db,
     sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at
-        from progress where plan_id = ${planId} and txid >= ${cursor.s}::bigint ${after}
+        from progress where plan_id = ${planId} and txid >= ${cursor.s}::bigint ${after} ${only}
         order by txid, key limit ${limit + 1}`,
   );
   const hasMore = rows.length > limit;

@@ -32,7 +32,26 @@ const TABLE: [string, string, unknown, Who[]][] = [
   ['POST', `/api/v1/plans/${PLAN}/progress/batches`, 'BATCH', ['admin', 'reporter']],
   ['GET', `/api/v1/plans/${PLAN}/changes`, undefined, READERS],
   ['POST', `/api/v1/plans/${PLAN}/targets/batches`, { batchId: 'TARGETS', edits: [] }, ['admin']],
-  ['GET', '/api/v1/audit?entity=progress', undefined, READERS],
+  ['GET', '/api/v1/audit?entity=progress&planId=sample', undefined, READERS],
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/stats`, undefined, READERS],
+  ['GET', `/api/v1/plans/${PLAN}/stats/monthly`, undefined, READERS],
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/bulletin.docx`, undefined, READERS],
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/workbook.xlsx`, undefined, READERS],
+  ['POST', `/api/v1/plans/${PLAN}/periods/2024-11/workbook`, undefined, ['admin', 'reporter']],
+  ['GET', `/api/v1/plans/${PLAN}/targets/workbook.xlsx`, undefined, ['admin']],
+  ['POST', `/api/v1/plans/${PLAN}/targets/workbook?preview=1`, undefined, ['admin']],
+  ['GET', `/api/v1/plans/${PLAN}/visibility`, undefined, READERS],
+  ['PUT', `/api/v1/plans/${PLAN}/visibility`, { unitsSeeEachOther: false }, ['admin']],
+];
+
+// A reporter of unit A (综合规划处) probing unit B (运输服务处) while the plan does not share: each answer.
+const B = encodeURIComponent('运输服务处');
+const PROBES: [string, string, number][] = [
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/rows?unit=${B}`, 403],
+  ['GET', `/api/v1/plans/${PLAN}/periods/2024-11/workbook.xlsx?unit=${B}`, 403],
+  ['GET', '/api/v1/audit', 400],
+  ['GET', '/api/v1/audit?entity=token', 400],
+  ['PUT', `/api/v1/plans/${PLAN}/visibility`, 403],
 ];
 
 for (const target of databases()) {
@@ -72,6 +91,16 @@ for (const target of databases()) {
         }
       }
       expect(mismatches).toEqual([]);
+    });
+
+    it('a reporter of unit A cannot reach unit B’s progress', async () => {
+      const got = [];
+      for (const [method, path] of PROBES) got.push([method, path, (await s.req(method, path, tokens.reporter, method === 'PUT' ? { unitsSeeEachOther: true } : undefined)).status]);
+      expect(got).toEqual(PROBES);
+      // What A may read holds only A's tasks (t3, t4, t7, t8 — see test/helpers/plan.ts).
+      const rows = (await s.req('GET', `/api/v1/plans/${PLAN}/periods/2024-11/rows?unit=`, tokens.reporter)).body.rows.filter((r: any) => r.kind !== 'section');
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r: any) => /^t[3478][-@]/.test(r.key))).toBe(true);
     });
 
     it('denials are problem responses with a Chinese detail', async () => {
