@@ -23,7 +23,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir });
   try {
     const seeded = await seedIfEmpty(database.db, { importer: loadImporter, adminToken: config.adminToken });
-    if (seeded.seeded) log(firstStartMessage(seeded, !!config.adminToken));
+    if (seeded.seeded || seeded.recoveredAdmin) log(firstStartMessage(seeded, !!config.adminToken));
   } catch (err) {
     await database.close();
     throw err;

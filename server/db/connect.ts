@@ -24,6 +24,9 @@ export interface Database {
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
+/** pg_advisory_lock key of migrations ("qdmigr"). */
+const MIGRATE_LOCK = '124814218848626';
+
 export interface OpenOptions {
   /** postgres://… → PostgreSQL; otherwise PGlite. */
   databaseUrl?: string;
@@ -40,9 +43,16 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断（已丢弃该连接）：${err.message}`));
     // Fail early with the connection error rather than on the first request.
     const client = await pool.connect();
-    client.release();
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    await migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    // Two processes started at once on an empty database would both create the tables (one fails):
+    // the migration runs under a session advisory lock held on this connection.
+    try {
+      await client.query('select pg_advisory_lock($1::bigint)', [MIGRATE_LOCK]);
+      await migratePg(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+    } finally {
+      await client.query('select pg_advisory_unlock($1::bigint)', [MIGRATE_LOCK]).catch(() => {});
+      client.release();
+    }
     return { db, kind: 'pg', close: () => pool.end() };
   }
   let lock: Lock | undefined;
