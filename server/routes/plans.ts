@@ -4,7 +4,7 @@ import { Plan } from '../../model/plan';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import { importDocument, type Importer, type PreviewStore } from '../services/import';
 import { listPeriods, setPeriodStatus } from '../services/periods';
-import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, savePlan, softDeletePlan } from '../services/plans';
+import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, restorePlan, savePlan, softDeletePlan } from '../services/plans';
 import { cursorNow } from '../services/pull';
 import { loadRows } from '../services/rows';
 import { readableUnit, setUnitsSeeEachOther, unitsSeeEachOther } from '../services/visibility';
@@ -85,10 +85,30 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/plans/{planId}', tags: ['plans'], middleware: [admin] as const, summary: '删除计划（软删除）', request: { params: PlanIdParam }, responses: { 200: Json(Ok, 'Deleted') } }),
+    createRoute({
+      method: 'delete', path: '/plans/{planId}', tags: ['plans'], middleware: [admin] as const,
+      summary: '删除计划（软删除，可恢复）；已有填报的计划须在 confirmTitle 中填写计划标题',
+      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: z.object({ confirmTitle: z.string().max(500).optional() }) } }, required: false } },
+      responses: { 200: Json(Ok, 'Deleted') },
+    }),
     async (c) => {
       const { planId } = c.req.valid('param');
-      if (!(await softDeletePlan(db, planId, c.get('actor').name))) throw new HttpProblem(404, 'NOT_FOUND', `找不到计划：${planId}`);
+      const body = (c.req.valid('json') as { confirmTitle?: string } | undefined) ?? {};
+      const r = await softDeletePlan(db, planId, c.get('actor').name, body.confirmTitle);
+      if (!r.ok && r.reason === 'not_found') throw new HttpProblem(404, 'NOT_FOUND', `找不到计划：${planId}`);
+      if (!r.ok && r.reason === 'confirm_title') {
+        const message = `该计划已有 ${r.reports} 条填报：删除前请在 confirmTitle 中填写计划标题《${r.title}》`;
+        throw new HttpProblem(400, 'CONFIRM_TITLE', message, [{ field: 'confirmTitle', code: 'CONFIRM_TITLE', message }]);
+      }
+      return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({ method: 'post', path: '/plans/{planId}/restore', tags: ['plans'], middleware: [admin] as const, summary: '恢复已删除的计划（审计）', request: { params: PlanIdParam }, responses: { 200: Json(Ok, 'Restored') } }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      if (!(await restorePlan(db, planId, c.get('actor').name))) throw new HttpProblem(404, 'NOT_DELETED', `没有已删除的计划：${planId}`);
       return c.json({ ok: true as const }, 200);
     },
   );

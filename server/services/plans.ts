@@ -93,10 +93,29 @@ export async function loadPlan(db: Db, planId: string): Promise<Plan> {
   return { id: p.id, title: p.title, year: p.year, ...(p.issuer ? { issuer: p.issuer } : {}), script: p.script as Plan['script'], source: p.source, nodes: roots };
 }
 
-export async function softDeletePlan(db: Db, planId: string, actor: string): Promise<boolean> {
+export type DeleteOutcome = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'confirm_title'; title: string; reports: number };
+
+/**
+ * Soft-deletes a plan (its rows stay; restorePlan brings it back). A plan with reports is deleted only
+ * when `confirmTitle` is its title typed back: one request must not hide a month of reports by mistake.
+ */
+export async function softDeletePlan(db: Db, planId: string, actor: string, confirmTitle?: string): Promise<DeleteOutcome> {
   return db.transaction(async (tx) => {
-    const rows = await tx.update(plans).set({ deletedAt: new Date() }).where(and(eq(plans.id, planId), isNull(plans.deletedAt))).returning({ id: plans.id });
-    if (rows.length) await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'delete', actor });
+    const [plan] = await tx.select({ title: plans.title }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt))).for('update');
+    if (!plan) return { ok: false, reason: 'not_found' } as const;
+    const [{ n }] = await rowsOf<{ n: number }>(tx as unknown as Db, sql`select count(*)::int as n from progress where plan_id = ${planId}`);
+    if (n > 0 && confirmTitle?.trim() !== plan.title.trim()) return { ok: false, reason: 'confirm_title', title: plan.title, reports: n } as const;
+    await tx.update(plans).set({ deletedAt: new Date() }).where(eq(plans.id, planId));
+    await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'delete', actor, old: { title: plan.title, reports: n } });
+    return { ok: true } as const;
+  });
+}
+
+/** Brings a soft-deleted plan back with everything it had; false when no deleted plan has this id. */
+export async function restorePlan(db: Db, planId: string, actor: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const rows = await tx.update(plans).set({ deletedAt: null }).where(and(eq(plans.id, planId), sql`${plans.deletedAt} is not null`)).returning({ id: plans.id });
+    if (rows.length) await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'restore', actor });
     return rows.length > 0;
   });
 }

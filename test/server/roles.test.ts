@@ -20,6 +20,7 @@ const TABLE: [string, string, unknown, Who[]][] = [
   ['POST', '/api/v1/plans/import?name=plan.txt', '2024年工作要点\n一、总体\n1.完成投资10亿元。\n', ['admin']],
   ['POST', '/api/v1/plans/import/00000000-0000-0000-0000-000000000000/confirm', undefined, ['admin']],
   ['DELETE', '/api/v1/plans/no-such-plan', undefined, ['admin']],
+  ['POST', '/api/v1/plans/no-such-plan/restore', undefined, ['admin']],
   ['GET', '/api/v1/units', undefined, READERS],
   ['POST', '/api/v1/units', { name: 'roles-test-unit' }, ['admin']],
   ['POST', '/api/v1/units/999999/tokens', {}, ['admin']],
