@@ -2,6 +2,7 @@
 // previews it, then confirms, and only then is it stored. Previews live in memory for an hour.
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../../model/plan';
+import { BAD_TEXT_MESSAGES, findBadText } from '../../model/text-check';
 
 export interface Importer {
   importPlan(bytes: Uint8Array, source: string): Promise<Plan>;
@@ -24,13 +25,18 @@ export async function loadImporter(): Promise<Importer> {
 
 /** Runs the importer and maps its ImportError {code, message} to ImportFailed. */
 export async function importDocument(importer: Importer, bytes: Uint8Array, source: string): Promise<Plan> {
+  let plan: Plan;
   try {
-    return await importer.importPlan(bytes, source);
+    plan = await importer.importPlan(bytes, source);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     if (e && typeof e.code === 'string') throw new ImportFailed(e.code, e.message ?? '无法解析该文档');
     throw new ImportFailed('IMPORT_FAILED', `无法解析该文档：${e?.message ?? err}`);
   }
+  // A NUL (or a lone surrogate) in the document cannot be stored: refuse it here, saying where.
+  const bad = findBadText(plan);
+  if (bad) throw new ImportFailed('BAD_TEXT', `文档${bad.field === 'title' ? '标题' : `（${bad.field}）`}${BAD_TEXT_MESSAGES[bad.kind]}`);
+  return plan;
 }
 
 const TTL_MS = 60 * 60 * 1000;

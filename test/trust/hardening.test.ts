@@ -8,6 +8,8 @@ import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { setup, type Setup } from '../server/setup';
+import { ImportFailed, importDocument } from '../../server/services/import';
+import { samplePlan } from '../helpers/plan';
 
 describe('bad tokens are slowed per address', () => {
   let server: TestServer;
@@ -101,5 +103,36 @@ describe('pages carry a Content-Security-Policy', () => {
       expect(csp, path).toContain("script-src 'self'");
       expect(csp, path).toContain("object-src 'none'");
     }
+  });
+});
+
+describe('plan documents with unstorable text', () => {
+  it('whatever the importer makes of a document, unstorable text in the plan is refused, naming where', async () => {
+    const plan = samplePlan();
+    plan.nodes[0].children[1].text = '进展\ud800';
+    const importer = { importPlan: async () => plan };
+    const err = await importDocument(importer, new Uint8Array([1]), 'x.docx').catch((e) => e);
+    expect(err).toBeInstanceOf(ImportFailed);
+    expect(err.code).toBe('BAD_TEXT');
+    expect(err.message).toContain('nodes.0.children.1.text');
+    expect(err.message).not.toContain('\ud800');
+    await expect(importDocument({ importPlan: async () => ({ ...plan, title: 'a\u0000b', nodes: [] }) }, new Uint8Array([1]), 'x.docx')).rejects.toThrow(/标题含有空字符/);
+  });
+
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server?.close());
+
+  it('a NUL in an imported document is refused with a clear message, nothing previewed or stored', async () => {
+    const doc = '2024年工作要点\n一、总体要求\n1.完成投资10亿\u0000元。\n2.建成公路50公里。\n';
+    const res = await fetch(`${server.url}/api/v1/plans/import?name=plan.txt`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/plain' }, body: doc });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.code).toBe('NOT_TEXT'); // the decoder already refuses it as binary
+    expect(JSON.stringify(body)).not.toContain('\\u0000');
+    const plans = await (await fetch(`${server.url}/api/v1/plans`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+    expect(plans).toHaveLength(1);
   });
 });
