@@ -1,0 +1,2 @@
+// `npx qingdan restore FILE`: see server/cli/backup.ts.
+export { restore as run } from './backup';
