@@ -2,9 +2,9 @@
 // does not skew the next) and writes what it prints, a Markdown section, into bench/RESULTS.md between
 // <!-- bench:name --> markers. Benchmarks report ratios against a baseline run in the same process.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeSection } from './results';
 
 const dir = new URL('.', import.meta.url).pathname;
 const wanted = process.argv.slice(2);
@@ -13,10 +13,6 @@ const names = readdirSync(dir)
   .map((f) => f.replace(/\.bench\.ts$/, ''))
   .filter((n) => wanted.length === 0 || wanted.includes(n))
   .sort();
-
-const resultsPath = join(dir, 'RESULTS.md');
-let results = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : '# Benchmark results\n\nWritten by `npm run bench`; each section is replaced when its benchmark runs again.\n';
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 
 let failed = 0;
 for (const name of names) {
@@ -34,9 +30,6 @@ for (const name of names) {
     continue;
   }
   console.log(body);
-  const section = `<!-- bench:${name} -->\n## ${name}\n\n_${new Date().toISOString().slice(0, 10)} · ${machine}_\n\n${body.trim()}\n<!-- /bench:${name} -->`;
-  const re = new RegExp(`<!-- bench:${name} -->[\\s\\S]*?<!-- /bench:${name} -->`);
-  results = re.test(results) ? results.replace(re, section) : `${results.trimEnd()}\n\n${section}\n`;
-  writeFileSync(resultsPath, results);
+  writeSection(name, body);
 }
 process.exit(failed ? 1 : 0);
