@@ -4,7 +4,6 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
 import type { PeriodId } from '../../model/progress';
 import { buildRows, type SheetRow, type StoredEntry } from '../../model/sheet';
-import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { loadAssignments, loadPlan } from './plans';
@@ -26,9 +25,4 @@ export async function loadRows(db: Db, planId: string, period: PeriodId, opts: {
   const plan = await loadPlan(db, planId);
   const [assignments, entries] = await Promise.all([loadAssignments(db, planId), loadEntriesByPeriod(db, planId, [period])]);
   return { plan, rows: buildRows(plan, { period, assignments, entries: entries.get(period), unit: opts.unit }) };
-}
-
-/** Whose rows a request gets: the unit it names, else a reporter's own unit, else every unit's. */
-export function unitForRows(actor: Actor, requested?: string): string | undefined {
-  return requested ?? (actor.role === 'reporter' ? actor.unit?.name : undefined);
 }
