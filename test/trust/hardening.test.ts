@@ -136,3 +136,31 @@ describe('plan documents with unstorable text', () => {
     expect(plans).toHaveLength(1);
   });
 });
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`unstorable text in a batch · ${target.label}`, () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await target.open();
+    });
+    afterAll(() => database?.close());
+
+    it('a NUL in entry 500 of a 1,000-entry batch: 400 naming that field, nothing stored, the cleaned retry applies', async () => {
+      const s: Setup = await setup(database, { tasks: 1000 });
+      const keys = (await s.req('GET', '/api/v1/plans/sample/periods/2024-05/rows', s.admin)).body.rows.filter((r: any) => r.key).map((r: any) => r.key).slice(0, 1000);
+      expect(keys).toHaveLength(1000);
+      const entries = keys.map((key: string, i: number) => ({ key, baseVersion: 0, fields: { progress: i === 499 ? '第五百条\u0000' : `第${i + 1}条` } }));
+      const id = `nul-${Date.now()}`;
+      const refused = await s.req('POST', '/api/v1/plans/sample/progress/batches', s.admin, { batchId: id, entries });
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'entries.499.fields.progress', code: 'BAD_TEXT' })]);
+      expect(JSON.stringify(refused.body)).not.toContain('第五百条');
+      const [{ n }] = await rowsOf<{ n: number }>(database.db, sql`select ((select count(*) from progress) + (select count(*) from batches))::int as n`);
+      expect(n).toBe(0);
+      entries[499].fields.progress = '第五百条';
+      const retry = await s.req('POST', '/api/v1/plans/sample/progress/batches', s.admin, { batchId: id, entries });
+      expect(retry.status).toBe(200);
+      expect(retry.body.results.filter((r: any) => r.outcome === 'applied')).toHaveLength(1000);
+    });
+  });
+}
