@@ -44,7 +44,7 @@ try {
 lines.push(
   `### kill -9 during 5,000-row pushes`,
   '',
-  `A server process (server/main.ts) with a 5,000-task plan (5,000 items a month); each round pushes 5,000 new entries and is killed with SIGKILL after a delay spread over one push's duration (5 % … 104 %), restarted on the same data (the PGlite lock left behind is stale), then the same batch is re-sent. Expected: the rows wholly present or absent, the retry replayed when present and applied when absent, all 5,000 rows at version 1 afterwards and exactly one audit row, with the batch id, for each of 50 keys sampled across the batch.`,
+  `A server process (server/main.ts) with a 5,000-task plan (5,000 items a month); each round pushes 5,000 new entries and is killed with SIGKILL after a delay spread over one push's duration (5 % … 104 % of the latest full push on that database), restarted on the same data (the PGlite lock left behind is stale), then the same batch is re-sent. Expected: the rows wholly present or absent, the retry replayed when present and applied when absent, all 5,000 rows at version 1 afterwards and exactly one audit row, with the batch id, for each of 50 keys sampled across the batch.`,
   '',
   '| database | kills | one push | kill after (ms) | present before retry | absent | partial | retry replayed / applied | violations | restart (median) |',
   '|---|---:|---:|---|---:|---:|---:|---:|---:|---:|',
