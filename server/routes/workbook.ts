@@ -15,7 +15,12 @@ import type { Context } from 'hono';
 import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
-import { loadPlan } from '../services/plans';
+import { ensurePlan, loadPlan } from '../services/plans';
+import { monthView } from '../services/month-view';
+import { listPeriods } from '../services/periods';
+import type { Plan } from '../../model/plan';
+import type { SheetRow } from '../../model/sheet';
+import { rowsForUnit } from '../../model/snapshot';
 import { loadRows } from '../services/rows';
 import { readableUnit } from '../services/visibility';
 import { annotatedName } from '../workbook/annotate';
@@ -23,7 +28,7 @@ import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../services/upload';
-import { problem } from './problem';
+import { HttpProblem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -80,6 +85,18 @@ function streamed(c: Context, filename: string, write: (out: PassThrough) => Pro
   return c.body(Readable.toWeb(out) as ReadableStream, 200, { 'content-type': XLSX, 'content-disposition': attachment(filename), 'cache-control': 'no-store' });
 }
 
+/** A closed month's rows as they were closed (issue 11: model/snapshot.ts), else the live rows. */
+async function closedOrLiveRows(db: Db, planId: string, period: string, unit: string | undefined, version?: number): Promise<{ plan: Plan; rows: SheetRow[] }> {
+  await ensurePlan(db, planId);
+  const view = version !== undefined || (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed') ? await monthView(db, planId, period, { version }) : null;
+  if (version !== undefined && !view?.snapshot) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${version}版关账记录`);
+  if (view?.snapshot) {
+    const { plan } = view.data;
+    return { plan: { ...plan, script: 'simplified', source: '', nodes: [] }, rows: rowsForUnit(view.data.rows, unit) };
+  }
+  return loadRows(db, planId, period, { unit });
+}
+
 export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): OpenAPIHono<AppEnv> {
   const { db } = deps;
   const log = deps.log ?? ((s: string) => console.error(s));
@@ -93,7 +110,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
     createRoute({
       method: 'get', path: '/plans/{planId}/periods/{period}/workbook.xlsx', tags: ['workbook'],
       summary: '导出月度重点任务清单（.xlsx；?unit= 某单位；?template=1 空白模板）',
-      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional() }) },
+      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional(), version: z.coerce.number().int().min(1).optional() }) },
       responses: { 200: Binary('The workbook'), 404: Problem('No such plan') },
     }),
     async (c) => {
@@ -101,7 +118,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      const { plan, rows } = await loadRows(db, planId, period, { unit });
+      const { plan, rows } = await closedOrLiveRows(db, planId, period, unit, q.version);
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
       return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template }), log);
     },
