@@ -2,6 +2,7 @@
 // original. 完成率 of each month (rows, stats, trend) uses the target in force then; the history says
 // value, unit, from month, who and why; a unit change needs its conversion confirmed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from './setup';
 
@@ -58,6 +59,13 @@ for (const target of databases()) {
       expect((await s.req('GET', `${base()}/targets/t3-m1/history`, s.viewer)).body.revisions).toHaveLength(3);
       const all = (await s.req('GET', `${base()}/targets/history`, s.viewer)).body;
       expect(all.targets.map((t: any) => t.targetId)).toEqual(['t3-m1']);
+      // The targets workbook lists the same history on its 调整记录 sheet.
+      const res = await s.app.request(`${base()}/targets/workbook.xlsx`, { headers: { authorization: `Bearer ${s.admin}` } });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(await res.arrayBuffer());
+      const sheet = wb.getWorksheet('调整记录')!;
+      const lines = [2, 3, 4].map((r) => [4, 5, 7, 12].map((c) => sheet.getRow(r).getCell(c).value));
+      expect(lines).toEqual([['原目标', 103, '亿元', null], ['2024-03', 200, '亿元', '追加投资计划'], ['2024-04', 50, '亿元', '项目调出']]);
       // a target never revised: its one figure, from the start
       expect((await s.req('GET', `${base()}/targets/t5-m1/history`, s.viewer)).body.revisions).toMatchObject([{ fromPeriod: null, value: 105 }]);
     });
