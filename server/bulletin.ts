@@ -95,16 +95,17 @@ function colophon(c: NonNullable<Bulletin['colophon']>): Paragraph[] {
   const lines: Paragraph[] = [new Paragraph({ spacing: { before: 560 }, keepNext: true, keepLines: true, children: [] })];
   if (c.copyTo) {
     lines.push(new Paragraph({
-      spacing: LINE, keepNext: true, keepLines: true, indent: { left: size * 10, right: size * 10, hanging: 3 * size * 10 },
+      // Rules run the full text width, so the line is indented by a full-width space, not a paragraph indent.
+      spacing: LINE, keepNext: true, keepLines: true,
       border: { top: thick, bottom: thinRule },
-      children: [run(`抄送：${c.copyTo}。`, FONTS.body, size)],
+      children: [run(`\u3000抄送：${c.copyTo}。`, FONTS.body, size)],
     }));
   }
   lines.push(new Paragraph({
-    spacing: LINE, keepLines: true, indent: { left: size * 10, right: size * 10 },
-    tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - 2 * size * 10 }],
+    spacing: LINE, keepLines: true,
+    tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - size * 10 }],
     border: { ...(c.copyTo ? {} : { top: thick }), bottom: thick },
-    children: [run(c.printedBy, FONTS.body, size), run(`\t${c.printedOn}印发`, FONTS.body, size)],
+    children: [run(`\u3000${c.printedBy}`, FONTS.body, size), run(`\t${c.printedOn}印发`, FONTS.body, size)],
   }));
   return lines;
 }
