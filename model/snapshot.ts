@@ -39,6 +39,8 @@ export interface MonthSnapshot {
   nextDeadline: string | null;
   bulletin: BulletinHeader;
   ledger: LedgerCounts;
+  /** Last year's 累计 at the same month by item id (固定资产投资 同比), where stored. */
+  lastYear?: Record<string, number | null>;
 }
 
 /**

@@ -107,6 +107,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
         printedBy: data.bulletin.printedBy,
         ledger: data.ledger,
         rows: data.rows,
+        lastYear: new Map(Object.entries(data.lastYear ?? {})),
       });
       const buf = await renderBulletinDocx(bulletin);
       const name = `重点任务推进情况通报-${period}.docx`;

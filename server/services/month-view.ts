@@ -81,6 +81,19 @@ async function bulletinHeader(db: Db, plan: Plan, period: PeriodId, issuedOn: st
   return { issuer: s?.issuer ?? plan.issuer ?? '规划办公室', issueNumber, issuedOn, copyTo: s?.copyTo ?? null, printedBy: s?.printedBy ?? null };
 }
 
+/**
+ * Last year's 累计 at the same month, by item id: the same plan's entries for that month (a plan carried
+ * over a year keeps its target ids). Empty when there are none.
+ */
+export async function loadLastYear(db: Db, planId: string, period: PeriodId): Promise<Record<string, number | null>> {
+  const [y, m] = period.split('-');
+  const before = `${Number(y) - 1}-${m}`;
+  const entries = (await loadEntriesByPeriod(db, planId, [before])).get(before);
+  const out: Record<string, number | null> = {};
+  for (const [key, e] of entries ?? []) if (e.values.cumulative !== null) out[key.slice(0, key.lastIndexOf('@'))] = e.values.cumulative;
+  return out;
+}
+
 /** What an open month shows now, in the shape a snapshot stores (`closing` marks it closed). */
 export async function liveMonth(db: Db, planId: string, period: PeriodId, opts: { closing?: boolean; now?: Date } = {}): Promise<MonthSnapshot> {
   const ctx = await loadPlanContext(db, planId);
@@ -109,6 +122,7 @@ export async function liveMonth(db: Db, planId: string, period: PeriodId, opts: 
     nextDeadline: next?.deadline ?? null,
     bulletin: await bulletinHeader(db, ctx.plan, period, chinaDate(opts.now ?? new Date())),
     ledger: await ledgerCountsForBulletin(db, planId, period),
+    lastYear: await loadLastYear(db, planId, period),
   };
 }
 
