@@ -68,6 +68,8 @@ for (const target of databases()) {
     it('closing records version 1; stats, workbook, 通报 and the trend read it', async () => {
       const closed = await s.req('POST', `${base()}/periods/${MAY}/close`, s.admin);
       expect(closed.body).toMatchObject({ status: 'closed' });
+      // closing again (a retry) records nothing new
+      expect((await s.req('POST', `${base()}/periods/${MAY}/close`, s.admin)).status).toBe(200);
       const versions = await s.req('GET', `${base()}/periods/${MAY}/snapshots`, s.viewer);
       expect(versions.body.versions.map((v: any) => v.version)).toEqual([1]);
       const stats = (await s.req('GET', `${base()}/periods/${MAY}/stats`, s.viewer)).body;
@@ -151,7 +153,17 @@ for (const target of databases()) {
       expect(docx2.text).toContain('2024年第5期');
       expect((await workbookCells(await raw(`${base()}/periods/${MAY}/workbook.xlsx`)))['重点任务清单']).toSatisfy((c: Record<string, unknown>) => Object.values(c).includes('重点任务1（改名）'));
       const audit = await s.req('GET', `/api/v1/audit?entity=period&id=${s.planId}/${MAY}`, s.admin);
-      expect(audit.body.map((a: any) => [a.action, a.new.snapshotVersion ?? null])).toEqual([['close', 1], ['reopen', null], ['close', 2]]);
+      expect(audit.body.map((a: any) => [a.action, a.new.snapshotVersion ?? null])).toEqual([['close', 1], ['close', null], ['reopen', null], ['close', 2]]); // the retried close records no snapshot
+    });
+
+    it('bulletin settings: admin only, validated, audited', async () => {
+      expect((await s.req('PUT', `${base()}/bulletin-settings`, s.reporter['建设管理处'], { issuer: 'x', firstIssueNumber: 1, copyTo: null, printedBy: null })).status).toBe(403);
+      const bad = await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: 'x', firstIssueNumber: 0, copyTo: null, printedBy: null });
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: any) => e.field)).toContain('firstIssueNumber');
+      expect((await s.req('GET', `${base()}/bulletin-settings`, s.viewer)).body).toMatchObject({ issuer: '另一个机关', configured: true });
+      const audit = (await s.req('GET', `/api/v1/audit?entity=plan&id=${s.planId}`, s.admin)).body.filter((a: any) => a.action === 'bulletin-settings');
+      expect(audit.map((a: any) => a.new.issuer)).toEqual(['测试厅规划处', '另一个机关']);
     });
 
     it('the next month closed gets the next 期号', async () => {
