@@ -75,7 +75,8 @@ export function statusOption(s: PeriodStats) {
 
 /**
  * How far (in % points) a 平均完成率 label sits from the 序时进度 line: on the side away from it, pushed
- * further out when the two are close, so the number never lies on the dashed line.
+ * further out when the two are close, so the number never lies on the dashed line. A month at 0 (nothing
+ * reported yet) gets no label: below the line it would sit on the month axis.
  */
 export function rateLabel(rate: number | null, time: number): { position: 'top' | 'bottom'; distance: number } {
   const above = rate === null || rate >= time;
@@ -103,7 +104,7 @@ export function trendOption(series: MonthPoint[]) {
         name: '平均完成率',
         type: 'line' as const,
         z: 3,
-        data: series.map((p) => ({ value: p.avgRateStable, label: { show: p.avgRateStable !== null, formatter: '{c}%', ...rateLabel(p.avgRateStable, p.timeProgress) } })),
+        data: series.map((p) => ({ value: p.avgRateStable, label: { show: (p.avgRateStable ?? 0) > 0, formatter: '{c}%', ...rateLabel(p.avgRateStable, p.timeProgress) } })),
         labelLayout: { hideOverlap: true },
       },
       {

@@ -52,6 +52,8 @@ describe('chart options', () => {
     const labels = (trendOption(series).series[1].data as { label: { position: string; distance: number } }[]).map((d) => [d.label.position, d.label.distance]);
     expect(labels).toEqual([['bottom', 6], ['top', 12], ['top', 6]]);
     expect(rateLabel(null, 50)).toEqual({ position: 'top', distance: 6 });
+    const zero = trendOption(monthlySeries([{ period: '2026-01', rows: rows('2026-01', {}) }], 2026)).series[1].data[0] as { value: number; label: { show: boolean } };
+    expect([zero.value, zero.label.show]).toEqual([0, false]);
   });
 });
 
