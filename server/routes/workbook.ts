@@ -15,13 +15,8 @@ import type { Context } from 'hono';
 import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
-import { ensurePlan, loadPlan } from '../services/plans';
-import { loadLastYear, monthView } from '../services/month-view';
-import { listPeriods } from '../services/periods';
-import type { Plan } from '../../model/plan';
-import type { SheetRow } from '../../model/sheet';
-import { rowsForUnit } from '../../model/snapshot';
-import { loadRows } from '../services/rows';
+import { loadPlan } from '../services/plans';
+import { workbookMonth } from '../services/month-view';
 import { readableUnit } from '../services/visibility';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
@@ -85,18 +80,6 @@ function streamed(c: Context, filename: string, write: (out: PassThrough) => Pro
   return c.body(Readable.toWeb(out) as ReadableStream, 200, { 'content-type': XLSX, 'content-disposition': attachment(filename), 'cache-control': 'no-store' });
 }
 
-/** A closed month's rows as they were closed (issue 11: model/snapshot.ts), else the live rows. */
-async function closedOrLiveRows(db: Db, planId: string, period: string, unit: string | undefined, version?: number): Promise<{ plan: Plan; rows: SheetRow[]; lastYear: Map<string, number | null> }> {
-  await ensurePlan(db, planId);
-  const view = version !== undefined || (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed') ? await monthView(db, planId, period, { version }) : null;
-  if (version !== undefined && !view?.snapshot) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${version}版关账记录`);
-  if (view?.snapshot) {
-    const { plan } = view.data;
-    return { plan: { ...plan, script: 'simplified', source: '', nodes: [] }, rows: rowsForUnit(view.data.rows, unit), lastYear: new Map(Object.entries(view.data.lastYear ?? {})) };
-  }
-  return { ...(await loadRows(db, planId, period, { unit })), lastYear: new Map(Object.entries(await loadLastYear(db, planId, period))) };
-}
-
 export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): OpenAPIHono<AppEnv> {
   const { db } = deps;
   const log = deps.log ?? ((s: string) => console.error(s));
@@ -118,7 +101,9 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      const { plan, rows, lastYear } = await closedOrLiveRows(db, planId, period, unit, q.version);
+      const month = await workbookMonth(db, planId, period, unit, q.version);
+      if (!month) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${q.version}版关账记录`);
+      const { plan, rows, lastYear } = month;
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
       return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear }), log);
     },

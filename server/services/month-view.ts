@@ -5,15 +5,15 @@ import { and, eq, inArray, max } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
 import { previousPeriod, type Period, type PeriodId } from '../../model/progress';
 import { buildRows, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
-import { SNAPSHOT_FORMAT, type BulletinHeader, type MonthSnapshot } from '../../model/snapshot';
+import { rowsForUnit, SNAPSHOT_FORMAT, type BulletinHeader, type MonthSnapshot } from '../../model/snapshot';
 import { computeStats, type PeriodStats } from '../../model/stats';
 import { planAsOf, type TargetRevision } from '../../model/target-history';
 import type { Db } from '../db/connect';
 import { bulletinSettings, periodSnapshots } from '../db/schema';
 import { ledgerCountsForBulletin } from './ledger-counts';
 import { listPeriods } from './periods';
-import { loadAssignments, loadPlan } from './plans';
-import { loadEntriesByPeriod } from './rows';
+import { ensurePlan, loadAssignments, loadPlan } from './plans';
+import { loadEntriesByPeriod, loadRows } from './rows';
 import { loadTargetHistories } from './target-revisions';
 
 /** A date in China (UTC+8), YYYY-MM-DD. */
@@ -165,4 +165,20 @@ export async function closedMonthRows(db: Db, planId: string, months: PeriodId[]
     if (snap) out.set(l.period, snap.data.rows);
   }
   return out;
+}
+
+/**
+ * A month's rows for the workbook (route and CLI): a closed month's as they were closed (one unit's cut
+ * from them: model/snapshot.ts rowsForUnit), else live; null when `version` names no snapshot.
+ */
+export async function workbookMonth(db: Db, planId: string, period: PeriodId, unit: string | undefined, version?: number): Promise<{ plan: Plan; rows: SheetRow[]; lastYear: Map<string, number | null> } | null> {
+  await ensurePlan(db, planId);
+  const closed = version !== undefined || (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed');
+  const view = closed ? await monthView(db, planId, period, { version }) : null;
+  if (version !== undefined && !view?.snapshot) return null;
+  if (view?.snapshot) {
+    const { plan, rows, lastYear } = view.data;
+    return { plan: { ...plan, script: 'simplified', source: '', nodes: [] }, rows: rowsForUnit(rows, unit), lastYear: new Map(Object.entries(lastYear ?? {})) };
+  }
+  return { ...(await loadRows(db, planId, period, { unit })), lastYear: new Map(Object.entries(await loadLastYear(db, planId, period))) };
 }
