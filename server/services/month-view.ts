@@ -1,7 +1,7 @@
 // One month as the reports show it (issue 11): for an open month computed from live data (plan with the
 // targets in force that month, assignments, entries); for a closed month read from the snapshot taken
 // when it was closed (server/services/snapshots.ts), so later edits never change what was published.
-import { and, eq, inArray, max } from 'drizzle-orm';
+import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
 import { previousPeriod, type Period, type PeriodId } from '../../model/progress';
 import { buildRows, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
@@ -51,8 +51,7 @@ export interface SnapshotRecord {
 export async function loadSnapshot(db: Db, planId: string, period: PeriodId, version?: number): Promise<SnapshotRecord | null> {
   const where = [eq(periodSnapshots.planId, planId), eq(periodSnapshots.period, period)];
   if (version !== undefined) where.push(eq(periodSnapshots.version, version));
-  const rows = await db.select().from(periodSnapshots).where(and(...where));
-  const r = rows.sort((a, b) => b.version - a.version)[0];
+  const [r] = await db.select().from(periodSnapshots).where(and(...where)).orderBy(desc(periodSnapshots.version)).limit(1);
   return r ? { version: r.version, closedAt: r.closedAt.toISOString(), closedBy: r.closedBy, data: r.data as MonthSnapshot } : null;
 }
 
@@ -69,14 +68,14 @@ async function bulletinHeader(db: Db, plan: Plan, period: PeriodId, issuedOn: st
   const [s] = await db.select().from(bulletinSettings).where(eq(bulletinSettings.planId, plan.id));
   let issueNumber: number | null = null;
   if (s) {
-    const own = await loadSnapshot(db, plan.id, period);
-    if (own?.data.bulletin.issueNumber != null) issueNumber = own.data.bulletin.issueNumber;
-    else {
-      // The next number after every other month already numbered (closing order is issuing order).
-      const others = await db.select({ period: periodSnapshots.period, data: periodSnapshots.data }).from(periodSnapshots).where(eq(periodSnapshots.planId, plan.id));
-      const used = others.filter((o) => o.period !== period).map((o) => (o.data as MonthSnapshot).bulletin?.issueNumber ?? null).filter((n): n is number => n !== null);
-      issueNumber = used.length ? Math.max(...used) + 1 : s.firstIssueNumber;
-    }
+    // Only the numbers, not whole snapshots: closing order is issuing order; a month closed again keeps its number.
+    const numbers = await db
+      .select({ period: periodSnapshots.period, n: sql<number | null>`(${periodSnapshots.data}->'bulletin'->>'issueNumber')::int` })
+      .from(periodSnapshots)
+      .where(eq(periodSnapshots.planId, plan.id));
+    const own = numbers.find((x) => x.period === period && x.n !== null);
+    const used = numbers.filter((x) => x.period !== period && x.n !== null).map((x) => Number(x.n));
+    issueNumber = own ? Number(own.n) : used.length ? Math.max(...used) + 1 : s.firstIssueNumber;
   }
   return { issuer: s?.issuer ?? plan.issuer ?? '规划办公室', issueNumber, issuedOn, copyTo: s?.copyTo ?? null, printedBy: s?.printedBy ?? null };
 }
