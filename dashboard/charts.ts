@@ -73,20 +73,45 @@ export function statusOption(s: PeriodStats) {
   };
 }
 
-/** Month by month: 报送率, 平均完成率 and 序时进度. */
+/**
+ * How far (in % points) a 平均完成率 label sits from the 序时进度 line: on the side away from it, pushed
+ * further out when the two are close, so the number never lies on the dashed line. A month at 0 (nothing
+ * reported yet) gets no label: below the line it would sit on the month axis.
+ */
+export function rateLabel(rate: number | null, time: number): { position: 'top' | 'bottom'; distance: number } {
+  const above = rate === null || rate >= time;
+  const gap = rate === null ? 100 : Math.abs(rate - time);
+  return { position: above ? 'top' : 'bottom', distance: gap < 8 ? 12 : 6 };
+}
+
+/**
+ * Month by month: 报送率, 平均完成率 and 序时进度. 平均完成率 is over a stable population (the same
+ * targets every month: model/trend.ts STABLE_POPULATION), so the line moves only with progress.
+ */
 export function trendOption(series: MonthPoint[]) {
   return {
     ...base,
     tooltip: { trigger: 'axis' as const },
     color: ['#9cbbe8', '#1f5eb8', '#d9363e'],
     legend: { top: 0, data: ['报送率', '平均完成率', '序时进度'] },
-    grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
+    // room on the right for the 序时进度 end label
+    grid: { left: 8, right: 64, top: 36, bottom: 8, containLabel: true },
     xAxis: { type: 'category' as const, boundaryGap: false, data: series.map((p) => `${Number(p.period.slice(5))}月`) },
     yAxis: { type: 'value' as const, max: 100, axisLabel: { formatter: '{value}%' } },
     series: [
       { name: '报送率', type: 'line' as const, data: series.map((p) => p.reportRate) },
-      { name: '平均完成率', type: 'line' as const, data: series.map((p) => p.avgRate), label: { show: true, formatter: '{c}%' } },
-      { name: '序时进度', type: 'line' as const, symbol: 'none', lineStyle: { type: 'dashed' as const }, data: series.map((p) => p.timeProgress) },
+      {
+        name: '平均完成率',
+        type: 'line' as const,
+        z: 3,
+        data: series.map((p) => ({ value: p.avgRateStable, label: { show: (p.avgRateStable ?? 0) > 0, formatter: '{c}%', ...rateLabel(p.avgRateStable, p.timeProgress) } })),
+        labelLayout: { hideOverlap: true },
+      },
+      {
+        name: '序时进度', type: 'line' as const, symbol: 'none', lineStyle: { type: 'dashed' as const }, data: series.map((p) => p.timeProgress),
+        // named once at the line's end instead of a label per month on top of the other line
+        endLabel: { show: true, formatter: '序时进度' },
+      },
     ],
   };
 }

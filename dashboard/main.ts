@@ -9,6 +9,7 @@ import type { Period } from '../model/progress';
 import type { MonthPoint, PeriodStats, ItemSummary } from '../model/stats';
 import type { Me, PlanSummary } from '../model/sync';
 import { sectionOption, statusOption, trendOption, unitOption } from './charts';
+import { STABLE_POPULATION } from '../model/trend';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
@@ -154,6 +155,9 @@ function renderCharts(s: PeriodStats, series: MonthPoint[]): void {
   charts.unit.setOption(unitOption(s), true);
   charts.status.setOption(statusOption(s), true);
   charts.trend.setOption(trendOption(series), true);
+  // Say which targets the trend's 平均完成率 averages (the same every month).
+  const n = series.at(-1)?.stablePopulation ?? 0;
+  $('trend-note').textContent = n ? `平均完成率：${n}项累计类指标，${STABLE_POPULATION}` : '';
 }
 
 function currentPlan(): string {

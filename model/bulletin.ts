@@ -1,7 +1,10 @@
 // The monthly 通报 as structured content: headings, paragraphs and tables in the register of an official
 // document (总体情况, 各单位报送情况, 滞后任务, 下步工作). Pure: server/bulletin.ts renders it to .docx,
 // and anything else (HTML, plain text) can render the same blocks.
+import { investmentLines, investmentTotals } from './investment';
 import type { PeriodId } from './progress';
+import type { SheetRow } from './sheet';
+import type { LedgerCounts } from './snapshot';
 import type { ItemSummary, PeriodStats } from './stats';
 
 export type BulletinBlock =
@@ -19,6 +22,8 @@ export interface Bulletin {
   /** 成文日期, written out: 2026年7月3日. */
   date: string;
   blocks: BulletinBlock[];
+  /** 版记 at the end of the last page: 抄送 and 印发机关 + 印发日期 (GB/T 9704). */
+  colophon?: { copyTo: string | null; printedBy: string; printedOn: string };
 }
 
 export interface BulletinContext {
@@ -32,6 +37,15 @@ export interface BulletinContext {
   issueNumber?: number;
   /** Next month's report deadline, YYYY-MM-DD, for the 下步工作 paragraph. */
   nextDeadline?: string | null;
+  /** 版记 lines (issue 11): 抄送 and 印发机关; printed when either is set. */
+  copyTo?: string | null;
+  printedBy?: string | null;
+  /** 问题台账 counts; the paragraph is left out when there is no ledger (all zero). */
+  ledger?: LedgerCounts | null;
+  /** The month's whole-plan rows, for the 固定资产投资 section (left out without investment targets). */
+  rows?: readonly SheetRow[];
+  /** Last year's 累计 at the same month by item id, for 同比. */
+  lastYear?: ReadonlyMap<string, number | null>;
 }
 
 /** How many behind-schedule targets the 通报 names in its text. */
@@ -86,6 +100,8 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   const h1 = (text: string) => blocks.push({ kind: 'heading', level: 1, text: `${cnOrdinal(blocks.filter((b) => b.kind === 'heading' && b.level === 1).length)}、${text}` });
   const h2 = (i: number, text: string) => blocks.push({ kind: 'heading', level: 2, text: `（${cnOrdinal(i)}）${text}` });
   const p = (text: string) => blocks.push({ kind: 'paragraph', text });
+  let tables = 0;
+  const tableNo = () => `表${++tables}`;
 
   p(`为抓好${quoted(ctx.planTitle)}贯彻落实，现将截至${month}月底重点任务推进情况通报如下。`);
 
@@ -112,14 +128,39 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   if (stats.bySection.length) {
     blocks.push({
       kind: 'table',
-      caption: `表1  ${cnMonth(stats.period)}各板块重点任务推进情况`,
+      caption: `${tableNo()}  ${cnMonth(stats.period)}各板块重点任务推进情况`,
       headers: ['板块', '填报事项', '已报送', '已完成', '滞后', '平均完成率'],
       widths: [34, 11, 11, 11, 11, 14],
       rows: stats.bySection.map((s) => [s.label, String(s.items), String(s.reported), String(s.byStatus['已完成']), String(s.byStatus['滞后']), pct(s.avgRate)]),
     });
   }
 
-  // 二、各单位报送情况
+  // 固定资产投资 (issue 11): plan, 本月, 累计, 完成率 against 序时进度, 同比 where last year is known.
+  const invest = ctx.rows ? investmentLines(ctx.rows, stats.timeProgress, ctx.lastYear) : [];
+  if (invest.length) {
+    h1('固定资产投资完成情况');
+    const tot = investmentTotals(invest);
+    const reported = invest.filter((l) => l.cumulative !== null).length;
+    const below = invest.filter((l) => l.rate !== null && l.rate < stats.timeProgress).length;
+    p(
+      `纳入调度的固定资产投资指标${invest.length}项，年度计划合计${tot.plan}亿元，截至${month}月底累计完成${tot.cumulative}亿元，完成年度计划的${pct(tot.rate)}，序时进度为${pct(stats.timeProgress)}` +
+        (reported < invest.length ? `；${invest.length - reported}项尚未报送累计完成数` : '') +
+        (below ? `；${below}项完成率低于序时进度。` : '。'),
+    );
+    const withYoy = invest.some((l) => l.lastYear !== null);
+    blocks.push({
+      kind: 'table',
+      caption: `${tableNo()}  ${cnMonth(stats.period)}固定资产投资完成情况`,
+      headers: ['序号', '项目', '年度计划', '本月完成', '累计完成', '完成率', '序时进度', ...(withYoy ? ['同比'] : [])],
+      widths: withYoy ? [7, 29, 12, 11, 11, 10, 10, 10] : [7, 33, 13, 12, 12, 11, 12],
+      rows: invest.map((l, i) => [
+        String(i + 1), l.name, `${l.plan}${l.unit}`, l.month === null ? '—' : String(l.month), l.cumulative === null ? '—' : String(l.cumulative),
+        pct(l.rate), pct(l.timeProgress), ...(withYoy ? [l.yoy === null ? '—' : `${l.yoy > 0 ? '+' : ''}${pct(l.yoy)}`] : []),
+      ]),
+    });
+  }
+
+  // 各单位报送情况
   h1('各单位报送情况');
   const full = stats.reportedUnits.length;
   const partial = stats.partialUnits.length;
@@ -139,14 +180,14 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   if (named.length) {
     blocks.push({
       kind: 'table',
-      caption: `表2  ${cnMonth(stats.period)}各牵头单位报送情况`,
+      caption: `${tableNo()}  ${cnMonth(stats.period)}各牵头单位报送情况`,
       headers: ['序号', '牵头单位', '牵头事项', '已报送', '已完成', '滞后', '报送情况'],
       widths: [8, 30, 12, 12, 12, 10, 16],
       rows: named.map((u, i) => [String(i + 1), u.unit, String(u.items), String(u.reported), String(u.byStatus['已完成']), String(u.byStatus['滞后']), u.state]),
     });
   }
 
-  // 三、滞后任务
+  // 滞后任务
   h1('滞后任务');
   const overdueOnly = stats.overdue.filter((s) => s.status !== '滞后');
   if (!stats.lagging.length && !overdueOnly.length && !stats.behind.length) {
@@ -162,7 +203,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
       h2(i++, '报送状态为滞后的事项');
       blocks.push({
         kind: 'table',
-        caption: `表3  ${cnMonth(stats.period)}滞后事项`,
+        caption: `${tableNo()}  ${cnMonth(stats.period)}滞后事项`,
         headers: ['序号', '任务', '牵头单位', '完成率', '存在问题', '下步计划'],
         widths: [7, 30, 14, 10, 20, 20],
         rows: stats.lagging.map((s, k) => [String(k + 1), itemName(s), s.lead.join('、') || '—', pct(s.rate), s.problems ?? '—', s.nextSteps ?? '—']),
@@ -172,7 +213,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
       h2(i++, '超过完成时限尚未完成的事项');
       blocks.push({
         kind: 'table',
-        caption: `表${stats.lagging.length ? 4 : 3}  超过完成时限尚未完成的事项`,
+        caption: `${tableNo()}  超过完成时限尚未完成的事项`,
         headers: ['序号', '任务', '牵头单位', '完成时限', '本月情况'],
         widths: [7, 42, 18, 15, 18],
         rows: overdueOnly.map((s, k) => [String(k + 1), itemName(s), s.lead.join('、') || '未明确', s.deadline, s.status === '未填报' ? '未报送' : s.status]),
@@ -190,8 +231,12 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
       );
     }
   }
+  const ledger = ctx.ledger;
+  if (ledger && ledger.total > 0) {
+    p(`问题台账方面，截至本月底共登记问题${ledger.total}个，已整改销号${ledger.resolved}个，正在整改${ledger.open}个` + (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'));
+  }
 
-  // 四、下步工作
+  // 下步工作
   h1('下步工作');
   let k = 0;
   if (none || partial) {
@@ -217,6 +262,9 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     issuer: ctx.issuer ?? '规划办公室',
     date: cnDate(ctx.issuedOn),
     blocks,
+    ...(ctx.copyTo || ctx.printedBy
+      ? { colophon: { copyTo: ctx.copyTo ?? null, printedBy: ctx.printedBy ?? ctx.issuer ?? '规划办公室', printedOn: cnDate(ctx.issuedOn) } }
+      : {}),
   };
 }
 
@@ -228,5 +276,9 @@ export function bulletinText(b: Bulletin): string {
     else lines.push(block.text);
   }
   lines.push('', b.issuer, b.date);
+  if (b.colophon) {
+    if (b.colophon.copyTo) lines.push(`抄送：${b.colophon.copyTo}。`);
+    lines.push(`${b.colophon.printedBy}\t${b.colophon.printedOn}印发`);
+  }
   return lines.join('\n');
 }

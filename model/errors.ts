@@ -24,6 +24,12 @@ export const ERROR_MESSAGES = {
   MAX_BELOW_VALUE: '目标区间上限不能小于下限',
   REQUIRED: '不能为空',
   BAD_TEXT: '含有无法保存的字符（空字符或不成对的代理项）',
+  // issue 11: target revisions (调整目标)
+  UNIT_CHANGE_UNCONFIRMED: '更改计量单位须确认换算关系（原单位、新单位、换算系数）',
+  REVISION_ORDER: '调整的起始月份须晚于上一次调整的起始月份',
+  REVISION_IN_CLOSED_MONTH: '起始月份已关闭（已通报），不能从该月起调整目标；请从未关闭的月份起调整',
+  REASON_REQUIRED: '请填写调整原因',
+  NO_CHANGE: '调整后的目标与当前目标相同',
 } as const;
 export type ErrorCode = keyof typeof ERROR_MESSAGES;
 

@@ -4,6 +4,7 @@
 import { resolve as resolveDeadline } from './deadlines';
 import { periodEnd, STATUSES, type PeriodId, type ProgressValues } from './progress';
 import type { ItemRow, SheetRow } from './sheet';
+import { stableAverages } from './trend';
 
 /** An item's state for the month: a reported status, or 未填报 when the unit has not reported it. */
 export const STAT_STATUSES = [...STATUSES, '未填报'] as const;
@@ -261,14 +262,19 @@ export interface MonthPoint {
   byStatus: Record<StatStatus, number>;
   lagging: number;
   unreportedUnits: number;
+  /** 平均完成率 over a stable population (model/trend.ts STABLE_POPULATION), and its size. */
+  avgRateStable: number | null;
+  stablePopulation: number;
 }
 
 /** A per-month series for the trend chart, oldest month first. */
 export function monthlySeries(months: readonly { period: PeriodId; rows: readonly SheetRow[] }[], year?: number | null): MonthPoint[] {
+  const stable = new Map(stableAverages(months).map((p) => [p.period, p]));
   return [...months]
     .sort((a, b) => a.period.localeCompare(b.period))
     .map(({ period, rows }) => {
       const s = computeStats(rows, { period, year });
+      const st = stable.get(period);
       return {
         period,
         items: s.totals.items,
@@ -279,6 +285,8 @@ export function monthlySeries(months: readonly { period: PeriodId; rows: readonl
         byStatus: s.totals.byStatus,
         lagging: s.totals.byStatus['滞后'],
         unreportedUnits: s.unreportedUnits.length,
+        avgRateStable: st?.avgRate ?? null,
+        stablePopulation: st?.population ?? 0,
       };
     });
 }

@@ -22,6 +22,7 @@ import { syncRoutes } from './routes/sync';
 import { unitRoutes } from './routes/units';
 import { workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
+import { targetRoutes } from './routes/targets';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
 import { AssignmentError, NotFoundError } from './services/plans';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps) {
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));
   api.route('/', reportRoutes(deps));
+  targetRoutes(db, api); // issue 11: 调整目标, 通报 settings
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },

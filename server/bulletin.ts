@@ -84,6 +84,32 @@ function table(block: Extract<BulletinBlock, { kind: 'table' }>): (Paragraph | T
   ];
 }
 
+/**
+ * 版记 (GB/T 9704 §7.4): after the text, 抄送 and 印发机关 + 印发日期 in 四号 仿宋, between a thick
+ * first and last rule with a thin rule between the lines; kept together on one page.
+ */
+function colophon(c: NonNullable<Bulletin['colophon']>): Paragraph[] {
+  const size = 14 * PT;
+  const thick = { style: BorderStyle.SINGLE, size: 8, color: '000000', space: 1 };
+  const thinRule = { style: BorderStyle.SINGLE, size: 4, color: '000000', space: 1 };
+  const lines: Paragraph[] = [new Paragraph({ spacing: { before: 560 }, keepNext: true, keepLines: true, children: [] })];
+  if (c.copyTo) {
+    lines.push(new Paragraph({
+      // Rules run the full text width, so the line is indented by a full-width space, not a paragraph indent.
+      spacing: LINE, keepNext: true, keepLines: true,
+      border: { top: thick, bottom: thinRule },
+      children: [run(`\u3000抄送：${c.copyTo}。`, FONTS.body, size)],
+    }));
+  }
+  lines.push(new Paragraph({
+    spacing: LINE, keepLines: true,
+    tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - size * 10 }],
+    border: { ...(c.copyTo ? {} : { top: thick }), bottom: thick },
+    children: [run(`\u3000${c.printedBy}`, FONTS.body, size), run(`\t${c.printedOn}印发`, FONTS.body, size)],
+  }));
+  return lines;
+}
+
 /** The 通报 as a .docx file. */
 export async function renderBulletinDocx(b: Bulletin): Promise<Buffer> {
   const children: (Paragraph | Table)[] = [
@@ -109,6 +135,7 @@ export async function renderBulletinDocx(b: Bulletin): Promise<Buffer> {
     new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 4 * SIZE.body * 10 }, children: [run(b.issuer, FONTS.body, SIZE.body)] }),
     new Paragraph({ alignment: AlignmentType.RIGHT, spacing: LINE, indent: { right: 4 * SIZE.body * 10 }, children: [run(b.date, FONTS.body, SIZE.body)] }),
   );
+  if (b.colophon) children.push(...colophon(b.colophon));
 
   const doc = new Document({
     creator: b.issuer,

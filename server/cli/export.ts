@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { PeriodId } from '../../model/progress';
-import { loadRows } from '../services/rows';
+import { workbookMonth } from '../services/month-view';
 import { NotFoundError } from '../services/plans';
 import { writeWorkbook } from '../workbook/export';
 import { CliError } from './errors';
@@ -33,11 +33,12 @@ export async function run(args: string[]): Promise<number> {
   } else {
     const database = await openConfigured();
     try {
-      const { plan, rows } = await loadRows(database.db, planId, period, { unit: values.unit }).catch((err) => {
+      // A closed month as it was closed (issue 11), like the HTTP export.
+      const { plan, rows, lastYear } = (await workbookMonth(database.db, planId, period, values.unit).catch((err) => {
         throw err instanceof NotFoundError ? new CliError('NOT_FOUND', err.message) : err;
-      });
+      }))!;
       const stream = createWriteStream(out);
-      await writeWorkbook(stream, { plan, period, rows, unit: values.unit, template: values.template });
+      await writeWorkbook(stream, { plan, period, rows, unit: values.unit, template: values.template, lastYear });
       await finished(stream);
     } finally {
       await database.close();

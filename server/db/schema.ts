@@ -191,3 +191,58 @@ export const setupState = pgTable('setup_state', {
   value: text('value').notNull(),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+// --- issue 11: closed months keep what they published; targets change from a month on ---
+
+/**
+ * What a month showed when the office closed it: rows, stats and the 通报's inputs (data, see
+ * server/services/snapshots.ts MonthSnapshot). Closing again after a reopen adds version n+1; every
+ * version stays. Never updated or deleted.
+ */
+export const periodSnapshots = pgTable(
+  'period_snapshots',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    period: text('period').notNull(),
+    version: integer('version').notNull(),
+    closedBy: text('closed_by').notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }).notNull().defaultNow(),
+    data: jsonb('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.period, t.version] })],
+);
+
+/**
+ * 调整目标: a target's value from a month on. The first revision of a target also stores the value it
+ * had before (fromPeriod null = from the start of the plan). The target in force in month M is the row
+ * with the latest fromPeriod ≤ M (model/target-history.ts); `targets` holds the latest one.
+ */
+export const targetRevisions = pgTable(
+  'target_revisions',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id').notNull().references(() => plans.id),
+    targetId: text('target_id').notNull(),
+    fromPeriod: text('from_period'), // YYYY-MM; null = the original value, from the start
+    value: doublePrecision('value').notNull(),
+    max: doublePrecision('max'),
+    unit: text('unit').notNull(),
+    comparator: text('comparator').notNull(),
+    reason: text('reason'),
+    conversion: jsonb('conversion'), // {from, to, factor} when the unit changed
+    actor: text('actor').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('target_revisions_idx').on(t.planId, t.targetId, t.fromPeriod)],
+);
+
+/** The 通报 as sent: issuer, 期号 sequence and 版记 per plan (defaults when absent). */
+export const bulletinSettings = pgTable('bulletin_settings', {
+  planId: text('plan_id').primaryKey().references(() => plans.id),
+  issuer: text('issuer'), // 发文机关 / 落款
+  firstIssueNumber: integer('first_issue_number').notNull().default(1), // 期号 of the first closed month
+  copyTo: text('copy_to'), // 抄送 line
+  printedBy: text('printed_by'), // 印发机关
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -16,14 +16,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { loadPlan } from '../services/plans';
-import { loadRows } from '../services/rows';
+import { workbookMonth } from '../services/month-view';
 import { readableUnit } from '../services/visibility';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../services/upload';
-import { problem } from './problem';
+import { HttpProblem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -93,7 +93,7 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
     createRoute({
       method: 'get', path: '/plans/{planId}/periods/{period}/workbook.xlsx', tags: ['workbook'],
       summary: '导出月度重点任务清单（.xlsx；?unit= 某单位；?template=1 空白模板）',
-      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional() }) },
+      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional(), version: z.coerce.number().int().min(1).optional() }) },
       responses: { 200: Binary('The workbook'), 404: Problem('No such plan') },
     }),
     async (c) => {
@@ -101,9 +101,11 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      const { plan, rows } = await loadRows(db, planId, period, { unit });
+      const month = await workbookMonth(db, planId, period, unit, q.version);
+      if (!month) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${q.version}版关账记录`);
+      const { plan, rows, lastYear } = month;
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
-      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template }), log);
+      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear }), log);
     },
   );
 

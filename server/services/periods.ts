@@ -4,6 +4,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Period } from '../../model/progress';
 import type { Db } from '../db/connect';
 import { audit, periods } from '../db/schema';
+import { recordSnapshot } from './snapshots';
 
 export async function listPeriods(db: Db, planId: string): Promise<Period[]> {
   const rows = await db.select().from(periods).where(eq(periods.planId, planId)).orderBy(asc(periods.period));
@@ -16,7 +17,9 @@ export async function setPeriodStatus(db: Db, planId: string, period: string, st
     const [before] = await tx.select().from(periods).where(and(eq(periods.planId, planId), eq(periods.period, period)));
     if (!before) return null;
     await tx.update(periods).set({ status }).where(and(eq(periods.planId, planId), eq(periods.period, period)));
-    await tx.insert(audit).values({ planId, entity: 'period', entityId: `${planId}/${period}`, action: status === 'closed' ? 'close' : 'reopen', actor, old: { status: before.status }, new: { status } });
+    // issue 11: closing records what the month shows (a new snapshot version each time it is closed).
+    const snapshotVersion = status === 'closed' && before.status !== 'closed' ? await recordSnapshot(tx as unknown as Db, planId, period, actor) : undefined;
+    await tx.insert(audit).values({ planId, entity: 'period', entityId: `${planId}/${period}`, action: status === 'closed' ? 'close' : 'reopen', actor, old: { status: before.status }, new: { status, ...(snapshotVersion ? { snapshotVersion } : {}) } });
     return { planId, period, deadline: before.deadline, status };
   });
 }

@@ -8,6 +8,8 @@ import type { Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { loadAssignments, loadPlan } from './plans';
 import { valuesOf } from './push';
+import { planAsOf } from '../../model/target-history';
+import { loadTargetHistories } from './target-revisions';
 
 /** Stored entries by month, then by progress key; only the given months when `months` is set. */
 export async function loadEntriesByPeriod(db: Db, planId: string, months?: PeriodId[]): Promise<Map<PeriodId, Map<string, StoredEntry>>> {
@@ -22,7 +24,8 @@ export async function loadEntriesByPeriod(db: Db, planId: string, months?: Perio
 
 /** Plan + assignments + the month's entries → rows; `unit` keeps only that unit's tasks. */
 export async function loadRows(db: Db, planId: string, period: PeriodId, opts: { unit?: string } = {}): Promise<{ plan: Plan; rows: SheetRow[] }> {
-  const plan = await loadPlan(db, planId);
+  // The targets in force that month (调整目标, issue 11).
+  const plan = planAsOf(await loadPlan(db, planId), await loadTargetHistories(db, planId), period);
   const [assignments, entries] = await Promise.all([loadAssignments(db, planId), loadEntriesByPeriod(db, planId, [period])]);
   return { plan, rows: buildRows(plan, { period, assignments, entries: entries.get(period), unit: opts.unit }) };
 }

@@ -8,6 +8,7 @@ import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';
 import { oncePerBatch } from './push';
 import { ensurePlan } from './plans';
+import { correctLatestRevision } from './target-revisions';
 
 export const TargetFields = z
   .object({
@@ -69,6 +70,7 @@ export async function pushTargets(db: Db, actor: Actor, planId: string, batch: T
         results.push({ targetId: edit.targetId, outcome: 'conflict', version: latest.version, values: pick(latest) });
         continue;
       }
+      await correctLatestRevision(tx as unknown as Db, planId, cur.id, { value: updated.value, max: updated.max, unit: updated.unit, comparator: updated.comparator as 'eq' });
       await tx.insert(audit).values({ planId, entity: 'target', entityId: cur.id, action: 'update', actor: actor.name, at: now, old: { version: cur.version, ...pick(cur) }, new: { version: updated.version, ...pick(updated) }, batchId: batch.batchId });
       results.push({ targetId: edit.targetId, outcome: 'applied', version: updated.version, values: pick(updated) });
     }

@@ -15,6 +15,8 @@ export interface WorkbookInput {
   unit?: string;
   /** An empty template (for the coming month): input cells are left blank. */
   template?: boolean;
+  /** Last year's 累计 at the same month by item id (固定资产投资 同比), when known. */
+  lastYear?: ReadonlyMap<string, number | null>;
 }
 
 export const MAIN_SHEET = '重点任务清单';
@@ -90,7 +92,7 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
 
   if (!input.template) {
     writeSummarySheet(wb, rows, period, plan.year);
-    writeInvestmentSheet(wb, rows);
+    writeInvestmentSheet(wb, rows, { planTitle: plan.title, period, year: plan.year, lastYear: input.lastYear });
   }
   await wb.commit();
 }

@@ -2,8 +2,9 @@
 // the dashboard: model/stats.ts), and the 固定资产投资 figures (亿元/万元 targets). Values, not formulas
 // over the first sheet, so they read the same in Excel, WPS and LibreOffice and after any re-sort.
 import type { PeriodId } from '../../model/progress';
-import type { ItemRow, SheetRow } from '../../model/sheet';
-import { computeStats, type Tally } from '../../model/stats';
+import type { SheetRow } from '../../model/sheet';
+import { investmentLines, investmentTotals } from '../../model/investment';
+import { computeStats, timeProgress, type Tally } from '../../model/stats';
 import type { Borders, StreamingWorkbook, Style, Worksheet } from './xlsx';
 
 const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
@@ -47,17 +48,49 @@ export function writeSummarySheet(wb: StreamingWorkbook, rows: SheetRow[], perio
   ws.commit();
 }
 
-const INVESTMENT_UNITS = new Set(['亿元', '万元']);
+export interface InvestmentSheetInput {
+  planTitle: string;
+  period: PeriodId;
+  year: number | null;
+  /** Last year's 累计 at the same month by item id: adds 上年同期 and 同比 columns when any is known. */
+  lastYear?: ReadonlyMap<string, number | null>;
+}
 
-/** The 固定资产投资 sheet, only when the plan has amount targets in 亿元/万元. */
-export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[]): void {
-  const items = rows.filter((r): r is ItemRow => r.kind === 'item' && !!r.target && INVESTMENT_UNITS.has(r.unit) && r.target.kind === 'amount');
-  if (items.length === 0) return;
-  const ws = wb.addWorksheet('固定资产投资', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
-  ws.columns = [{ width: 8 }, { width: 36 }, { width: 8 }, { width: 14 }, { width: 14 }, { width: 14 }, { width: 12 }];
-  put(ws, 1, ['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)'], HEAD);
-  items.forEach((row, i) => {
-    put(ws, i + 2, [row.number, `${row.task}：${row.metric}`, row.unit, row.target!.value, row.values.monthDone, row.values.cumulative, row.rate], BODY);
+/**
+ * The 固定资产投资 sheet (issue 11), only when the plan has amount targets in 亿元/万元: a title, one
+ * row per investment target with 年度计划, 本月完成, 累计完成, 完成率, 序时进度 (and 同比 where last
+ * year's figures exist), and a 合计 row in 亿元. The same lines as the 通报's section (model/investment.ts).
+ */
+export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], input: InvestmentSheetInput): void {
+  const tp = timeProgress(input.period, input.year);
+  const lines = investmentLines(rows, tp, input.lastYear);
+  if (lines.length === 0) return;
+  const withYoy = lines.some((l) => l.lastYear !== null);
+  const heads = ['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)', '序时进度(%)', ...(withYoy ? ['上年同期累计', '同比(%)'] : [])];
+  const ws = wb.addWorksheet('固定资产投资', {
+    views: [{ state: 'frozen', ySplit: INVESTMENT_HEADER_ROW }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${INVESTMENT_HEADER_ROW}:${INVESTMENT_HEADER_ROW}` },
   });
+  ws.columns = [8, 40, 8, 12, 12, 12, 11, 11, ...(withYoy ? [13, 10] : [])].map((width) => ({ width }));
+  const [y, m] = input.period.split('-').map(Number);
+  const title = ws.getRow(1);
+  title.height = 30;
+  Object.assign(title.getCell(1), { value: `${input.planTitle}固定资产投资完成情况（${y}年${m}月）`, style: { font: { name: '方正小标宋简体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } } });
+  ws.mergeCells(1, 1, 1, heads.length);
+  title.commit();
+  const note = ws.getRow(2);
+  Object.assign(note.getCell(1), { value: `截至${m}月底；序时进度${tp}%；合计按亿元计（万元÷10000）`, style: { font: { name: '仿宋', size: 11 }, alignment: { vertical: 'middle' } } });
+  ws.mergeCells(2, 1, 2, heads.length);
+  note.commit();
+  put(ws, INVESTMENT_HEADER_ROW, heads, HEAD);
+  let r = INVESTMENT_HEADER_ROW + 1;
+  for (const l of lines) {
+    put(ws, r++, [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])], BODY);
+  }
+  const tot = investmentTotals(lines);
+  put(ws, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], { ...BODY, font: { name: '黑体', size: 11, bold: true } });
   ws.commit();
 }
+
+/** Rows 1–2: title and note; row 3: the header; one row per target from row 4, then 合计. */
+export const INVESTMENT_HEADER_ROW = 3;

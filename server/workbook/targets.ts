@@ -12,6 +12,7 @@ import { readNumber } from '../../model/rules';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { targets as targetsTable } from '../db/schema';
+import { loadTargetHistories } from '../services/target-revisions';
 import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/targets';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
@@ -95,7 +96,38 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
     addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
   }
   ws.commit();
+  await writeHistorySheet(db, wb, plan);
   await wb.commit();
+}
+
+export const HISTORY_SHEET = '调整记录';
+
+/** Issue 11: every 调整目标 of the plan (value, unit, from month, who, why), read-only, oldest first per target. */
+async function writeHistorySheet(db: Db, wb: ReturnType<typeof createStreamingWorkbook>, plan: Plan): Promise<void> {
+  const histories = await loadTargetHistories(db, plan.id);
+  if (histories.size === 0) return;
+  const ws = wb.addWorksheet(HISTORY_SHEET, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const heads = ['序号', '任务', '指标', '起始月份', '目标值', '上限', '单位', '比较', '单位换算', '调整人', '调整时间', '调整原因'];
+  ws.columns = [6, 30, 24, 10, 10, 8, 8, 6, 16, 14, 18, 30].map((width) => ({ width }));
+  const style = (head: boolean) => ({ font: { name: head ? '黑体' : '仿宋', size: 11, bold: head }, border: BORDER, alignment: { vertical: 'middle' as const, wrapText: true } });
+  const head = ws.getRow(1);
+  heads.forEach((h, i) => Object.assign(head.getCell(i + 1), { value: h, style: style(true) }));
+  head.commit();
+  let r = 2;
+  for (const { node } of walkNodes(plan.nodes)) {
+    for (const t of node.targets) {
+      for (const h of histories.get(t.id) ?? []) {
+        const line = ws.getRow(r++);
+        const values = [
+          node.number, node.title, t.metric, h.fromPeriod ?? '原目标', h.value, h.max, h.unit, SYMBOL[h.comparator] ?? '=',
+          h.conversion ? `${h.conversion.from}→${h.conversion.to} ×${h.conversion.factor}` : null, h.actor ?? null, h.at ? h.at.slice(0, 16).replace('T', ' ') : null, h.reason ?? null,
+        ];
+        values.forEach((v, i) => Object.assign(line.getCell(i + 1), { value: v, style: style(false) }));
+        line.commit();
+      }
+    }
+  }
+  ws.commit();
 }
 
 export interface TargetChange {

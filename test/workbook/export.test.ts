@@ -108,8 +108,26 @@ describe('workbook export', () => {
     expect(total.getCell(7).value).toBe(items.filter((i) => i.values.status === '滞后').length);
     const inv = wb.getWorksheet('固定资产投资')!;
     const invest = items.filter((i) => (i.unit === '亿元' || i.unit === '万元') && i.target?.kind === 'amount');
-    expect(inv.rowCount).toBe(invest.length + 1);
-    expect(inv.getCell('D2').value).toBe(invest[0].target!.value);
-    expect(inv.getCell('F2').value).toBe(invest[0].values.cumulative);
+    // a title, a note, the header, a row per investment target and 合计
+    expect(cellText(inv.getCell('A1'))).toBe(`${plan.title}固定资产投资完成情况（2023年5月）`);
+    expect([...Array(8).keys()].map((i) => cellText(inv.getRow(3).getCell(i + 1)))).toEqual(['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)', '序时进度(%)']);
+    expect(inv.rowCount).toBe(3 + invest.length + 1);
+    invest.forEach((it, i) => {
+      const row = inv.getRow(4 + i);
+      expect([row.getCell(4).value, row.getCell(5).value, row.getCell(6).value, row.getCell(7).value, row.getCell(8).value]).toEqual([it.target!.value, it.values.monthDone, it.values.cumulative, it.rate, 41.7]);
+    });
+    expect(cellText(inv.getRow(4 + invest.length).getCell(1))).toBe('合计');
+    expect(inv.getRow(3).getCell(9).value).toBeNull(); // no 同比 without last year's figures
+  });
+
+  it('固定资产投资 adds 上年同期 and 同比 where last year’s figures exist', async () => {
+    const invest = items.filter((i) => (i.unit === '亿元' || i.unit === '万元') && i.target?.kind === 'amount' && i.values.cumulative !== null);
+    const first = invest[0];
+    const lastYear = new Map([[first.itemId, first.values.cumulative! / 2]]);
+    const wb = await loadWorkbook(await workbookBuffer({ plan, period: '2023-05', rows, lastYear }));
+    const inv = wb.getWorksheet('固定资产投资')!;
+    expect(cellText(inv.getRow(3).getCell(10))).toBe('同比(%)');
+    const line = [...Array(inv.rowCount).keys()].map((i) => inv.getRow(i + 1)).find((r) => r.getCell(1).value === first.number && r.getCell(6).value === first.values.cumulative)!;
+    expect([line.getCell(9).value, line.getCell(10).value]).toEqual([first.values.cumulative! / 2, 100]);
   });
 });
