@@ -136,7 +136,8 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
         // first item of a new, deeper list (…：（1）).
         if (!label || label.value !== last[label.rank] + 1) continue;
         const top = stack[stack.length - 1];
-        if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && top && top.rank < label.rank)) cut = { at, label };
+        // Before any node (a document without line breaks), a first 一、/（一）/1. after 。 starts the body.
+        if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && (!top || top.rank < label.rank))) cut = { at, label };
       }
       if (!cut) break;
       addText(segStart, cut.at);
