@@ -142,10 +142,13 @@ export function toGoldJson(plan: Plan) {
       quote: t.quote,
       span: t.span,
       confidence: t.confidence,
+      ...(t.reason ? { reason: t.reason } : {}),
     })),
     deadlines: n.deadlines.map((d) => d.text),
     resolvedDeadlines: n.deadlines.map((d) => ({ text: d.text, ...(d.date ? { date: d.date } : {}), ...(d.monthlyDay ? { monthlyDay: d.monthlyDay } : {}) })),
     ...(n.units ? { units: n.units } : {}),
+    ...(n.confidence !== undefined ? { confidence: n.confidence } : {}),
+    ...(n.reason ? { reason: n.reason } : {}),
     span: n.span,
     children: n.children.map(node),
   });

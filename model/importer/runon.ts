@@ -29,7 +29,8 @@ const INLINE_FURNITURE = new RegExp(
 );
 const CN = '[一二三四五六七八九十]{1,3}';
 // A heading label after a space: 一、 (一) 1、 1. 壹、 — in the view (half-width).
-const SPACED_LABEL = new RegExp(`\\s+(?=(?:${CN}、|\\(\\s*${CN}\\s*\\)|\\d{1,3}、|\\d{1,3}\\.(?!\\d)|[壹贰叁参肆伍陆柒捌玖拾]、))`, 'g');
+// After 。；： the label is cut by structure.ts; only the heading that follows it needs a break here.
+const SPACED_LABEL = new RegExp(`(?:\\s+|(?<=[。;:]))(?=(?:${CN}、|\\(\\s*${CN}\\s*\\)|\\d{1,3}、|\\d{1,3}\\.(?!\\d)|[壹贰叁参肆伍陆柒捌玖拾]、))`, 'g');
 // The plan's title at the start of a run-on text, ended by a space.
 const TITLE_END = /(?:方案|要点|计划|规划|意见|清单|安排|计画)(?=\s+\S)/;
 // A short heading (label + a few words) followed by a space: the space ends the heading.
@@ -54,7 +55,8 @@ function breakRunOn(chars: string[], line: string, at: number): void {
   if (title) chars[at + title.index + title[0].length] = '\n';
   SPACED_LABEL.lastIndex = 0;
   for (let m = SPACED_LABEL.exec(v); m; m = SPACED_LABEL.exec(v)) {
-    chars[at + m.index] = '\n';
+    if (!m[0]) SPACED_LABEL.lastIndex++; // after 。: nothing to replace
+    else chars[at + m.index] = '\n';
     const heading = SHORT_HEADING.exec(v.slice(m.index + m[0].length, m.index + m[0].length + 40));
     if (heading) chars[at + m.index + m[0].length + heading[0].length] = '\n';
   }

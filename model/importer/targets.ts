@@ -181,10 +181,12 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     else kind = 'amount';
 
     let confidence = 0.9;
-    if (chinese) confidence -= 0.15;
-    if (max !== undefined) confidence -= 0.05;
-    if (approx) confidence -= 0.25;
-    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) confidence -= 0.1;
+    const why: string[] = [];
+    if (chinese) (confidence -= 0.15), why.push('数字为汉字');
+    if (max !== undefined) (confidence -= 0.05), why.push('区间值');
+    if (approx) (confidence -= 0.25), why.push(`“${approx}”为约数，按不低于计`);
+    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) (confidence -= 0.1), why.push('力争/左右等非确定表述');
+    confidence = Math.max(0.3, Math.round(confidence * 100) / 100);
     // "1支不少于20人的队伍", "5个投资1000万元的项目": a quantity + 的 next to another quantity of the
     // same clause qualifies that one (decided below, once the clause's quantities are known).
     if (v[e] === '的' && unitView !== '%' && unitView !== '‰') qualifierCandidates.add(out.length);
@@ -197,7 +199,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       kind,
       quote: o.slice(s, e),
       span: { start: start + s, end: start + e },
-      confidence: Math.max(0.3, Math.round(confidence * 100) / 100),
+      confidence,
+      ...(confidence < 0.8 ? { reason: why.join('；') } : {}),
     });
   }
   // 总产值突破1.3万亿元，同比增长6%: a bare growth metric names the quantity before it.
