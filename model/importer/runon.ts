@@ -41,39 +41,54 @@ function blank(chars: string[], from: number, to: number): void {
   for (let i = from + 1; i < to; i++) if (chars[i] !== '\n') chars[i] = ' ';
 }
 
-function breakRunOn(chars: string[], line: string, at: number): void {
+// A run-on line holds several headings (一、 … 二、, （一） … （二）); a long paragraph does not.
+const HEADING_ANYWHERE = new RegExp(`(?:^|[\\s。;:])(?:${CN}、|\\(\\s*${CN}\\s*\\)|[壹贰叁参肆伍陆柒捌玖拾]、)`, 'g');
+function looksRunOn(line: string): boolean {
+  HEADING_ANYWHERE.lastIndex = 0;
+  let n = 0;
+  while (HEADING_ANYWHERE.exec(line)) if (++n >= 2) return true;
+  return false;
+}
+
+/** The line (UTF-16 units, as offsets count them) with its layout restored. */
+function breakRunOn(line: string): string {
+  const chars = line.split('');
   INLINE_FURNITURE.lastIndex = 0;
   for (let m = INLINE_FURNITURE.exec(line); m; m = INLINE_FURNITURE.exec(line)) {
     if (!m[0].length) {
       INLINE_FURNITURE.lastIndex++;
       continue;
     }
-    blank(chars, at + m.index, at + m.index + m[0].length);
+    blank(chars, m.index, m.index + m[0].length);
   }
-  const v = chars.slice(at, at + line.length).join('');
+  const v = chars.join('');
   const title = TITLE_END.exec(v.slice(0, 200));
-  if (title) chars[at + title.index + title[0].length] = '\n';
+  if (title) chars[title.index + title[0].length] = '\n';
   SPACED_LABEL.lastIndex = 0;
   for (let m = SPACED_LABEL.exec(v); m; m = SPACED_LABEL.exec(v)) {
     if (!m[0]) SPACED_LABEL.lastIndex++; // after 。: nothing to replace
-    else chars[at + m.index] = '\n';
+    else chars[m.index] = '\n';
     const heading = SHORT_HEADING.exec(v.slice(m.index + m[0].length, m.index + m[0].length + 40));
-    if (heading) chars[at + m.index + m[0].length + heading[0].length] = '\n';
+    if (heading) chars[m.index + m[0].length + heading[0].length] = '\n';
   }
+  return chars.join('');
 }
 
 /** The view with pipes read as cell separators and run-on lines broken where their layout was. */
 export function restoreLayout(view: string): string {
-  let chars: string[] | undefined;
+  const out: string[] = [];
+  let done = 0; // view[0, done) is in out
   const re = /[^\n\r\u2028\u2029]+/g;
   for (let m = re.exec(view); m; m = re.exec(view)) {
     const line = m[0];
-    const pipes = line.length >= 4 && PIPE_ROW.test(line) ? line.split('|').length - 1 : 0;
-    if (pipes < 2 && line.length < RUN_ON_LINE) continue;
-    chars ??= view.split(''); // UTF-16 units, as offsets count them
-    if (pipes >= 2) {
-      for (let i = 0; i < line.length; i++) if (line[i] === '|') chars[m.index + i] = '\t';
-    } else breakRunOn(chars, line, m.index);
+    let fixed: string | undefined;
+    if (line.length >= 4 && line.includes('|') && PIPE_ROW.test(line) && line.split('|').length > 2) fixed = line.replace(/\|/g, '\t');
+    else if (line.length >= RUN_ON_LINE && looksRunOn(line)) fixed = breakRunOn(line);
+    if (fixed === undefined) continue;
+    out.push(view.slice(done, m.index), fixed);
+    done = m.index + line.length;
   }
-  return chars ? chars.join('') : view;
+  if (!out.length) return view;
+  out.push(view.slice(done));
+  return out.join('');
 }
