@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { importPlan, toGoldJson } from '../../model/importer';
 import type { Plan } from '../../model/plan';
-import { score, treeAgreement, type GoldDoc, type GoldNode } from './score';
+import { flatNodes, parseRule, score, targetKeys, treeAgreement, type GoldDoc, type GoldNode } from './score';
 
 const DIR = new URL('../fixtures/blind3/', import.meta.url);
 const DOCS = [
@@ -103,5 +103,95 @@ describe('blind round three vs hand annotation (whole-round bar)', () => {
     expect(rows.filter((r) => r.refused).map((r) => `${r.file}: ${r.refused}`)).toEqual([]);
     expect(f.tree).toBeGreaterThanOrEqual(0.9);
     expect(f.f1).toBeGreaterThanOrEqual(0.85);
+  });
+});
+
+// Rules added after this round, each on a short text: the shape that must be read and the look-alike
+// that must not.
+describe('general rules found in round three', () => {
+  it('a plan of 一是…二是… paragraphs without any heading: the items are its top-level tasks; closing text is not', () => {
+    const plan = parseRule('某市2024年工作安排\n现安排如下。\n一是抓投资。完成投资50亿元。（责任单位：市发改委）\n二是抓项目。新开工项目20个。\n各单位每月5日前报送进展。');
+    expect(plan.nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['task 一是 抓投资', 'task 二是 抓项目']);
+    expect(targetKeys(plan.nodes[0])).toEqual(['50|亿元|eq']);
+    expect(plan.nodes[0].units).toEqual({ exec: ['市发改委'] });
+    expect(plan.nodes[1].deadlines).toEqual([]);
+    expect(plan.nodes[0]).toMatchObject({ confidence: 0.75, reason: expect.stringContaining('一是') });
+    // One 一是 alone is not an enumeration: still no structure.
+    expect(parseRule('关于会议的通知\n一是请准时参加。').nodes).toEqual([]);
+  });
+
+  it('text without line breaks: headings after 。 or a space, page field codes and chrome blanked, flagged', () => {
+    const body = `首页 > 政务公开 > 正文 某市2024年城市更新工作方案 ${'为推进城市更新，改善居住条件，'.repeat(12)}制定本方案。一、工作目标 全年改造小区200个。二、重点任务 (一)抓开工。1、6月底前开工率达到70%，管网改造第 PAGE 2 页 共 NUMPAGES 5 页 3000公里。2、加装电梯400部。(二)抓管理。年底前物业覆盖率达到85%。联系人：王** 分享到： 微信 微博`;
+    expect(body.length).toBeGreaterThan(300); // one line of a document that lost its breaks
+    const plan = parseRule(body);
+    expect(plan.title).toBe('某市2024年城市更新工作方案');
+    const nodes = flatNodes(body);
+    expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['task 一 工作目标', 'section 二 重点任务', 'section (一) 抓开工', 'task 1 6月底前开工率达到70%，管网改造', 'task 2 加装电梯400部', 'task (二) 抓管理']);
+    expect(targetKeys(nodes[3])).toEqual(['70|%|eq', '3000|公里|eq']);
+    expect(nodes[3].reason).toBe('原文无换行，按编号切分');
+    // A long paragraph of an ordinary document, with one heading-like 一、 in it, is left as it is.
+    const prose = flatNodes(`2024年工作要点\n一、目标\n${'全年完成投资50亿元，持续推进各项工作，'.repeat(20)}其中 1、2号机组完成改造。`);
+    expect(prose.map((n) => n.number)).toEqual(['一']);
+    expect(prose[0].confidence).toBe(0.95);
+  });
+
+  it('| tables are read like tab tables; (1)(2) measures in a cell are the row’s tasks, units stay on the row', () => {
+    const nodes = flatNodes('2024年分工方案\n一、分工\n序号|重点任务|具体措施|牵头单位|完成时限\n1|提升开办便利度|(1)开办压缩至1个工作日内；(2)新增试点行业10个|市市场监管局|6月底前\n2|优化审批|审批时间不超过15个工作日|市住建局|9月底前');
+    expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'section 1', 'task (1)', 'task (2)', 'task 2']);
+    expect(nodes[1].units).toEqual({ lead: ['市市场监管局'] });
+    expect(nodes[1].deadlines.map((d) => d.text)).toEqual(['6月底前']);
+    expect(targetKeys(nodes[3])).toEqual(['10|个|eq']);
+    expect(targetKeys(nodes[4])).toEqual(['15|个工作日|lte']);
+    // A line with one | is prose.
+    expect(flatNodes('2024年工作要点\n1.建设 A|B 双线。').map((n) => n.number)).toEqual(['1']);
+  });
+
+  it('a table whose cells ran together: units split by their names, the first to 牵头, the rest to 配合', () => {
+    const nodes = flatNodes('2022年分工\n序号重点任务牵头单位配合单位完成时限\n1深化执法改革，持证上岗率达到100%市交通运输局市司法局市级相关单位2022年9月底前\n2推进治超，覆盖12个国省道治超站市交通运输局市公安局交警支队持续推进\n各单位每月报送进展。');
+    expect(nodes.map((n) => `${n.number} ${n.title}`)).toEqual(['1 深化执法改革', '2 推进治超']);
+    expect(nodes[0].units).toEqual({ lead: ['市交通运输局'], co: ['市司法局', '市级相关单位'] });
+    expect(nodes[0].deadlines.map((d) => d.text)).toEqual(['2022年9月底前']);
+    expect(nodes[1].units).toEqual({ lead: ['市交通运输局'], co: ['市公安局交警支队'] });
+    expect(nodes[1].deadlines).toEqual([]);
+    expect(nodes[0].reason).toContain('按单位名称切分');
+    // Without the run-together header, 12月底前完成… is not a row.
+    expect(flatNodes('2022年分工\n12月底前完成市交通运输局验收。').map((n) => n.number)).toEqual([]);
+  });
+
+  it('Taiwan-style 壹、貳、 over 一、 over （一）; ROC years in the title and in deadlines', () => {
+    const plan = parseRule('交通部112年度施政計畫\n壹、緣起\n為落實計畫。\n貳、目標\n一、安全\n（一）改善路口150處，112年12月底前完成，較111年減少5%以上。');
+    expect(plan.title).toBe('交通部112年度施政計畫');
+    expect(plan.year).toBe(2023);
+    const nodes = flatNodes('交通部112年度施政計畫\n壹、緣起\n為落實計畫。\n貳、目標\n一、安全\n（一）改善路口150處，112年12月底前完成，較111年減少5%以上。');
+    expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['task 壹', 'section 貳', 'section 一', 'task （一）']);
+    expect(targetKeys(nodes[3])).toEqual(['150|處|eq', '5|%|gte']);
+    expect(nodes[3].deadlines.map((d) => [d.text, d.date])).toEqual([['112年12月底前', '2023-12-31']]);
+    // A simplified-script title's 3-digit number is not a ROC year.
+    expect(parseRule('全市112项重点工作方案\n一、任务\n1.完成投资5亿元。').year).toBeNull();
+  });
+
+  it('numbering that is not consecutive is kept as printed and flagged; numbering running on across sections is not', () => {
+    const nodes = flatNodes('2024年分工（节选）\n三、投资\n28.完成投资1万亿元。\n34.新开工项目200个。\n35.新建高速400公里。');
+    expect(nodes.map((n) => n.number)).toEqual(['三', '28', '34', '35']);
+    expect(nodes[2].reason).toBe('编号不连续（上一项为28），可能有缺项');
+    expect(nodes[3].reason).toBeUndefined();
+    const runOn = flatNodes('2024年工作要点\n一、甲\n1.建设道路5公里。\n2.建设桥梁2座。\n二、乙\n3.新建站点10个。');
+    expect(runOn.map((n) => n.confidence)).toEqual([0.95, 0.95, 0.95, 0.95, 0.95]);
+  });
+
+  it('a paste that stops mid-sentence keeps what it has, its last node flagged; a finished one is not', () => {
+    const cut = flatNodes('2024年工作要点\n1.建设站点。新建站点60个，覆盖率达到90%，力争年底前实现快');
+    expect(targetKeys(cut[0])).toEqual(['60|个|eq', '90|%|eq']);
+    expect(cut[0]).toMatchObject({ confidence: 0.6, reason: '原文在句中截断，内容可能不全' });
+    expect(flatNodes('2024年工作要点\n1.建设站点。新建站点60个，覆盖率达到90%。')[0].reason).toBeUndefined();
+  });
+
+  it('portal chrome lines (当前位置/索引号/发布机构) are not the title', () => {
+    expect(parseRule('当前位置: 首页 > 政府信息公开 > 计划规划\n索引号: 1162/2023-00152   发布机构: 某市住建局\n某市2023年建筑业工作要点\n一、产业\n1.总产值达到1200亿元。').title).toBe('某市2023年建筑业工作要点');
+  });
+
+  it('a target read from a guess carries a reason (约数, 力争); a plain one has none', () => {
+    const [t] = flatNodes('2024年工作要点\n1.抓投资。完成投资50亿元，减负20亿元左右，新增就业三千余人。');
+    expect(t.targets.map((x) => [x.quote, x.reason ?? null])).toEqual([['50亿元', null], ['20亿元', null], ['三千余人', expect.stringContaining('约数')]]);
   });
 });
