@@ -23,6 +23,8 @@ export const Target = z.object({
   quote: z.string(),
   span: Span,
   confidence: z.number().min(0).max(1),
+  /** Why the importer is unsure (Chinese, for the preview's 需核对), set when confidence < 0.8. */
+  reason: z.string().optional(),
   /** Set by the server: bumped by each edit, the baseVersion for the next one. Absent on an import. */
   version: z.number().int().positive().optional(),
 });
@@ -60,6 +62,10 @@ export interface PlanNode {
   deadlines: Deadline[];
   units?: Units;
   children: PlanNode[];
+  /** How sure the importer is of this node's reading (0..1); absent on plans not from the importer. */
+  confidence?: number;
+  /** Why not, in Chinese, when confidence < 0.8 (the preview shows 需核对). */
+  reason?: string;
 }
 export const PlanNode: z.ZodType<PlanNode> = z.lazy(() =>
   z.object({
@@ -73,6 +79,8 @@ export const PlanNode: z.ZodType<PlanNode> = z.lazy(() =>
     deadlines: z.array(Deadline),
     units: Units.optional(),
     children: z.array(PlanNode),
+    confidence: z.number().min(0).max(1).optional(),
+    reason: z.string().optional(),
   }),
 );
 

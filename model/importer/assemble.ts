@@ -13,6 +13,24 @@ interface Ctx {
   view: string;
   year: number | null;
   planId: string;
+  lastValue?: Map<number, number>; // per label rank, the value of the last label in document order
+}
+
+/** Confidence of a node as read, and why when it is a guess (under 0.8: the preview says 需核对). */
+function judged(ctx: Ctx, d: Draft, prev: Draft | undefined): { confidence: number; reason?: string } {
+  let confidence = d.confidence ?? 0.95;
+  let reason = d.reason;
+  const last = (ctx.lastValue ??= new Map()).get(d.rank);
+  ctx.lastValue.set(d.rank, d.value);
+  // 28, 34, 35: numbers as printed, but items may be missing. Numbering that runs on across sections
+  // (一、1 2 3 二、4 5) or restarts at 1 is ordinary.
+  const expected = prev && prev.rank === d.rank ? prev.value + 1 : undefined;
+  const ordinary = d.inline || d.value === 1 || d.value === expected || (expected === undefined && last !== undefined && d.value === last + 1);
+  if (!ordinary && confidence > 0.75) {
+    confidence = 0.75;
+    reason = reason ?? (prev && prev.rank === d.rank ? `编号不连续（上一项为${prev.number}），可能有缺项` : `编号未从1开始（${d.number}），可能为节选`);
+  }
+  return { confidence, ...(reason && confidence < 0.8 ? { reason } : {}) };
 }
 
 const UNIT_PAREN = /[（(][^（()）]*(?:牵头|配合|负责|责任单位|协办|参与)[^（()）]*[）)]/g;
@@ -149,7 +167,8 @@ function withIds(ctx: Ctx, node: Omit<PlanNode, 'id' | 'targets' | 'children'>, 
 
 export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): PlanNode[] {
   const occurrences = new Map<string, number>();
-  return drafts.map((d) => {
+  return drafts.map((d, di) => {
+    const judgement = judged(ctx, d, drafts[di - 1]);
     const occ = occurrences.get(d.number) ?? 0;
     occurrences.set(d.number, occ + 1);
     const path = [...parentPath, d.number];
@@ -173,6 +192,7 @@ export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): 
           span: { start: item.start, end },
           deadlines: facts.deadlines,
           ...(units ? { units } : {}),
+          confidence: 0.9,
         }, [...path, item.number], io, facts.targets, []),
       );
     }
@@ -189,6 +209,7 @@ export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): 
       span: { start: d.labelStart, end: Math.max(end, d.labelStart) },
       deadlines: facts.deadlines,
       ...(units ? { units } : {}),
+      ...judgement,
     }, path, occ, facts.targets, children);
   });
 }

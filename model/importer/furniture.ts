@@ -16,6 +16,8 @@ export function isFurniture(line: string): boolean {
   if (/^(?:抄送|印发|主送|\(此件|联系人|联系电话)/.test(t)) return true;
   // Text copied from a web page: 发布时间：… 来源：… 【字体：大 中 小】 打印本页 lines.
   if (/^(?:发布时间|发布日期|信息来源|来源|浏览次数|点击数|访问量)\s*[:：]|【\s*字体|打印本页|关闭窗口/.test(t)) return true;
+  // Site chrome of government portals: the breadcrumb (当前位置：首页 > …) and the 信息公开 record line.
+  if (/^(?:当前位置|您的位置|您现在的位置|索引号|发布机构|主题分类|成文日期|公开方式)\s*[:：]|^首页\s*[>›»]/.test(t)) return true;
   return false;
 }
 

@@ -3,6 +3,7 @@
 import { walkNodes, type Plan, type PlanNode } from '../plan';
 import { planId } from '../ids';
 import { detectScript, makeView } from './view';
+import { restoreLayout } from './runon';
 import { buildSkeleton, type Seg } from './structure';
 import { assemble } from './assemble';
 import { decodeDocument, ImportError } from './decode';
@@ -11,7 +12,7 @@ import { isAttachment } from './furniture';
 export { ImportError, IMPORT_ERROR_MESSAGES, decodeDocument } from './decode';
 export type { ImportErrorCode } from './decode';
 
-const PLAN_TITLE = /(?:方案|要点|要點|计划|計劃|规划|規劃|意见|意見|清单|清單|安排|任务|任務)(?:（[^（）]*）|\([^()]*\))?$/;
+const PLAN_TITLE = /(?:方案|要点|要點|计划|計劃|計畫|规划|規劃|意见|意見|清单|清單|安排|任务|任務)(?:（[^（）]*）|\([^()]*\))?$/;
 
 /**
  * Title: the first run of short heading-like lines before the body. When that run is a covering notice
@@ -83,13 +84,16 @@ function preambleYear(preamble: string): number | null {
   return best;
 }
 
-function yearOf(title: string, view: string, preamble = ''): number | null {
+function yearOf(title: string, view: string, preamble = '', script = 'simplified'): number | null {
   // 二〇二四年 → 2024
   title = title.replace(/[一二][〇零一二三四五六七八九]{3}(?=\s*年)/g, (y) => [...y].map((c) => CN_DIGIT[c]).join(''));
   // The first year of the title, also in a range (2024—2025年).
   const m = /((?:19|20)\d\d)\s*(?:年|[—–\-~至到]\s*(?:19|20)\d\d\s*年)/.exec(title.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
   const valid = (y: number) => (y >= 1949 && y <= 2100 ? y : null); // the Plan schema's range
   if (m) return valid(Number(m[1]));
+  // A Taiwan-style title counts years of the Republic (112年度 = 2023).
+  const roc = script === 'traditional' ? /(?<!\d)(\d{2,3})\s*年度?/.exec(title) : null;
+  if (roc && Number(roc[1]) >= 80 && Number(roc[1]) <= 150) return valid(1911 + Number(roc[1]));
   const stated = preambleYear(preamble);
   if (stated !== null) return valid(stated);
   const any = /((?:19|20)\d\d)\s*年(?!以来)/.exec(view.slice(0, 200000)); // 2020年以来 looks back
@@ -100,11 +104,11 @@ function yearOf(title: string, view: string, preamble = ''): number | null {
 export function parsePlanText(text: string, source: string): Plan {
   const input = typeof text === 'string' ? text.replace(/^\ufeff/, ' ') : '';
   const script = detectScript(input);
-  const view = makeView(input, script);
+  const view = restoreLayout(makeView(input, script));
   const skeleton = buildSkeleton(input, view);
   const head = titleBlock(input, view, skeleton.preamble);
   const title = head.title || source.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
-  const year = yearOf(head.title, view, skeleton.preamble.map((seg) => view.slice(seg.start, seg.end)).join('\n'));
+  const year = yearOf(head.title, view, skeleton.preamble.map((seg) => view.slice(seg.start, seg.end)).join('\n'), script);
   const id = planId(title, year);
   const nodes = assemble({ orig: input, view, year, planId: id }, skeleton.roots);
   return { id, title, year, ...(head.issuer ? { issuer: head.issuer } : {}), script, source, nodes };
@@ -138,10 +142,13 @@ export function toGoldJson(plan: Plan) {
       quote: t.quote,
       span: t.span,
       confidence: t.confidence,
+      ...(t.reason ? { reason: t.reason } : {}),
     })),
     deadlines: n.deadlines.map((d) => d.text),
     resolvedDeadlines: n.deadlines.map((d) => ({ text: d.text, ...(d.date ? { date: d.date } : {}), ...(d.monthlyDay ? { monthlyDay: d.monthlyDay } : {}) })),
     ...(n.units ? { units: n.units } : {}),
+    ...(n.confidence !== undefined ? { confidence: n.confidence } : {}),
+    ...(n.reason ? { reason: n.reason } : {}),
     span: n.span,
     children: n.children.map(node),
   });

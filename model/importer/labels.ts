@@ -14,6 +14,8 @@ const CN = '[一二三四五六七八九十]{1,3}';
 // Matched on the half-width view, so （ ） ． are already ( ) .
 const PATTERNS: { rank: number; re: RegExp }[] = [
   { rank: 0, re: new RegExp(`^(第${CN}(?:部分|章|篇))[、.:]?\\s*`) },
+  // Taiwan-style top level 壹、貳、參、 (matched on the view: 贰, 参/叁, 陆), above 一、.
+  { rank: 0, re: /^([壹贰叁参肆伍陆柒捌玖拾]{1,2})\s*[、.]\s*/ },
   { rank: 1, re: new RegExp(`^(${CN})\\s*[、.]\\s*`) },
   { rank: 2, re: new RegExp(`^(\\(\\s*${CN}\\s*\\))[、.]?\\s*`) },
   // 1. but not 1.5亿元; 1.6月底前 and 2.2024年… are labels followed by a date, 1.5G网络… by a term.
@@ -30,6 +32,8 @@ const PATTERNS: { rank: number; re: RegExp }[] = [
 // First code point of each single-character label block: its value is the offset from it, plus one.
 const ENCLOSED: [number, number][] = [[0x2460, 0x2473], [0x3220, 0x3229], [0x2488, 0x249b], [0x2474, 0x2487]];
 export const RANKS = PATTERNS.length;
+// 大写 numerals of Taiwan-style headings → the ordinary ones chineseToNumber reads.
+const FORMAL: Record<string, string> = { 壹: '一', 贰: '二', 叁: '三', 参: '三', 肆: '四', 伍: '五', 陆: '六', 柒: '七', 捌: '八', 玖: '九', 拾: '十' };
 
 /** The label at the start of `s` (a view string), if any. */
 export function matchLabel(s: string): Label | undefined {
@@ -42,6 +46,7 @@ export function matchLabel(s: string): Label | undefined {
     const code = printed.length === 1 ? printed.charCodeAt(0) : 0;
     const block = ENCLOSED.find(([a, b]) => code >= a && code <= b);
     if (block) value = code - block[0] + 1;
+    else if (/^[壹贰叁参肆伍陆柒捌玖拾]+$/.test(printed)) value = chineseToNumber([...printed].map((c) => FORMAL[c]).join(''));
     else if (/^\d+$/.test(digits)) value = Number(digits);
     else value = chineseToNumber(digits);
     if (!Number.isFinite(value) || value <= 0) continue;
@@ -53,4 +58,4 @@ export function matchLabel(s: string): Label | undefined {
 }
 
 /** Where a new label may start inside a line: right after 。 ； or ：. */
-export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|${CN}、|[\\u2460-\\u2487\\u3220-\\u3229]))`, 'g');
+export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|\\d{1,3}、(?=\\d{1,4}[年月])|${CN}、|[\\u2460-\\u2487\\u3220-\\u3229]))`, 'g');

@@ -4,8 +4,9 @@
 import { matchLabel, INLINE_LABEL, RANKS, type Label } from './labels';
 import { isAttachment, isFurniture, isDocMeta } from './furniture';
 import { isUnitLine } from './units';
-import { tableHeader, tableRow, type TableHeader } from './table-rows';
+import { runOnHeader, runOnRow, tableHeader, tableRow, type ColumnRole, type TableHeader } from './table-rows';
 import type { UnitRole } from '../plan';
+import { chineseToNumber } from './numerals';
 
 export interface Seg {
   start: number;
@@ -24,6 +25,9 @@ export interface Draft {
   segs: Seg[];
   children: Draft[];
   inline?: boolean; // an inline 一是/二是 item
+  // How sure the reading of this node is, and why not when it is a guess (shown as 需核对 in previews).
+  confidence?: number;
+  reason?: string;
 }
 
 export interface Skeleton {
@@ -50,6 +54,8 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
   let inAttachmentList = false;
   let table: TableHeader | undefined; // inside a flattened task table
   let tableUnits: ({ unit: string; unitView: string; metric: string } | undefined)[] = [];
+  let runOn: ColumnRole[] | undefined; // inside a table whose cells run together (序号重点任务牵头单位…)
+  let runOnText = false; // the current view line is part of a document line without breaks
 
   const open = (label: Label, at: number): Draft => {
     while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
@@ -63,9 +69,19 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
       segs: [],
       children: [],
     };
+    if (runOnText) {
+      draft.confidence = 0.7;
+      draft.reason = '原文无换行，按编号切分';
+    }
     (stack.length ? stack[stack.length - 1].children : roots).push(draft);
     stack.push(draft);
     return draft;
+  };
+
+  const addCell = (draft: Draft, start: number, end: number) => {
+    while (start < end && /\s/.test(view[start])) start++;
+    while (end > start && /\s/.test(view[end - 1])) end--;
+    if (start < end) draft.segs.push({ start, end, cell: true });
   };
 
   const addText = (start: number, end: number, unitLine = false, cell = false) => {
@@ -76,7 +92,36 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     else preamble.push({ start, end });
   };
 
+  // Labels inside a line, after 。/；/： when the label is the next number: each opens a node. Returns
+  // where the text of the last node opened starts (its text is added by the caller).
+  const cutInline = (segStart: number, end: number): number => {
+    for (;;) {
+      const body = view.slice(segStart, end);
+      INLINE_LABEL.lastIndex = 0;
+      let cut: { at: number; label: Label } | undefined;
+      for (let m = INLINE_LABEL.exec(body); m && !cut; m = INLINE_LABEL.exec(body)) {
+        let at = segStart + m.index + 1;
+        while (at < end && /\s/.test(view[at])) at++;
+        const label = matchLabel(view.slice(at, end));
+        // Inline, a label starts a node only as the next number of an open list (…。（三）), or as the
+        // first item of a new, deeper list (…：（1）).
+        if (!label || label.value !== last[label.rank] + 1) continue;
+        const top = stack[stack.length - 1];
+        // Before any node (a document without line breaks), a first 一、/（一）/1. after 。 starts the body.
+        if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && (!top || top.rank < label.rank))) cut = { at, label };
+      }
+      if (!cut) break;
+      addText(segStart, cut.at);
+      open(cut.label, cut.at);
+      segStart = cut.at + cut.label.length;
+    }
+    return segStart;
+  };
+
+  const isBreak = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
   for (const line of lines(view)) {
+    // A break restoreLayout put in the view (none in the document) before or after this line.
+    runOnText = (line.start > 0 && !isBreak(orig[line.start - 1])) || (line.end < orig.length && !isBreak(orig[line.end]));
     let s = line.start;
     while (s < line.end && /\s/.test(view[s])) s++;
     if (s >= line.end) continue;
@@ -102,16 +147,40 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
       if (row) {
         open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
         const draft = stack[stack.length - 1];
+        draft.confidence = 0.9;
         for (const c of row.cells) {
           if (c.start >= c.end) continue; // an empty cell
           const q = c.role === 'quantity' ? tableUnits[c.column] : undefined;
+          const measure = c.role === 'text' ? matchLabel(lineView.slice(c.start, c.end)) : undefined;
           if (q && /^[\d.,]+$/.test(lineView.slice(c.start, c.end))) draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, quantity: q });
-          else if (c.role === 'text' || c.role === 'deadline' || c.role === 'quantity') addText(s + c.start, s + c.end, false, true);
+          else if (measure && measure.rank > 3 && measure.value === 1) {
+            // A 具体措施 cell listing (1)…；(2)…: the measures are the row's tasks.
+            open(measure, s + c.start);
+            addText(cutInline(s + c.start + measure.length, s + c.end), s + c.end, false, true);
+          } else if (c.role === 'text' || c.role === 'deadline' || c.role === 'quantity') addCell(draft, s + c.start, s + c.end);
           else draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, unitRole: c.role });
         }
         continue;
       }
       table = undefined;
+    }
+    const runOnColumns = runOnHeader(lineView);
+    if (runOnColumns) {
+      runOn = runOnColumns;
+      continue;
+    }
+    if (runOn) {
+      const row = runOnRow(lineView, runOn);
+      if (row) {
+        const draft = open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
+        draft.confidence = 0.6;
+        draft.reason = '表格各栏未分隔，任务、单位与时限按单位名称切分';
+        addCell(draft, s + row.text.start, s + row.text.end);
+        for (const u of row.units) draft.segs.push({ start: s + u.start, end: s + u.end, unitLine: true, unitRole: u.role });
+        if (row.deadline) addCell(draft, s + row.deadline.start, s + row.deadline.end);
+        continue;
+      }
+      runOn = undefined;
     }
     if (stack.length && isUnitLine(lineView)) {
       addText(s, line.end, true);
@@ -124,26 +193,66 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
       open(first, s);
       segStart = s + first.length;
     }
-    for (;;) {
-      const body = view.slice(segStart, line.end);
-      INLINE_LABEL.lastIndex = 0;
-      let cut: { at: number; label: Label } | undefined;
-      for (let m = INLINE_LABEL.exec(body); m && !cut; m = INLINE_LABEL.exec(body)) {
-        let at = segStart + m.index + 1;
-        while (at < line.end && /\s/.test(view[at])) at++;
-        const label = matchLabel(view.slice(at, line.end));
-        // Inline, a label starts a node only as the next number of an open list (…。（三）), or as the
-        // first item of a new, deeper list (…：（1）).
-        if (!label || label.value !== last[label.rank] + 1) continue;
-        const top = stack[stack.length - 1];
-        if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && top && top.rank < label.rank)) cut = { at, label };
-      }
-      if (!cut) break;
-      addText(segStart, cut.at);
-      open(cut.label, cut.at);
-      segStart = cut.at + cut.label.length;
-    }
+    segStart = cutInline(segStart, line.end);
     addText(segStart, line.end);
   }
+  if (!roots.length) return promoteInlineItems(orig, view, preamble);
+  flagCutOff(view, roots);
   return { preamble, roots };
+}
+
+/**
+ * A partial paste stops mid-sentence: the last node's text ends the document without 。；！？ and
+ * in a word, not in a table cell or a heading. That node is flagged (its figures may be cut off).
+ */
+function flagCutOff(view: string, roots: Draft[]): void {
+  let d = roots[roots.length - 1];
+  while (d.children.length) d = d.children[d.children.length - 1];
+  const seg = d.segs.filter((x) => !x.unitLine).pop();
+  if (!seg || seg.cell || seg.end - seg.start < 15 || /\S/.test(view.slice(seg.end))) return;
+  if (!/[\u4e00-\u9fff\d,、]$/.test(view.slice(seg.start, seg.end))) return;
+  d.confidence = Math.min(d.confidence ?? 0.95, 0.6);
+  d.reason = '原文在句中截断，内容可能不全';
+}
+
+const INLINE_ITEM = /(^|[。;:,，；：\s])([一二三四五六七八九十]{1,2})是/g;
+
+/**
+ * A plan whose top level is 一是…二是…七是 paragraphs with no numbered heading at all: the items are its
+ * top-level tasks (at least two, in order, the first 一是). The text before 一是 stays the preamble; when
+ * each item is one paragraph, the paragraphs after the last one (closing remarks, signature) are not
+ * part of it.
+ */
+function promoteInlineItems(orig: string, view: string, preamble: Seg[]): Skeleton {
+  const marks: { seg: number; at: number; len: number; value: number }[] = [];
+  preamble.forEach((seg, i) => {
+    const v = view.slice(seg.start, seg.end);
+    INLINE_ITEM.lastIndex = 0;
+    for (let m = INLINE_ITEM.exec(v); m; m = INLINE_ITEM.exec(v)) {
+      if (chineseToNumber(m[2]) !== marks.length + 1) continue;
+      marks.push({ seg: i, at: seg.start + m.index + m[1].length, len: m[2].length + 1, value: marks.length + 1 });
+    }
+  });
+  if (marks.length < 2) return { preamble, roots: [] };
+  const onePerParagraph = marks.every((mk, i) => mk.at === preamble[mk.seg].start && (i === 0 || mk.seg === marks[i - 1].seg + 1));
+  const roots: Draft[] = marks.map((mk, i) => {
+    const next = marks[i + 1];
+    const lastSeg = next ? next.seg : onePerParagraph ? mk.seg : preamble.length - 1;
+    const segs: Seg[] = [];
+    for (let k = mk.seg; k <= lastSeg; k++) {
+      const start = k === mk.seg ? mk.at + mk.len : preamble[k].start;
+      const end = next && k === next.seg ? next.at : preamble[k].end;
+      if (start < end) segs.push({ start, end });
+    }
+    return {
+      rank: 1, value: mk.value, number: orig.slice(mk.at, mk.at + mk.len), labelStart: mk.at, segs, children: [],
+      confidence: 0.75, reason: '无一级标题，按“一是…二是…”分项',
+    };
+  });
+  const head: Seg[] = [];
+  for (const seg of preamble.slice(0, marks[0].seg + 1)) {
+    const end = Math.min(seg.end, marks[0].at);
+    if (seg.start < end && /\S/.test(view.slice(seg.start, end))) head.push({ start: seg.start, end });
+  }
+  return { preamble: head, roots };
 }

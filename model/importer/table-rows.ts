@@ -99,3 +99,71 @@ export function tableRow(line: string, header: TableHeader): { numberEnd: number
   cs.slice(cs.length - after).forEach((c, k) => out.push({ ...c, role: cols[cols.length - after + k], column: cols.length - after + k }));
   return { numberEnd: n, cells: out };
 }
+
+// A table whose cells ran together when it was copied (序号重点任务牵头单位配合单位完成时限, then
+// 1深化…改革市交通运输局市司法局2022年9月底前): the header is read as a run of column names, and each row
+// from its ends — the number at the start, the deadline at the end, the unit names before it.
+const COLUMN_NAME = /工作任务|重点任务|主要任务|任务内容|工作内容|具体措施|工作措施|重点工作|主要内容|工作事项|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|完成时间|时间节点|时限要求|进度安排|备注/y;
+
+/** The columns of a run-together header (序号 + names without separators), if `line` is one. */
+export function runOnHeader(line: string): ColumnRole[] | undefined {
+  if (!/^序号[\u4e00-\u9fff]/.test(line)) return undefined;
+  const names: string[] = [];
+  for (let at = 2; at < line.length; ) {
+    COLUMN_NAME.lastIndex = at;
+    const m = COLUMN_NAME.exec(line);
+    if (!m) return undefined;
+    names.push(m[0]);
+    at += m[0].length;
+  }
+  if (names.length < 2 || !names.some((n) => /单位|部门/.test(n))) return undefined;
+  return ['text', ...names.map(roleOf)];
+}
+
+const ROW_DEADLINE = /(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?(?:前|以前)?|底前|年底前?|上半年|下半年)$|(?:持续推进|长期坚持|持续开展|常态化推进|长期推进|按年度推进)$/;
+const UNIT_START = /[市省县区各]/;
+const UNIT_END = /[局委厅办心司位府院队门团关站所处]/;
+const UNIT_NAME = /^[市省县区各][\u4e00-\u9fff()]{1,18}(?:局|委员会|委|厅|办公室|办|中心|公司|单位|政府|法院|检察院|支队|大队|部门|集团|海关)$/;
+
+/** Unit names run together at the end of `text`: where the run starts and each name, or undefined. */
+function unitRun(text: string): { start: number; names: { start: number; end: number }[] } | undefined {
+  for (let p = 0; p < text.length; p++) {
+    if (!UNIT_START.test(text[p])) continue;
+    const names: { start: number; end: number }[] = [];
+    let from = p;
+    let ok = true;
+    for (let i = p + 1; i <= text.length && ok; i++) {
+      if (i === text.length || (UNIT_START.test(text[i]) && UNIT_END.test(text[i - 1]))) {
+        if (!UNIT_NAME.test(text.slice(from, i))) ok = false;
+        else names.push({ start: from, end: i });
+        from = i;
+      }
+    }
+    if (ok && names.length) return { start: p, names };
+  }
+  return undefined;
+}
+
+export interface RunOnRow {
+  numberEnd: number;
+  text: { start: number; end: number };
+  units: { start: number; end: number; role: UnitRole }[];
+  deadline?: { start: number; end: number };
+}
+
+/** A row of a run-together table, offsets in `line`; undefined when the line is not one. */
+export function runOnRow(line: string, columns: ColumnRole[]): RunOnRow | undefined {
+  const n = /^\d{1,3}(?![\d年月日号个项万亿%.、])(?=[\u4e00-\u9fff“"《(])/.exec(line);
+  if (!n) return undefined;
+  let end = line.length;
+  while (end > 0 && /[\s。;]/.test(line[end - 1])) end--;
+  const d = ROW_DEADLINE.exec(line.slice(0, end));
+  const bodyEnd = d ? d.index : end;
+  const run = unitRun(line.slice(0, bodyEnd));
+  if (!run || run.start <= n[0].length) return undefined;
+  const roles = columns.filter((r): r is UnitRole => r === 'lead' || r === 'co' || r === 'exec');
+  if (!roles.length) return undefined;
+  // The first name fills the first unit column, the others the next one (a 配合单位 cell lists several).
+  const units = run.names.map((u, i) => ({ ...u, role: roles[Math.min(i, roles.length - 1, i === 0 ? 0 : 1)] }));
+  return { numberEnd: n[0].length, text: { start: n[0].length, end: run.start }, units, ...(d ? { deadline: { start: d.index, end } } : {}) };
+}

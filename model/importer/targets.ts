@@ -14,6 +14,8 @@ const BASE_UNITS = [...new Set([
   '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
   '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
   '头', '只', '岁', '分', '分钟', '小时', '批次', '件次', '车次', '班次', '吨标准煤',
+  // Round three (issue 14): 85件 计划, 120站 监测站, 20类 证照, 1起 事故.
+  '件', '站', '类', '起',
   'km', '%', '‰',
 ])].sort((a, b) => b.length - a.length);
 // 千 as a multiplier only after Arabic digits in practice (3～5千个); Chinese numerals take it as a digit.
@@ -49,7 +51,7 @@ export function tableCellTarget(orig: string, view: string, start: number, end: 
 // 三成 / 8成 followed by a bound, 的 or the end of a clause (not 三成员, 建成, 完成: no numeral before 成).
 const TENTHS_RE = /(?<![\d.零〇一二两三四五六七八九十百千第])([一二两三四五六七八九]|[1-9])成(?=及以上|以上|以下|左右|的|[,。;、]|$)/g;
 
-const COUNT_UNITS = new Set(['期', '支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班']);
+const COUNT_UNITS = new Set(['期', '支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班', '件', '站', '类', '起']);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
 const SLOGAN_NEXT = /^(?:一|责任|全面|工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|融合|一体)/;
 const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于)\s*$/;
@@ -181,10 +183,12 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     else kind = 'amount';
 
     let confidence = 0.9;
-    if (chinese) confidence -= 0.15;
-    if (max !== undefined) confidence -= 0.05;
-    if (approx) confidence -= 0.25;
-    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) confidence -= 0.1;
+    const why: string[] = [];
+    if (chinese) (confidence -= 0.15), why.push('数字为汉字');
+    if (max !== undefined) (confidence -= 0.05), why.push('区间值');
+    if (approx) (confidence -= 0.25), why.push(`“${approx}”为约数，按不低于计`);
+    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) (confidence -= 0.1), why.push('力争/左右等非确定表述');
+    confidence = Math.max(0.3, Math.round(confidence * 100) / 100);
     // "1支不少于20人的队伍", "5个投资1000万元的项目": a quantity + 的 next to another quantity of the
     // same clause qualifies that one (decided below, once the clause's quantities are known).
     if (v[e] === '的' && unitView !== '%' && unitView !== '‰') qualifierCandidates.add(out.length);
@@ -197,7 +201,8 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       kind,
       quote: o.slice(s, e),
       span: { start: start + s, end: start + e },
-      confidence: Math.max(0.3, Math.round(confidence * 100) / 100),
+      confidence,
+      ...(confidence < 0.8 ? { reason: why.join('；') } : {}),
     });
   }
   // 总产值突破1.3万亿元，同比增长6%: a bare growth metric names the quantity before it.

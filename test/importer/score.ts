@@ -110,3 +110,28 @@ export function flatNodes(text: string): PlanNode[] {
 
 /** A node's targets as value[-max]|unit|comparator. */
 export const targetKeys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
+
+export interface TreeAgreement { matched: number; goldNodes: number; gotNodes: number }
+
+/**
+ * How much of a tree agrees with the gold one, for rounds scored on the whole set (blind3): nodes are
+ * paired by position as in compareWithGold, and a pair counts when kind and printed number agree (its
+ * subtree is compared under it either way). The score of a set is Σmatched / Σmax(goldNodes, gotNodes),
+ * so a missing node and an extra node both cost.
+ */
+export function treeAgreement(plan: Plan | undefined, gold: GoldDoc): TreeAgreement {
+  const r: TreeAgreement = { matched: 0, goldNodes: 0, gotNodes: 0 };
+  const count = (ns: GoldNode[] = []): number => ns.reduce((s, n) => s + 1 + count(n.children), 0);
+  r.goldNodes = count(gold.nodes);
+  if (!plan) return r;
+  const got = (toGoldJson(plan) as unknown as GoldDoc).nodes;
+  r.gotNodes = count(got);
+  const walk = (p: GoldNode[] = [], g: GoldNode[] = []) => {
+    for (let i = 0; i < Math.min(p.length, g.length); i++) {
+      if (p[i].kind === g[i].kind && p[i].number === g[i].number) r.matched++;
+      walk(p[i].children, g[i].children);
+    }
+  };
+  walk(got, gold.nodes);
+  return r;
+}
