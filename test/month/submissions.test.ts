@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgReachable } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 
 const PG = process.env.QINGDAN_REQUIRE_PG === '1' || pgReachable;
@@ -19,7 +20,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       req('/progress/batches', token, { method: 'POST', body: JSON.stringify({ batchId: `b-${Math.random().toString(36).slice(2)}`, entries }) });
     const contact = { reporter: '张三', phone: '0871-63210000', reviewer: '李处长' };
     const submissionsOf = async () => (await (await req('/periods/2024-06/submissions', server.adminToken)).json()) as { units: { unit: string; status: string; returned: { reason: string } | null; submittedAt: string | null }[]; deadline: string };
-    const count = async (sql: string) => (await rowsOf<{ n: number }>(server.database.db, sql))[0].n;
+    const count = async (q: string) => (await rowsOf<{ n: number }>(server.database.db, sql.raw(q)))[0].n;
 
     beforeAll(async () => {
       server = await startTestServer({ db: kind, app: { now: () => clock } });
@@ -76,7 +77,7 @@ for (const kind of ['pglite', 'pg'] as const) {
       expect(back.status).toBe(200);
       const mine = (await submissionsOf()).units.find((u) => u.unit === '建设管理处')!;
       expect(mine).toMatchObject({ status: '填报中', submittedAt: null, returned: { reason: '累计数与统计局口径不一致' } });
-      const audit = await rowsOf<{ actor: string; reason: string }>(server.database.db, `select actor, new->>'reason' as reason from audit where entity = 'submission' and action = 'return'`);
+      const audit = await rowsOf<{ actor: string; reason: string }>(server.database.db, sql.raw(`select actor, new->>'reason' as reason from audit where entity = 'submission' and action = 'return'`));
       expect(audit).toEqual([{ actor: expect.stringMatching(/^admin#/), reason: '累计数与统计局口径不一致' }]);
     });
 
