@@ -23,7 +23,7 @@ import { unitRoutes } from './routes/units';
 import { workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { targetRoutes } from './routes/targets';
-import { monthRoutes } from './routes/month';
+import { ledgerRoutes, monthRoutes } from './routes/month';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
 import { AssignmentError, NotFoundError } from './services/plans';
@@ -128,6 +128,7 @@ export function createApp(deps: AppDeps) {
   api.route('/', reportRoutes(deps));
   targetRoutes(db, api); // issue 11: 调整目标, 通报 settings
   api.route('/', monthRoutes({ db, now: deps.now }));
+  api.route('/', ledgerRoutes({ db, now: deps.now }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },

@@ -12,6 +12,12 @@ import { ensurePlan } from '../services/plans';
 import { loadMonthSettings, MonthSettingsInput, saveMonthSettings } from '../services/month-settings';
 import { listSubmissions, returnSubmission, submitMonth } from '../services/submissions';
 import { Json, PeriodParams, PlanIdParam } from './params';
+import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
+import { ledgerWorkbook } from '../workbook/ledger';
+import { loadPlan } from '../services/plans';
+import { HttpProblem } from './problem';
+import type { Context } from 'hono';
+import type { Actor } from '../auth/tokens';
 
 const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.any() } }, description });
 
@@ -83,6 +89,118 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
     const { planId } = PlanIdParam.parse(c.req.param());
     const input = MonthSettingsInput.parse(await body(c));
     return c.json(await saveMonthSettings(db, planId, input, c.get('actor').name), 200);
+  });
+
+  return app;
+}
+
+// --- 问题台账 ---
+//   GET  /plans/:planId/ledger[?status=open|closed][&unit=][&period=YYYY-MM]
+//   GET  /plans/:planId/ledger.xlsx (same filters)                 问题清单台账 workbook
+//   GET  /plans/:planId/ledger/counts?period=YYYY-MM               {new, closed, open, overdue}
+//   POST /plans/:planId/ledger/:itemId/close    JSON {"note"} or multipart (note, evidence file)
+//   POST /plans/:planId/ledger/:itemId/refuse | /reopen   {"reason"}  (admin)
+//   GET  /plans/:planId/ledger/:itemId/evidence/:evidenceId        the stored file
+
+const LedgerQuery = z.object({
+  status: z.enum(['open', 'closed']).optional(),
+  unit: z.string().max(100).optional(),
+  period: PeriodParams.shape.period.optional(),
+});
+
+const LedgerItem = z
+  .object({
+    id: z.number(), status: z.enum(['open', 'closed']), text: z.string(), task: z.string(), taskId: z.string(), itemId: z.string(), unit: z.string(), owner: z.string(),
+    raisedIn: z.string(), lastSeenIn: z.string(), measures: z.string().nullable(), due: z.string(), overdue: z.boolean(),
+    closedAt: z.string().nullable(), closedBy: z.string().nullable(), closeNote: z.string().nullable(), reviewNote: z.string().nullable(), evidence: z.array(z.any()),
+  })
+  .openapi('LedgerItem');
+const ItemParams = PlanIdParam.extend({ itemId: z.coerce.number().int().positive().openapi({ param: { name: 'itemId', in: 'path' } }) });
+
+/** A reporter sees its own unit's items; the office and viewers see all. */
+function scoped(actor: Actor, f: LedgerFilter): LedgerFilter {
+  return actor.role === 'reporter' ? { ...f, unit: actor.unit?.name ?? '\u0000' } : f;
+}
+
+async function closeInput(c: Context<AppEnv>): Promise<{ note?: unknown; evidence: Evidence | null }> {
+  const type = c.req.header('content-type') ?? '';
+  if (type.startsWith('multipart/form-data')) {
+    const form = await c.req.parseBody();
+    const file = form.evidence instanceof File ? form.evidence : null;
+    return { note: form.note, evidence: file ? { name: file.name || 'evidence', type: file.type, bytes: Buffer.from(await file.arrayBuffer()) } : null };
+  }
+  const b = await body(c);
+  return { note: b.note, evidence: null };
+}
+
+export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<AppEnv> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/plans/{planId}/ledger', tags: ['ledger'], summary: '问题台账（由各月“存在问题”生成；未销号的逐月结转）',
+      request: { params: PlanIdParam, query: LedgerQuery }, responses: { 200: Json(z.object({ items: z.array(LedgerItem) }), 'Ledger items') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await ensurePlan(db, planId);
+      return c.json({ items: await listLedger(db, planId, scoped(c.get('actor'), c.req.valid('query')), now()) }, 200);
+    },
+  );
+
+  app.get('/plans/:planId/ledger.xlsx', async (c) => {
+    const { planId } = PlanIdParam.parse(c.req.param());
+    const q = LedgerQuery.parse(c.req.query());
+    const plan = await loadPlan(db, planId);
+    const buf = await ledgerWorkbook(plan.title, await listLedger(db, planId, scoped(c.get('actor'), q), now()));
+    const name = `${plan.title}-问题清单台账${q.period ? `-${q.period}` : ''}.xlsx`;
+    return c.body(new Uint8Array(buf), 200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      'cache-control': 'no-store',
+    });
+  });
+
+  app.get('/plans/:planId/ledger/counts', async (c) => {
+    const { planId } = PlanIdParam.parse(c.req.param());
+    const { period } = z.object({ period: PeriodParams.shape.period }).parse(c.req.query());
+    await ensurePlan(db, planId);
+    return c.json(await ledgerCountsFor(db, planId, period), 200);
+  });
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/{planId}/ledger/{itemId}/close', tags: ['ledger'], middleware: [requireRole('admin', 'reporter')] as const,
+      summary: '销号：{"note":"…"}（必填；空则 400，不保存）；multipart 可附佐证材料（evidence：PDF/PNG/JPG/DOCX/XLSX，≤5 MB）',
+      request: { params: ItemParams }, responses: { 200: Json(z.any(), 'Closed'), 400: Problem('Empty note'), 409: Problem('Already closed'), 413: Problem('File too large'), 415: Problem('File type') },
+    }),
+    async (c) => {
+      const { planId, itemId } = c.req.valid('param');
+      await ensurePlan(db, planId);
+      return c.json(await closeLedgerItem(db, c.get('actor'), planId, itemId, await closeInput(c), now()), 200);
+    },
+  );
+
+  for (const action of ['refuse', 'reopen'] as const) {
+    app.post(`/plans/:planId/ledger/:itemId/${action}`, requireRole('admin'), async (c) => {
+      const { planId, itemId } = ItemParams.parse(c.req.param());
+      await ensurePlan(db, planId);
+      return c.json(await reopenLedgerItem(db, c.get('actor'), planId, itemId, (await body(c)).reason, action), 200);
+    });
+  }
+
+  app.get('/plans/:planId/ledger/:itemId/evidence/:evidenceId', async (c) => {
+    const { planId, itemId } = ItemParams.parse(c.req.param());
+    const evidenceId = z.coerce.number().int().positive().parse(c.req.param('evidenceId'));
+    const ev = await evidenceFile(db, planId, itemId, evidenceId);
+    const actor = c.get('actor');
+    if (actor.role === 'reporter') {
+      const visible = await listLedger(db, planId, scoped(actor, {}), now());
+      if (!visible.some((i) => i.id === itemId)) throw new HttpProblem(403, 'FORBIDDEN', '无权查看该佐证材料');
+    }
+    return c.body(new Uint8Array(ev.bytes), 200, { 'content-type': ev.contentType, 'content-disposition': `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(ev.name)}`, 'x-content-type-options': 'nosniff' });
   });
 
   return app;
