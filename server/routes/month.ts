@@ -14,6 +14,7 @@ import { listSubmissions, returnSubmission, submitMonth } from '../services/subm
 import { Json, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger';
+import { listWebhooks, reminderLog, remindNow, setWebhook, type ReminderOptions } from '../services/reminders';
 import { loadPlan } from '../services/plans';
 import { HttpProblem } from './problem';
 import type { Context } from 'hono';
@@ -203,5 +204,37 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
     return c.body(new Uint8Array(ev.bytes), 200, { 'content-type': ev.contentType, 'content-disposition': `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(ev.name)}`, 'x-content-type-options': 'nosniff' });
   });
 
+  return app;
+}
+
+// --- 催报 ---
+//   POST /plans/:planId/periods/:period/remind   {units?: [...], requestId?}   一键催报 (admin), once per requestId
+//   GET  /plans/:planId/reminders[?period=]      every send and attempt (admin)
+//   GET  /plans/:planId/webhooks · PUT {unit ('' = office), kind wecom|dingtalk|feishu, url, secret?}  (admin)
+export function reminderRoutes(deps: { db: Db; now?: () => Date; reminders?: Omit<ReminderOptions, 'now'> }): OpenAPIHono<AppEnv> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  const app = new OpenAPIHono<AppEnv>();
+  app.post('/plans/:planId/periods/:period/remind', requireRole('admin'), async (c) => {
+    const { planId, period } = PeriodParams.parse(c.req.param());
+    const b = z.object({ units: z.array(z.string().min(1).max(100)).max(500).optional(), requestId: z.string().max(64).optional() }).strict().parse(await body(c));
+    const results = await remindNow(db, c.get('actor'), planId, period, b, { ...deps.reminders, now: now() });
+    return c.json({ results }, 200);
+  });
+  app.get('/plans/:planId/reminders', requireRole('admin'), async (c) => {
+    const { planId } = PlanIdParam.parse(c.req.param());
+    const { period } = z.object({ period: PeriodParams.shape.period.optional() }).parse(c.req.query());
+    await ensurePlan(db, planId);
+    return c.json({ sends: await reminderLog(db, planId, period) }, 200);
+  });
+  app.get('/plans/:planId/webhooks', requireRole('admin'), async (c) => {
+    const { planId } = PlanIdParam.parse(c.req.param());
+    await ensurePlan(db, planId);
+    return c.json({ webhooks: await listWebhooks(db, planId) }, 200);
+  });
+  app.put('/plans/:planId/webhooks', requireRole('admin'), async (c) => {
+    const { planId } = PlanIdParam.parse(c.req.param());
+    return c.json(await setWebhook(db, c.get('actor'), planId, await body(c)), 200);
+  });
   return app;
 }
