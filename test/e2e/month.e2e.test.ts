@@ -91,4 +91,35 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     expect(await page.textContent('#month-returned')).toContain('累计数口径不一致');
     await page.screenshot({ path: `${ARTIFACTS}/month-3-returned.png`, fullPage: true });
   }, 90_000);
+
+  it('dashboard: 报送 list, 问题台账 counts; the 低于序时进度 figure opens its list; 销号 moves the counts', async () => {
+    // t1-m1 (30 of 101 in June) is behind 序时进度 with a 存在问题: one ledger item.
+    const dash = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
+    await dash.addInitScript(([url, t]) => {
+      localStorage.setItem('qingdan.url', url);
+      localStorage.setItem('qingdan.token', t);
+      localStorage.setItem('qingdan.dashboard.period', '2024-06');
+    }, [server.url, server.adminToken]);
+    await dash.goto(`${server.url}/dashboard/`);
+    await dash.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+    await dash.waitForFunction(() => !document.getElementById('month-cards')!.hidden);
+    const rows = await dash.$$eval('#submit-table tbody tr', (trs) => trs.map((tr) => tr.textContent));
+    expect(rows.find((r) => r!.startsWith(UNIT))).toContain('已退回：累计数口径不一致');
+    expect(rows.filter((r) => r!.includes('未填报'))).toHaveLength(2);
+    expect(rows.find((r) => r!.startsWith('运输服务处'))).toContain('填报中'); // co-leads t1: the row is shared
+    expect(await dash.textContent('#ledger-counts')).toContain('本月新增 1');
+    await dash.click('#kpi-behind');
+    await dash.waitForFunction(() => !document.getElementById('behind-card')!.hidden);
+    expect(await dash.$$eval('#behind-table tbody tr', (trs) => trs.map((tr) => tr.textContent))).toEqual([expect.stringContaining('征地拆迁滞后')]);
+    await dash.screenshot({ path: `${ARTIFACTS}/month-4-dashboard.png`, fullPage: true });
+
+    // 销号 (the office's screen is console/; here through the API it calls), then the counts follow.
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const items = (await (await fetch(`${server.url}/api/v1/plans/sample/ledger`, { headers: auth })).json()) as { items: { id: number }[] };
+    const close = await fetch(`${server.url}/api/v1/plans/sample/ledger/${items.items[0].id}/close`, { method: 'POST', headers: auth, body: JSON.stringify({ note: '征地已完成' }) });
+    expect(close.status).toBe(200);
+    await dash.reload();
+    await dash.waitForFunction(() => document.getElementById('ledger-counts')!.textContent!.includes('本月销号 1'));
+    await dash.screenshot({ path: `${ARTIFACTS}/month-5-closed.png`, fullPage: true });
+  }, 90_000);
 });
