@@ -41,6 +41,11 @@ async function refresh(): Promise<void> {
     $('month-returned').hidden = !mine?.returned;
     $('month-returned').textContent = mine?.returned ? `已被退回：${mine.returned.reason}` : '';
     $('month-form').hidden = !(me?.role === 'reporter' && owes);
+    // Open 问题台账 items carry into the next month: the unit sees what still awaits 销号.
+    const ledger: { items: { status: string; text: string; raisedIn: string; overdue: boolean }[] } = await call(`/plans/${encodeURIComponent(plan)}/ledger?period=${period}&status=open`);
+    $('month-ledger').textContent = ledger.items.length
+      ? `未销号问题 ${ledger.items.length} 项（${ledger.items.filter((i) => i.overdue).length} 项逾期）：${ledger.items.slice(0, 3).map((i) => `${i.raisedIn.slice(5)}月“${i.text.slice(0, 20)}”`).join('；')}`
+      : '';
   } catch (err) {
     $('month-error').hidden = false;
     $('month-error').textContent = (err as Error).message;

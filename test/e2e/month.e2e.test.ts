@@ -40,7 +40,7 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     await setWebhook(server.database.db, admin, 'sample', { unit: '', kind: 'wecom', url: `http://127.0.0.1:${(robot.address() as AddressInfo).port}/office` });
     const push = await fetch(`${server.url}/api/v1/plans/sample/progress/batches`, {
       method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batchId: 'e2e-month-1', entries: [{ key: 't1-m1@2024-06', baseVersion: 0, fields: { cumulative: 30, status: '推进中', problems: '征地拆迁滞后', nextSteps: '召开专题会' } }] }),
+      body: JSON.stringify({ batchId: 'e2e-month-1', entries: [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { cumulative: 10, problems: '资金缺口3亿元', nextSteps: '争取专项债' } }, { key: 't1-m1@2024-06', baseVersion: 0, fields: { cumulative: 30, status: '推进中', problems: '征地拆迁滞后', nextSteps: '召开专题会' } }] }),
     });
     expect(push.status).toBe(200);
     const fake = await build({ entryPoints: ['test/fakes/excel-fake.ts'], bundle: true, write: false, format: 'iife', globalName: 'QingdanFake', target: 'es2020' });
@@ -71,6 +71,8 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     expect(await page.textContent('#month-deadline')).toContain('距截止还有');
     expect(await page.isVisible('#month-banner')).toBe(true);
     expect(await page.textContent('#month-status')).toContain('填报中');
+    expect(await page.textContent('#month-ledger')).toContain('未销号问题 2 项');
+    expect(await page.textContent('#month-ledger')).toContain('05月“资金缺口3亿元”'); // raised in May, still open in June
     await page.screenshot({ path: `${ARTIFACTS}/month-1-banner.png`, fullPage: true });
 
     for (const [id, v] of [['month-reporter', '张三'], ['month-phone', '0871-63210000'], ['month-reviewer', '李处长']]) {
