@@ -11,6 +11,11 @@ import type { Db } from '../db/connect';
 import { ensurePlan } from '../services/plans';
 import { loadMonthSettings, MonthSettingsInput, saveMonthSettings } from '../services/month-settings';
 import { listSubmissions, returnSubmission, submitMonth } from '../services/submissions';
+import { uploadWorkbook } from '../services/upload';
+import { WorkbookError } from '../workbook/errors';
+import { annotatedName } from '../workbook/annotate';
+import { problem } from './problem';
+import { contactErrors } from '../../model/submission';
 import { Json, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger';
@@ -73,6 +78,39 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
       return c.json(await submitMonth(db, c.get('actor'), planId, period, { ...b, unit: typeof b.unit === 'string' ? b.unit : undefined }, now()), 200);
     },
   );
+
+  // The workbook upload that also submits: multipart {file, reporter, phone, reviewer}. The rows are
+  // applied as by POST …/workbook; the submission follows only when no row was rejected or in conflict
+  // (else `submission` is null with the reason), and is itself refused like POST …/submit.
+  app.post('/plans/:planId/periods/:period/workbook/submit', requireRole('admin', 'reporter'), async (c) => {
+    const { planId, period } = PeriodParams.parse(c.req.param());
+    await ensurePlan(db, planId);
+    if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) throw new HttpProblem(415, 'MULTIPART_REQUIRED', '请以 multipart/form-data 上传（字段 file、reporter、phone、reviewer）');
+    const form = await c.req.parseBody();
+    const file = form.file instanceof File ? form.file : null;
+    if (!file) throw new HttpProblem(400, 'NO_FILE', '表单中没有文件（字段名 file）', [{ field: 'file', code: 'REQUIRED', message: '请上传 .xlsx 文件' }]);
+    const text = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
+    const contact = { reporter: text('reporter'), phone: text('phone'), reviewer: text('reviewer') };
+    const missing = contactErrors(contact);
+    if (missing.length) throw new HttpProblem(400, 'VALIDATION_FAILED', '请填写填报人、联系电话和审核人（未上传、未报送）', missing);
+    let upload;
+    try {
+      upload = await uploadWorkbook(db, c.get('actor'), planId, period, Buffer.from(await file.arrayBuffer()));
+    } catch (err) {
+      if (!(err instanceof WorkbookError)) throw err;
+      return problem(c, err.status, err.code, err.message, err.errors.map(({ cell, field, code, message }) => ({ cell, field, code, message })));
+    }
+    const { annotated, ...rest } = upload;
+    const body = { upload: { ...rest, annotated: { filename: annotatedName(file.name || 'upload.xlsx'), base64: annotated.toString('base64') } } };
+    if (rest.rejected || rest.conflicts) return c.json({ ...body, submission: null, notSubmitted: `有${rest.rejected + rest.conflicts}行未能保存，未报送` }, 200);
+    try {
+      return c.json({ ...body, submission: await submitMonth(db, c.get('actor'), planId, period, { ...contact, unit: text('unit') }, now()) }, 200);
+    } catch (err) {
+      // The rows are stored; the submission is refused (e.g. ROWS_INVALID): say why, with the rows.
+      if (!(err instanceof HttpProblem)) throw err;
+      return c.json({ ...body, submission: null, notSubmitted: err.message, errors: err.errors ?? [] }, 200);
+    }
+  });
 
   app.post('/plans/:planId/periods/:period/submissions/:unit/return', requireRole('admin'), async (c) => {
     const { planId, period, unit } = PeriodParams.extend({ unit: z.string().min(1).max(100) }).parse(c.req.param());
