@@ -16,7 +16,7 @@ import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
 import { problem } from './problem';
 import { contactErrors } from '../../model/submission';
-import { Json, PeriodParams, PlanIdParam } from './params';
+import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger';
 import { listWebhooks, reminderLog, remindNow, setWebhook, type ReminderOptions } from '../services/reminders';
@@ -144,7 +144,7 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
 const LedgerQuery = z.object({
   status: z.enum(['open', 'closed']).optional(),
   unit: z.string().max(100).optional(),
-  period: PeriodParams.shape.period.optional(),
+  period: PeriodParam.optional(),
 });
 
 const LedgerItem = z
@@ -204,7 +204,7 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
 
   app.get('/plans/:planId/ledger/counts', async (c) => {
     const { planId } = PlanIdParam.parse(c.req.param());
-    const { period } = z.object({ period: PeriodParams.shape.period }).parse(c.req.query());
+    const { period } = z.object({ period: PeriodParam }).parse(c.req.query());
     await ensurePlan(db, planId);
     return c.json(await ledgerCountsFor(db, planId, period), 200);
   });
@@ -261,7 +261,7 @@ export function reminderRoutes(deps: { db: Db; now?: () => Date; reminders?: Omi
   });
   app.get('/plans/:planId/reminders', requireRole('admin'), async (c) => {
     const { planId } = PlanIdParam.parse(c.req.param());
-    const { period } = z.object({ period: PeriodParams.shape.period.optional() }).parse(c.req.query());
+    const { period } = z.object({ period: PeriodParam.optional() }).parse(c.req.query());
     await ensurePlan(db, planId);
     return c.json({ sends: await reminderLog(db, planId, period) }, 200);
   });
