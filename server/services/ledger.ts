@@ -34,7 +34,14 @@ export async function refreshLedger(db: Db, planId: string): Promise<number> {
     if (!byPeriod.has(s.period)) byPeriod.set(s.period, []);
     byPeriod.get(s.period)!.push({ ...m, values: { ...m.values, problems: s.problems, nextSteps: s.nextSteps }, updatedBy: s.updatedBy });
   }
-  const derived = deriveLedgerItems([...byPeriod].map(([period, rows]) => ({ period, rows })));
+  // Only new items and changed ones travel to the database: a read after no change writes nothing.
+  const known = new Map(
+    (await db.select({ key: ledgerItems.key, measures: ledgerItems.measures, lastSeenIn: ledgerItems.lastSeenIn, task: ledgerItems.task, owner: ledgerItems.owner }).from(ledgerItems).where(eq(ledgerItems.planId, planId))).map((k) => [k.key, k]),
+  );
+  const derived = deriveLedgerItems([...byPeriod].map(([period, rows]) => ({ period, rows }))).filter((d) => {
+    const k = known.get(d.key);
+    return !k || k.measures !== d.measures || k.lastSeenIn < d.lastSeenIn || k.task !== d.task || k.owner !== d.owner;
+  });
   let opened = 0;
   for (let i = 0; i < derived.length; i += CHUNK) {
     const chunk = derived.slice(i, i + CHUNK);
