@@ -2,6 +2,10 @@
 // 问题台账 counts for the month, and the list behind the 低于序时进度 figure (click it to open).
 // Self-contained: it reads the selected plan/month and re-renders whenever the main view does.
 import type { ItemSummary, PeriodStats } from '../model/stats';
+import { DEFAULT_LIGHTS, lightOf, type LightThresholds } from '../model/lights';
+
+const LIGHT_LABEL = { green: '绿灯', yellow: '黄灯', red: '红灯' } as const;
+let thresholds: LightThresholds = DEFAULT_LIGHTS;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -28,10 +32,12 @@ async function render(): Promise<void> {
   if (!plan || !period || `${plan}/${period}` === last) return;
   last = `${plan}/${period}`;
   try {
-    const [subs, counts] = await Promise.all([
+    const [subs, counts, settings] = await Promise.all([
       get<Subs>(`/plans/${encodeURIComponent(plan)}/periods/${period}/submissions`),
       get<Counts>(`/plans/${encodeURIComponent(plan)}/ledger/counts?period=${period}`),
+      get<{ lights: LightThresholds }>(`/plans/${encodeURIComponent(plan)}/month-settings`),
     ]);
+    thresholds = settings.lights;
     $('month-cards').hidden = false;
     $('submit-deadline').textContent = `截止 ${subs.deadline} 24时`;
     const body = $<HTMLTableElement>('submit-table').tBodies[0];
@@ -51,7 +57,10 @@ function renderBehind(): void {
   const body = $<HTMLTableElement>('behind-table').tBodies[0];
   body.replaceChildren();
   for (const x of (stats?.behind ?? []) as ItemSummary[]) {
-    row(body, [`${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric}）` : ''}`, x.lead.join('、') || '—', x.rate === null ? '—' : `${x.rate}%`, `${stats!.timeProgress}%`, x.problems ?? '']);
+    // stats.behind holds only amount/count targets below 序时进度: the light says how far behind.
+    const light = lightOf({ rate: x.rate, target: { kind: 'amount' }, values: { status: null } }, stats!.timeProgress, thresholds);
+    const label = light ? LIGHT_LABEL[light] : '';
+    row(body, [label, `${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric}）` : ''}`, x.lead.join('、') || '—', x.rate === null ? '—' : `${x.rate}%`, `${stats!.timeProgress}%`, x.problems ?? ''], light ?? undefined);
   }
 }
 
