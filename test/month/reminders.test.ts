@@ -108,6 +108,17 @@ for (const kind of ['pglite', 'pg'] as const) {
       expect(row.last_error).toContain('310000');
     });
 
+    it('a claim left by a crashed process (>10 min) is taken over; a fresh claim is not', async () => {
+      const at = new Date('2024-06-29T09:30:00+08:00'); // overdue@2024-06-29
+      const claimAt = (min: number) => new Date(at.getTime() - min * 60_000).toISOString();
+      for (const [unit, min] of [['建设管理处', 11], ['运输服务处', 1]] as const) {
+        await server.database.db.execute(sql.raw(`insert into reminder_sends (plan_id, period, unit, occurrence, status, text, claimed_by, claimed_at) values ('sample', '2024-06', '${unit}', 'overdue@2024-06-29', 'claimed', 'x', 'dead', '${claimAt(min)}')`));
+      }
+      const out = await runReminders(server.database.db, { now: at, backoffMs: [5], log: () => {} });
+      expect(out.find((o) => o.unit === '建设管理处')).toMatchObject({ status: 'sent', occurrence: 'overdue@2024-06-29' });
+      expect(out.find((o) => o.unit === '运输服务处')).toMatchObject({ status: 'skipped' });
+    });
+
     it('一键催报: once per request id; only the office', async () => {
       const reporter = await server.reporterToken('建设管理处');
       const call = (token: string, body: unknown) =>
