@@ -13,6 +13,7 @@ import { Controller, monthsOf, UnsyncedChangesError, type Selection } from './co
 import { hostExcel } from './excel/types';
 import { pickLocale, STRINGS, type Locale, type Strings } from './i18n';
 import type { Report, ReportItem } from './sync/engine';
+import { mountMonthPanel } from './month';
 
 provideFluentDesignSystem().register(fluentButton(), fluentTextField(), fluentSelect(), fluentOption(), fluentProgress(), fluentSwitch());
 
@@ -211,6 +212,7 @@ async function boot(): Promise<void> {
   t = STRINGS[locale];
   applyStrings();
   wire();
+  mountMonthPanel(); // issue 10: 报送 status, countdown, 催报 banner, submit
   // Test harnesses inject window.Excel with no Office host: use it; only warn when there is none.
   if (!hostExcel()) {
     $('no-excel').hidden = false;

@@ -10,6 +10,7 @@ import type { MonthPoint, PeriodStats, ItemSummary } from '../model/stats';
 import type { Me, PlanSummary } from '../model/sync';
 import { sectionOption, statusOption, trendOption, unitOption } from './charts';
 import { STABLE_POPULATION } from '../model/trend';
+import { mountMonthCards } from './month';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
@@ -316,3 +317,5 @@ setInterval(() => {
 }, REFRESH_MS);
 
 start().catch(fail);
+
+mountMonthCards(); // issue 10: 报送 status, 问题台账 counts, 低于序时进度 list

@@ -23,6 +23,8 @@ import { unitRoutes } from './routes/units';
 import { workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { targetRoutes } from './routes/targets';
+import { ledgerRoutes, monthRoutes, reminderRoutes } from './routes/month';
+import type { ReminderOptions } from './services/reminders';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
 import { AssignmentError, NotFoundError } from './services/plans';
@@ -42,6 +44,10 @@ export interface AppDeps {
   importer?: () => Promise<Importer>;
   /** Bad tokens allowed per address and window before 429 (server/auth/throttle.ts). */
   authThrottle?: ThrottleOptions;
+  /** The clock of the month-end loop (issue 10: deadlines, reminders); default the real one. */
+  now?: () => Date;
+  /** 催报 delivery options (fetch, backoff, log) for 一键催报. */
+  reminders?: Omit<ReminderOptions, 'now'>;
 }
 
 /**
@@ -124,6 +130,9 @@ export function createApp(deps: AppDeps) {
   api.route('/', workbookRoutes(deps));
   api.route('/', reportRoutes(deps));
   targetRoutes(db, api); // issue 11: 调整目标, 通报 settings
+  api.route('/', monthRoutes({ db, now: deps.now }));
+  api.route('/', ledgerRoutes({ db, now: deps.now }));
+  api.route('/', reminderRoutes({ db, now: deps.now, reminders: deps.reminders }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
     info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },

@@ -10,6 +10,7 @@ import { LockError } from './db/lock';
 import { firstStartMessage, seedIfEmpty } from './seed';
 import { loadImporter } from './services/import';
 import { tlsServeOptions } from './tls';
+import { startReminderScheduler } from './services/reminders';
 
 export interface RunningServer {
   url: string;
@@ -39,12 +40,15 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const { port } = server.address() as AddressInfo;
   const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `${'createServer' in tls ? 'https' : 'http'}://${shown}:${port}`;
+  // 催报 (issue 10): a tick a minute; QINGDAN_REMINDERS=off disables it (e.g. a second read-only process).
+  const stopReminders = process.env.QINGDAN_REMINDERS === 'off' ? () => {} : startReminderScheduler(database.db, { log });
   log(`qingdan 服务已启动：${url}（数据库：${database.kind === 'pg' ? 'PostgreSQL' : `PGlite ${config.dataDir}`}）API 文档：${url}/api/v1/docs`);
   return {
     url,
     database,
     server,
     close: async () => {
+      stopReminders();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await database.close();
     },

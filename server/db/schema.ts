@@ -5,6 +5,7 @@ import {
   bigint,
   boolean,
   bigserial,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -245,4 +246,122 @@ export const bulletinSettings = pgTable('bulletin_settings', {
   printedBy: text('printed_by'), // 印发机关
   updatedBy: text('updated_by').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+// --- issue 10: 报送, 催报, 问题台账, 序时进度 lights ---
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** Per-plan settings of the month-end loop: light thresholds (points behind 序时进度) and reminder rules. */
+export const monthSettings = pgTable('month_settings', {
+  planId: text('plan_id').primaryKey().references(() => plans.id),
+  yellowPoints: doublePrecision('yellow_points').notNull().default(10),
+  redPoints: doublePrecision('red_points').notNull().default(30),
+  reminderRules: jsonb('reminder_rules'), // null → model/reminders.ts DEFAULT_RULES
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One row per plan, month and unit once the unit has submitted; a 退回 keeps the row with status 'returned'. */
+export const submissions = pgTable(
+  'submissions',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    period: text('period').notNull(),
+    unit: text('unit').notNull(),
+    status: text('status').notNull(), // submitted | returned
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull(),
+    reporter: text('reporter').notNull(), // 填报人
+    phone: text('phone').notNull(), // 联系电话
+    reviewer: text('reviewer').notNull(), // 审核人
+    submittedBy: text('submitted_by').notNull(),
+    returnedAt: timestamp('returned_at', { withTimezone: true }),
+    returnedBy: text('returned_by'),
+    returnReason: text('return_reason'),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.period, t.unit] })],
+);
+
+/** 问题台账: derived from progress.problems (server/services/ledger.ts), closed only by 销号 with a note. */
+export const ledgerItems = pgTable(
+  'ledger_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id').notNull().references(() => plans.id),
+    key: text('key').notNull(), // model/ledger.ts ledgerKey(itemId, text)
+    itemId: text('item_id').notNull(),
+    taskId: text('task_id').notNull(),
+    task: text('task').notNull(),
+    unit: text('unit').notNull(),
+    owner: text('owner').notNull(),
+    text: text('text').notNull(),
+    measures: text('measures'),
+    raisedIn: text('raised_in').notNull(),
+    lastSeenIn: text('last_seen_in').notNull(),
+    due: text('due').notNull(),
+    status: text('status').notNull().default('open'), // open | closed
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    closedIn: text('closed_in'), // Shanghai month of closedAt
+    closedBy: text('closed_by'),
+    closeNote: text('close_note'),
+    reviewNote: text('review_note'), // the office's reason when it refused or reopened
+  },
+  (t) => [uniqueIndex('ledger_items_key_idx').on(t.planId, t.key)],
+);
+
+/** 佐证材料 of a 销号, stored with the data (size- and type-checked before insert). */
+export const ledgerEvidence = pgTable('ledger_evidence', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  ledgerItemId: bigint('ledger_item_id', { mode: 'number' }).notNull().references(() => ledgerItems.id),
+  name: text('name').notNull(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  bytes: bytea('bytes').notNull(),
+  uploadedBy: text('uploaded_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Group-robot webhooks: one per unit, or unit '' for the office's group (used for units without their own). */
+export const reminderWebhooks = pgTable(
+  'reminder_webhooks',
+  {
+    planId: text('plan_id').notNull().references(() => plans.id),
+    unit: text('unit').notNull(),
+    kind: text('kind').notNull(), // wecom | dingtalk | feishu
+    url: text('url').notNull(),
+    secret: text('secret'), // 钉钉 / 飞书 signing secret
+    updatedBy: text('updated_by').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.unit] })],
+);
+
+/** A reminder claimed for sending: the unique key makes each (plan, month, unit, occurrence) send once. */
+export const reminderSends = pgTable(
+  'reminder_sends',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id').notNull(),
+    period: text('period').notNull(),
+    unit: text('unit').notNull(),
+    occurrence: text('occurrence').notNull(), // before-3@2024-03-25 | manual@<request id>
+    status: text('status').notNull(), // claimed | sent | failed | no-webhook
+    text: text('text').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    claimedBy: text('claimed_by').notNull(),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('reminder_sends_once_idx').on(t.planId, t.period, t.unit, t.occurrence)],
+);
+
+/** Every delivery attempt, successful or not. */
+export const reminderAttempts = pgTable('reminder_attempts', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  sendId: bigint('send_id', { mode: 'number' }).notNull().references(() => reminderSends.id),
+  at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  ok: boolean('ok').notNull(),
+  httpStatus: integer('http_status'),
+  error: text('error'),
 });
