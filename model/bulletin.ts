@@ -232,8 +232,8 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     }
   }
   const ledger = ctx.ledger;
-  if (ledger && ledger.total > 0) {
-    p(`问题台账方面，截至本月底共登记问题${ledger.total}个，已整改销号${ledger.resolved}个，正在整改${ledger.open}个` + (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'));
+  if (ledger && ledger.new + ledger.closed + ledger.open > 0) {
+    p(`问题台账方面，本月新增问题${ledger.new}个，销号${ledger.closed}个，截至月底尚未销号${ledger.open}个` + (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'));
   }
 
   // 下步工作

@@ -1,6 +1,7 @@
 // What a closed month published (issue 11): the rows, the stats and the 通报's header as they were when
 // the office closed the month. The server stores one per close (versioned, server/services/snapshots.ts);
 // stats, workbook, dashboard and 通报 of a closed month are computed from it, never from live data.
+import type { LedgerCounts } from './ledger';
 import type { PeriodId } from './progress';
 import { takesPart, type SheetRow, type SectionRow } from './sheet';
 import type { PeriodStats } from './stats';
@@ -19,12 +20,8 @@ export interface BulletinHeader {
 }
 
 /** Counts from the 问题台账 as printed in the 通报 (zero when the plan keeps no ledger). */
-export interface LedgerCounts {
-  total: number;
-  resolved: number;
-  open: number;
-  overdue: number;
-}
+// The 问题台账 figures of the month (new, closed, open, overdue), as model/ledger.ts counts them.
+export type { LedgerCounts } from './ledger';
 
 export interface MonthSnapshot {
   format: typeof SNAPSHOT_FORMAT;

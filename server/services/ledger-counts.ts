@@ -1,11 +1,10 @@
-// The 问题台账 counts printed in the 通报 (issue 11). The ledger itself is another issue's work (the
-// `month` helper); until it is merged there is no ledger and every count is zero. Wire the real counts
-// here at merge: this is the only place the 通报 and the close snapshot ask for them.
-import type { LedgerCounts } from '../../model/snapshot';
+// The 问题台账 counts printed in the 通报 and kept in a closed month's snapshot: the ledger's own counts
+// (server/services/ledger.ts), so the 通报, the dashboard and the ledger screen never disagree.
+import type { LedgerCounts } from '../../model/ledger';
+import type { PeriodId } from '../../model/progress';
 import type { Db } from '../db/connect';
+import { ledgerCountsFor } from './ledger';
 
-export const NO_LEDGER: LedgerCounts = { total: 0, resolved: 0, open: 0, overdue: 0 };
-
-export async function ledgerCountsForBulletin(_db: Db, _planId: string, _period: string): Promise<LedgerCounts> {
-  return { ...NO_LEDGER };
+export function ledgerCountsForBulletin(db: Db, planId: string, period: string): Promise<LedgerCounts> {
+  return ledgerCountsFor(db, planId, period as PeriodId);
 }

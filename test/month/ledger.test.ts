@@ -7,6 +7,7 @@ import { pgReachable } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { rowsOf } from '../../server/db/connect';
 import { ledgerCountsFor } from '../../server/services/ledger';
+import { docxXml } from '../helpers/docx';
 
 const PG = process.env.QINGDAN_REQUIRE_PG === '1' || pgReachable;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
@@ -50,6 +51,12 @@ for (const kind of ['pglite', 'pg'] as const) {
       expect(await count(`select count(*)::int as n from audit where entity = 'ledger' and action = 'open'`)).toBe(2); // reads do not reopen
       await ledger();
       expect(await count(`select count(*)::int as n from ledger_items`)).toBe(2);
+    });
+
+    it('the 通报 counts the ledger: May raised two, June carries both open', async () => {
+      const text = async (period: string) => (await docxXml(await (await req(`/periods/${period}/bulletin.docx`, server.adminToken)).arrayBuffer())).text;
+      expect(await text('2024-05')).toContain('问题台账方面，本月新增问题2个，销号0个，截至月底尚未销号2个');
+      expect(await text('2024-06')).toContain('问题台账方面，本月新增问题0个，销号0个，截至月底尚未销号2个');
     });
 
     it('销号 without a note: 400, nothing stored; a bad 佐证材料: 415, nothing stored; another unit: 403', async () => {

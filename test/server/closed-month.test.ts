@@ -2,6 +2,7 @@
 // target's and a lead unit's name), a task title, the 通报 settings and June's progress: May's stats,
 // workbook (every cell of every sheet) and 通报 (document.xml) are what they were at close. Reopen and
 // close again → version 2 with the edits; version 1 stays readable and unchanged.
+import { docxXml } from '../helpers/docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
@@ -25,12 +26,6 @@ async function workbookCells(buf: ArrayBuffer): Promise<Record<string, Record<st
     out[ws.name] = cells;
   });
   return out;
-}
-
-async function docxXml(buf: ArrayBuffer): Promise<{ xml: string; text: string }> {
-  const xml = await (await JSZip.loadAsync(buf)).file('word/document.xml')!.async('string');
-  const text = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
-  return { xml, text };
 }
 
 for (const target of databases()) {
