@@ -167,7 +167,7 @@ export function parseKeywords(keywords: string | undefined): { plan?: string; pe
 }
 
 export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
-  checkXlsx(input.buffer, input.limits);
+  await checkXlsx(input.buffer, input.limits);
   let wb: Workbook;
   try {
     wb = await loadWorkbook(input.buffer);
