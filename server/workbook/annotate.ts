@@ -30,7 +30,7 @@ export interface RowPlace {
 }
 
 /** Marks the push service's rejections and conflicts on the cells they are about. */
-export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse): (FieldError & { cell?: string })[][] {
+export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse, conflictMessage: (key: string) => string | undefined = () => undefined): (FieldError & { cell?: string })[][] {
   const byKey = new Map(places.map((p) => [p.key, p]));
   return response.results.map((res) => {
     const place = byKey.get(res.key);
@@ -44,7 +44,8 @@ export function markResults(ws: Worksheet, places: RowPlace[], response: PushRes
       });
     }
     if (res.outcome === 'conflict') {
-      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`);
+      const text = conflictMessage(res.key) ?? `该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`;
+      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】${text}`);
     }
     return [];
   });

@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 import { fieldError, type ErrorCode } from '../../model/errors';
 import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
+import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
+import type { ConflictExplanation } from '../../model/upload-conflict';
 import { COLUMNS, INPUT_KEYS, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
 import { markCells, markResults } from './annotate';
@@ -137,11 +139,21 @@ const KIND: Record<InputKey, 'number' | 'text' | 'status'> = {
   monthDone: 'number', cumulative: 'number', status: 'status', progress: 'text', problems: 'text', nextSteps: 'text',
 };
 
-/** Does a cell's value, normalised by the rules, differ from the stored value? */
+/** Control characters XML 1.0 cannot hold: exceljs drops them when it writes a cell (utils.xmlEncode). */
+const NOT_IN_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Does a cell's value, normalised by the rules, differ from the stored value? A stored text is compared
+ * as the export wrote it (without the control characters XML cannot carry), so an unchanged file is
+ * unchanged even when the stored text had such characters (issue 15: versions bumped on re-upload).
+ */
 function differs(key: InputKey, raw: unknown, stored: ProgressValues): boolean {
   const { values, errors } = validateProgress({ [key]: raw }, {});
   if (errors.some((e) => e.field === key)) return true; // let the push service reject it, with its words
-  return values[key] !== stored[key];
+  const was = stored[key];
+  const now = values[key];
+  if (typeof was === 'string' && typeof now === 'string') return now !== was && now !== was.replace(NOT_IN_XML, '').trim();
+  return now !== was;
 }
 
 /** Merged ranges of a sheet, as [top, left, bottom, right]. */
@@ -189,6 +201,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
 
   const items = input.rows.filter((r): r is ItemRow => r.kind === 'item');
   const byId = new Map(items.map((r) => [r.itemId, r]));
+  const byKey = new Map(items.map((r) => [r.key, r]));
   const textKey = (n: string, t: string, m: string) => `${norm(n)}\u0000${norm(t)}\u0000${norm(m)}`;
   const byText = new Map(items.map((r) => [textKey(r.number, r.task, r.metric), r]));
   const merged = merges(ws);
@@ -205,6 +218,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   }
 
   const errors: CellError[] = [];
+  const badText: CellError[] = [];
   const err = (r: number, field: string, address: string, code: ErrorCode, detail?: string) =>
     errors.push({ ...fieldError(field, code, detail), cell: address, sheet: ws.name, row: r });
   const changes: UploadChange[] = [];
@@ -253,6 +267,14 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
         rowOk = false;
         continue;
       }
+      // NUL or a lone surrogate (also written as _x0000_ / _xD800_ in the XML) cannot be stored: refused
+      // here with the cell, never sent on (issue 15: it reached PostgreSQL as a 500).
+      const bad = typeof read.value === 'string' ? badTextKind(read.value) : null;
+      if (bad) {
+        badText.push({ field: key, code: 'BAD_TEXT', message: `${FIELD_LABELS[key]}${BAD_TEXT_MESSAGES[bad]}`, cell: cell.address, sheet: ws.name, row: r });
+        rowOk = false;
+        continue;
+      }
       if (differs(key, read.value, item.values)) fields[key] = read.value;
     }
     if (!rowOk) continue;
@@ -266,6 +288,11 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     changes.push({ row: r, entry: { key: item.key, baseVersion, fields }, cells });
   }
 
+  if (badText.length) {
+    markCells(ws, badText);
+    const summary = badText.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；');
+    throw new WorkbookError('BAD_TEXT', `清单中有${badText.length}个单元格含有无法保存的字符，未保存任何数据：${summary}${badText.length > 3 ? '…' : ''}`, 400, badText, await workbookToBuffer(wb));
+  }
   if (errors.length) {
     markCells(ws, errors);
     const annotated = await workbookToBuffer(wb);
@@ -273,9 +300,13 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     throw new WorkbookError('BAD_CELLS', `清单中有${errors.length}处无法读取，未保存任何数据：${summary}${errors.length > 3 ? '…' : ''}`, 422, errors, annotated);
   }
   const entries = changes.map((c) => c.entry);
-  // The same changes by the same actor to the same plan and month form the same batch, so a retried
-  // request (say, after a lost response) is answered from the stored result instead of applied twice.
-  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries])).digest('hex').slice(0, 40);
+  // The same changes by the same actor to the same plan and month, against the same stored versions, form
+  // the same batch, so a retried request (say, after a lost response) is answered from the stored result
+  // instead of applied twice. The stored versions are part of it: once anyone changed one of these rows
+  // since, the file is sent again as a new batch and meets the conflict (issue 15: an old file re-uploaded
+  // after the office's change was answered "applied, replayed" while the office's value stayed).
+  const storedVersions = changes.map((c) => byKey.get(c.entry.key)?.version ?? 0);
+  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions])).digest('hex').slice(0, 40);
   return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, batch: { batchId, entries } };
 }
 
@@ -285,6 +316,8 @@ export interface UploadRowResult {
   outcome: 'applied' | 'conflict' | 'rejected';
   version?: number;
   errors?: { field: string; code: string; message: string; cell?: string }[];
+  /** A conflict's reason: an old file of the uploader's own unit, or who changed the row and when. */
+  conflict?: ConflictExplanation;
 }
 
 export interface UploadResult {
@@ -302,19 +335,26 @@ export interface UploadResult {
   annotated: Buffer;
 }
 
+/** Conflicting rows (key, the version the file was exported at, the server's) → why, by key. */
+export type ExplainConflicts = (conflicts: { key: string; baseVersion: number; version: number }[]) => Promise<Map<string, ConflictExplanation>>;
+
 /** Sends the changed rows through the push protocol and marks its answers on the workbook. */
-export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch) => Promise<PushResponse>): Promise<UploadResult> {
+export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch) => Promise<PushResponse>, explain?: ExplainConflicts): Promise<UploadResult> {
   const response: PushResponse = parsed.batch.entries.length
     ? await push(parsed.batch)
     : { batchId: parsed.batch.batchId, replayed: false, results: [] };
   const places = parsed.changes.map((c) => ({ row: c.row, key: c.entry.key, cells: c.cells }));
-  const marked = markResults(parsed.sheet, places, response);
+  const baseOf = new Map(parsed.changes.map((c) => [c.entry.key, c.entry.baseVersion]));
+  const conflicts = response.results.filter((r) => r.outcome === 'conflict').map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
+  const why = explain && conflicts.length ? await explain(conflicts) : new Map<string, ConflictExplanation>();
+  const marked = markResults(parsed.sheet, places, response, (key) => why.get(key)?.message);
   const rowOf = new Map(places.map((p) => [p.key, p.row]));
   const rows: UploadRowResult[] = response.results.map((res, i) => ({
     row: rowOf.get(res.key) ?? 0,
     key: res.key,
     outcome: res.outcome,
     ...(res.outcome === 'rejected' ? { errors: marked[i] } : { version: res.version }),
+    ...(why.has(res.key) ? { conflict: why.get(res.key) } : {}),
   }));
   const count = (o: string) => rows.filter((r) => r.outcome === o).length;
   return {

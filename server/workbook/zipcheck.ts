@@ -15,8 +15,8 @@ export const LIMITS = {
   ratio: 200,
   /** A 清单 of 5,000 tasks with targets has ~10,000 rows. */
   rows: 100_000,
-  /** Cells in all sheets together, what the in-memory reader is then given: a 清单 of 10,000 rows has ~170,000. */
-  cells: 600_000,
+  /** Cells in all sheets together, what the in-memory reader is then given: a 清单 of 10,000 rows has ~170,000 (exceljs then holds ~150 MB). */
+  cells: 400_000,
   entries: 10_000,
 };
 

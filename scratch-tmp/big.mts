@@ -1,0 +1,22 @@
+import { loadWorkbook } from '/work/wt/workbook/server/workbook/xlsx';
+import { makeZip } from '/work/wt/workbook/test/workbook/zip';
+import JSZip from '/work/wt/workbook/node_modules/jszip/lib/index.js';
+import { workbookBuffer } from '/work/wt/workbook/server/workbook/export';
+import { seedPlan, seedRows } from '/work/wt/workbook/test/workbook/seed';
+import { checkXlsx } from '/work/wt/workbook/server/workbook/zipcheck';
+const plan = seedPlan(); const rows = seedRows(plan);
+const x = await workbookBuffer({ plan, period: '2023-05', rows });
+const zip = await JSZip.loadAsync(x);
+const out: string[] = [];
+const R = Number(process.argv[2]), C = Number(process.argv[3]);
+for (let r = 1; r <= R; r++) { const cs: string[] = []; for (let c = 0; c < C; c++) cs.push(`<c r="${String.fromCharCode(65+c)}${r}" t="inlineStr"><is><t>文字${r}x${c}</t></is></c>`); out.push(`<row r="${r}">${cs.join('')}</row>`); }
+zip.file('xl/worksheets/sheet2.xml', `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${out.join('')}</sheetData></worksheet>`);
+const b = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+out.length = 0;
+global.gc?.();
+const base = process.memoryUsage().rss;
+let lag = 0; let last = performance.now(); const iv = setInterval(() => { const n = performance.now(); lag = Math.max(lag, n - last - 10); last = n; }, 10);
+const t = performance.now();
+console.log(await checkXlsx(b).then(() => 'ok', (e) => e.code));
+const wb = await loadWorkbook(b);
+clearInterval(iv); console.log('max lag', lag|0, 'load ms', performance.now() - t | 0, 'rss +', (process.memoryUsage().rss - base) / 1e6 | 0, wb.worksheets.length, b.length);
