@@ -14,9 +14,20 @@ export const annotatedName = (name = 'upload.xlsx') => name.replace(/(\.xlsx)?$/
 
 function mark(ws: Worksheet, address: string, fill: typeof RED, text: string): void {
   const cell = ws.getCell(address);
-  cell.fill = fill;
+  // exceljs shares one style object between the cells that had the same style when read: setting
+  // `fill` on it would colour all of them (issue 12: every input cell pink). Give this cell its own.
+  cell.style = { ...structuredClone(cell.style), fill };
   const prev = typeof cell.note === 'string' ? cell.note : '';
   cell.note = prev ? `${prev}\n${text}` : text;
+}
+
+/** A note without a fill: the cell was read but not used (a locked column changed). */
+export function markNotices(ws: Worksheet, notices: Pick<CellError, 'cell' | 'message'>[]): void {
+  for (const n of notices) {
+    const cell = ws.getCell(n.cell);
+    const prev = typeof cell.note === 'string' ? cell.note : '';
+    cell.note = prev ? `${prev}\n【已忽略】${n.message}` : `【已忽略】${n.message}`;
+  }
 }
 
 export function markCells(ws: Worksheet, errors: Pick<CellError, 'cell' | 'message'>[]): void {

@@ -22,3 +22,14 @@ export class WorkbookError extends Error {
     super(message);
   }
 }
+
+/** A cell the upload read but did not use: a locked (model) column changed in a program that ignores
+ *  the sheet's protection. Reported per cell so the change is not ignored silently (issue 12). */
+export interface CellNotice {
+  cell: string;
+  sheet: string;
+  row: number;
+  field: string;
+  code: 'LOCKED_IGNORED';
+  message: string;
+}

@@ -43,6 +43,14 @@ const FONT_HEAD = { name: '黑体', size: 11 };
 const FONT_TITLE = { name: '方正小标宋简体', size: 18 };
 const SECTION_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFF2F2F2' } };
 const HEAD_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFD9E1F2' } };
+/** Input cells: unlocked on the protected sheet and shaded, so a reporter sees where to type. */
+export const INPUT_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFF2CC' } };
+/** 完成率 is stored as a fraction with a plain percent format: `0.0"%"` or `0.0\%` over a percentage
+ *  number reads as 2880.0% in LibreOffice after a round trip (issue 12); `0.0%` reads the same everywhere. */
+export const RATE_FORMAT = '0.0%';
+/** The sheet is protected without a password (model columns locked, input cells not); resizing,
+ *  sorting and filtering stay allowed. Programs that ignore protection are caught by the upload. */
+const PROTECTION = { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, sort: true, autoFilter: true };
 
 function yearMonth(period: PeriodId): [number, number] {
   const [y, m] = period.split('-').map(Number);
@@ -88,6 +96,7 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
   writeHeader(ws);
   const last = writeBody(ws, input);
   if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
+  await ws.protect('', PROTECTION);
   ws.commit();
 
   if (!input.template) {
@@ -167,13 +176,14 @@ function cellStyle(kind: string, key: string): Style {
     font: FONT_BODY,
     border: BORDER,
     // '@' keeps what a user later types into a text cell as text (no =, +, - formulas); numbers stay numbers.
-    numFmt: TEXT_KINDS.has(kind) ? '@' : kind === 'rate' ? '0.0"%"' : 'General',
+    numFmt: TEXT_KINDS.has(kind) ? '@' : kind === 'rate' ? RATE_FORMAT : 'General',
     alignment: {
       vertical: 'middle',
       horizontal: kind === 'number' || kind === 'rate' ? 'right' : key === 'number' || key === 'status' || key === 'unit' ? 'center' : 'left',
       wrapText: wrap,
     },
     protection: { locked: !COLUMNS.find((c) => c.key === key)!.input },
+    ...(COLUMNS.find((c) => c.key === key)!.input ? { fill: INPUT_FILL } : {}),
   };
 }
 const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
@@ -258,7 +268,7 @@ function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, du
     const cell = line.getCell(i + 1);
     const v = cells[i];
     // Strings are written as strings (shared strings, never <f>), whatever their first character.
-    cell.value = v === null ? null : c.kind === 'number' || c.kind === 'rate' ? v : typeof v === 'number' ? v : String(v);
+    cell.value = v === null ? null : c.kind === 'rate' ? Math.round(Number(v) * 10) / 1000 : c.kind === 'number' ? v : typeof v === 'number' ? v : String(v);
     cell.style = STYLES[i];
   }
   line.getCell(VERSION_COL).value = row.version;

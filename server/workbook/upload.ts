@@ -11,10 +11,10 @@ import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/pr
 import { validateProgress } from '../../model/rules';
 import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
 import type { ConflictExplanation } from '../../model/upload-conflict';
-import { COLUMNS, INPUT_KEYS, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX, INPUT_KEYS, rowCells, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
-import { markCells, markResults } from './annotate';
-import { WorkbookError, type CellError } from './errors';
+import { markCells, markNotices, markResults } from './annotate';
+import { WorkbookError, type CellError, type CellNotice } from './errors';
 import { MAIN_SHEET, VERSION_HEADER } from './export';
 import { loadWorkbook, workbookToBuffer, type Cell, type Workbook, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
@@ -44,12 +44,16 @@ export interface ParsedUpload {
   matchedBy: 'id' | 'text';
   changes: UploadChange[];
   unchanged: number;
+  /** Locked cells whose text differs from the model's: not used, reported. */
+  ignored: CellNotice[];
   batch: PushBatch;
 }
 
 const norm = (s: string) => s.replace(/[\s*＊]/g, '');
 const HEADER_KEYS = new Map<string, SheetColumnKey>(COLUMNS.map((c) => [norm(c.header), c.key]));
 const HEADER_SCAN_ROWS = 30;
+/** The model's columns a reporter sees but cannot change (完成率 aside: programs may recalculate it). */
+const LOCKED_KEYS = ['number', 'task', 'metric', 'targetValue', 'unit', 'lead', 'deadline'] as const;
 const SCAN_SHEETS = 20;
 
 /** The text a cell shows: rich text joined, hyperlinks by their text, formulas by their result. */
@@ -219,6 +223,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
 
   const errors: CellError[] = [];
   const badText: CellError[] = [];
+  const ignored: CellNotice[] = [];
   const err = (r: number, field: string, address: string, code: ErrorCode, detail?: string) =>
     errors.push({ ...fieldError(field, code, detail), cell: address, sheet: ws.name, row: r });
   const changes: UploadChange[] = [];
@@ -246,6 +251,19 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
       continue;
     }
     seen.set(item.itemId, r);
+    const model = rowCells(item);
+    for (const key of LOCKED_KEYS) {
+      const c = cols[key];
+      if (c === undefined) continue;
+      const want = String(model[COLUMN_INDEX[key]] ?? '');
+      const got = text(key);
+      if (norm(got) === norm(want)) continue;
+      const label = COLUMNS[COLUMN_INDEX[key]].header;
+      ignored.push({
+        cell: line.getCell(c).address, sheet: ws.name, row: r, field: key, code: 'LOCKED_IGNORED',
+        message: `“${label}”由系统维护，此处的修改已忽略（系统值：${want.slice(0, 40) || '（空）'}）`,
+      });
+    }
 
     const fields: Record<string, unknown> = {};
     const cells: Partial<Record<InputKey, string>> = {};
@@ -307,7 +325,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   // after the office's change was answered "applied, replayed" while the office's value stayed).
   const storedVersions = changes.map((c) => byKey.get(c.entry.key)?.version ?? 0);
   const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions])).digest('hex').slice(0, 40);
-  return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, batch: { batchId, entries } };
+  return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, ignored, batch: { batchId, entries } };
 }
 
 export interface UploadRowResult {
@@ -331,6 +349,8 @@ export interface UploadResult {
   rejected: number;
   unchanged: number;
   rows: UploadRowResult[];
+  /** Locked cells changed in the file: not stored, each named (also noted in the annotated copy). */
+  ignored: CellNotice[];
   /** The uploaded workbook with rejected and conflicting cells marked. */
   annotated: Buffer;
 }
@@ -348,6 +368,7 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
   const conflicts = response.results.filter((r) => r.outcome === 'conflict').map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
   const why = explain && conflicts.length ? await explain(conflicts) : new Map<string, ConflictExplanation>();
   const marked = markResults(parsed.sheet, places, response, (key) => why.get(key)?.message);
+  markNotices(parsed.sheet, parsed.ignored);
   const rowOf = new Map(places.map((p) => [p.key, p.row]));
   const rows: UploadRowResult[] = response.results.map((res, i) => ({
     row: rowOf.get(res.key) ?? 0,
@@ -368,6 +389,7 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
     rejected: count('rejected'),
     unchanged: parsed.unchanged,
     rows,
+    ignored: parsed.ignored,
     annotated: await workbookToBuffer(parsed.workbook),
   };
 }
