@@ -23,6 +23,7 @@ import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../services/upload';
+import { previousCumulatives } from '../services/previous';
 import { HttpProblem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
@@ -106,7 +107,8 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       if (!month) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${q.version}版关账记录`);
       const { plan, rows, lastYear } = month;
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
-      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear }), log);
+      const previous = template ? undefined : await previousCumulatives(db, planId, period);
+      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear, previous }), log);
     },
   );
 

@@ -139,7 +139,8 @@ describe.skipIf(!ready)(`the annotated copy in LibreOffice${ready ? '' : ': SKIP
     const rates = await percents(pdfOriginal);
     expect(rates.length).toBeGreaterThan(5);
     expect(rates.every((p) => Number(p.slice(0, -1)) <= 200)).toBe(true);
-    expect(await percents(pdfResaved)).toEqual(rates);
+    // The same figures (pdftotext may order a line differently once a row carries a note).
+    expect((await percents(pdfResaved)).sort()).toEqual([...rates].sort());
     console.log(`pages: original ${await pages(pdfOriginal)}, annotated re-saved by LibreOffice ${await pages(pdfResaved)}; 完成率 read ${rates.slice(0, 4).join(" ")}…`);
     expect(await pages(pdfResaved)).toBe(await pages(pdfOriginal));
   }, 300_000);
