@@ -37,6 +37,7 @@ const UploadResponse = z
     applied: z.number(), conflicts: z.number(), rejected: z.number(), unchanged: z.number(),
     rows: z.array(z.object({ row: z.number(), key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), errors: z.array(z.any()).optional(), conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional() })),
     ignored: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('LOCKED_IGNORED'), message: z.string() })),
+    converted: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('AMOUNT_CONVERTED'), message: z.string() })),
     annotated: z.object({ filename: z.string(), contentType: z.string(), base64: z.string() }),
   })
   .openapi('WorkbookUploadResponse');

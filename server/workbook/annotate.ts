@@ -21,12 +21,12 @@ function mark(ws: Worksheet, address: string, fill: typeof RED, text: string): v
   cell.note = prev ? `${prev}\n${text}` : text;
 }
 
-/** A note without a fill: the cell was read but not used (a locked column changed). */
-export function markNotices(ws: Worksheet, notices: Pick<CellError, 'cell' | 'message'>[]): void {
+/** A note without a fill: the cell was read but not used as written (a locked column changed, an amount converted). */
+export function markNotices(ws: Worksheet, notices: Pick<CellError, 'cell' | 'message'>[], tag: string): void {
   for (const n of notices) {
     const cell = ws.getCell(n.cell);
     const prev = typeof cell.note === 'string' ? cell.note : '';
-    cell.note = prev ? `${prev}\n【已忽略】${n.message}` : `【已忽略】${n.message}`;
+    cell.note = prev ? `${prev}\n【${tag}】${n.message}` : `【${tag}】${n.message}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { fieldError, type ErrorCode } from '../../model/errors';
 import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
+import { readAmount } from '../../model/amount';
 import type { ConflictExplanation } from '../../model/upload-conflict';
 import { COLUMNS, COLUMN_INDEX, INPUT_KEYS, rowCells, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
@@ -46,6 +47,8 @@ export interface ParsedUpload {
   unchanged: number;
   /** Locked cells whose text differs from the model's: not used, reported. */
   ignored: CellNotice[];
+  /** Amounts like 12.5万 converted to the target's unit. */
+  converted: CellNotice[];
   batch: PushBatch;
 }
 
@@ -224,6 +227,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   const errors: CellError[] = [];
   const badText: CellError[] = [];
   const ignored: CellNotice[] = [];
+  const converted: CellNotice[] = [];
   const err = (r: number, field: string, address: string, code: ErrorCode, detail?: string) =>
     errors.push({ ...fieldError(field, code, detail), cell: address, sheet: ws.name, row: r });
   const changes: UploadChange[] = [];
@@ -285,6 +289,18 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
         rowOk = false;
         continue;
       }
+      if (KIND[key] === 'number' && typeof read.value === 'string') {
+        const amount = readAmount(read.value, item.unit);
+        if (amount.kind === 'refused') {
+          err(r, key, cell.address, 'NOT_A_NUMBER', amount.message);
+          rowOk = false;
+          continue;
+        }
+        if (amount.kind === 'converted') {
+          converted.push({ cell: cell.address, sheet: ws.name, row: r, field: key, code: 'AMOUNT_CONVERTED', message: amount.note });
+          read.value = amount.value;
+        }
+      }
       // NUL or a lone surrogate (also written as _x0000_ / _xD800_ in the XML) cannot be stored: refused
       // here with the cell, never sent on (issue 15: it reached PostgreSQL as a 500).
       const bad = typeof read.value === 'string' ? badTextKind(read.value) : null;
@@ -325,7 +341,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   // after the office's change was answered "applied, replayed" while the office's value stayed).
   const storedVersions = changes.map((c) => byKey.get(c.entry.key)?.version ?? 0);
   const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions])).digest('hex').slice(0, 40);
-  return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, ignored, batch: { batchId, entries } };
+  return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, ignored, converted, batch: { batchId, entries } };
 }
 
 export interface UploadRowResult {
@@ -351,6 +367,8 @@ export interface UploadResult {
   rows: UploadRowResult[];
   /** Locked cells changed in the file: not stored, each named (also noted in the annotated copy). */
   ignored: CellNotice[];
+  /** Amounts with a multiplier (12.5万) converted to the target's unit, each named (and noted). */
+  converted: CellNotice[];
   /** The uploaded workbook with rejected and conflicting cells marked. */
   annotated: Buffer;
 }
@@ -368,7 +386,8 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
   const conflicts = response.results.filter((r) => r.outcome === 'conflict').map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
   const why = explain && conflicts.length ? await explain(conflicts) : new Map<string, ConflictExplanation>();
   const marked = markResults(parsed.sheet, places, response, (key) => why.get(key)?.message);
-  markNotices(parsed.sheet, parsed.ignored);
+  markNotices(parsed.sheet, parsed.ignored, '已忽略');
+  markNotices(parsed.sheet, parsed.converted, '已换算');
   const rowOf = new Map(places.map((p) => [p.key, p.row]));
   const rows: UploadRowResult[] = response.results.map((res, i) => ({
     row: rowOf.get(res.key) ?? 0,
@@ -390,6 +409,7 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
     unchanged: parsed.unchanged,
     rows,
     ignored: parsed.ignored,
+    converted: parsed.converted,
     annotated: await workbookToBuffer(parsed.workbook),
   };
 }
