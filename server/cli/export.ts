@@ -8,6 +8,7 @@ import { PeriodId } from '../../model/progress';
 import { workbookMonth } from '../services/month-view';
 import { NotFoundError } from '../services/plans';
 import { writeWorkbook } from '../workbook/export';
+import { previousCumulatives } from '../services/previous';
 import { CliError } from './errors';
 import { openConfigured, remoteFailure, remoteOf } from './workbook-target';
 
@@ -38,7 +39,8 @@ export async function run(args: string[]): Promise<number> {
         throw err instanceof NotFoundError ? new CliError('NOT_FOUND', err.message) : err;
       }))!;
       const stream = createWriteStream(out);
-      await writeWorkbook(stream, { plan, period, rows, unit: values.unit, template: values.template, lastYear });
+      const previous = values.template ? undefined : await previousCumulatives(database.db, planId, period);
+      await writeWorkbook(stream, { plan, period, rows, unit: values.unit, template: values.template, lastYear, previous });
       await finished(stream);
     } finally {
       await database.close();

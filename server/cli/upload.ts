@@ -66,7 +66,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   console.error(`工作表“${summary.sheet}”：保存${summary.applied}行，未变${summary.unchanged}行，冲突${summary.conflicts}行，被拒${summary.rejected}行`);
   for (const r of summary.rows.filter((x) => x.outcome !== 'applied')) {
-    const why = r.outcome === 'conflict' ? `已被他人修改（服务器版本${r.version}）` : (r.errors ?? []).map((e) => `${e.cell ?? e.field} ${e.message}`).join('；');
+    const why = r.outcome === 'conflict' ? (r.conflict?.message ?? `已被他人修改（服务器版本${r.version}）`) : (r.errors ?? []).map((e) => `${e.cell ?? e.field} ${e.message}`).join('；');
     console.error(`  第${r.row}行 ${r.outcome === 'conflict' ? '冲突' : '被拒'}：${why}`);
   }
   if (summary.conflicts + summary.rejected > 0) {

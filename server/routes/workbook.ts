@@ -23,6 +23,7 @@ import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../services/upload';
+import { previousCumulatives } from '../services/previous';
 import { HttpProblem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
@@ -34,7 +35,9 @@ const UploadResponse = z
   .object({
     batchId: z.string(), replayed: z.boolean(), sheet: z.string(), headerRow: z.number(), matchedBy: z.enum(['id', 'text']),
     applied: z.number(), conflicts: z.number(), rejected: z.number(), unchanged: z.number(),
-    rows: z.array(z.object({ row: z.number(), key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), errors: z.array(z.any()).optional() })),
+    rows: z.array(z.object({ row: z.number(), key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), errors: z.array(z.any()).optional(), conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional() })),
+    ignored: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('LOCKED_IGNORED'), message: z.string() })),
+    converted: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('AMOUNT_CONVERTED'), message: z.string() })),
     annotated: z.object({ filename: z.string(), contentType: z.string(), base64: z.string() }),
   })
   .openapi('WorkbookUploadResponse');
@@ -105,7 +108,8 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       if (!month) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${q.version}版关账记录`);
       const { plan, rows, lastYear } = month;
       const name = `${plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
-      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear }), log);
+      const previous = template ? undefined : await previousCumulatives(db, planId, period);
+      return streamed(c, name, (out) => writeWorkbook(out, { plan, period, rows, unit, template, lastYear, previous }), log);
     },
   );
 

@@ -3,7 +3,10 @@
 import type { PeriodId } from '../../model/progress';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
-import { applyUpload, parseUpload, type UploadResult } from '../workbook/upload';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { explainConflict, type ConflictExplanation } from '../../model/upload-conflict';
+import { audit } from '../db/schema';
+import { applyUpload, parseUpload, type ExplainConflicts, type UploadResult } from '../workbook/upload';
 import { pushBatch } from './push';
 import { loadRows } from './rows';
 
@@ -15,5 +18,25 @@ import { loadRows } from './rows';
 export async function uploadWorkbook(db: Db, actor: Actor, planId: string, period: PeriodId, buffer: Buffer): Promise<UploadResult> {
   const { rows } = await loadRows(db, planId, period);
   const parsed = await parseUpload({ buffer, planId, period, rows, actor: actor.name });
-  return applyUpload(parsed, (batch) => pushBatch(db, actor, planId, batch));
+  return applyUpload(parsed, (batch) => pushBatch(db, actor, planId, batch), conflictsExplained(db, actor, planId));
+}
+
+/** Each conflicting row's history from the audit: an old file of the uploader's unit, or who changed it. */
+function conflictsExplained(db: Db, actor: Actor, planId: string): ExplainConflicts {
+  return async (conflicts) => {
+    const keys = conflicts.map((c) => c.key);
+    const history = await db
+      .select({ key: audit.entityId, actor: audit.actor, at: audit.at, new: audit.new })
+      .from(audit)
+      .where(and(eq(audit.planId, planId), eq(audit.entity, 'progress'), inArray(audit.entityId, keys)))
+      .orderBy(asc(audit.id));
+    const out = new Map<string, ConflictExplanation>();
+    for (const c of conflicts) {
+      const records = history
+        .filter((h) => h.key === c.key)
+        .map((h) => ({ actor: h.actor, at: new Date(h.at).toISOString(), version: Number((h.new as { version?: number } | null)?.version ?? 0) }));
+      out.set(c.key, explainConflict(records, c.baseVersion, c.version, actor.name));
+    }
+    return out;
+  };
 }

@@ -14,9 +14,20 @@ export const annotatedName = (name = 'upload.xlsx') => name.replace(/(\.xlsx)?$/
 
 function mark(ws: Worksheet, address: string, fill: typeof RED, text: string): void {
   const cell = ws.getCell(address);
-  cell.fill = fill;
+  // exceljs shares one style object between the cells that had the same style when read: setting
+  // `fill` on it would colour all of them (issue 12: every input cell pink). Give this cell its own.
+  cell.style = { ...structuredClone(cell.style), fill };
   const prev = typeof cell.note === 'string' ? cell.note : '';
   cell.note = prev ? `${prev}\n${text}` : text;
+}
+
+/** A note without a fill: the cell was read but not used as written (a locked column changed, an amount converted). */
+export function markNotices(ws: Worksheet, notices: Pick<CellError, 'cell' | 'message'>[], tag: string): void {
+  for (const n of notices) {
+    const cell = ws.getCell(n.cell);
+    const prev = typeof cell.note === 'string' ? cell.note : '';
+    cell.note = prev ? `${prev}\n【${tag}】${n.message}` : `【${tag}】${n.message}`;
+  }
 }
 
 export function markCells(ws: Worksheet, errors: Pick<CellError, 'cell' | 'message'>[]): void {
@@ -30,7 +41,7 @@ export interface RowPlace {
 }
 
 /** Marks the push service's rejections and conflicts on the cells they are about. */
-export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse): (FieldError & { cell?: string })[][] {
+export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse, conflictMessage: (key: string) => string | undefined = () => undefined): (FieldError & { cell?: string })[][] {
   const byKey = new Map(places.map((p) => [p.key, p]));
   return response.results.map((res) => {
     const place = byKey.get(res.key);
@@ -44,7 +55,8 @@ export function markResults(ws: Worksheet, places: RowPlace[], response: PushRes
       });
     }
     if (res.outcome === 'conflict') {
-      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`);
+      const text = conflictMessage(res.key) ?? `该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`;
+      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】${text}`);
     }
     return [];
   });

@@ -22,3 +22,15 @@ export class WorkbookError extends Error {
     super(message);
   }
 }
+
+/** A cell the upload read but did not use as written: a locked (model) column changed in a program that
+ *  ignores the sheet's protection (LOCKED_IGNORED), or an amount with a Chinese multiplier converted to
+ *  the target's unit (AMOUNT_CONVERTED). Reported per cell, never silently (issue 12). */
+export interface CellNotice {
+  cell: string;
+  sheet: string;
+  row: number;
+  field: string;
+  code: 'LOCKED_IGNORED' | 'AMOUNT_CONVERTED';
+  message: string;
+}

@@ -17,6 +17,8 @@ export interface WorkbookInput {
   template?: boolean;
   /** Last year's 累计 at the same month by item id (固定资产投资 同比), when known. */
   lastYear?: ReadonlyMap<string, number | null>;
+  /** 上月累计 by item id: 累计完成 stored for the month before (read-only column). */
+  previous?: ReadonlyMap<string, number>;
 }
 
 export const MAIN_SHEET = '重点任务清单';
@@ -28,11 +30,17 @@ export const DUE_HEADER = '截止日期';
 /** A hidden helper column: the entry's version when exported, the base of the upload's push (so an
  *  edit to a row someone changed since the export is a conflict, not a silent overwrite). */
 export const VERSION_HEADER = '版本';
+/** A read-only column after the hidden helpers (so COLUMNS, shared with the add-in, keeps its order):
+ *  last month's 累计完成, printed at the right of the table. */
+export const PREVIOUS_HEADER = '上月累计';
+/** The line under the table; its cells are unlocked so a unit can type the names in. */
+export const SIGN_LINE = ['填报人：', '联系电话：', '审核人：'] as const;
 
 const N = COLUMNS.length; // the id column is the last of COLUMNS
 const VISIBLE = N - 1;
 const DUE_COL = N + 1;
 const VERSION_COL = N + 2;
+const PREVIOUS_COL = N + 3;
 const col = (key: keyof typeof COLUMN_INDEX) => COLUMN_INDEX[key] + 1;
 const letter = (c: number) => colLetter(c - 1); // exceljs columns are 1-based
 
@@ -43,6 +51,14 @@ const FONT_HEAD = { name: '黑体', size: 11 };
 const FONT_TITLE = { name: '方正小标宋简体', size: 18 };
 const SECTION_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFF2F2F2' } };
 const HEAD_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFD9E1F2' } };
+/** Input cells: unlocked on the protected sheet and shaded, so a reporter sees where to type. */
+export const INPUT_FILL = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFF2CC' } };
+/** 完成率 is stored as a fraction with a plain percent format: `0.0"%"` or `0.0\%` over a percentage
+ *  number reads as 2880.0% in LibreOffice after a round trip (issue 12); `0.0%` reads the same everywhere. */
+export const RATE_FORMAT = '0.0%';
+/** The sheet is protected without a password (model columns locked, input cells not); resizing,
+ *  sorting and filtering stay allowed. Programs that ignore protection are caught by the upload. */
+const PROTECTION = { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, sort: true, autoFilter: true };
 
 function yearMonth(period: PeriodId): [number, number] {
   const [y, m] = period.split('-').map(Number);
@@ -82,12 +98,15 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
     ...COLUMNS.map((c) => ({ key: c.key, width: c.width, hidden: c.kind === 'id' })),
     { key: 'due', width: 12, hidden: true },
     { key: 'version', width: 4, hidden: true },
+    { key: 'previous', width: 10 },
   ];
 
   writeTitle(ws, input, year, month);
   writeHeader(ws);
   const last = writeBody(ws, input);
+  writeSignLine(ws, last + 2);
   if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
+  await ws.protect('', PROTECTION);
   ws.commit();
 
   if (!input.template) {
@@ -137,6 +156,11 @@ function writeHeader(ws: Worksheet): void {
   });
   headRow.getCell(DUE_COL).value = DUE_HEADER;
   headRow.getCell(VERSION_COL).value = VERSION_HEADER;
+  groupRow.getCell(PREVIOUS_COL).value = PREVIOUS_HEADER;
+  groupRow.getCell(PREVIOUS_COL).style = style;
+  headRow.getCell(PREVIOUS_COL).value = PREVIOUS_HEADER;
+  headRow.getCell(PREVIOUS_COL).style = style;
+  ws.mergeCells(3, PREVIOUS_COL, HEADER_ROW, PREVIOUS_COL);
   // Columns of the 任务 group stand alone (序号, 任务: merged over both header rows); the others sit
   // under a merged group cell (年度目标 | 本月进展).
   let i = 0;
@@ -167,16 +191,33 @@ function cellStyle(kind: string, key: string): Style {
     font: FONT_BODY,
     border: BORDER,
     // '@' keeps what a user later types into a text cell as text (no =, +, - formulas); numbers stay numbers.
-    numFmt: TEXT_KINDS.has(kind) ? '@' : kind === 'rate' ? '0.0"%"' : 'General',
+    numFmt: TEXT_KINDS.has(kind) ? '@' : kind === 'rate' ? RATE_FORMAT : 'General',
     alignment: {
       vertical: 'middle',
       horizontal: kind === 'number' || kind === 'rate' ? 'right' : key === 'number' || key === 'status' || key === 'unit' ? 'center' : 'left',
       wrapText: wrap,
     },
     protection: { locked: !COLUMNS.find((c) => c.key === key)!.input },
+    ...(COLUMNS.find((c) => c.key === key)!.input ? { fill: INPUT_FILL } : {}),
   };
 }
 const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
+const PREVIOUS_STYLE: Style = { font: FONT_BODY, border: BORDER, numFmt: 'General', alignment: { vertical: 'middle', horizontal: 'right' }, protection: { locked: true } };
+
+/** 填报人 / 联系电话 / 审核人 under the table, in the model columns (A–G) so the upload never reads them as input. */
+function writeSignLine(ws: Worksheet, r: number): void {
+  const line = ws.getRow(r);
+  line.height = 24;
+  const spans: [number, number][] = [[1, 2], [3, 5], [6, col('deadline')]];
+  SIGN_LINE.forEach((label, i) => {
+    const [from, to] = spans[i];
+    const cell = line.getCell(from);
+    cell.value = label;
+    cell.style = { font: FONT_BODY, numFmt: '@', alignment: { vertical: 'middle' }, protection: { locked: false } };
+    if (to > from) ws.mergeCells(r, from, r, to);
+  });
+  line.commit();
+}
 
 /** Writes section and item rows; returns the last row written. */
 function writeBody(ws: Worksheet, input: WorkbookInput): number {
@@ -207,6 +248,7 @@ function writeBody(ws: Worksheet, input: WorkbookInput): number {
         alignment: { vertical: 'middle', indent: row.depth },
       };
       for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = { border: BORDER, fill: SECTION_FILL };
+      line.getCell(PREVIOUS_COL).style = { border: BORDER, fill: SECTION_FILL };
       ws.mergeCells(r, 1, r, VISIBLE);
       line.height = 22;
       line.commit();
@@ -217,7 +259,7 @@ function writeBody(ws: Worksheet, input: WorkbookInput): number {
       closeGroup(r - 1);
       group = { taskId: row.taskId, first: r };
     }
-    writeItem(ws, r, row, input.template === true, row.due, itemsPerTask.get(row.taskId) === 1);
+    writeItem(ws, r, row, input.template === true, row.due, itemsPerTask.get(row.taskId) === 1, input.previous?.get(row.itemId));
     r++;
   }
   closeGroup(r - 1);
@@ -247,7 +289,7 @@ function rowHeight(cells: (string | number | null)[], solo: boolean): number | u
   return lines > 1 ? Math.min(lines, 30) * 14.5 + 4 : undefined;
 }
 
-function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null, solo: boolean): void {
+function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null, solo: boolean, previous: number | undefined): void {
   const line = ws.getRow(r);
   const cells = rowCells(row);
   if (template) COLUMNS.forEach((c, i) => (c.input || c.key === 'rate') && (cells[i] = null));
@@ -258,10 +300,13 @@ function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, du
     const cell = line.getCell(i + 1);
     const v = cells[i];
     // Strings are written as strings (shared strings, never <f>), whatever their first character.
-    cell.value = v === null ? null : c.kind === 'number' || c.kind === 'rate' ? v : typeof v === 'number' ? v : String(v);
+    cell.value = v === null ? null : c.kind === 'rate' ? Math.round(Number(v) * 10) / 1000 : c.kind === 'number' ? v : typeof v === 'number' ? v : String(v);
     cell.style = STYLES[i];
   }
   line.getCell(VERSION_COL).value = row.version;
+  const prev = line.getCell(PREVIOUS_COL);
+  prev.value = previous ?? null;
+  prev.style = PREVIOUS_STYLE;
   if (due) {
     const cell = line.getCell(DUE_COL);
     cell.value = new Date(`${due}T00:00:00Z`);

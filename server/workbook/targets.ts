@@ -147,7 +147,7 @@ interface Parsed {
 }
 
 async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Parsed> {
-  checkXlsx(bytes);
+  await checkXlsx(bytes);
   const wb = await loadWorkbook(bytes).catch((err) => {
     throw new WorkbookError('NOT_XLSX', `无法读取该工作簿（${(err as Error).message.slice(0, 80)}）`, 422);
   });

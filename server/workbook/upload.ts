@@ -9,10 +9,13 @@ import { createHash } from 'node:crypto';
 import { fieldError, type ErrorCode } from '../../model/errors';
 import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
-import { COLUMNS, INPUT_KEYS, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
+import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
+import { readAmount } from '../../model/amount';
+import type { ConflictExplanation } from '../../model/upload-conflict';
+import { COLUMNS, COLUMN_INDEX, INPUT_KEYS, rowCells, type InputKey, type ItemRow, type SheetColumnKey, type SheetRow } from '../../model/sheet';
 import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
-import { markCells, markResults } from './annotate';
-import { WorkbookError, type CellError } from './errors';
+import { markCells, markNotices, markResults } from './annotate';
+import { WorkbookError, type CellError, type CellNotice } from './errors';
 import { MAIN_SHEET, VERSION_HEADER } from './export';
 import { loadWorkbook, workbookToBuffer, type Cell, type Workbook, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
@@ -36,18 +39,26 @@ export interface UploadChange {
 }
 
 export interface ParsedUpload {
+  /** The uploaded bytes: returned as the "annotated" copy when nothing needs marking. */
+  source: Buffer;
   workbook: Workbook;
   sheet: Worksheet;
   headerRow: number;
   matchedBy: 'id' | 'text';
   changes: UploadChange[];
   unchanged: number;
+  /** Locked cells whose text differs from the model's: not used, reported. */
+  ignored: CellNotice[];
+  /** Amounts like 12.5万 converted to the target's unit. */
+  converted: CellNotice[];
   batch: PushBatch;
 }
 
 const norm = (s: string) => s.replace(/[\s*＊]/g, '');
 const HEADER_KEYS = new Map<string, SheetColumnKey>(COLUMNS.map((c) => [norm(c.header), c.key]));
 const HEADER_SCAN_ROWS = 30;
+/** The model's columns a reporter sees but cannot change (完成率 aside: programs may recalculate it). */
+const LOCKED_KEYS = ['number', 'task', 'metric', 'targetValue', 'unit', 'lead', 'deadline'] as const;
 const SCAN_SHEETS = 20;
 
 /** The text a cell shows: rich text joined, hyperlinks by their text, formulas by their result. */
@@ -137,11 +148,21 @@ const KIND: Record<InputKey, 'number' | 'text' | 'status'> = {
   monthDone: 'number', cumulative: 'number', status: 'status', progress: 'text', problems: 'text', nextSteps: 'text',
 };
 
-/** Does a cell's value, normalised by the rules, differ from the stored value? */
+/** Control characters XML 1.0 cannot hold: exceljs drops them when it writes a cell (utils.xmlEncode). */
+const NOT_IN_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/**
+ * Does a cell's value, normalised by the rules, differ from the stored value? A stored text is compared
+ * as the export wrote it (without the control characters XML cannot carry), so an unchanged file is
+ * unchanged even when the stored text had such characters (issue 15: versions bumped on re-upload).
+ */
 function differs(key: InputKey, raw: unknown, stored: ProgressValues): boolean {
   const { values, errors } = validateProgress({ [key]: raw }, {});
   if (errors.some((e) => e.field === key)) return true; // let the push service reject it, with its words
-  return values[key] !== stored[key];
+  const was = stored[key];
+  const now = values[key];
+  if (typeof was === 'string' && typeof now === 'string') return now !== was && now !== was.replace(NOT_IN_XML, '').trim();
+  return now !== was;
 }
 
 /** Merged ranges of a sheet, as [top, left, bottom, right]. */
@@ -167,7 +188,7 @@ export function parseKeywords(keywords: string | undefined): { plan?: string; pe
 }
 
 export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
-  checkXlsx(input.buffer, input.limits);
+  await checkXlsx(input.buffer, input.limits);
   let wb: Workbook;
   try {
     wb = await loadWorkbook(input.buffer);
@@ -189,6 +210,7 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
 
   const items = input.rows.filter((r): r is ItemRow => r.kind === 'item');
   const byId = new Map(items.map((r) => [r.itemId, r]));
+  const byKey = new Map(items.map((r) => [r.key, r]));
   const textKey = (n: string, t: string, m: string) => `${norm(n)}\u0000${norm(t)}\u0000${norm(m)}`;
   const byText = new Map(items.map((r) => [textKey(r.number, r.task, r.metric), r]));
   const merged = merges(ws);
@@ -205,6 +227,9 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   }
 
   const errors: CellError[] = [];
+  const badText: CellError[] = [];
+  const ignored: CellNotice[] = [];
+  const converted: CellNotice[] = [];
   const err = (r: number, field: string, address: string, code: ErrorCode, detail?: string) =>
     errors.push({ ...fieldError(field, code, detail), cell: address, sheet: ws.name, row: r });
   const changes: UploadChange[] = [];
@@ -232,6 +257,19 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
       continue;
     }
     seen.set(item.itemId, r);
+    const model = rowCells(item);
+    for (const key of LOCKED_KEYS) {
+      const c = cols[key];
+      if (c === undefined) continue;
+      const want = String(model[COLUMN_INDEX[key]] ?? '');
+      const got = text(key);
+      if (norm(got) === norm(want)) continue;
+      const label = COLUMNS[COLUMN_INDEX[key]].header;
+      ignored.push({
+        cell: line.getCell(c).address, sheet: ws.name, row: r, field: key, code: 'LOCKED_IGNORED',
+        message: `“${label}”由系统维护，此处的修改已忽略（系统值：${want.slice(0, 40) || '（空）'}）`,
+      });
+    }
 
     const fields: Record<string, unknown> = {};
     const cells: Partial<Record<InputKey, string>> = {};
@@ -253,6 +291,26 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
         rowOk = false;
         continue;
       }
+      if (KIND[key] === 'number' && typeof read.value === 'string') {
+        const amount = readAmount(read.value, item.unit);
+        if (amount.kind === 'refused') {
+          err(r, key, cell.address, 'NOT_A_NUMBER', amount.message);
+          rowOk = false;
+          continue;
+        }
+        if (amount.kind === 'converted') {
+          converted.push({ cell: cell.address, sheet: ws.name, row: r, field: key, code: 'AMOUNT_CONVERTED', message: amount.note });
+          read.value = amount.value;
+        }
+      }
+      // NUL or a lone surrogate (also written as _x0000_ / _xD800_ in the XML) cannot be stored: refused
+      // here with the cell, never sent on (issue 15: it reached PostgreSQL as a 500).
+      const bad = typeof read.value === 'string' ? badTextKind(read.value) : null;
+      if (bad) {
+        badText.push({ field: key, code: 'BAD_TEXT', message: `${FIELD_LABELS[key]}${BAD_TEXT_MESSAGES[bad]}`, cell: cell.address, sheet: ws.name, row: r });
+        rowOk = false;
+        continue;
+      }
       if (differs(key, read.value, item.values)) fields[key] = read.value;
     }
     if (!rowOk) continue;
@@ -266,6 +324,11 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     changes.push({ row: r, entry: { key: item.key, baseVersion, fields }, cells });
   }
 
+  if (badText.length) {
+    markCells(ws, badText);
+    const summary = badText.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；');
+    throw new WorkbookError('BAD_TEXT', `清单中有${badText.length}个单元格含有无法保存的字符，未保存任何数据：${summary}${badText.length > 3 ? '…' : ''}`, 400, badText, await workbookToBuffer(wb));
+  }
   if (errors.length) {
     markCells(ws, errors);
     const annotated = await workbookToBuffer(wb);
@@ -273,10 +336,14 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
     throw new WorkbookError('BAD_CELLS', `清单中有${errors.length}处无法读取，未保存任何数据：${summary}${errors.length > 3 ? '…' : ''}`, 422, errors, annotated);
   }
   const entries = changes.map((c) => c.entry);
-  // The same changes by the same actor to the same plan and month form the same batch, so a retried
-  // request (say, after a lost response) is answered from the stored result instead of applied twice.
-  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries])).digest('hex').slice(0, 40);
-  return { workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, batch: { batchId, entries } };
+  // The same changes by the same actor to the same plan and month, against the same stored versions, form
+  // the same batch, so a retried request (say, after a lost response) is answered from the stored result
+  // instead of applied twice. The stored versions are part of it: once anyone changed one of these rows
+  // since, the file is sent again as a new batch and meets the conflict (issue 15: an old file re-uploaded
+  // after the office's change was answered "applied, replayed" while the office's value stayed).
+  const storedVersions = changes.map((c) => byKey.get(c.entry.key)?.version ?? 0);
+  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions])).digest('hex').slice(0, 40);
+  return { source: input.buffer, workbook: wb, sheet: ws, headerRow: header.row, matchedBy, changes, unchanged, ignored, converted, batch: { batchId, entries } };
 }
 
 export interface UploadRowResult {
@@ -285,6 +352,8 @@ export interface UploadRowResult {
   outcome: 'applied' | 'conflict' | 'rejected';
   version?: number;
   errors?: { field: string; code: string; message: string; cell?: string }[];
+  /** A conflict's reason: an old file of the uploader's own unit, or who changed the row and when. */
+  conflict?: ConflictExplanation;
 }
 
 export interface UploadResult {
@@ -298,23 +367,36 @@ export interface UploadResult {
   rejected: number;
   unchanged: number;
   rows: UploadRowResult[];
+  /** Locked cells changed in the file: not stored, each named (also noted in the annotated copy). */
+  ignored: CellNotice[];
+  /** Amounts with a multiplier (12.5万) converted to the target's unit, each named (and noted). */
+  converted: CellNotice[];
   /** The uploaded workbook with rejected and conflicting cells marked. */
   annotated: Buffer;
 }
 
+/** Conflicting rows (key, the version the file was exported at, the server's) → why, by key. */
+export type ExplainConflicts = (conflicts: { key: string; baseVersion: number; version: number }[]) => Promise<Map<string, ConflictExplanation>>;
+
 /** Sends the changed rows through the push protocol and marks its answers on the workbook. */
-export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch) => Promise<PushResponse>): Promise<UploadResult> {
+export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch) => Promise<PushResponse>, explain?: ExplainConflicts): Promise<UploadResult> {
   const response: PushResponse = parsed.batch.entries.length
     ? await push(parsed.batch)
     : { batchId: parsed.batch.batchId, replayed: false, results: [] };
   const places = parsed.changes.map((c) => ({ row: c.row, key: c.entry.key, cells: c.cells }));
-  const marked = markResults(parsed.sheet, places, response);
+  const baseOf = new Map(parsed.changes.map((c) => [c.entry.key, c.entry.baseVersion]));
+  const conflicts = response.results.filter((r) => r.outcome === 'conflict').map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
+  const why = explain && conflicts.length ? await explain(conflicts) : new Map<string, ConflictExplanation>();
+  const marked = markResults(parsed.sheet, places, response, (key) => why.get(key)?.message);
+  markNotices(parsed.sheet, parsed.ignored, '已忽略');
+  markNotices(parsed.sheet, parsed.converted, '已换算');
   const rowOf = new Map(places.map((p) => [p.key, p.row]));
   const rows: UploadRowResult[] = response.results.map((res, i) => ({
     row: rowOf.get(res.key) ?? 0,
     key: res.key,
     outcome: res.outcome,
     ...(res.outcome === 'rejected' ? { errors: marked[i] } : { version: res.version }),
+    ...(why.has(res.key) ? { conflict: why.get(res.key) } : {}),
   }));
   const count = (o: string) => rows.filter((r) => r.outcome === o).length;
   return {
@@ -328,7 +410,11 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
     rejected: count('rejected'),
     unchanged: parsed.unchanged,
     rows,
-    annotated: await workbookToBuffer(parsed.workbook),
+    ignored: parsed.ignored,
+    converted: parsed.converted,
+    // Writing a workbook back costs more memory than reading it (a 10,000-row file: ~450 MB more at peak):
+    // when nothing was marked, the copy is the file as it came.
+    annotated: count('rejected') + count('conflict') + parsed.ignored.length + parsed.converted.length > 0 ? await workbookToBuffer(parsed.workbook) : parsed.source,
   };
 }
 

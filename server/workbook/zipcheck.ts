@@ -2,7 +2,9 @@
 // if not, what it is), that the zip's central directory declares sane sizes (a zip bomb declares a huge
 // uncompressed size or ratio), and that no worksheet has more rows than a 清单 can have. Each worksheet
 // is inflated with a hard output cap, so a central directory that lies about sizes is caught too.
-import { inflateRawSync } from 'node:zlib';
+import { StringDecoder } from 'node:string_decoder';
+import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { SaxesParser } from 'saxes';
 import { WorkbookError } from './errors';
 
 export const LIMITS = {
@@ -13,6 +15,8 @@ export const LIMITS = {
   ratio: 200,
   /** A 清单 of 5,000 tasks with targets has ~10,000 rows. */
   rows: 100_000,
+  /** Cells in all sheets together, what the in-memory reader is then given: a 清单 of 10,000 rows has ~170,000 (exceljs then holds ~150 MB). */
+  cells: 400_000,
   entries: 10_000,
 };
 
@@ -127,10 +131,107 @@ export function lastRowOf(xml: string): number {
 }
 
 /**
- * Throws WorkbookError unless `buf` is a plausible .xlsx: size, zip structure, sizes and ratios as
- * declared, actual inflated size of each worksheet, and row count. Returns the sheets' last rows.
+ * An entry inflated chunk by chunk (zlib in the thread pool, with backpressure), never more than `cap`
+ * bytes in all: a directory that lies about a size is caught after `cap` bytes, whatever the data holds.
  */
-export function checkXlsx(buf: Buffer, limits = LIMITS): { sheets: { name: string; lastRow: number }[] } {
+async function* inflateChunks(buf: Buffer, e: Entry, cap: number): AsyncGenerator<Buffer> {
+  const lh = e.localOffset;
+  if (lh + 30 > buf.length || buf.readUInt32LE(lh) !== 0x04034b50) throw new WorkbookError('NOT_XLSX', `文件已损坏：${e.name} 的数据无效`, 422);
+  const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
+  const data = buf.subarray(start, start + e.compressed);
+  const tooBig = () => new WorkbookError('ZIP_BOMB', `压缩包内 ${e.name} 的实际大小超过其声明的大小，疑似恶意文件，已拒绝`, 413);
+  if (e.method === 0) {
+    if (data.length > cap) throw tooBig();
+    for (let i = 0; i < data.length; i += 64 * 1024) yield data.subarray(i, i + 64 * 1024);
+    return;
+  }
+  if (e.method !== 8) throw new WorkbookError('NOT_XLSX', `文件使用了不支持的压缩方式（${e.method}）`, 422);
+  const inflate = createInflateRaw({ chunkSize: 64 * 1024 });
+  inflate.end(data);
+  let total = 0;
+  try {
+    for await (const chunk of inflate as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > cap) throw tooBig();
+      yield chunk;
+    }
+  } catch (err) {
+    if (err instanceof WorkbookError) throw err;
+    throw new WorkbookError('NOT_XLSX', `文件已损坏：${e.name} 无法解压`, 422);
+  } finally {
+    inflate.destroy();
+  }
+}
+
+/** What a workbook may hold in its sheets, counted as they are read. */
+export interface SheetCounts {
+  name: string;
+  rows: number;
+  lastRow: number;
+  cells: number;
+}
+
+/**
+ * Reads a sheet's XML as a stream (SAX) and counts its rows and cells as it goes: the row limit holds for
+ * the <row> elements there are (whatever r= they claim), the highest r= and the declared dimension; the
+ * cell limit for the whole workbook (`cellsBefore` are the cells of sheets read before). Stops at the
+ * first limit passed, so a sheet of a million rows costs the time to read 100,000 of them.
+ */
+async function countSheet(chunks: AsyncIterable<Buffer>, name: string, limits: typeof LIMITS, cellsBefore: number): Promise<SheetCounts> {
+  const counts: SheetCounts = { name, rows: 0, lastRow: 0, cells: 0 };
+  const tooManyRows = (detail: string) =>
+    new WorkbookError('TOO_MANY_ROWS', `工作表“${name}”的行数超过清单的上限${limits.rows}行（${detail}），已拒绝（请删除多余的空行后再上传）`, 413);
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  let failure: WorkbookError | null = null;
+  parser.on('opentag', (tag) => {
+    if (failure) return;
+    const local = tag.name.slice(tag.name.indexOf(':') + 1);
+    if (local === 'c') {
+      if (cellsBefore + ++counts.cells > limits.cells) {
+        failure = new WorkbookError('TOO_MANY_CELLS', `工作簿的单元格超过${limits.cells}个（工作表“${name}”读到第${counts.rows}行时），超出清单的正常大小，已拒绝`, 413);
+      }
+    } else if (local === 'row') {
+      counts.rows++;
+      const r = Number(tag.attributes.r ?? counts.lastRow + 1);
+      counts.lastRow = Number.isFinite(r) ? Math.max(counts.lastRow, r, counts.rows) : counts.rows;
+      if (counts.lastRow > limits.rows) failure = tooManyRows(`读到第${counts.lastRow}行`);
+    } else if (local === 'dimension') {
+      const m = /^[A-Z]+\d+:[A-Z]+(\d+)$/.exec(String(tag.attributes.ref ?? ''));
+      if (m && Number(m[1]) > limits.rows) failure = tooManyRows(`声明${m[1]}行`);
+    }
+  });
+  const decoder = new StringDecoder('utf8');
+  try {
+    for await (const chunk of chunks) {
+      parser.write(decoder.write(chunk));
+      if (failure) throw failure;
+    }
+    parser.write(decoder.end()).close();
+  } catch (err) {
+    if (err instanceof WorkbookError) throw err;
+    throw new WorkbookError('NOT_XLSX', `工作表“${name}”的内容不是有效的 XML（${(err as Error).message.slice(0, 60)}）`, 422);
+  }
+  if (failure) throw failure;
+  return counts;
+}
+
+/** Reads an entry to its end without keeping it: its real size is checked against what it declared. */
+async function drain(chunks: AsyncIterable<Buffer>): Promise<void> {
+  for await (const _ of chunks);
+}
+
+/** exceljs reads as a worksheet any entry whose name CONTAINS this (unanchored), so every such entry is counted. */
+const EXCELJS_SHEET = /xl\/worksheets\/sheet(\d+)[.]xml/;
+
+/**
+ * Throws WorkbookError unless `buf` is a plausible .xlsx: size, zip structure, sizes and ratios as
+ * declared; then every entry is inflated as a stream with its declared size as a hard cap (a part that
+ * lies is refused, nothing is kept), and every part a spreadsheet library may read as a worksheet —
+ * by the workbook's relations or by its name — is counted row by row and cell by cell against the
+ * limits. Bounded in memory (one chunk at a time) and in time (stops at the first limit passed), and
+ * the event loop keeps turning between chunks. Returns the sheets' counts.
+ */
+export async function checkXlsx(buf: Buffer, limits = LIMITS): Promise<{ sheets: SheetCounts[] }> {
   if (buf.length > limits.fileBytes) throw new WorkbookError('FILE_TOO_LARGE', `文件过大（${MB(buf.length)}），上限为${MB(limits.fileBytes)}`, 413);
   if (buf.length < 4 || buf.readUInt32LE(0) !== 0x04034b50) throw new WorkbookError('NOT_XLSX', sniff(buf), 415);
   const entries = readCentralDirectory(buf);
@@ -159,16 +260,19 @@ export function checkXlsx(buf: Buffer, limits = LIMITS): { sheets: { name: strin
     throw new WorkbookError('ZIP_BOMB', `工作簿解压后共${MB(total)}，超过上限${MB(limits.totalUncompressed)}，疑似“压缩炸弹”，已拒绝`, 413);
   }
   const names = sheetNames(buf, byName);
-  const sheets: { name: string; lastRow: number }[] = [];
+  const sheets: SheetCounts[] = [];
+  let cells = 0;
   for (const e of entries) {
-    if (!/^\/?xl\/worksheets\/[^/]+\.xml$/.test(e.name)) continue;
+    if (e.name.endsWith('/')) continue; // a directory entry
     const path = e.name.replace(/^\//, '');
-    const name = names.get(path) ?? path.replace(/^xl\/worksheets\//, '');
-    const lastRow = lastRowOf(inflateEntry(buf, e).toString('utf8'));
-    if (lastRow > limits.rows) {
-      throw new WorkbookError('TOO_MANY_ROWS', `工作表“${name}”有${lastRow}行，超过清单的上限${limits.rows}行，已拒绝（请删除多余的空行后再上传）`, 413);
+    const chunks = inflateChunks(buf, e, e.uncompressed);
+    if (!names.has(path) && !EXCELJS_SHEET.test(path)) {
+      await drain(chunks);
+      continue;
     }
-    sheets.push({ name, lastRow });
+    const counted = await countSheet(chunks, names.get(path) ?? path, limits, cells);
+    cells += counted.cells;
+    sheets.push(counted);
   }
   return { sheets };
 }

@@ -32,7 +32,8 @@ describe('workbook export', () => {
         expect(merges).toContain(`A${r}:N${r}`);
       } else {
         const got = COLUMNS.map((_, i) => ws.getCell(r, i + 1).value);
-        const want = rowCells(row).map((v) => (v === '' ? null : v));
+        // 完成率 is stored as a fraction (format 0.0%), so it reads the same in every program.
+        const want = rowCells(row).map((v, i) => (v === '' ? null : COLUMNS[i].kind === 'rate' && typeof v === 'number' ? Math.round(v * 10) / 1000 : v));
         // merged 序号/任务 cells of a task's second target read as the master's value: same text.
         expect(got.map((v) => (v === '' ? null : v))).toEqual(want);
       }

@@ -133,6 +133,29 @@ describe('workbook upload: reading a 清单 back', () => {
     expect(target.key.endsWith('@2023-06')).toBe(true);
   });
 
+  it('12.5万 / 3亿 in a money target is converted with a note; in a target of another unit it is refused on the cell', async () => {
+    const money = items.find((i) => i.unit === '亿元')!;
+    const other = items.find((i) => i.target && !['元', '万元', '亿元'].includes(i.unit))!;
+    let moneyCell = '';
+    const buffer = await edited((ws) => {
+      const cell = ws.getCell(rowOf(ws, money.itemId), colOf('cumulative'));
+      cell.value = '12.5万';
+      moneyCell = cell.address;
+    });
+    const parsed = await parseUpload({ buffer, planId: plan.id, period: '2023-05', rows });
+    expect(parsed.changes.map((c) => c.entry.fields)).toEqual([{ cumulative: 0.00125 }]);
+    expect(parsed.converted).toEqual([expect.objectContaining({ cell: moneyCell, code: 'AMOUNT_CONVERTED', message: '已将“12.5万”换算为0.00125亿元' })]);
+
+    let otherCell = '';
+    const refused = await edited((ws) => {
+      const cell = ws.getCell(rowOf(ws, other.itemId), colOf('monthDone'));
+      cell.value = '3亿';
+      otherCell = cell.address;
+    });
+    const err = await rejection(refused);
+    expect(err.errors).toEqual([expect.objectContaining({ cell: otherCell, field: 'monthDone', code: 'NOT_A_NUMBER', message: expect.stringContaining(`本指标的单位是“${other.unit}”`) })]);
+  });
+
   it("another month's 清单 is refused (the workbook carries its plan and month)", async () => {
     const err = await rejection(exported, '2023-06');
     expect([err.status, err.code]).toEqual([409, 'WRONG_PERIOD']);

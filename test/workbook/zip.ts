@@ -7,6 +7,8 @@ export interface ZipEntry {
   data: Buffer | string;
   /** Declared uncompressed size, if it should differ from the real one. */
   declaredSize?: number;
+  /** Already deflated (raw) data, for entries too large to hold uncompressed; `data` is then ignored. */
+  deflated?: Buffer;
 }
 
 export function makeZip(entries: ZipEntry[]): Buffer {
@@ -15,7 +17,7 @@ export function makeZip(entries: ZipEntry[]): Buffer {
   let offset = 0;
   for (const e of entries) {
     const raw = Buffer.isBuffer(e.data) ? e.data : Buffer.from(e.data, 'utf8');
-    const data = deflateRawSync(raw);
+    const data = e.deflated ?? deflateRawSync(raw);
     const name = Buffer.from(e.name, 'utf8');
     const size = e.declaredSize ?? raw.length;
     const local = Buffer.alloc(30);

@@ -1,0 +1,112 @@
+// The workbook curve through HTTP (issue 13): a real server process (server/main.ts on PostgreSQL, as
+// deployed for large offices) exports and takes back the 清单 of plans of 10,000 and 50,000 item rows.
+//   Export: GET …/workbook.xlsx, median of 3, vs exceljs's bare streaming WorkbookWriter writing the same
+//   cell values (no styles, merges, rules, extra sheets) in this process.
+//   Upload: POST the exported file unchanged, median of 3, vs exceljs's bare streaming WorkbookReader
+//   reading every cell of the same file in this process.
+//   Server RSS: the server process's peak (VmHWM from /proc) after the exports and after the uploads.
+// Uploads above the cell limit (server/workbook/zipcheck.ts LIMITS.cells) are refused with 413: the
+// table says so rather than hiding the row.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { buildRows, rowCells } from '../model/sheet';
+import { createToken } from '../server/auth/tokens';
+import { savePlan } from '../server/services/plans';
+import { LIMITS } from '../server/workbook/zipcheck';
+import { openPgDatabase, pgReachable } from '../test/helpers/db';
+import { samplePlan } from '../test/helpers/plan';
+import { median, timed } from './measure';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ADMIN = 'qd_bench_workbook_admin_0123456789abcdef';
+const PERIOD = '2024-05';
+
+function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const clean = { ...process.env };
+  delete clean.DATA_DIR;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /http:\/\/localhost:(\d+)/.exec(out);
+      if (m) resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+    });
+    child.stderr!.on('data', (d) => (err += d));
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${err}`)));
+  });
+}
+const peakMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
+
+async function bareWrite(rows: ReturnType<typeof buildRows>): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink(), useStyles: true, useSharedStrings: true });
+  const ws = wb.addWorksheet('重点任务清单');
+  for (const row of rows) ws.addRow(row.kind === 'section' ? [row.label] : rowCells(row)).commit();
+  ws.commit();
+  await wb.commit();
+}
+async function bareRead(file: Buffer): Promise<number> {
+  let cells = 0;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache' } as never);
+  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<ExcelJS.Row>>) for await (const row of ws) row.eachCell(() => cells++);
+  return cells;
+}
+
+async function curve(items: number) {
+  const plan = samplePlan({ tasks: items, sections: 50, id: `wbh${items}` });
+  const database = await openPgDatabase();
+  await savePlan(database.db, plan, 'bench');
+  await createToken(database.db, { role: 'admin', secret: ADMIN });
+  const { child, url } = await start({ DATABASE_URL: database.url! });
+  const headers = { authorization: `Bearer ${ADMIN}` };
+  try {
+    let file = Buffer.alloc(0);
+    const exp: number[] = [];
+    for (let i = 0; i < 3; i++) exp.push(await timed(async () => (file = Buffer.from(await (await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook.xlsx`, { headers })).arrayBuffer()))));
+    const rssExport = peakMb(child.pid!);
+    const up: number[] = [];
+    let status = 0;
+    let code = '';
+    for (let i = 0; i < 3; i++) {
+      up.push(await timed(async () => {
+        const res = await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook`, { method: 'POST', headers, body: new Uint8Array(file) });
+        status = res.status;
+        code = ((await res.json()) as { code?: string }).code ?? '';
+      }));
+    }
+    const rssUpload = peakMb(child.pid!);
+    const rows = buildRows(plan, { period: PERIOD });
+    await bareWrite(rows);
+    const w: number[] = [];
+    const r: number[] = [];
+    let cells = 0;
+    for (let i = 0; i < 3; i++) {
+      w.push(await timed(() => bareWrite(rows)));
+      r.push(await timed(async () => (cells = await bareRead(file))));
+    }
+    return { items, bytes: file.length, exp: median(exp), up: median(up), status, code, rssExport, rssUpload, write: median(w), read: median(r), cells };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((res) => child.once('exit', res));
+    await database.close();
+  }
+}
+
+if (!pgReachable) {
+  console.log('SKIPPED: PostgreSQL unreachable (QINGDAN_TEST_PG_URL)');
+} else {
+  const results = [];
+  for (const n of (process.env.BENCH_SIZES ?? "10000,50000").split(",").map(Number)) results.push(await curve(n));
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 10,000 and 50,000 tasks, one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
+
+| item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS after exports / uploads |
+|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|
+${results.map((x) => `| ${x.items.toLocaleString('en')} | ${mb(x.bytes)} | ${x.exp.toFixed(0)} ms | ${x.write.toFixed(0)} ms | ${(x.exp / x.write).toFixed(2)}× | ${x.up.toFixed(0)} ms | ${x.status}${x.code ? ` ${x.code}` : ''} | ${x.read.toFixed(0)} ms (${x.cells.toLocaleString('en')}) | ${(x.up / x.read).toFixed(2)}× | ${x.rssExport.toFixed(0)} / ${x.rssUpload.toFixed(0)} MB |`).join('\n')}`);
+}
+process.exit(0);
