@@ -6,6 +6,7 @@ import type { PushBatch } from '../../model/sync';
 import { hash53 } from '../../model/ids';
 import { INPUT_KEYS } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
+import type { RefusedFigure } from '../../model/number-format';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
 import type { ExcelContext } from './types';
@@ -34,6 +35,8 @@ export interface SnapEntry {
   t?: string; // task id (admin)
   co?: string[]; // co-lead units (admin: kept when 牵头单位 changes)
   tg?: boolean; // the row reports on a target (admin: 目标值/单位 edits go to targets/batches)
+  /** Figures Excel had turned into a date/percentage, refused until retyped (model/number-format.ts). */
+  x?: Partial<Record<'monthDone' | 'cumulative', RefusedFigure>>;
 }
 
 export interface Conflict {

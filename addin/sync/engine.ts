@@ -10,7 +10,7 @@ import { cellAddress, readSheet, updateSheet, type Mark, type RowRead } from '..
 import { valuesHash, type Conflict, type SheetState } from '../excel/state';
 import type { ExcelApi } from '../excel/types';
 import { ApiError, NetworkError, type ApiClient } from './api';
-import { diffSheet, fieldColumn, rowValues, sameValues, touched, type Change } from './diff';
+import { diffSheet, EMPTY_HASH, fieldColumn, refusedAfter, rowValues, sameValues, touched, type Change } from './diff';
 
 export interface ReportItem {
   kind: MarkKind | 'merged' | 'offline' | 'error';
@@ -61,12 +61,28 @@ export class SheetSync {
     }
   }
 
+  /** Remembers, per row, the figures Excel converted (their format is reset, so the value must keep them refused). */
+  private rememberRefused(state: SheetState, rows: RowRead[]): boolean {
+    let changed = false;
+    for (const r of rows) {
+      const snap = state.snapshot[r.itemId];
+      const x = refusedAfter(r, snap);
+      if (JSON.stringify(x) === JSON.stringify(snap?.x)) continue;
+      changed = true;
+      const entry = { ...(snap ?? { v: 0, h: EMPTY_HASH }) };
+      if (x) entry.x = x;
+      else delete entry.x;
+      state.snapshot[r.itemId] = entry;
+    }
+    return changed;
+  }
+
   private invalidMarks(changes: Change[], report: Report, marks: Mark[]): void {
     for (const c of changes) {
       for (const e of c.errors) {
         const col = fieldColumn(e.field) ?? NOTE_COL;
         const message = `${FIELD_LABELS[e.field as keyof typeof FIELD_LABELS] ?? ''}${FIELD_LABELS[e.field as keyof typeof FIELD_LABELS] ? '：' : ''}${e.message}`;
-        marks.push({ row: c.row, col, kind: 'invalid', message });
+        marks.push({ row: c.row, col, kind: 'invalid', message, resetFormat: 'resetFormat' in e });
         report.items.push({ kind: 'invalid', itemId: c.itemId, row: c.row, col, address: cellAddress(c.row, col), message });
       }
       if (c.errors.length) report.counts.invalid++;
@@ -82,7 +98,8 @@ export class SheetSync {
     const marks: Mark[] = [];
     this.invalidMarks(changes, report, marks);
     this.conflictMarks(state, new Map(rows.map((r) => [r.itemId, r])), report, marks);
-    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks });
+    const remembered = this.rememberRefused(state, rows);
+    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks, ...(remembered ? { state: { snapshot: state.snapshot } } : {}) });
     return report;
   }
 
@@ -104,6 +121,7 @@ export class SheetSync {
     const changes = diffSheet(rows, state.snapshot, state.meta.period);
     report.counts.changed = changes.length;
     this.invalidMarks(changes, report, marks);
+    this.rememberRefused(state, rows);
     const sendable = changes.filter((c) => c.errors.length === 0 && !state.conflicts[c.itemId]);
     if (sendable.length) {
       const batch: PushBatch = { batchId: newBatchId(), entries: sendable.map((c) => ({ key: c.key, baseVersion: c.baseVersion, fields: c.fields })) };
@@ -127,6 +145,7 @@ export class SheetSync {
     const marks: Mark[] = [];
     const writes: { row: number; values: ProgressValues }[] = [];
     this.invalidMarks(diffSheet(rows, state.snapshot, state.meta.period), report, marks);
+    this.rememberRefused(state, rows);
     await this.pullInto(state, byItem, report, marks, writes).catch((err) => this.failed(err, report));
     return this.finish(state, byItem, report, marks, writes);
   }
@@ -212,7 +231,7 @@ export class SheetSync {
         const snap = state.snapshot[itemId];
         if (!row || (snap && snap.v >= e.version)) continue; // not on this sheet, or already have it
         const mine = rowValues(row.cells);
-        const edited = touched(row.cells, snap);
+        const edited = touched(row, snap);
         if (!edited || sameValues(mine, e.values)) {
           state.snapshot[itemId] = { ...snap, v: e.version, h: valuesHash(e.values) };
           if (!edited) writes.push({ row: row.row, values: e.values });

@@ -25,6 +25,8 @@ interface Cell {
   locked: boolean;
   fill: string | null;
   bold?: boolean;
+  /** "'" when the user typed a leading apostrophe (Excel keeps it out of the value). */
+  prefix?: string;
 }
 interface Rect {
   r: number;
@@ -79,6 +81,8 @@ export class WorkbookState {
   active = 'Sheet1';
   selection: { sheet: string; rect: Rect } | null = null;
   stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0 };
+  /** "Today" for typed dates without a year ("1/2" is 2 January of this year). */
+  today = new Date();
   /** Optional hook run at the start of each sync (tests use it to interleave user edits). */
   onSync?: (n: number) => void;
 
@@ -95,25 +99,30 @@ export class WorkbookState {
     this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0 };
   }
 
-  /** A user typing into a cell in Excel: protection and data validation apply, "=…" in a General cell is a formula. */
+  /**
+   * A user typing into a cell in Excel: protection applies, the text is converted as Excel converts
+   * typed input (typedInput: "30%" → 0.3 with "0%", "1/2" → a date serial with a date format, …) and
+   * data validation checks the converted value, as Excel does ("1/2" passes "decimal ≥ 0").
+   */
   userEdit(sheetName: string, address: string, value: CellValue): void {
     const sheet = this.sheet(sheetName);
     if (!sheet) throw new FakeExcelError('ItemNotFound', `no sheet ${sheetName}`);
     const { r, c } = parseAddress(address);
     const cell = sheet.cell(r, c);
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
+    const typed = typeof value === 'string' && !value.startsWith('=') ? typedInput(value, cell.nf, this.today) : { v: value, nf: cell.nf };
     for (const v of sheet.validations) {
-      if (inside(v.rect, r, c) && !passesValidation(v.rule, value)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
+      if (inside(v.rect, r, c) && !passesValidation(v.rule, typed.v)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
     }
-    storeValue(cell, typeof value === 'string' && cell.nf !== '@' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+    storeValue(cell, value, this.today);
   }
-  /** A user pasting: bypasses data validation (as in Excel), still refused on locked cells. */
+  /** A user pasting: bypasses data validation (as in Excel), still refused on locked cells, converted like typing. */
   userPaste(sheetName: string, address: string, value: CellValue): void {
     const sheet = this.sheet(sheetName)!;
     const { r, c } = parseAddress(address);
     const cell = sheet.cell(r, c);
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
-    storeValue(cell, value);
+    storeValue(cell, value, this.today);
   }
   /** Sorting rows (user action) — row identity must then come from the id column, not the position. */
   sortRows(sheetName: string, from: number, to: number, compare: (a: Cell[], b: Cell[]) => number): void {
@@ -134,13 +143,81 @@ export class WorkbookState {
   }
 }
 
-function storeValue(cell: Cell, value: CellValue): void {
+/** Stores what was typed or written: "=…" is a formula unless the cell is text; other strings are converted as typed input. */
+function storeValue(cell: Cell, value: CellValue, today = new Date()): void {
   if (typeof value === 'string' && value.length > CELL_TEXT_LIMIT) throw new FakeExcelError('InvalidArgument', `text longer than ${CELL_TEXT_LIMIT} characters`);
   delete cell.formula;
+  delete cell.prefix;
   if (typeof value === 'string' && value.startsWith('=') && cell.nf !== '@') {
     cell.formula = value;
     cell.v = evaluate(value);
+  } else if (typeof value === 'string') {
+    const typed = typedInput(value, cell.nf, today);
+    cell.v = typed.v;
+    cell.nf = typed.nf;
+    if (typed.prefix) cell.prefix = typed.prefix;
   } else cell.v = value;
+}
+
+const DAY_MS = 86_400_000;
+/** Excel's 1900 date system: serial 1 = 1900-01-01, counted from 1899-12-30 for dates after February 1900. */
+export function dateSerial(y: number, m: number, d: number): number | null {
+  const t = Date.UTC(y, m - 1, d);
+  const back = new Date(t);
+  if (m < 1 || m > 12 || back.getUTCDate() !== d || back.getUTCMonth() !== m - 1) return null;
+  return Math.round((t - Date.UTC(1899, 11, 30)) / DAY_MS);
+}
+
+/**
+ * What Excel (Chinese locale) makes of text typed into a cell that is not text-formatted ("@"):
+ * a leading apostrophe keeps the rest as text (a prefix, not part of the value); numbers, "1,234"
+ * (thousands separators → "#,##0"), "30%" (÷100 → "0%"), "1.5e3" (→ "0.00E+00"), "0 1/2" (a fraction
+ * → "# ?/?"), and dates — "2024-05-31", "2024/5/31", "2024年5月31日" (→ "yyyy/m/d"), "1/2", "3-4",
+ * "5月31日" (this year, → "m月d日") — become numbers. A General cell takes the format Excel picks;
+ * a cell with a format keeps it. Anything else stays text.
+ */
+export function typedInput(text: string, nf: string, today = new Date()): { v: CellValue; nf: string; prefix?: string } {
+  if (nf === '@') return { v: text, nf };
+  if (text.startsWith("'")) return { v: text.slice(1), nf, prefix: "'" };
+  const t = text.trim();
+  const general = nf === 'General';
+  const as = (v: number, format: string) => ({ v, nf: general ? format : nf });
+  let m: RegExpExecArray | null;
+  if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return as(Number(t), 'General');
+  if ((m = /^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.exec(t))) return as(Number(t), '0.00E+00');
+  if ((m = /^([-+]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$/.exec(t))) return as(Number(m[1] + m[2].replace(/,/g, '') + (m[3] ?? '')), m[3] ? '#,##0.00' : '#,##0');
+  if ((m = /^([-+]?(?:\d+\.?\d*|\.\d+))\s*%$/.exec(t))) return as(Number(m[1]) / 100, m[1].includes('.') ? '0.00%' : '0%');
+  if ((m = /^(\d+) (\d+)\/(\d+)$/.exec(t)) && Number(m[3]) > 0) return as(Number(m[1]) + Number(m[2]) / Number(m[3]), '# ?/?');
+  const year = today.getFullYear();
+  const date = (y: number, mo: number, d: number, format: string) => {
+    const serial = dateSerial(y, mo, d);
+    return serial === null ? null : as(serial, format);
+  };
+  const withYear = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(t) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(t);
+  if (withYear) {
+    const r = date(Number(withYear[1]), Number(withYear[2]), Number(withYear[3]), 'yyyy/m/d');
+    if (r) return r;
+  }
+  const noYear = /^(\d{1,2})[-/](\d{1,2})$/.exec(t) ?? /^(\d{1,2})月(\d{1,2})日$/.exec(t);
+  if (noYear) {
+    const r = date(year, Number(noYear[1]), Number(noYear[2]), 'm月d日');
+    if (r) return r;
+  }
+  return { v: text, nf };
+}
+
+/** What a cell shows (Range.text) for the formats the fake produces; other formats show the value. */
+export function displayText(v: CellValue, nf: string): string {
+  if (typeof v !== 'number') return String(v);
+  if (/^0(\.0+)?%$/.test(nf)) return `${(v * 100).toFixed((nf.split('.')[1] ?? '%').length - 1)}%`;
+  if (nf === 'yyyy/m/d' || nf === 'm月d日') {
+    const d = new Date(Date.UTC(1899, 11, 30) + v * DAY_MS);
+    return nf === 'yyyy/m/d' ? `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()}` : `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+  }
+  if (nf === '#,##0') return Math.round(v).toLocaleString('en-US');
+  if (nf === '#,##0.00') return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (nf === '0.0') return v.toFixed(1);
+  return String(v);
 }
 /** Enough of a formula engine to show that a formula was created: arithmetic on literals. */
 function evaluate(formula: string, sheet?: SheetState): CellValue {
@@ -496,7 +573,7 @@ class Range extends ClientObject {
       case 'numberFormat':
         return grid((x) => x?.nf ?? 'General');
       case 'text':
-        return grid((x) => String(x?.v ?? ''));
+        return grid((x) => (x ? displayText(x.formula ? evaluate(x.formula, sheet) : x.v, x.nf) : ''));
       case 'rowIndex':
         return rect.r;
       case 'columnIndex':
@@ -520,7 +597,8 @@ class Range extends ClientObject {
   }
   set values(v: CellValue[][]) {
     this.loaded.values = v;
-    this.writeCells('values', v, (cell, x) => storeValue(cell, x === null ? '' : x), true);
+    // null in a values array leaves that cell as it is (Office.js); strings are converted as typed input.
+    this.writeCells('values', v, (cell, x) => x !== null && storeValue(cell, x, this.ctx.state.today), true);
   }
   get formulas(): CellValue[][] {
     return this.get('formulas');
