@@ -27,13 +27,19 @@ export interface FillStats {
   dataRows: number;
 }
 
+/**
+ * Protection as the reporter gets it: filtering with the AutoFilter arrows (the filter is applied
+ * before protecting: a protected sheet refuses a new one), column widths and row heights. No sorting:
+ * Excel refuses to sort a range with locked cells on a protected sheet whatever allowSort says, and
+ * allowed on the unlocked input columns alone it would move progress away from its task.
+ */
 export const PROTECT_OPTIONS = {
   allowFormatColumns: true,
   allowFormatRows: true,
   allowAutoFilter: true,
-  allowSort: true,
+  allowSort: false,
   selectionMode: 'Normal',
-};
+} as const;
 
 type Cell = string | number;
 
@@ -113,6 +119,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       if (existing.sheet) {
         sheet = existing.sheet;
         if (existing.protected) sheet.protection.unprotect();
+        sheet.autoFilter.remove();
         const all = sheet.getRangeByIndexes(0, 0, Math.max(existing.rows, last), COL_COUNT);
         all.dataValidation.clear();
         all.conditionalFormats.clearAll();
@@ -208,6 +215,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     };
     for (const w of stateWrites(state, fresh)) await b.add(w.bytes, w.enqueue);
     await b.add(1000, () => {
+      sheet.autoFilter.apply(at(0, 0, last, NOTE_COL + 1)); // header + data rows, 序号 … 提示
       sheet.protection.protect(PROTECT_OPTIONS);
       sheet.activate();
     });

@@ -71,6 +71,9 @@ describe('sync', () => {
   it('finds changed rows by id after the user sorts the sheet', async () => {
     const s = await setup();
     s.type('t7.1', C.cumulative, 70);
+    // Excel refuses to sort locked cells on a protected sheet: the user unprotects it first (no password).
+    expect(() => s.excel.state.sortRows(s.sheetName, 1, 25, () => 0)).toThrow(/AccessDenied/);
+    s.excel.state.userUnprotect(s.sheetName);
     s.excel.state.sortRows(s.sheetName, 1, 25, (a, b) => String(b[1]?.v ?? '').localeCompare(String(a[1]?.v ?? '')));
     await s.sync.sync();
     expect(s.api.entries.get('t7.1@2026-03')!.values.cumulative).toBe(70);

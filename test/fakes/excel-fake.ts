@@ -52,6 +52,8 @@ export class SheetState {
   protectOptions: any = null;
   frozenRows = 0;
   hiddenColumns = new Set<number>();
+  hiddenRows = new Set<number>();
+  autoFilter: Rect | null = null;
   columnWidths = new Map<number, number>();
   validations: ValidationRule[] = [];
   conditionalFormats: ConditionalFormat[] = [];
@@ -80,7 +82,18 @@ export class WorkbookState {
   sheets: SheetState[] = [new SheetState('Sheet1')];
   active = 'Sheet1';
   selection: { sheet: string; rect: Rect } | null = null;
-  stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0 };
+  stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0, protects: 0, unprotects: 0 };
+  /** The user is editing a cell (typing, not yet Enter): requests fail with InvalidOperationInCellEditMode, or wait with delayForCellEdit. */
+  cellEditMode = false;
+  private editEnded: (() => void)[] = [];
+  /** The user presses Enter: cell-edit mode ends and requests that were waiting run. */
+  endCellEdit(): void {
+    this.cellEditMode = false;
+    for (const f of this.editEnded.splice(0)) f();
+  }
+  whenEditEnds(): Promise<void> {
+    return new Promise((resolve) => this.editEnded.push(resolve));
+  }
   /** "Today" for typed dates without a year ("1/2" is 2 January of this year). */
   today = new Date();
   /** Optional hook run at the start of each sync (tests use it to interleave user edits). */
@@ -96,7 +109,7 @@ export class WorkbookState {
     return this.stats.requestBytes.reduce((a, b) => a + b, 0);
   }
   resetStats(): void {
-    this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0 };
+    this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0, protects: 0, unprotects: 0 };
   }
 
   /**
@@ -124,12 +137,33 @@ export class WorkbookState {
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
     storeValue(cell, value, this.today);
   }
-  /** Sorting rows (user action) — row identity must then come from the id column, not the position. */
+  /**
+   * Sorting rows (user action) — row identity must then come from the id column, not the position.
+   * On a protected sheet Excel refuses to sort a range with locked cells, even with allowSort.
+   */
   sortRows(sheetName: string, from: number, to: number, compare: (a: Cell[], b: Cell[]) => number): void {
     const sheet = this.sheet(sheetName)!;
+    if (sheet.protected) {
+      const cols = Math.max(0, ...sheet.rows.slice(from, to).map((r) => r?.length ?? 0));
+      const locked = sheet.rows.slice(from, to).some((row) => Array.from({ length: cols }, (_, c) => row?.[c]?.locked ?? true).some(Boolean));
+      if (!sheet.protectOptions?.allowSort || locked) throw new FakeExcelError('AccessDenied', 'The cell or chart you are trying to change is on a protected sheet: sorting a range with locked cells is not allowed');
+    }
     const block = sheet.rows.slice(from, to).map((r) => r ?? []);
     block.sort(compare);
     sheet.rows.splice(from, block.length, ...block);
+  }
+  /** Filtering by the AutoFilter arrows (user action): needs an AutoFilter, and allowAutoFilter when protected. */
+  filterRows(sheetName: string, col: number, keep: (v: CellValue) => boolean): void {
+    const sheet = this.sheet(sheetName)!;
+    const af = sheet.autoFilter;
+    if (!af) throw new FakeExcelError('InvalidOperation', 'no AutoFilter on this sheet');
+    if (sheet.protected && !sheet.protectOptions?.allowAutoFilter) throw new FakeExcelError('AccessDenied', 'filtering is not allowed on this protected sheet');
+    sheet.hiddenRows.clear();
+    for (let r = af.r + 1; r < af.r + af.rc; r++) if (!keep(sheet.peek(r, col)?.v ?? '')) sheet.hiddenRows.add(r);
+  }
+  /** The user unprotects the sheet (Review → Unprotect Sheet; no password by default). */
+  userUnprotect(sheetName: string): void {
+    this.sheet(sheetName)!.protected = false;
   }
   read(sheetName: string, address: string): CellValue {
     const { r, c } = parseAddress(address);
@@ -306,17 +340,30 @@ export class RequestContext {
       },
     };
   }
+  /** Set when its Excel.run ended: proxies of a finished run cannot be used in another (InvalidObjectPath). */
+  closed = false;
+  delayForCellEdit = false;
   enqueue(path: string, action: string, value: unknown, run: () => void): void {
+    if (this.closed) throw new FakeExcelError('InvalidObjectPath', `${path}: this object belongs to an Excel.run that has ended; objects cannot be reused across Excel.run`);
     this.queue.push({ path, action, value, run });
+  }
+  get pending(): number {
+    return this.queue.length;
   }
   /** Bytes of the queued request as Office would send it: the operations as UTF-8 JSON. */
   pendingBytes(): number {
     return utf8.encode(JSON.stringify(this.queue.map((o) => [o.path, o.action, o.value]))).length;
   }
   async sync(): Promise<void> {
+    if (this.closed) throw new FakeExcelError('InvalidObjectPath', 'context.sync() of an Excel.run that has ended');
+    const st = this.state;
+    if (st.cellEditMode) {
+      // Office: without delayForCellEdit the batch fails (nothing applied); with it, it waits for Enter.
+      if (!this.delayForCellEdit) throw new FakeExcelError('InvalidOperationInCellEditMode', 'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.');
+      await st.whenEditEnds();
+    }
     const ops = this.queue;
     this.queue = [];
-    const st = this.state;
     st.onSync?.(st.stats.syncs + 1);
     const bytes = utf8.encode(JSON.stringify(ops.map((o) => [o.path, o.action, o.value]))).length;
     st.stats.syncs++;
@@ -432,12 +479,29 @@ class WorksheetCollection extends ClientObject {
 class Worksheet extends ClientObject {
   readonly protection: WorksheetProtection;
   readonly freezePanes: { freezeRows: (n: number) => void };
+  readonly autoFilter: { apply: (range: Range | string) => void; remove: () => void };
   constructor(ctx: RequestContext, readonly resolve: () => SheetState | null, private sheetName: string, eager = false) {
     super(ctx, `ws(${JSON.stringify(sheetName)})`);
     if (eager) this.loaded.name = sheetName;
     this.protection = new WorksheetProtection(ctx, this);
     this.freezePanes = {
       freezeRows: (n: number) => ctx.enqueue(this.path, 'freezeRows', n, () => void (this.must().frozenRows = n)),
+    };
+    this.autoFilter = {
+      // Worksheet.autoFilter (ExcelApi 1.9): one per sheet; adding one to a protected sheet is refused.
+      apply: (range: Range | string) =>
+        ctx.enqueue(this.path, 'autoFilter/apply', typeof range === 'string' ? range : range.path, () => {
+          const s = this.must();
+          if (s.protected) throw new FakeExcelError('AccessDenied', 'an AutoFilter cannot be added to a protected sheet');
+          s.autoFilter = typeof range === 'string' ? parseRange(range) : range.must().rect;
+        }),
+      remove: () =>
+        ctx.enqueue(this.path, 'autoFilter/remove', null, () => {
+          const s = this.must();
+          if (s.protected && s.autoFilter) throw new FakeExcelError('AccessDenied', 'an AutoFilter cannot be removed from a protected sheet');
+          s.autoFilter = null;
+          s.hiddenRows.clear();
+        }),
     };
   }
   must(): SheetState {
@@ -505,7 +569,8 @@ class WorksheetProtection extends ClientObject {
   protect(options?: unknown, password?: string): void {
     this.ctx.enqueue(this.path, 'protect', options ?? null, () => {
       const s = this.ws.must();
-      if (s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is already protected');
+      if (s.protected) throw new FakeExcelError('AccessDenied', 'the worksheet is already protected');
+      this.ctx.state.stats.protects++;
       s.protected = true;
       s.protectOptions = options ?? {};
       void password;
@@ -515,6 +580,7 @@ class WorksheetProtection extends ClientObject {
     this.ctx.enqueue(this.path, 'unprotect', null, () => {
       const s = this.ws.must();
       if (!s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is not protected');
+      this.ctx.state.stats.unprotects++;
       s.protected = false;
     });
   }
@@ -551,6 +617,8 @@ class Range extends ClientObject {
     this.ctx.enqueue(this.path, `set ${prop}`, value, () => {
       const { sheet, rect } = this.must();
       const at = shaped(prop, value, rect);
+      if (sheet.protected && !contents && !sheet.protectOptions?.allowFormatCells)
+        throw new FakeExcelError('AccessDenied', `${prop} on a protected sheet needs allowFormatCells (${rectAddress(sheet.name, rect)})`);
       if (sheet.protected) {
         for (let r = 0; r < rect.rc; r++)
           for (let c = 0; c < rect.cc; c++)
@@ -634,6 +702,7 @@ class Range extends ClientObject {
   set columnHidden(v: boolean) {
     this.ctx.enqueue(this.path, 'set columnHidden', v, () => {
       const { sheet, rect } = this.must();
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'hiding columns on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) v ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c);
     });
   }
@@ -711,6 +780,7 @@ class RangeFormat {
   set columnWidth(v: number) {
     this.ctx.enqueue(this.range.path, 'set format/columnWidth', v, () => {
       const { sheet, rect } = this.range.must();
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'column width on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) sheet.columnWidths.set(c, v);
     });
   }
@@ -791,7 +861,15 @@ export function createFakeExcel(state = new WorkbookState()) {
   function run<T>(options: { delayForCellEdit?: boolean }, cb: (ctx: RequestContext) => Promise<T>): Promise<T>;
   async function run<T>(a: unknown, b?: (ctx: RequestContext) => Promise<T>): Promise<T> {
     const cb = (typeof a === 'function' ? a : b) as (ctx: RequestContext) => Promise<T>;
-    return cb(new RequestContext(state));
+    const ctx = new RequestContext(state);
+    ctx.delayForCellEdit = typeof a === 'object' && !!(a as { delayForCellEdit?: boolean })?.delayForCellEdit;
+    try {
+      const result = await cb(ctx);
+      if (ctx.pending) await ctx.sync(); // Excel.run syncs what is still queued when the callback returns
+      return result;
+    } finally {
+      ctx.closed = true;
+    }
   }
   return {
     state,
