@@ -7,6 +7,7 @@ import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { readSheet, selectCell } from './excel/sheet';
 import { readState } from './excel/state';
 import type { ExcelApi } from './excel/types';
+import { patientExcel } from './excel/run';
 import { adminSync } from './sync/admin';
 import type { Me, PlanSummary } from '../model/sync';
 import { ApiClient, type PlanWithAssignments } from './sync/api';
@@ -59,10 +60,15 @@ export class Controller {
     return this.me;
   }
 
+  /** Told "press Enter" while Excel is in cell-edit mode, and null when the work goes on (excel/run.ts). */
+  onCellEdit?: (message: string | null) => void;
+  /** How long to wait between attempts while a cell is being edited (tests shorten it). */
+  cellEditIntervalMs = 1000;
+
   private requireExcel(): ExcelApi {
     const excel = this.excel();
     if (!excel) throw new Error('未检测到 Excel：请在 Excel 中打开此任务窗格');
-    return excel;
+    return patientExcel(excel, { onWait: (m) => this.onCellEdit?.(m), intervalMs: this.cellEditIntervalMs });
   }
   private requireApi(): ApiClient {
     if (!this.api) throw new Error('请先连接服务器');

@@ -26,6 +26,11 @@ type Field = HTMLElement & { value: string; checked?: boolean; disabled?: boolea
 let locale: Locale = 'zh-CN';
 let t: Strings = STRINGS[locale];
 const controller = new Controller(() => hostExcel());
+// Excel in cell-edit mode refuses every request: say what to do while the controller retries.
+controller.onCellEdit = (m) => {
+  $('busy-text').textContent = m ? t.cellEdit : t.working;
+  $('busy').classList.toggle('waiting', !!m);
+};
 
 /** Office.onReady, but never waiting forever: outside Office (or if office.js failed) host is null. */
 function officeReady(ms = 4000): Promise<{ host: string | null; language?: string }> {

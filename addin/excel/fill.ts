@@ -105,7 +105,7 @@ async function probe(ctx: ExcelContext, name: string, stateName: string) {
 }
 
 export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<FillStats> {
-  return excel.run({ delayForCellEdit: true }, async (ctx) => {
+  return excel.run(async (ctx) => {
     const { meta, rows } = opts;
     const n = rows.length;
     const last = FIRST_DATA_ROW + Math.max(n, 1); // exclusive

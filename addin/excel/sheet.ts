@@ -73,7 +73,7 @@ function inputCells(v: ProgressValues): (string | number)[][] {
 }
 
 export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheetName: string, update: SheetUpdate): Promise<number> {
-  return excel.run({ delayForCellEdit: true }, async (ctx: ExcelContext) => {
+  return excel.run(async (ctx: ExcelContext) => {
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const state = ctx.workbook.worksheets.getItem(stateSheetName);
     const touchesSheet = !!(update.writes?.length || update.marks);

@@ -71,6 +71,30 @@ describe('controller', () => {
     expect(excel.state.sheets.map((s) => s.name)).toEqual(['Sheet1']); // no plan sheet, no state sheet
   });
 
+  it('a button pressed while a cell is being edited asks for Enter, then goes on (InvalidOperationInCellEditMode)', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    c.cellEditIntervalMs = 0;
+    await c.connect(server.url, await server.reporterToken('建设管理处'));
+    await c.fill(sel);
+    const { sheet, address } = addressOf(excel, 't1-m1', C.cumulative);
+    excel.state.userEdit(sheet, address, 21);
+    excel.state.cellEditMode = true; // the user is typing into another cell
+    const told: (string | null)[] = [];
+    c.onCellEdit = (m) => {
+      told.push(m);
+      if (m && told.filter(Boolean).length === 2) excel.state.endCellEdit(); // presses Enter after a while
+    };
+    const report = await c.sync(sel);
+    expect(report.counts.applied).toBe(1);
+    expect(told[0]).toContain('请按 Enter');
+    expect(told.at(-1)).toBeNull(); // the notice is taken away once the work goes on
+    // Office's own behaviour, which the pane used to show raw:
+    excel.state.cellEditMode = true;
+    await expect(excel.run(async (ctx) => { ctx.workbook.worksheets.getItem(sheet).getRange(address).load('values'); await ctx.sync(); })).rejects.toMatchObject({ code: 'InvalidOperationInCellEditMode' });
+    excel.state.endCellEdit();
+  });
+
   it('says so when there is no Excel', async () => {
     const c = new Controller(() => undefined);
     await c.connect(server.url, server.adminToken);
