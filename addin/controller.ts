@@ -80,10 +80,25 @@ export class Controller {
     return this.plan;
   }
 
+  /**
+   * The data and state sheets of a plan's month. The state sheet is keyed by plan id + month and
+   * records its data sheet's name; a new sheet gets a name no other sheet of the workbook has.
+   */
   async names(sel: Selection): Promise<{ sheetName: string; stateSheetName: string }> {
+    const stateSheetName = stateSheetNameFor(sel.planId, sel.period);
     const title = this.plans.find((p) => p.id === sel.planId)?.title ?? (await this.planFor(sel.planId)).title;
-    const sheetName = sheetNameFor(title, sel.period);
-    return { sheetName, stateSheetName: stateSheetNameFor(sheetName) };
+    const plain = sheetNameFor(title, sel.period, sel.planId);
+    const excel = this.excel();
+    if (!excel) return { sheetName: plain, stateSheetName };
+    const sheetName = await this.requireExcel().run(async (ctx) => {
+      const state = await readState(ctx, stateSheetName);
+      if (state?.meta.sheetName) return state.meta.sheetName;
+      const taken = ctx.workbook.worksheets.getItemOrNullObject(plain);
+      taken.load('isNullObject');
+      await ctx.sync();
+      return taken.isNullObject ? plain : sheetNameFor(title, sel.period, sel.planId, true);
+    });
+    return { sheetName, stateSheetName };
   }
 
   /** 填充. Refuses to overwrite unsynced edits unless pressed twice. */

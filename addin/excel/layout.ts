@@ -21,15 +21,26 @@ export const MARK_COLORS = {
 } as const;
 export type MarkKind = keyof typeof MARK_COLORS;
 
-/** An Excel-safe sheet name (≤ 31 chars, none of []:*?/\) for a plan and month. */
-export function sheetNameFor(planTitle: string, period: string): string {
-  const title = planTitle.replace(/[\[\]:*?/\\'’]/g, '').replace(/\s+/g, '');
-  return `${period} ${title}`.slice(0, 31).trim();
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
 }
 
-/** The hidden state sheet paired with a data sheet (a short stable hash: names are limited to 31). */
-export function stateSheetNameFor(sheetName: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of sheetName) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;
-  return `_qd_${h.toString(16).padStart(8, '0')}`;
+/**
+ * An Excel-safe sheet name (≤ 31 chars, none of []:*?/\) for a plan and month: "2026-03 <title>".
+ * A title cut to fit gets a tag from the plan id ("…~3f2a"), so two plans whose titles share a long
+ * prefix get different sheets; `tagged` forces the tag (a sheet of that name is another plan's).
+ */
+export function sheetNameFor(planTitle: string, period: string, planId?: string, tagged = false): string {
+  const title = planTitle.replace(/[\[\]:*?/\\'’]/g, '').replace(/\s+/g, '');
+  const full = `${period} ${title}`;
+  if (!planId || (!tagged && full.length <= 31)) return full.slice(0, 31).trim();
+  const tag = `~${fnv(planId).slice(0, 4)}`;
+  return `${full.slice(0, 31 - tag.length).trim()}${tag}`;
+}
+
+/** The very hidden state sheet of a plan's month: keyed by plan id and month, not by the sheet's name. */
+export function stateSheetNameFor(planId: string, period: string): string {
+  return `_qd_${fnv(`${planId}@${period}`)}`;
 }
