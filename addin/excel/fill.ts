@@ -8,7 +8,7 @@ import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
 import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
-import type { ExcelApi, ExcelContext } from './types';
+import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
 export interface FillOptions {
   meta: Omit<SheetMeta, 'rowCount'>;
@@ -113,8 +113,8 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const b = new Batcher(ctx);
 
     // The sheets: reuse and clear an existing one (deleting could hit "last visible sheet").
-    let sheet: ExcelContext;
-    let state: ExcelContext;
+    let sheet!: Excel.Worksheet;
+    let state!: Excel.Worksheet;
     await b.add(0, () => {
       if (existing.sheet) {
         sheet = existing.sheet;
@@ -134,10 +134,10 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       // Formats before values: text columns as text so "=…", "+86…" or "001" stay what was typed.
       COLUMNS.forEach((col, c) => {
         const fmt = col.kind === 'number' ? 'General' : col.kind === 'rate' ? '0.0' : '@';
-        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = fmt;
+        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = everyCell(fmt);
         at(0, c, 1, 1).format.columnWidth = col.width * 7;
       });
-      at(0, NOTE_COL, last, 2).numberFormat = '@';
+      at(0, NOTE_COL, last, 2).numberFormat = everyCell('@');
       at(0, NOTE_COL, 1, 1).format.columnWidth = 40 * 7;
       const header = at(0, 0, 1, COL_COUNT);
       header.values = [HEADERS];

@@ -5,7 +5,7 @@ import { excelErrorCode, type ExcelContext } from './types';
 /** Rows per read; a block refused for size is halved, and later blocks keep the smaller size. */
 export const READ_BLOCK_ROWS = 4000;
 
-export async function usedRowCount(ctx: ExcelContext, sheet: ExcelContext): Promise<number> {
+export async function usedRowCount(ctx: ExcelContext, sheet: Excel.Worksheet): Promise<number> {
   const used = sheet.getUsedRangeOrNullObject(true);
   used.load(['isNullObject', 'rowIndex', 'rowCount']);
   await ctx.sync();
@@ -23,7 +23,7 @@ export interface BlockRead {
  * Reads rows in blocks; with `figures`, also the number format and shown text of those columns
  * (a few bytes a cell: the figure cells only, not the long text columns).
  */
-export async function readBlocks(ctx: ExcelContext, sheet: ExcelContext, startRow: number, rowCount: number, colCount: number, figures?: { col: number; count: number }, blockRows = READ_BLOCK_ROWS): Promise<BlockRead> {
+export async function readBlocks(ctx: ExcelContext, sheet: Excel.Worksheet, startRow: number, rowCount: number, colCount: number, figures?: { col: number; count: number }, blockRows = READ_BLOCK_ROWS): Promise<BlockRead> {
   const out: BlockRead = { values: [], formats: [], texts: [] };
   let at = startRow;
   const end = startRow + rowCount;
@@ -53,6 +53,6 @@ export async function readBlocks(ctx: ExcelContext, sheet: ExcelContext, startRo
   return out;
 }
 
-export async function readRows(ctx: ExcelContext, sheet: ExcelContext, startRow: number, rowCount: number, colCount: number, blockRows = READ_BLOCK_ROWS): Promise<unknown[][]> {
+export async function readRows(ctx: ExcelContext, sheet: Excel.Worksheet, startRow: number, rowCount: number, colCount: number, blockRows = READ_BLOCK_ROWS): Promise<unknown[][]> {
   return (await readBlocks(ctx, sheet, startRow, rowCount, colCount, undefined, blockRows)).values;
 }

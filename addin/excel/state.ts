@@ -9,7 +9,7 @@ import type { ProgressValues } from '../../model/progress';
 import type { RefusedFigure } from '../../model/number-format';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
-import type { ExcelContext } from './types';
+import { everyCell, type ExcelContext } from './types';
 
 export interface SheetMeta {
   planId: string;
@@ -86,7 +86,7 @@ export interface StateWrite {
  * The writes of the given parts (one column each; an empty cell ends a part), split so that no single
  * write is bigger than `maxBytes` (a big snapshot spans several requests). `sheet` is the state sheet.
  */
-export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, maxBytes = 64 * 1024): StateWrite[] {
+export function stateWrites(sheet: Excel.Worksheet, parts: Partial<SheetState>, maxBytes = 64 * 1024): StateWrite[] {
   const out: StateWrite[] = [];
   for (const part of Object.keys(parts) as Part[]) {
     const col = PARTS.indexOf(part);
@@ -102,7 +102,7 @@ export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, max
         bytes: bytes + 200,
         enqueue: () => {
           const range = sheet.getRangeByIndexes(row, col, slice.length, 1);
-          range.numberFormat = '@'; // the JSON must never be read as a number or a formula
+          range.numberFormat = everyCell('@'); // the JSON must never be read as a number or a formula
           range.values = slice;
         },
       });

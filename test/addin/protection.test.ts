@@ -5,9 +5,9 @@ import { COLUMN_INDEX as C } from '../../model/sheet';
 import { ApiClient } from '../../addin/sync/api';
 import { SheetSync } from '../../addin/sync/engine';
 import { NOTE_COL } from '../../addin/excel/layout';
-import { createFakeExcel, type RequestContext } from '../fakes/excel-fake';
+import { createFakeExcel } from '../fakes/excel-fake';
 
-type Ws = ReturnType<RequestContext['workbook']['worksheets']['getItem']>;
+type Ws = Excel.Worksheet;
 import { FakeApi } from '../fakes/fake-api';
 import { filled } from './helpers';
 

@@ -6,6 +6,7 @@
 // Office); locked cells on a protected sheet refuse writes; strings starting with "=" become formulas
 // unless the cell is text-formatted ("@"). It counts syncs and request/response bytes per sync.
 // No Node imports: it is also bundled for the browser and injected into the task pane in e2e tests.
+import type { ExcelApi } from '../../addin/excel/types';
 
 export const REQUEST_LIMIT = 5 * 1024 * 1024;
 export const CELL_TEXT_LIMIT = 32767;
@@ -415,7 +416,7 @@ abstract class ClientObject {
   }
 }
 
-class Application {
+class Application implements Pick<Excel.Application, 'suspendApiCalculationUntilNextSync' | 'suspendScreenUpdatingUntilNextSync'> {
   constructor(private ctx: RequestContext) {}
   suspendApiCalculationUntilNextSync(): void {
     this.ctx.enqueue('application', 'suspendApiCalculationUntilNextSync', null, () => void this.ctx.state.stats.suspendCalc++);
@@ -476,7 +477,7 @@ class WorksheetCollection extends ClientObject {
   }
 }
 
-class Worksheet extends ClientObject {
+class Worksheet extends ClientObject implements Pick<Excel.Worksheet, 'isNullObject' | 'name' | 'activate' | 'delete'> {
   readonly protection: WorksheetProtection;
   readonly freezePanes: { freezeRows: (n: number) => void };
   readonly autoFilter: { apply: (range: Range | string) => void; remove: () => void };
@@ -555,7 +556,7 @@ class Worksheet extends ClientObject {
   }
 }
 
-class WorksheetProtection extends ClientObject {
+class WorksheetProtection extends ClientObject implements Pick<Excel.WorksheetProtection, 'protected' | 'unprotect'> {
   constructor(ctx: RequestContext, private ws: Worksheet) {
     super(ctx, `${ws.path}.protection`);
   }
@@ -597,7 +598,7 @@ function shaped(name: string, value: unknown, rect: Rect): (r: number, c: number
   return (r, c) => (value as unknown[][])[r][c];
 }
 
-class Range extends ClientObject {
+class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | 'values' | 'text' | 'rowIndex' | 'rowCount' | 'columnIndex' | 'columnCount' | 'address' | 'columnHidden' | 'select'> {
   readonly format: RangeFormat;
   readonly dataValidation: DataValidation;
   readonly conditionalFormats: ConditionalFormatCollection;
@@ -871,12 +872,15 @@ export function createFakeExcel(state = new WorkbookState()) {
       ctx.closed = true;
     }
   }
+  // Handed to the adapter as the real API: its callbacks get Excel.RequestContext (@types/office-js), so
+  // the adapter is type-checked against Office.js, not against this fake; the fake's classes are
+  // checked against the same types where they implement them (`implements Pick<Excel.…>`).
   return {
     state,
+    run: run as unknown as ExcelApi['run'],
     ConditionalFormatType: { custom: 'Custom' },
     DataValidationOperator: { greaterThanOrEqualTo: 'GreaterThanOrEqualTo' },
     SheetVisibility: { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' },
-    run,
   };
 }
 export type FakeExcel = ReturnType<typeof createFakeExcel>;
