@@ -1,7 +1,7 @@
 // What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
 // result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
 import { walkNodes } from '../model/plan';
-import { periodEnd, yearMonths } from '../model/progress';
+import { periodEnd, yearMonths, type Period } from '../model/progress';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { readSheet, selectCell } from './excel/sheet';
@@ -33,6 +33,28 @@ export interface Selection {
   planId: string;
   period: string;
   admin: boolean;
+}
+
+export interface MonthChoice {
+  period: string;
+  label: string; // 2023年6月（截止6月28日 · 已关闭）
+  closed: boolean;
+}
+
+/** A month as the list shows it: 2023年6月（截止6月28日）, with " · 已关闭" once the office closed it. */
+export function monthLabel(p: Pick<Period, 'period' | 'deadline' | 'status'>): string {
+  const [y, m] = p.period.split('-').map(Number);
+  const [, dm, dd] = p.deadline.split('-').map(Number);
+  return `${y}年${m}月（截止${dm}月${dd}日${p.status === 'closed' ? ' · 已关闭' : ''}）`;
+}
+
+/**
+ * The month being reported: the first open month whose deadline is today or later, else the last open
+ * one, else the last month (ISO dates compare as text).
+ */
+export function reportingMonth(periods: Pick<Period, 'period' | 'deadline' | 'status'>[], today: string): string | null {
+  const open = periods.filter((p) => p.status === 'open');
+  return open.find((p) => p.deadline >= today)?.period ?? open.at(-1)?.period ?? periods.at(-1)?.period ?? null;
 }
 
 /** The months a user can pick: the plan's year, or this year when the plan has none. */
@@ -102,7 +124,7 @@ export class Controller {
   }
 
   /** 填充. Refuses to overwrite unsynced edits unless pressed twice. */
-  async fill(sel: Selection, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; syncs: number; sheetName: string }> {
+  async fill(sel: Selection, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; syncs: number; sheetName: string; closed: boolean }> {
     const excel = this.requireExcel();
     const api = this.requireApi();
     const plan = await this.planFor(sel.planId);
@@ -120,6 +142,7 @@ export class Controller {
     this.forceFillArmed = '';
     // The server gives a reporter its unit's rows, and a cursor so 刷新 pulls only what changes after them.
     const { rows, cursor } = await api.rows(sel.planId, sel.period);
+    const closed = (await api.periods(sel.planId).catch(() => [])).some((p) => p.period === sel.period && p.status === 'closed');
     if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
@@ -129,14 +152,21 @@ export class Controller {
       }
     }
     const stats = await fillSheet(excel, {
-      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor },
+      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor, closed },
       stateSheetName,
       rows,
       periodEnd: periodEnd(sel.period),
       targetVersions,
       onProgress,
     });
-    return { rows: stats.dataRows, syncs: stats.syncs, sheetName };
+    return { rows: stats.dataRows, syncs: stats.syncs, sheetName, closed };
+  }
+
+  /** The plan's months with their deadlines and status, and the one being reported (the list opens on it). */
+  async months(planId: string, now = new Date()): Promise<{ months: MonthChoice[]; current: string | null }> {
+    const periods = await this.requireApi().periods(planId);
+    const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // China time
+    return { months: periods.map((p) => ({ period: p.period, label: monthLabel(p), closed: p.status === 'closed' })), current: reportingMonth(periods, today) };
   }
 
   private async syncer(sel: Selection, onProgress?: (text: string, f?: number) => void): Promise<SheetSync> {

@@ -175,6 +175,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
     const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
     await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {
+      if (meta.closed) return; // a closed month: everything stays locked, read-only
       for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW, c, n || 1, w).format.protection.locked = false;
       for (const k of sections) {
         for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW + k, c, 1, w).format.protection.locked = true;

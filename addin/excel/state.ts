@@ -20,6 +20,8 @@ export interface SheetMeta {
   unit: string | null;
   cursor: string | null;
   rowCount: number; // data rows written by the last fill
+  /** The office closed the month: filled read-only (no input cell unlocked). */
+  closed?: boolean;
 }
 
 /**

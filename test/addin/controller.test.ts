@@ -2,7 +2,7 @@
 // overwrite unsynced edits unless pressed twice; 同步 then 填充 again keeps the server's values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { Controller, NoTasksError, UnsyncedChangesError } from '../../addin/controller';
+import { Controller, monthLabel, NoTasksError, reportingMonth, UnsyncedChangesError } from '../../addin/controller';
 import { periodEnd } from '../../model/progress';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { createFakeExcel } from '../fakes/excel-fake';
@@ -93,6 +93,34 @@ describe('controller', () => {
     excel.state.cellEditMode = true;
     await expect(excel.run(async (ctx) => { ctx.workbook.worksheets.getItem(sheet).getRange(address).load('values'); await ctx.sync(); })).rejects.toMatchObject({ code: 'InvalidOperationInCellEditMode' });
     excel.state.endCellEdit();
+  });
+
+  it('lists months as 2024年5月（截止5月28日 · 已关闭）, opens on the month being reported, fills a closed month read-only', async () => {
+    expect(monthLabel({ period: '2023-06', deadline: '2023-06-28', status: 'closed' })).toBe('2023年6月（截止6月28日 · 已关闭）');
+    expect(monthLabel({ period: '2023-07', deadline: '2023-07-28', status: 'open' })).toBe('2023年7月（截止7月28日）');
+    const ps = [
+      { period: '2023-05', deadline: '2023-05-28', status: 'closed' as const },
+      { period: '2023-06', deadline: '2023-06-28', status: 'open' as const },
+      { period: '2023-07', deadline: '2023-07-28', status: 'open' as const },
+    ];
+    expect(reportingMonth(ps, '2023-06-10')).toBe('2023-06');
+    expect(reportingMonth(ps, '2023-06-29')).toBe('2023-07');
+    expect(reportingMonth(ps, '2024-01-05')).toBe('2023-07');
+
+    const closedSel = { planId: 'sample', period: '2024-04', admin: false };
+    const res = await fetch(`${server.url}/api/v1/plans/sample/periods/2024-04/close`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
+    expect(res.status).toBeLessThan(300);
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, await server.reporterToken('建设管理处'));
+    const { months } = await c.months('sample');
+    expect(months.find((m) => m.period === '2024-04')).toMatchObject({ closed: true, label: expect.stringMatching(/^2024年4月（截止4月\d+日 · 已关闭）$/) });
+    const r = await c.fill(closedSel);
+    expect(r.closed).toBe(true);
+    const sheet = excel.state.sheets.find((x) => x.name.startsWith('2024-04'))!;
+    const row = sheet.rows.findIndex((x) => x?.[C.id]?.v === 't1-m1');
+    expect(sheet.cell(row, C.cumulative).locked).toBe(true);
+    expect(() => excel.state.userEdit(sheet.name, `I${row + 1}`, 5)).toThrow(/AccessDenied/);
   });
 
   it('says so when there is no Excel', async () => {
