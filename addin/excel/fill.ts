@@ -6,7 +6,7 @@ import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../..
 import { STATUSES } from '../../model/progress';
 import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
-import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX } from './layout';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
 import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
@@ -175,6 +175,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
     const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
     await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {
+      for (const [c, w] of lockedRuns(meta.admin)) at(FIRST_DATA_ROW, c, n || 1, w).format.fill.color = LOCKED_FILL;
       if (meta.closed) return; // a closed month: everything stays locked, read-only
       for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW, c, n || 1, w).format.protection.locked = false;
       for (const k of sections) {

@@ -21,6 +21,15 @@ export const MARK_COLORS = {
 } as const;
 export type MarkKind = keyof typeof MARK_COLORS;
 
+/** Locked model columns are shaded grey (help.html: 灰色列不可编辑); input columns stay white. */
+export const LOCKED_FILL = '#F2F2F2';
+
+/** The runs [first column, width] of locked model columns on item rows: 序号…完成时限 and 完成率 (admin: 目标值…牵头单位 open). */
+export function lockedRuns(admin: boolean): [number, number][] {
+  const c = COLUMN_INDEX;
+  return admin ? [[0, c.targetValue], [c.deadline, 1], [c.rate, 1]] : [[0, c.monthDone], [c.rate, 1]];
+}
+
 function fnv(text: string): string {
   let h = 0x811c9dc5;
   for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0;

@@ -5,7 +5,7 @@ import { COLUMN_INDEX, INPUT_KEYS, colLetter, type InputKey } from '../../model/
 import type { ProgressValues } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
-import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
+import { COL_COUNT, FIRST_DATA_ROW, ID_COL, LOCKED_FILL, lockedRuns, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
 import { readBlocks, usedRowCount } from './read';
 import { readState, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';
@@ -61,6 +61,8 @@ export interface SheetUpdate {
   keepMarks?: boolean;
   state?: Partial<SheetState>;
   select?: { row: number; col: number };
+  /** Admin mode sheet (its 目标值…牵头单位 columns are open, so not shaded). */
+  admin?: boolean;
 }
 
 export function cellAddress(row: number, col: number): string {
@@ -102,6 +104,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
     if (update.marks) {
       if (!update.keepMarks) await add(200, () => {
         sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
+        for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW, c, rows, w).format.fill.color = LOCKED_FILL;
         sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).clear('Contents');
       });
       const notes = new Map<number, string[]>();

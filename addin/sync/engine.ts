@@ -99,7 +99,7 @@ export class SheetSync {
     this.invalidMarks(changes, report, marks);
     this.conflictMarks(state, new Map(rows.map((r) => [r.itemId, r])), report, marks);
     const remembered = this.rememberRefused(state, rows);
-    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks, ...(remembered ? { state: { snapshot: state.snapshot } } : {}) });
+    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks, admin: state.meta.admin, ...(remembered ? { state: { snapshot: state.snapshot } } : {}) });
     return report;
   }
 
@@ -162,7 +162,7 @@ export class SheetSync {
     const report = newReport();
     const marks: Mark[] = [];
     this.conflictMarks(state, new Map(rows.map((r) => [r.itemId, r])), report, marks);
-    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { writes, marks, state: { snapshot: state.snapshot, conflicts: state.conflicts } });
+    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { writes, marks, admin: state.meta.admin, state: { snapshot: state.snapshot, conflicts: state.conflicts } });
   }
 
   private failed(err: unknown, report: Report): void {
@@ -254,6 +254,7 @@ export class SheetSync {
     await updateSheet(this.excel, this.sheetName, this.stateSheetName, {
       writes,
       marks,
+      admin: state.meta.admin,
       state: { meta: state.meta, snapshot: state.snapshot, pending: state.pending, conflicts: state.conflicts },
     });
     return report;
