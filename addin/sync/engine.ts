@@ -36,6 +36,11 @@ function describe(v: ProgressValues): string {
   return INPUT_KEYS.filter((k) => v[k] !== null).map((k) => `${FIELD_LABELS[k]}=${v[k]}`).join('，') || '（空）';
 }
 
+/** The input columns of a row's values that hold something, in sheet order. */
+export function filledColumns(v: ProgressValues): number[] {
+  return INPUT_KEYS.filter((k) => v[k] !== null && v[k] !== '').map((k) => COLUMN_INDEX[k]);
+}
+
 export function newBatchId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `b-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
@@ -201,7 +206,13 @@ export class SheetSync {
       report.counts.applied++;
       // Put the stored form back (e.g. "１２" → 12) unless the user typed something else since.
       if (row && !sameValues(rowValues(row.cells), r.values)) writes.push({ row: row.row, values: r.values });
-      if (row) report.items.push({ kind: 'applied', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已同步（第${r.version}版）` });
+      if (row) {
+        // Marked applied on the cells that hold something; the result points at the first of them.
+        const cols = filledColumns(r.values);
+        for (const col of cols) marks.push({ row: row.row, col, kind: 'applied', message: `已同步（第${r.version}版）` });
+        const col = cols[0] ?? COLUMN_INDEX.monthDone;
+        report.items.push({ kind: 'applied', itemId, row: row.row, col, address: cellAddress(row.row, col), message: `已同步（第${r.version}版）` });
+      }
     } else if (r.outcome === 'conflict') {
       // Mark only the cells where mine and the server's differ.
       const mine = Object.fromEntries(Object.entries(fields).filter(([k, v]) => validateProgress({ [k]: v }, {}).values[k as InputKey] !== r.values[k as InputKey]));
@@ -237,7 +248,8 @@ export class SheetSync {
           if (!edited) writes.push({ row: row.row, values: e.values });
           delete state.conflicts[itemId];
           report.counts.merged++;
-          report.items.push({ kind: 'merged', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
+          const col = INPUT_KEYS.filter((k) => e.values[k] !== mine[k]).map((k) => COLUMN_INDEX[k])[0] ?? filledColumns(e.values)[0] ?? COLUMN_INDEX.monthDone;
+          report.items.push({ kind: 'merged', itemId, row: row.row, col, address: cellAddress(row.row, col), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
         } else {
           const fields = Object.fromEntries(INPUT_KEYS.filter((k) => mine[k] !== e.values[k]).map((k) => [k, mine[k]]));
           state.conflicts[itemId] = { itemId, key: e.key, version: e.version, server: e.values, mine: fields };

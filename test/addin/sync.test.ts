@@ -99,6 +99,19 @@ describe('sync', () => {
     expect(s.api.pushes.map((p) => p.batchId)).toEqual([first.batchId, first.batchId]);
   });
 
+  it('marks applied cells applied and points each result at the cell it is about, not at 本月完成', async () => {
+    const s = await setup();
+    s.type('t3.1', C.progress, '已完成招标');
+    s.api.write('t6.1@2026-03', { problems: '资金未到位' }); // a colleague's change, merged by the pull
+    const r = await s.sync.sync();
+    const applied = r.items.find((i) => i.kind === 'applied')!;
+    expect(applied.address).toBe(s.addressOf('t3.1', C.progress));
+    expect(s.cell('t3.1', C.progress)!.fill).toBe(MARK_COLORS.applied);
+    expect(s.cell('t3.1', C.monthDone)!.fill).toBeNull(); // empty: not marked
+    const merged = r.items.find((i) => i.kind === 'merged')!;
+    expect(merged.address).toBe(s.addressOf('t6.1', C.problems));
+  });
+
   it('keeps edits in the workbook when the request never reaches the server', async () => {
     const s = await setup();
     s.type('t4.1', C.progress, '离线时填写');
