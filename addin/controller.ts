@@ -1,7 +1,7 @@
 // What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
 // result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
 import { walkNodes } from '../model/plan';
-import { periodEnd, yearMonths, type Period } from '../model/progress';
+import { periodEnd, previousPeriod, yearMonths, type Period } from '../model/progress';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { readSheet, selectCell } from './excel/sheet';
@@ -142,6 +142,10 @@ export class Controller {
     this.forceFillArmed = '';
     // The server gives a reporter its unit's rows, and a cursor so 刷新 pulls only what changes after them.
     const { rows, cursor } = await api.rows(sel.planId, sel.period);
+    // 上月累计: last month's rows as the server gives them to this token (none before the plan's first month).
+    const prevPeriod = previousPeriod(sel.period);
+    const prevRows = await api.rows(sel.planId, prevPeriod).then((r) => r.rows, () => []);
+    const previous = new Map(prevRows.flatMap((r) => (r.kind === 'item' && r.values.cumulative !== null ? [[r.itemId, r.values.cumulative] as const] : [])));
     const closed = (await api.periods(sel.planId).catch(() => [])).some((p) => p.period === sel.period && p.status === 'closed');
     if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
@@ -157,6 +161,7 @@ export class Controller {
       rows,
       periodEnd: periodEnd(sel.period),
       targetVersions,
+      previous,
       onProgress,
     });
     return { rows: stats.dataRows, syncs: stats.syncs, sheetName, closed };

@@ -6,7 +6,7 @@ import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../..
 import { STATUSES } from '../../model/progress';
 import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
-import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, SECTION_PREFIX } from './layout';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, PREV_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
 import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
@@ -16,6 +16,8 @@ export interface FillOptions {
   rows: SheetRow[];
   /** Last day of the month being reported (ISO): a deadline before it is overdue unless 已完成. */
   periodEnd: string;
+  /** 上月累计 by item id (last month's stored 累计完成), shown read-only. */
+  previous?: ReadonlyMap<string, number>;
   /** Admin mode: each target's version (for targets/batches baseVersion), when the server gives it. */
   targetVersions?: ReadonlyMap<string, number>;
   onProgress?: (done: number, total: number) => void;
@@ -54,14 +56,14 @@ export function rateFormula(row: Extract<SheetRow, { kind: 'item' }>, sheetRow: 
   return `=IF(ISNUMBER(${cum}),ROUND(${cum}/${t.value}*100,1),"")`;
 }
 
-export function sheetCells(row: SheetRow, sheetRow?: number): Cell[] {
+export function sheetCells(row: SheetRow, sheetRow?: number, previous?: ReadonlyMap<string, number>): Cell[] {
   if (row.kind === 'section') {
     const cells: Cell[] = new Array(COL_COUNT).fill('');
     cells[COLUMN_INDEX.task] = row.label;
     cells[ID_COL] = SECTION_PREFIX + row.nodeId;
     return cells;
   }
-  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '']; // 到期: for the "overdue" format
+  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '', previous?.get(row.itemId) ?? '']; // 到期: for the "overdue" format
   const rate = sheetRow === undefined ? null : rateFormula(row, sheetRow);
   if (rate) cells[COLUMN_INDEX.rate] = rate;
   return cells;
@@ -139,6 +141,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       });
       at(0, NOTE_COL, last, 2).numberFormat = everyCell('@');
       at(0, NOTE_COL, 1, 1).format.columnWidth = 40 * 7;
+      at(0, PREV_COL, 1, 1).format.columnWidth = 10 * 7;
       const header = at(0, 0, 1, COL_COUNT);
       header.values = [HEADERS];
       header.format.font.bold = true;
@@ -147,7 +150,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     });
 
     // Data rows, in blocks that fill what is left of the current request.
-    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k));
+    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k, opts.previous));
     let i = 0;
     while (i < n) {
       let bytes = 2;

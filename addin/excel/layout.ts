@@ -6,9 +6,11 @@ export const HEADER_ROW = 0; // row 1
 export const FIRST_DATA_ROW = 1; // row 2
 export const NOTE_COL = COLUMNS.length; // 提示
 export const DUE_COL = COLUMNS.length + 1; // 到期 (ISO date of the task's deadline, hidden)
-export const COL_COUNT = COLUMNS.length + 2;
+/** 上月累计: last month's stored 累计完成, read-only (校验 checks 累计 against it). After the helpers, as the export does, so COLUMNS keeps its order. */
+export const PREV_COL = COLUMNS.length + 2;
+export const COL_COUNT = COLUMNS.length + 3;
 export const ID_COL = COLUMN_INDEX.id;
-export const HEADERS = [...COLUMNS.map((c) => c.header), '提示', '到期'];
+export const HEADERS = [...COLUMNS.map((c) => c.header), '提示', '到期', '上月累计'];
 
 /** Section rows carry this prefix in the id column so the reader can tell them from item rows. */
 export const SECTION_PREFIX = '§';
@@ -27,7 +29,7 @@ export const LOCKED_FILL = '#F2F2F2';
 /** The runs [first column, width] of locked model columns on item rows: 序号…完成时限 and 完成率 (admin: 目标值…牵头单位 open). */
 export function lockedRuns(admin: boolean): [number, number][] {
   const c = COLUMN_INDEX;
-  return admin ? [[0, c.targetValue], [c.deadline, 1], [c.rate, 1]] : [[0, c.monthDone], [c.rate, 1]];
+  return admin ? [[0, c.targetValue], [c.deadline, 1], [c.rate, 1], [PREV_COL, 1]] : [[0, c.monthDone], [c.rate, 1], [PREV_COL, 1]];
 }
 
 function fnv(text: string): string {

@@ -6,6 +6,7 @@ import { validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
 import { checkFigureCell, formatKind, type FigureCellError, type RefusedFigure } from '../../model/number-format';
 import type { RowRead } from '../excel/sheet';
+import { PREV_COL } from '../excel/layout';
 import { valuesHash, type SnapEntry } from '../excel/state';
 
 export interface Change {
@@ -92,7 +93,9 @@ export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: stri
   if (!touched(read, snap)) return null;
   const { raw, figures } = normalized(read, snap);
   const fields: Change['fields'] = { ...raw };
-  const checked = validateProgress(fields, {});
+  // 上月累计 (read-only, from the fill): 累计 may not fall below it — found by 校验, not only by 同步.
+  const prev = read.cells[PREV_COL];
+  const checked = validateProgress(fields, { previousCumulative: typeof prev === 'number' ? prev : null });
   // A figure Excel converted is refused for what it is; the ordinary rules would call it a fine number.
   const refused = new Set(figures.map((e) => e.field));
   const errors = [...figures, ...checked.errors.filter((e) => !refused.has(e.field) && !(e.code === 'MONTH_EXCEEDS_CUMULATIVE' && refused.size))];
