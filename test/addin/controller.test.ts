@@ -123,6 +123,25 @@ describe('controller', () => {
     expect(() => excel.state.userEdit(sheet.name, `I${row + 1}`, 5)).toThrow(/AccessDenied/);
   });
 
+  it('admin mode: an unknown 牵头单位 is marked on its cell and not sent', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, server.adminToken);
+    const adminSel = { planId: 'sample', period: '2024-06', admin: true };
+    const { sheetName } = await c.fill(adminSel);
+    const sheet = excel.state.sheet(sheetName)!;
+    const r = sheet.rows.findIndex((x) => x?.[C.id]?.v === 't1-m1');
+    const lead = `${String.fromCharCode(65 + C.lead)}${r + 1}`;
+    excel.state.userEdit(sheetName, lead, '不存在的单位');
+    const report = await c.sync(adminSel);
+    const item = report.items.find((i) => i.kind === 'invalid' && i.col === C.lead)!;
+    expect(item.address).toBe(lead);
+    expect(item.message).toContain('牵头单位“不存在的单位”在服务器上不存在');
+    expect(sheet.cell(r, C.lead).fill).toBe('#F8D7DA');
+    const plan = await (await fetch(`${server.url}/api/v1/plans/sample`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+    expect(JSON.stringify(plan.assignments ?? {})).not.toContain('不存在的单位');
+  });
+
   it('says so when there is no Excel', async () => {
     const c = new Controller(() => undefined);
     await c.connect(server.url, server.adminToken);
