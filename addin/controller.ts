@@ -1,12 +1,13 @@
 // What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
 // result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
 import { walkNodes } from '../model/plan';
-import { periodEnd, yearMonths } from '../model/progress';
+import { periodEnd, previousPeriod, yearMonths, type Period } from '../model/progress';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { readSheet, selectCell } from './excel/sheet';
 import { readState } from './excel/state';
 import type { ExcelApi } from './excel/types';
+import { patientExcel } from './excel/run';
 import { adminSync } from './sync/admin';
 import type { Me, PlanSummary } from '../model/sync';
 import { ApiClient, type PlanWithAssignments } from './sync/api';
@@ -34,6 +35,28 @@ export interface Selection {
   admin: boolean;
 }
 
+export interface MonthChoice {
+  period: string;
+  label: string; // 2023年6月（截止6月28日 · 已关闭）
+  closed: boolean;
+}
+
+/** A month as the list shows it: 2023年6月（截止6月28日）, with " · 已关闭" once the office closed it. */
+export function monthLabel(p: Pick<Period, 'period' | 'deadline' | 'status'>): string {
+  const [y, m] = p.period.split('-').map(Number);
+  const [, dm, dd] = p.deadline.split('-').map(Number);
+  return `${y}年${m}月（截止${dm}月${dd}日${p.status === 'closed' ? ' · 已关闭' : ''}）`;
+}
+
+/**
+ * The month being reported: the first open month whose deadline is today or later, else the last open
+ * one, else the last month (ISO dates compare as text).
+ */
+export function reportingMonth(periods: Pick<Period, 'period' | 'deadline' | 'status'>[], today: string): string | null {
+  const open = periods.filter((p) => p.status === 'open');
+  return open.find((p) => p.deadline >= today)?.period ?? open.at(-1)?.period ?? periods.at(-1)?.period ?? null;
+}
+
 /** The months a user can pick: the plan's year, or this year when the plan has none. */
 export function monthsOf(year: number | null, now = new Date()): string[] {
   return yearMonths(year ?? now.getFullYear());
@@ -59,10 +82,15 @@ export class Controller {
     return this.me;
   }
 
+  /** Told "press Enter" while Excel is in cell-edit mode, and null when the work goes on (excel/run.ts). */
+  onCellEdit?: (message: string | null) => void;
+  /** How long to wait between attempts while a cell is being edited (tests shorten it). */
+  cellEditIntervalMs = 1000;
+
   private requireExcel(): ExcelApi {
     const excel = this.excel();
     if (!excel) throw new Error('未检测到 Excel：请在 Excel 中打开此任务窗格');
-    return excel;
+    return patientExcel(excel, { onWait: (m) => this.onCellEdit?.(m), intervalMs: this.cellEditIntervalMs });
   }
   private requireApi(): ApiClient {
     if (!this.api) throw new Error('请先连接服务器');
@@ -74,14 +102,29 @@ export class Controller {
     return this.plan;
   }
 
+  /**
+   * The data and state sheets of a plan's month. The state sheet is keyed by plan id + month and
+   * records its data sheet's name; a new sheet gets a name no other sheet of the workbook has.
+   */
   async names(sel: Selection): Promise<{ sheetName: string; stateSheetName: string }> {
+    const stateSheetName = stateSheetNameFor(sel.planId, sel.period);
     const title = this.plans.find((p) => p.id === sel.planId)?.title ?? (await this.planFor(sel.planId)).title;
-    const sheetName = sheetNameFor(title, sel.period);
-    return { sheetName, stateSheetName: stateSheetNameFor(sheetName) };
+    const plain = sheetNameFor(title, sel.period, sel.planId);
+    const excel = this.excel();
+    if (!excel) return { sheetName: plain, stateSheetName };
+    const sheetName = await this.requireExcel().run(async (ctx) => {
+      const state = await readState(ctx, stateSheetName);
+      if (state?.meta.sheetName) return state.meta.sheetName;
+      const taken = ctx.workbook.worksheets.getItemOrNullObject(plain);
+      taken.load('isNullObject');
+      await ctx.sync();
+      return taken.isNullObject ? plain : sheetNameFor(title, sel.period, sel.planId, true);
+    });
+    return { sheetName, stateSheetName };
   }
 
   /** 填充. Refuses to overwrite unsynced edits unless pressed twice. */
-  async fill(sel: Selection, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; syncs: number; sheetName: string }> {
+  async fill(sel: Selection, onProgress?: (done: number, total: number) => void): Promise<{ rows: number; syncs: number; sheetName: string; closed: boolean }> {
     const excel = this.requireExcel();
     const api = this.requireApi();
     const plan = await this.planFor(sel.planId);
@@ -99,6 +142,11 @@ export class Controller {
     this.forceFillArmed = '';
     // The server gives a reporter its unit's rows, and a cursor so 刷新 pulls only what changes after them.
     const { rows, cursor } = await api.rows(sel.planId, sel.period);
+    // 上月累计: last month's rows as the server gives them to this token (none before the plan's first month).
+    const prevPeriod = previousPeriod(sel.period);
+    const prevRows = await api.rows(sel.planId, prevPeriod).then((r) => r.rows, () => []);
+    const previous = new Map(prevRows.flatMap((r) => (r.kind === 'item' && r.values.cumulative !== null ? [[r.itemId, r.values.cumulative] as const] : [])));
+    const closed = (await api.periods(sel.planId).catch(() => [])).some((p) => p.period === sel.period && p.status === 'closed');
     if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
@@ -108,14 +156,22 @@ export class Controller {
       }
     }
     const stats = await fillSheet(excel, {
-      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor },
+      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor, closed },
       stateSheetName,
       rows,
       periodEnd: periodEnd(sel.period),
       targetVersions,
+      previous,
       onProgress,
     });
-    return { rows: stats.dataRows, syncs: stats.syncs, sheetName };
+    return { rows: stats.dataRows, syncs: stats.syncs, sheetName, closed };
+  }
+
+  /** The plan's months with their deadlines and status, and the one being reported (the list opens on it). */
+  async months(planId: string, now = new Date()): Promise<{ months: MonthChoice[]; current: string | null }> {
+    const periods = await this.requireApi().periods(planId);
+    const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10); // China time
+    return { months: periods.map((p) => ({ period: p.period, label: monthLabel(p), closed: p.status === 'closed' })), current: reportingMonth(periods, today) };
   }
 
   private async syncer(sel: Selection, onProgress?: (text: string, f?: number) => void): Promise<SheetSync> {

@@ -26,6 +26,11 @@ type Field = HTMLElement & { value: string; checked?: boolean; disabled?: boolea
 let locale: Locale = 'zh-CN';
 let t: Strings = STRINGS[locale];
 const controller = new Controller(() => hostExcel());
+// Excel in cell-edit mode refuses every request: say what to do while the controller retries.
+controller.onCellEdit = (m) => {
+  $('busy-text').textContent = m ? t.cellEdit : t.working;
+  $('busy').classList.toggle('waiting', !!m);
+};
 
 /** Office.onReady, but never waiting forever: outside Office (or if office.js failed) host is null. */
 function officeReady(ms = 4000): Promise<{ host: string | null; language?: string }> {
@@ -86,15 +91,28 @@ function option(value: string, text: string): HTMLElement {
   return o;
 }
 
-function renderMonths(): void {
-  const plan = controller.plans.find((p) => p.id === $<Field>('plan').value);
-  const months = monthsOf(plan?.year ?? null);
+let closedMonths = new Set<string>();
+
+/** The month list: 2023年6月（截止6月28日 · 已关闭）…, opening on the month being reported. */
+async function renderMonths(): Promise<void> {
+  const planId = $<Field>('plan').value;
+  const plan = controller.plans.find((p) => p.id === planId);
   const select = $<Field>('month');
-  select.replaceChildren(...months.map((m) => option(m, m)));
+  const listed = await controller.months(planId).catch(() => null);
+  const months = listed?.months.map((m) => m.period) ?? monthsOf(plan?.year ?? null);
+  closedMonths = new Set(listed?.months.filter((m) => m.closed).map((m) => m.period) ?? []);
+  select.replaceChildren(...(listed?.months.map((m) => option(m.period, m.label)) ?? months.map((m) => option(m, m))));
   const saved = localStorage.getItem(STORE.month);
   const now = new Date();
-  const current = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+  const current = listed?.current ?? `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
   select.value = saved && months.includes(saved) ? saved : months.includes(current) ? current : months[0];
+  renderClosed();
+}
+
+function renderClosed(): void {
+  const closed = closedMonths.has($<Field>('month').value);
+  $('closed-banner').hidden = !closed;
+  $('closed-banner').textContent = closed ? t.closedMonth : '';
 }
 
 function renderReport(report: Report): void {
@@ -163,7 +181,7 @@ async function connect(): Promise<void> {
     const saved = localStorage.getItem(STORE.plan);
     if (saved && controller.plans.some((p) => p.id === saved)) plan.value = saved;
     else if (controller.plans[0]) plan.value = controller.plans[0].id;
-    renderMonths();
+    await renderMonths();
     $('connect').hidden = true;
     $('main').hidden = false;
     document.body.dataset.state = 'connected';
@@ -186,14 +204,17 @@ function wire(): void {
   });
   $('plan').addEventListener('change', () => {
     localStorage.setItem(STORE.plan, $<Field>('plan').value);
-    renderMonths();
+    void renderMonths();
   });
-  $('month').addEventListener('change', () => localStorage.setItem(STORE.month, $<Field>('month').value));
+  $('month').addEventListener('change', () => {
+    localStorage.setItem(STORE.month, $<Field>('month').value);
+    renderClosed();
+  });
   $('fill').addEventListener('click', () =>
     void run(t.working, async () => {
       try {
         const r = await controller.fill(selection(), (done, total) => setBusy(`${t.working} ${done}/${total}`, done / total));
-        $('status').textContent = t.filled(r.rows, r.syncs);
+        $('status').textContent = t.filled(r.rows, r.syncs) + (r.closed ? ` ${t.closedMonth}` : '');
         renderItems([]);
       } catch (err) {
         if (err instanceof UnsyncedChangesError) $('status').textContent = err.message;

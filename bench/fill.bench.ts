@@ -20,11 +20,11 @@ async function ours(tasks: number, heavy: boolean) {
   const plan = syntheticPlan(tasks);
   let rows = buildRows(plan, { period: PERIOD });
   if (heavy) rows = buildRows(plan, { period: PERIOD, entries: heavyEntries(rows.filter((r): r is ItemRow => r.kind === 'item').map((r) => r.key)) });
-  const sheetName = sheetNameFor(plan.title, PERIOD);
+  const sheetName = sheetNameFor(plan.title, PERIOD, plan.id);
   const t0 = performance.now();
   await fillSheet(excel, {
     meta: { planId: plan.id, planTitle: plan.title, period: PERIOD, sheetName, admin: false, unit: null, cursor: null },
-    stateSheetName: stateSheetNameFor(sheetName),
+    stateSheetName: stateSheetNameFor(plan.id, PERIOD),
     rows,
     periodEnd: '2026-03-31',
   });
@@ -67,7 +67,7 @@ for (const heavy of [false, true]) {
 // One changed row in a 10,000-row sheet: what goes over HTTP.
 const o = await ours(10_000, false);
 const api = new FakeApi();
-const sync = new SheetSync(o.excel, new ApiClient('https://bench.local', 'tok', api.fetch), o.sheetName, stateSheetNameFor(o.sheetName));
+const sync = new SheetSync(o.excel, new ApiClient('https://bench.local', 'tok', api.fetch), o.sheetName, stateSheetNameFor(o.plan.id, PERIOD));
 const item = o.rows.find((r): r is ItemRow => r.kind === 'item' && r.itemId === 't4999.1')!;
 const sheet = o.excel.state.sheet(o.sheetName)!;
 const r = sheet.rows.findIndex((row) => row?.[14]?.v === item.itemId);

@@ -5,6 +5,8 @@ export const ERROR_MESSAGES = {
   NOT_TEXT: '请填写文字',
   NEGATIVE: '数值不能小于0',
   NOT_FINITE: '数值无效（不能是无穷大或非数字）',
+  CELL_IS_DATE: 'Excel 把输入识别成了日期，不是数字', // model/number-format.ts (issue 12)
+  CELL_IS_PERCENT: 'Excel 把输入识别成了百分比（数值已除以100），不是原数字',
   CUMULATIVE_DECREASED: '累计完成不能小于上期累计',
   MONTH_EXCEEDS_CUMULATIVE: '本月完成不能大于累计完成',
   UNIT_MISMATCH: '单位与目标单位不一致',

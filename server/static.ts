@@ -6,7 +6,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildManifest } from './manifest/manifest';
+import { buildManifest, devBaseUrl } from './manifest/manifest';
 import { problem } from './routes/problem';
 
 const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
@@ -20,12 +20,16 @@ export interface AddinOptions {
   addinDir?: string;
   /** QINGDAN_PUBLIC_URL: serve a manifest generated for this https URL instead of the dev manifest.xml. */
   publicUrl?: string;
+  /** PORT: the dev manifest's URL port when no public URL is set. */
+  port?: number | string;
 }
 
 export function mountAddin(app: Hono<any>, opts: AddinOptions = {}): void {
   const addinDir = opts.addinDir ?? ADDIN_DIR;
   const publicUrl = opts.publicUrl ?? process.env.QINGDAN_PUBLIC_URL;
-  const manifest = publicUrl ? buildManifest(publicUrl) : null;
+  // Without a public URL the dev manifest points at https://localhost:PORT (manifest.xml is for 3000).
+  const port = opts.port ?? process.env.PORT;
+  const manifest = publicUrl ? buildManifest(publicUrl) : port && String(port) !== '3000' ? buildManifest(devBaseUrl(port)) : null;
 
   app.get('/', (c) => c.redirect(existsSync(DASHBOARD_INDEX) ? '/dashboard/' : '/addin/taskpane.html', 302));
   app.get('/addin', (c) => c.redirect('/addin/taskpane.html', 301));

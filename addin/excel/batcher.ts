@@ -20,6 +20,8 @@ export class Batcher {
     // Our byte estimate leaves out object paths, so aim 3% under the budget.
     private budget = Math.floor(REQUEST_BUDGET * 0.97),
     private onSync?: (syncs: number, bytes: number) => void,
+    /** Queued first and last in every request (e.g. unprotect … protect): once per request, not per write. */
+    private frame?: { open: () => void; close: () => void },
   ) {}
 
   /** Bytes still free in the current request (a fresh request's budget when nothing is queued). */
@@ -31,7 +33,8 @@ export class Batcher {
     // Our own writes should not recalc or repaint on every batch.
     this.ctx.application.suspendApiCalculationUntilNextSync();
     this.ctx.application.suspendScreenUpdatingUntilNextSync();
-    this.used = 2 * OP_OVERHEAD;
+    this.used = 2 * OP_OVERHEAD + (this.frame ? 2 * OP_OVERHEAD : 0);
+    this.frame?.open();
   }
 
   /** Queues `enqueue` (which must queue operations of about `bytes`), syncing first if it would not fit. */
@@ -47,6 +50,7 @@ export class Batcher {
 
   async flush(): Promise<void> {
     if (this.used === 0) return;
+    this.frame?.close();
     this.bytes += this.used;
     this.used = 0;
     await this.ctx.sync();

@@ -6,9 +6,9 @@ import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../..
 import { STATUSES } from '../../model/progress';
 import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
-import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, NOTE_COL, SECTION_PREFIX } from './layout';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, PREV_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
-import type { ExcelApi, ExcelContext } from './types';
+import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
 export interface FillOptions {
   meta: Omit<SheetMeta, 'rowCount'>;
@@ -16,6 +16,8 @@ export interface FillOptions {
   rows: SheetRow[];
   /** Last day of the month being reported (ISO): a deadline before it is overdue unless 已完成. */
   periodEnd: string;
+  /** 上月累计 by item id (last month's stored 累计完成), shown read-only. */
+  previous?: ReadonlyMap<string, number>;
   /** Admin mode: each target's version (for targets/batches baseVersion), when the server gives it. */
   targetVersions?: ReadonlyMap<string, number>;
   onProgress?: (done: number, total: number) => void;
@@ -27,13 +29,19 @@ export interface FillStats {
   dataRows: number;
 }
 
+/**
+ * Protection as the reporter gets it: filtering with the AutoFilter arrows (the filter is applied
+ * before protecting: a protected sheet refuses a new one), column widths and row heights. No sorting:
+ * Excel refuses to sort a range with locked cells on a protected sheet whatever allowSort says, and
+ * allowed on the unlocked input columns alone it would move progress away from its task.
+ */
 export const PROTECT_OPTIONS = {
   allowFormatColumns: true,
   allowFormatRows: true,
   allowAutoFilter: true,
-  allowSort: true,
+  allowSort: false,
   selectionMode: 'Normal',
-};
+} as const;
 
 type Cell = string | number;
 
@@ -48,14 +56,14 @@ export function rateFormula(row: Extract<SheetRow, { kind: 'item' }>, sheetRow: 
   return `=IF(ISNUMBER(${cum}),ROUND(${cum}/${t.value}*100,1),"")`;
 }
 
-export function sheetCells(row: SheetRow, sheetRow?: number): Cell[] {
+export function sheetCells(row: SheetRow, sheetRow?: number, previous?: ReadonlyMap<string, number>): Cell[] {
   if (row.kind === 'section') {
     const cells: Cell[] = new Array(COL_COUNT).fill('');
     cells[COLUMN_INDEX.task] = row.label;
     cells[ID_COL] = SECTION_PREFIX + row.nodeId;
     return cells;
   }
-  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '']; // 到期: for the "overdue" format
+  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '', previous?.get(row.itemId) ?? '']; // 到期: for the "overdue" format
   const rate = sheetRow === undefined ? null : rateFormula(row, sheetRow);
   if (rate) cells[COLUMN_INDEX.rate] = rate;
   return cells;
@@ -99,7 +107,7 @@ async function probe(ctx: ExcelContext, name: string, stateName: string) {
 }
 
 export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<FillStats> {
-  return excel.run({ delayForCellEdit: true }, async (ctx) => {
+  return excel.run(async (ctx) => {
     const { meta, rows } = opts;
     const n = rows.length;
     const last = FIRST_DATA_ROW + Math.max(n, 1); // exclusive
@@ -107,12 +115,13 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const b = new Batcher(ctx);
 
     // The sheets: reuse and clear an existing one (deleting could hit "last visible sheet").
-    let sheet: ExcelContext;
-    let state: ExcelContext;
+    let sheet!: Excel.Worksheet;
+    let state!: Excel.Worksheet;
     await b.add(0, () => {
       if (existing.sheet) {
         sheet = existing.sheet;
         if (existing.protected) sheet.protection.unprotect();
+        sheet.autoFilter.remove();
         const all = sheet.getRangeByIndexes(0, 0, Math.max(existing.rows, last), COL_COUNT);
         all.dataValidation.clear();
         all.conditionalFormats.clearAll();
@@ -127,11 +136,12 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       // Formats before values: text columns as text so "=…", "+86…" or "001" stay what was typed.
       COLUMNS.forEach((col, c) => {
         const fmt = col.kind === 'number' ? 'General' : col.kind === 'rate' ? '0.0' : '@';
-        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = fmt;
+        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = everyCell(fmt);
         at(0, c, 1, 1).format.columnWidth = col.width * 7;
       });
-      at(0, NOTE_COL, last, 2).numberFormat = '@';
+      at(0, NOTE_COL, last, 2).numberFormat = everyCell('@');
       at(0, NOTE_COL, 1, 1).format.columnWidth = 40 * 7;
+      at(0, PREV_COL, 1, 1).format.columnWidth = 10 * 7;
       const header = at(0, 0, 1, COL_COUNT);
       header.values = [HEADERS];
       header.format.font.bold = true;
@@ -140,7 +150,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     });
 
     // Data rows, in blocks that fill what is left of the current request.
-    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k));
+    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k, opts.previous));
     let i = 0;
     while (i < n) {
       let bytes = 2;
@@ -168,6 +178,8 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
     const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
     await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {
+      for (const [c, w] of lockedRuns(meta.admin)) at(FIRST_DATA_ROW, c, n || 1, w).format.fill.color = LOCKED_FILL;
+      if (meta.closed) return; // a closed month: everything stays locked, read-only
       for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW, c, n || 1, w).format.protection.locked = false;
       for (const k of sections) {
         for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW + k, c, 1, w).format.protection.locked = true;
@@ -208,6 +220,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     };
     for (const w of stateWrites(state, fresh)) await b.add(w.bytes, w.enqueue);
     await b.add(1000, () => {
+      sheet.autoFilter.apply(at(0, 0, last, NOTE_COL + 1)); // header + data rows, 序号 … 提示
       sheet.protection.protect(PROTECT_OPTIONS);
       sheet.activate();
     });

@@ -5,8 +5,8 @@ import { COLUMN_INDEX, INPUT_KEYS, colLetter, type InputKey } from '../../model/
 import type { ProgressValues } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
-import { COL_COUNT, FIRST_DATA_ROW, ID_COL, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
-import { readRows, usedRowCount } from './read';
+import { COL_COUNT, FIRST_DATA_ROW, ID_COL, LOCKED_FILL, lockedRuns, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
+import { readBlocks, usedRowCount } from './read';
 import { readState, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';
 
@@ -14,6 +14,9 @@ export interface RowRead {
   row: number; // 0-based sheet row
   itemId: string;
   cells: unknown[]; // COL_COUNT cells
+  /** numberFormat and shown text of 本月完成 and 累计完成 (model/number-format.ts judges them). */
+  figureFormats?: [string, string];
+  figureTexts?: [string, string];
 }
 
 export interface SheetRead {
@@ -27,11 +30,14 @@ export async function readSheet(excel: ExcelApi, sheetName: string, stateSheetNa
     if (!state) throw new Error(`工作表“${sheetName}”没有清单状态，请先填充`);
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const total = await usedRowCount(ctx, sheet);
-    const values = total > FIRST_DATA_ROW ? await readRows(ctx, sheet, FIRST_DATA_ROW, total - FIRST_DATA_ROW, COL_COUNT) : [];
+    const figures = { col: COLUMN_INDEX.monthDone, count: 2 }; // 本月完成, 累计完成 are adjacent
+    const read = total > FIRST_DATA_ROW ? await readBlocks(ctx, sheet, FIRST_DATA_ROW, total - FIRST_DATA_ROW, COL_COUNT, figures) : { values: [], formats: [], texts: [] };
     const rows: RowRead[] = [];
-    values.forEach((cells, k) => {
+    read.values.forEach((cells, k) => {
       const id = String(cells[ID_COL] ?? '').trim();
-      if (id && !id.startsWith(SECTION_PREFIX)) rows.push({ row: FIRST_DATA_ROW + k, itemId: id, cells });
+      if (id && !id.startsWith(SECTION_PREFIX)) {
+        rows.push({ row: FIRST_DATA_ROW + k, itemId: id, cells, figureFormats: read.formats[k] as [string, string], figureTexts: read.texts[k] as [string, string] });
+      }
     });
     return { state, rows };
   });
@@ -42,6 +48,8 @@ export interface Mark {
   col: number; // the cell marked; NOTE_COL alone for a row-level message
   kind: MarkKind;
   message: string;
+  /** Put the cell's number format back to General (Excel had made it a date or a percentage). */
+  resetFormat?: boolean;
 }
 
 export interface SheetUpdate {
@@ -53,6 +61,8 @@ export interface SheetUpdate {
   keepMarks?: boolean;
   state?: Partial<SheetState>;
   select?: { row: number; col: number };
+  /** Admin mode sheet (its 目标值…牵头单位 columns are open, so not shaded). */
+  admin?: boolean;
 }
 
 export function cellAddress(row: number, col: number): string {
@@ -65,7 +75,7 @@ function inputCells(v: ProgressValues): (string | number)[][] {
 }
 
 export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheetName: string, update: SheetUpdate): Promise<number> {
-  return excel.run({ delayForCellEdit: true }, async (ctx: ExcelContext) => {
+  return excel.run(async (ctx: ExcelContext) => {
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const state = ctx.workbook.worksheets.getItem(stateSheetName);
     const touchesSheet = !!(update.writes?.length || update.marks);
@@ -78,15 +88,11 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
       wasProtected = sheet.protection.protected;
     }
     const rows = Math.max(total - FIRST_DATA_ROW, 1);
-    const b = new Batcher(ctx);
-    const unprotect = () => {
-      if (wasProtected) sheet.protection.unprotect();
-    };
-    const protect = () => {
-      if (wasProtected) sheet.protection.protect(PROTECT_OPTIONS);
-    };
-    // Every request is unprotect → writes → protect, so no request leaves the sheet open.
-    const add = (bytes: number, enqueue: () => void) => b.add(bytes + 400, () => (unprotect(), enqueue(), protect()));
+    // Every request that touches the data sheet opens with unprotect and ends with protect — once per
+    // request, so no request leaves the sheet open and 300 marks cost 2 toggles, not 600.
+    const frame = wasProtected ? { open: () => sheet.protection.unprotect(), close: () => sheet.protection.protect(PROTECT_OPTIONS) } : undefined;
+    const b = new Batcher(ctx, undefined, undefined, frame);
+    const add = (bytes: number, enqueue: () => void) => b.add(bytes, enqueue);
 
     for (const w of update.writes ?? []) {
       const [nums, texts] = inputCells(w.values);
@@ -98,12 +104,14 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
     if (update.marks) {
       if (!update.keepMarks) await add(200, () => {
         sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
+        for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW, c, rows, w).format.fill.color = LOCKED_FILL;
         sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).clear('Contents');
       });
       const notes = new Map<number, string[]>();
       for (const m of update.marks) {
         notes.set(m.row, [...(notes.get(m.row) ?? []), m.message]);
         if (m.col !== NOTE_COL) await add(120, () => (sheet.getRangeByIndexes(m.row, m.col, 1, 1).format.fill.color = MARK_COLORS[m.kind]));
+        if (m.resetFormat) await add(120, () => (sheet.getRangeByIndexes(m.row, m.col, 1, 1).numberFormat = [['General']]));
       }
       for (const [row, messages] of notes) {
         const text = [...new Set(messages)].join('；').slice(0, 32_000);

@@ -6,9 +6,10 @@ import type { PushBatch } from '../../model/sync';
 import { hash53 } from '../../model/ids';
 import { INPUT_KEYS } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
+import type { RefusedFigure } from '../../model/number-format';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
-import type { ExcelContext } from './types';
+import { everyCell, type ExcelContext } from './types';
 
 export interface SheetMeta {
   planId: string;
@@ -19,6 +20,8 @@ export interface SheetMeta {
   unit: string | null;
   cursor: string | null;
   rowCount: number; // data rows written by the last fill
+  /** The office closed the month: filled read-only (no input cell unlocked). */
+  closed?: boolean;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface SnapEntry {
   t?: string; // task id (admin)
   co?: string[]; // co-lead units (admin: kept when 牵头单位 changes)
   tg?: boolean; // the row reports on a target (admin: 目标值/单位 edits go to targets/batches)
+  /** Figures Excel had turned into a date/percentage, refused until retyped (model/number-format.ts). */
+  x?: Partial<Record<'monthDone' | 'cumulative', RefusedFigure>>;
 }
 
 export interface Conflict {
@@ -83,7 +88,7 @@ export interface StateWrite {
  * The writes of the given parts (one column each; an empty cell ends a part), split so that no single
  * write is bigger than `maxBytes` (a big snapshot spans several requests). `sheet` is the state sheet.
  */
-export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, maxBytes = 64 * 1024): StateWrite[] {
+export function stateWrites(sheet: Excel.Worksheet, parts: Partial<SheetState>, maxBytes = 64 * 1024): StateWrite[] {
   const out: StateWrite[] = [];
   for (const part of Object.keys(parts) as Part[]) {
     const col = PARTS.indexOf(part);
@@ -99,7 +104,7 @@ export function stateWrites(sheet: ExcelContext, parts: Partial<SheetState>, max
         bytes: bytes + 200,
         enqueue: () => {
           const range = sheet.getRangeByIndexes(row, col, slice.length, 1);
-          range.numberFormat = '@'; // the JSON must never be read as a number or a formula
+          range.numberFormat = everyCell('@'); // the JSON must never be read as a number or a formula
           range.values = slice;
         },
       });

@@ -60,6 +60,21 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
       }
     }
     if (assignments.size) {
+      // A 牵头单位 the server does not know is marked on its cell and not sent (the rest still are).
+      const known = new Set((await api.units()).map((u) => u.name));
+      for (const [taskId, a] of assignments) {
+        const unknown = a.lead.filter((u) => !known.has(u));
+        if (!unknown.length) continue;
+        assignments.delete(taskId);
+        for (const r of rows) {
+          if (state.snapshot[r.itemId]?.t !== taskId) continue;
+          const message = `牵头单位“${unknown.join('、')}”在服务器上不存在：请核对名称，或先创建该单位`;
+          marks.push({ row: r.row, col: COLUMN_INDEX.lead, kind: 'invalid', message });
+          items.push({ kind: 'invalid', itemId: r.itemId, row: r.row, col: COLUMN_INDEX.lead, address: cellAddress(r.row, COLUMN_INDEX.lead), message });
+        }
+      }
+    }
+    if (assignments.size) {
       await api.putAssignments(state.meta.planId, [...assignments.values()]);
       for (const a of assignments.values()) {
         for (const r of rows) {

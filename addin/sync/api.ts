@@ -62,6 +62,7 @@ export class ApiClient {
   me = () => this.call<Me>('GET', '/me');
   plans = () => this.call<PlanSummary[]>('GET', '/plans');
   plan = (planId: string) => this.call<PlanWithAssignments>('GET', `/plans/${encodeURIComponent(planId)}`);
+  units = () => this.call<{ id: string; name: string }[]>('GET', '/units');
   periods = (planId: string) => this.call<Period[]>('GET', `/plans/${encodeURIComponent(planId)}/periods`);
   rows = (planId: string, period: string, unit?: string) =>
     this.call<{ period: string; rows: SheetRow[]; cursor: string }>('GET', `/plans/${encodeURIComponent(planId)}/periods/${period}/rows${unit ? `?unit=${encodeURIComponent(unit)}` : ''}`);

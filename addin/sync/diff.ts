@@ -4,7 +4,9 @@ import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
 import { EMPTY_PROGRESS, progressKey, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
+import { checkFigureCell, formatKind, type FigureCellError, type RefusedFigure } from '../../model/number-format';
 import type { RowRead } from '../excel/sheet';
+import { PREV_COL } from '../excel/layout';
 import { valuesHash, type SnapEntry } from '../excel/state';
 
 export interface Change {
@@ -26,8 +28,25 @@ export function cellValue(v: unknown): unknown {
   return v;
 }
 
+const FIGURES = ['monthDone', 'cumulative'] as const;
+export type FigureKey = (typeof FIGURES)[number];
+
+/** What diff needs of a row read from the sheet: its cells and, for the figure cells, format and text. */
+export type CellsRead = Pick<RowRead, 'cells' | 'figureFormats' | 'figureTexts'>;
+
+/** The figure cells Excel turned into a date or a percentage (model/number-format.ts), by field. */
+export function figureErrors(read: CellsRead, snap: SnapEntry | undefined): FigureCellError[] {
+  const out: FigureCellError[] = [];
+  FIGURES.forEach((k, i) => {
+    const e = checkFigureCell(k, read.cells[COLUMN_INDEX[k]], read.figureFormats?.[i], read.figureTexts?.[i], snap?.x?.[k]);
+    if (e) out.push(e);
+  });
+  return out;
+}
+
 /** The row's input cells as they would be stored, field by field (an invalid field reads as "invalid"). */
-function normalized(cells: unknown[]): { values: Record<InputKey, unknown>; raw: Record<InputKey, unknown>; bad: Set<string> } {
+function normalized(read: CellsRead, snap?: SnapEntry): { values: Record<InputKey, unknown>; raw: Record<InputKey, unknown>; bad: Set<string>; figures: FigureCellError[] } {
+  const cells = read.cells;
   const raw = Object.fromEntries(INPUT_KEYS.map((k) => [k, cellValue(cells[COLUMN_INDEX[k]])])) as Record<InputKey, unknown>;
   const values = {} as Record<InputKey, unknown>;
   const bad = new Set<string>();
@@ -36,28 +55,51 @@ function normalized(cells: unknown[]): { values: Record<InputKey, unknown>; raw:
     values[k] = r.values[k];
     for (const e of r.errors) if (e.field === k) bad.add(k);
   }
-  return { values, raw, bad };
+  const figures = figureErrors(read, snap);
+  for (const e of figures) bad.add(e.field);
+  return { values, raw, bad, figures };
 }
 
 export function rowValues(cells: unknown[]): ProgressValues {
-  return normalized(cells).values as ProgressValues;
+  return normalized({ cells }).values as ProgressValues;
 }
 
 export const EMPTY_HASH = valuesHash(EMPTY_PROGRESS);
 
 /** Whether the row's cells differ from what was last synced (an invalid cell always counts). */
-export function touched(cells: unknown[], snap: SnapEntry | undefined): boolean {
-  const { values, bad } = normalized(cells);
+export function touched(read: CellsRead, snap: SnapEntry | undefined): boolean {
+  const { values, bad } = normalized(read, snap);
   return bad.size > 0 || valuesHash(values as ProgressValues) !== (snap?.h ?? EMPTY_HASH);
+}
+
+/**
+ * The refused-figure memory for a row after this read: a figure Excel converted is remembered with
+ * its value (its format is reset to General, so the value alone must keep it refused until retyped).
+ */
+export function refusedAfter(read: CellsRead, snap: SnapEntry | undefined): Partial<Record<FigureKey, RefusedFigure>> | undefined {
+  const x: Partial<Record<FigureKey, RefusedFigure>> = {};
+  FIGURES.forEach((k, i) => {
+    const v = read.cells[COLUMN_INDEX[k]];
+    const kind = formatKind(read.figureFormats?.[i]);
+    if (typeof v !== 'number') return;
+    if (kind === 'date' || kind === 'percent') x[k] = [v, kind];
+    else if (snap?.x?.[k]?.[0] === v) x[k] = snap.x[k];
+  });
+  return Object.keys(x).length ? x : undefined;
 }
 
 /** A changed row sends all six input fields: the snapshot keeps a hash, and baseVersion guards them. */
 export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: string): Change | null {
-  if (!touched(read.cells, snap)) return null;
-  const { raw } = normalized(read.cells);
+  if (!touched(read, snap)) return null;
+  const { raw, figures } = normalized(read, snap);
   const fields: Change['fields'] = { ...raw };
-  const checked = validateProgress(fields, {});
-  return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.v ?? 0, fields, values: checked.values, errors: checked.errors };
+  // 上月累计 (read-only, from the fill): 累计 may not fall below it — found by 校验, not only by 同步.
+  const prev = read.cells[PREV_COL];
+  const checked = validateProgress(fields, { previousCumulative: typeof prev === 'number' ? prev : null });
+  // A figure Excel converted is refused for what it is; the ordinary rules would call it a fine number.
+  const refused = new Set(figures.map((e) => e.field));
+  const errors = [...figures, ...checked.errors.filter((e) => !refused.has(e.field) && !(e.code === 'MONTH_EXCEEDS_CUMULATIVE' && refused.size))];
+  return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.v ?? 0, fields, values: checked.values, errors };
 }
 
 export function diffSheet(rows: RowRead[], snapshot: Record<string, SnapEntry>, period: string): Change[] {

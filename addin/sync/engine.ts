@@ -10,7 +10,7 @@ import { cellAddress, readSheet, updateSheet, type Mark, type RowRead } from '..
 import { valuesHash, type Conflict, type SheetState } from '../excel/state';
 import type { ExcelApi } from '../excel/types';
 import { ApiError, NetworkError, type ApiClient } from './api';
-import { diffSheet, fieldColumn, rowValues, sameValues, touched, type Change } from './diff';
+import { diffSheet, EMPTY_HASH, fieldColumn, refusedAfter, rowValues, sameValues, touched, type Change } from './diff';
 
 export interface ReportItem {
   kind: MarkKind | 'merged' | 'offline' | 'error';
@@ -34,6 +34,11 @@ const newReport = (): Report => ({ items: [], counts: { changed: 0, invalid: 0, 
 
 function describe(v: ProgressValues): string {
   return INPUT_KEYS.filter((k) => v[k] !== null).map((k) => `${FIELD_LABELS[k]}=${v[k]}`).join('，') || '（空）';
+}
+
+/** The input columns of a row's values that hold something, in sheet order. */
+export function filledColumns(v: ProgressValues): number[] {
+  return INPUT_KEYS.filter((k) => v[k] !== null && v[k] !== '').map((k) => COLUMN_INDEX[k]);
 }
 
 export function newBatchId(): string {
@@ -61,12 +66,28 @@ export class SheetSync {
     }
   }
 
+  /** Remembers, per row, the figures Excel converted (their format is reset, so the value must keep them refused). */
+  private rememberRefused(state: SheetState, rows: RowRead[]): boolean {
+    let changed = false;
+    for (const r of rows) {
+      const snap = state.snapshot[r.itemId];
+      const x = refusedAfter(r, snap);
+      if (JSON.stringify(x) === JSON.stringify(snap?.x)) continue;
+      changed = true;
+      const entry = { ...(snap ?? { v: 0, h: EMPTY_HASH }) };
+      if (x) entry.x = x;
+      else delete entry.x;
+      state.snapshot[r.itemId] = entry;
+    }
+    return changed;
+  }
+
   private invalidMarks(changes: Change[], report: Report, marks: Mark[]): void {
     for (const c of changes) {
       for (const e of c.errors) {
         const col = fieldColumn(e.field) ?? NOTE_COL;
         const message = `${FIELD_LABELS[e.field as keyof typeof FIELD_LABELS] ?? ''}${FIELD_LABELS[e.field as keyof typeof FIELD_LABELS] ? '：' : ''}${e.message}`;
-        marks.push({ row: c.row, col, kind: 'invalid', message });
+        marks.push({ row: c.row, col, kind: 'invalid', message, resetFormat: 'resetFormat' in e });
         report.items.push({ kind: 'invalid', itemId: c.itemId, row: c.row, col, address: cellAddress(c.row, col), message });
       }
       if (c.errors.length) report.counts.invalid++;
@@ -82,7 +103,8 @@ export class SheetSync {
     const marks: Mark[] = [];
     this.invalidMarks(changes, report, marks);
     this.conflictMarks(state, new Map(rows.map((r) => [r.itemId, r])), report, marks);
-    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks });
+    const remembered = this.rememberRefused(state, rows);
+    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { marks, admin: state.meta.admin, ...(remembered ? { state: { snapshot: state.snapshot } } : {}) });
     return report;
   }
 
@@ -104,6 +126,7 @@ export class SheetSync {
     const changes = diffSheet(rows, state.snapshot, state.meta.period);
     report.counts.changed = changes.length;
     this.invalidMarks(changes, report, marks);
+    this.rememberRefused(state, rows);
     const sendable = changes.filter((c) => c.errors.length === 0 && !state.conflicts[c.itemId]);
     if (sendable.length) {
       const batch: PushBatch = { batchId: newBatchId(), entries: sendable.map((c) => ({ key: c.key, baseVersion: c.baseVersion, fields: c.fields })) };
@@ -127,6 +150,7 @@ export class SheetSync {
     const marks: Mark[] = [];
     const writes: { row: number; values: ProgressValues }[] = [];
     this.invalidMarks(diffSheet(rows, state.snapshot, state.meta.period), report, marks);
+    this.rememberRefused(state, rows);
     await this.pullInto(state, byItem, report, marks, writes).catch((err) => this.failed(err, report));
     return this.finish(state, byItem, report, marks, writes);
   }
@@ -143,7 +167,7 @@ export class SheetSync {
     const report = newReport();
     const marks: Mark[] = [];
     this.conflictMarks(state, new Map(rows.map((r) => [r.itemId, r])), report, marks);
-    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { writes, marks, state: { snapshot: state.snapshot, conflicts: state.conflicts } });
+    await updateSheet(this.excel, this.sheetName, this.stateSheetName, { writes, marks, admin: state.meta.admin, state: { snapshot: state.snapshot, conflicts: state.conflicts } });
   }
 
   private failed(err: unknown, report: Report): void {
@@ -182,7 +206,13 @@ export class SheetSync {
       report.counts.applied++;
       // Put the stored form back (e.g. "１２" → 12) unless the user typed something else since.
       if (row && !sameValues(rowValues(row.cells), r.values)) writes.push({ row: row.row, values: r.values });
-      if (row) report.items.push({ kind: 'applied', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已同步（第${r.version}版）` });
+      if (row) {
+        // Marked applied on the cells that hold something; the result points at the first of them.
+        const cols = filledColumns(r.values);
+        for (const col of cols) marks.push({ row: row.row, col, kind: 'applied', message: `已同步（第${r.version}版）` });
+        const col = cols[0] ?? COLUMN_INDEX.monthDone;
+        report.items.push({ kind: 'applied', itemId, row: row.row, col, address: cellAddress(row.row, col), message: `已同步（第${r.version}版）` });
+      }
     } else if (r.outcome === 'conflict') {
       // Mark only the cells where mine and the server's differ.
       const mine = Object.fromEntries(Object.entries(fields).filter(([k, v]) => validateProgress({ [k]: v }, {}).values[k as InputKey] !== r.values[k as InputKey]));
@@ -212,13 +242,14 @@ export class SheetSync {
         const snap = state.snapshot[itemId];
         if (!row || (snap && snap.v >= e.version)) continue; // not on this sheet, or already have it
         const mine = rowValues(row.cells);
-        const edited = touched(row.cells, snap);
+        const edited = touched(row, snap);
         if (!edited || sameValues(mine, e.values)) {
           state.snapshot[itemId] = { ...snap, v: e.version, h: valuesHash(e.values) };
           if (!edited) writes.push({ row: row.row, values: e.values });
           delete state.conflicts[itemId];
           report.counts.merged++;
-          report.items.push({ kind: 'merged', itemId, row: row.row, col: COLUMN_INDEX.monthDone, address: cellAddress(row.row, COLUMN_INDEX.monthDone), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
+          const col = INPUT_KEYS.filter((k) => e.values[k] !== mine[k]).map((k) => COLUMN_INDEX[k])[0] ?? filledColumns(e.values)[0] ?? COLUMN_INDEX.monthDone;
+          report.items.push({ kind: 'merged', itemId, row: row.row, col, address: cellAddress(row.row, col), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
         } else {
           const fields = Object.fromEntries(INPUT_KEYS.filter((k) => mine[k] !== e.values[k]).map((k) => [k, mine[k]]));
           state.conflicts[itemId] = { itemId, key: e.key, version: e.version, server: e.values, mine: fields };
@@ -235,6 +266,7 @@ export class SheetSync {
     await updateSheet(this.excel, this.sheetName, this.stateSheetName, {
       writes,
       marks,
+      admin: state.meta.admin,
       state: { meta: state.meta, snapshot: state.snapshot, pending: state.pending, conflicts: state.conflicts },
     });
     return report;

@@ -1,4 +1,4 @@
-// Draws the ribbon icons (16/32/80 px PNG): a checklist on a rounded square, anti-aliased by 4×4
+// Draws the ribbon icons (16/32/80 px PNG) and the 64 px HighResolutionIconUrl: a checklist on a rounded square, anti-aliased by 4×4
 // supersampling, written with node:zlib. Run: npx tsx server/manifest/make-icons.ts (writes assets/).
 import { deflateSync } from 'node:zlib';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -76,6 +76,6 @@ export function drawIcon(size: number): Buffer {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   mkdirSync('assets', { recursive: true });
-  for (const size of [16, 32, 80]) writeFileSync(`assets/icon-${size}.png`, drawIcon(size));
-  console.log('assets/icon-16.png, icon-32.png, icon-80.png');
+  for (const size of [16, 32, 64, 80]) writeFileSync(`assets/icon-${size}.png`, drawIcon(size));
+  console.log('assets/icon-16.png, icon-32.png, icon-64.png, icon-80.png');
 }

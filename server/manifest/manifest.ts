@@ -1,10 +1,18 @@
 // The XML add-in manifest (TaskPaneApp for Workbook), generated for a base URL so the dev manifest
 // (https://localhost:3000) and a deployment's (`qingdan manifest --url …`) come from one template.
 // Pure string building: no Node or DOM imports, so the CLI, the server and the tests share it.
+import pkg from '../../package.json';
 
 /** Fixed add-in id: Excel tracks sideloaded add-ins by it, so it must not change between builds. */
 export const ADDIN_ID = '7d3c1f52-6a0e-4b8e-9c41-2f5a8e1b9d60';
-export const ADDIN_VERSION = '1.0.0.0';
+
+/** package.json's version as the manifest wants it: four numbers (0.1.0 → 0.1.0.0; a -pre tag dropped). */
+export function manifestVersion(version: string): string {
+  const parts = version.split(/[-+]/)[0].split('.').map((n) => String(Number(n) || 0));
+  while (parts.length < 4) parts.push('0');
+  return parts.slice(0, 4).join('.');
+}
+export const ADDIN_VERSION = manifestVersion(pkg.version);
 
 interface Text {
   en: string;
@@ -70,7 +78,7 @@ export function buildManifest(baseUrl: string): string {
 ${top('DisplayName', STRINGS.displayName)}
 ${top('Description', STRINGS.description)}
   <IconUrl DefaultValue="${base}/assets/icon-32.png"/>
-  <HighResolutionIconUrl DefaultValue="${base}/assets/icon-80.png"/>
+  <HighResolutionIconUrl DefaultValue="${base}/assets/icon-64.png"/>
   <SupportUrl DefaultValue="${base}/addin/help.html"/>
   <AppDomains>
     <AppDomain>${origin}</AppDomain>
@@ -143,3 +151,8 @@ ${btString('TaskpaneButton.Tooltip', STRINGS.buttonTooltip)}
 }
 
 export const DEV_BASE_URL = 'https://localhost:3000';
+
+/** The dev URL for the port the server listens on (PORT): the manifest.xml in the repository is for 3000. */
+export function devBaseUrl(port: string | number | undefined = 3000): string {
+  return `https://localhost:${port || 3000}`;
+}

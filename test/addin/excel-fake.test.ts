@@ -75,7 +75,7 @@ describe('fake Excel API', () => {
     expect(ex.state.read('Sheet1', 'B1')).toBe('=1+1');
   });
 
-  it('protect() on a protected sheet throws (load protection/protected first)', async () => {
+  it('protect() on a protected sheet throws AccessDenied (load protection/protected first)', async () => {
     const ex = createFakeExcel();
     await expect(
       ex.run(async (ctx) => {
@@ -84,6 +84,6 @@ describe('fake Excel API', () => {
         ws.protection.protect();
         await ctx.sync();
       }),
-    ).rejects.toMatchObject({ code: 'InvalidOperation' });
+    ).rejects.toMatchObject({ code: 'AccessDenied' });
   });
 });

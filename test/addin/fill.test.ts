@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { REQUEST_BUDGET } from '../../addin/excel/batcher';
-import { DUE_COL, ID_COL, NOTE_COL } from '../../addin/excel/layout';
+import { DUE_COL, ID_COL, LOCKED_FILL, MARK_COLORS, NOTE_COL, stateSheetNameFor } from '../../addin/excel/layout';
+import { updateSheet } from '../../addin/excel/sheet';
 import { readState, valuesHash } from '../../addin/excel/state';
 import { REQUEST_LIMIT } from '../fakes/excel-fake';
 import { filled } from './helpers';
@@ -59,6 +60,18 @@ describe('fill', () => {
     expect(excel.state.cellAt(sheetName, addressOf(t1.itemId, C.rate))!.formula).toMatch(/^=IF\(ISNUMBER\(I\d+\)/);
     excel.state.userEdit(sheetName, addressOf(t1.itemId, C.cumulative), 50.5);
     expect(excel.state.read(sheetName, addressOf(t1.itemId, C.rate))).toBe(Math.round((50.5 / t1.target!.value) * 1000) / 10);
+  });
+
+  it('shades locked model columns grey, leaves input columns white, and keeps the shade after marks are cleared', async () => {
+    const { excel, sheetName, items, addressOf } = await filled(5);
+    const cell = (col: number) => excel.state.cellAt(sheetName, addressOf(items[0].itemId, col))!;
+    for (const col of [C.number, C.task, C.targetValue, C.lead, C.deadline, C.rate]) expect(cell(col).fill).toBe(LOCKED_FILL);
+    for (const col of [C.monthDone, C.cumulative, C.status, C.progress]) expect(cell(col).fill).toBeNull();
+    await updateSheet(excel, sheetName, stateSheetNameFor('plan-synthetic', '2026-03'), { marks: [{ row: Number(addressOf(items[0].itemId, 0).slice(1)) - 1, col: C.task, kind: 'rejected', message: 'x' }] });
+    expect(cell(C.task).fill).toBe(MARK_COLORS.rejected);
+    await updateSheet(excel, sheetName, stateSheetNameFor('plan-synthetic', '2026-03'), { marks: [] });
+    expect(cell(C.task).fill).toBe(LOCKED_FILL);
+    expect(cell(C.cumulative).fill).toBeNull();
   });
 
   it('puts the row\'s due date (the one the export and the stats use) into the hidden 到期 column', async () => {

@@ -13,8 +13,8 @@ export async function filled(tasks: number, entries?: Map<string, { version: num
   const plan = syntheticPlan(tasks);
   const keys = buildRows(plan, { period: PERIOD }).flatMap((r) => (r.kind === 'item' ? [r.key] : []));
   const rows = buildRows(plan, { period: PERIOD, entries: entries === 'heavy' ? heavyEntries(keys) : entries });
-  const sheetName = sheetNameFor(plan.title, PERIOD);
-  const stateSheetName = stateSheetNameFor(sheetName);
+  const sheetName = sheetNameFor(plan.title, PERIOD, plan.id);
+  const stateSheetName = stateSheetNameFor(plan.id, PERIOD);
   const stats = await fillSheet(excel, {
     meta: { planId: plan.id, planTitle: plan.title, period: PERIOD, sheetName, admin: false, unit: null, cursor: null },
     stateSheetName,

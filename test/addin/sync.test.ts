@@ -71,6 +71,9 @@ describe('sync', () => {
   it('finds changed rows by id after the user sorts the sheet', async () => {
     const s = await setup();
     s.type('t7.1', C.cumulative, 70);
+    // Excel refuses to sort locked cells on a protected sheet: the user unprotects it first (no password).
+    expect(() => s.excel.state.sortRows(s.sheetName, 1, 25, () => 0)).toThrow(/AccessDenied/);
+    s.excel.state.userUnprotect(s.sheetName);
     s.excel.state.sortRows(s.sheetName, 1, 25, (a, b) => String(b[1]?.v ?? '').localeCompare(String(a[1]?.v ?? '')));
     await s.sync.sync();
     expect(s.api.entries.get('t7.1@2026-03')!.values.cumulative).toBe(70);
@@ -94,6 +97,19 @@ describe('sync', () => {
     expect((await s.state())!.snapshot['t4.1'].v).toBe(1);
     await s.sync.sync();
     expect(s.api.pushes.map((p) => p.batchId)).toEqual([first.batchId, first.batchId]);
+  });
+
+  it('marks applied cells applied and points each result at the cell it is about, not at 本月完成', async () => {
+    const s = await setup();
+    s.type('t3.1', C.progress, '已完成招标');
+    s.api.write('t6.1@2026-03', { problems: '资金未到位' }); // a colleague's change, merged by the pull
+    const r = await s.sync.sync();
+    const applied = r.items.find((i) => i.kind === 'applied')!;
+    expect(applied.address).toBe(s.addressOf('t3.1', C.progress));
+    expect(s.cell('t3.1', C.progress)!.fill).toBe(MARK_COLORS.applied);
+    expect(s.cell('t3.1', C.monthDone)!.fill).toBeNull(); // empty: not marked
+    const merged = r.items.find((i) => i.kind === 'merged')!;
+    expect(merged.address).toBe(s.addressOf('t6.1', C.problems));
   });
 
   it('keeps edits in the workbook when the request never reaches the server', async () => {

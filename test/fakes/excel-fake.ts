@@ -6,6 +6,7 @@
 // Office); locked cells on a protected sheet refuse writes; strings starting with "=" become formulas
 // unless the cell is text-formatted ("@"). It counts syncs and request/response bytes per sync.
 // No Node imports: it is also bundled for the browser and injected into the task pane in e2e tests.
+import type { ExcelApi } from '../../addin/excel/types';
 
 export const REQUEST_LIMIT = 5 * 1024 * 1024;
 export const CELL_TEXT_LIMIT = 32767;
@@ -25,6 +26,8 @@ interface Cell {
   locked: boolean;
   fill: string | null;
   bold?: boolean;
+  /** "'" when the user typed a leading apostrophe (Excel keeps it out of the value). */
+  prefix?: string;
 }
 interface Rect {
   r: number;
@@ -50,6 +53,8 @@ export class SheetState {
   protectOptions: any = null;
   frozenRows = 0;
   hiddenColumns = new Set<number>();
+  hiddenRows = new Set<number>();
+  autoFilter: Rect | null = null;
   columnWidths = new Map<number, number>();
   validations: ValidationRule[] = [];
   conditionalFormats: ConditionalFormat[] = [];
@@ -78,7 +83,20 @@ export class WorkbookState {
   sheets: SheetState[] = [new SheetState('Sheet1')];
   active = 'Sheet1';
   selection: { sheet: string; rect: Rect } | null = null;
-  stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0 };
+  stats = { syncs: 0, requestBytes: [] as number[], responseBytes: [] as number[], suspendCalc: 0, suspendScreen: 0, protects: 0, unprotects: 0 };
+  /** The user is editing a cell (typing, not yet Enter): requests fail with InvalidOperationInCellEditMode, or wait with delayForCellEdit. */
+  cellEditMode = false;
+  private editEnded: (() => void)[] = [];
+  /** The user presses Enter: cell-edit mode ends and requests that were waiting run. */
+  endCellEdit(): void {
+    this.cellEditMode = false;
+    for (const f of this.editEnded.splice(0)) f();
+  }
+  whenEditEnds(): Promise<void> {
+    return new Promise((resolve) => this.editEnded.push(resolve));
+  }
+  /** "Today" for typed dates without a year ("1/2" is 2 January of this year). */
+  today = new Date();
   /** Optional hook run at the start of each sync (tests use it to interleave user edits). */
   onSync?: (n: number) => void;
 
@@ -92,35 +110,61 @@ export class WorkbookState {
     return this.stats.requestBytes.reduce((a, b) => a + b, 0);
   }
   resetStats(): void {
-    this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0 };
+    this.stats = { syncs: 0, requestBytes: [], responseBytes: [], suspendCalc: 0, suspendScreen: 0, protects: 0, unprotects: 0 };
   }
 
-  /** A user typing into a cell in Excel: protection and data validation apply, "=…" in a General cell is a formula. */
+  /**
+   * A user typing into a cell in Excel: protection applies, the text is converted as Excel converts
+   * typed input (typedInput: "30%" → 0.3 with "0%", "1/2" → a date serial with a date format, …) and
+   * data validation checks the converted value, as Excel does ("1/2" passes "decimal ≥ 0").
+   */
   userEdit(sheetName: string, address: string, value: CellValue): void {
     const sheet = this.sheet(sheetName);
     if (!sheet) throw new FakeExcelError('ItemNotFound', `no sheet ${sheetName}`);
     const { r, c } = parseAddress(address);
     const cell = sheet.cell(r, c);
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
+    const typed = typeof value === 'string' && !value.startsWith('=') ? typedInput(value, cell.nf, this.today) : { v: value, nf: cell.nf };
     for (const v of sheet.validations) {
-      if (inside(v.rect, r, c) && !passesValidation(v.rule, value)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
+      if (inside(v.rect, r, c) && !passesValidation(v.rule, typed.v)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
     }
-    storeValue(cell, typeof value === 'string' && cell.nf !== '@' && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value);
+    storeValue(cell, value, this.today);
   }
-  /** A user pasting: bypasses data validation (as in Excel), still refused on locked cells. */
+  /** A user pasting: bypasses data validation (as in Excel), still refused on locked cells, converted like typing. */
   userPaste(sheetName: string, address: string, value: CellValue): void {
     const sheet = this.sheet(sheetName)!;
     const { r, c } = parseAddress(address);
     const cell = sheet.cell(r, c);
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
-    storeValue(cell, value);
+    storeValue(cell, value, this.today);
   }
-  /** Sorting rows (user action) — row identity must then come from the id column, not the position. */
+  /**
+   * Sorting rows (user action) — row identity must then come from the id column, not the position.
+   * On a protected sheet Excel refuses to sort a range with locked cells, even with allowSort.
+   */
   sortRows(sheetName: string, from: number, to: number, compare: (a: Cell[], b: Cell[]) => number): void {
     const sheet = this.sheet(sheetName)!;
+    if (sheet.protected) {
+      const cols = Math.max(0, ...sheet.rows.slice(from, to).map((r) => r?.length ?? 0));
+      const locked = sheet.rows.slice(from, to).some((row) => Array.from({ length: cols }, (_, c) => row?.[c]?.locked ?? true).some(Boolean));
+      if (!sheet.protectOptions?.allowSort || locked) throw new FakeExcelError('AccessDenied', 'The cell or chart you are trying to change is on a protected sheet: sorting a range with locked cells is not allowed');
+    }
     const block = sheet.rows.slice(from, to).map((r) => r ?? []);
     block.sort(compare);
     sheet.rows.splice(from, block.length, ...block);
+  }
+  /** Filtering by the AutoFilter arrows (user action): needs an AutoFilter, and allowAutoFilter when protected. */
+  filterRows(sheetName: string, col: number, keep: (v: CellValue) => boolean): void {
+    const sheet = this.sheet(sheetName)!;
+    const af = sheet.autoFilter;
+    if (!af) throw new FakeExcelError('InvalidOperation', 'no AutoFilter on this sheet');
+    if (sheet.protected && !sheet.protectOptions?.allowAutoFilter) throw new FakeExcelError('AccessDenied', 'filtering is not allowed on this protected sheet');
+    sheet.hiddenRows.clear();
+    for (let r = af.r + 1; r < af.r + af.rc; r++) if (!keep(sheet.peek(r, col)?.v ?? '')) sheet.hiddenRows.add(r);
+  }
+  /** The user unprotects the sheet (Review → Unprotect Sheet; no password by default). */
+  userUnprotect(sheetName: string): void {
+    this.sheet(sheetName)!.protected = false;
   }
   read(sheetName: string, address: string): CellValue {
     const { r, c } = parseAddress(address);
@@ -134,13 +178,81 @@ export class WorkbookState {
   }
 }
 
-function storeValue(cell: Cell, value: CellValue): void {
+/** Stores what was typed or written: "=…" is a formula unless the cell is text; other strings are converted as typed input. */
+function storeValue(cell: Cell, value: CellValue, today = new Date()): void {
   if (typeof value === 'string' && value.length > CELL_TEXT_LIMIT) throw new FakeExcelError('InvalidArgument', `text longer than ${CELL_TEXT_LIMIT} characters`);
   delete cell.formula;
+  delete cell.prefix;
   if (typeof value === 'string' && value.startsWith('=') && cell.nf !== '@') {
     cell.formula = value;
     cell.v = evaluate(value);
+  } else if (typeof value === 'string') {
+    const typed = typedInput(value, cell.nf, today);
+    cell.v = typed.v;
+    cell.nf = typed.nf;
+    if (typed.prefix) cell.prefix = typed.prefix;
   } else cell.v = value;
+}
+
+const DAY_MS = 86_400_000;
+/** Excel's 1900 date system: serial 1 = 1900-01-01, counted from 1899-12-30 for dates after February 1900. */
+export function dateSerial(y: number, m: number, d: number): number | null {
+  const t = Date.UTC(y, m - 1, d);
+  const back = new Date(t);
+  if (m < 1 || m > 12 || back.getUTCDate() !== d || back.getUTCMonth() !== m - 1) return null;
+  return Math.round((t - Date.UTC(1899, 11, 30)) / DAY_MS);
+}
+
+/**
+ * What Excel (Chinese locale) makes of text typed into a cell that is not text-formatted ("@"):
+ * a leading apostrophe keeps the rest as text (a prefix, not part of the value); numbers, "1,234"
+ * (thousands separators → "#,##0"), "30%" (÷100 → "0%"), "1.5e3" (→ "0.00E+00"), "0 1/2" (a fraction
+ * → "# ?/?"), and dates — "2024-05-31", "2024/5/31", "2024年5月31日" (→ "yyyy/m/d"), "1/2", "3-4",
+ * "5月31日" (this year, → "m月d日") — become numbers. A General cell takes the format Excel picks;
+ * a cell with a format keeps it. Anything else stays text.
+ */
+export function typedInput(text: string, nf: string, today = new Date()): { v: CellValue; nf: string; prefix?: string } {
+  if (nf === '@') return { v: text, nf };
+  if (text.startsWith("'")) return { v: text.slice(1), nf, prefix: "'" };
+  const t = text.trim();
+  const general = nf === 'General';
+  const as = (v: number, format: string) => ({ v, nf: general ? format : nf });
+  let m: RegExpExecArray | null;
+  if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return as(Number(t), 'General');
+  if ((m = /^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$/.exec(t))) return as(Number(t), '0.00E+00');
+  if ((m = /^([-+]?)(\d{1,3}(?:,\d{3})+)(\.\d+)?$/.exec(t))) return as(Number(m[1] + m[2].replace(/,/g, '') + (m[3] ?? '')), m[3] ? '#,##0.00' : '#,##0');
+  if ((m = /^([-+]?(?:\d+\.?\d*|\.\d+))\s*%$/.exec(t))) return as(Number(m[1]) / 100, m[1].includes('.') ? '0.00%' : '0%');
+  if ((m = /^(\d+) (\d+)\/(\d+)$/.exec(t)) && Number(m[3]) > 0) return as(Number(m[1]) + Number(m[2]) / Number(m[3]), '# ?/?');
+  const year = today.getFullYear();
+  const date = (y: number, mo: number, d: number, format: string) => {
+    const serial = dateSerial(y, mo, d);
+    return serial === null ? null : as(serial, format);
+  };
+  const withYear = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(t) ?? /^(\d{4})年(\d{1,2})月(\d{1,2})日$/.exec(t);
+  if (withYear) {
+    const r = date(Number(withYear[1]), Number(withYear[2]), Number(withYear[3]), 'yyyy/m/d');
+    if (r) return r;
+  }
+  const noYear = /^(\d{1,2})[-/](\d{1,2})$/.exec(t) ?? /^(\d{1,2})月(\d{1,2})日$/.exec(t);
+  if (noYear) {
+    const r = date(year, Number(noYear[1]), Number(noYear[2]), 'm月d日');
+    if (r) return r;
+  }
+  return { v: text, nf };
+}
+
+/** What a cell shows (Range.text) for the formats the fake produces; other formats show the value. */
+export function displayText(v: CellValue, nf: string): string {
+  if (typeof v !== 'number') return String(v);
+  if (/^0(\.0+)?%$/.test(nf)) return `${(v * 100).toFixed((nf.split('.')[1] ?? '%').length - 1)}%`;
+  if (nf === 'yyyy/m/d' || nf === 'm月d日') {
+    const d = new Date(Date.UTC(1899, 11, 30) + v * DAY_MS);
+    return nf === 'yyyy/m/d' ? `${d.getUTCFullYear()}/${d.getUTCMonth() + 1}/${d.getUTCDate()}` : `${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+  }
+  if (nf === '#,##0') return Math.round(v).toLocaleString('en-US');
+  if (nf === '#,##0.00') return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  if (nf === '0.0') return v.toFixed(1);
+  return String(v);
 }
 /** Enough of a formula engine to show that a formula was created: arithmetic on literals. */
 function evaluate(formula: string, sheet?: SheetState): CellValue {
@@ -229,17 +341,30 @@ export class RequestContext {
       },
     };
   }
+  /** Set when its Excel.run ended: proxies of a finished run cannot be used in another (InvalidObjectPath). */
+  closed = false;
+  delayForCellEdit = false;
   enqueue(path: string, action: string, value: unknown, run: () => void): void {
+    if (this.closed) throw new FakeExcelError('InvalidObjectPath', `${path}: this object belongs to an Excel.run that has ended; objects cannot be reused across Excel.run`);
     this.queue.push({ path, action, value, run });
+  }
+  get pending(): number {
+    return this.queue.length;
   }
   /** Bytes of the queued request as Office would send it: the operations as UTF-8 JSON. */
   pendingBytes(): number {
     return utf8.encode(JSON.stringify(this.queue.map((o) => [o.path, o.action, o.value]))).length;
   }
   async sync(): Promise<void> {
+    if (this.closed) throw new FakeExcelError('InvalidObjectPath', 'context.sync() of an Excel.run that has ended');
+    const st = this.state;
+    if (st.cellEditMode) {
+      // Office: without delayForCellEdit the batch fails (nothing applied); with it, it waits for Enter.
+      if (!this.delayForCellEdit) throw new FakeExcelError('InvalidOperationInCellEditMode', 'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.');
+      await st.whenEditEnds();
+    }
     const ops = this.queue;
     this.queue = [];
-    const st = this.state;
     st.onSync?.(st.stats.syncs + 1);
     const bytes = utf8.encode(JSON.stringify(ops.map((o) => [o.path, o.action, o.value]))).length;
     st.stats.syncs++;
@@ -291,7 +416,7 @@ abstract class ClientObject {
   }
 }
 
-class Application {
+class Application implements Pick<Excel.Application, 'suspendApiCalculationUntilNextSync' | 'suspendScreenUpdatingUntilNextSync'> {
   constructor(private ctx: RequestContext) {}
   suspendApiCalculationUntilNextSync(): void {
     this.ctx.enqueue('application', 'suspendApiCalculationUntilNextSync', null, () => void this.ctx.state.stats.suspendCalc++);
@@ -352,15 +477,32 @@ class WorksheetCollection extends ClientObject {
   }
 }
 
-class Worksheet extends ClientObject {
+class Worksheet extends ClientObject implements Pick<Excel.Worksheet, 'isNullObject' | 'name' | 'activate' | 'delete'> {
   readonly protection: WorksheetProtection;
   readonly freezePanes: { freezeRows: (n: number) => void };
+  readonly autoFilter: { apply: (range: Range | string) => void; remove: () => void };
   constructor(ctx: RequestContext, readonly resolve: () => SheetState | null, private sheetName: string, eager = false) {
     super(ctx, `ws(${JSON.stringify(sheetName)})`);
     if (eager) this.loaded.name = sheetName;
     this.protection = new WorksheetProtection(ctx, this);
     this.freezePanes = {
       freezeRows: (n: number) => ctx.enqueue(this.path, 'freezeRows', n, () => void (this.must().frozenRows = n)),
+    };
+    this.autoFilter = {
+      // Worksheet.autoFilter (ExcelApi 1.9): one per sheet; adding one to a protected sheet is refused.
+      apply: (range: Range | string) =>
+        ctx.enqueue(this.path, 'autoFilter/apply', typeof range === 'string' ? range : range.path, () => {
+          const s = this.must();
+          if (s.protected) throw new FakeExcelError('AccessDenied', 'an AutoFilter cannot be added to a protected sheet');
+          s.autoFilter = typeof range === 'string' ? parseRange(range) : range.must().rect;
+        }),
+      remove: () =>
+        ctx.enqueue(this.path, 'autoFilter/remove', null, () => {
+          const s = this.must();
+          if (s.protected && s.autoFilter) throw new FakeExcelError('AccessDenied', 'an AutoFilter cannot be removed from a protected sheet');
+          s.autoFilter = null;
+          s.hiddenRows.clear();
+        }),
     };
   }
   must(): SheetState {
@@ -414,7 +556,7 @@ class Worksheet extends ClientObject {
   }
 }
 
-class WorksheetProtection extends ClientObject {
+class WorksheetProtection extends ClientObject implements Pick<Excel.WorksheetProtection, 'protected' | 'unprotect'> {
   constructor(ctx: RequestContext, private ws: Worksheet) {
     super(ctx, `${ws.path}.protection`);
   }
@@ -428,7 +570,8 @@ class WorksheetProtection extends ClientObject {
   protect(options?: unknown, password?: string): void {
     this.ctx.enqueue(this.path, 'protect', options ?? null, () => {
       const s = this.ws.must();
-      if (s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is already protected');
+      if (s.protected) throw new FakeExcelError('AccessDenied', 'the worksheet is already protected');
+      this.ctx.state.stats.protects++;
       s.protected = true;
       s.protectOptions = options ?? {};
       void password;
@@ -438,6 +581,7 @@ class WorksheetProtection extends ClientObject {
     this.ctx.enqueue(this.path, 'unprotect', null, () => {
       const s = this.ws.must();
       if (!s.protected) throw new FakeExcelError('InvalidOperation', 'the worksheet is not protected');
+      this.ctx.state.stats.unprotects++;
       s.protected = false;
     });
   }
@@ -454,7 +598,7 @@ function shaped(name: string, value: unknown, rect: Rect): (r: number, c: number
   return (r, c) => (value as unknown[][])[r][c];
 }
 
-class Range extends ClientObject {
+class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | 'values' | 'text' | 'rowIndex' | 'rowCount' | 'columnIndex' | 'columnCount' | 'address' | 'columnHidden' | 'select'> {
   readonly format: RangeFormat;
   readonly dataValidation: DataValidation;
   readonly conditionalFormats: ConditionalFormatCollection;
@@ -474,6 +618,8 @@ class Range extends ClientObject {
     this.ctx.enqueue(this.path, `set ${prop}`, value, () => {
       const { sheet, rect } = this.must();
       const at = shaped(prop, value, rect);
+      if (sheet.protected && !contents && !sheet.protectOptions?.allowFormatCells)
+        throw new FakeExcelError('AccessDenied', `${prop} on a protected sheet needs allowFormatCells (${rectAddress(sheet.name, rect)})`);
       if (sheet.protected) {
         for (let r = 0; r < rect.rc; r++)
           for (let c = 0; c < rect.cc; c++)
@@ -496,7 +642,7 @@ class Range extends ClientObject {
       case 'numberFormat':
         return grid((x) => x?.nf ?? 'General');
       case 'text':
-        return grid((x) => String(x?.v ?? ''));
+        return grid((x) => (x ? displayText(x.formula ? evaluate(x.formula, sheet) : x.v, x.nf) : ''));
       case 'rowIndex':
         return rect.r;
       case 'columnIndex':
@@ -520,7 +666,8 @@ class Range extends ClientObject {
   }
   set values(v: CellValue[][]) {
     this.loaded.values = v;
-    this.writeCells('values', v, (cell, x) => storeValue(cell, x === null ? '' : x), true);
+    // null in a values array leaves that cell as it is (Office.js); strings are converted as typed input.
+    this.writeCells('values', v, (cell, x) => x !== null && storeValue(cell, x, this.ctx.state.today), true);
   }
   get formulas(): CellValue[][] {
     return this.get('formulas');
@@ -556,6 +703,7 @@ class Range extends ClientObject {
   set columnHidden(v: boolean) {
     this.ctx.enqueue(this.path, 'set columnHidden', v, () => {
       const { sheet, rect } = this.must();
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'hiding columns on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) v ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c);
     });
   }
@@ -633,6 +781,7 @@ class RangeFormat {
   set columnWidth(v: number) {
     this.ctx.enqueue(this.range.path, 'set format/columnWidth', v, () => {
       const { sheet, rect } = this.range.must();
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'column width on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) sheet.columnWidths.set(c, v);
     });
   }
@@ -713,14 +862,25 @@ export function createFakeExcel(state = new WorkbookState()) {
   function run<T>(options: { delayForCellEdit?: boolean }, cb: (ctx: RequestContext) => Promise<T>): Promise<T>;
   async function run<T>(a: unknown, b?: (ctx: RequestContext) => Promise<T>): Promise<T> {
     const cb = (typeof a === 'function' ? a : b) as (ctx: RequestContext) => Promise<T>;
-    return cb(new RequestContext(state));
+    const ctx = new RequestContext(state);
+    ctx.delayForCellEdit = typeof a === 'object' && !!(a as { delayForCellEdit?: boolean })?.delayForCellEdit;
+    try {
+      const result = await cb(ctx);
+      if (ctx.pending) await ctx.sync(); // Excel.run syncs what is still queued when the callback returns
+      return result;
+    } finally {
+      ctx.closed = true;
+    }
   }
+  // Handed to the adapter as the real API: its callbacks get Excel.RequestContext (@types/office-js), so
+  // the adapter is type-checked against Office.js, not against this fake; the fake's classes are
+  // checked against the same types where they implement them (`implements Pick<Excel.…>`).
   return {
     state,
+    run: run as unknown as ExcelApi['run'],
     ConditionalFormatType: { custom: 'Custom' },
     DataValidationOperator: { greaterThanOrEqualTo: 'GreaterThanOrEqualTo' },
     SheetVisibility: { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' },
-    run,
   };
 }
 export type FakeExcel = ReturnType<typeof createFakeExcel>;

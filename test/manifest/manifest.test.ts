@@ -5,7 +5,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildManifest, DEV_BASE_URL } from '../../server/manifest/manifest';
+import { Hono } from 'hono';
+import { OfficeAddinManifest } from 'office-addin-manifest';
+import { ADDIN_ID, buildManifest, DEV_BASE_URL, devBaseUrl, manifestVersion } from '../../server/manifest/manifest';
+import { mountAddin } from '../../server/static';
 import { lintManifest } from '../../server/manifest/lint';
 import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../../server/manifest/xsd';
 
@@ -65,8 +68,29 @@ describe('manifest.xml', () => {
     expect(codes(devXml.replace('<bt:Image size="80" resid="Icon.80x80"/>', ''))).toContain('ICON_SIZES');
   });
 
+  it('reads back with office-addin-manifest: Version from package.json, 64×64 high-resolution icon', async () => {
+    const info = await OfficeAddinManifest.readManifestFile('manifest.xml');
+    expect(info.version).toBe(manifestVersion(JSON.parse(readFileSync('package.json', 'utf8')).version));
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(info.highResolutionIconUrl).toBe('https://localhost:3000/assets/icon-64.png');
+    expect(pngSize('assets/icon-64.png')).toEqual([64, 64]);
+    expect(info.hosts).toEqual(['Workbook']);
+    expect(info.defaultSettings?.sourceLocation).toBe('https://localhost:3000/addin/taskpane.html');
+    expect(manifestVersion('1.2.3-beta.1')).toBe('1.2.3.0');
+  });
+
+  it('the served /manifest.xml follows PORT when no public URL is set', async () => {
+    const app = new Hono();
+    mountAddin(app, { port: 4123 });
+    const xml = await (await app.request('/manifest.xml')).text();
+    expect(xml).toContain('<SourceLocation DefaultValue="https://localhost:4123/addin/taskpane.html"/>');
+    expect(xml).not.toContain('localhost:3000');
+    expect(lintManifest(xml)).toEqual([]);
+    expect(devBaseUrl(undefined)).toBe(DEV_BASE_URL);
+  });
+
   it('icons referenced by the manifest exist with the right pixel sizes', () => {
-    for (const size of [16, 32, 80]) {
+    for (const size of [16, 32, 64, 80]) {
       expect(devXml).toContain(`/assets/icon-${size}.png`);
       expect(pngSize(`assets/icon-${size}.png`)).toEqual([size, size]);
     }
@@ -85,6 +109,17 @@ describe('qingdan manifest --url', () => {
     expect(xml).not.toContain('localhost');
     expect(lintManifest(xml)).toEqual([]);
     expect((await validateManifestXsd(xml)).valid).toBe(true);
+  });
+
+  it.skipIf(noXsd)('gives a deployment copy its own id and name through office-addin-manifest', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'qd-manifest-')), 'm.xml');
+    cli('--url', 'https://test.example.org', '--out', out, '--id', 'random', '--name', '清单·测试');
+    const info = await OfficeAddinManifest.readManifestFile(out);
+    expect(info.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(info.id).not.toBe(ADDIN_ID);
+    expect(info.displayName).toBe('清单·测试');
+    expect(info.defaultSettings?.sourceLocation).toBe('https://test.example.org/addin/taskpane.html');
+    expect((await validateManifestXsd(readFileSync(out, 'utf8'))).valid).toBe(true);
   });
 
   it('refuses an http URL with a coded Chinese error and exit code 2', () => {
