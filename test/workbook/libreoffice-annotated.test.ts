@@ -3,7 +3,7 @@
 // reads the same as in the original export, and the PDF has the original's page count. Also: the export
 // is protected (input cells unlocked and shaded, model columns locked, no password), and a locked cell
 // changed by a program that ignores protection is reported per cell as ignored.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/wor
 import { readZipEntry } from '../../server/workbook/zipcheck';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPlan } from './seed';
+import { run } from './run-tool';
 
 const has = (cmd: string, args: string[]) => {
   try {
@@ -34,11 +35,6 @@ const P = '2023-05';
 let server: TestServer;
 let work: string;
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, args, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} failed: ${stderr || err.message}`)) : resolve(stdout))),
-  );
-}
 async function convert(file: string, format: string, outdir: string): Promise<string> {
   await run('soffice', [`-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--headless', '--norestore', '--convert-to', format, '--outdir', outdir, file]);
   return join(outdir, file.replace(/^.*\//, '').replace(/\.xlsx$/, `.${format}`));

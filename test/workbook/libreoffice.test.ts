@@ -3,7 +3,7 @@
 // those changes stored. Also renders the export to PDF and PNG (test-artifacts/workbook/) to look at.
 // Skipped (visibly) when soffice is missing, unless CI=true.
 import { startTestServer, type TestServer } from '../helpers/server';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
 import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { seedPlan } from './seed';
+import { run } from './run-tool';
 
 const has = (cmd: string, args: string[]) => {
   try {
@@ -35,11 +36,6 @@ const P = '2023-05';
 let server: TestServer;
 let work: string;
 
-function run(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, args, { timeout: 120_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd} failed: ${stderr || err.message}`)) : resolve(stdout))),
-  );
-}
 const profile = () => `file://${mkdtempSync(join(tmpdir(), 'lo-'))}`;
 /** LibreOffice converts FILE to FORMAT in OUTDIR with a fresh user profile (no shared state between runs). */
 async function convert(file: string, format: string, outdir: string): Promise<void> {

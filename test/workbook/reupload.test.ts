@@ -4,13 +4,13 @@
 // unchanged file changes nothing even when stored texts hold control characters the export cannot carry;
 // _x0000_ / _xD800_ escapes in a cell are refused with 400 naming the cell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
-import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
-import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
+import type { ItemRow, SheetRow } from '../../model/sheet';
+import { MAIN_SHEET } from '../../server/workbook/export';
+import { loadWorkbook } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPlan } from './seed';
+import { colOf, edit, rowOf } from './sheet-edit';
 
-const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
 const plan = seedPlan('re2023');
 const P = '2023-05';
 let server: TestServer;
@@ -25,15 +25,6 @@ async function rows(): Promise<ItemRow[]> {
 }
 async function download(token?: string): Promise<Buffer> {
   return Buffer.from(await (await api(`/plans/${plan.id}/periods/${P}/workbook.xlsx`, { token })).arrayBuffer());
-}
-function rowOf(ws: Worksheet, itemId: string): number {
-  for (let r = FIRST_DATA_ROW; r <= ws.rowCount; r++) if (ws.getCell(r, colOf('id')).value === itemId) return r;
-  throw new Error(itemId);
-}
-async function edit(buf: Buffer, fn: (ws: Worksheet) => void): Promise<Buffer> {
-  const wb = await loadWorkbook(buf);
-  fn(wb.getWorksheet(MAIN_SHEET)!);
-  return workbookToBuffer(wb);
 }
 const upload = (buf: Buffer, token?: string) => api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: new Uint8Array(buf), token });
 async function officePush(key: string, baseVersion: number, fields: Record<string, unknown>, batchId: string) {

@@ -2,13 +2,13 @@
 // same file again → replayed, bad files → 4xx with nothing stored, reporters limited to their tasks,
 // and the office's targets workbook: preview, confirm, audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
-import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
-import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
+import type { ItemRow, SheetRow } from '../../model/sheet';
+import { MAIN_SHEET } from '../../server/workbook/export';
+import { loadWorkbook, workbookToBuffer } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { seedPlan } from './seed';
+import { colOf, edit, rowOf } from './sheet-edit';
 
-const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
 let server: TestServer;
 const plan = seedPlan('jt2023');
 const P = '2023-05';
@@ -25,15 +25,6 @@ async function download(query = '', token?: string): Promise<Buffer> {
 async function rows(): Promise<ItemRow[]> {
   const body = (await (await api(`/plans/${plan.id}/periods/${P}/rows`)).json()) as { rows: SheetRow[] };
   return body.rows.filter((r): r is ItemRow => r.kind === 'item');
-}
-function rowOf(ws: Worksheet, itemId: string): number {
-  for (let r = FIRST_DATA_ROW; r <= ws.rowCount; r++) if (ws.getCell(r, colOf('id')).value === itemId) return r;
-  throw new Error(itemId);
-}
-async function edit(buf: Buffer, fn: (ws: Worksheet) => void): Promise<Buffer> {
-  const wb = await loadWorkbook(buf);
-  fn(wb.getWorksheet(MAIN_SHEET)!);
-  return workbookToBuffer(wb);
 }
 function upload(buf: Buffer, token?: string, multipart = false): Promise<Response> {
   if (multipart) {
