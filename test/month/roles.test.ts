@@ -1,11 +1,9 @@
 // Issue 10 endpoints × every role: the exact set allowed (anything else 401/403 before any effect), in
 // the same form as test/server/roles.test.ts (kept apart so both tables merge without conflicts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeToken, verifyToken } from '../../server/auth/tokens';
 import { databases, type TestDatabase } from '../helpers/db';
-import { setup, type Setup } from '../server/setup';
+import { EVERY_CALLER, roleTokens, setup, type Setup, type Who } from '../server/setup';
 
-type Who = 'admin' | 'reporter' | 'viewer' | 'anonymous' | 'revoked';
 const READERS: Who[] = ['admin', 'reporter', 'viewer'];
 const P = '/api/v1/plans/sample';
 const U = encodeURIComponent('综合规划处');
@@ -34,23 +32,18 @@ for (const target of databases()) {
   describe.skipIf(target.skip)(`month roles · ${target.label}`, () => {
     let database: TestDatabase;
     let s: Setup;
-    const tokens: Partial<Record<Who, string>> = {};
+    let tokens: Partial<Record<Who, string>> = {};
     beforeAll(async () => {
       database = await target.open();
       s = await setup(database);
-      tokens.admin = s.admin;
-      tokens.reporter = s.reporter['综合规划处'];
-      tokens.viewer = s.viewer;
-      const revokedSecret = Object.values(s.reporter)[3];
-      await revokeToken(database.db, (await verifyToken(database.db, revokedSecret))!.tokenId, 'test');
-      tokens.revoked = revokedSecret;
+      tokens = await roleTokens(s);
     });
     afterAll(() => database?.close());
 
     it('the allowed set of every issue-10 endpoint is exactly as in the table', async () => {
       const mismatches: string[] = [];
       for (const [method, path, body, allowed] of TABLE) {
-        for (const who of ['admin', 'reporter', 'viewer', 'anonymous', 'revoked'] as Who[]) {
+        for (const who of EVERY_CALLER) {
           const res = await s.req(method, path, tokens[who], body);
           const denied = res.status === 401 || res.status === 403;
           if (denied === allowed.includes(who)) mismatches.push(`${method} ${path} as ${who}: ${res.status}`);

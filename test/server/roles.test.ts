@@ -1,11 +1,9 @@
 // Every endpoint × every role: the exact set of roles allowed (anything else gets 401/403 before any
 // effect). Allowed calls may still fail for their own reasons (404 …) but never with 401/403.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { revokeToken, verifyToken } from '../../server/auth/tokens';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, EVERY_CALLER, roleTokens, setup, type Setup, type Who } from './setup';
 
-type Who = 'admin' | 'reporter' | 'viewer' | 'anonymous' | 'revoked';
 const READERS: Who[] = ['admin', 'reporter', 'viewer'];
 const PLAN = 'sample';
 
@@ -59,23 +57,18 @@ for (const target of databases()) {
   describe.skipIf(target.skip)(`roles · ${target.label}`, () => {
     let database: TestDatabase;
     let s: Setup;
-    const tokens: Partial<Record<Who, string>> = {};
+    let tokens: Partial<Record<Who, string>> = {};
     beforeAll(async () => {
       database = await target.open();
       s = await setup(database);
-      tokens.admin = s.admin;
-      tokens.reporter = s.reporter['综合规划处'];
-      tokens.viewer = s.viewer;
-      const revokedSecret = Object.values(s.reporter)[3];
-      await revokeToken(database.db, (await verifyToken(database.db, revokedSecret))!.tokenId, 'test');
-      tokens.revoked = revokedSecret;
+      tokens = await roleTokens(s);
     });
     afterAll(() => database?.close());
 
     it('the allowed set of every endpoint is exactly as in the table', async () => {
       const mismatches: string[] = [];
       for (const [method, path, body, allowed] of TABLE) {
-        for (const who of ['admin', 'reporter', 'viewer', 'anonymous', 'revoked'] as Who[]) {
+        for (const who of EVERY_CALLER) {
           const payload = body === 'BATCH' ? { batchId: batchId(who), entries: [] } : body && typeof body === 'object' && 'batchId' in body ? { ...body, batchId: batchId(who) } : body;
           let res;
           if (typeof payload === 'string') {

@@ -1,6 +1,6 @@
 // Shared set-up for the server suites: an app over a fresh database with the sample plan and tokens.
 import { createApp } from '../../server/app';
-import { createToken } from '../../server/auth/tokens';
+import { createToken, revokeToken, verifyToken } from '../../server/auth/tokens';
 import { createUnit } from '../../server/auth/units';
 import { savePlan } from '../../server/services/plans';
 import type { Importer } from '../../server/services/import';
@@ -54,3 +54,14 @@ export async function setup(database: TestDatabase, opts: { importer?: () => Pro
 let n = 0;
 /** A batch id unique within the test run. */
 export const batchId = (tag = 'b') => `${tag}-${process.pid}-${Date.now()}-${n++}`;
+
+/** The callers a role table probes every endpoint with. */
+export type Who = 'admin' | 'reporter' | 'viewer' | 'anonymous' | 'revoked';
+export const EVERY_CALLER: Who[] = ['admin', 'reporter', 'viewer', 'anonymous', 'revoked'];
+
+/** A token per caller: the 综合规划处 reporter, and another unit's reporter token revoked (anonymous: none). */
+export async function roleTokens(s: Setup): Promise<Partial<Record<Who, string>>> {
+  const revoked = Object.values(s.reporter)[3];
+  await revokeToken(s.database.db, (await verifyToken(s.database.db, revoked))!.tokenId, 'test');
+  return { admin: s.admin, reporter: s.reporter['综合规划处'], viewer: s.viewer, revoked };
+}
