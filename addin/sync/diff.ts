@@ -2,7 +2,7 @@
 // the same model/rules.ts code the server runs. Pure: no Excel, no HTTP.
 import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
 import { EMPTY_PROGRESS, progressKey, type ProgressValues } from '../../model/progress';
-import { validateProgress } from '../../model/rules';
+import { normalizeField, validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
 import { checkFigureCell, formatKind, type FigureCellError, type RefusedFigure } from '../../model/number-format';
 import type { RowRead } from '../excel/sheet';
@@ -51,9 +51,9 @@ function normalized(read: CellsRead, snap?: SnapEntry): { values: Record<InputKe
   const values = {} as Record<InputKey, unknown>;
   const bad = new Set<string>();
   for (const k of INPUT_KEYS) {
-    const r = validateProgress({ [k]: raw[k] }, {});
-    values[k] = r.values[k];
-    for (const e of r.errors) if (e.field === k) bad.add(k);
+    const r = normalizeField(k, raw[k]);
+    values[k] = r.value;
+    if (r.errors.length) bad.add(k);
   }
   const figures = figureErrors(read, snap);
   for (const e of figures) bad.add(e.field);
