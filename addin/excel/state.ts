@@ -8,7 +8,7 @@ import type { ProgressValues } from '../../model/progress';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
 import { parseState, type SheetState } from '../state-format';
-import { everyCell, type ExcelContext } from './types';
+import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
 // The parts' shapes and their zod schemas (with the migration of old short-key snapshots): state-format.ts.
 export { StateSheetError, type Conflict, type SheetMeta, type SheetState, type SnapEntry, type TargetBatch } from '../state-format';
@@ -82,4 +82,9 @@ export async function readState(ctx: ExcelContext, stateSheetName: string): Prom
     texts[part] = text || null;
   });
   return parseState(stateSheetName, texts as Record<Part, string | null>);
+}
+
+/** readState in its own Excel request, for callers outside addin/excel (the controller). */
+export function loadState(excel: ExcelApi, stateSheetName: string): Promise<SheetState | null> {
+  return excel.run((ctx) => readState(ctx, stateSheetName));
 }
