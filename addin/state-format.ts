@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ProgressValues } from '../model/progress';
 import { PushBatch } from '../model/sync';
+import { TargetBatch } from '../model/target-edits';
 
 export class StateSheetError extends Error {
   code = 'BAD_STATE_SHEET';
@@ -90,11 +91,7 @@ export const Conflict = z.object({
 });
 export type Conflict = z.infer<typeof Conflict>;
 
-export const TargetBatch = z.object({
-  batchId: z.string(),
-  edits: z.array(z.object({ targetId: z.string(), baseVersion: z.number().int().nonnegative(), fields: z.record(z.string(), z.unknown()) })),
-});
-export type TargetBatch = z.infer<typeof TargetBatch>;
+export { TargetBatch };
 
 export interface SheetState {
   meta: SheetMeta;
