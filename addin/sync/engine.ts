@@ -45,13 +45,12 @@ export function newBatchId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `b-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-/** Where a run's results go: the Excel sheet and the server, and how far it got (for the task pane). */
+/** What a run reads from and writes to: the workbook's data and state sheets, and the server. */
 interface RunDeps {
   excel: ExcelApi;
   api: ApiClient;
   sheetName: string;
   stateSheetName: string;
-  onProgress?: (text: string, fraction?: number) => void;
 }
 
 /**
@@ -251,7 +250,7 @@ export class SheetSync {
   ) {}
 
   private start(): Promise<SyncRun> {
-    return SyncRun.start({ excel: this.excel, api: this.api, sheetName: this.sheetName, stateSheetName: this.stateSheetName, onProgress: this.onProgress });
+    return SyncRun.start({ excel: this.excel, api: this.api, sheetName: this.sheetName, stateSheetName: this.stateSheetName });
   }
 
   /** 校验: run the rules on changed rows, mark and list invalid cells. Sends nothing. */
