@@ -4,8 +4,8 @@ import { walkNodes } from '../model/plan';
 import { periodEnd, previousPeriod, yearMonths, type Period } from '../model/progress';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
-import { readSheet, selectCell } from './excel/sheet';
-import { readState } from './excel/state';
+import { dataSheetName, readSheet, selectCell } from './excel/sheet';
+import { loadState, StateSheetError } from './excel/state';
 import type { ExcelApi } from './excel/types';
 import { patientExcel } from './excel/run';
 import { adminSync } from './sync/admin';
@@ -112,14 +112,7 @@ export class Controller {
     const plain = sheetNameFor(title, sel.period, sel.planId);
     const excel = this.excel();
     if (!excel) return { sheetName: plain, stateSheetName };
-    const sheetName = await this.requireExcel().run(async (ctx) => {
-      const state = await readState(ctx, stateSheetName);
-      if (state?.meta.sheetName) return state.meta.sheetName;
-      const taken = ctx.workbook.worksheets.getItemOrNullObject(plain);
-      taken.load('isNullObject');
-      await ctx.sync();
-      return taken.isNullObject ? plain : sheetNameFor(title, sel.period, sel.planId, true);
-    });
+    const sheetName = await dataSheetName(this.requireExcel(), stateSheetName, plain, sheetNameFor(title, sel.period, sel.planId, true));
     return { sheetName, stateSheetName };
   }
 
@@ -130,7 +123,13 @@ export class Controller {
     const plan = await this.planFor(sel.planId);
     const { sheetName, stateSheetName } = await this.names(sel);
     const armKey = `${sheetName}|${sel.admin}`;
-    const existing = await excel.run((ctx) => readState(ctx, stateSheetName));
+    const existing = await loadState(excel, stateSheetName).catch((err) => {
+      // A damaged state sheet: its message says to press 填充 twice; the second press rebuilds the sheet.
+      if (!(err instanceof StateSheetError)) throw err;
+      if (this.forceFillArmed === armKey) return null;
+      this.forceFillArmed = armKey;
+      throw err;
+    });
     if (existing && this.forceFillArmed !== armKey) {
       const { state, rows } = await readSheet(excel, sheetName, stateSheetName).catch(() => ({ state: existing, rows: [] }));
       const changed = diffSheet(rows, state.snapshot, state.meta.period).length + (state.pending?.entries.length ?? 0);
@@ -184,7 +183,7 @@ export class Controller {
   async sync(sel: Selection, onProgress?: (text: string, f?: number) => void): Promise<Report> {
     const s = await this.syncer(sel, onProgress);
     const report = await s.sync();
-    const state = await this.requireExcel().run((ctx) => readState(ctx, s.stateSheetName));
+    const state = await loadState(this.requireExcel(), s.stateSheetName);
     if (state?.meta.admin && this.me?.role === 'admin') report.items.push(...(await adminSync(this.requireExcel(), this.requireApi(), s.sheetName, s.stateSheetName)));
     return report;
   }

@@ -15,59 +15,8 @@ export const Period = z.object({
 });
 export type Period = z.infer<typeof Period>;
 
-export const STATUSES = ['未开始', '推进中', '已完成', '滞后'] as const;
-export const ProgressStatus = z.enum(STATUSES);
-export type ProgressStatus = z.infer<typeof ProgressStatus>;
-
-/** Text limits, in characters: long enough for a real 进展情况, short enough for a cell and a report. */
-export const TEXT_LIMITS = { progress: 2000, problems: 1000, nextSteps: 1000 } as const;
-
-/**
- * The fields a reporter can write. Values arrive loosely typed (from cells and JSON) and are checked by
- * rules.ts, so the schema only fixes the names; null clears a field.
- */
-export const ProgressFields = z
-  .object({
-    monthDone: z.unknown().optional(), // 本月完成
-    cumulative: z.unknown().optional(), // 累计完成
-    unit: z.unknown().optional(), // 单位 (only checked, never stored: it must match the target's)
-    status: z.unknown().optional(), // 状态
-    progress: z.unknown().optional(), // 进展情况
-    problems: z.unknown().optional(), // 存在问题
-    nextSteps: z.unknown().optional(), // 下步计划
-  })
-  .strict();
-export type ProgressFields = z.infer<typeof ProgressFields>;
-
-/** A stored, validated entry. */
-export const ProgressValues = z.object({
-  monthDone: z.number().nonnegative().nullable(),
-  cumulative: z.number().nonnegative().nullable(),
-  status: ProgressStatus.nullable(),
-  progress: z.string().nullable(),
-  problems: z.string().nullable(),
-  nextSteps: z.string().nullable(),
-});
-export type ProgressValues = z.infer<typeof ProgressValues>;
-
-export const EMPTY_PROGRESS: ProgressValues = {
-  monthDone: null,
-  cumulative: null,
-  status: null,
-  progress: null,
-  problems: null,
-  nextSteps: null,
-};
-
-export const FIELD_LABELS: Record<keyof ProgressFields, string> = {
-  monthDone: '本月完成',
-  cumulative: '累计完成',
-  unit: '单位',
-  status: '状态',
-  progress: '进展情况',
-  problems: '存在问题',
-  nextSteps: '下步计划',
-};
+// The entry's fields, types, labels and limits are described once in fields.ts; re-exported here.
+export { EMPTY_PROGRESS, FIELD_LABELS, ProgressFields, ProgressStatus, ProgressValues, STATUSES, TEXT_LIMITS } from './fields';
 
 /** An entry's key: the task or target it reports on, and the month. */
 export function progressKey(itemId: string, period: PeriodId): string {

@@ -1,7 +1,7 @@
 // Validation of progress entries. The add-in, the workbook upload and the server all run this code,
 // so a cell rejected in Excel is rejected on the server for the same reason and with the same words.
 import { fieldError, type FieldError } from './errors';
-import { EMPTY_PROGRESS, STATUSES, TEXT_LIMITS, type ProgressFields, type ProgressStatus, type ProgressValues } from './progress';
+import { EMPTY_PROGRESS, INPUT_FIELD, INPUT_KEYS, STATUSES, TEXT_LIMITS, type InputKey, type ProgressFields, type ProgressStatus, type ProgressValues, type TextKey } from './fields';
 
 export interface RuleContext {
   /** The target the entry reports on; undefined for a task row without a figure. */
@@ -41,7 +41,7 @@ export function readNumber(field: string, raw: unknown, errors: FieldError[]): n
   return readNumber(field, Number(text), errors);
 }
 
-function readText(field: keyof typeof TEXT_LIMITS, raw: unknown, errors: FieldError[]): string | null {
+function readText(field: TextKey, raw: unknown, errors: FieldError[]): string | null {
   if (raw === null || raw === undefined) return null;
   // Cells hold strings, numbers or booleans; anything else (objects from a hand-made request) is refused.
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return errors.push(fieldError(field, 'NOT_TEXT')), null;
@@ -60,6 +60,24 @@ function readStatus(raw: unknown, errors: FieldError[]): ProgressStatus | null {
   return null;
 }
 
+/** One field's cell or JSON value read by its kind (model/fields.ts), errors pushed onto `errors`. */
+function readField<K extends InputKey>(key: K, raw: unknown, errors: FieldError[]): ProgressValues[K] {
+  const kind = INPUT_FIELD[key].kind;
+  if (kind === 'number') return readNumber(key, raw, errors) as ProgressValues[K];
+  if (kind === 'status') return readStatus(raw, errors) as ProgressValues[K];
+  return readText(key as TextKey, raw, errors) as ProgressValues[K];
+}
+
+/**
+ * One input field as it would be stored, on its own (no rule across fields): what the add-in's diff and
+ * the workbook upload compare with the snapshot / stored entry. An invalid value reads as null, with its errors.
+ */
+export function normalizeField<K extends InputKey>(key: K, raw: unknown): { value: ProgressValues[K]; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const value = readField(key, raw, errors);
+  return { value, errors };
+}
+
 /**
  * Checks the fields a client sent, merged over what is stored, and returns the values to store.
  * Only fields present in `fields` change; `null` or '' clears one.
@@ -70,12 +88,7 @@ export function validateProgress(fields: ProgressFields, ctx: RuleContext = {}):
 
   if (ctx.periodClosed) return { values, errors: [fieldError('period', 'PERIOD_CLOSED')] };
 
-  if ('monthDone' in fields) values.monthDone = readNumber('monthDone', fields.monthDone, errors);
-  if ('cumulative' in fields) values.cumulative = readNumber('cumulative', fields.cumulative, errors);
-  if ('status' in fields) values.status = readStatus(fields.status, errors);
-  if ('progress' in fields) values.progress = readText('progress', fields.progress, errors);
-  if ('problems' in fields) values.problems = readText('problems', fields.problems, errors);
-  if ('nextSteps' in fields) values.nextSteps = readText('nextSteps', fields.nextSteps, errors);
+  for (const k of INPUT_KEYS) if (k in fields) (values as Record<InputKey, unknown>)[k] = readField(k, fields[k], errors);
 
   if ('unit' in fields && fields.unit !== null && fields.unit !== undefined && String(fields.unit).trim() !== '') {
     const unit = String(fields.unit).trim();

@@ -2,6 +2,7 @@
 // add-in's sheet, the exported workbook and the workbook upload, so all three agree cell for cell.
 import { walkNodes, type Plan, type PlanNode, type Target, type Units } from './plan';
 import { completionRate } from './rules';
+import { COMPARATOR_SYMBOL, leadingComparator, type Comparator } from './comparator';
 import { dueDate } from './stats';
 import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
 
@@ -48,8 +49,7 @@ export function colLetter(c: number): string {
 }
 
 export const COLUMN_INDEX = Object.fromEntries(COLUMNS.map((c, i) => [c.key, i])) as Record<SheetColumnKey, number>;
-export const INPUT_KEYS = ['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'] as const;
-export type InputKey = (typeof INPUT_KEYS)[number];
+export { INPUT_KEYS, type InputKey } from './fields';
 
 /** Who leads and co-leads a task: unit names, from the office's assignment or else from the document. */
 export interface TaskAssignment {
@@ -89,23 +89,22 @@ export type SheetRow = SectionRow | ItemRow;
 
 export function targetText(t: Pick<Target, 'value' | 'max' | 'comparator'>): string {
   if (t.max !== undefined) return `${t.value}-${t.max}`;
-  if (t.comparator === 'gte') return `≥${t.value}`;
-  if (t.comparator === 'lte') return `≤${t.value}`;
+  if (t.comparator !== 'eq') return `${COMPARATOR_SYMBOL[t.comparator]}${t.value}`;
   return String(t.value);
 }
 
+const NUMBER = /^\d+(?:\.\d+)?$/;
+
 /** 目标值 as typed (the reverse of targetText) → target fields: "278", "1-2", "≥1000", ">=1000", "≤50". */
-export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: 'eq' | 'gte' | 'lte' } | null {
+export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: Comparator } | null {
   if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return { value: raw, max: null, comparator: 'eq' };
   const t = String(raw ?? '').trim().replace(/，/g, ',').replace(/,/g, '');
-  let m = /^(≥|>=|不低于|不少于)\s*(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[2]), max: null, comparator: 'gte' };
-  m = /^(≤|<=|不超过|不高于)\s*(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[2]), max: null, comparator: 'lte' };
-  m = /^(\d+(?:\.\d+)?)\s*[-~～—]\s*(\d+(?:\.\d+)?)$/.exec(t);
+  // "=278" stays refused: only ≥ / ≤ (or their words) may lead a figure.
+  const lead = leadingComparator(t);
+  if (lead && lead.comparator !== 'eq') return NUMBER.test(lead.rest) ? { value: Number(lead.rest), max: null, comparator: lead.comparator } : null;
+  const m = /^(\d+(?:\.\d+)?)\s*[-~～—]\s*(\d+(?:\.\d+)?)$/.exec(t);
   if (m && Number(m[2]) >= Number(m[1])) return { value: Number(m[1]), max: Number(m[2]), comparator: 'eq' };
-  m = /^(\d+(?:\.\d+)?)$/.exec(t);
-  if (m) return { value: Number(m[1]), max: null, comparator: 'eq' };
+  if (NUMBER.test(t)) return { value: Number(t), max: null, comparator: 'eq' };
   return null;
 }
 

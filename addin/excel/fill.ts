@@ -75,15 +75,15 @@ export function snapshotOf(rows: SheetRow[], admin: boolean, targetVersions?: Re
     if (row.kind !== 'item') continue;
     const empty = Object.values(row.values).every((v) => v === null);
     if (row.version === 0 && empty && !admin) continue; // absent = version 0, all empty
-    const entry: SnapEntry = { v: row.version, h: valuesHash(row.values) };
+    const entry: SnapEntry = { version: row.version, hash: valuesHash(row.values) };
     if (admin) {
       const cells = rowCells(row);
-      entry.a = [cells[COLUMN_INDEX.targetValue] as string | number | null, row.unit, row.lead.join('、')];
-      entry.t = row.taskId;
-      entry.co = row.co;
-      entry.tg = !!row.target;
+      entry.admin = { targetText: cells[COLUMN_INDEX.targetValue] as string | number | null, unit: row.unit, lead: row.lead.join('、') };
+      entry.taskId = row.taskId;
+      entry.coLeads = row.co;
+      entry.isTarget = !!row.target;
       const tv = targetVersions?.get(row.itemId);
-      if (tv !== undefined) entry.tv = tv;
+      if (tv !== undefined) entry.targetVersion = tv;
     }
     snap[row.itemId] = entry;
   }

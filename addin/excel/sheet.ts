@@ -7,7 +7,7 @@ import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
 import { COL_COUNT, FIRST_DATA_ROW, ID_COL, LOCKED_FILL, lockedRuns, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
 import { readBlocks, usedRowCount } from './read';
-import { readState, stateWrites, type SheetState } from './state';
+import { readState, StateSheetError, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';
 
 export interface RowRead {
@@ -139,3 +139,22 @@ export async function selectCell(excel: ExcelApi, sheetName: string, row: number
 }
 
 export { INPUT_KEYS };
+
+/**
+ * The data sheet of a state sheet: the name it records; else `plain` when no sheet has it, else `other`.
+ * A state sheet too damaged to read (StateSheetError) is rebuilt by the next fill in place: `plain`.
+ */
+export async function dataSheetName(excel: ExcelApi, stateSheetName: string, plain: string, other: string): Promise<string> {
+  return excel.run(async (ctx) => {
+    const state = await readState(ctx, stateSheetName).catch((err) => {
+      if (err instanceof StateSheetError) return 'damaged' as const;
+      throw err;
+    });
+    if (state === 'damaged') return plain;
+    if (state?.meta.sheetName) return state.meta.sheetName;
+    const taken = ctx.workbook.worksheets.getItemOrNullObject(plain);
+    taken.load('isNullObject');
+    await ctx.sync();
+    return taken.isNullObject ? plain : other;
+  });
+}

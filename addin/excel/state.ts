@@ -2,65 +2,16 @@
 // which plan and month the sheet is, the pull cursor, the last-synced snapshot (diffed to find changed
 // rows), the batch sent but not yet answered, and open conflicts. It travels with the file, survives
 // closing Excel mid-sync, and does not depend on row positions (keys are item ids).
-import type { PushBatch } from '../../model/sync';
 import { hash53 } from '../../model/ids';
 import { INPUT_KEYS } from '../../model/sheet';
 import type { ProgressValues } from '../../model/progress';
-import type { RefusedFigure } from '../../model/number-format';
 import { jsonBytes } from './batcher';
 import { readRows, usedRowCount } from './read';
-import { everyCell, type ExcelContext } from './types';
+import { parseState, type SheetState } from '../state-format';
+import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
-export interface SheetMeta {
-  planId: string;
-  planTitle: string;
-  period: string;
-  sheetName: string;
-  admin: boolean;
-  unit: string | null;
-  cursor: string | null;
-  rowCount: number; // data rows written by the last fill
-  /** The office closed the month: filled read-only (no input cell unlocked). */
-  closed?: boolean;
-}
-
-/**
- * Last-synced state of one item row: the version and a hash of its six input values (a hash, not the
- * values, so the snapshot of a sheet full of long texts stays small). `a` holds the admin columns
- * (目标值, 单位, 牵头单位) in admin mode.
- */
-export interface SnapEntry {
-  v: number;
-  h: string;
-  a?: [string | number | null, string, string];
-  tv?: number; // target version (admin)
-  t?: string; // task id (admin)
-  co?: string[]; // co-lead units (admin: kept when 牵头单位 changes)
-  tg?: boolean; // the row reports on a target (admin: 目标值/单位 edits go to targets/batches)
-  /** Figures Excel had turned into a date/percentage, refused until retyped (model/number-format.ts). */
-  x?: Partial<Record<'monthDone' | 'cumulative', RefusedFigure>>;
-}
-
-export interface Conflict {
-  itemId: string;
-  key: string;
-  version: number; // the server's
-  server: ProgressValues;
-  mine: Partial<Record<string, unknown>>; // the fields I changed, as typed
-}
-
-export interface TargetBatch {
-  batchId: string;
-  edits: { targetId: string; baseVersion: number; fields: Record<string, unknown> }[];
-}
-
-export interface SheetState {
-  meta: SheetMeta;
-  snapshot: Record<string, SnapEntry>;
-  pending: PushBatch | null;
-  pendingTargets: TargetBatch | null;
-  conflicts: Record<string, Conflict>;
-}
+// The parts' shapes and their zod schemas (with the migration of old short-key snapshots): state-format.ts.
+export { StateSheetError, type Conflict, type SheetMeta, type SheetState, type SnapEntry, type TargetBatch } from '../state-format';
 
 const CHUNK = 8_000; // a cell holds at most 32,767 characters; small cells pack requests tightly
 const PARTS = ['meta', 'snapshot', 'pending', 'pendingTargets', 'conflicts'] as const;
@@ -120,7 +71,7 @@ export async function readState(ctx: ExcelContext, stateSheetName: string): Prom
   await ctx.sync();
   if (sheet.isNullObject) return null;
   const rows = await readRows(ctx, sheet, 0, await usedRowCount(ctx, sheet), PARTS.length);
-  const parts: Record<string, unknown> = {};
+  const texts: Record<string, string | null> = {};
   PARTS.forEach((part, col) => {
     let text = '';
     for (const row of rows) {
@@ -128,14 +79,12 @@ export async function readState(ctx: ExcelContext, stateSheetName: string): Prom
       if (cell === '' || cell === undefined || cell === null) break;
       text += String(cell);
     }
-    parts[part] = text ? JSON.parse(text) : null;
+    texts[part] = text || null;
   });
-  if (!parts.meta) return null;
-  return {
-    meta: parts.meta as SheetMeta,
-    snapshot: (parts.snapshot as SheetState['snapshot']) ?? {},
-    pending: (parts.pending as PushBatch | null) ?? null,
-    pendingTargets: (parts.pendingTargets as TargetBatch | null) ?? null,
-    conflicts: (parts.conflicts as SheetState['conflicts']) ?? {},
-  };
+  return parseState(stateSheetName, texts as Record<Part, string | null>);
+}
+
+/** readState in its own Excel request, for callers outside addin/excel (the controller). */
+export function loadState(excel: ExcelApi, stateSheetName: string): Promise<SheetState | null> {
+  return excel.run((ctx) => readState(ctx, stateSheetName));
 }

@@ -20,17 +20,17 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
   const rowOf = new Map(rows.map((r) => [r.itemId, r]));
   for (const r of rows) {
     const snap = state.snapshot[r.itemId];
-    if (!snap?.a) continue;
+    if (!snap?.admin) continue;
     const [tv, unit, lead] = [r.cells[COLUMN_INDEX.targetValue], String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), String(r.cells[COLUMN_INDEX.lead] ?? '').trim()];
-    if (snap.tg && (String(tv) !== String(snap.a[0] ?? '') || unit !== snap.a[1])) {
+    if (snap.isTarget && (String(tv) !== String(snap.admin.targetText ?? '') || unit !== snap.admin.unit)) {
       const parsed = parseTargetText(tv);
       if (!parsed) {
         const message = '目标值须为数字、区间（如1-2）或 ≥/≤ 数字';
         marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'invalid', message });
         items.push({ kind: 'invalid', itemId: r.itemId, row: r.row, col: COLUMN_INDEX.targetValue, address: cellAddress(r.row, COLUMN_INDEX.targetValue), message });
-      } else edits.push({ targetId: r.itemId, baseVersion: snap.tv ?? 1, fields: { ...parsed, ...(unit ? { unit } : {}) } });
+      } else edits.push({ targetId: r.itemId, baseVersion: snap.targetVersion ?? 1, fields: { ...parsed, ...(unit ? { unit } : {}) } });
     }
-    if (lead !== snap.a[2] && snap.t && !assignments.has(snap.t)) assignments.set(snap.t, { taskId: snap.t, lead: units(lead), co: snap.co ?? [] });
+    if (lead !== snap.admin.lead && snap.taskId && !assignments.has(snap.taskId)) assignments.set(snap.taskId, { taskId: snap.taskId, lead: units(lead), co: snap.coLeads ?? [] });
   }
   const batch = state.pendingTargets ?? (edits.length ? { batchId: newBatchId(), edits } : null);
   try {
@@ -47,9 +47,9 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
           items.push({ kind: 'rejected', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, message });
           continue;
         }
-        if (snap) snap.tv = x.version;
+        if (snap) snap.targetVersion = x.version;
         if (x.outcome === 'applied') {
-          if (snap?.a && r) snap.a = [r.cells[COLUMN_INDEX.targetValue] as string | number, String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), snap.a[2]];
+          if (snap?.admin && r) snap.admin = { targetText: r.cells[COLUMN_INDEX.targetValue] as string | number, unit: String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), lead: snap.admin.lead };
           items.push({ kind: 'applied', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, address: r && cellAddress(r.row, COLUMN_INDEX.targetValue), message: `指标已更新（第${x.version}版）` });
         } else {
           const v = x.values;
@@ -67,7 +67,7 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
         if (!unknown.length) continue;
         assignments.delete(taskId);
         for (const r of rows) {
-          if (state.snapshot[r.itemId]?.t !== taskId) continue;
+          if (state.snapshot[r.itemId]?.taskId !== taskId) continue;
           const message = `牵头单位“${unknown.join('、')}”在服务器上不存在：请核对名称，或先创建该单位`;
           marks.push({ row: r.row, col: COLUMN_INDEX.lead, kind: 'invalid', message });
           items.push({ kind: 'invalid', itemId: r.itemId, row: r.row, col: COLUMN_INDEX.lead, address: cellAddress(r.row, COLUMN_INDEX.lead), message });
@@ -79,7 +79,7 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
       for (const a of assignments.values()) {
         for (const r of rows) {
           const snap = state.snapshot[r.itemId];
-          if (snap?.t === a.taskId && snap.a) snap.a = [snap.a[0], snap.a[1], a.lead.join('、')];
+          if (snap?.taskId === a.taskId && snap.admin) snap.admin = { ...snap.admin, lead: a.lead.join('、') };
         }
         items.push({ kind: 'applied', message: `牵头单位已更新：${a.lead.join('、') || '（无）'}` });
       }

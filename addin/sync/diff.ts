@@ -2,7 +2,7 @@
 // the same model/rules.ts code the server runs. Pure: no Excel, no HTTP.
 import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
 import { EMPTY_PROGRESS, progressKey, type ProgressValues } from '../../model/progress';
-import { validateProgress } from '../../model/rules';
+import { normalizeField, validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
 import { checkFigureCell, formatKind, type FigureCellError, type RefusedFigure } from '../../model/number-format';
 import type { RowRead } from '../excel/sheet';
@@ -38,7 +38,7 @@ export type CellsRead = Pick<RowRead, 'cells' | 'figureFormats' | 'figureTexts'>
 export function figureErrors(read: CellsRead, snap: SnapEntry | undefined): FigureCellError[] {
   const out: FigureCellError[] = [];
   FIGURES.forEach((k, i) => {
-    const e = checkFigureCell(k, read.cells[COLUMN_INDEX[k]], read.figureFormats?.[i], read.figureTexts?.[i], snap?.x?.[k]);
+    const e = checkFigureCell(k, read.cells[COLUMN_INDEX[k]], read.figureFormats?.[i], read.figureTexts?.[i], snap?.refused?.[k]);
     if (e) out.push(e);
   });
   return out;
@@ -51,9 +51,9 @@ function normalized(read: CellsRead, snap?: SnapEntry): { values: Record<InputKe
   const values = {} as Record<InputKey, unknown>;
   const bad = new Set<string>();
   for (const k of INPUT_KEYS) {
-    const r = validateProgress({ [k]: raw[k] }, {});
-    values[k] = r.values[k];
-    for (const e of r.errors) if (e.field === k) bad.add(k);
+    const r = normalizeField(k, raw[k]);
+    values[k] = r.value;
+    if (r.errors.length) bad.add(k);
   }
   const figures = figureErrors(read, snap);
   for (const e of figures) bad.add(e.field);
@@ -69,7 +69,7 @@ export const EMPTY_HASH = valuesHash(EMPTY_PROGRESS);
 /** Whether the row's cells differ from what was last synced (an invalid cell always counts). */
 export function touched(read: CellsRead, snap: SnapEntry | undefined): boolean {
   const { values, bad } = normalized(read, snap);
-  return bad.size > 0 || valuesHash(values as ProgressValues) !== (snap?.h ?? EMPTY_HASH);
+  return bad.size > 0 || valuesHash(values as ProgressValues) !== (snap?.hash ?? EMPTY_HASH);
 }
 
 /**
@@ -83,7 +83,7 @@ export function refusedAfter(read: CellsRead, snap: SnapEntry | undefined): Part
     const kind = formatKind(read.figureFormats?.[i]);
     if (typeof v !== 'number') return;
     if (kind === 'date' || kind === 'percent') x[k] = [v, kind];
-    else if (snap?.x?.[k]?.[0] === v) x[k] = snap.x[k];
+    else if (snap?.refused?.[k]?.[0] === v) x[k] = snap.refused[k];
   });
   return Object.keys(x).length ? x : undefined;
 }
@@ -99,7 +99,7 @@ export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: stri
   // A figure Excel converted is refused for what it is; the ordinary rules would call it a fine number.
   const refused = new Set(figures.map((e) => e.field));
   const errors = [...figures, ...checked.errors.filter((e) => !refused.has(e.field) && !(e.code === 'MONTH_EXCEEDS_CUMULATIVE' && refused.size))];
-  return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.v ?? 0, fields, values: checked.values, errors };
+  return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.version ?? 0, fields, values: checked.values, errors };
 }
 
 export function diffSheet(rows: RowRead[], snapshot: Record<string, SnapEntry>, period: string): Change[] {

@@ -6,6 +6,7 @@
 // twice (clients compare versions); none can be missed. Pages within one pull keep their xmin and add
 // a (txid, key) position.
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
 import type { ChangedEntry, PullResponse } from '../../model/sync';
 import { rowsOf, type Db } from '../db/connect';
 import { valuesOf } from './push';
@@ -17,24 +18,37 @@ export class CursorError extends Error {
   }
 }
 
-interface Cursor {
-  s: number; // return rows with txid ≥ s
-  x?: number; // the xmin to continue from once this pull's pages are done
-  t?: number; // paging position: after (t, k)
-  k?: string;
-}
+const Txid = z.number().int().nonnegative().refine(Number.isSafeInteger);
+/** The cursor, with names; the one-letter keys of cursors given out before are still read. */
+const Cursor = z.union([
+  z
+    .object({
+      since: Txid, // return rows with txid ≥ since
+      xmin: Txid.optional(), // the xmin to continue from once this pull's pages are done
+      after: z.object({ txid: Txid, key: z.string() }).optional(), // paging position: after (txid, key)
+    })
+    .strict()
+    .refine((c) => !c.after || c.xmin !== undefined),
+  z
+    .object({ s: Txid, x: Txid.optional(), t: Txid.optional(), k: z.string().optional() })
+    .strict()
+    .refine((c) => c.t === undefined || (c.k !== undefined && c.x !== undefined))
+    .transform((c) => ({ since: c.s, xmin: c.x, after: c.t !== undefined ? { txid: c.t, key: c.k! } : undefined })),
+]);
+type Cursor = z.infer<typeof Cursor>;
 
 const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decode(text: string | undefined): Cursor {
-  if (!text) return { s: 0 };
+  if (!text) return { since: 0 };
+  let json: unknown;
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(c.s) || c.s < 0) throw new Error();
-    if (c.t !== undefined && (!Number.isSafeInteger(c.t) || typeof c.k !== 'string' || !Number.isSafeInteger(c.x))) throw new Error();
-    return c;
+    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
     throw new CursorError();
   }
+  const c = Cursor.safeParse(json);
+  if (!c.success) throw new CursorError();
+  return c.data;
 }
 
 /** The xmin of a snapshot taken now: every transaction below it has finished. */
@@ -47,15 +61,15 @@ async function snapshotXmin(db: Db): Promise<number> {
  * returns whatever changes from then on — and whatever was still in flight — without the whole history.
  */
 export async function cursorNow(db: Db): Promise<string> {
-  return encode({ s: await snapshotXmin(db) });
+  return encode({ since: await snapshotXmin(db) });
 }
 
 /** `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out. */
 export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<PullResponse> {
   const cursor = decode(since);
   // Taken before the read: anything not yet finished now has txid ≥ xmin.
-  const xmin = cursor.x ?? (await snapshotXmin(db));
-  const after = cursor.t !== undefined ? sql`and (txid, key) > (${cursor.t}::bigint, ${cursor.k})` : sql``;
+  const xmin = cursor.xmin ?? (await snapshotXmin(db));
+  const after = cursor.after ? sql`and (txid, key) > (${cursor.after.txid}::bigint, ${cursor.after.key})` : sql``;
   const only = onlyItems ? (onlyItems.length ? sql`and item_id in (${sql.join(onlyItems.map((i) => sql`${i}`), sql`, `)})` : sql`and false`) : sql``;
   const rows = await rowsOf<{
     key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;
@@ -63,7 +77,7 @@ export async function pullChanges(db: Db, planId: string, since: string | undefi
   }>(
     db,
     sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at
-        from progress where plan_id = ${planId} and txid >= ${cursor.s}::bigint ${after} ${only}
+        from progress where plan_id = ${planId} and txid >= ${cursor.since}::bigint ${after} ${only}
         order by txid, key limit ${limit + 1}`,
   );
   const hasMore = rows.length > limit;
@@ -76,6 +90,6 @@ export async function pullChanges(db: Db, planId: string, since: string | undefi
     updatedAt: new Date(r.updated_at).toISOString(),
   }));
   const last = page[page.length - 1];
-  const next: Cursor = hasMore ? { s: cursor.s, x: xmin, t: last.txid, k: last.key } : { s: xmin };
+  const next: Cursor = hasMore ? { since: cursor.since, xmin, after: { txid: last.txid, key: last.key } } : { since: xmin };
   return { entries, cursor: encode(next), hasMore };
 }

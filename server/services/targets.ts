@@ -1,7 +1,6 @@
 // Target edits by the office: same batch-id and version semantics as progress pushes, each change audited.
-import { z } from 'zod';
 import { and, eq, inArray } from 'drizzle-orm';
-import { Comparator } from '../../model/plan';
+import type { TargetBatch } from '../../model/target-edits';
 import { fieldError, type ErrorCode, type FieldError } from '../../model/errors';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
@@ -10,18 +9,8 @@ import { oncePerBatch } from './push';
 import { ensurePlan } from './plans';
 import { correctLatestRevision } from './target-revisions';
 
-export const TargetFields = z
-  .object({
-    value: z.number().finite().nonnegative().optional(),
-    max: z.number().finite().nonnegative().nullable().optional(),
-    unit: z.string().trim().min(1).max(20).optional(),
-    comparator: Comparator.optional(),
-    metric: z.string().trim().min(1).max(200).optional(),
-  })
-  .strict();
-export const TargetEdit = z.object({ targetId: z.string().min(1).max(200), baseVersion: z.number().int().nonnegative(), fields: TargetFields });
-export const TargetBatch = z.object({ batchId: z.string().min(8).max(100), edits: z.array(TargetEdit).max(5000) });
-export type TargetBatch = z.infer<typeof TargetBatch>;
+// The edit shapes are model/target-edits.ts (shared with the add-in's state sheet).
+export { TargetBatch, TargetEdit, TargetFields } from '../../model/target-edits';
 
 export interface TargetValues {
   metric: string;

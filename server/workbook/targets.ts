@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm';
 import { ERROR_MESSAGES, fieldError, type ErrorCode } from '../../model/errors';
 import { walkNodes, type Plan } from '../../model/plan';
 import { colLetter } from '../../model/sheet';
+import { COMPARATOR_SYMBOL, parseComparator } from '../../model/comparator';
 import { readNumber } from '../../model/rules';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
@@ -35,8 +36,7 @@ const COLS = [
 ] as const;
 type Key = (typeof COLS)[number]['key'];
 const C = Object.fromEntries(COLS.map((c, i) => [c.key, i + 1])) as Record<Key, number>;
-const COMPARATORS: Record<string, 'eq' | 'gte' | 'lte'> = { '=': 'eq', '＝': 'eq', '≥': 'gte', '>=': 'gte', '≤': 'lte', '<=': 'lte' };
-const SYMBOL = { eq: '=', gte: '≥', lte: '≤' } as const;
+const SYMBOL = COMPARATOR_SYMBOL; // the 比较 column's spellings: model/comparator.ts
 
 type Stored = typeof targetsTable.$inferSelect;
 async function storedTargets(db: Db, planId: string): Promise<Map<string, Stored>> {
@@ -191,7 +191,7 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
       value: num('value'),
       max: num('max'),
       unit: cellText(line.getCell(C.unit)),
-      comparator: COMPARATORS[cellText(line.getCell(C.comparator))],
+      comparator: parseComparator(cellText(line.getCell(C.comparator))) ?? undefined,
     };
     if (!next.metric) err(line.getCell(C.metric), 'metric', 'REQUIRED', '指标名称');
     if (next.value === null && errors.length === rowErrors) err(line.getCell(C.value), 'value', 'NOT_A_NUMBER');
@@ -211,7 +211,7 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
     diff('value', cur.value, next.value!);
     diff('max', cur.max, next.max ?? null);
     diff('unit', cur.unit, next.unit);
-    diff('comparator', cur.comparator, next.comparator);
+    diff('comparator', cur.comparator, next.comparator!);
     if (Object.keys(fields).length === 0) { unchanged++; continue; }
     const fileVersion = Number(line.getCell(C.version).value);
     edits.push({ targetId: id, baseVersion: Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version, fields });

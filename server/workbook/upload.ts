@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { fieldError, type ErrorCode } from '../../model/errors';
 import { FIELD_LABELS, type PeriodId, type ProgressValues } from '../../model/progress';
-import { validateProgress } from '../../model/rules';
+import { normalizeField } from '../../model/rules';
+import { INPUT_FIELD } from '../../model/fields';
 import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
 import { readAmount } from '../../model/amount';
 import type { ConflictExplanation } from '../../model/upload-conflict';
@@ -144,9 +145,7 @@ function readInput(cell: Cell, kind: 'number' | 'text' | 'status'): Read {
   return { value: v };
 }
 
-const KIND: Record<InputKey, 'number' | 'text' | 'status'> = {
-  monthDone: 'number', cumulative: 'number', status: 'status', progress: 'text', problems: 'text', nextSteps: 'text',
-};
+// The field map (how each input cell is read) comes from model/fields.ts.
 
 /** Control characters XML 1.0 cannot hold: exceljs drops them when it writes a cell (utils.xmlEncode). */
 const NOT_IN_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
@@ -157,10 +156,9 @@ const NOT_IN_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
  * unchanged even when the stored text had such characters (issue 15: versions bumped on re-upload).
  */
 function differs(key: InputKey, raw: unknown, stored: ProgressValues): boolean {
-  const { values, errors } = validateProgress({ [key]: raw }, {});
-  if (errors.some((e) => e.field === key)) return true; // let the push service reject it, with its words
+  const { value: now, errors } = normalizeField(key, raw);
+  if (errors.length) return true; // let the push service reject it, with its words
   const was = stored[key];
-  const now = values[key];
   if (typeof was === 'string' && typeof now === 'string') return now !== was && now !== was.replace(NOT_IN_XML, '').trim();
   return now !== was;
 }
@@ -285,13 +283,13 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
         rowOk = false;
         continue;
       }
-      const read = readInput(cell, KIND[key]);
+      const read = readInput(cell, INPUT_FIELD[key].kind);
       if ('error' in read) {
         err(r, key, cell.address, read.error, FIELD_LABELS[key]);
         rowOk = false;
         continue;
       }
-      if (KIND[key] === 'number' && typeof read.value === 'string') {
+      if (INPUT_FIELD[key].kind === 'number' && typeof read.value === 'string') {
         const amount = readAmount(read.value, item.unit);
         if (amount.kind === 'refused') {
           err(r, key, cell.address, 'NOT_A_NUMBER', amount.message);

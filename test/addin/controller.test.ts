@@ -7,7 +7,7 @@ import { periodEnd } from '../../model/progress';
 import { COLUMN_INDEX as C } from '../../model/sheet';
 import { createFakeExcel } from '../fakes/excel-fake';
 import { stateSheetNameFor } from '../../addin/excel/layout';
-import { readState } from '../../addin/excel/state';
+import { readState, StateSheetError } from '../../addin/excel/state';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -36,6 +36,22 @@ describe('controller', () => {
     expect(excel.state.read(sheet, address)).toBe(33); // untouched
     await c.fill(sel); // second press: the user chose to discard
     expect(excel.state.read(sheet, address)).toBe('');
+  });
+
+  it('a state sheet a user damaged: 同步 says so in Chinese; 填充 twice rebuilds the same sheet and syncs again', async () => {
+    const excel = createFakeExcel();
+    const c = new Controller(() => excel);
+    await c.connect(server.url, await server.reporterToken('建设管理处'));
+    const { sheetName } = await c.fill(sel);
+    const stateSheet = stateSheetNameFor(sel.planId, sel.period);
+    excel.state.userEdit(stateSheet, 'B1', '{"t1-m1": {"version": -3}}');
+    await expect(c.sync(sel)).rejects.toThrow(/隐藏的状态表.*内容有误（同步快照：.*格式不符）。.*连按两次“填充”/);
+    await expect(c.fill(sel)).rejects.toBeInstanceOf(StateSheetError);
+    const again = await c.fill(sel);
+    expect(again.sheetName).toBe(sheetName); // rebuilt in place, not a second sheet
+    const { sheet, address } = addressOf(excel, 't1-m1', C.cumulative);
+    excel.state.userEdit(sheet, address, 12);
+    expect((await c.sync(sel)).counts.applied).toBe(1);
   });
 
   it('sync, then refill shows the server values', async () => {

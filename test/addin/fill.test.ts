@@ -95,7 +95,7 @@ describe('fill', () => {
     const f = await filled(20, new Map([['t1.1@2026-03', { version: 3, values: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } }]]));
     const state = await f.excel.run((ctx) => readState(ctx, f.stateSheetName));
     expect(state!.meta.period).toBe('2026-03');
-    expect(state!.snapshot['t1.1']).toEqual({ v: 3, h: valuesHash({ monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null }) });
+    expect(state!.snapshot['t1.1']).toEqual({ version: 3, hash: valuesHash({ monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null }) });
     expect(Object.keys(state!.snapshot)).toEqual(['t1.1']); // empty, never-reported rows are implicit
     expect(f.excel.state.read(f.sheetName, f.addressOf('t1.1', C.cumulative))).toBe(9);
   });

@@ -94,7 +94,7 @@ describe('sync', () => {
     expect(second.replayed).toBe(true);
     expect(s.api.entries.get('t4.1@2026-03')!.version).toBe(1); // applied once
     expect((await s.state())!.pending).toBeNull();
-    expect((await s.state())!.snapshot['t4.1'].v).toBe(1);
+    expect((await s.state())!.snapshot['t4.1'].version).toBe(1);
     await s.sync.sync();
     expect(s.api.pushes.map((p) => p.batchId)).toEqual([first.batchId, first.batchId]);
   });
@@ -183,7 +183,7 @@ describe('sync', () => {
     expect(s.cell('t2.1', C.cumulative)!.v).toBe(20);
     expect(s.cell('t2.1', C.cumulative)!.fill).toBe(MARK_COLORS.conflict);
     const st = (await s.state())!;
-    expect(st.snapshot['t1.1'].v).toBe(1);
+    expect(st.snapshot['t1.1'].version).toBe(1);
     expect(st.conflicts['t2.1'].server.cumulative).toBe(22);
     expect(st.meta.cursor).toBe(String(s.api.seq));
     expect(st.meta.period).toBe(PERIOD);
