@@ -32,6 +32,7 @@ export const ERROR_MESSAGES = {
   REVISION_IN_CLOSED_MONTH: '起始月份已关闭（已通报），不能从该月起调整目标；请从未关闭的月份起调整',
   REASON_REQUIRED: '请填写调整原因',
   NO_CHANGE: '调整后的目标与当前目标相同',
+  BAD_MONTH: '月份无法识别（请写成 2023-07 或 7月）',
   // issue 10: 序时进度 lights and submission
   LIGHT_NEEDS_PROBLEM: '完成率落后序时进度（黄灯/红灯）时须填写存在问题',
   LIGHT_NEEDS_NEXT_STEP: '完成率落后序时进度（黄灯/红灯）时须填写下步计划',

@@ -4,7 +4,7 @@
 // through the targets service (versioned, audited).
 import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { ERROR_MESSAGES, fieldError, type ErrorCode } from '../../model/errors';
 import { walkNodes, type Plan } from '../../model/plan';
 import { colLetter } from '../../model/sheet';
@@ -12,8 +12,10 @@ import { COMPARATOR_SYMBOL, parseComparator } from '../../model/comparator';
 import { readNumber } from '../../model/rules';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
-import { targets as targetsTable } from '../db/schema';
-import { loadTargetHistories } from '../services/target-revisions';
+import { periods, plans, targets as targetsTable } from '../db/schema';
+import { loadTargetHistories, reviseTarget } from '../services/target-revisions';
+import { checkRevision, type RevisionRequest } from '../../model/target-history';
+import { readMonth } from '../../model/period-math';
 import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/targets';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
@@ -33,7 +35,14 @@ const COLS = [
   { key: 'quote', header: '原文', width: 30, input: false },
   { key: 'id', header: 'id', width: 4, input: false },
   { key: 'version', header: '版本', width: 4, input: false },
+  // Issue 11: a change with a 起始月份 is a 调整目标 from that month on (earlier months keep the old
+  // figure); without one it corrects the figure in force, as before. After the hidden id/version so
+  // files exported before these columns existed still read.
+  { key: 'fromPeriod', header: '起始月份', width: 10, input: true },
+  { key: 'reason', header: '调整原因', width: 24, input: true },
 ] as const;
+/** Columns every targets workbook has (files exported before 起始月份/调整原因 end at 版本). */
+const REQUIRED_COLS = COLS.slice(0, COLS.findIndex((c) => c.key === 'version') + 1);
 type Key = (typeof COLS)[number]['key'];
 const C = Object.fromEntries(COLS.map((c, i) => [c.key, i + 1])) as Record<Key, number>;
 const SYMBOL = COMPARATOR_SYMBOL; // the 比较 column's spellings: model/comparator.ts
@@ -58,7 +67,7 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
   });
   ws.columns = COLS.map((c) => ({ width: c.width, hidden: c.key === 'id' || c.key === 'version' }));
   const title = ws.getRow(1);
-  title.getCell(1).value = `${plan.title}·指标表（修改浅黄色单元格后上传，先预览再确认）`;
+  title.getCell(1).value = `${plan.title}·指标表（修改浅黄色单元格后上传，先预览再确认；填“起始月份”和“调整原因”则从该月起调整，之前月份保留原目标）`;
   title.getCell(1).font = { name: '黑体', size: 14, bold: true };
   ws.mergeCells(1, 1, 1, C.quote);
   title.commit();
@@ -77,6 +86,7 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
       const values: Record<Key, string | number | null> = {
         number: node.number, task: node.title, metric: s?.metric ?? t.metric, value: s?.value ?? t.value, max: s?.max ?? t.max ?? null,
         unit: s?.unit ?? t.unit, comparator: SYMBOL[(s?.comparator ?? t.comparator) as keyof typeof SYMBOL] ?? '=', quote: t.quote, id: t.id, version: s?.version ?? 0,
+        fromPeriod: null, reason: null,
       };
       COLS.forEach((c, i) => {
         const cell = line.getCell(i + 1);
@@ -93,6 +103,8 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
   if (r > 3) {
     const L = (key: Key) => colLetter(C[key] - 1);
     addValidation(ws, `${L('comparator')}3:${L('comparator')}${r - 1}`, { type: 'list', allowBlank: false, formulae: ['"=,≥,≤"'], showErrorMessage: true, error: ERROR_MESSAGES.BAD_COMPARATOR });
+    const months = plan.year ? Array.from({ length: 12 }, (_, i) => `${plan.year}-${String(i + 1).padStart(2, '0')}`) : [];
+    if (months.length) addValidation(ws, `${L('fromPeriod')}3:${L('fromPeriod')}${r - 1}`, { type: 'list', allowBlank: true, formulae: [`"${months.join(',')}"`], showErrorMessage: true, error: ERROR_MESSAGES.BAD_MONTH });
     addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
   }
   ws.commit();
@@ -138,10 +150,20 @@ export interface TargetChange {
   field: 'metric' | 'value' | 'max' | 'unit' | 'comparator';
   old: string | number | null;
   new: string | number | null;
+  /** Set when the change is a 调整目标 from that month on. */
+  fromPeriod?: string;
+  reason?: string;
+}
+
+/** A row with a 起始月份: applied as a 调整目标 (server/services/target-revisions.ts). */
+interface WorkbookRevision extends RevisionRequest {
+  targetId: string;
+  baseVersion: number;
 }
 
 interface Parsed {
   batch: TargetBatch;
+  revisions: WorkbookRevision[];
   changes: TargetChange[];
   unchanged: number;
 }
@@ -152,19 +174,24 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
     throw new WorkbookError('NOT_XLSX', `无法读取该工作簿（${(err as Error).message.slice(0, 80)}）`, 422);
   });
   const ws: Worksheet | undefined = wb.getWorksheet(TARGETS_SHEET);
-  const headerOk = ws && COLS.every((c, i) => cellText(ws.getRow(2).getCell(i + 1)) === c.header);
+  const headerOk = ws && REQUIRED_COLS.every((c, i) => cellText(ws.getRow(2).getCell(i + 1)) === c.header);
+  const hasRevisionCols = !!ws && cellText(ws.getRow(2).getCell(C.fromPeriod)) === '起始月份';
   if (!ws || !headerOk) {
-    throw new WorkbookError('NOT_A_TARGETS_WORKBOOK', `这不是本系统导出的指标表（需要工作表“${TARGETS_SHEET}”，第2行表头：${COLS.map((c) => c.header).join('、')}）`, 422);
+    throw new WorkbookError('NOT_A_TARGETS_WORKBOOK', `这不是本系统导出的指标表（需要工作表“${TARGETS_SHEET}”，第2行表头：${REQUIRED_COLS.map((c) => c.header).join('、')}）`, 422);
   }
   const plan = /plan=(\S+)/.exec(wb.keywords ?? '')?.[1];
   if (plan && plan !== planId) throw new WorkbookError('WRONG_PLAN', `这是另一份工作要点（${plan}）的指标表`, 409);
 
   const stored = await storedTargets(db, planId);
+  const histories = hasRevisionCols ? await loadTargetHistories(db, planId) : new Map();
+  const closedPeriods = hasRevisionCols ? await closedMonths(db, planId) : [];
+  const year = (await db.select({ year: plans.year }).from(plans).where(eq(plans.id, planId)))[0]?.year ?? null;
   const errors: CellError[] = [];
   const err = (cell: Cell, field: string, code: ErrorCode, detail?: string) =>
     errors.push({ ...fieldError(field, code, detail), cell: cell.address, sheet: ws.name, row: Number(cell.row) });
   const changes: TargetChange[] = [];
   const edits: TargetBatch['edits'] = [];
+  const revisions: WorkbookRevision[] = [];
   const seen = new Set<string>();
   let unchanged = 0;
 
@@ -199,29 +226,53 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
     if (next.max !== null && next.max !== undefined && next.value != null && next.max < next.value) err(line.getCell(C.max), 'max', 'MAX_BELOW_VALUE');
     if (errors.length > rowErrors) continue;
 
+    const fromCell = line.getCell(C.fromPeriod);
+    const fromText = hasRevisionCols ? monthText(fromCell) : '';
+    const fromPeriod = fromText ? readMonth(fromText, year) : null;
+    if (fromText && !fromPeriod) { err(fromCell, 'fromPeriod', 'BAD_MONTH', fromText); continue; }
+    const reason = hasRevisionCols ? cellText(line.getCell(C.reason)) : '';
+
     const fields: Record<string, unknown> = {};
     const number = cellText(line.getCell(C.number));
     const task = cellText(line.getCell(C.task));
+    const figureChanged: TargetChange['field'][] = [];
     const diff = (field: TargetChange['field'], oldV: string | number | null, newV: string | number | null) => {
       if (oldV === newV) return;
-      fields[field] = newV;
-      changes.push({ row: r, targetId: id, number, task, field, old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV, new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV });
+      // With a 起始月份 the figures become a revision; the metric name is always a plain correction.
+      if (fromPeriod && field !== 'metric') figureChanged.push(field);
+      else fields[field] = newV;
+      changes.push({ row: r, targetId: id, number, task, field, old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV, new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV, ...(fromPeriod && field !== 'metric' ? { fromPeriod, reason } : {}) });
     };
     diff('metric', cur.metric, next.metric);
     diff('value', cur.value, next.value!);
     diff('max', cur.max, next.max ?? null);
     diff('unit', cur.unit, next.unit);
     diff('comparator', cur.comparator, next.comparator!);
-    if (Object.keys(fields).length === 0) { unchanged++; continue; }
+    if (Object.keys(fields).length === 0 && figureChanged.length === 0) { unchanged++; continue; }
     const fileVersion = Number(line.getCell(C.version).value);
-    edits.push({ targetId: id, baseVersion: Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version, fields });
+    const baseVersion = Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version;
+    if (figureChanged.length) {
+      const req = { fromPeriod: fromPeriod!, value: next.value!, max: next.max ?? null, unit: next.unit, comparator: next.comparator!, reason };
+      // The same check the 调整目标 endpoint makes, here so each refusal points at its cell. A unit
+      // change needs its conversion confirmed, which a cell cannot do: the office's screen can.
+      const check = checkRevision(req, { current: { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as 'eq' }, history: histories.get(id) ?? [], closedPeriods });
+      if (!check.ok) {
+        for (const e of check.errors) {
+          const col = e.field === 'reason' ? C.reason : e.field === 'fromPeriod' ? C.fromPeriod : e.field === 'max' ? C.max : e.field === 'confirmUnitConversion' ? C.unit : C.value;
+          err(line.getCell(col), e.field, e.code as ErrorCode, e.code === 'UNIT_CHANGE_UNCONFIRMED' ? `${cur.unit} → ${next.unit}：请在管理页面“调整目标”中确认换算` : undefined);
+        }
+        continue;
+      }
+      revisions.push({ targetId: id, baseVersion, ...req });
+    }
+    if (Object.keys(fields).length) edits.push({ targetId: id, baseVersion, fields });
   }
   if (errors.length) {
     markCells(ws, errors);
     throw new WorkbookError('BAD_CELLS', `指标表中有${errors.length}处错误，未做任何修改：${errors.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；')}`, 422, errors, await workbookToBuffer(wb));
   }
-  const batchId = 'tw-' + createHash('sha256').update(JSON.stringify([planId, edits])).digest('hex').slice(0, 40);
-  return { batch: { batchId, edits }, changes, unchanged };
+  const batchId = 'tw-' + createHash('sha256').update(JSON.stringify([planId, edits, revisions])).digest('hex').slice(0, 40);
+  return { batch: { batchId, edits }, revisions, changes, unchanged };
 }
 
 export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<{ batchId: string; changes: TargetChange[]; unchanged: number; confirm: string }> {
@@ -231,16 +282,44 @@ export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buff
 
 export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string, bytes: Buffer, confirm: string): Promise<TargetBatchResponse & { changes: TargetChange[] }> {
   const p = await parseTargets(db, planId, bytes);
-  if (p.batch.edits.length === 0) throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
+  if (p.batch.edits.length === 0 && p.revisions.length === 0) throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
   if (p.batch.batchId !== confirm) {
     throw new WorkbookError('PREVIEW_MISMATCH', '上传的文件与预览时的修改不一致（文件被改动过，或指标已被他人修改）：请重新预览', 409);
   }
   // All or nothing: refuse the whole file if any target moved on since the file was exported.
   const stored = await storedTargets(db, planId);
-  const stale = p.batch.edits.filter((e) => stored.get(e.targetId)?.version !== e.baseVersion);
+  const stale = [...p.batch.edits, ...p.revisions].filter((e) => stored.get(e.targetId)?.version !== e.baseVersion);
   if (stale.length) {
     throw new WorkbookError('STALE_TARGETS', `有${stale.length}个指标在导出后已被修改（${stale.slice(0, 3).map((e) => e.targetId).join('、')}），未做任何修改：请重新导出指标表`, 409);
   }
-  const res = await pushTargets(db, actor, planId, p.batch);
+  // Corrections and revisions in one transaction: a refused revision undoes the whole file.
+  const res = await db.transaction(async (tx) => {
+    const txDb = tx as unknown as Db;
+    const res: TargetBatchResponse = p.batch.edits.length ? await pushTargets(txDb, actor, planId, p.batch) : { batchId: p.batch.batchId, replayed: false, results: [] };
+    const versions = new Map(res.results.flatMap((r) => (r.outcome === 'applied' ? [[r.targetId, r.version] as const] : [])));
+    for (const { targetId, baseVersion, ...req } of p.revisions) {
+      const out = await reviseTarget(txDb, actor, planId, targetId, { ...req, baseVersion: versions.get(targetId) ?? baseVersion });
+      if (!out.ok) throw new WorkbookError(out.code === 'CONFLICT' ? 'STALE_TARGETS' : 'BAD_CELLS', `${targetId}：${out.message}（未做任何修改）`, out.status === 409 ? 409 : 422);
+      const [row] = await tx.select().from(targetsTable).where(and(eq(targetsTable.planId, planId), eq(targetsTable.id, targetId)));
+      res.results = res.results.filter((r) => r.targetId !== targetId);
+      res.results.push({ targetId, outcome: 'applied', version: out.version, values: { metric: row.metric, value: row.value, max: row.max, unit: row.unit, comparator: row.comparator } });
+    }
+    return res;
+  });
   return { ...res, changes: p.changes };
+}
+
+/** The 起始月份 cell as text: a date Excel made of a typed 2023-07 reads as that month. */
+function monthText(cell: Cell): string {
+  const v = cell.value;
+  const month = (d: Date) => `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  if (v instanceof Date) return month(v);
+  // A date kept as its serial number (the cell is formatted as text): days since 1899-12-30.
+  if (typeof v === 'number' && v > 20000 && v < 80000) return month(new Date(Date.UTC(1899, 11, 30) + Math.round(v) * 86400000));
+  return cellText(cell);
+}
+
+async function closedMonths(db: Db, planId: string): Promise<string[]> {
+  const rows = await db.select({ period: periods.period }).from(periods).where(and(eq(periods.planId, planId), eq(periods.status, 'closed')));
+  return rows.map((r) => r.period);
 }

@@ -173,6 +173,45 @@ describe('workbook routes (PGlite)', () => {
     expect((await post(`?confirm=${preview.batchId}`)).status).toBe(409);
   });
 
+  it('targets workbook with 起始月份: a 调整目标 from that month on (earlier months keep the old figure); a missing reason or a unit change points at its cell', async () => {
+    const wb = await loadWorkbook(Buffer.from(await (await api(`/plans/${plan.id}/targets/workbook.xlsx`)).arrayBuffer()));
+    const ws = wb.getWorksheet('指标')!;
+    expect([ws.getCell('K2').value, ws.getCell('L2').value]).toEqual(['起始月份', '调整原因']);
+    const idOf = (r: number) => String(ws.getCell(r, 9).value);
+    const oldValue = Number(ws.getCell('D5').value);
+    ws.getCell('D5').value = oldValue + 50;
+    ws.getCell('K5').value = '2023-08';
+    ws.getCell('D6').value = Number(ws.getCell('D6').value) + 1;
+    ws.getCell('K6').value = new Date(Date.UTC(2023, 8, 1)); // Excel turns a typed 2023-09 into a date
+    ws.getCell('F7').value = String(ws.getCell('F7').value) + '（万）';
+    ws.getCell('K7').value = '9月';
+    ws.getCell('L7').value = '统一口径';
+    const post = async (q: string) => api(`/plans/${plan.id}/targets/workbook${q}`, { method: 'POST', body: new Uint8Array(await workbookToBuffer(wb)) });
+    const refused = await (await post('?preview=1')).json();
+    expect(refused.code).toBe('BAD_CELLS');
+    expect(refused.errors.map((e: { cell: string; code: string }) => `${e.cell} ${e.code}`)).toEqual(['L5 REASON_REQUIRED', 'L6 REASON_REQUIRED', 'F7 UNIT_CHANGE_UNCONFIRMED']);
+    ws.getCell('L5').value = '追加投资计划';
+    ws.getCell('L6').value = '项目调整';
+    ws.getCell('F7').value = String(ws.getCell('F7').value).replace('（万）', '');
+    const preview = await (await post('?preview=1')).json();
+    expect(preview.changes).toEqual([
+      expect.objectContaining({ targetId: idOf(5), field: 'value', old: oldValue, new: oldValue + 50, fromPeriod: '2023-08', reason: '追加投资计划' }),
+      expect.objectContaining({ targetId: idOf(6), field: 'value', fromPeriod: '2023-09', reason: '项目调整' }),
+    ]);
+    const applied = await (await post(`?confirm=${preview.batchId}`)).json();
+    expect(applied.results).toEqual([expect.objectContaining({ targetId: idOf(5), outcome: 'applied' }), expect.objectContaining({ targetId: idOf(6), outcome: 'applied' })]);
+    const history = await (await api(`/plans/${plan.id}/targets/${idOf(5)}/history`)).json();
+    expect(history.revisions.map((h: { fromPeriod: string | null; value: number }) => [h.fromPeriod, h.value])).toEqual([[null, oldValue], ['2023-08', oldValue + 50]]);
+    // May (before the revision) still shows the old target; August the new one.
+    const targetIn = async (period: string) => {
+      const body = await (await api(`/plans/${plan.id}/periods/${period}/rows`)).json();
+      return body.rows.find((r: { itemId: string }) => r.itemId === idOf(5)).target.value;
+    };
+    expect([await targetIn('2023-05'), await targetIn('2023-08')]).toEqual([oldValue, oldValue + 50]);
+    const audit = await (await api(`/audit?entity=target&id=${idOf(5)}`)).json();
+    expect(audit[0]).toMatchObject({ action: 'revise', new: expect.objectContaining({ fromPeriod: '2023-08', reason: '追加投资计划' }) });
+  });
+
   it('answers problems for unknown plans, bad months and empty uploads, and documents the routes', async () => {
     const missing = await api(`/plans/no-such-plan/periods/${P}/workbook.xlsx`);
     expect(missing.status).toBe(404);
