@@ -12,7 +12,6 @@ import { authenticate, type AppEnv } from './auth/middleware';
 import { AuthThrottle, type ThrottleOptions } from './auth/throttle';
 import { describeError, logText } from './log-safe';
 import { refuseBadText } from './routes/text-guard';
-import type { Actor } from './auth/tokens';
 import type { Config } from './config';
 import type { Db } from './db/connect';
 import { renderDocs } from './routes/docs';

@@ -5,7 +5,6 @@
 import { docxXml } from '../helpers/docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
 import { eq, and } from 'drizzle-orm';
 import { nodes, units } from '../../server/db/schema';
 import { liveMonth } from '../../server/services/month-view';
