@@ -8,7 +8,7 @@ type Month = { deadline: string; countdown: { ms: number; label: string }; count
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const val = (id: string) => String(($(id) as unknown as { value?: string })?.value ?? '').trim();
 
-async function call(path: string, init: RequestInit = {}): Promise<any> {
+async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   const base = val('url').replace(/\/+$/, '');
   const res = await fetch(`${base}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${val('token')}`, 'content-type': 'application/json' } });
   const data = await res.json().catch(() => ({}));
@@ -57,7 +57,7 @@ async function submit(): Promise<void> {
   list.replaceChildren();
   $('month-error').hidden = true;
   try {
-    const r = await call(`/plans/${encodeURIComponent(val('plan'))}/periods/${val('month')}/submit`, {
+    const r = await call<{ status: string }>(`/plans/${encodeURIComponent(val('plan'))}/periods/${val('month')}/submit`, {
       method: 'POST',
       body: JSON.stringify({ reporter: val('month-reporter'), phone: val('month-phone'), reviewer: val('month-reviewer') }),
     });

@@ -34,7 +34,8 @@ controller.onCellEdit = (m) => {
 
 /** Office.onReady, but never waiting forever: outside Office (or if office.js failed) host is null. */
 function officeReady(ms = 4000): Promise<{ host: string | null; language?: string }> {
-  const office = (globalThis as any).Office;
+  // Read loosely: absent outside Office, and office.js reports host as a string ("Excel").
+  const office = (globalThis as unknown as { Office?: { onReady?: () => Promise<{ host: string | null }>; context?: { displayLanguage?: string } } }).Office;
   if (!office?.onReady) return Promise.resolve({ host: null });
   return Promise.race([
     office.onReady().then((info: { host: string | null }) => ({ host: info?.host ?? null, language: office.context?.displayLanguage })),

@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   await ours(rows, plan);
   await baseline(rows);
   const t: { ours: number[]; base: number[] } = { ours: [], base: [] };
-  let bytes = { ours: 0, base: 0 };
+  const bytes = { ours: 0, base: 0 };
   for (let i = 0; i < 5; i++) {
     globalThis.gc?.();
     const a = i % 2 === 0;

@@ -130,8 +130,15 @@ function renderTables(s: PeriodStats): void {
   // 滞后 first, then overdue items not already listed.
   const seen = new Set<string>();
   const items: (ItemSummary & { flag: string })[] = [];
-  for (const x of s.lagging) (seen.add(x.itemId), items.push({ ...x, flag: '滞后' }));
-  for (const x of s.overdue) if (!seen.has(x.itemId)) (seen.add(x.itemId), items.push({ ...x, flag: '逾期' }));
+  for (const x of s.lagging) {
+    seen.add(x.itemId);
+    items.push({ ...x, flag: '滞后' });
+  }
+  for (const x of s.overdue) {
+    if (seen.has(x.itemId)) continue;
+    seen.add(x.itemId);
+    items.push({ ...x, flag: '逾期' });
+  }
   const lag = $<HTMLTableElement>('lag-table').tBodies[0];
   lag.replaceChildren();
   for (const x of items) {

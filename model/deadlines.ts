@@ -74,3 +74,18 @@ export function resolve(phrase: string, planYear: number | null): ResolvedDeadli
   if (/下半年|年底|年末|年内|年度内|全年|(?:19|20)\d\d年(?:前)?$/.test(p)) return { date: `${year}-12-31` };
   return {};
 }
+
+/**
+ * The date a deadline as written falls due ("2026年6月底前", "年底前", "三季度", "10月中旬"), read by the
+ * importer's own rules (resolve above). Several deadlines joined by 、 → the last of them (the
+ * task's final one). Recurring rules ("每月28日前", "每年…") and unparsable text → null.
+ */
+export function dueDate(text: string, year: number): string | null {
+  let best: string | null = null;
+  for (const part of text.split(/[、，,；;]/)) {
+    if (/每月|每季|每年|长期|持续/.test(part)) continue;
+    const d = resolve(part.trim(), year).date ?? null;
+    if (d && (!best || d > best)) best = d;
+  }
+  return best;
+}

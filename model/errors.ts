@@ -49,3 +49,61 @@ export interface FieldError {
 export function fieldError(field: string, code: ErrorCode, detail?: string): FieldError {
   return { field, code, message: detail ? `${ERROR_MESSAGES[code]}（${detail}）` : ERROR_MESSAGES[code] };
 }
+
+/**
+ * The codes an API error answers with besides the field codes above: what the add-in, the dashboard
+ * and the office's screens switch on. Every AppError carries one of the two lists' codes (each code is
+ * in one list only: test/model/app-error.test.ts); the compiler refuses any other.
+ */
+export const APP_ERROR_CODES = [
+  // the request itself
+  'VALIDATION_FAILED', 'BAD_JSON', 'BAD_REQUEST', 'HTTP_ERROR', 'BODY_TOO_LARGE', 'INTERNAL', 'BAD_REQUEST_ID',
+  // who is asking
+  'UNAUTHENTICATED', 'BAD_TOKEN', 'TOO_MANY_BAD_TOKENS', 'FORBIDDEN', 'FORBIDDEN_UNIT',
+  // what is asked for
+  'NOT_FOUND', 'UNKNOWN_SNAPSHOT', 'UNKNOWN_UNIT', 'UNKNOWN_TOKEN', 'UNKNOWN_TASK', 'PREVIEW_NOT_FOUND', 'NOT_DELETED',
+  'PLAN_REQUIRED', 'UNIT_REQUIRED', 'NOT_A_UNIT_OF_PLAN', 'BAD_PLAN', 'CONFIRM_TITLE', 'NO_NAME', 'UNIT_EXISTS',
+  // sync
+  'BATCH_ID_REUSED', 'BAD_CURSOR',
+  // month: 报送, 退回, 关账, 问题台账, 催报
+  'NOTHING_REPORTED', 'ROWS_INVALID', 'NOT_SUBMITTED', 'ALREADY_CLOSED', 'NOT_CLOSED', 'NOTE_REQUIRED',
+  'BAD_THRESHOLDS', 'DUPLICATE_RULE', 'BAD_KIND', 'BAD_URL',
+  // files: plan documents, workbooks, 佐证材料
+  'IMPORTER_UNAVAILABLE', 'IMPORT_FAILED', 'EMPTY_DOCUMENT', 'NO_STRUCTURE',
+  'MULTIPART_REQUIRED', 'NO_FILE', 'EMPTY_FILE', 'FILE_TOO_LARGE', 'BAD_FILE_TYPE', 'NOT_XLSX', 'ZIP_BOMB', 'TOO_MANY_ROWS', 'TOO_MANY_CELLS',
+  'NOT_A_QINGDAN', 'NOT_A_TARGETS_WORKBOOK', 'WRONG_PLAN', 'WRONG_PERIOD', 'BAD_CELLS', 'STALE_TARGETS', 'PREVIEW_MISMATCH', 'NO_CHANGES',
+  // the server's own pages
+  'ADDIN_NOT_BUILT', 'DASHBOARD_NOT_BUILT',
+] as const;
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number] | ErrorCode;
+
+/** One entry of a problem response's `errors`: the field (or cell) it is about. */
+export interface ErrorDetail {
+  field?: string;
+  cell?: string;
+  code: string;
+  message: string;
+}
+
+/**
+ * The one error a service or route throws to answer the client: the code programs switch on, the HTTP
+ * status, the Chinese message, and the field it is about (or a list of them). server/app.ts's onError
+ * turns it into a problem response; nothing here knows HTTP beyond the number.
+ */
+export class AppError extends Error {
+  constructor(
+    public code: AppErrorCode,
+    public status: number,
+    message: string,
+    public field?: string,
+    public errors?: ErrorDetail[],
+  ) {
+    super(message);
+  }
+
+  /** The problem's `errors`: the list given, else one entry for the field, else none. */
+  details(): ErrorDetail[] | undefined {
+    if (this.errors?.length) return this.errors;
+    return this.field ? [{ field: this.field, code: this.code, message: this.message }] : undefined;
+  }
+}

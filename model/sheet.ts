@@ -3,7 +3,7 @@
 import { walkNodes, type Plan, type PlanNode, type Target, type Units } from './plan';
 import { completionRate } from './rules';
 import { COMPARATOR_SYMBOL, leadingComparator, type Comparator } from './comparator';
-import { dueDate } from './stats';
+import { dueDate } from './deadlines';
 import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
 
 export type ColumnKind = 'text' | 'number' | 'status' | 'rate' | 'id';
@@ -134,7 +134,7 @@ export function takesPart(who: TaskAssignment, unit: string): boolean {
 
 /**
  * A task's due date: the latest date its deadlines resolved to at import (model/deadlines.ts), else
- * what their text says for the plan's year (model/stats.ts dueDate; plans built by hand carry no dates).
+ * what their text says for the plan's year (model/deadlines.ts dueDate; plans built by hand carry no dates).
  */
 export function taskDue(node: Pick<PlanNode, 'deadlines'>, year: number, readText = (text: string) => dueDate(text, year)): string | null {
   let latest: string | null = null;

@@ -1,7 +1,6 @@
 // Summaries of one month's 重点任务清单 for the leaders' dashboard and the monthly 通报: completion by
 // section, by lead unit and by status, who has and has not reported, lagging / overdue / behind-schedule
 // items, and a per-month series. Pure: everything is computed from model/sheet.ts rows.
-import { resolve as resolveDeadline } from './deadlines';
 import { periodEnd, STATUSES, type PeriodId, type ProgressValues } from './progress';
 import type { ItemRow, SheetRow } from './sheet';
 import { stableAverages } from './trend';
@@ -93,21 +92,6 @@ export function timeProgress(period: PeriodId, year?: number | null): number {
   if (y < planYear) return 0;
   if (y > planYear) return 100;
   return round1((m / 12) * 100);
-}
-
-/**
- * The date a deadline as written falls due ("2026年6月底前", "年底前", "三季度", "10月中旬"), read by the
- * importer's own rules (model/deadlines.ts). Several deadlines joined by 、 → the last of them (the
- * task's final one). Recurring rules ("每月28日前", "每年…") and unparsable text → null.
- */
-export function dueDate(text: string, year: number): string | null {
-  let best: string | null = null;
-  for (const part of text.split(/[、，,；;]/)) {
-    if (/每月|每季|每年|长期|持续/.test(part)) continue;
-    const d = resolveDeadline(part.trim(), year).date ?? null;
-    if (d && (!best || d > best)) best = d;
-  }
-  return best;
 }
 
 /** Whether the unit has reported anything on this item for the month. */

@@ -12,25 +12,23 @@ import { authenticate, type AppEnv } from './auth/middleware';
 import { AuthThrottle, type ThrottleOptions } from './auth/throttle';
 import { describeError, logText } from './log-safe';
 import { refuseBadText } from './routes/text-guard';
-import type { Actor } from './auth/tokens';
 import type { Config } from './config';
 import type { Db } from './db/connect';
 import { renderDocs } from './routes/docs';
 import { planRoutes } from './routes/plans';
-import { HttpProblem, problem, zodFields } from './routes/problem';
+import { problem, zodFields } from './routes/problem';
 import { syncRoutes } from './routes/sync';
 import { unitRoutes } from './routes/units';
-import { workbookRoutes } from './routes/workbook';
+import { workbookProblem, workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { targetRoutes } from './routes/targets';
 import { ledgerRoutes, monthRoutes, reminderRoutes } from './routes/month';
 import type { ReminderOptions } from './services/reminders';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
-import { AssignmentError, NotFoundError } from './services/plans';
-import { ImportFailed, loadImporter, PreviewStore, type Importer } from './services/import';
-import { BatchReuseError } from './services/push';
-import { CursorError } from './services/pull';
+import { loadImporter, PreviewStore, type Importer } from './services/import';
+import { WorkbookError } from './workbook/errors';
+import { AppError } from '../model/errors';
 
 export type { Actor } from './auth/tokens';
 export type { AppEnv } from './auth/middleware';
@@ -77,14 +75,12 @@ export function createApp(deps: AppDeps) {
   const origins = new Set(deps.config?.addinOrigins ?? []);
 
   const onError = (err: Error, c: Context<AppEnv>) => {
-    if (err instanceof HttpProblem) return problem(c, err.status, err.code, err.message, err.errors);
-    if (err instanceof NotFoundError) return problem(c, 404, 'NOT_FOUND', err.message);
+    // One error type (model/errors.ts AppError) carries its own status and code; a workbook's adds the
+    // cells and the annotated copy. Then the errors thrown by zod, JSON.parse and hono themselves.
+    if (err instanceof WorkbookError) return workbookProblem(c, err);
+    if (err instanceof AppError) return problem(c, err.status, err.code, err.message, err.details());
     if (err instanceof ZodError) return problem(c, 400, 'VALIDATION_FAILED', '请求内容不符合要求', zodFields(err));
     if (err instanceof SyntaxError) return problem(c, 400, 'BAD_JSON', '请求体不是有效的 JSON');
-    if (err instanceof BatchReuseError) return problem(c, 409, err.code, err.message);
-    if (err instanceof CursorError) return problem(c, 400, err.code, err.message);
-    if (err instanceof AssignmentError) return problem(c, 400, err.code, err.message, [{ field: err.field, code: err.code, message: err.message }]);
-    if (err instanceof ImportFailed) return problem(c, err.code === 'IMPORTER_UNAVAILABLE' ? 503 : 400, err.code, err.message);
     if (err instanceof HTTPException) {
       const status = err.status;
       const json = /JSON/i.test(err.message);

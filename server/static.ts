@@ -3,7 +3,7 @@
 // internet, the manifest at /manifest.xml and the ribbon icons at /assets/. "/" goes to the dashboard
 // when it is built, else to the task pane.
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Hono } from 'hono';
+import type { Env, Hono } from 'hono';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildManifest, devBaseUrl } from './manifest/manifest';
@@ -24,7 +24,7 @@ export interface AddinOptions {
   port?: number | string;
 }
 
-export function mountAddin(app: Hono<any>, opts: AddinOptions = {}): void {
+export function mountAddin<E extends Env>(app: Hono<E>, opts: AddinOptions = {}): void {
   const addinDir = opts.addinDir ?? ADDIN_DIR;
   const publicUrl = opts.publicUrl ?? process.env.QINGDAN_PUBLIC_URL;
   // Without a public URL the dev manifest points at https://localhost:PORT (manifest.xml is for 3000).

@@ -26,6 +26,11 @@ export class ApiError extends Error {
   }
 }
 
+/** POST …/targets/batches answers one of these per target (server/services/targets.ts TargetResult). */
+type TargetResult =
+  | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: { value: number; max: number | null; unit: string } }
+  | { targetId: string; outcome: 'rejected'; errors: { message: string }[] };
+
 export type PlanWithAssignments = Plan & { assignments?: Record<string, TaskAssignment> };
 
 export class ApiClient {
@@ -48,7 +53,7 @@ export class ApiClient {
     } catch (err) {
       throw new NetworkError(err);
     }
-    let data: any;
+    let data: { code?: string; detail?: string; title?: string; errors?: ApiError['errors'] };
     try {
       data = await res.json();
     } catch (err) {
@@ -69,7 +74,7 @@ export class ApiClient {
   push = (planId: string, batch: PushBatch) => this.call<PushResponse>('POST', `/plans/${encodeURIComponent(planId)}/progress/batches`, batch);
   changes = (planId: string, since: string | null, limit = 1000) =>
     this.call<PullResponse>('GET', `/plans/${encodeURIComponent(planId)}/changes?${since ? `since=${encodeURIComponent(since)}&` : ''}limit=${limit}`);
-  pushTargets = (planId: string, batch: TargetBatch) => this.call<{ results: any[] }>('POST', `/plans/${encodeURIComponent(planId)}/targets/batches`, batch);
+  pushTargets = (planId: string, batch: TargetBatch) => this.call<{ results: TargetResult[] }>('POST', `/plans/${encodeURIComponent(planId)}/targets/batches`, batch);
   putAssignments = (planId: string, assignments: { taskId: string; lead: string[]; co: string[] }[]) =>
     this.call<unknown>('PUT', `/plans/${encodeURIComponent(planId)}/assignments`, { assignments });
 }

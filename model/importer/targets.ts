@@ -156,7 +156,7 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (unitView !== '%' && unitView !== '‰' && /^[\u4e00-\u9fff]{0,3}率/.test(next)) continue;
     const value = parseNumber(a);
     if (!Number.isFinite(value)) continue;
-    let max = b !== undefined ? parseNumber(b) : undefined;
+    const max = b !== undefined ? parseNumber(b) : undefined;
     if (max !== undefined && !(Number.isFinite(max) && max > value)) continue;
     // A quantity right after "元/" or inside "1:1000" style ratios is not a target.
     if (prev === '/' || prev === ':') continue;
@@ -184,10 +184,14 @@ export function extractTargets(orig: string, view: string, start: number, end: n
 
     let confidence = 0.9;
     const why: string[] = [];
-    if (chinese) (confidence -= 0.15), why.push('数字为汉字');
-    if (max !== undefined) (confidence -= 0.05), why.push('区间值');
-    if (approx) (confidence -= 0.25), why.push(`“${approx}”为约数，按不低于计`);
-    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) (confidence -= 0.1), why.push('力争/左右等非确定表述');
+    const doubt = (by: number, reason: string) => {
+      confidence -= by;
+      why.push(reason);
+    };
+    if (chinese) doubt(0.15, '数字为汉字');
+    if (max !== undefined) doubt(0.05, '区间值');
+    if (approx) doubt(0.25, `“${approx}”为约数，按不低于计`);
+    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) doubt(0.1, '力争/左右等非确定表述');
     confidence = Math.max(0.3, Math.round(confidence * 100) / 100);
     // "1支不少于20人的队伍", "5个投资1000万元的项目": a quantity + 的 next to another quantity of the
     // same clause qualifies that one (decided below, once the clause's quantities are known).

@@ -2,7 +2,13 @@
 // (Swagger UI and friends load their assets from a CDN, which the offices' networks may not reach).
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
 
-type Doc = { info?: { title?: string; version?: string }; paths?: Record<string, Record<string, any>> };
+type Operation = {
+  summary?: string;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content?: Record<string, { schema?: unknown }> };
+  responses?: Record<string, { description?: string }>;
+};
+type Doc = { info?: { title?: string; version?: string }; paths?: Record<string, Record<string, Operation>> };
 
 function schemaText(schema: unknown): string {
   return schema ? JSON.stringify(schema, null, 1).slice(0, 4000) : '';
@@ -12,9 +18,9 @@ export function renderDocs(doc: Doc, specUrl: string): string {
   const sections: string[] = [];
   for (const [path, ops] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(ops)) {
-      const params = (op.parameters ?? []).map((p: any) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? '，必填' : ''})</li>`).join('');
+      const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? '，必填' : ''})</li>`).join('');
       const body = op.requestBody?.content?.['application/json']?.schema;
-      const responses = Object.entries(op.responses ?? {}).map(([code, r]: [string, any]) => `<li><b>${esc(code)}</b> ${esc(r.description)}</li>`).join('');
+      const responses = Object.entries(op.responses ?? {}).map(([code, r]) => `<li><b>${esc(code)}</b> ${esc(r.description)}</li>`).join('');
       sections.push(`<section><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>/api/v1${esc(path)}</code></h3>
 <p>${esc(op.summary)}</p>${params ? `<h4>参数</h4><ul>${params}</ul>` : ''}${body ? `<h4>请求体</h4><details><summary>JSON schema</summary><pre>${esc(schemaText(body))}</pre></details>` : ''}<h4>响应</h4><ul>${responses}</ul></section>`);
     }

@@ -9,7 +9,7 @@ import { cursorNow } from '../services/pull';
 import { loadRows } from '../services/rows';
 import { readableUnit, setUnitsSeeEachOther, unitsSeeEachOther } from '../services/visibility';
 import type { Db } from '../db/connect';
-import { Json, PeriodParams, PlanIdParam, PeriodParam } from './params';
+import { Json, PeriodParams, PlanIdParam } from './params';
 import { HttpProblem } from './problem';
 
 const Ok = z.object({ ok: z.literal(true) });

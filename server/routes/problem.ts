@@ -2,6 +2,7 @@
 // goes through here, so clients can rely on {status, code, detail, errors?} and never see a stack.
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
+import { AppError, type AppErrorCode } from '../../model/errors';
 
 export interface ProblemField {
   field?: string;
@@ -26,10 +27,10 @@ export function problem(c: Context, status: number, code: string, detail: string
   });
 }
 
-/** An error a service or route throws to answer with a problem response. */
-export class HttpProblem extends Error {
-  constructor(public status: number, public code: string, detail: string, public errors?: ProblemField[]) {
-    super(detail);
+/** An AppError (model/errors.ts) written status first, as the routes throw it. */
+export class HttpProblem extends AppError {
+  constructor(status: number, code: AppErrorCode, detail: string, errors?: ProblemField[]) {
+    super(code, status, detail, undefined, errors);
   }
 }
 

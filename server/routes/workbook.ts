@@ -66,7 +66,8 @@ const named = (name: string) => (err: unknown): never => {
   throw err;
 };
 
-function workbookProblem(c: Context, err: WorkbookError, name = err.filename): Response {
+/** A WorkbookError's problem: its cells, and the annotated copy when it has one (server/app.ts onError). */
+export function workbookProblem(c: Context, err: WorkbookError, name = err.filename): Response {
   const errors = err.errors.map(({ cell, sheet, row, field, code, message }) => ({ cell, sheet, row, field, code, message }));
   const annotated = err.annotated && { filename: annotatedName(name), contentType: XLSX, base64: err.annotated.toString('base64') };
   return problem(c, err.status, err.code, err.message, errors, annotated ? { annotated } : undefined);
@@ -87,10 +88,6 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
   const { db } = deps;
   const log = deps.log ?? ((s: string) => console.error(s));
   const app = new OpenAPIHono<AppEnv>();
-  app.onError((err, c) => {
-    if (err instanceof WorkbookError) return workbookProblem(c, err);
-    throw err;
-  });
 
   app.openapi(
     createRoute({

@@ -3,14 +3,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Plan } from '../../model/plan';
 import { BAD_TEXT_MESSAGES, findBadText } from '../../model/text-check';
+import { AppError, type AppErrorCode } from '../../model/errors';
 
 export interface Importer {
   importPlan(bytes: Uint8Array, source: string): Promise<Plan>;
 }
 
-export class ImportFailed extends Error {
-  constructor(public code: string, message: string) {
-    super(message);
+export class ImportFailed extends AppError {
+  constructor(code: AppErrorCode, message: string) {
+    super(code, code === 'IMPORTER_UNAVAILABLE' ? 503 : 400, message);
   }
 }
 
@@ -30,7 +31,7 @@ export async function importDocument(importer: Importer, bytes: Uint8Array, sour
     plan = await importer.importPlan(bytes, source);
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e && typeof e.code === 'string') throw new ImportFailed(e.code, e.message ?? '无法解析该文档');
+    if (e && typeof e.code === 'string') throw new ImportFailed(e.code as AppErrorCode, e.message ?? '无法解析该文档'); // ImportError's codes (model/importer/decode.ts)
     throw new ImportFailed('IMPORT_FAILED', `无法解析该文档：${e?.message ?? err}`);
   }
   // A NUL (or a lone surrogate) in the document cannot be stored: refuse it here, saying where.

@@ -8,9 +8,12 @@ import type { PlanSummary } from '../../model/sync';
 import type { Db } from '../db/connect';
 import { rowsOf } from '../db/connect';
 import { assignments, audit, nodes, periods, plans, targets, units } from '../db/schema';
+import { AppError } from '../../model/errors';
 
-export class NotFoundError extends Error {
-  code = 'NOT_FOUND';
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('NOT_FOUND', 404, message);
+  }
 }
 
 async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
@@ -143,9 +146,9 @@ export interface AssignmentInput {
   co: string[];
 }
 
-export class AssignmentError extends Error {
-  constructor(public code: 'UNKNOWN_TASK' | 'UNKNOWN_UNIT', message: string, public field: string) {
-    super(message);
+export class AssignmentError extends AppError {
+  constructor(code: 'UNKNOWN_TASK' | 'UNKNOWN_UNIT', message: string, field: string) {
+    super(code, 400, message, field);
   }
 }
 

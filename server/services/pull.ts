@@ -10,11 +10,11 @@ import { z } from 'zod';
 import type { ChangedEntry, PullResponse } from '../../model/sync';
 import { rowsOf, type Db } from '../db/connect';
 import { valuesOf } from './push';
+import { AppError } from '../../model/errors';
 
-export class CursorError extends Error {
-  code = 'BAD_CURSOR';
+export class CursorError extends AppError {
   constructor() {
-    super('同步游标无效，请不带 since 参数重新拉取');
+    super('BAD_CURSOR', 400, '同步游标无效，请不带 since 参数重新拉取');
   }
 }
 

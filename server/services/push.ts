@@ -5,7 +5,7 @@
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
 import { and, eq, sql } from 'drizzle-orm';
-import { fieldError } from '../../model/errors';
+import { AppError, fieldError } from '../../model/errors';
 import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { validateProgress } from '../../model/rules';
 import { takesPart } from '../../model/sheet';
@@ -16,10 +16,9 @@ import { batches, periods, progress } from '../db/schema';
 import { loadItemIndex } from './items';
 import { ensurePlan } from './plans';
 
-export class BatchReuseError extends Error {
-  code = 'BATCH_ID_REUSED';
+export class BatchReuseError extends AppError {
   constructor(batchId: string) {
-    super(`批次号 ${batchId} 已被其他用户使用，请换一个批次号`);
+    super('BATCH_ID_REUSED', 409, `批次号 ${batchId} 已被其他用户使用，请换一个批次号`);
   }
 }
 

@@ -1,6 +1,6 @@
 // File-level problems with an uploaded workbook: each is a 4xx with a code and a Chinese message, and
 // nothing is stored. Cell-level problems are FieldErrors (model/errors.ts) with the cell's address.
-import type { FieldError } from '../../model/errors';
+import { AppError, type AppErrorCode, type FieldError } from '../../model/errors';
 
 export interface CellError extends FieldError {
   cell: string; // "H12", on the sheet named in `sheet`
@@ -8,9 +8,9 @@ export interface CellError extends FieldError {
   row: number;
 }
 
-export class WorkbookError extends Error {
+export class WorkbookError extends AppError {
   constructor(
-    public code: string,
+    code: AppErrorCode,
     message: string,
     public status: 400 | 409 | 413 | 415 | 422 = 422,
     public errors: CellError[] = [],
@@ -19,7 +19,7 @@ export class WorkbookError extends Error {
     /** The uploaded file's name, when known (names the annotated copy). */
     public filename?: string,
   ) {
-    super(message);
+    super(code, status, message, undefined, errors);
   }
 }
 

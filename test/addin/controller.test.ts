@@ -71,7 +71,7 @@ describe('controller', () => {
     const excel = createFakeExcel();
     const c = new Controller(() => excel);
     await c.connect(server.url, await server.reporterToken('建设管理处'));
-    const { sheetName } = await c.fill(sel);
+    await c.fill(sel);
     const state = await excel.run((ctx) => readState(ctx, stateSheetNameFor(sel.planId, sel.period)));
     expect(state?.meta.cursor).toEqual(expect.any(String));
     const changes = await fetch(`${server.url}/api/v1/plans/${sel.planId}/changes?since=${state!.meta.cursor}`, { headers: { authorization: `Bearer ${server.adminToken}` } });

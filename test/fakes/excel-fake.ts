@@ -73,7 +73,11 @@ export class SheetState {
     for (let r = 0; r < this.rows.length; r++) {
       const row = this.rows[r];
       if (!row) continue;
-      for (let c = 0; c < row.length; c++) if (row[c] && row[c]!.v !== '') ((maxR = Math.max(maxR, r)), (maxC = Math.max(maxC, c)));
+      for (let c = 0; c < row.length; c++) {
+        if (!row[c] || row[c]!.v === '') continue;
+        maxR = Math.max(maxR, r);
+        maxC = Math.max(maxC, c);
+      }
     }
     return maxR < 0 ? null : { r: 0, c: 0, rc: maxR + 1, cc: maxC + 1 };
   }
@@ -723,7 +727,10 @@ class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | '
           const cell = sheet.peek(r, c);
           if (!cell) continue;
           if (sheet.protected && cell.locked && applyTo !== 'Formats') throw new FakeExcelError('AccessDenied', 'the cell is protected');
-          if (applyTo === 'Contents') (delete cell.formula, (cell.v = ''));
+          if (applyTo === 'Contents') {
+            delete cell.formula;
+            cell.v = '';
+          }
           else if (applyTo === 'Formats') Object.assign(cell, { nf: 'General', locked: true, fill: null, bold: false });
           else delete sheet.rows[r]![c];
         }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildRows } from '../../model/sheet';
 import { EMPTY_PROGRESS, STATUSES, type ProgressValues } from '../../model/progress';
-import { computeStats, dueDate, monthlySeries, STAT_STATUSES, timeProgress, UNASSIGNED_UNIT } from '../../model/stats';
+import { computeStats, monthlySeries, STAT_STATUSES, timeProgress, UNASSIGNED_UNIT } from '../../model/stats';
+import { dueDate } from '../../model/deadlines';
 import { PLAN, PERIOD, REPORTS, entriesFor } from '../dashboard/plan-fixture';
 
 const rowsFor = (period = PERIOD, reports = REPORTS) => buildRows(PLAN, { period, entries: entriesFor(period, reports) });

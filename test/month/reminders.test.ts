@@ -15,6 +15,7 @@ import { savePlan } from '../../server/services/plans';
 import { openPgDatabase, pgReachable, type TestDatabase } from '../helpers/db';
 import { samplePlan } from '../helpers/plan';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { CHILD_PROCESS_CASE_MS } from '../helpers/timeouts';
 
 const PG = process.env.QINGDAN_REQUIRE_PG === '1' || pgReachable;
 const admin: Actor = { tokenId: 0, role: 'admin', unit: null, name: 'admin#0' };
@@ -157,5 +158,5 @@ describe.skipIf(!PG)('reminders · two processes on one PostgreSQL', () => {
     expect(statuses.filter((s) => s === 'skipped')).toHaveLength(4);
     const units = robot.delivered.map((h) => /【催报】(\S+?)：/.exec(h.body.text.content)![1]).sort();
     expect(units).toEqual(['安全监督处', '建设管理处', '综合规划处', '运输服务处'].sort());
-  }, 60_000);
+  }, CHILD_PROCESS_CASE_MS); // two tsx child processes
 });

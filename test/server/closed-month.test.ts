@@ -5,7 +5,6 @@
 import { docxXml } from '../helpers/docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import JSZip from 'jszip';
 import { eq, and } from 'drizzle-orm';
 import { nodes, units } from '../../server/db/schema';
 import { liveMonth } from '../../server/services/month-view';
@@ -78,7 +77,7 @@ for (const target of databases()) {
         docx: await docxXml(await raw(`${base()}/periods/${MAY}/bulletin.docx`)),
         series: (await s.req('GET', `${base()}/stats/monthly?until=${JUNE}`, s.viewer)).body.series.find((p: any) => p.period === MAY),
       };
-      expect(atClose.cells['重点任务清单']).toBeDefined();
+      expect(Object.keys(atClose.cells)).toContain('重点任务清单');
       expect(Object.values(atClose.cells['重点任务清单'])).toContain('重点任务1');
       // The 通报 as sent: settings at close, 期号 from the sequence start, dated the day of closing.
       const closedAt = versions.body.versions[0].closedAt as string;

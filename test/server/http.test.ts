@@ -10,6 +10,7 @@ import { loadConfig } from '../../server/config';
 import { startServer } from '../../server/main';
 import { databases } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
+import { CHILD_MS, CHILD_PROCESS_CASE_MS } from '../helpers/timeouts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -56,7 +57,7 @@ describe('npm start: first start and the PGlite data-dir lock', () => {
 
       // Same process, same data dir → LockError; another process → exit 1 with the Chinese message.
       await expect(openDatabase({ dataDir: dir })).rejects.toBeInstanceOf(LockError);
-      const child = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, PORT: '0' }, encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, PORT: '0' }, encoding: 'utf8', timeout: CHILD_MS });
       expect(child.status).toBe(1);
       expect(child.stderr).toContain('DATA_DIR_LOCKED');
       expect(child.stderr).toContain('数据目录已被另一个进程');
@@ -73,5 +74,5 @@ describe('npm start: first start and the PGlite data-dir lock', () => {
     } finally {
       await again.close();
     }
-  });
+  }, CHILD_PROCESS_CASE_MS); // two servers seeding PGlite and a child process refused by the lock
 });

@@ -31,7 +31,7 @@ for (const target of databases()) {
         const real = await loadImporter();
         return { importPlan: async (bytes, source) => (++calls === 3 ? Promise.reject(new Error('进程在导入第三个计划时崩溃')) : real.importPlan(bytes, source)) };
       };
-      await expect(seedIfEmpty(database.db, { importer: crashing })).rejects.toThrow();
+      await expect(seedIfEmpty(database.db, { importer: crashing })).rejects.toMatchObject({ code: 'IMPORT_FAILED', message: expect.stringContaining('进程在导入第三个计划时崩溃') });
       expect(await count(database.db, 'plans')).toBe(0);
       const r = await seedIfEmpty(database.db, { importer: loadImporter });
       expect(r.seeded).toBe(true);

@@ -13,6 +13,7 @@ import { savePlan } from '../../server/services/plans';
 import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer } from '../../server/workbook/xlsx';
 import { seedPlan } from './seed';
+import { CHILD_MS, CHILD_PROCESS_CASE_MS } from '../helpers/timeouts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
@@ -21,7 +22,7 @@ let dir: string;
 
 function qingdan(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [join(root, 'bin/qingdan.mjs'), ...args], { cwd: dir, env: { ...process.env, ...env } }, (err, stdout, stderr) =>
+    execFile(process.execPath, [join(root, 'bin/qingdan.mjs'), ...args], { cwd: dir, env: { ...process.env, ...env }, timeout: CHILD_MS }, (err, stdout, stderr) =>
       resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
@@ -74,14 +75,14 @@ describe('qingdan export / upload (embedded database)', () => {
     } finally {
       await database.close();
     }
-  });
+  }, CHILD_PROCESS_CASE_MS); // five CLI processes, each opening the database
 });
 
 describe('qingdan export / upload --url (a running server)', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ plans: [plan] });
-  });
+  }, CHILD_PROCESS_CASE_MS);
   afterAll(() => server?.close());
 
   it('exports one unit’s workbook and uploads it through the API', async () => {
@@ -97,5 +98,5 @@ describe('qingdan export / upload --url (a running server)', () => {
     const notXlsx = await qingdan(['upload', 'u.xlsx', '--plan', plan.id, '--period', '2023-06', ...remote]);
     expect(notXlsx.code).toBe(1);
     expect(notXlsx.stderr).toContain('WRONG_PERIOD');
-  });
+  }, CHILD_PROCESS_CASE_MS);
 });
