@@ -97,7 +97,7 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
     let role: 'lead' | 'co' | 'none' = 'lead';
     if (actor.role === 'reporter') role = roleOf(snapshot.who(item.taskId), actor.unit ?? '');
     else if (actor.role !== 'admin') role = 'none';
-    if (role === 'none') return reject('FORBIDDEN_TASK');
+    if (role === 'none') return reject('FORBIDDEN_TASK', 'task'); // 'task': the add-in marks the 任务 cell
     const status = snapshot.periods.get(key.period);
     if (!status) return reject('UNKNOWN_PERIOD', 'period');
     const current = snapshot.stored.get(entry.key) ?? null;

@@ -10,12 +10,10 @@ import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { decideEntries, snapshotKeys, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
 import { assignmentOf, type TaskAssignment } from '../../model/sheet';
-import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
-import { assignments, batches, nodes, periods, plans, progress, targetRevisions, targets, units } from '../db/schema';
-import { loadMonthSettings } from './month-settings';
+import { assignments, batches, nodes, periods, progress, targetRevisions, targets, units } from '../db/schema';
 import { ensurePlan } from './plans';
 
 export class BatchReuseError extends Error {
@@ -182,23 +180,22 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
   const periodStatus = new Map(allMonths.map((p) => [p.period, p.status]));
   for (const p of locked) periodStatus.set(p.period, p.status); // the locked read is the one that counts
 
-  const [plan] = await tx.select({ year: plans.year }).from(plans).where(eq(plans.id, planId));
   const targetRows = itemIds.length
     ? await tx.select({ id: targets.id, taskId: targets.taskId, unit: targets.unit, value: targets.value, kind: targets.kind }).from(targets).where(and(eq(targets.planId, planId), sql`${targets.id} = any(${arr(itemIds)})`))
     : [];
   const asTarget = new Set(targetRows.map((t) => t.id));
   const maybeTasks = itemIds.filter((id) => !asTarget.has(id));
   const taskIds = [...new Set([...targetRows.map((t) => t.taskId), ...maybeTasks])];
-  const [nodeRows, withTargets, assignmentRows, revisionRows, settings] = await Promise.all([
-    taskIds.length ? tx.select({ id: nodes.id, kind: nodes.kind, units: nodes.units }).from(nodes).where(and(eq(nodes.planId, planId), sql`${nodes.id} = any(${arr(taskIds)})`)) : [],
-    // A task with targets is reported through them, not as a row of its own (targets_task_idx).
-    maybeTasks.length ? tx.selectDistinct({ taskId: targets.taskId }).from(targets).where(and(eq(targets.planId, planId), sql`${targets.taskId} = any(${arr(maybeTasks)})`)) : [],
-    taskIds.length
-      ? tx.select({ taskId: assignments.taskId, role: assignments.role, name: units.name }).from(assignments).innerJoin(units, eq(units.id, assignments.unitId)).where(and(eq(assignments.planId, planId), sql`${assignments.taskId} = any(${arr(taskIds)})`)).orderBy(asc(assignments.taskId), asc(assignments.ord))
-      : [],
-    targetRows.length ? tx.select({ targetId: targetRevisions.targetId, fromPeriod: targetRevisions.fromPeriod, value: targetRevisions.value }).from(targetRevisions).where(and(eq(targetRevisions.planId, planId), sql`${targetRevisions.targetId} = any(${arr(targetRows.map((t) => t.id))})`)).orderBy(asc(targetRevisions.id)) : [],
-    loadMonthSettings(tx as unknown as Db, planId),
-  ]);
+  // One after another: a transaction is one connection (node-postgres may not queue concurrent queries).
+  const nodeRows = taskIds.length ? await tx.select({ id: nodes.id, kind: nodes.kind, units: nodes.units }).from(nodes).where(and(eq(nodes.planId, planId), sql`${nodes.id} = any(${arr(taskIds)})`)) : [];
+  // A task with targets is reported through them, not as a row of its own (targets_task_idx).
+  const withTargets = maybeTasks.length ? await tx.selectDistinct({ taskId: targets.taskId }).from(targets).where(and(eq(targets.planId, planId), sql`${targets.taskId} = any(${arr(maybeTasks)})`)) : [];
+  const assignmentRows = taskIds.length
+    ? await tx.select({ taskId: assignments.taskId, role: assignments.role, name: units.name }).from(assignments).innerJoin(units, eq(units.id, assignments.unitId)).where(and(eq(assignments.planId, planId), sql`${assignments.taskId} = any(${arr(taskIds)})`)).orderBy(asc(assignments.taskId), asc(assignments.ord))
+    : [];
+  const revisionRows = targetRows.length
+    ? await tx.select({ targetId: targetRevisions.targetId, fromPeriod: targetRevisions.fromPeriod, value: targetRevisions.value }).from(targetRevisions).where(and(eq(targetRevisions.planId, planId), sql`${targetRevisions.targetId} = any(${arr(targetRows.map((t) => t.id))})`)).orderBy(asc(targetRevisions.id))
+    : [];
   const storedRows = await selectByKeys(tx, planId, snapshotKeys(entries, periodStatus.keys()));
 
   const docUnits = new Map(nodeRows.map((n) => [n.id, n.units as Units | null]));
@@ -219,8 +216,8 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
     who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
     periods: periodStatus,
     stored: new Map(storedRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }])),
-    timeProgress: (period) => timeProgress(period, plan?.year),
-    lights: settings.lights,
+    // No timeProgress: the 序时进度 light rule stays a submission blocker (model/submission.ts), not a push
+    // refusal — issue 10's tests store a red row and refuse its 报送. decideEntries applies it when given.
   };
 }
 
