@@ -36,7 +36,7 @@ export interface PushSnapshot {
   items: ReadonlyMap<string, SnapshotItem>; // by item id
   who(taskId: string): TaskAssignment;
   periods: ReadonlyMap<string, 'open' | 'closed' | string>; // by YYYY-MM
-  /** Stored rows by progress key: at least every batch item in every month of the plan. */
+  /** Stored rows by progress key: at least snapshotKeys(entries, periods). */
   stored: ReadonlyMap<string, StoredRow>;
   /** 序时进度 of a month (model/stats.ts timeProgress), for the lights; omitted → no light rule. */
   timeProgress?: (period: string) => number;
@@ -133,15 +133,18 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
   });
 }
 
-/** The keys whose stored rows the rules read for a batch: each item in every month of the plan. */
+/** The keys whose stored rows the rules read for a batch (PushSnapshot.stored). */
 export function snapshotKeys(entries: readonly Pick<PushEntry, 'key'>[], periods: Iterable<string>): string[] {
-  const items = new Set<string>();
+  // Per item: the months after its earliest entry (the later-累计 rule) and the month before each entry.
   const keys = new Set(entries.map((e) => e.key));
+  const earliest = new Map<string, string>();
   for (const e of entries) {
     const k = parseProgressKey(e.key);
-    if (k) items.add(k.itemId), keys.add(`${k.itemId}@${previousPeriod(k.period)}`);
+    if (!k) continue;
+    keys.add(`${k.itemId}@${previousPeriod(k.period)}`);
+    if (!earliest.has(k.itemId) || k.period < earliest.get(k.itemId)!) earliest.set(k.itemId, k.period);
   }
   const months = [...periods];
-  for (const i of items) for (const p of months) keys.add(`${i}@${p}`);
+  for (const [i, from] of earliest) for (const p of months) if (p > from) keys.add(`${i}@${p}`);
   return [...keys];
 }

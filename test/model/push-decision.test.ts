@@ -83,7 +83,7 @@ describe('decideEntries', () => {
     expect(decideEntries([e('m1@2024-01', { cumulative: 10 })], revised, admin).map(codes)).toEqual([['LIGHT_NEEDS_NEXT_STEP', 'LIGHT_NEEDS_PROBLEM']]);
   });
 
-  it('snapshotKeys: each item in every month, plus the previous month of each entry', () => {
-    expect(snapshotKeys([{ key: 'm1@2024-01' }, { key: 'bad' }], ['2024-01', '2024-02']).sort()).toEqual(['bad', 'm1@2023-12', 'm1@2024-01', 'm1@2024-02']);
+  it('snapshotKeys: each entry, the month before it, and its item in every later month', () => {
+    expect(snapshotKeys([{ key: 'm1@2024-02' }, { key: 'bad' }], ['2024-01', '2024-02', '2024-03']).sort()).toEqual(['bad', 'm1@2024-01', 'm1@2024-02', 'm1@2024-03']);
   });
 });
