@@ -93,7 +93,8 @@ const lines = [
   '| database | raw upsert rows/s | rush rows/s | ratio | push p50 | push p99 | failed requests | rows not exactly once | goals |',
   '|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
 ];
-for (const kind of ['pg', 'pglite'] as const) {
+// BENCH_DB=pg|pglite runs one of them (profiling).
+for (const kind of (['pg', 'pglite'] as const).filter((k) => !process.env.BENCH_DB || process.env.BENCH_DB === k)) {
   if (kind === 'pg' && !pgReachable) {
     lines.push('| PostgreSQL | — | — | — | — | — | — | — | not run: PostgreSQL unreachable |');
     continue;

@@ -37,7 +37,7 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 25 });
     // An idle client dropped by the server (restart, pg_terminate_backend) must not crash the process:
     // the pool discards it and the next query opens a new connection.
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断（已丢弃该连接）：${err.message}`));

@@ -5,7 +5,7 @@
 // inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { decideEntries, snapshotKeys, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
@@ -13,7 +13,7 @@ import { assignmentOf, type TaskAssignment } from '../../model/sheet';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
-import { assignments, batches, nodes, periods, progress, targetRevisions, targets, units } from '../db/schema';
+import { batches, progress } from '../db/schema';
 import { ensurePlan } from './plans';
 
 export class BatchReuseError extends Error {
@@ -173,44 +173,55 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
   const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
   const itemIds = [...new Set(parsed.map((k) => k.itemId))];
   const months = [...new Set(parsed.map((k) => k.period))];
+  // One statement: the batch's months locked, with every month of the plan (the later-累计 rule) alongside.
   const locked = months.length
-    ? await tx.select({ period: periods.period, status: periods.status }).from(periods).where(and(eq(periods.planId, planId), sql`${periods.period} = any(${arr(months)})`)).orderBy(periods.period).for('share')
+    ? await rowsOf<{ period: string; status: string; months: [string, string][] }>(
+        tx as unknown as Db,
+        sql`select p.period, p.status, (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = p.plan_id) as months
+            from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p`,
+      )
     : [];
-  const allMonths = await tx.select({ period: periods.period, status: periods.status }).from(periods).where(eq(periods.planId, planId));
-  const periodStatus = new Map(allMonths.map((p) => [p.period, p.status]));
+  const periodStatus = new Map<string, string>(locked[0]?.months ?? []);
   for (const p of locked) periodStatus.set(p.period, p.status); // the locked read is the one that counts
 
+  // Few round trips (issue 13): each statement waits for a pooled connection in a month-end rush.
   const targetRows = itemIds.length
-    ? await tx.select({ id: targets.id, taskId: targets.taskId, unit: targets.unit, value: targets.value, kind: targets.kind }).from(targets).where(and(eq(targets.planId, planId), sql`${targets.id} = any(${arr(itemIds)})`))
+    ? await rowsOf<{ id: string; task_id: string; unit: string; value: number; kind: string; revisions: { fromPeriod: string | null; value: number }[] }>(
+        tx as unknown as Db,
+        sql`select t.id, t.task_id, t.unit, t.value, t.kind,
+              (select coalesce(json_agg(json_build_object('fromPeriod', r.from_period, 'value', r.value) order by r.id), '[]'::json)
+                 from target_revisions r where r.plan_id = t.plan_id and r.target_id = t.id) as revisions
+            from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})`,
+      )
     : [];
   const asTarget = new Set(targetRows.map((t) => t.id));
-  const maybeTasks = itemIds.filter((id) => !asTarget.has(id));
-  const taskIds = [...new Set([...targetRows.map((t) => t.taskId), ...maybeTasks])];
-  // One after another: a transaction is one connection (node-postgres may not queue concurrent queries).
-  const nodeRows = taskIds.length ? await tx.select({ id: nodes.id, kind: nodes.kind, units: nodes.units }).from(nodes).where(and(eq(nodes.planId, planId), sql`${nodes.id} = any(${arr(taskIds)})`)) : [];
-  // A task with targets is reported through them, not as a row of its own (targets_task_idx).
-  const withTargets = maybeTasks.length ? await tx.selectDistinct({ taskId: targets.taskId }).from(targets).where(and(eq(targets.planId, planId), sql`${targets.taskId} = any(${arr(maybeTasks)})`)) : [];
-  const assignmentRows = taskIds.length
-    ? await tx.select({ taskId: assignments.taskId, role: assignments.role, name: units.name }).from(assignments).innerJoin(units, eq(units.id, assignments.unitId)).where(and(eq(assignments.planId, planId), sql`${assignments.taskId} = any(${arr(taskIds)})`)).orderBy(asc(assignments.taskId), asc(assignments.ord))
-    : [];
-  const revisionRows = targetRows.length
-    ? await tx.select({ targetId: targetRevisions.targetId, fromPeriod: targetRevisions.fromPeriod, value: targetRevisions.value }).from(targetRevisions).where(and(eq(targetRevisions.planId, planId), sql`${targetRevisions.targetId} = any(${arr(targetRows.map((t) => t.id))})`)).orderBy(asc(targetRevisions.id))
+  const maybeTasks = new Set(itemIds.filter((id) => !asTarget.has(id)));
+  const taskIds = [...new Set([...targetRows.map((t) => t.task_id), ...maybeTasks])];
+  // The tasks with their document units, the office's assignments, and whether they carry targets (a task
+  // with targets is reported through them, not as a row of its own: targets_task_idx).
+  const nodeRows = taskIds.length
+    ? await rowsOf<{ id: string; kind: string; units: Units | null; has_targets: boolean; assigned: { role: string; name: string }[] }>(
+        tx as unknown as Db,
+        sql`select n.id, n.kind, n.units,
+              exists (select 1 from targets t where t.plan_id = n.plan_id and t.task_id = n.id) as has_targets,
+              (select coalesce(json_agg(json_build_object('role', a.role, 'name', u.name) order by a.ord, u.name), '[]'::json)
+                 from assignments a join units u on u.id = a.unit_id where a.plan_id = n.plan_id and a.task_id = n.id) as assigned
+            from nodes n where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
+      )
     : [];
   const storedRows = await selectByKeys(tx, planId, snapshotKeys(entries, periodStatus.keys()));
 
-  const docUnits = new Map(nodeRows.map((n) => [n.id, n.units as Units | null]));
+  const docUnits = new Map(nodeRows.map((n) => [n.id, n.units]));
   const assigned = new Map<string, TaskAssignment>();
-  for (const r of assignmentRows) {
-    const a = assigned.get(r.taskId) ?? { lead: [], co: [] };
-    (r.role === 'lead' ? a.lead : a.co).push(r.name);
-    assigned.set(r.taskId, a);
+  for (const n of nodeRows) {
+    if (!n.assigned.length) continue;
+    const a: TaskAssignment = { lead: [], co: [] };
+    for (const r of n.assigned) (r.role === 'lead' ? a.lead : a.co).push(r.name);
+    assigned.set(n.id, a);
   }
-  const revisions = new Map<string, { fromPeriod: string | null; value: number }[]>();
-  for (const r of revisionRows) revisions.set(r.targetId, [...(revisions.get(r.targetId) ?? []), { fromPeriod: r.fromPeriod, value: r.value }]);
   const items = new Map<string, SnapshotItem>();
-  const hasTargets = new Set(withTargets.map((t) => t.taskId));
-  for (const n of nodeRows) if (n.kind === 'task' && maybeTasks.includes(n.id) && !hasTargets.has(n.id)) items.set(n.id, { taskId: n.id });
-  for (const t of targetRows) items.set(t.id, { taskId: t.taskId, target: { unit: t.unit, value: t.value, kind: t.kind }, revisions: revisions.get(t.id) });
+  for (const n of nodeRows) if (n.kind === 'task' && maybeTasks.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
+  for (const t of targetRows) items.set(t.id, { taskId: t.task_id, target: { unit: t.unit, value: Number(t.value), kind: t.kind }, revisions: t.revisions.length ? t.revisions : undefined });
   return {
     items,
     who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
