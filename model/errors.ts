@@ -8,6 +8,8 @@ export const ERROR_MESSAGES = {
   CELL_IS_DATE: 'Excel 把输入识别成了日期，不是数字', // model/number-format.ts (issue 12)
   CELL_IS_PERCENT: 'Excel 把输入识别成了百分比（数值已除以100），不是原数字',
   CUMULATIVE_DECREASED: '累计完成不能小于上期累计',
+  CUMULATIVE_ABOVE_LATER: '累计完成不能大于以后月份已填报的累计', // issue 15: 累计 order whichever month is pushed first
+  CO_LEAD_FIGURE: '配合单位只能填写进展情况、存在问题和下步计划；本月完成、累计完成和状态由牵头单位填报', // issue 10
   MONTH_EXCEEDS_CUMULATIVE: '本月完成不能大于累计完成',
   UNIT_MISMATCH: '单位与目标单位不一致',
   BAD_STATUS: '状态须为：未开始、推进中、已完成、滞后',

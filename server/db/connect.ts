@@ -37,7 +37,9 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // 20: in a month-end rush each push holds a connection for ~10 statements; 10 made pushes queue for one
+    // (issue 13, bench/rush.bench.ts), and 20 stays well inside PostgreSQL's default 100 connections.
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
     // An idle client dropped by the server (restart, pg_terminate_backend) must not crash the process:
     // the pool discards it and the next query opens a new connection.
     pool.on('error', (err) => console.error(`PostgreSQL 连接中断（已丢弃该连接）：${err.message}`));

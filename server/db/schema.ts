@@ -72,7 +72,8 @@ export const targets = pgTable(
     updatedBy: text('updated_by'),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.planId, t.id] })],
+  // targets_task_idx: a push asks whether the tasks it names have targets (issue 13: by key, not the plan).
+  (t) => [primaryKey({ columns: [t.planId, t.id] }), index('targets_task_idx').on(t.planId, t.taskId)],
 );
 
 export const units = pgTable('units', {

@@ -14,7 +14,9 @@ export async function listPeriods(db: Db, planId: string): Promise<Period[]> {
 /** Opens or closes a month; false when the plan has no such period. */
 export async function setPeriodStatus(db: Db, planId: string, period: string, status: 'open' | 'closed', actor: string): Promise<Period | null> {
   return db.transaction(async (tx) => {
-    const [before] = await tx.select().from(periods).where(and(eq(periods.planId, planId), eq(periods.period, period)));
+    // FOR UPDATE: waits for pushes in flight on this month (they hold it FOR SHARE, server/services/push.ts),
+    // so once close answers no push can still commit rows into the month (issue 15).
+    const [before] = await tx.select().from(periods).where(and(eq(periods.planId, planId), eq(periods.period, period))).for('update');
     if (!before) return null;
     await tx.update(periods).set({ status }).where(and(eq(periods.planId, planId), eq(periods.period, period)));
     // issue 11: closing records what the month shows (a new snapshot version each time it is closed).

@@ -1,19 +1,20 @@
 // Push: a batch of progress entries → per entry applied | conflict | rejected, exactly once per batchId.
+// The rules are model/push-decision.ts decideEntries; this file loads what they read and writes the result.
 //
 // One transaction holds the batch record, the accepted rows and their audit rows. The batch row is
 // inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, fieldError } from '../../model/errors';
-import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, type ProgressFields, type ProgressStatus, type ProgressValues } from '../../model/progress';
-import { validateProgress } from '../../model/rules';
-import { takesPart } from '../../model/sheet';
+import { AppError } from '../../model/errors';
+import type { Units } from '../../model/plan';
+import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
+import { decideEntries, snapshotKeys, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
+import { assignmentOf, type TaskAssignment } from '../../model/sheet';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
-import { batches, periods, progress } from '../db/schema';
-import { loadItemIndex } from './items';
+import { batches, progress } from '../db/schema';
 import { ensurePlan } from './plans';
 
 export class BatchReuseError extends AppError {
@@ -115,12 +116,12 @@ async function upsertWithAudit(
   at: Date,
   batchId: string,
   rows: (typeof progress.$inferInsert)[],
-  stored: Map<string, typeof progress.$inferSelect>,
+  stored: ReadonlyMap<string, StoredRow | null>,
 ): Promise<string[]> {
   const col = <T>(f: (r: (typeof progress.$inferInsert)) => T) => sql.param(rows.map(f));
   const old = rows.map((r) => {
     const o = stored.get(r.key);
-    return o ? JSON.stringify({ version: o.version, ...valuesOf(o) }) : null;
+    return o ? JSON.stringify({ version: o.version, ...o.values }) : null;
   });
   const result = await rowsOf<{ key: string }>(
     tx as unknown as Db,
@@ -156,70 +157,102 @@ async function upsertWithAudit(
 
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
   await ensurePlan(db, planId);
-  const index = await loadItemIndex(db, planId);
-  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, index, actor, planId, batch));
+  // oncePerBatch looks the batch id up first: a retried batch answers the stored result (applied once).
+  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx) => applyEntries(tx, actor, planId, batch));
 }
 
-async function applyEntries(
-  tx: Tx,
-  index: Awaited<ReturnType<typeof loadItemIndex>>,
-  actor: Actor,
-  planId: string,
-  batch: PushBatch,
-): Promise<PushResponse> {
-  const results: PushResult[] = new Array(batch.entries.length);
-  const parsed = batch.entries.map((e) => ({ entry: e, key: parseProgressKey(e.key) }));
+const arr = (xs: readonly string[]) => sql`${sql.param([...xs])}::text[]`;
 
-  // Everything the rules need, read once: period states, stored rows, previous months' 累计.
-  const periodRows = await tx.select().from(periods).where(eq(periods.planId, planId));
-  const periodStatus = new Map(periodRows.map((p) => [p.period, p.status]));
-  const keys = [...new Set(batch.entries.map((e) => e.key))];
-  const prevKeys = [...new Set(parsed.flatMap((p) => (p.key ? [`${p.key.itemId}@${previousPeriod(p.key.period)}`] : [])))];
-  const stored = new Map((await selectByKeys(tx, planId, [...new Set([...keys, ...prevKeys])])).map((r) => [r.key, r]));
+/**
+ * What decideEntries reads, scoped to the batch's keys: its items by primary key (not the plan's whole
+ * index), their tasks' units and assignments, the plan's months and the items' rows in every month.
+ * The batch's months are read FOR SHARE: a close (FOR UPDATE, server/services/periods.ts) waits for this
+ * push to commit, and a push that starts after a close sees the month closed (issue 15).
+ */
+export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly { key: string }[]): Promise<PushSnapshot> {
+  const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
+  const itemIds = [...new Set(parsed.map((k) => k.itemId))];
+  const months = [...new Set(parsed.map((k) => k.period))];
+  // One statement: the batch's months locked, with every month of the plan (the later-累计 rule) alongside.
+  const locked = months.length
+    ? await rowsOf<{ period: string; status: string; months: [string, string][] }>(
+        tx as unknown as Db,
+        sql`select p.period, p.status, (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = p.plan_id) as months
+            from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p`,
+      )
+    : [];
+  const periodStatus = new Map<string, string>(locked[0]?.months ?? []);
+  for (const p of locked) periodStatus.set(p.period, p.status); // the locked read is the one that counts
 
-  const seen = new Set<string>();
-  const writes: (typeof progress.$inferInsert)[] = [];
-  const writeIndex = new Map<string, number>(); // key → entry position
-  const newCumulative = new Map<string, number | null>(); // this batch's own values count as "previous"
+  // Few round trips (issue 13): each statement waits for a pooled connection in a month-end rush.
+  const targetRows = itemIds.length
+    ? await rowsOf<{ id: string; task_id: string; unit: string; value: number; kind: string; revisions: { fromPeriod: string | null; value: number }[] }>(
+        tx as unknown as Db,
+        sql`select t.id, t.task_id, t.unit, t.value, t.kind,
+              (select coalesce(json_agg(json_build_object('fromPeriod', r.from_period, 'value', r.value) order by r.id), '[]'::json)
+                 from target_revisions r where r.plan_id = t.plan_id and r.target_id = t.id) as revisions
+            from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})`,
+      )
+    : [];
+  const asTarget = new Set(targetRows.map((t) => t.id));
+  const maybeTasks = new Set(itemIds.filter((id) => !asTarget.has(id)));
+  const taskIds = [...new Set([...targetRows.map((t) => t.task_id), ...maybeTasks])];
+  // The tasks with their document units, the office's assignments, and whether they carry targets (a task
+  // with targets is reported through them, not as a row of its own: targets_task_idx).
+  const nodeRows = taskIds.length
+    ? await rowsOf<{ id: string; kind: string; units: Units | null; has_targets: boolean; assigned: { role: string; name: string }[] }>(
+        tx as unknown as Db,
+        sql`select n.id, n.kind, n.units,
+              exists (select 1 from targets t where t.plan_id = n.plan_id and t.task_id = n.id) as has_targets,
+              (select coalesce(json_agg(json_build_object('role', a.role, 'name', u.name) order by a.ord, u.name), '[]'::json)
+                 from assignments a join units u on u.id = a.unit_id where a.plan_id = n.plan_id and a.task_id = n.id) as assigned
+            from nodes n where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
+      )
+    : [];
+  const storedRows = await selectByKeys(tx, planId, snapshotKeys(entries, periodStatus.keys()));
+
+  const docUnits = new Map(nodeRows.map((n) => [n.id, n.units]));
+  const assigned = new Map<string, TaskAssignment>();
+  for (const n of nodeRows) {
+    if (!n.assigned.length) continue;
+    const a: TaskAssignment = { lead: [], co: [] };
+    for (const r of n.assigned) (r.role === 'lead' ? a.lead : a.co).push(r.name);
+    assigned.set(n.id, a);
+  }
+  const items = new Map<string, SnapshotItem>();
+  for (const n of nodeRows) if (n.kind === 'task' && maybeTasks.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
+  for (const t of targetRows) items.set(t.id, { taskId: t.task_id, target: { unit: t.unit, value: Number(t.value), kind: t.kind }, revisions: t.revisions.length ? t.revisions : undefined });
+  return {
+    items,
+    who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
+    periods: periodStatus,
+    stored: new Map(storedRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }])),
+    // No timeProgress: the 序时进度 light rule stays a submission blocker (model/submission.ts), not a push
+    // refusal — issue 10's tests store a red row and refuse its 报送. decideEntries applies it when given.
+  };
+}
+
+async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
+  const snapshot = await loadPushSnapshot(tx, planId, batch.entries);
+  const decisions = decideEntries(batch.entries, snapshot, { role: actor.role, unit: actor.unit?.name ?? null });
   const now = new Date();
-
-  parsed.forEach(({ entry, key }, i) => {
-    const reject = (code: Parameters<typeof fieldError>[1], field = 'key') => (results[i] = { key: entry.key, outcome: 'rejected', errors: [fieldError(field, code)] });
-    if (seen.has(entry.key)) return reject('DUPLICATE_ENTRY');
-    seen.add(entry.key);
-    const item = key && index.items.get(key.itemId);
-    if (!key || !item) return reject('UNKNOWN_KEY');
-    if (actor.role === 'reporter') {
-      if (!takesPart(index.who(item.taskId), actor.unit?.name ?? '')) return reject('FORBIDDEN_TASK');
-    } else if (actor.role !== 'admin') return reject('FORBIDDEN_TASK');
-    const status = periodStatus.get(key.period);
-    if (!status) return reject('UNKNOWN_PERIOD', 'period');
-    const current = stored.get(entry.key);
-    const currentVersion = current?.version ?? 0;
-    if (entry.baseVersion !== currentVersion && status !== 'closed') {
-      return (results[i] = { key: entry.key, outcome: 'conflict', version: currentVersion, values: current ? valuesOf(current) : { ...EMPTY_PROGRESS } });
-    }
-    const prevKey = `${key.itemId}@${previousPeriod(key.period)}`;
-    const previousCumulative = newCumulative.has(prevKey) ? newCumulative.get(prevKey) : stored.get(prevKey)?.cumulative;
-    const { values, errors } = validateProgress(entry.fields as ProgressFields, {
-      target: item.unit !== undefined ? { unit: item.unit } : undefined,
-      current: current ? valuesOf(current) : undefined,
-      previousCumulative: previousCumulative ?? null,
-      periodClosed: status === 'closed',
-    });
-    if (errors.length) return (results[i] = { key: entry.key, outcome: 'rejected', errors });
-    const version = currentVersion + 1;
-    newCumulative.set(entry.key, values.cumulative);
-    writeIndex.set(entry.key, i);
-    writes.push({ planId, key: entry.key, itemId: key.itemId, period: key.period, ...values, version, updatedBy: actor.name, updatedAt: now });
-    results[i] = { key: entry.key, outcome: 'applied', version, values };
+  const results: PushResult[] = new Array(decisions.length);
+  const writes: (typeof progress.$inferInsert)[] = [];
+  const old = new Map<string, StoredRow | null>();
+  const writeIndex = new Map<string, number>(); // key → entry position
+  decisions.forEach((d, i) => {
+    if (d.outcome !== 'accepted') return (results[i] = d);
+    writes.push({ planId, key: d.key, itemId: d.itemId, period: d.period, ...d.values, version: d.version, updatedBy: actor.name, updatedAt: now });
+    old.set(d.key, d.old);
+    writeIndex.set(d.key, i);
+    results[i] = { key: d.key, outcome: 'applied', version: d.version, values: d.values };
   });
 
   // Sorted so that two concurrent batches lock shared rows in the same order (no deadlock).
   writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const written = new Set<string>();
   for (let i = 0; i < writes.length; i += CHUNK) {
-    for (const key of await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), stored)) written.add(key);
+    for (const key of await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), old)) written.add(key);
   }
   const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);
   if (lost.length) {

@@ -1,9 +1,9 @@
 // An in-memory stand-in for the push/pull half of the API (contract in docs: batches are idempotent by
-// batchId, baseVersion ≠ stored version → conflict, model/rules.ts decides rejections), exposed as a
-// `fetch` for ApiClient. Unit tests use it; the e2e tests use the real server instead.
-import { validateProgress } from '../../model/rules';
-import { fieldError } from '../../model/errors';
-import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
+// batchId), exposed as a `fetch` for ApiClient. The per-entry rules are the server's own
+// (model/push-decision.ts decideEntries) over the rows held here. Unit tests use it; the e2e tests use
+// the real server instead.
+import { EMPTY_PROGRESS, parseProgressKey, type ProgressValues } from '../../model/progress';
+import { decideEntries, type PushSnapshot } from '../../model/push-decision';
 import { PushBatch, type ChangedEntry, type PushResponse, type PushResult } from '../../model/sync';
 
 export class FakeApi {
@@ -16,6 +16,11 @@ export class FakeApi {
   actor = 'reporter@省交通运输厅';
   /** Keys this token may not report on (the server answers FORBIDDEN_TASK). */
   forbidden = new Set<string>();
+  /** Keys whose task this token's unit only co-leads (texts only, CO_LEAD_FIGURE otherwise). */
+  coLead = new Set<string>();
+  /** Months the office has closed. */
+  closed = new Set<string>();
+  private static UNIT = '本单位';
 
   /** Another client writing directly (as if a colleague synced first). */
   write(key: string, values: Partial<ProgressValues>, by = 'someone-else'): number {
@@ -29,18 +34,32 @@ export class FakeApi {
     const batch = PushBatch.parse(body);
     const seen = this.batches.get(batch.batchId);
     if (seen) return { ...seen, replayed: true };
-    const results: PushResult[] = batch.entries.map((e) => {
-      const cur = this.entries.get(e.key);
-      if (this.forbidden.has(e.key)) return { key: e.key, outcome: 'rejected', errors: [fieldError('task', 'FORBIDDEN_TASK')] };
-      if ((cur?.version ?? 0) !== e.baseVersion) return { key: e.key, outcome: 'conflict', version: cur?.version ?? 0, values: cur?.values ?? EMPTY_PROGRESS };
-      const r = validateProgress(e.fields, { current: cur?.values });
-      if (r.errors.length) return { key: e.key, outcome: 'rejected', errors: r.errors };
-      const version = this.write(e.key, r.values, this.actor);
-      return { key: e.key, outcome: 'applied', version, values: r.values };
+    const decisions = decideEntries(batch.entries, this.snapshot(batch.entries.map((e) => e.key)), { role: 'reporter', unit: FakeApi.UNIT });
+    const results: PushResult[] = decisions.map((d) => {
+      if (d.outcome !== 'accepted') return d;
+      const version = this.write(d.key, d.values, this.actor);
+      return { key: d.key, outcome: 'applied', version, values: d.values };
     });
     const res = { batchId: batch.batchId, replayed: false, results };
     this.batches.set(batch.batchId, res);
     return res;
+  }
+
+  /** Every key is a task of its own here; the unit leads it unless told otherwise; every month is open. */
+  private snapshot(keys: string[]): PushSnapshot {
+    const byItem = new Map(keys.map((k) => [parseProgressKey(k)?.itemId ?? k, k]));
+    const months = new Set([...keys, ...this.entries.keys()].map((k) => parseProgressKey(k)?.period).filter((p) => p !== undefined));
+    const unit = FakeApi.UNIT;
+    return {
+      items: new Map([...byItem.keys()].map((id) => [id, { taskId: id }])),
+      who: (taskId) => {
+        const key = byItem.get(taskId) ?? '';
+        if (this.forbidden.has(key)) return { lead: ['他单位'], co: [] };
+        return this.coLead.has(key) ? { lead: ['他单位'], co: [unit] } : { lead: [unit], co: [] };
+      },
+      periods: new Map([...months].map((p) => [p, this.closed.has(p) ? 'closed' : 'open'])),
+      stored: new Map([...this.entries].map(([k, e]) => [k, { version: e.version, values: e.values }])),
+    };
   }
 
   private changes(since: string | null, limit: number) {

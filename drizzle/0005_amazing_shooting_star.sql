@@ -1,0 +1,1 @@
+CREATE INDEX "targets_task_idx" ON "targets" USING btree ("plan_id","task_id");

@@ -1,0 +1,153 @@
+// Every rule of a progress push in one pure function (issue 8): the server (server/services/push.ts)
+// loads a snapshot scoped to the batch's keys and writes what is accepted; the test fake
+// (test/fakes/fake-api.ts) calls the same function over its in-memory rows, so the two cannot drift.
+//
+// Order of the checks, per entry: duplicate key in the batch → unknown key → forbidden task → unknown
+// period → closed period → baseVersion conflict → validation (fields, 累计 against the previous and the
+// later months, 滞后 / 序时进度 lights) → co-lead writing a figure.
+import { fieldError, type FieldError } from './errors';
+import { lightErrors, lightOf, type LightThresholds } from './lights';
+import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, type ProgressFields, type ProgressValues } from './progress';
+import { completionRate, validateProgress } from './rules';
+import type { TaskAssignment } from './sheet';
+import type { PushEntry } from './sync';
+
+export interface PushActor {
+  role: 'admin' | 'reporter' | 'viewer';
+  /** The reporter's unit name. */
+  unit?: string | null;
+}
+
+export interface SnapshotItem {
+  taskId: string;
+  /** The target's figure (unit, value, kind) as it stands; undefined for a task row without a figure. */
+  target?: { unit: string; value: number; kind: string };
+  /** 调整目标 (issue 11): the value in force from a month on, oldest first; the latest fromPeriod ≤ period wins. */
+  revisions?: readonly { fromPeriod: string | null; value: number }[];
+}
+
+export interface StoredRow {
+  version: number;
+  values: ProgressValues;
+}
+
+/** What the rules read, scoped to the batch: its items, their months' rows, the plan's periods. */
+export interface PushSnapshot {
+  items: ReadonlyMap<string, SnapshotItem>; // by item id
+  who(taskId: string): TaskAssignment;
+  periods: ReadonlyMap<string, 'open' | 'closed' | string>; // by YYYY-MM
+  /** Stored rows by progress key: at least snapshotKeys(entries, periods). */
+  stored: ReadonlyMap<string, StoredRow>;
+  /** 序时进度 of a month (model/stats.ts timeProgress), for the lights; omitted → no light rule. */
+  timeProgress?: (period: string) => number;
+  lights?: LightThresholds;
+}
+
+export type EntryDecision =
+  | { key: string; outcome: 'accepted'; itemId: string; period: string; version: number; values: ProgressValues; old: StoredRow | null }
+  | { key: string; outcome: 'conflict'; version: number; values: ProgressValues }
+  | { key: string; outcome: 'rejected'; errors: FieldError[] };
+
+/** Fields only the lead unit may write (issue 10, "who owns a figure"). */
+export const LEAD_FIELDS = ['monthDone', 'cumulative', 'status'] as const;
+
+/** lead: writes everything; co: texts only; none: may not report on the task. */
+export function roleOf(who: TaskAssignment, unit: string): 'lead' | 'co' | 'none' {
+  if (who.lead.includes(unit)) return 'lead';
+  if (who.co.includes(unit)) return who.lead.length ? 'co' : 'lead'; // no lead unit: nobody's figure to overwrite
+  return 'none';
+}
+
+function targetValue(item: SnapshotItem, period: string): { value: number; kind: string } | undefined {
+  if (!item.target) return undefined;
+  let value = item.target.value;
+  let best: string | null = null;
+  for (const r of item.revisions ?? []) {
+    const from = r.fromPeriod ?? '';
+    if (from <= period && (best === null || from >= best)) {
+      best = from;
+      value = r.value;
+    }
+  }
+  return { value, kind: item.target.kind };
+}
+
+/** The lowest 累计 reported for `itemId` in a month after `period` (this batch's accepted values count). */
+function laterMinimum(itemId: string, period: string, periods: Iterable<string>, cumulativeOf: (key: string) => number | null | undefined): { value: number; period: string } | null {
+  let best: { value: number; period: string } | null = null;
+  for (const p of periods) {
+    if (p <= period) continue;
+    const c = cumulativeOf(`${itemId}@${p}`);
+    if (c != null && (best === null || c < best.value)) best = { value: c, period: p };
+  }
+  return best;
+}
+
+export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnapshot, actor: PushActor): EntryDecision[] {
+  const seen = new Set<string>();
+  // This batch's accepted values count as stored for the rules of its later entries (both 累计 orders).
+  const accepted = new Map<string, ProgressValues>();
+  const cumulativeOf = (key: string) => (accepted.has(key) ? accepted.get(key)!.cumulative : snapshot.stored.get(key)?.values.cumulative);
+  const months = [...snapshot.periods.keys()];
+
+  return entries.map((entry): EntryDecision => {
+    const reject = (code: FieldError['code'], field = 'key', detail?: string): EntryDecision => ({ key: entry.key, outcome: 'rejected', errors: [fieldError(field, code, detail)] });
+    if (seen.has(entry.key)) return reject('DUPLICATE_ENTRY');
+    seen.add(entry.key);
+    const key = parseProgressKey(entry.key);
+    const item = key && snapshot.items.get(key.itemId);
+    if (!key || !item) return reject('UNKNOWN_KEY');
+    let role: 'lead' | 'co' | 'none' = 'lead';
+    if (actor.role === 'reporter') role = roleOf(snapshot.who(item.taskId), actor.unit ?? '');
+    else if (actor.role !== 'admin') role = 'none';
+    if (role === 'none') return reject('FORBIDDEN_TASK', 'task'); // 'task': the add-in marks the 任务 cell
+    const status = snapshot.periods.get(key.period);
+    if (!status) return reject('UNKNOWN_PERIOD', 'period');
+    const current = snapshot.stored.get(entry.key) ?? null;
+    const currentVersion = current?.version ?? 0;
+    // A closed month refuses whatever the version (validateProgress answers PERIOD_CLOSED).
+    if (entry.baseVersion !== currentVersion && status !== 'closed') {
+      return { key: entry.key, outcome: 'conflict', version: currentVersion, values: current ? current.values : { ...EMPTY_PROGRESS } };
+    }
+    const { values, errors } = validateProgress(entry.fields as ProgressFields, {
+      target: item.target ? { unit: item.target.unit } : undefined,
+      current: current?.values,
+      previousCumulative: cumulativeOf(`${key.itemId}@${previousPeriod(key.period)}`) ?? null,
+      periodClosed: status === 'closed',
+    });
+    if (status !== 'closed') {
+      const failed = new Set(errors.map((e) => e.field));
+      // 累计 never falls from one month to the next, whichever month is pushed first (issue 15).
+      const later = values.cumulative !== null && !failed.has('cumulative') ? laterMinimum(key.itemId, key.period, months, cumulativeOf) : null;
+      if (later && values.cumulative! > later.value) errors.push(fieldError('cumulative', 'CUMULATIVE_ABOVE_LATER', `${later.period}累计${later.value}`));
+      if (snapshot.timeProgress) {
+        const target = targetValue(item, key.period);
+        const light = lightOf({ rate: completionRate(values.cumulative, target), target, values }, snapshot.timeProgress(key.period), snapshot.lights);
+        errors.push(...lightErrors(light, values));
+      }
+      if (role === 'co') {
+        const before = current?.values ?? EMPTY_PROGRESS;
+        for (const f of LEAD_FIELDS) if (values[f] !== before[f]) errors.push(fieldError(f, 'CO_LEAD_FIGURE'));
+      }
+    }
+    if (errors.length) return { key: entry.key, outcome: 'rejected', errors };
+    accepted.set(entry.key, values);
+    return { key: entry.key, outcome: 'accepted', itemId: key.itemId, period: key.period, version: currentVersion + 1, values, old: current };
+  });
+}
+
+/** The keys whose stored rows the rules read for a batch (PushSnapshot.stored). */
+export function snapshotKeys(entries: readonly Pick<PushEntry, 'key'>[], periods: Iterable<string>): string[] {
+  // Per item: the months after its earliest entry (the later-累计 rule) and the month before each entry.
+  const keys = new Set(entries.map((e) => e.key));
+  const earliest = new Map<string, string>();
+  for (const e of entries) {
+    const k = parseProgressKey(e.key);
+    if (!k) continue;
+    keys.add(`${k.itemId}@${previousPeriod(k.period)}`);
+    if (!earliest.has(k.itemId) || k.period < earliest.get(k.itemId)!) earliest.set(k.itemId, k.period);
+  }
+  const months = [...periods];
+  for (const [i, from] of earliest) for (const p of months) if (p > from) keys.add(`${i}@${p}`);
+  return [...keys];
+}
