@@ -1,6 +1,8 @@
-// Pull of a 5,000-task plan: every entry of one month through GET /changes (HTTP, auth, paging) against
-// a raw drizzle select of the same rows in the same process. Also the plan itself (GET /plans/:id) and
-// the month's rows (GET …/rows, buildRows). The issue sets no figure for pull: times and ratios only.
+// The plan-size curve of pull (issue 13): plans of 1,000, 10,000 and 50,000 tasks, one entry each in one
+// month, pulled whole through GET /changes (HTTP, auth, pages of 10,000 — the route's maximum) against a
+// raw drizzle select of the same progress rows in the same process. Then one entry is changed and the
+// delta pull from the whole pull's cursor is weighed (the issue keeps it under 1 KB). Also the plan
+// itself (GET /plans/:id) and the month's rows (GET …/rows, buildRows), informational.
 import { eq } from 'drizzle-orm';
 import { progress } from '../server/db/schema';
 import { pgReachable } from '../test/helpers/db';
@@ -8,62 +10,76 @@ import { samplePlan } from '../test/helpers/plan';
 import { startTestServer } from '../test/helpers/server';
 import { median, timed } from './measure';
 
-const TASKS = 5_000;
+const SIZES = (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const ROUNDS = 5;
+const PAGE = 10_000;
 
-async function run(kind: 'pglite' | 'pg') {
-  const server = await startTestServer({ db: kind, plans: [samplePlan({ id: 'bench', tasks: TASKS, sections: 20 })] });
+async function run(kind: 'pglite' | 'pg', tasks: number) {
+  const server = await startTestServer({ db: kind, plans: [samplePlan({ id: 'bench', tasks, sections: 50 })] });
   const auth = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
   try {
-    const entries = Array.from({ length: TASKS }, (_, k) => {
+    const keys = Array.from({ length: tasks }, (_, k) => {
       const i = k + 1;
-      const item = i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m2` : `t${i}`;
-      return { key: `${item}@2024-03`, baseVersion: 0, fields: { monthDone: 1, cumulative: 2, status: '推进中', progress: `第${i}项按计划推进，完成阶段目标` } };
+      return `${i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m2` : `t${i}`}@2024-03`;
     });
-    const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: auth, body: JSON.stringify({ batchId: `pull-bench-${kind}`, entries }) });
-    if (!res.ok) throw new Error(`seed push failed: ${res.status}`);
-    const raw: number[] = [], pull1: number[] = [], pullPaged: number[] = [], plan: number[] = [], rows: number[] = [];
-    let count = 0;
-    for (let r = 0; r < ROUNDS; r++) {
-      raw.push(await timed(() => server.database.db.select().from(progress).where(eq(progress.planId, 'bench'))));
-      pull1.push(await timed(async () => {
-        const body = (await (await fetch(`${server.url}/api/v1/plans/bench/changes?limit=10000`, { headers: auth })).json()) as { entries: unknown[] };
-        count = body.entries.length;
+    // Seeded through the push route in batches of 5,000 (the entries are what a month-end leaves).
+    for (let at = 0; at < tasks; at += 5_000) {
+      const entries = keys.slice(at, at + 5_000).map((key, j) => ({ key, baseVersion: 0, fields: { monthDone: 1, cumulative: 2, status: '推进中', progress: `第${at + j + 1}项按计划推进，完成阶段目标` } }));
+      const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: auth, body: JSON.stringify({ batchId: `pull-bench-${kind}-${at}`, entries }) });
+      if (!res.ok) throw new Error(`seed push failed: ${res.status} ${await res.text()}`);
+    }
+    const whole = async () => {
+      let cursor = '';
+      let n = 0;
+      for (;;) {
+        const body = (await (await fetch(`${server.url}/api/v1/plans/bench/changes?limit=${PAGE}${cursor ? `&since=${cursor}` : ''}`, { headers: auth })).json()) as { entries: unknown[]; cursor: string; hasMore: boolean };
+        n += body.entries.length;
+        cursor = body.cursor;
+        if (!body.hasMore) break;
+      }
+      if (n !== tasks) throw new Error(`pull returned ${n} of ${tasks}`);
+      return cursor;
+    };
+    const rounds = tasks >= 50_000 ? 3 : ROUNDS;
+    const raw: number[] = [], pull: number[] = [], plan: number[] = [], rows: number[] = [];
+    let cursor = await whole(); // warm-up (JIT, plan cache), not counted
+    for (let r = 0; r < rounds; r++) {
+      raw.push(await timed(async () => {
+        const got = await server.database.db.select().from(progress).where(eq(progress.planId, 'bench'));
+        if (got.length !== tasks) throw new Error(`raw select returned ${got.length}`);
       }));
-      pullPaged.push(await timed(async () => {
-        let cursor = '';
-        let n = 0;
-        for (;;) {
-          const body = (await (await fetch(`${server.url}/api/v1/plans/bench/changes?limit=1000${cursor ? `&since=${cursor}` : ''}`, { headers: auth })).json()) as { entries: unknown[]; cursor: string; hasMore: boolean };
-          n += body.entries.length;
-          cursor = body.cursor;
-          if (!body.hasMore) break;
-        }
-        if (n !== TASKS) throw new Error(`paged pull returned ${n}`);
-      }));
+      pull.push(await timed(async () => (cursor = await whole())));
       plan.push(await timed(() => fetch(`${server.url}/api/v1/plans/bench`, { headers: auth }).then((x) => x.json())));
       rows.push(await timed(() => fetch(`${server.url}/api/v1/plans/bench/periods/2024-03/rows`, { headers: auth }).then((x) => x.json())));
     }
-    if (count !== TASKS) throw new Error(`pull returned ${count} of ${TASKS}`);
-    return { raw: median(raw), pull1: median(pull1), pullPaged: median(pullPaged), plan: median(plan), rows: median(rows) };
+    const change = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: auth, body: JSON.stringify({ batchId: `pull-bench-${kind}-delta`, entries: [{ key: keys[0], baseVersion: 1, fields: { progress: '本月已完成阶段目标，转入下一阶段' } }] }) });
+    if (!change.ok) throw new Error(`delta push failed: ${change.status}`);
+    const deltaRes = await fetch(`${server.url}/api/v1/plans/bench/changes?since=${cursor}`, { headers: auth });
+    const delta = Buffer.from(await deltaRes.arrayBuffer());
+    const deltaEntries = (JSON.parse(delta.toString('utf8')) as { entries: unknown[] }).entries.length;
+    return { raw: median(raw), pull: median(pull), plan: median(plan), rows: median(rows), delta: delta.length, deltaEntries, rounds };
   } finally {
     await server.close();
   }
 }
 
 const lines = [
-  `A plan of ${TASKS.toLocaleString('en')} tasks (one item each) with ${TASKS.toLocaleString('en')} entries in one month. Median of ${ROUNDS} rounds; HTTP through node-server on port 0. Baseline: a raw drizzle select of the same progress rows in the same process. No figure in issue 3 (informational).`,
+  `Plans of ${SIZES.map((n) => n.toLocaleString('en')).join(' / ')} tasks (samplePlan, one item each), one entry per task in one month. Whole pull: GET /changes in pages of ${PAGE.toLocaleString('en')} over HTTP (node-server on port 0, admin token), median of 5 rounds (3 at 50,000) after one warm-up pull; baseline: a raw drizzle select of the same progress rows in the same process. Delta: one entry changed, then GET /changes from the whole pull's cursor; its body size. Goal (issue 13): whole pull ≤ 1.5× the raw select, delta < 1 KB.`,
   '',
-  '| database | raw drizzle select | GET /changes (1 page) | ratio | GET /changes (5 pages of 1,000) | ratio | GET /plans/:id | GET …/rows (buildRows) |',
-  '|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| database | tasks | raw drizzle select | whole pull (HTTP) | ratio | ≤ 1.5× | delta pull after one change | < 1 KB | GET /plans/:id | GET …/rows (buildRows) |',
+  '|---|---:|---:|---:|---:|:---:|---:|:---:|---:|---:|',
 ];
 for (const kind of ['pglite', 'pg'] as const) {
+  const label = kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5';
   if (kind === 'pg' && !pgReachable) {
-    lines.push('| PostgreSQL | not run: PostgreSQL unreachable | | | | | | |');
+    lines.push(`| ${label} | | not run: PostgreSQL unreachable | | | | | | | |`);
     continue;
   }
-  const r = await run(kind);
-  lines.push(`| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${r.raw.toFixed(0)} ms | ${r.pull1.toFixed(0)} ms | ${(r.pull1 / r.raw).toFixed(2)}× | ${r.pullPaged.toFixed(0)} ms | ${(r.pullPaged / r.raw).toFixed(2)}× | ${r.plan.toFixed(0)} ms | ${r.rows.toFixed(0)} ms |`);
-  (globalThis as { gc?: () => void }).gc?.();
+  for (const tasks of SIZES) {
+    const r = await run(kind, tasks);
+    const ratio = r.pull / r.raw;
+    lines.push(`| ${label} | ${tasks.toLocaleString('en')} | ${r.raw.toFixed(0)} ms | ${r.pull.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'pass' : 'FAIL'} | ${r.delta} B (${r.deltaEntries} entry) | ${r.delta < 1024 && r.deltaEntries === 1 ? 'pass' : 'FAIL'} | ${r.plan.toFixed(0)} ms | ${r.rows.toFixed(0)} ms |`);
+    (globalThis as { gc?: () => void }).gc?.();
+  }
 }
 console.log(lines.join('\n'));

@@ -1,5 +1,5 @@
 // The workbook curve through HTTP (issue 13): a real server process (server/main.ts on PostgreSQL, as
-// deployed for large offices) exports and takes back the 清单 of plans of 10,000 and 50,000 item rows.
+// deployed for large offices) exports and takes back the 清单 of plans of 1,000, 10,000 and 50,000 item rows.
 //   Export: GET …/workbook.xlsx, median of 3, vs exceljs's bare streaming WorkbookWriter writing the same
 //   cell values (no styles, merges, rules, extra sheets) in this process.
 //   Upload: POST the exported file unchanged, median of 3, vs exceljs's bare streaming WorkbookReader
@@ -101,9 +101,9 @@ if (!pgReachable) {
   console.log('SKIPPED: PostgreSQL unreachable (QINGDAN_TEST_PG_URL)');
 } else {
   const results = [];
-  for (const n of (process.env.BENCH_SIZES ?? "10000,50000").split(",").map(Number)) results.push(await curve(n));
+  for (const n of (process.env.BENCH_SIZES ?? "1000,10000,50000").split(",").map(Number)) results.push(await curve(n));
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 10,000 and 50,000 tasks, one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
+  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
 
 | item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS after exports / uploads |
 |---:|---:|---:|---:|---:|---:|---|---:|---:|---:|

@@ -5,7 +5,7 @@ import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { readAudit } from '../services/audit';
 import { ensurePlan } from '../services/plans';
-import { pullChanges } from '../services/pull';
+import { pullChangesJson } from '../services/pull';
 import { pushBatch } from '../services/push';
 import { pushTargets, TargetBatch } from '../services/targets';
 import { readableItems, unitBound } from '../services/visibility';
@@ -37,7 +37,9 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       const { planId } = c.req.valid('param');
       const { since, limit } = c.req.valid('query');
       await ensurePlan(db, planId);
-      return c.json(await pullChanges(db, planId, since, limit, await readableItems(db, c.get('actor'), planId)), 200);
+      // The service answers with the JSON text itself (built by the database): sent as it is.
+      const body = await pullChangesJson(db, planId, since, limit, await readableItems(db, c.get('actor'), planId));
+      return c.body(body, 200, { 'content-type': 'application/json' }) as never;
     },
   );
 

@@ -5,6 +5,7 @@
 // anything still running (or later) has txid ≥ xmin and is returned by the next pull. Rows may come
 // twice (clients compare versions); none can be missed. Pages within one pull keep their xmin and add
 // a (txid, key) position.
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ChangedEntry, PullResponse } from '../../model/sync';
@@ -64,32 +65,79 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode({ since: await snapshotXmin(db) });
 }
 
-/** `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out. */
-export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<PullResponse> {
+/** A PostgreSQL text[] literal: every element double-quoted, `"` and `\` escaped. */
+const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+type Row = {
+  key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;
+  progress: string | null; problems: string | null; next_steps: string | null; updated_by: string; updated_at: string;
+};
+
+/** updated_at as Date.prototype.toISOString() prints it (milliseconds, UTC, Z). */
+const ISO = sql.raw(`to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+/** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows. */
+const inProcess = (db: Db) => (db as unknown as { $client?: unknown }).$client instanceof PGlite;
+
+/**
+ * `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out.
+ * The answer is the JSON text of a PullResponse (the route sends it as it is). Field order and formats
+ * are those of ChangedEntry (valuesOf; updatedAt as toISOString()). Issue 13, measured on this machine:
+ * on PGlite the page's JSON is built by the database in one statement (0.6× the time of rows mapped in
+ * JS); on PostgreSQL mapping the rows in JS is faster than the server's json_agg, so it stays that way.
+ */
+export async function pullChangesJson(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<string> {
   const cursor = decode(since);
   // Taken before the read: anything not yet finished now has txid ≥ xmin.
   const xmin = cursor.xmin ?? (await snapshotXmin(db));
   const after = cursor.after ? sql`and (txid, key) > (${cursor.after.txid}::bigint, ${cursor.after.key})` : sql``;
-  const only = onlyItems ? (onlyItems.length ? sql`and item_id in (${sql.join(onlyItems.map((i) => sql`${i}`), sql`, `)})` : sql`and false`) : sql``;
-  const rows = await rowsOf<{
-    key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;
-    progress: string | null; problems: string | null; next_steps: string | null; updated_by: string; updated_at: string | Date;
-  }>(
-    db,
-    sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at
-        from progress where plan_id = ${planId} and txid >= ${cursor.since}::bigint ${after} ${only}
-        order by txid, key limit ${limit + 1}`,
-  );
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
-  const entries: ChangedEntry[] = page.map((r) => ({
-    key: r.key,
-    version: r.version,
-    values: valuesOf({ monthDone: r.month_done, cumulative: r.cumulative, status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.next_steps }),
-    updatedBy: r.updated_by,
-    updatedAt: new Date(r.updated_at).toISOString(),
-  }));
-  const last = page[page.length - 1];
-  const next: Cursor = hasMore ? { since: cursor.since, xmin, after: { txid: last.txid, key: last.key } } : { since: xmin };
-  return { entries, cursor: encode(next), hasMore };
+  // One array parameter, not one parameter per item (a unit may own thousands of items).
+  const only = onlyItems ? (onlyItems.length ? sql`and item_id = any(${textArray(onlyItems)}::text[])` : sql`and false`) : sql``;
+  const page = sql`select key, txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at
+                   from progress where plan_id = ${planId} and txid >= ${cursor.since}::bigint ${after} ${only}
+                   order by txid, key limit ${limit + 1}`;
+  let entries: string;
+  let n: number;
+  let last: { txid: number; key: string } | null = null;
+  if (inProcess(db)) {
+    const [r] = await rowsOf<{ entries: string; n: number; last_txid: number | null; last_key: string | null }>(
+      db,
+      sql`with page as (select *, row_number() over (order by txid, key) as n from (${page}) p)
+          select coalesce(json_agg(json_build_object(
+                   'key', key, 'version', version,
+                   'values', json_build_object('monthDone', month_done, 'cumulative', cumulative, 'status', status,
+                                               'progress', progress, 'problems', problems, 'nextSteps', next_steps),
+                   'updatedBy', updated_by,
+                   'updatedAt', ${ISO})
+                 order by n) filter (where n <= ${limit}), '[]')::text as entries,
+                 count(*)::int as n,
+                 (max(txid) filter (where n = ${limit}))::float8 as last_txid,
+                 max(key) filter (where n = ${limit}) as last_key
+          from page`,
+    );
+    entries = r.entries;
+    n = r.n;
+    if (r.last_key !== null) last = { txid: r.last_txid!, key: r.last_key };
+  } else {
+    // updatedAt formatted by the database (C) rather than parsed into a Date and printed again in JS.
+    const rows = await rowsOf<Row>(db, sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, ${ISO} as updated_at from (${page}) p`);
+    n = rows.length;
+    const kept = n > limit ? rows.slice(0, limit) : rows;
+    entries = JSON.stringify(kept.map((r): ChangedEntry => ({
+      key: r.key,
+      version: r.version,
+      values: valuesOf({ monthDone: r.month_done, cumulative: r.cumulative, status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.next_steps }),
+      updatedBy: r.updated_by,
+      updatedAt: r.updated_at,
+    })));
+    if (n > limit) last = { txid: kept[limit - 1].txid, key: kept[limit - 1].key };
+  }
+  const hasMore = n > limit;
+  const next: Cursor = hasMore ? { since: cursor.since, xmin, after: { txid: last!.txid, key: last!.key } } : { since: xmin };
+  return `{"entries":${entries},"cursor":${JSON.stringify(encode(next))},"hasMore":${hasMore}}`;
+}
+
+/** The same answer as an object (callers inside the server). */
+export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<PullResponse> {
+  return JSON.parse(await pullChangesJson(db, planId, since, limit, onlyItems)) as PullResponse;
 }

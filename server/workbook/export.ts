@@ -103,7 +103,7 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
 
   writeTitle(ws, input, year, month);
   writeHeader(ws);
-  const last = writeBody(ws, input);
+  const last = await writeBody(ws, input, stream);
   writeSignLine(ws, last + 2);
   if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
   await ws.protect('', PROTECTION);
@@ -219,8 +219,30 @@ function writeSignLine(ws: Worksheet, r: number): void {
   line.commit();
 }
 
+/** Rows written between two pauses of the body loop. */
+const ROWS_PER_PAUSE = 500;
+
+/**
+ * Lets the event loop run (other requests, and the zip's deflate and the socket draining the rows
+ * written so far), then waits while `out` is full. Without it the loop wrote the whole sheet before the
+ * zip saw a byte: a 50,000-row export held its whole XML in memory and blocked the server for seconds.
+ */
+async function breathe(out: Writable): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  if (!out.writableNeedDrain || out.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
 /** Writes section and item rows; returns the last row written. */
-function writeBody(ws: Worksheet, input: WorkbookInput): number {
+async function writeBody(ws: Worksheet, input: WorkbookInput, out: Writable): Promise<number> {
   const itemsPerTask = new Map<string, number>();
   for (const row of input.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
   let r = FIRST_DATA_ROW;
@@ -234,7 +256,14 @@ function writeBody(ws: Worksheet, input: WorkbookInput): number {
     if (group) ws.getRow(end).commit();
     group = null;
   };
+  let written = 0;
   for (const row of input.rows) {
+    // Pause only where no row is pending (a task's rows are committed together, with their merges).
+    if (++written >= ROWS_PER_PAUSE && (row.kind === 'section' || group?.taskId !== row.taskId)) {
+      closeGroup(r - 1);
+      written = 0;
+      await breathe(out);
+    }
     if (row.kind === 'section') {
       closeGroup(r - 1);
       const line = ws.getRow(r);

@@ -1,6 +1,8 @@
 // Pull: paging, cursors, and the property that matters: a row that commits late is never skipped.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from './setup';
 
@@ -68,6 +70,20 @@ for (const target of databases()) {
       expect(pushed.body.results[0]).toMatchObject({ outcome: 'applied' });
       const after = await pull(s, rows.body.cursor);
       expect(after.body.entries.map((e: any) => e.key)).toEqual([item.key]);
+    });
+
+    it('an entry is the stored row exactly (values in order, fractions, quotes, updatedAt as toISOString); a delta after one change is under 1 KB', async () => {
+      const key = 't5-m1@2024-07';
+      const fields = { monthDone: 0.1, cumulative: 12345.678, status: '推进中', progress: '含"引号"、\\反斜杠\n换行 and <tags>', problems: null, nextSteps: '下一步' };
+      const start = await pullAll(s, undefined, 1000);
+      const pushed = await push(s, [{ key, baseVersion: 0, fields }]);
+      expect(pushed.body.results[0]).toMatchObject({ outcome: 'applied' });
+      const res = await s.req('GET', `/api/v1/plans/${s.planId}/changes?since=${start.cursor}`, s.viewer);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const [stored] = await rowsOf<{ version: number; updated_by: string; updated_at: string | Date }>(database.db, sql`select version, updated_by, updated_at from progress where plan_id = ${s.planId} and key = ${key}`);
+      expect(res.body.entries).toEqual([{ key, version: stored.version, values: fields, updatedBy: stored.updated_by, updatedAt: new Date(stored.updated_at).toISOString() }]);
+      expect(Object.keys(res.body.entries[0].values)).toEqual(['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps']);
+      expect(JSON.stringify(res.body).length).toBeLessThan(1024);
     });
 
     it('a bad cursor is a 400 problem', async () => {
