@@ -1,10 +1,12 @@
 // Pull: entries changed since a cursor, without ever skipping a row that committed late.
 //
-// Every write stores its transaction id (progress.txid). A pull's cursor is the xmin of the snapshot it
-// read with: every transaction below xmin had finished, so everything it wrote was visible to this pull;
-// anything still running (or later) has txid ≥ xmin and is returned by the next pull. Rows may come
-// twice (clients compare versions); none can be missed. Pages within one pull keep their xmin and add
-// a (txid, key) position.
+// Every write stores its transaction id (progress.txid). A pull's cursor is the snapshot taken before it
+// read: its xmax and the transactions still running then (xip). Every other transaction below xmax had
+// finished, so everything it wrote was visible to this pull; the next pull returns rows with txid ≥ xmax
+// or txid in that running set. Nothing can be missed, and a transaction left open elsewhere on the
+// server (another database, a long report) no longer makes every later pull return the same rows again.
+// When too many were running the cursor falls back to the snapshot's xmin (rows may then come twice;
+// clients compare versions). Pages within one pull keep their filter and add a (txid, key) position.
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
@@ -19,28 +21,36 @@ export class CursorError extends AppError {
   }
 }
 
+/** At most this many running transactions are kept in a cursor (it is sent back on every pull). */
+const MAX_OPEN = 64;
 const Txid = z.number().int().nonnegative().refine(Number.isSafeInteger);
-/** The cursor, with names; the one-letter keys of cursors given out before are still read. */
+/** Where a pull starts: rows with txid ≥ since, or txid in open (transactions running when it was taken). */
+const Point = z.object({ since: Txid, open: z.array(Txid).max(MAX_OPEN).optional() }).strict();
+type Point = z.infer<typeof Point>;
+/** The cursor, with names; cursors given out before (one-letter keys, or `xmin`) are still read. */
 const Cursor = z.union([
   z
     .object({
-      since: Txid, // return rows with txid ≥ since
-      xmin: Txid.optional(), // the xmin to continue from once this pull's pages are done
+      since: Txid,
+      open: z.array(Txid).max(MAX_OPEN).optional(),
+      next: Point.optional(), // where to continue once this pull's pages are done
+      xmin: Txid.optional(), // the same, as cursors before `next` wrote it
       after: z.object({ txid: Txid, key: z.string() }).optional(), // paging position: after (txid, key)
     })
     .strict()
-    .refine((c) => !c.after || c.xmin !== undefined),
+    .refine((c) => !c.after || c.next !== undefined || c.xmin !== undefined)
+    .transform(({ xmin, next, ...c }) => ({ ...c, next: next ?? (xmin !== undefined ? { since: xmin } : undefined) })),
   z
     .object({ s: Txid, x: Txid.optional(), t: Txid.optional(), k: z.string().optional() })
     .strict()
     .refine((c) => c.t === undefined || (c.k !== undefined && c.x !== undefined))
-    .transform((c) => ({ since: c.s, xmin: c.x, after: c.t !== undefined ? { txid: c.t, key: c.k! } : undefined })),
+    .transform((c) => ({ since: c.s, open: undefined, next: c.x !== undefined ? { since: c.x } : undefined, after: c.t !== undefined ? { txid: c.t, key: c.k! } : undefined })),
 ]);
 type Cursor = z.infer<typeof Cursor>;
 
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const encode = (c: Point & { next?: Point; after?: { txid: number; key: string } }) => Buffer.from(JSON.stringify(c)).toString('base64url');
 function decode(text: string | undefined): Cursor {
-  if (!text) return { since: 0 };
+  if (!text) return { since: 0, next: undefined };
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
@@ -52,9 +62,20 @@ function decode(text: string | undefined): Cursor {
   return c.data;
 }
 
-/** The xmin of a snapshot taken now: every transaction below it has finished. */
-async function snapshotXmin(db: Db): Promise<number> {
-  return (await rowsOf<{ xmin: number }>(db, sql`select (pg_snapshot_xmin(pg_current_snapshot())::text::bigint)::float8 as xmin`))[0].xmin;
+/**
+ * A snapshot taken now, as a pull's starting point: its xmax plus the transactions still running. With
+ * more than MAX_OPEN running (a cursor stays small), the snapshot's xmin instead.
+ */
+async function snapshotPoint(db: Db): Promise<Point> {
+  const [r] = await rowsOf<{ xmin: number; xmax: number; open: number[] | string }>(
+    db,
+    sql`select (pg_snapshot_xmin(s)::text::bigint)::float8 as xmin, (pg_snapshot_xmax(s)::text::bigint)::float8 as xmax,
+               coalesce((select array_agg(x::text::bigint::float8 order by x) from pg_snapshot_xip(s) x limit ${MAX_OPEN + 1}), '{}') as open
+        from pg_current_snapshot() s`,
+  );
+  const open = (typeof r.open === 'string' ? r.open.replace(/[{}]/g, '').split(',').filter(Boolean) : r.open).map(Number);
+  if (open.length > MAX_OPEN) return { since: r.xmin };
+  return open.length ? { since: r.xmax, open } : { since: r.xmax };
 }
 
 /**
@@ -62,7 +83,7 @@ async function snapshotXmin(db: Db): Promise<number> {
  * returns whatever changes from then on — and whatever was still in flight — without the whole history.
  */
 export async function cursorNow(db: Db): Promise<string> {
-  return encode({ since: await snapshotXmin(db) });
+  return encode(await snapshotPoint(db));
 }
 
 /** A PostgreSQL text[] literal: every element double-quoted, `"` and `\` escaped. */
@@ -88,13 +109,14 @@ const inProcess = (db: Db) => (db as unknown as { $client?: unknown }).$client i
  */
 export async function pullChangesJson(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<string> {
   const cursor = decode(since);
-  // Taken before the read: anything not yet finished now has txid ≥ xmin.
-  const xmin = cursor.xmin ?? (await snapshotXmin(db));
+  // Taken before the read: anything not yet finished now is ≥ its xmax or in its running set.
+  const next = cursor.next ?? (await snapshotPoint(db));
+  const from = cursor.open?.length ? sql`(txid >= ${cursor.since}::bigint or txid = any(${`{${cursor.open.join(',')}}`}::bigint[]))` : sql`txid >= ${cursor.since}::bigint`;
   const after = cursor.after ? sql`and (txid, key) > (${cursor.after.txid}::bigint, ${cursor.after.key})` : sql``;
   // One array parameter, not one parameter per item (a unit may own thousands of items).
   const only = onlyItems ? (onlyItems.length ? sql`and item_id = any(${textArray(onlyItems)}::text[])` : sql`and false`) : sql``;
   const page = sql`select key, txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at
-                   from progress where plan_id = ${planId} and txid >= ${cursor.since}::bigint ${after} ${only}
+                   from progress where plan_id = ${planId} and ${from} ${after} ${only}
                    order by txid, key limit ${limit + 1}`;
   let entries: string;
   let n: number;
@@ -133,8 +155,9 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
     if (n > limit) last = { txid: kept[limit - 1].txid, key: kept[limit - 1].key };
   }
   const hasMore = n > limit;
-  const next: Cursor = hasMore ? { since: cursor.since, xmin, after: { txid: last!.txid, key: last!.key } } : { since: xmin };
-  return `{"entries":${entries},"cursor":${JSON.stringify(encode(next))},"hasMore":${hasMore}}`;
+  const here: Point = cursor.open?.length ? { since: cursor.since, open: cursor.open } : { since: cursor.since };
+  const out = hasMore ? { ...here, next, after: { txid: last!.txid, key: last!.key } } : next;
+  return `{"entries":${entries},"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`;
 }
 
 /** The same answer as an object (callers inside the server). */
