@@ -28,7 +28,9 @@ import type { ReminderOptions } from './services/reminders';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
 import { AssignmentError, NotFoundError } from './services/plans';
-import { ImportFailed, loadImporter, PreviewStore, type Importer } from './services/import';
+import { ImportFailed, loadImporter, type Importer } from './services/import';
+import { PreviewStore } from './services/previews';
+import { mountConsole } from './console';
 import { BatchReuseError } from './services/push';
 import { CursorError } from './services/pull';
 
@@ -109,7 +111,7 @@ export function createApp(deps: AppDeps) {
   });
   // The task pane runs inside Office's iframe: no X-Frame-Options / COOP that would block it.
   app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
-  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
   app.use(
     '/api/*',
     bodyLimit({
@@ -125,7 +127,7 @@ export function createApp(deps: AppDeps) {
   const authed = authenticate(db, new AuthThrottle(deps.authThrottle));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
   unitRoutes(db, api);
-  planRoutes({ db, previews: new PreviewStore(), importer: deps.importer ?? loadImporter }, api);
+  planRoutes({ db, previews: new PreviewStore(db), importer: deps.importer ?? loadImporter }, api);
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));
   api.route('/', reportRoutes(deps));
@@ -144,6 +146,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', api);
   mountAddin(app);
   mountDashboard(app);
+  mountConsole(app);
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `找不到：${c.req.method} ${c.req.path}`));
   return app;
 }

@@ -365,3 +365,29 @@ export const reminderAttempts = pgTable('reminder_attempts', {
   httpStatus: integer('http_status'),
   error: text('error'),
 });
+
+// --- issue 9: the office's console ---
+
+/**
+ * An import awaiting the office's review: the (edited) plan and the decoded source text the preview
+ * shows beside it. In the database, not in memory, so a preview survives a restart and another server
+ * process on the same PostgreSQL can confirm it. Deleted when confirmed; expired ones are swept.
+ */
+export const importPreviews = pgTable('import_previews', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(), // the uploaded file's name
+  plan: jsonb('plan').notNull(),
+  sourceText: text('source_text').notNull(),
+  /** For a re-import: the live plan this preview would replace (diffed against it on confirm). */
+  replacesPlanId: text('replaces_plan_id'),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What the token list shows without the secret: its first characters and when it was last used. */
+export const tokenMeta = pgTable('token_meta', {
+  tokenId: bigint('token_id', { mode: 'number' }).primaryKey().references(() => tokens.id),
+  prefix: text('prefix').notNull(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
