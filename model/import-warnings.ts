@@ -65,7 +65,9 @@ export function importWarnings(plan: Plan): ImportWarning[] {
   for (const { node } of walkNodes(plan.nodes)) {
     targets += node.targets.length;
     skipped(node.children, `“${node.number}”下`, out);
-    if (node.confidence !== undefined && node.confidence < LOW_CONFIDENCE)
+    // a skipped number already says why the importer is unsure of that node
+    const saidSkipped = out.some((w) => w.code === 'SKIPPED_NUMBER' && w.nodeId === node.id);
+    if (!saidSkipped && node.confidence !== undefined && node.confidence < LOW_CONFIDENCE)
       out.push({ code: 'LOW_CONFIDENCE', nodeId: node.id, message: `需核对：${label(node)}——${node.reason ?? '识别把握不大'}` });
     for (const t of node.targets)
       if (t.confidence < LOW_CONFIDENCE) out.push({ code: 'LOW_CONFIDENCE', nodeId: node.id, targetId: t.id, message: `需核对指标“${t.quote}”：${t.reason ?? '识别把握不大'}` });

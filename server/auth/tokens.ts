@@ -68,9 +68,11 @@ export function tokenPrefix(secret: string): string {
 
 // last_used_at is written at most once a minute per token and process: the list needs the day, not the request.
 const TOUCH_MS = 60_000;
-const touched = new Map<number, number>();
+const touchedByDb = new WeakMap<Db, Map<number, number>>();
 async function touchToken(db: Db, id: number): Promise<void> {
   const now = Date.now();
+  const touched = touchedByDb.get(db) ?? new Map<number, number>();
+  touchedByDb.set(db, touched);
   if (now - (touched.get(id) ?? 0) < TOUCH_MS) return;
   touched.set(id, now);
   await db.update(tokenMeta).set({ lastUsedAt: new Date(now) }).where(eq(tokenMeta.tokenId, id));
