@@ -24,13 +24,17 @@ function siblingsOf(plan: Plan, id: string): PlanNode[] {
 }
 
 export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview, units: string[], onConfirmed: (planId: string) => void): void {
-  let p = start;
+  let p = { ...start, plan: structuredClone(start.plan) };
   const warnings = h('ul', { id: 'warnings' });
   const tree = h('div', { id: 'tree' });
   const source = h('div', { id: 'source' });
-  const save = async (rerender: boolean) => {
+  // Saves go one after another, each sending the plan as it is then, so the last edit is what is stored.
+  let queue: Promise<unknown> = Promise.resolve();
+  const save = (rerender: boolean) => (queue = queue.then(() => saveNow(rerender)));
+  const saveNow = async (rerender: boolean) => {
+    // The local plan stays the one being edited (the views hold its nodes); the server answers the warnings.
     const r = await run(() => api.savePreview(p.previewId, p.plan));
-    if (r) p = { ...p, plan: r.plan, warnings: r.warnings };
+    if (r) p = { ...p, warnings: r.warnings };
     drawWarnings();
     if (rerender) drawTree();
     drawSource();
@@ -126,6 +130,7 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
     h('h3', {}, t('warnings')), warnings,
     h('div', { class: 'split' }, h('div', {}, tree), h('div', {}, h('h3', {}, t('source')), source)),
   );
+  root.dataset.previewId = p.previewId;
   drawWarnings();
   drawTree();
   drawSource();
