@@ -12,7 +12,7 @@ const zh = {
   ledger: '问题台账', note: '销号说明', closeItem: '销号', refuse: '不同意销号', reopenItem: '重新打开', remind: '一键催报', raised: '提出月份', text: '存在问题',
   targets: '目标调整', fromMonth: '起始月份', value: '目标值', history: '调整记录', revise: '调整目标',
   audit: '审计', person: '人员', search: '查询', when: '时间', action: '操作', object: '对象', change: '旧值 → 新值',
-  addTarget: '+指标', addTask: '+子任务', del: '删除', up: '上移', down: '下移', mergeNext: '与下一项合并', split: '拆分', metric: '指标', comparator: '比较', kind: '类型',
+  due: '完成时限', addTarget: '+指标', addTask: '+子任务', del: '删除', up: '上移', down: '下移', mergeNext: '与下一项合并', split: '拆分', metric: '指标', comparator: '比较', kind: '类型',
 };
 const en: typeof zh = {
   title: 'Planning office console', connect: 'Connect', server: 'Server', token: 'Admin token', plan: 'Plan',
@@ -25,7 +25,7 @@ const en: typeof zh = {
   ledger: 'Issue ledger', note: 'Resolution note', closeItem: 'Close (销号)', refuse: 'Refuse', reopenItem: 'Reopen', remind: 'Remind all', raised: 'Raised', text: 'Problem',
   targets: 'Target changes', fromMonth: 'From month', value: 'Value', history: 'History', revise: 'Change target',
   audit: 'Audit', person: 'Person', search: 'Search', when: 'When', action: 'Action', object: 'Object', change: 'old → new',
-  addTarget: '+target', addTask: '+task', del: 'Delete', up: 'Up', down: 'Down', mergeNext: 'Merge with next', split: 'Split', metric: 'Metric', comparator: 'Cmp', kind: 'Kind',
+  due: 'Due', addTarget: '+target', addTask: '+task', del: 'Delete', up: 'Up', down: 'Down', mergeNext: 'Merge with next', split: 'Split', metric: 'Metric', comparator: 'Cmp', kind: 'Kind',
 };
 
 export type Key = keyof typeof zh;

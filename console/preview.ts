@@ -75,7 +75,7 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
       box.append(h('div', { class: 'row' },
         t('lead'), h('input', { class: 'lead', list: 'unit-names', value: (n.units?.lead ?? []).join('、'), onchange: (e) => change(() => (n.units = { ...n.units, lead: csv(val(e)) }))() }),
         t('co'), h('input', { class: 'co', list: 'unit-names', value: (n.units?.co ?? []).join('、'), onchange: (e) => change(() => (n.units = { ...n.units, co: csv(val(e)) }))() }),
-        t('deadline'), h('input', { class: 'deadline', value: n.deadlines.map((d) => d.text).join('；'), onchange: (e) => change(() => (n.deadlines = csv(val(e)).map((text) => ({ text, ...(dateOf(text) ? { date: dateOf(text)! } : {}) }))))() }),
+        t('due'), h('input', { class: 'deadline', value: n.deadlines.map((d) => d.text).join('；'), onchange: (e) => change(() => (n.deadlines = csv(val(e)).map((text) => ({ text, ...(dateOf(text) ? { date: dateOf(text)! } : {}) }))))() }),
       ));
     }
     for (const tg of n.targets) {

@@ -88,7 +88,7 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       if (bytes.length === 0) throw new HttpProblem(400, 'EMPTY_FILE', '上传的文件为空');
       const { plan, text } = await importWithText(await deps.importer(), bytes, name);
       const previewId = await deps.previews.put(plan, text, name, c.get('actor').name);
-      return c.json({ previewId, plan, sourceText: text, warnings: importWarnings(plan) }, 200);
+      return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan) }, 200);
     },
   );
 
