@@ -167,6 +167,10 @@ async function assignScreen() {
     } }, t('apply'))),
     h('table', { id: 'assign-table' }, h('tr', {}, h('th', { class: 'write' }, ''), h('th', {}, t('number')), h('th', {}, t('task')), h('th', {}, t('lead')), h('th', {}, t('co'))),
       ...rows.map((r) => h('tr', { 'data-task': r.number }, h('td', { class: 'write' }, h('input', { type: 'checkbox', class: 'pick', value: r.number })), h('td', {}, r.number), h('td', {}, r.title), h('td', { class: 'lead' }, r.lead.join('、')), h('td', { class: 'co' }, r.co.join('、'))))),
+    h('div', { class: 'write' }, h('p', {}, t('assignXlsx')), h('input', { id: 'assign-xlsx', type: 'file', accept: '.xlsx', onchange: async (e) => {
+      const f = (e.target as HTMLInputElement).files?.[0];
+      if (f && (await run(() => api.uploadAssignments(planId(), f, f.name), '分工表已导入'))) await assignScreen();
+    } })),
     h('div', { class: 'write' }, h('p', {}, t('assignText')), text, h('br'), h('button', { id: 'assign-text-apply', onclick: () => {
       const list = text.value.split('\n').map((l) => l.split(/[\t,，]/).map((x) => x.trim())).filter((p) => p[0]).map(([task, l = '', c = '']) => ({ task, lead: csv(l), co: csv(c) }));
       void apply(list);

@@ -79,6 +79,11 @@ export class ApiClient {
   issueToken = (unitId: number, role: 'reporter' | 'viewer' = 'reporter', label?: string) => this.call<{ id: number; token: string; role: string; unit: Unit }>('POST', `/units/${unitId}/tokens`, { role, ...(label ? { label } : {}) });
   revokeToken = (id: number) => this.call<{ ok: true }>('DELETE', `/tokens/${id}`);
   putAssignments = (planId: string, assignments: AssignmentRow[]) => this.call<{ ok: true }>('PUT', `/plans/${enc(planId)}/assignments`, { assignments });
+  uploadAssignments(planId: string, file: Blob, name: string) {
+    const form = new FormData();
+    form.set('file', file, name);
+    return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, form);
+  }
   periods = (planId: string) => this.call<Period[]>('GET', `/plans/${enc(planId)}/periods`);
   closePeriod = (planId: string, period: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/close`);
   reopenPeriod = (planId: string, period: string, reason: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/reopen`, { reason });

@@ -31,6 +31,7 @@ import { AssignmentError, NotFoundError } from './services/plans';
 import { ImportFailed, loadImporter, type Importer } from './services/import';
 import { PreviewStore } from './services/previews';
 import { mountConsole } from './console';
+import { consoleRoutes } from './routes/console';
 import { BatchReuseError } from './services/push';
 import { CursorError } from './services/pull';
 
@@ -134,6 +135,7 @@ export function createApp(deps: AppDeps) {
   targetRoutes(db, api); // issue 11: 调整目标, 通报 settings
   api.route('/', monthRoutes({ db, now: deps.now }));
   api.route('/', ledgerRoutes({ db, now: deps.now }));
+  api.route('/', consoleRoutes(db)); // issue 9: the 分工 table upload
   api.route('/', reminderRoutes({ db, now: deps.now, reminders: deps.reminders }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',

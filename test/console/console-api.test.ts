@@ -160,3 +160,49 @@ for (const target of databases()) {
     });
   });
 }
+
+async function table(rows: string[][]): Promise<Buffer> {
+  const ExcelJS = (await import('exceljs')).default;
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('分工');
+  rows.forEach((r) => ws.addRow(r));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`分工 table upload · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+    });
+    afterAll(() => database?.close());
+    const send = async (bytes: Uint8Array, name = '分工.xlsx') => {
+      const form = new FormData();
+      form.set('file', new File([new Uint8Array(bytes)], name));
+      const res = await s.app.request(`/api/v1/plans/${s.planId}/assignments/workbook`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}` }, body: form });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const assigned = async () => (await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments;
+
+    it('序号/任务/牵头单位/配合单位 rows are applied; a bad row names its cell and nothing is stored', async () => {
+      const bad = await send(await table([['2024年分工'], ['序号', '任务', '牵头单位', '配合单位'], ['1', '重点任务1', '综合规划处', ''], ['99', '', '运输服务处', ''], ['2', '', '不存在处', '']]));
+      expect(bad.status).toBe(400);
+      expect(bad.body.errors.map((e: any) => [e.cell, e.code])).toEqual([['A4', 'UNKNOWN_TASK'], ['C5', 'UNKNOWN_UNIT']]);
+      expect(await assigned()).toEqual({});
+      const ok = await send(await table([['序号', '任务', '牵头单位', '配合单位'], ['1', '重点任务1', '综合规划处', '运输服务处、安全监督处'], ['', '重点任务2', '运输服务处', '']]));
+      expect(ok).toMatchObject({ status: 200, body: { applied: 2 } });
+      const a = await assigned();
+      expect(a.t1).toEqual({ lead: ['综合规划处'], co: ['运输服务处', '安全监督处'] });
+      expect(a.t2).toEqual({ lead: ['运输服务处'], co: [] }); // found by its title
+    });
+
+    it('a PDF or an empty file is refused in Chinese', async () => {
+      const pdf = await send(new TextEncoder().encode('%PDF-1.4 x'), '分工.pdf');
+      expect(pdf).toMatchObject({ status: 400, body: { code: 'NOT_XLSX' } });
+      expect(pdf.body.detail).toMatch(/PDF/);
+      expect((await send(new Uint8Array(), 'x.xlsx')).body.code).toBe('EMPTY_FILE');
+    });
+  });
+}
