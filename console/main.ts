@@ -73,8 +73,9 @@ const needPlan = () => {
 async function plansScreen() {
   const box = h('div', { id: 'preview-box' });
   const unitNames = ((await run(() => api.units())) ?? []).map((u) => u.name);
+  const replace = h('input', { id: 'replace-current', type: 'checkbox' });
   const upload = async (file: Blob, name: string) => {
-    const p = await run(() => api.importFile(file, name));
+    const p = await run(() => api.importFile(file, name, replace.checked && planId() ? planId() : undefined));
     if (p) renderPreview(box, api, p, unitNames, async (id) => (await loadPlans(id), store.set(KEYS.plan, id)));
   };
   const file = h('input', { id: 'file', type: 'file', accept: '.docx,.txt', onchange: (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void upload(f, f.name); } });
@@ -86,6 +87,7 @@ async function plansScreen() {
   const plans = (await run(() => api.plans())) ?? [];
   main().replaceChildren(
     drop,
+    h('label', { class: 'write' }, replace, ' ', t('reimport')),
     h('div', { class: 'write' }, paste, h('br'), h('button', { id: 'paste-import', onclick: () => void upload(new Blob([paste.value], { type: 'text/plain' }), '粘贴文本.txt') }, t('pasteImport'))),
     box,
     h('h2', {}, t('plans')),

@@ -35,9 +35,19 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
     // The local plan stays the one being edited (the views hold its nodes); the server answers the warnings.
     const r = await run(() => api.savePreview(p.previewId, p.plan));
     if (r) p = { ...p, warnings: r.warnings };
+    if (r && p.replacesPlanId) p = { ...p, diff: (await run(() => api.preview(p.previewId)))?.diff ?? p.diff };
     drawWarnings();
+    drawDiff();
     if (rerender) drawTree();
     drawSource();
+  };
+  const diffBox = h('div', { id: 'diff' });
+  const drawDiff = () => {
+    const d = p.diff;
+    if (!d) return diffBox.replaceChildren();
+    const list = (key: 'added' | 'changed' | 'removed' | 'archived', label: string) =>
+      d[key].length ? h('li', { class: `diff-${key}` }, `${label}（${d[key].length}）：`, d[key].map((e) => e.label + (e.fields ? `［${e.fields.map((f) => `${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`).join('；')}］` : '')).join('、')) : null;
+    diffBox.replaceChildren(h('h3', {}, t('diff')), h('ul', {}, list('added', t('added')), list('changed', t('changedLbl')), list('removed', t('removedLbl')), list('archived', t('archivedLbl'))));
   };
   const drawWarnings = () => {
     warnings.replaceChildren(...(p.warnings.length ? p.warnings.map((w) => h('li', { class: w.code, 'data-node': w.nodeId ?? '', onclick: () => focusNode(w.nodeId) }, w.message)) : [h('li', {}, t('noWarnings'))]));
@@ -127,10 +137,12 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
       const r = await run(() => api.confirmPreview(p.previewId));
       if (r) (msg(`${t('confirmed')}：${r.planId}`), onConfirmed(r.planId));
     } }, t('confirm'))),
+    diffBox,
     h('h3', {}, t('warnings')), warnings,
     h('div', { class: 'split' }, h('div', {}, tree), h('div', {}, h('h3', {}, t('source')), source)),
   );
   root.dataset.previewId = p.previewId;
+  drawDiff();
   drawWarnings();
   drawTree();
   drawSource();

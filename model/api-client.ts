@@ -3,6 +3,7 @@
 // Chinese message and the fields it names.
 import type { ImportWarning } from './import-warnings';
 import type { Plan } from './plan';
+import type { PlanDiff } from './plan-diff';
 import type { Me, PlanSummary } from './sync';
 
 export type { Me, PlanSummary } from './sync';
@@ -23,7 +24,7 @@ export class ApiError extends Error {
 export interface Unit { id: number; name: string }
 export interface TokenInfo { id: number; prefix: string | null; role: Me['role']; unit: Unit | null; label: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
 export interface Period { planId: string; period: string; deadline: string; status: 'open' | 'closed' }
-export interface Preview { previewId: string; name?: string; plan: Plan; sourceText: string; warnings: ImportWarning[] }
+export interface Preview { previewId: string; name?: string; plan: Plan; sourceText: string; warnings: ImportWarning[]; replacesPlanId?: string | null; diff?: PlanDiff | null }
 export type PlanWithAssignments = Plan & { assignments: Record<string, { lead: string[]; co: string[] }> };
 export interface AssignmentRow { taskId?: string; task?: string; lead: string[]; co: string[] }
 export interface AuditEntry { at: string; actor: string; action: string; entity: string; entityId: string; old: unknown; new: unknown; batchId: string | null }
@@ -63,14 +64,15 @@ export class ApiClient {
   me = () => this.call<Me>('GET', '/me');
   plans = () => this.call<PlanSummary[]>('GET', '/plans');
   plan = (id: string) => this.call<PlanWithAssignments>('GET', `/plans/${enc(id)}`);
-  importFile(file: Blob, name: string) {
+  /** `replaces`: re-import a revised document over that live plan (the preview then carries `diff`). */
+  importFile(file: Blob, name: string, replaces?: string) {
     const form = new FormData();
     form.set('file', file, name);
-    return this.call<Preview>('POST', '/plans/import', form);
+    return this.call<Preview>('POST', `/plans/import${replaces ? `?replaces=${enc(replaces)}` : ''}`, form);
   }
   preview = (id: string) => this.call<Preview>('GET', `/plans/import/${enc(id)}`);
   savePreview = (id: string, plan: Plan) => this.call<Preview>('PUT', `/plans/import/${enc(id)}`, { plan });
-  confirmPreview = (id: string) => this.call<{ planId: string }>('POST', `/plans/import/${enc(id)}/confirm`);
+  confirmPreview = (id: string) => this.call<{ planId: string; diff?: PlanDiff }>('POST', `/plans/import/${enc(id)}/confirm`);
   units = () => this.call<Unit[]>('GET', '/units');
   createUnit = (name: string) => this.call<Unit>('POST', '/units', { name });
   renameUnit = (id: number, name: string) => this.call<Unit>('PATCH', `/units/${id}`, { name });

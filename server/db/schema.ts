@@ -391,3 +391,18 @@ export const tokenMeta = pgTable('token_meta', {
   prefix: text('prefix').notNull(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 });
+
+/** A task or target a re-import dropped although it had progress: kept here (with its progress rows untouched). */
+export const archivedItems = pgTable(
+  'archived_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id').notNull().references(() => plans.id),
+    itemId: text('item_id').notNull(),
+    kind: text('kind').notNull(), // task | section | target
+    data: jsonb('data').notNull(), // the node (with its targets) or the target as it was
+    archivedBy: text('archived_by').notNull(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('archived_items_plan_idx').on(t.planId, t.itemId)],
+);

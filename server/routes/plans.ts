@@ -4,6 +4,7 @@ import { Plan, walkNodes } from '../../model/plan';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import { importWithText, type Importer } from '../services/import';
 import { parsePlan, type PreviewStore } from '../services/previews';
+import { applyReimport, reimportDiff } from '../services/reimport';
 import { importWarnings } from '../../model/import-warnings';
 import { taskIndex } from '../../model/task-number';
 import { listPeriods, setPeriodStatus } from '../services/periods';
@@ -69,12 +70,14 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     createRoute({
       method: 'post', path: '/plans/import', tags: ['plans'], middleware: [admin] as const,
       summary: '导入文档（.txt/.docx）→ 预览。multipart 的 file 字段，或原始请求体加 ?name=文件名',
-      request: { query: z.object({ name: z.string().max(200).optional() }) },
+      request: { query: z.object({ name: z.string().max(200).optional(), replaces: z.string().max(200).optional().openapi({ description: '重新导入：修订后的文档替换这个已有计划（预览中给出与现行计划的差异；确认后 id 不变，已有填报的任务归档而不删除）' }) }) },
       responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview') },
     }),
     async (c) => {
       let bytes: Uint8Array;
       let name = c.req.valid('query').name;
+      const replaces = c.req.valid('query').replaces ?? null;
+      if (replaces) await ensurePlan(db, replaces);
       if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
         const form = await c.req.parseBody();
         const file = form.file;
@@ -87,13 +90,14 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       if (!name) throw new HttpProblem(400, 'NO_NAME', '请提供文件名（?name=xxx.docx），用于识别格式');
       if (bytes.length === 0) throw new HttpProblem(400, 'EMPTY_FILE', '上传的文件为空');
       const { plan, text } = await importWithText(await deps.importer(), bytes, name);
-      const previewId = await deps.previews.put(plan, text, name, c.get('actor').name);
-      return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan) }, 200);
+      const previewId = await deps.previews.put(plan, text, name, c.get('actor').name, replaces);
+      const diff = replaces ? await reimportDiff(db, replaces, plan) : null;
+      return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan), replacesPlanId: replaces, diff }, 200);
     },
   );
 
   const PreviewParam = z.object({ previewId: z.string().max(100) });
-  const PreviewDoc = z.object({ previewId: z.string(), name: z.string(), plan: PlanDoc, sourceText: z.string(), warnings: z.array(z.any()), createdBy: z.string(), updatedAt: z.string() }).openapi('ImportPreview');
+  const PreviewDoc = z.object({ previewId: z.string(), name: z.string(), plan: PlanDoc, sourceText: z.string(), warnings: z.array(z.any()), replacesPlanId: z.string().nullable(), diff: z.any(), createdBy: z.string(), updatedAt: z.string() }).openapi('ImportPreview');
   app.openapi(
     createRoute({
       method: 'get', path: '/plans/import/{previewId}', tags: ['plans'], middleware: [requireRole('admin', 'viewer')] as const,
@@ -103,7 +107,8 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     async (c) => {
       const p = await deps.previews.get(c.req.valid('param').previewId);
       if (!p) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
-      return c.json({ previewId: p.id, name: p.name, plan: p.plan, sourceText: p.sourceText, warnings: importWarnings(p.plan), createdBy: p.createdBy, updatedAt: p.updatedAt }, 200);
+      const diff = p.replacesPlanId ? await reimportDiff(db, p.replacesPlanId, p.plan) : null;
+      return c.json({ previewId: p.id, name: p.name, plan: p.plan, sourceText: p.sourceText, warnings: importWarnings(p.plan), replacesPlanId: p.replacesPlanId, diff, createdBy: p.createdBy, updatedAt: p.updatedAt }, 200);
     },
   );
 
@@ -129,17 +134,18 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     createRoute({
       method: 'post', path: '/plans/import/{previewId}/confirm', tags: ['plans'], middleware: [admin] as const, summary: '确认导入',
       request: { params: PreviewParam },
-      responses: { 200: Json(z.object({ planId: z.string() }), 'Stored') },
+      responses: { 200: Json(z.object({ planId: z.string(), diff: z.any().optional() }), 'Stored (a re-import: with what changed)') },
     }),
     async (c) => {
       const actor = c.get('actor').name;
-      const planId = await deps.previews.take(c.req.valid('param').previewId, async (tx, plan) => {
+      const done = await deps.previews.take(c.req.valid('param').previewId, async (tx, plan, replaces) => {
         const parsed = Plan.safeParse(plan);
         if (!parsed.success) throw new HttpProblem(400, 'BAD_PLAN', '导入结果不符合计划格式');
-        return savePlan(tx, parsed.data, actor);
+        if (replaces) return { planId: replaces, diff: await applyReimport(tx, replaces, parsed.data, actor) };
+        return { planId: await savePlan(tx, parsed.data, actor) };
       });
-      if (!planId) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
-      return c.json({ planId }, 200);
+      if (!done) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
+      return c.json(done, 200);
     },
   );
 

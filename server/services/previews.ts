@@ -14,22 +14,24 @@ export interface StoredPreview {
   name: string;
   plan: Plan;
   sourceText: string;
+  replacesPlanId: string | null;
   createdBy: string;
   createdAt: string;
   updatedAt: string;
 }
 
 function toPreview(r: typeof importPreviews.$inferSelect): StoredPreview {
-  return { id: r.id, name: r.name, plan: r.plan as Plan, sourceText: r.sourceText, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return { id: r.id, name: r.name, plan: r.plan as Plan, sourceText: r.sourceText, replacesPlanId: r.replacesPlanId, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
 export class PreviewStore {
   constructor(private db: Db, private now: () => Date = () => new Date()) {}
 
-  async put(plan: Plan, sourceText: string, name: string, actor: string): Promise<string> {
+  /** `replacesPlanId`: a re-import of that live plan (confirm then updates it instead of adding a plan). */
+  async put(plan: Plan, sourceText: string, name: string, actor: string, replacesPlanId: string | null = null): Promise<string> {
     await this.db.delete(importPreviews).where(lt(importPreviews.updatedAt, new Date(this.now().getTime() - TTL_MS)));
     const id = randomUUID();
-    await this.db.insert(importPreviews).values({ id, name, plan, sourceText, createdBy: actor });
+    await this.db.insert(importPreviews).values({ id, name, plan, sourceText, replacesPlanId, createdBy: actor });
     return id;
   }
 
@@ -48,11 +50,11 @@ export class PreviewStore {
    * Deletes the preview and hands its plan to `store` in one transaction: if storing fails the preview
    * stays; two confirms of one preview store it once (the second finds nothing).
    */
-  async take<T>(id: string, store: (tx: Db, plan: Plan) => Promise<T>): Promise<T | null> {
+  async take<T>(id: string, store: (tx: Db, plan: Plan, replacesPlanId: string | null) => Promise<T>): Promise<T | null> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.delete(importPreviews).where(eq(importPreviews.id, id)).returning();
       if (!row) return null;
-      return store(tx as unknown as Db, row.plan as Plan);
+      return store(tx as unknown as Db, row.plan as Plan, row.replacesPlanId);
     });
   }
 }
