@@ -88,6 +88,10 @@ async function plansScreen() {
   main().replaceChildren(
     drop,
     h('label', { class: 'write' }, replace, ' ', t('reimport')),
+    h('button', { id: 'edit-live', class: 'write', onclick: async () => {
+      const p = planId() ? await run(() => api.editPlan(planId())) : undefined;
+      if (p) renderPreview(box, api, p, unitNames, async (id) => (await loadPlans(id), store.set(KEYS.plan, id)));
+    } }, t('editLive')),
     h('div', { class: 'write' }, paste, h('br'), h('button', { id: 'paste-import', onclick: () => void upload(new Blob([paste.value], { type: 'text/plain' }), '粘贴文本.txt') }, t('pasteImport'))),
     box,
     h('h2', {}, t('plans')),

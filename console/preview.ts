@@ -55,7 +55,7 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
   const focusNode = (id?: string) => id && tree.querySelector(`[data-id="${id}"]`)?.scrollIntoView({ block: 'center' });
   const drawSource = () => {
     const text = p.sourceText;
-    const spans = [...walkNodes(p.plan.nodes)].flatMap(({ node }) => node.targets.filter((x) => x.span.end > x.span.start).map((x) => ({ ...x.span, id: x.id }))).sort((a, b) => a.start - b.start);
+    const spans = [...walkNodes(p.plan.nodes)].flatMap(({ node }) => node.targets.filter((x) => x.span.end > x.span.start && text.slice(x.span.start, x.span.end) === x.quote).map((x) => ({ ...x.span, id: x.id }))).sort((a, b) => a.start - b.start);
     const parts: (Node | string)[] = [];
     let at = 0;
     for (const s of spans) {

@@ -70,6 +70,7 @@ export class ApiClient {
     form.set('file', file, name);
     return this.call<Preview>('POST', `/plans/import${replaces ? `?replaces=${enc(replaces)}` : ''}`, form);
   }
+  editPlan = (planId: string) => this.call<Preview>('POST', `/plans/${enc(planId)}/edit`);
   preview = (id: string) => this.call<Preview>('GET', `/plans/import/${enc(id)}`);
   savePreview = (id: string, plan: Plan) => this.call<Preview>('PUT', `/plans/import/${enc(id)}`, { plan });
   confirmPreview = (id: string) => this.call<{ planId: string; diff?: PlanDiff }>('POST', `/plans/import/${enc(id)}/confirm`);

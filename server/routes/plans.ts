@@ -132,6 +132,25 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
+      method: 'post', path: '/plans/{planId}/edit', tags: ['plans'], middleware: [admin] as const,
+      summary: '修改现行计划：以现行计划开一个预览（同导入预览一样更正），确认后按重新导入的规则生效（id 不变、有填报的归档、审计）',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview of the live plan') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      const plan = await loadPlan(db, planId);
+      // The source pane shows the stored node texts; the spans point into the original document, so the
+      // console highlights a target only where the text at its span is its quote.
+      const text = [...walkNodes(plan.nodes)].map(({ node }) => node.text).filter(Boolean).join('\n');
+      const bare = plan;
+      const previewId = await deps.previews.put(bare, text, `${plan.title}（修改）`, c.get('actor').name, planId);
+      return c.json({ previewId, name: `${plan.title}（修改）`, plan: bare, sourceText: text, warnings: importWarnings(bare), replacesPlanId: planId, diff: await reimportDiff(db, planId, bare) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
       method: 'post', path: '/plans/import/{previewId}/confirm', tags: ['plans'], middleware: [admin] as const, summary: '确认导入',
       request: { params: PreviewParam },
       responses: { 200: Json(z.object({ planId: z.string(), diff: z.any().optional() }), 'Stored (a re-import: with what changed)') },

@@ -64,3 +64,34 @@ for (const target of databases()) {
     });
   });
 }
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`editing a live plan · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+    });
+    afterAll(() => database?.close());
+
+    it('POST /plans/:id/edit opens a preview of the live plan; confirming applies the edit with the same rules, audited', async () => {
+      const pushed = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId('ed'), entries: [{ key: 't2@2024-03', baseVersion: 0, fields: { status: '推进中', progress: '已开工' } }] });
+      expect(pushed.body.results[0].outcome).toBe('applied');
+      const p = (await s.req('POST', `/api/v1/plans/${s.planId}/edit`, s.admin)).body;
+      expect(p.diff).toMatchObject({ added: [], changed: [], removed: [], archived: [] });
+      const [t1, t2] = p.plan.nodes[0].children;
+      t1.title = '重点任务1（修订）';
+      p.plan.nodes[0].children.splice(1, 1); // drop t2, which has progress
+      expect((await s.req('PUT', `/api/v1/plans/import/${p.previewId}`, s.admin, { plan: p.plan })).status).toBe(200);
+      const preview = (await s.req('GET', `/api/v1/plans/import/${p.previewId}`, s.admin)).body;
+      expect(preview.diff.archived.map((e: any) => e.id)).toEqual([t2.id]);
+      expect(preview.diff.changed).toEqual([{ kind: 'task', id: t1.id, label: '1 重点任务1（修订）', fields: [{ field: 'title', old: '重点任务1', new: '重点任务1（修订）' }] }]);
+      expect((await s.req('POST', `/api/v1/plans/import/${p.previewId}/confirm`, s.admin)).body.planId).toBe(s.planId);
+      const after = (await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body;
+      expect(after.nodes[0].children.map((n: any) => n.id)).not.toContain('t2');
+      expect(after.nodes[0].children[0]).toMatchObject({ id: 't1', title: '重点任务1（修订）', targets: [{ id: 't1-m1', version: 1 }] });
+      expect((await database.db.select().from(archivedItems)).map((a) => a.itemId)).toEqual(['t2']);
+    });
+  });
+}
