@@ -188,6 +188,8 @@ async function assignScreen() {
 async function monthsScreen() {
   if (!needPlan()) return;
   const periods = (await run(() => api.periods(planId()))) ?? [];
+  const rule = await run(() => api.reportingDeadline(planId()));
+  const day = h('input', { id: 'report-day', type: 'number', min: 1, max: 31, value: rule?.day ?? 28 });
   const dialog = h('dialog', { id: 'close-dialog' });
   const closeMonth = async (period: string) => {
     const s = await run(() => api.submissions(planId(), period));
@@ -203,6 +205,7 @@ async function monthsScreen() {
   };
   main().replaceChildren(
     dialog,
+    h('p', { id: 'report-rule' }, `${t('reportDay')}：`, day, ` ${rule ? t(`src.${rule.source}` as Key) : ''} `, h('button', { id: 'report-day-save', class: 'write', onclick: async () => { if (await run(() => api.setReportingDay(planId(), Number(day.value)), '报送截止日已更新（未关闭的月份）')) await monthsScreen(); } }, t('save'))),
     h('table', { id: 'months' }, h('tr', {}, h('th', {}, t('month')), h('th', {}, t('deadline')), h('th', {}, t('status')), h('th', { class: 'write' }, '')),
       ...periods.map((p) => {
         const reason = h('input', { class: 'reason', placeholder: t('reason') });

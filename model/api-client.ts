@@ -87,6 +87,8 @@ export class ApiClient {
     form.set('file', file, name);
     return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, form);
   }
+  reportingDeadline = (planId: string) => this.call<{ day: number; source: 'setting' | 'document' | 'default' }>('GET', `/plans/${enc(planId)}/reporting-deadline`);
+  setReportingDay = (planId: string, day: number) => this.call<{ day: number; moved: string[] }>('PUT', `/plans/${enc(planId)}/reporting-deadline`, { day });
   periods = (planId: string) => this.call<Period[]>('GET', `/plans/${enc(planId)}/periods`);
   closePeriod = (planId: string, period: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/close`);
   reopenPeriod = (planId: string, period: string, reason: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/reopen`, { reason });

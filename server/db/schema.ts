@@ -406,3 +406,11 @@ export const archivedItems = pgTable(
   },
   (t) => [index('archived_items_plan_idx').on(t.planId, t.itemId)],
 );
+
+/** The office's per-plan settings from the console: the reporting day when the document states none (or overrides it). */
+export const planSettings = pgTable('plan_settings', {
+  planId: text('plan_id').primaryKey().references(() => plans.id),
+  reportDay: integer('report_day'), // 1..31; null = the document's 每月N日前, else 28
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

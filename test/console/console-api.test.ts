@@ -206,3 +206,30 @@ for (const target of databases()) {
     });
   });
 }
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`reporting deadline · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+    });
+    afterAll(() => database?.close());
+
+    it('the document or default day, then the office’s setting moves open months only (audited); 0 is refused', async () => {
+      const url = `/api/v1/plans/${s.planId}/reporting-deadline`;
+      expect((await s.req('GET', url, s.viewer)).body).toEqual({ day: 28, source: 'default' });
+      await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-01/close`, s.admin);
+      const bad = await s.req('PUT', url, s.admin, { day: 0 });
+      expect(bad.status).toBe(400);
+      const r = await s.req('PUT', url, s.admin, { day: 31 });
+      expect(r.body).toMatchObject({ day: 31, source: 'setting' });
+      const periods = (await s.req('GET', `/api/v1/plans/${s.planId}/periods`, s.admin)).body;
+      expect(periods.slice(0, 3).map((p: any) => p.deadline)).toEqual(['2024-01-28', '2024-02-29', '2024-03-31']); // January closed: kept
+      expect((await s.req('PUT', url, s.reporter['综合规划处'], { day: 5 })).status).toBe(403);
+      const log = (await s.req('GET', `/api/v1/audit?entity=plan&planId=${s.planId}`, s.admin)).body;
+      expect(log.at(-1)).toMatchObject({ action: 'reporting-day', new: { day: 31 } });
+    });
+  });
+}

@@ -26,6 +26,8 @@ const TABLE: [string, string, unknown, Who[]][] = [
   ['GET', '/api/v1/tokens', undefined, ['admin', 'viewer']],
   ['POST', `/api/v1/plans/${PLAN}/assignments/workbook`, undefined, ['admin']],
   ['POST', `/api/v1/plans/${PLAN}/edit`, undefined, ['admin']],
+  ['GET', `/api/v1/plans/${PLAN}/reporting-deadline`, undefined, READERS],
+  ['PUT', `/api/v1/plans/${PLAN}/reporting-deadline`, { day: 28 }, ['admin']],
   ['PATCH', '/api/v1/units/999999', { name: 'roles-test-rename' }, ['admin']],
   ['POST', '/api/v1/units/999999/merge', { into: 999998 }, ['admin']],
   ['GET', '/api/v1/plans/import/no-such-preview', undefined, ['admin', 'viewer']],
