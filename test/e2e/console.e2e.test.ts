@@ -174,6 +174,25 @@ describe.skipIf(missing)('office console in chromium', () => {
     const closed = (await api('GET', `/plans/${planId}/ledger`)).body.items[0];
     expect(closed).toMatchObject({ status: 'closed', closeNote: '专项债资金已拨付' });
     await shot('7-ledger');
+
+    // 12. a viewer sees the screens read-only; a unit's reporter token is turned away in Chinese
+    const viewer = await browser.newPage({ viewport: { width: 1400, height: 1000 }, locale: 'zh-CN' });
+    await viewer.addInitScript((t) => localStorage.setItem('qingdan.token', t), await server.viewerToken());
+    await viewer.goto(`${server.url}/console/`);
+    await viewer.waitForSelector('body[data-ready="viewer"]');
+    await viewer.click('#nav button[data-screen="units"]');
+    await viewer.waitForSelector('main[data-loaded="units"]');
+    expect(await viewer.isVisible('#readonly')).toBe(true);
+    expect(await viewer.isVisible('#token-issue')).toBe(false);
+    expect(await viewer.textContent('#token-list')).toContain(listed.prefix);
+    await viewer.close();
+    const reporter = await browser.newPage({ locale: 'zh-CN' });
+    await reporter.addInitScript((t) => localStorage.setItem('qingdan.token', t), token);
+    await reporter.goto(`${server.url}/console/`);
+    await reporter.waitForFunction(() => (document.getElementById('message')!.textContent ?? '').includes('填报单位的令牌'));
+    expect(await reporter.isVisible('#nav')).toBe(false);
+    await reporter.close();
+
     mkdirSync('docs/img', { recursive: true });
     copyFileSync(`${ARTIFACTS}/console-1-preview.png`, 'docs/img/console-preview.png');
   }, 180_000);
