@@ -57,6 +57,7 @@ const SCREENS: Record<string, () => Promise<void>> = { plans: plansScreen, units
 
 async function show(name: string) {
   store.set(KEYS.screen, name);
+  $('message').hidden = true; // a message belongs to the screen it was shown on
   document.querySelectorAll<HTMLButtonElement>('#nav button').forEach((b) => b.classList.toggle('active', b.dataset.screen === name));
   main().dataset.screen = name;
   await (SCREENS[name] ?? plansScreen)();
