@@ -27,7 +27,11 @@ async function connect() {
   const token = $<HTMLInputElement>('token').value.trim();
   store.set(KEYS.server, base === location.origin ? '' : base);
   store.set(KEYS.token, token);
-  api = new ApiClient(base, token);
+  api = new ApiClient(base, token, (u, i) => fetch(u, i as RequestInit), (file, name) => {
+    const form = new FormData();
+    form.set('file', file as Blob, name);
+    return form;
+  });
   me = (await run(() => api.me())) ?? null;
   if (!me) return;
   if (me.role === 'reporter') {

@@ -1,6 +1,7 @@
-// One typed client for /api/v1 (issue 9): the office's console uses it, the dashboard can. Pure TS: the
-// caller gives the base URL, the token and fetch; a failed call throws ApiError with the server's code,
-// Chinese message and the fields it names.
+// One typed client for /api/v1 (issue 9): the office's console uses it, the dashboard can. Pure TS (no DOM
+// types: model/ is checked without them): the caller gives the base URL, the token, fetch and how to
+// wrap a file in a multipart form; a failed call throws ApiError with the server's code, Chinese message
+// and the fields it names.
 import type { ImportWarning } from './import-warnings';
 import type { Plan } from './plan';
 import type { PlanDiff } from './plan-diff';
@@ -36,17 +37,24 @@ export interface LedgerItem {
 }
 export interface TargetRevision { fromPeriod: string | null; value: number; max?: number | null; unit: string; comparator: string; reason: string | null; actor: string; at: string }
 
-type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
+/** What the client needs of fetch (the browser's or node's fits). */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: unknown }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+/** Wraps a file (a Blob) in a multipart body with the field `file` (in a browser: FormData). */
+export type FormMaker = (file: unknown, name: string) => unknown;
+
+class Multipart {
+  constructor(public body: unknown) {}
+}
 
 export class ApiClient {
-  constructor(private base: string, private token: string, private fetchFn: Fetch = (u, i) => fetch(u, i)) {}
+  constructor(private base: string, private token: string, private fetchFn: FetchLike, private form: FormMaker) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
-    let payload: BodyInit | undefined;
-    if (body instanceof FormData) payload = body;
+    let payload: unknown;
+    if (body instanceof Multipart) payload = body.body; // the runtime sets the multipart content type
     else if (body !== undefined) (headers['content-type'] = 'application/json'), (payload = JSON.stringify(body));
-    let res: Response;
+    let res: Awaited<ReturnType<FetchLike>>;
     try {
       res = await this.fetchFn(`${this.base.replace(/\/+$/, '')}/api/v1${path}`, { method, headers, body: payload });
     } catch {
@@ -65,10 +73,8 @@ export class ApiClient {
   plans = () => this.call<PlanSummary[]>('GET', '/plans');
   plan = (id: string) => this.call<PlanWithAssignments>('GET', `/plans/${enc(id)}`);
   /** `replaces`: re-import a revised document over that live plan (the preview then carries `diff`). */
-  importFile(file: Blob, name: string, replaces?: string) {
-    const form = new FormData();
-    form.set('file', file, name);
-    return this.call<Preview>('POST', `/plans/import${replaces ? `?replaces=${enc(replaces)}` : ''}`, form);
+  importFile(file: unknown, name: string, replaces?: string) {
+    return this.call<Preview>('POST', `/plans/import${replaces ? `?replaces=${enc(replaces)}` : ''}`, new Multipart(this.form(file, name)));
   }
   editPlan = (planId: string) => this.call<Preview>('POST', `/plans/${enc(planId)}/edit`);
   preview = (id: string) => this.call<Preview>('GET', `/plans/import/${enc(id)}`);
@@ -82,10 +88,8 @@ export class ApiClient {
   issueToken = (unitId: number, role: 'reporter' | 'viewer' = 'reporter', label?: string) => this.call<{ id: number; token: string; role: string; unit: Unit }>('POST', `/units/${unitId}/tokens`, { role, ...(label ? { label } : {}) });
   revokeToken = (id: number) => this.call<{ ok: true }>('DELETE', `/tokens/${id}`);
   putAssignments = (planId: string, assignments: AssignmentRow[]) => this.call<{ ok: true }>('PUT', `/plans/${enc(planId)}/assignments`, { assignments });
-  uploadAssignments(planId: string, file: Blob, name: string) {
-    const form = new FormData();
-    form.set('file', file, name);
-    return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, form);
+  uploadAssignments(planId: string, file: unknown, name: string) {
+    return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, new Multipart(this.form(file, name)));
   }
   reportingDeadline = (planId: string) => this.call<{ day: number; source: 'setting' | 'document' | 'default' }>('GET', `/plans/${enc(planId)}/reporting-deadline`);
   setReportingDay = (planId: string, day: number) => this.call<{ day: number; moved: string[] }>('PUT', `/plans/${enc(planId)}/reporting-deadline`, { day });
