@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['addin/**/*.ts', 'dashboard/**/*.ts'],
+    files: ['addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -240,7 +240,7 @@ async function start(): Promise<void> {
   for (const p of state.plans) option(select, p.id, p.title);
   if (!state.plans.length) {
     $('content').hidden = true;
-    message('服务上还没有计划。请先在 Excel 加载项或命令行中导入工作要点。', 'info');
+    message('服务上还没有计划。请在规划办工作台（/console/）中导入工作要点。', 'info');
     document.body.dataset.state = 'empty';
     return;
   }

@@ -65,6 +65,8 @@ export const APP_ERROR_CODES = [
   // what is asked for
   'NOT_FOUND', 'UNKNOWN_SNAPSHOT', 'UNKNOWN_UNIT', 'UNKNOWN_TOKEN', 'UNKNOWN_TASK', 'PREVIEW_NOT_FOUND', 'NOT_DELETED',
   'PLAN_REQUIRED', 'UNIT_REQUIRED', 'NOT_A_UNIT_OF_PLAN', 'BAD_PLAN', 'CONFIRM_TITLE', 'NO_NAME', 'UNIT_EXISTS',
+  // the office's console: units, assignments by number, 分工 table, re-import
+  'SAME_UNIT', 'AMBIGUOUS_TASK', 'DUPLICATE_ID', 'BAD_TABLE',
   // sync
   'BATCH_ID_REUSED', 'BAD_CURSOR',
   // month: 报送, 退回, 关账, 问题台账, 催报

@@ -26,7 +26,10 @@ import { ledgerRoutes, monthRoutes, reminderRoutes } from './routes/month';
 import type { ReminderOptions } from './services/reminders';
 import { mountDashboard } from './dashboard';
 import { mountAddin } from './static';
-import { loadImporter, PreviewStore, type Importer } from './services/import';
+import { loadImporter, type Importer } from './services/import';
+import { PreviewStore } from './services/previews';
+import { mountConsole } from './console';
+import { consoleRoutes } from './routes/console';
 import { WorkbookError } from './workbook/errors';
 import { AppError } from '../model/errors';
 
@@ -105,7 +108,7 @@ export function createApp(deps: AppDeps) {
   });
   // The task pane runs inside Office's iframe: no X-Frame-Options / COOP that would block it.
   app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
-  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'], maxAge: 600 }));
+  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
   app.use(
     '/api/*',
     bodyLimit({
@@ -121,13 +124,14 @@ export function createApp(deps: AppDeps) {
   const authed = authenticate(db, new AuthThrottle(deps.authThrottle));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
   unitRoutes(db, api);
-  planRoutes({ db, previews: new PreviewStore(), importer: deps.importer ?? loadImporter }, api);
+  planRoutes({ db, previews: new PreviewStore(db), importer: deps.importer ?? loadImporter }, api);
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));
   api.route('/', reportRoutes(deps));
   targetRoutes(db, api); // issue 11: 调整目标, 通报 settings
   api.route('/', monthRoutes({ db, now: deps.now }));
   api.route('/', ledgerRoutes({ db, now: deps.now }));
+  api.route('/', consoleRoutes(db)); // issue 9: the 分工 table upload
   api.route('/', reminderRoutes({ db, now: deps.now, reminders: deps.reminders }));
   api.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -140,6 +144,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', api);
   mountAddin(app);
   mountDashboard(app);
+  mountConsole(app);
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `找不到：${c.req.method} ${c.req.path}`));
   return app;
 }

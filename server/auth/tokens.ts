@@ -1,9 +1,9 @@
 // Tokens: random secrets given out once, stored only as a sha-256 hash, compared in constant time,
 // revocable. The actor a token stands for is what every route and service receives.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect';
-import { audit, tokens, units } from '../db/schema';
+import { audit, tokenMeta, tokens, units } from '../db/schema';
 
 export const ROLES = ['admin', 'reporter', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,6 +38,7 @@ export async function createToken(
     .insert(tokens)
     .values({ hash: hashToken(secret), role: opts.role, unitId: opts.unitId ?? null, label: opts.label ?? null })
     .returning({ id: tokens.id });
+  await db.insert(tokenMeta).values({ tokenId: row.id, prefix: tokenPrefix(secret) });
   return { id: row.id, token: secret };
 }
 
@@ -54,9 +55,52 @@ export async function verifyToken(db: Db, secret: string): Promise<Actor | null>
   // The index lookup already matched the hash; the constant-time compare keeps the check itself
   // independent of how many leading characters agree.
   if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
+  await touchToken(db, row.id);
   const role = row.role as Role;
   const unit = row.unitId != null && row.unitName != null ? { id: row.unitId, name: row.unitName } : null;
   return { tokenId: row.id, role, unit, name: actorName(role, unit?.name ?? null, row.id) };
+}
+
+/** What the token list shows of a secret: enough to tell two apart, not enough to use one. */
+export function tokenPrefix(secret: string): string {
+  return secret.slice(0, 7) + '…';
+}
+
+// last_used_at is written at most once a minute per token and process: the list needs the day, not the request.
+const TOUCH_MS = 60_000;
+const touchedByDb = new WeakMap<Db, Map<number, number>>();
+async function touchToken(db: Db, id: number): Promise<void> {
+  const now = Date.now();
+  const touched = touchedByDb.get(db) ?? new Map<number, number>();
+  touchedByDb.set(db, touched);
+  if (now - (touched.get(id) ?? 0) < TOUCH_MS) return;
+  touched.set(id, now);
+  await db.update(tokenMeta).set({ lastUsedAt: new Date(now) }).where(eq(tokenMeta.tokenId, id));
+}
+
+export interface TokenInfo {
+  id: number;
+  prefix: string | null; // null for tokens issued before the list existed
+  role: Role;
+  unit: { id: number; name: string } | null;
+  label: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Every token without its secret (issue 9: the office's token list). */
+export async function listTokens(db: Db): Promise<TokenInfo[]> {
+  const rows = await db
+    .select({ id: tokens.id, role: tokens.role, unitId: tokens.unitId, unitName: units.name, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt, prefix: tokenMeta.prefix, lastUsedAt: tokenMeta.lastUsedAt })
+    .from(tokens)
+    .leftJoin(units, eq(units.id, tokens.unitId))
+    .leftJoin(tokenMeta, eq(tokenMeta.tokenId, tokens.id))
+    .orderBy(asc(tokens.id));
+  return rows.map((r) => ({
+    id: r.id, prefix: r.prefix ?? null, role: r.role as Role, unit: r.unitId != null && r.unitName != null ? { id: r.unitId, name: r.unitName } : null, label: r.label,
+    createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null,
+  }));
 }
 
 /** A token given out by the office (API or CLI): created and audited in one transaction. */

@@ -366,3 +366,52 @@ export const reminderAttempts = pgTable('reminder_attempts', {
   httpStatus: integer('http_status'),
   error: text('error'),
 });
+
+// --- issue 9: the office's console ---
+
+/**
+ * An import awaiting the office's review: the (edited) plan and the decoded source text the preview
+ * shows beside it. In the database, not in memory, so a preview survives a restart and another server
+ * process on the same PostgreSQL can confirm it. Deleted when confirmed; expired ones are swept.
+ */
+export const importPreviews = pgTable('import_previews', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(), // the uploaded file's name
+  plan: jsonb('plan').notNull(),
+  sourceText: text('source_text').notNull(),
+  /** For a re-import: the live plan this preview would replace (diffed against it on confirm). */
+  replacesPlanId: text('replaces_plan_id'),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** What the token list shows without the secret: its first characters and when it was last used. */
+export const tokenMeta = pgTable('token_meta', {
+  tokenId: bigint('token_id', { mode: 'number' }).primaryKey().references(() => tokens.id),
+  prefix: text('prefix').notNull(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
+
+/** A task or target a re-import dropped although it had progress: kept here (with its progress rows untouched). */
+export const archivedItems = pgTable(
+  'archived_items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: text('plan_id').notNull().references(() => plans.id),
+    itemId: text('item_id').notNull(),
+    kind: text('kind').notNull(), // task | section | target
+    data: jsonb('data').notNull(), // the node (with its targets) or the target as it was
+    archivedBy: text('archived_by').notNull(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('archived_items_plan_idx').on(t.planId, t.itemId)],
+);
+
+/** The office's per-plan settings from the console: the reporting day when the document states none (or overrides it). */
+export const planSettings = pgTable('plan_settings', {
+  planId: text('plan_id').primaryKey().references(() => plans.id),
+  reportDay: integer('report_day'), // 1..31; null = the document's 每月N日前, else 28
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,8 +1,12 @@
 // /plans: list, get (with assignments), import → preview → confirm, soft delete, assignments, periods, rows.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { Plan } from '../../model/plan';
+import { Plan, walkNodes } from '../../model/plan';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { importDocument, type Importer, type PreviewStore } from '../services/import';
+import { importWithText, type Importer } from '../services/import';
+import { parsePlan, type PreviewStore } from '../services/previews';
+import { applyReimport, reimportDiff } from '../services/reimport';
+import { importWarnings } from '../../model/import-warnings';
+import { taskIndex } from '../../model/task-number';
 import { listPeriods, setPeriodStatus } from '../services/periods';
 import { ensurePlan, loadAssignments, loadPlan, listPlans, putAssignments, restorePlan, savePlan, softDeletePlan } from '../services/plans';
 import { cursorNow } from '../services/pull';
@@ -17,9 +21,28 @@ export const PlanSummary = z.object({ id: z.string(), title: z.string(), year: z
 const PlanDoc = z.any().openapi({ description: 'The Plan (model/plan.ts: id, title, year, script, source, nodes tree with targets, deadlines, units) plus `assignments`: {[taskId]: {lead: string[], co: string[]}}' });
 const PeriodSchema = z.object({ planId: z.string(), period: z.string(), deadline: z.string(), status: z.enum(['open', 'closed']) }).openapi('Period');
 const Assignments = z.object({
-  assignments: z.array(z.object({ taskId: z.string().min(1), lead: z.array(z.string().min(1)).default([]), co: z.array(z.string().min(1)).default([]) })).max(20_000),
+  assignments: z
+    .array(
+      z.object({
+        taskId: z.string().min(1).optional(),
+        task: z.string().trim().min(1).max(50).optional().openapi({ description: '任务序号（文档中的编号，如 "3"、"二.3"），可代替 taskId' }),
+        lead: z.array(z.string().trim().min(1)).default([]),
+        co: z.array(z.string().trim().min(1)).default([]),
+      }).refine((a) => !!a.taskId !== !!a.task, { message: '请给出 taskId 或 task（任务序号）其中之一' }),
+    )
+    .max(20_000),
 });
 const admin = requireRole('admin');
+
+/** The first node or target id used twice in a plan, or null (the console's edits must keep ids unique). */
+function duplicateIds(plan: Plan): string | null {
+  const seen = new Set<string>();
+  for (const { node } of walkNodes(plan.nodes)) for (const id of [node.id, ...node.targets.map((t) => t.id)]) {
+    if (seen.has(id)) return id;
+    seen.add(id);
+  }
+  return null;
+}
 
 export interface PlanRouteDeps {
   db: Db;
@@ -47,12 +70,14 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     createRoute({
       method: 'post', path: '/plans/import', tags: ['plans'], middleware: [admin] as const,
       summary: '导入文档（.txt/.docx）→ 预览。multipart 的 file 字段，或原始请求体加 ?name=文件名',
-      request: { query: z.object({ name: z.string().max(200).optional() }) },
+      request: { query: z.object({ name: z.string().max(200).optional(), replaces: z.string().max(200).optional().openapi({ description: '重新导入：修订后的文档替换这个已有计划（预览中给出与现行计划的差异；确认后 id 不变，已有填报的任务归档而不删除）' }) }) },
       responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview') },
     }),
     async (c) => {
       let bytes: Uint8Array;
       let name = c.req.valid('query').name;
+      const replaces = c.req.valid('query').replaces ?? null;
+      if (replaces) await ensurePlan(db, replaces);
       if ((c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
         const form = await c.req.parseBody();
         const file = form.file;
@@ -64,23 +89,82 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       }
       if (!name) throw new HttpProblem(400, 'NO_NAME', '请提供文件名（?name=xxx.docx），用于识别格式');
       if (bytes.length === 0) throw new HttpProblem(400, 'EMPTY_FILE', '上传的文件为空');
-      const plan = await importDocument(await deps.importer(), bytes, name);
-      return c.json({ previewId: deps.previews.put(plan), plan }, 200);
+      const { plan, text } = await importWithText(await deps.importer(), bytes, name);
+      const previewId = await deps.previews.put(plan, text, name, c.get('actor').name, replaces);
+      const diff = replaces ? await reimportDiff(db, replaces, plan) : null;
+      return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan), replacesPlanId: replaces, diff }, 200);
+    },
+  );
+
+  const PreviewParam = z.object({ previewId: z.string().max(100) });
+  const PreviewDoc = z.object({ previewId: z.string(), name: z.string(), plan: PlanDoc, sourceText: z.string(), warnings: z.array(z.any()), replacesPlanId: z.string().nullable(), diff: z.any(), createdBy: z.string(), updatedAt: z.string() }).openapi('ImportPreview');
+  app.openapi(
+    createRoute({
+      method: 'get', path: '/plans/import/{previewId}', tags: ['plans'], middleware: [requireRole('admin', 'viewer')] as const,
+      summary: '读取导入预览（保存在数据库中：重启后仍在，其他服务进程也可确认）', request: { params: PreviewParam },
+      responses: { 200: Json(PreviewDoc, 'Preview') },
+    }),
+    async (c) => {
+      const p = await deps.previews.get(c.req.valid('param').previewId);
+      if (!p) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
+      const diff = p.replacesPlanId ? await reimportDiff(db, p.replacesPlanId, p.plan) : null;
+      return c.json({ previewId: p.id, name: p.name, plan: p.plan, sourceText: p.sourceText, warnings: importWarnings(p.plan), replacesPlanId: p.replacesPlanId, diff, createdBy: p.createdBy, updatedAt: p.updatedAt }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put', path: '/plans/import/{previewId}', tags: ['plans'], middleware: [admin] as const,
+      summary: '保存对预览的更正（整个计划：标题、节点、指标、期限、单位）；不符合计划格式时 400，不保存',
+      request: { params: PreviewParam, body: { content: { 'application/json': { schema: z.object({ plan: PlanDoc }) } }, required: true } },
+      responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc, warnings: z.array(z.any()) }), 'Saved') },
+    }),
+    async (c) => {
+      const { previewId } = c.req.valid('param');
+      const parsed = parsePlan((c.req.valid('json') as { plan: unknown }).plan);
+      if (!parsed.ok) throw new HttpProblem(400, 'BAD_PLAN', '更正后的计划不符合格式，未保存', parsed.issues.map((i) => ({ field: i.field, code: 'BAD_PLAN', message: i.message })));
+      const dup = duplicateIds(parsed.plan);
+      if (dup) throw new HttpProblem(400, 'DUPLICATE_ID', `编号重复：${dup}，未保存`, [{ field: 'plan', code: 'DUPLICATE_ID', message: `编号重复：${dup}` }]);
+      if (!(await deps.previews.update(previewId, parsed.plan))) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
+      return c.json({ previewId, plan: parsed.plan, warnings: importWarnings(parsed.plan) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/plans/{planId}/edit', tags: ['plans'], middleware: [admin] as const,
+      summary: '修改现行计划：以现行计划开一个预览（同导入预览一样更正），确认后按重新导入的规则生效（id 不变、有填报的归档、审计）',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview of the live plan') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      const plan = await loadPlan(db, planId);
+      // The source pane shows the stored node texts; the spans point into the original document, so the
+      // console highlights a target only where the text at its span is its quote.
+      const text = [...walkNodes(plan.nodes)].map(({ node }) => node.text).filter(Boolean).join('\n');
+      const bare = plan;
+      const previewId = await deps.previews.put(bare, text, `${plan.title}（修改）`, c.get('actor').name, planId);
+      return c.json({ previewId, name: `${plan.title}（修改）`, plan: bare, sourceText: text, warnings: importWarnings(bare), replacesPlanId: planId, diff: await reimportDiff(db, planId, bare) }, 200);
     },
   );
 
   app.openapi(
     createRoute({
       method: 'post', path: '/plans/import/{previewId}/confirm', tags: ['plans'], middleware: [admin] as const, summary: '确认导入',
-      request: { params: z.object({ previewId: z.string().max(100) }) },
-      responses: { 200: Json(z.object({ planId: z.string() }), 'Stored') },
+      request: { params: PreviewParam },
+      responses: { 200: Json(z.object({ planId: z.string(), diff: z.any().optional() }), 'Stored (a re-import: with what changed)') },
     }),
     async (c) => {
-      const plan = deps.previews.take(c.req.valid('param').previewId);
-      if (!plan) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
-      const parsed = Plan.safeParse(plan);
-      if (!parsed.success) throw new HttpProblem(400, 'BAD_PLAN', '导入结果不符合计划格式');
-      return c.json({ planId: await savePlan(db, parsed.data, c.get('actor').name) }, 200);
+      const actor = c.get('actor').name;
+      const done = await deps.previews.take(c.req.valid('param').previewId, async (tx, plan, replaces) => {
+        const parsed = Plan.safeParse(plan);
+        if (!parsed.success) throw new HttpProblem(400, 'BAD_PLAN', '导入结果不符合计划格式');
+        if (replaces) return { planId: replaces, diff: await applyReimport(tx, replaces, parsed.data, actor) };
+        return { planId: await savePlan(tx, parsed.data, actor) };
+      });
+      if (!done) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
+      return c.json(done, 200);
     },
   );
 
@@ -122,7 +206,15 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     async (c) => {
       const { planId } = c.req.valid('param');
       await ensurePlan(db, planId); // 404 for an unknown plan
-      await putAssignments(db, planId, c.req.valid('json').assignments, c.get('actor').name);
+      const rows = c.req.valid('json').assignments;
+      const find = rows.some((a) => a.task) ? taskIndex((await loadPlan(db, planId)).nodes) : null;
+      const input = rows.map((a, i) => {
+        if (a.taskId) return { taskId: a.taskId, lead: a.lead, co: a.co };
+        const hit = find!(a.task!);
+        if (!hit.ok) throw new HttpProblem(400, hit.code, `第${i + 1}行：${hit.message}，未做修改`, [{ field: `assignments.${i}.task`, code: hit.code, message: hit.message }]);
+        return { taskId: hit.id, lead: a.lead, co: a.co };
+      });
+      await putAssignments(db, planId, input, c.get('actor').name);
       return c.json({ ok: true as const }, 200);
     },
   );
@@ -140,12 +232,16 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     app.openapi(
       createRoute({
         method: 'post', path: `/plans/{planId}/periods/{period}/${action}`, tags: ['periods'], middleware: [admin] as const,
-        summary: action === 'close' ? '关闭月份（不再接受填报）' : '重新开放月份', request: { params: PeriodParams }, responses: { 200: Json(PeriodSchema, 'Period') },
+        summary: action === 'close' ? '关闭月份（不再接受填报）' : '重新开放月份：须 {"reason":"…"}（为空则 400 REASON_REQUIRED，不修改）；原因记入审计',
+        request: { params: PeriodParams, body: { content: { 'application/json': { schema: z.object({ reason: z.string().max(500).optional() }) } }, required: false } },
+        responses: { 200: Json(PeriodSchema, 'Period') },
       }),
       async (c) => {
         const { planId, period } = c.req.valid('param');
+        const reason = (((c.req.valid('json') as { reason?: string } | undefined) ?? {}).reason ?? '').trim();
+        if (action === 'reopen' && !reason) throw new HttpProblem(400, 'REASON_REQUIRED', '重新开放月份须填写原因（reason），未做修改', [{ field: 'reason', code: 'REQUIRED', message: '请填写重新开放的原因' }]);
         await ensurePlan(db, planId);
-        const p = await setPeriodStatus(db, planId, period, action === 'close' ? 'closed' : 'open', c.get('actor').name);
+        const p = await setPeriodStatus(db, planId, period, action === 'close' ? 'closed' : 'open', c.get('actor').name, reason || undefined);
         if (!p) throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有这个月份：${period}`);
         return c.json(p, 200);
       },

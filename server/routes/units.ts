@@ -1,8 +1,8 @@
 // /me, /units, unit tokens and revocation.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { issueToken, revokeToken, ROLES } from '../auth/tokens';
-import { createUnit, findUnit, listUnits } from '../auth/units';
+import { issueToken, listTokens, revokeToken, ROLES } from '../auth/tokens';
+import { createUnit, findUnit, listUnits, mergeUnits, renameUnit } from '../auth/units';
 import type { Db } from '../db/connect';
 import { Json } from './params';
 import { HttpProblem } from './problem';
@@ -65,6 +65,38 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       const { tokenId } = c.req.valid('param') as { tokenId: number };
       if (!(await revokeToken(db, tokenId, c.get('actor').name))) throw new HttpProblem(404, 'UNKNOWN_TOKEN', `找不到令牌或已撤销：${tokenId}`);
       return c.json({ ok: true as const }, 200);
+    },
+  );
+
+  const TokenInfo = z
+    .object({ id: z.number(), prefix: z.string().nullable(), role: z.enum(ROLES), unit: Unit.nullable(), label: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })
+    .openapi('TokenInfo');
+  app.openapi(
+    createRoute({ method: 'get', path: '/tokens', tags: ['units'], middleware: [requireRole('admin', 'viewer')] as const, summary: '令牌列表（只显示前缀；角色、单位、创建时间、最近使用、撤销时间）', responses: { 200: Json(z.array(TokenInfo), 'Tokens') } }),
+    async (c) => c.json(await listTokens(db), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'patch', path: '/units/{unitId}', tags: ['units'], middleware: [admin] as const, summary: '单位改名（填报、台账、催报中的名称一并更新；重名 409，不修改）',
+      request: { params: IdParam('unitId'), body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } }, required: true } },
+      responses: { 200: Json(Unit, 'Renamed') },
+    }),
+    async (c) => {
+      const { unitId } = c.req.valid('param') as { unitId: number };
+      const { name } = c.req.valid('json');
+      return c.json(await renameUnit(db, unitId, name, c.get('actor').name), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/units/{unitId}/merge', tags: ['units'], middleware: [admin] as const, summary: '把该单位并入另一单位（令牌、分工、报送、台账随之转移；该单位删除）',
+      request: { params: IdParam('unitId'), body: { content: { 'application/json': { schema: z.object({ into: z.number().int().positive() }) } }, required: true } },
+      responses: { 200: Json(Unit, 'Merged into') },
+    }),
+    async (c) => {
+      const { unitId } = c.req.valid('param') as { unitId: number };
+      return c.json(await mergeUnits(db, unitId, c.req.valid('json').into, c.get('actor').name), 200);
     },
   );
 }

@@ -1,12 +1,13 @@
 // Importing a plan document: the importer (model/importer, issue 2) turns bytes into a Plan; the office
-// previews it, then confirms, and only then is it stored. Previews live in memory for an hour.
-import { randomUUID } from 'node:crypto';
+// previews it (server/services/previews.ts: in the database), then confirms, and only then is it stored.
 import type { Plan } from '../../model/plan';
 import { BAD_TEXT_MESSAGES, findBadText } from '../../model/text-check';
 import { AppError, type AppErrorCode } from '../../model/errors';
 
 export interface Importer {
   importPlan(bytes: Uint8Array, source: string): Promise<Plan>;
+  /** The decoded text (for the preview's source pane); model/importer has it, test importers may not. */
+  decodeDocument?(bytes: Uint8Array): Promise<string>;
 }
 
 export class ImportFailed extends AppError {
@@ -26,9 +27,16 @@ export async function loadImporter(): Promise<Importer> {
 
 /** Runs the importer and maps its ImportError {code, message} to ImportFailed. */
 export async function importDocument(importer: Importer, bytes: Uint8Array, source: string): Promise<Plan> {
+  return (await importWithText(importer, bytes, source)).plan;
+}
+
+/** The plan and the decoded text its spans point into ('' when the importer cannot say). */
+export async function importWithText(importer: Importer, bytes: Uint8Array, source: string): Promise<{ plan: Plan; text: string }> {
   let plan: Plan;
+  let text = '';
   try {
     plan = await importer.importPlan(bytes, source);
+    if (importer.decodeDocument) text = await importer.decodeDocument(bytes);
   } catch (err) {
     const e = err as { code?: string; message?: string };
     if (e && typeof e.code === 'string') throw new ImportFailed(e.code as AppErrorCode, e.message ?? '无法解析该文档'); // ImportError's codes (model/importer/decode.ts)
@@ -37,27 +45,6 @@ export async function importDocument(importer: Importer, bytes: Uint8Array, sour
   // A NUL (or a lone surrogate) in the document cannot be stored: refuse it here, saying where.
   const bad = findBadText(plan);
   if (bad) throw new ImportFailed('BAD_TEXT', `文档${bad.field === 'title' ? '标题' : `（${bad.field}）`}${BAD_TEXT_MESSAGES[bad.kind]}`);
-  return plan;
+  return { plan, text: findBadText(text) ? '' : text }; // a NUL in the text would not store either
 }
 
-const TTL_MS = 60 * 60 * 1000;
-
-export class PreviewStore {
-  private previews = new Map<string, { plan: Plan; at: number }>();
-  put(plan: Plan): string {
-    this.sweep();
-    const id = randomUUID();
-    this.previews.set(id, { plan, at: Date.now() });
-    return id;
-  }
-  take(id: string): Plan | null {
-    this.sweep();
-    const p = this.previews.get(id);
-    if (p) this.previews.delete(id);
-    return p?.plan ?? null;
-  }
-  private sweep() {
-    const now = Date.now();
-    for (const [id, p] of this.previews) if (now - p.at > TTL_MS) this.previews.delete(id);
-  }
-}

@@ -179,7 +179,7 @@ for (const target of databases()) {
       expect((await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-06/close`, s.admin)).body.status).toBe('closed');
       const r = await push(s, s.admin, [{ key: `t2@2024-06`, baseVersion: 0, fields: { status: '推进中' } }]);
       expect(r.body.results[0].errors[0]).toMatchObject({ field: 'period', code: 'PERIOD_CLOSED', message: '该月份已关闭，不能再填报' });
-      await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-06/reopen`, s.admin);
+      await s.req('POST', `/api/v1/plans/${s.planId}/periods/2024-06/reopen`, s.admin, { reason: '补报' }); // a reopen needs a reason (issue 9)
       expect((await push(s, s.admin, [{ key: `t2@2024-06`, baseVersion: 0, fields: { status: '推进中' } }])).body.results[0].outcome).toBe('applied');
     });
 

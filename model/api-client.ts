@@ -1,0 +1,115 @@
+// One typed client for /api/v1 (issue 9): the office's console uses it, the dashboard can. Pure TS (no DOM
+// types: model/ is checked without them): the caller gives the base URL, the token, fetch and how to
+// wrap a file in a multipart form; a failed call throws ApiError with the server's code, Chinese message
+// and the fields it names.
+import type { ImportWarning } from './import-warnings';
+import type { Plan } from './plan';
+import type { PlanDiff } from './plan-diff';
+import type { Me, PlanSummary } from './sync';
+
+export type { Me, PlanSummary } from './sync';
+
+export interface FieldError {
+  field?: string;
+  cell?: string;
+  code: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, message: string, public errors: FieldError[] = []) {
+    super(message);
+  }
+}
+
+export interface Unit { id: number; name: string }
+export interface TokenInfo { id: number; prefix: string | null; role: Me['role']; unit: Unit | null; label: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export interface Period { planId: string; period: string; deadline: string; status: 'open' | 'closed' }
+export interface Preview { previewId: string; name?: string; plan: Plan; sourceText: string; warnings: ImportWarning[]; replacesPlanId?: string | null; diff?: PlanDiff | null }
+export type PlanWithAssignments = Plan & { assignments: Record<string, { lead: string[]; co: string[] }> };
+export interface AssignmentRow { taskId?: string; task?: string; lead: string[]; co: string[] }
+export interface AuditEntry { at: string; actor: string; action: string; entity: string; entityId: string; old: unknown; new: unknown; batchId: string | null }
+export interface UnitSubmission { unit: string; status: '未填报' | '填报中' | '已报送' | '逾期报送'; rows: number; reportedRows: number; submittedAt: string | null }
+export interface Submissions { planId: string; period: string; deadline: string; periodStatus: string; counts: Record<string, number>; units: UnitSubmission[] }
+export interface LedgerItem {
+  id: number; status: 'open' | 'closed'; text: string; task: string; taskId: string; itemId: string; unit: string; owner: string; raisedIn: string; lastSeenIn: string;
+  measures: string | null; due: string; overdue: boolean; closedAt: string | null; closedBy: string | null; closeNote: string | null; reviewNote: string | null;
+}
+export interface TargetRevision { fromPeriod: string | null; value: number; max?: number | null; unit: string; comparator: string; reason: string | null; actor: string; at: string }
+
+/** What the client needs of fetch (the browser's or node's fits). */
+export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: unknown }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+/** Wraps a file (a Blob) in a multipart body with the field `file` (in a browser: FormData). */
+export type FormMaker = (file: unknown, name: string) => unknown;
+
+class Multipart {
+  constructor(public body: unknown) {}
+}
+
+export class ApiClient {
+  constructor(private base: string, private token: string, private fetchFn: FetchLike, private form: FormMaker) {}
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    let payload: unknown;
+    if (body instanceof Multipart) payload = body.body; // the runtime sets the multipart content type
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let res: Awaited<ReturnType<FetchLike>>;
+    try {
+      res = await this.fetchFn(`${this.base.replace(/\/+$/, '')}/api/v1${path}`, { method, headers, body: payload });
+    } catch {
+      throw new ApiError(0, 'NETWORK', `无法连接服务：${this.base}`);
+    }
+    const text = await res.text();
+    let json: { code?: string; detail?: string; errors?: FieldError[] } | null = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {}
+    if (!res.ok) throw new ApiError(res.status, json?.code ?? 'HTTP_ERROR', json?.detail ?? `请求失败（HTTP ${res.status}）`, json?.errors ?? []);
+    return json as T;
+  }
+
+  me = () => this.call<Me>('GET', '/me');
+  plans = () => this.call<PlanSummary[]>('GET', '/plans');
+  plan = (id: string) => this.call<PlanWithAssignments>('GET', `/plans/${enc(id)}`);
+  /** `replaces`: re-import a revised document over that live plan (the preview then carries `diff`). */
+  importFile(file: unknown, name: string, replaces?: string) {
+    return this.call<Preview>('POST', `/plans/import${replaces ? `?replaces=${enc(replaces)}` : ''}`, new Multipart(this.form(file, name)));
+  }
+  editPlan = (planId: string) => this.call<Preview>('POST', `/plans/${enc(planId)}/edit`);
+  preview = (id: string) => this.call<Preview>('GET', `/plans/import/${enc(id)}`);
+  savePreview = (id: string, plan: Plan) => this.call<Preview>('PUT', `/plans/import/${enc(id)}`, { plan });
+  confirmPreview = (id: string) => this.call<{ planId: string; diff?: PlanDiff }>('POST', `/plans/import/${enc(id)}/confirm`);
+  units = () => this.call<Unit[]>('GET', '/units');
+  createUnit = (name: string) => this.call<Unit>('POST', '/units', { name });
+  renameUnit = (id: number, name: string) => this.call<Unit>('PATCH', `/units/${id}`, { name });
+  mergeUnit = (id: number, into: number) => this.call<Unit>('POST', `/units/${id}/merge`, { into });
+  tokens = () => this.call<TokenInfo[]>('GET', '/tokens');
+  issueToken = (unitId: number, role: 'reporter' | 'viewer' = 'reporter', label?: string) => this.call<{ id: number; token: string; role: string; unit: Unit }>('POST', `/units/${unitId}/tokens`, { role, ...(label ? { label } : {}) });
+  revokeToken = (id: number) => this.call<{ ok: true }>('DELETE', `/tokens/${id}`);
+  putAssignments = (planId: string, assignments: AssignmentRow[]) => this.call<{ ok: true }>('PUT', `/plans/${enc(planId)}/assignments`, { assignments });
+  uploadAssignments(planId: string, file: unknown, name: string) {
+    return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, new Multipart(this.form(file, name)));
+  }
+  reportingDeadline = (planId: string) => this.call<{ day: number; source: 'setting' | 'document' | 'default' }>('GET', `/plans/${enc(planId)}/reporting-deadline`);
+  setReportingDay = (planId: string, day: number) => this.call<{ day: number; moved: string[] }>('PUT', `/plans/${enc(planId)}/reporting-deadline`, { day });
+  periods = (planId: string) => this.call<Period[]>('GET', `/plans/${enc(planId)}/periods`);
+  closePeriod = (planId: string, period: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/close`);
+  reopenPeriod = (planId: string, period: string, reason: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/reopen`, { reason });
+  submissions = (planId: string, period: string) => this.call<Submissions>('GET', `/plans/${enc(planId)}/periods/${period}/submissions`);
+  audit = (q: { planId?: string; entity?: string; id?: string; limit?: number }) => this.call<AuditEntry[]>('GET', `/audit?${qs(q)}`);
+  ledger = (planId: string, q: { status?: string; unit?: string; period?: string } = {}) => this.call<{ items: LedgerItem[] }>('GET', `/plans/${enc(planId)}/ledger?${qs(q)}`);
+  closeLedger = (planId: string, itemId: number, note: string) => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/close`, { note });
+  reopenLedger = (planId: string, itemId: number, reason: string, action: 'refuse' | 'reopen' = 'reopen') => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/${action}`, { reason });
+  remind = (planId: string, period: string, units?: string[]) => this.call<{ results: unknown[] }>('POST', `/plans/${enc(planId)}/periods/${period}/remind`, units ? { units } : {});
+  targetHistories = (planId: string) => this.call<{ targets: { targetId: string; revisions: TargetRevision[] }[] }>('GET', `/plans/${enc(planId)}/targets/history`);
+  reviseTarget = (planId: string, targetId: string, body: { fromPeriod: string; value: number; unit?: string; reason: string }) => this.call<unknown>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
+}
+
+const enc = encodeURIComponent;
+function qs(q: Record<string, string | number | undefined>): string {
+  return Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${enc(String(v))}`).join('&');
+}
