@@ -150,7 +150,7 @@ function taskRows(plan: PlanWithAssignments) {
     const p = [...(parent ? path.get(parent.id)! : []), node.number];
     path.set(node.id, p);
     if (node.kind !== 'task') continue;
-    const a = plan.assignments[node.id];
+    const a = plan.assignments?.[node.id];
     rows.push({ id: node.id, number: p.join('.'), title: node.title, lead: a?.lead ?? node.units?.lead ?? [], co: a?.co ?? node.units?.co ?? [] });
   }
   return rows;

@@ -11,44 +11,12 @@ import type { Me, PlanSummary } from '../model/sync';
 import { sectionOption, statusOption, trendOption, unitOption } from './charts';
 import { STABLE_POPULATION } from '../model/trend';
 import { mountMonthCards } from './month';
+import { ApiError, NetworkError } from '../model/api-client';
+import { client, fetchFile, KEYS, store } from './client';
 
 echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
-const KEYS = { server: 'qingdan.url', token: 'qingdan.token', plan: 'qingdan.dashboard.plan', period: 'qingdan.dashboard.period' };
-
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const store = {
-  get: (k: string) => localStorage.getItem(k) ?? '',
-  set: (k: string, v: string) => (v ? localStorage.setItem(k, v) : localStorage.removeItem(k)),
-};
-
-class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string) {
-    super(message);
-  }
-}
-
-function serverBase(): string {
-  const saved = store.get(KEYS.server).replace(/\/+$/, '');
-  return saved || (location.protocol.startsWith('http') ? location.origin : '');
-}
-
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const base = serverBase();
-  if (!base) throw new ApiError(0, 'NO_SERVER', '请先在“连接设置”中填写服务地址');
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1${path}`, { ...init, headers: { ...(init.headers ?? {}), Authorization: `Bearer ${store.get(KEYS.token)}` } });
-  } catch {
-    throw new ApiError(0, 'NETWORK', `无法连接服务：${base}`);
-  }
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    throw new ApiError(res.status, body?.code ?? 'HTTP_ERROR', body?.detail ?? `请求失败（HTTP ${res.status}）`);
-  }
-  return res;
-}
-const getJson = async <T>(path: string): Promise<T> => (await api(path)).json() as Promise<T>;
 
 function message(text: string, kind: 'error' | 'info' = 'error'): void {
   const el = $('message');
@@ -189,11 +157,10 @@ async function loadMonth(): Promise<void> {
   if (!planId || !period) return;
   document.body.dataset.state = 'loading';
   store.set(KEYS.period, period);
-  const enc = encodeURIComponent;
   const [stats, monthly] = await Promise.all([
-    getJson<PeriodStats>(`/plans/${enc(planId)}/periods/${period}/stats`),
+    client().stats(planId, period),
     // The trend runs up to the month on screen.
-    getJson<{ series: MonthPoint[] }>(`/plans/${enc(planId)}/stats/monthly?until=${period}`),
+    client().monthly(planId, period),
   ]);
   state.stats = stats;
   state.series = monthly.series;
@@ -218,7 +185,7 @@ function defaultPeriod(periods: Period[]): string {
 async function loadPlan(): Promise<void> {
   const planId = currentPlan();
   store.set(KEYS.plan, planId);
-  state.periods = await getJson<Period[]>(`/plans/${encodeURIComponent(planId)}/periods`);
+  state.periods = await client().periods(planId);
   const select = $<HTMLSelectElement>('period');
   select.replaceChildren();
   for (const p of state.periods) option(select, p.period, `${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月${p.status === 'closed' ? '（已关闭）' : ''}`);
@@ -233,8 +200,8 @@ async function start(): Promise<void> {
     document.body.dataset.state = 'no-token';
     return;
   }
-  state.me = await getJson<Me>('/me');
-  state.plans = await getJson<PlanSummary[]>('/plans');
+  state.me = await client().me();
+  state.plans = await client().plans();
   const select = $<HTMLSelectElement>('plan');
   select.replaceChildren();
   for (const p of state.plans) option(select, p.id, p.title);
@@ -251,9 +218,12 @@ async function start(): Promise<void> {
 
 function fail(err: unknown): void {
   document.body.dataset.state = 'error';
-  if (err instanceof ApiError) {
+  if (err instanceof NetworkError) {
     message(err.message);
-    if (err.status === 401 || err.code === 'NO_SERVER' || err.code === 'NETWORK') openSettings(true);
+    openSettings(true);
+  } else if (err instanceof ApiError) {
+    message(err.message);
+    if (err.status === 401 || err.code === 'NO_SERVER') openSettings(true);
   } else {
     message(`出错了：${(err as Error)?.message ?? err}`);
   }
@@ -270,7 +240,7 @@ function openSettings(open: boolean): void {
 async function download(path: string, fallbackName: string, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
-    const res = await api(path);
+    const res = await fetchFile(path);
     const cd = res.headers.get('content-disposition') ?? '';
     const m = /filename\*=UTF-8''([^;]+)/i.exec(cd);
     const a = document.createElement('a');
@@ -308,9 +278,13 @@ $('close-period').addEventListener('click', async () => {
   const p = currentPeriod();
   if (!p) return;
   const closing = p.status === 'open';
-  if (!confirm(closing ? `关闭 ${p.period} 后各单位不能再填报该月，确定关闭？` : `重新开放 ${p.period} 的填报？`)) return;
+  if (closing && !confirm(`关闭 ${p.period} 后各单位不能再填报该月，确定关闭？`)) return;
+  // Reopening a published month needs a reason (kept in the audit).
+  const reason = closing ? '' : (prompt(`重新开放 ${p.period} 的填报：请填写原因（记入审计）`) ?? '').trim();
+  if (!closing && !reason) return;
   try {
-    await api(`/plans/${encodeURIComponent(currentPlan())}/periods/${p.period}/${closing ? 'close' : 'reopen'}`, { method: 'POST' });
+    if (closing) await client().closePeriod(currentPlan(), p.period);
+    else await client().reopenPeriod(currentPlan(), p.period, reason);
     await loadPlan();
   } catch (err) {
     fail(err);

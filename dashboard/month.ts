@@ -3,18 +3,12 @@
 // Self-contained: it reads the selected plan/month and re-renders whenever the main view does.
 import type { ItemSummary, PeriodStats } from '../model/stats';
 import { DEFAULT_LIGHTS, lightOf, type LightThresholds } from '../model/lights';
+import { client } from './client';
 
 const LIGHT_LABEL = { green: '绿灯', yellow: '黄灯', red: '红灯' } as const;
 let thresholds: LightThresholds = DEFAULT_LIGHTS;
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-
-async function get<T>(path: string): Promise<T> {
-  const base = (localStorage.getItem('qingdan.url') ?? '').replace(/\/+$/, '') || location.origin;
-  const res = await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${localStorage.getItem('qingdan.token') ?? ''}` } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.json() as Promise<T>;
-}
 
 function row(body: HTMLTableSectionElement, cells: string[], cls?: string): void {
   const tr = body.insertRow();
@@ -22,8 +16,6 @@ function row(body: HTMLTableSectionElement, cells: string[], cls?: string): void
   for (const c of cells) tr.insertCell().textContent = c;
 }
 
-type Subs = { deadline: string; units: { unit: string; status: string; submittedAt: string | null; contact: { reporter: string; phone: string } | null; returned: { reason: string } | null }[] };
-type Counts = { new: number; closed: number; open: number; overdue: number };
 
 let last = '';
 async function render(): Promise<void> {
@@ -33,9 +25,9 @@ async function render(): Promise<void> {
   last = `${plan}/${period}`;
   try {
     const [subs, counts, settings] = await Promise.all([
-      get<Subs>(`/plans/${encodeURIComponent(plan)}/periods/${period}/submissions`),
-      get<Counts>(`/plans/${encodeURIComponent(plan)}/ledger/counts?period=${period}`),
-      get<{ lights: LightThresholds }>(`/plans/${encodeURIComponent(plan)}/month-settings`),
+      client().submissions(plan, period),
+      client().ledgerCounts(plan, period),
+      client().monthSettings(plan),
     ]);
     thresholds = settings.lights;
     $('month-cards').hidden = false;

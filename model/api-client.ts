@@ -1,11 +1,19 @@
-// One typed client for /api/v1 (issue 9): the office's console uses it, the dashboard can. Pure TS (no DOM
-// types: model/ is checked without them): the caller gives the base URL, the token, fetch and how to
-// wrap a file in a multipart form; a failed call throws ApiError with the server's code, Chinese message
-// and the fields it names.
+// One typed client for /api/v1 (issues 8, 9), used by the add-in (addin/sync/api.ts), the dashboard and
+// the office's console. Pure TS (no DOM types: model/ is checked without them): the caller gives the base
+// URL, the token, fetch and (to upload files) how to wrap a file in a multipart form.
+// Two kinds of failure are kept apart because the add-in's sync treats them differently: NetworkError
+// (no answer, or an answer cut off — the request may or may not have reached the server: keep the batch
+// and re-send it with the same batchId) and ApiError (the server answered with a problem response: its
+// code, Chinese message and the fields it names).
 import type { ImportWarning } from './import-warnings';
 import type { Plan } from './plan';
 import type { PlanDiff } from './plan-diff';
-import type { Me, PlanSummary } from './sync';
+import type { LightThresholds } from './lights';
+import type { Period } from './progress';
+import type { MonthPoint, PeriodStats } from './stats';
+import type { SheetRow, TaskAssignment } from './sheet';
+import type { Me, PlanSummary, PullResponse, PushBatch, PushResponse } from './sync';
+import type { TargetBatch } from './target-edits';
 
 export type { Me, PlanSummary } from './sync';
 
@@ -22,14 +30,29 @@ export class ApiError extends Error {
   }
 }
 
+export class NetworkError extends Error {
+  code = 'NETWORK';
+  constructor(cause: unknown) {
+    super(`无法连接服务器：${(cause as Error)?.message ?? cause}`);
+  }
+}
+
+/** POST …/targets/batches answers one of these per target (server/services/targets.ts TargetResult). */
+export type TargetResult =
+  | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: { value: number; max: number | null; unit: string } }
+  | { targetId: string; outcome: 'rejected'; errors: { message: string }[] };
+
 export interface Unit { id: number; name: string }
 export interface TokenInfo { id: number; prefix: string | null; role: Me['role']; unit: Unit | null; label: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
-export interface Period { planId: string; period: string; deadline: string; status: 'open' | 'closed' }
+export type { Period } from './progress';
 export interface Preview { previewId: string; name?: string; plan: Plan; sourceText: string; warnings: ImportWarning[]; replacesPlanId?: string | null; diff?: PlanDiff | null }
-export type PlanWithAssignments = Plan & { assignments: Record<string, { lead: string[]; co: string[] }> };
+export type PlanWithAssignments = Plan & { assignments?: Record<string, TaskAssignment> };
 export interface AssignmentRow { taskId?: string; task?: string; lead: string[]; co: string[] }
 export interface AuditEntry { at: string; actor: string; action: string; entity: string; entityId: string; old: unknown; new: unknown; batchId: string | null }
-export interface UnitSubmission { unit: string; status: '未填报' | '填报中' | '已报送' | '逾期报送'; rows: number; reportedRows: number; submittedAt: string | null }
+export interface UnitSubmission {
+  unit: string; status: '未填报' | '填报中' | '已报送' | '逾期报送'; rows: number; reportedRows: number; submittedAt: string | null;
+  contact?: { reporter: string; phone: string; reviewer?: string } | null; returned?: { reason: string } | null;
+}
 export interface Submissions { planId: string; period: string; deadline: string; periodStatus: string; counts: Record<string, number>; units: UnitSubmission[] }
 export interface LedgerItem {
   id: number; status: 'open' | 'closed'; text: string; task: string; taskId: string; itemId: string; unit: string; owner: string; raisedIn: string; lastSeenIn: string;
@@ -47,7 +70,12 @@ class Multipart {
 }
 
 export class ApiClient {
-  constructor(private base: string, private token: string, private fetchFn: FetchLike, private form: FormMaker) {}
+  readonly baseUrl: string;
+  constructor(base: string, private token: string, private fetchFn: FetchLike, private form: FormMaker = () => {
+    throw new Error('this client was made without a multipart form maker');
+  }) {
+    this.baseUrl = base.replace(/\/+$/, '');
+  }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
@@ -59,16 +87,18 @@ export class ApiClient {
     }
     let res: Awaited<ReturnType<FetchLike>>;
     try {
-      res = await this.fetchFn(`${this.base.replace(/\/+$/, '')}/api/v1${path}`, { method, headers, body: payload });
-    } catch {
-      throw new ApiError(0, 'NETWORK', `无法连接服务：${this.base}`);
+      res = await this.fetchFn(`${this.baseUrl}/api/v1${path}`, { method, headers, body: payload });
+    } catch (err) {
+      throw new NetworkError(err);
     }
-    const text = await res.text();
-    let json: { code?: string; detail?: string; errors?: FieldError[] } | null = null;
+    let json: { code?: string; detail?: string; title?: string; errors?: FieldError[] } | null = null;
     try {
+      const text = await res.text();
       json = text ? JSON.parse(text) : null;
-    } catch {}
-    if (!res.ok) throw new ApiError(res.status, json?.code ?? 'HTTP_ERROR', json?.detail ?? `请求失败（HTTP ${res.status}）`, json?.errors ?? []);
+    } catch (err) {
+      if (res.ok) throw new NetworkError(err); // the answer was cut off
+    }
+    if (!res.ok) throw new ApiError(res.status, json?.code ?? `HTTP_${res.status}`, json?.detail ?? json?.title ?? `服务器错误（HTTP ${res.status}）`, json?.errors ?? []);
     return json as T;
   }
 
@@ -105,6 +135,18 @@ export class ApiClient {
   closeLedger = (planId: string, itemId: number, note: string) => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/close`, { note });
   reopenLedger = (planId: string, itemId: number, reason: string, action: 'refuse' | 'reopen' = 'reopen') => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/${action}`, { reason });
   remind = (planId: string, period: string, units?: string[]) => this.call<{ results: unknown[] }>('POST', `/plans/${enc(planId)}/periods/${period}/remind`, units ? { units } : {});
+  // the dashboard
+  stats = (planId: string, period: string) => this.call<PeriodStats>('GET', `/plans/${enc(planId)}/periods/${period}/stats`);
+  monthly = (planId: string, until: string) => this.call<{ series: MonthPoint[] }>('GET', `/plans/${enc(planId)}/stats/monthly?until=${until}`);
+  ledgerCounts = (planId: string, period: string) => this.call<{ new: number; closed: number; open: number; overdue: number }>('GET', `/plans/${enc(planId)}/ledger/counts?period=${period}`);
+  monthSettings = (planId: string) => this.call<{ lights: LightThresholds }>('GET', `/plans/${enc(planId)}/month-settings`);
+  // the add-in's sync
+  rows = (planId: string, period: string, unit?: string) =>
+    this.call<{ period: string; rows: SheetRow[]; cursor: string }>('GET', `/plans/${enc(planId)}/periods/${period}/rows${unit ? `?unit=${enc(unit)}` : ''}`);
+  push = (planId: string, batch: PushBatch) => this.call<PushResponse>('POST', `/plans/${enc(planId)}/progress/batches`, batch);
+  changes = (planId: string, since: string | null, limit = 1000) =>
+    this.call<PullResponse>('GET', `/plans/${enc(planId)}/changes?${since ? `since=${enc(since)}&` : ''}limit=${limit}`);
+  pushTargets = (planId: string, batch: TargetBatch) => this.call<{ results: TargetResult[] }>('POST', `/plans/${enc(planId)}/targets/batches`, batch);
   targetHistories = (planId: string) => this.call<{ targets: { targetId: string; revisions: TargetRevision[] }[] }>('GET', `/plans/${enc(planId)}/targets/history`);
   reviseTarget = (planId: string, targetId: string, body: { fromPeriod: string; value: number; unit?: string; reason: string }) => this.call<unknown>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
 }
