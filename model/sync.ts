@@ -17,29 +17,35 @@ export const PushBatch = z.object({
 });
 export type PushBatch = z.infer<typeof PushBatch>;
 
+// The answers are zod schemas too: the server's OpenAPI document is made from them (server/routes/sync.ts).
+/** One refusal, about a field (or, from a workbook, a cell): model/errors.ts FieldError. */
+export const FieldErrorDoc = z.object({ field: z.string().optional(), cell: z.string().optional(), code: z.string(), message: z.string() });
+
+export const PushResult = z.discriminatedUnion('outcome', [
+  z.object({ key: z.string(), outcome: z.literal('applied'), version: z.number().int(), values: ProgressValues }),
+  z.object({ key: z.string(), outcome: z.literal('conflict'), version: z.number().int(), values: ProgressValues }),
+  z.object({ key: z.string(), outcome: z.literal('rejected'), errors: z.array(FieldErrorDoc) }),
+]);
 export type PushResult =
   | { key: string; outcome: 'applied'; version: number; values: ProgressValues }
   | { key: string; outcome: 'conflict'; version: number; values: ProgressValues }
   | { key: string; outcome: 'rejected'; errors: FieldError[] };
 
+export const PushResponse = z.object({
+  batchId: z.string(),
+  replayed: z.boolean(), // true when this batchId was seen before and the stored answer is returned
+  results: z.array(PushResult),
+});
 export interface PushResponse {
   batchId: string;
-  replayed: boolean; // true when this batchId was seen before and the stored answer is returned
+  replayed: boolean;
   results: PushResult[];
 }
 
-export interface ChangedEntry {
-  key: string;
-  version: number;
-  values: ProgressValues;
-  updatedBy: string;
-  updatedAt: string;
-}
-export interface PullResponse {
-  entries: ChangedEntry[];
-  cursor: string;
-  hasMore: boolean;
-}
+export const ChangedEntry = z.object({ key: z.string(), version: z.number().int(), values: ProgressValues, updatedBy: z.string(), updatedAt: z.string() });
+export type ChangedEntry = z.infer<typeof ChangedEntry>;
+export const PullResponse = z.object({ entries: z.array(ChangedEntry), cursor: z.string(), hasMore: z.boolean() });
+export type PullResponse = z.infer<typeof PullResponse>;
 
 /** A plan in the list (GET /plans). */
 export interface PlanSummary {

@@ -14,7 +14,7 @@ import { listSubmissions, returnSubmission, submitMonth } from '../services/subm
 import { uploadWorkbook } from '../services/upload';
 import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
-import { problem } from './problem';
+import { Problem, problem } from './problem';
 import { contactErrors } from '../../model/submission';
 import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
@@ -25,7 +25,6 @@ import { HttpProblem } from './problem';
 import type { Context } from 'hono';
 import type { Actor } from '../auth/tokens';
 
-const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.any() } }, description });
 
 const SubmissionsResponse = z
   .object({

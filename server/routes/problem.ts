@@ -1,8 +1,10 @@
 // JSON problem responses (RFC 9457 shape + our code and Chinese detail). Every error the API returns
 // goes through here, so clients can rely on {status, code, detail, errors?} and never see a stack.
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import { AppError, type AppErrorCode } from '../../model/errors';
+import { FieldErrorDoc } from '../../model/sync';
 
 export interface ProblemField {
   field?: string;
@@ -10,6 +12,14 @@ export interface ProblemField {
   code: string;
   message: string;
 }
+
+/** The problem response as the OpenAPI document describes it (every 4xx/5xx). */
+export const ProblemDoc = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(), errors: z.array(FieldErrorDoc).optional() })
+  .passthrough()
+  .openapi('Problem');
+/** A response entry for a problem status. */
+export const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: ProblemDoc } }, description });
 
 export const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error',

@@ -1,6 +1,6 @@
 // Progress push/pull, target batches and the audit trail.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { PushBatch } from '../../model/sync';
+import { PullResponse, PushBatch, PushResponse } from '../../model/sync';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { readAudit } from '../services/audit';
@@ -12,9 +12,7 @@ import { readableItems, unitBound } from '../services/visibility';
 import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';
 
-const PushResponse = z
-  .object({ batchId: z.string(), replayed: z.boolean(), results: z.array(z.object({ key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), values: z.any().optional(), errors: z.array(z.any()).optional() })) })
-  .openapi('PushResponse');
+const PushResponseDoc = PushResponse.openapi('PushResponse');
 
 export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
@@ -22,7 +20,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       method: 'post', path: '/plans/{planId}/progress/batches', tags: ['sync'], middleware: [requireRole('admin', 'reporter')] as const,
       summary: '推送填报（按条目：applied | conflict | rejected；同一 batchId 只生效一次）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: PushBatch } }, required: true } },
-      responses: { 200: Json(PushResponse, 'Per-entry results') },
+      responses: { 200: Json(PushResponseDoc, 'Per-entry results') },
     }),
     async (c) => c.json(await pushBatch(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
@@ -31,7 +29,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     createRoute({
       method: 'get', path: '/plans/{planId}/changes', tags: ['sync'], summary: '拉取变更（游标不会漏掉晚提交的行；可能重复，按 version 比较）',
       request: { params: PlanIdParam, query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
-      responses: { 200: Json(z.object({ entries: z.array(z.any()), cursor: z.string(), hasMore: z.boolean() }).openapi('PullResponse'), 'Changes') },
+      responses: { 200: Json(PullResponse.openapi('PullResponse'), 'Changes') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

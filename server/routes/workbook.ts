@@ -24,12 +24,11 @@ import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
 import { uploadWorkbook } from '../services/upload';
 import { previousCumulatives } from '../services/previous';
-import { HttpProblem, problem } from './problem';
+import { HttpProblem, Problem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
-const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: z.any() } }, description });
 
 const UploadResponse = z
   .object({
