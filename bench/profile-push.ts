@@ -13,6 +13,8 @@ import { openPgDatabase } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// QINGDAN_ROOT=/other/checkout profiles that checkout's server (before/after comparisons).
+const SERVER_ROOT = process.env.QINGDAN_ROOT ?? ROOT;
 const UNITS = 50;
 const TASKS = 10_000;
 const rounds = Number(process.argv[2] ?? 5);
@@ -36,7 +38,7 @@ for (let i = 0; i < rows.length; i += 2000) await db.insert(assignments).values(
 
 const clean = { ...process.env };
 delete clean.DATA_DIR;
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off', QINGDAN_ADMIN_TOKEN: 'qd_bench_profile_admin_0123456789abcdef' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], { cwd: SERVER_ROOT, env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off', QINGDAN_ADMIN_TOKEN: 'qd_bench_profile_admin_0123456789abcdef' }, stdio: ['ignore', 'pipe', 'inherit'] });
 const url: string = await new Promise((res) => {
   let out = '';
   child.stdout!.on('data', (d) => {
@@ -45,7 +47,14 @@ const url: string = await new Promise((res) => {
     if (m) res(`http://127.0.0.1:${m[1]}`);
   });
 });
+// The server's CPU time (user + system, /proc) per round: steadier than wall time on a shared machine.
+const cpuMs = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+};
+const cpu: number[] = [];
 for (let r = 0; r < rounds; r++) {
+  const c0 = cpuMs();
   const period = `2024-${String(r + 1).padStart(2, '0')}`;
   const t0 = performance.now();
   let failed = 0;
@@ -57,8 +66,11 @@ for (let r = 0; r < rounds; r++) {
       if (res.status !== 200 || json.results?.some((x) => x.outcome !== 'applied')) failed++;
     }),
   );
-  console.log(`round ${r + 1}: ${(performance.now() - t0).toFixed(0)} ms, ${failed} failed`);
+  cpu.push(cpuMs() - c0);
+  console.log(`round ${r + 1}: ${(performance.now() - t0).toFixed(0)} ms, server CPU ${cpu[r].toFixed(0)} ms, ${failed} failed`);
 }
+const rest = cpu.slice(1).sort((a, b) => a - b);
+console.log(`server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${(rest[Math.floor(rest.length / 2)] / 7501 * 1000).toFixed(0)} µs per row)`);
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 await database.close();

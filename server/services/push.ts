@@ -113,12 +113,9 @@ function isRetryable(err: unknown): boolean {
 
 async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   if (!keys.length) return [];
-  // One JSON text parameter (JSON.stringify is native; a text[] parameter is escaped key by key in JS), read
-  // once into an array so the primary key index still serves the = any.
-  return tx
-    .select()
-    .from(progress)
-    .where(and(eq(progress.planId, planId), sql`${progress.key} = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`));
+  // One array parameter instead of one parameter per key. (Tried: the keys as one JSON text read by
+  // jsonb_array_elements_text — less escaping in JS, but twice as slow in PGlite's planner/executor.)
+  return tx.select().from(progress).where(and(eq(progress.planId, planId), sql`${progress.key} = any(${sql.param(keys)}::text[])`));
 }
 
 /**
