@@ -11,6 +11,9 @@ import type { Db } from './connect';
 const TABLES = ['progress', 'nodes', 'targets', 'assignments', 'periods', 'units', 'tokens', 'batches', 'target_revisions'];
 
 export async function analyzeIfStale(db: Db): Promise<string[]> {
+  // The counters reach pg_stat_user_tables when the backend flushes them (at most once a second, or after
+  // 10 s idle — PGlite has no idle timer): ask for the flush, which happens as this statement ends.
+  await db.execute(sql`select pg_stat_force_next_flush()`);
   const { rows: stale } = (await db.execute(
     sql`select relname from pg_stat_user_tables
         where relname = any(${sql.param(TABLES)}::text[]) and n_mod_since_analyze > 50 + 0.1 * greatest(n_live_tup, 0)`,

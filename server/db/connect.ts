@@ -34,6 +34,8 @@ export interface OpenOptions {
   /** PGlite data directory's parent (the data lives in DATA_DIR/pglite); omitted → in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite: analyze stale tables on a timer (server/db/analyze.ts); default true. */
+  autoAnalyze?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -75,12 +77,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
   // No autovacuum in PGlite: without statistics its planner reads a push's rows plan-wide (server/db/analyze.ts).
-  const analyze = startAutoAnalyze(db);
+  const analyze = opts.autoAnalyze === false ? null : startAutoAnalyze(db);
   return {
     db,
     kind: 'pglite',
     close: async () => {
-      await analyze.stop();
+      await analyze?.stop();
       await client.close();
       lock?.release();
     },
