@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as schema from './schema';
+import { startAutoAnalyze } from './analyze';
 import { acquireLock, type Lock } from './lock';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -33,6 +34,8 @@ export interface OpenOptions {
   /** PGlite data directory's parent (the data lives in DATA_DIR/pglite); omitted → in memory. */
   dataDir?: string;
   poolSize?: number;
+  /** PGlite: analyze stale tables on a timer (server/db/analyze.ts); default true. */
+  autoAnalyze?: boolean;
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -73,10 +76,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
+  // No autovacuum in PGlite: without statistics its planner reads a push's rows plan-wide (server/db/analyze.ts).
+  const analyze = opts.autoAnalyze === false ? null : startAutoAnalyze(db);
   return {
     db,
     kind: 'pglite',
     close: async () => {
+      await analyze?.stop();
       await client.close();
       lock?.release();
     },

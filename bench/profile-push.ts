@@ -1,0 +1,99 @@
+// A CPU profile of a server process (server/main.ts on PostgreSQL, `node --cpu-prof`) under the month-end
+// rush of bench/rush.bench.ts: 50 reporter tokens push 100–200 entries each at once, ROUNDS times. Not a
+// benchmark (run.ts runs only *.bench.ts). `tsx bench/profile-push.ts [rounds]` → the top self-time
+// functions of the server and its .cpuprofile in /tmp/qingdan-prof; also the rush's wall time per round.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createToken } from '../server/auth/tokens';
+import { createUnit } from '../server/auth/units';
+import { assignments } from '../server/db/schema';
+import { savePlan } from '../server/services/plans';
+import { openPgDatabase } from '../test/helpers/db';
+import { samplePlan } from '../test/helpers/plan';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// QINGDAN_ROOT=/other/checkout profiles that checkout's server (before/after comparisons).
+const SERVER_ROOT = process.env.QINGDAN_ROOT ?? ROOT;
+const UNITS = 50;
+const TASKS = 10_000;
+const rounds = Number(process.argv[2] ?? 5);
+const dir = '/tmp/qingdan-prof';
+mkdirSync(dir, { recursive: true });
+const itemOf = (i: number) => (i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m2` : `t${i}`);
+const countOf = (u: number) => 100 + ((u * 37) % 101);
+const tasksOf = (u: number) => Array.from({ length: countOf(u) }, (_, k) => k * UNITS + u + 1);
+
+const database = await openPgDatabase();
+const { db } = database;
+await savePlan(db, samplePlan({ id: 'rush', tasks: TASKS, sections: 20 }), 'bench');
+const tokens: string[] = [];
+const rows = [];
+for (let u = 0; u < UNITS; u++) {
+  const unit = (await createUnit(db, `单位${u + 1}`, 'bench'))!;
+  tokens.push((await createToken(db, { role: 'reporter', unitId: unit.id })).token);
+  for (let k = 0; u + 1 + k * UNITS <= TASKS; k++) rows.push({ planId: 'rush', taskId: `t${k * UNITS + u + 1}`, unitId: unit.id, role: 'lead', ord: 0 });
+}
+for (let i = 0; i < rows.length; i += 2000) await db.insert(assignments).values(rows.slice(i, i + 2000));
+
+const clean = { ...process.env };
+delete clean.DATA_DIR;
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], { cwd: SERVER_ROOT, env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off', QINGDAN_ADMIN_TOKEN: 'qd_bench_profile_admin_0123456789abcdef' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const url: string = await new Promise((res) => {
+  let out = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+    const m = /http:\/\/localhost:(\d+)/.exec(out);
+    if (m) res(`http://127.0.0.1:${m[1]}`);
+  });
+});
+// The server's CPU time (user + system, /proc) per round: steadier than wall time on a shared machine.
+const cpuMs = () => {
+  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in clock ticks (100 Hz)
+};
+const cpu: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const c0 = cpuMs();
+  const period = `2024-${String(r + 1).padStart(2, '0')}`;
+  const t0 = performance.now();
+  let failed = 0;
+  await Promise.all(
+    tokens.map(async (token, u) => {
+      const body = JSON.stringify({ batchId: `prof-${r}-${u}`, entries: tasksOf(u).map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: { monthDone: i % 7, cumulative: (i % 7) + 10, status: '推进中', progress: `第${i}项按计划推进` } })) });
+      const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      const json = (await res.json()) as { results?: { outcome: string }[] };
+      if (res.status !== 200 || json.results?.some((x) => x.outcome !== 'applied')) failed++;
+    }),
+  );
+  cpu.push(cpuMs() - c0);
+  console.log(`round ${r + 1}: ${(performance.now() - t0).toFixed(0)} ms, server CPU ${cpu[r].toFixed(0)} ms, ${failed} failed`);
+}
+const rest = cpu.slice(1).sort((a, b) => a - b);
+console.log(`server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${(rest[Math.floor(rest.length / 2)] / 7501 * 1000).toFixed(0)} µs per row)`);
+child.kill('SIGINT');
+await new Promise((r) => child.once('exit', r));
+await database.close();
+
+const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`)).sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
+const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+const self = new Map<number, number>();
+prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+const byFn = new Map<string, number>();
+const byArea = new Map<string, number>();
+const area = (u: string) => (u.includes('node_modules/') ? u.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : u.startsWith('node:') ? 'node:' + u.slice(5).split('/')[0] : u.includes(ROOT) ? u.replace(ROOT, '').replace(/^file:\/\//, '') : u || '(native/idle)');
+let total = 0;
+for (const n of prof.nodes) {
+  const ms = self.get(n.id) ?? 0;
+  total += ms;
+  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/.*node_modules\//, '').replace(ROOT, '')}:${n.callFrame.lineNumber}`;
+  byFn.set(k, (byFn.get(k) ?? 0) + ms);
+  const a = n.callFrame.functionName === '(idle)' ? '(idle)' : area(n.callFrame.url);
+  byArea.set(a, (byArea.get(a) ?? 0) + ms);
+}
+console.log(`\nserver self time ${(total / 1000).toFixed(0)} ms; by package/file:`);
+for (const [k, v] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+console.log('\ntop functions (self time):');
+for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+console.log(`${dir}/${newest}`);
+process.exit(0);
