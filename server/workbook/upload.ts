@@ -18,7 +18,8 @@ import type { PushBatch, PushEntry, PushResponse } from '../../model/sync';
 import { markCells, markNotices, markResults } from './annotate';
 import { WorkbookError, type CellError, type CellNotice } from './errors';
 import { MAIN_SHEET, VERSION_HEADER } from './export';
-import { loadWorkbook, streamSheets, workbookToBuffer, type Cell, type Row, type Workbook, type Worksheet } from './xlsx';
+import { streamSheet, type StreamRow } from './sheet-stream';
+import { loadWorkbook, workbookToBuffer, type Cell, type Workbook, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS, readZipEntry } from './zipcheck';
 
 export interface UploadInput {
@@ -170,18 +171,6 @@ function parseMerges(refs: string[]): Range[] {
   return out;
 }
 
-/** OOXML's _xHHHH_ escapes, decoded as the in-memory load decodes them (exceljs text-xform); the streaming
- *  reader leaves them in shared strings, and _x0000_ must reach the BAD_TEXT check as the NUL it is. */
-const ESCAPE = /_x([0-9A-F]{4})_/g;
-function unescaped(v: unknown): unknown {
-  const fix = (t: string) => (t.includes('_x') ? t.replace(ESCAPE, (_, h: string) => String.fromCharCode(parseInt(h, 16))) : t);
-  if (typeof v === 'string') return fix(v);
-  if (v && typeof v === 'object' && Array.isArray((v as { richText?: unknown }).richText)) {
-    return { ...v, richText: (v as { richText: { text: string }[] }).richText.map((t) => ({ ...t, text: fix(String(t.text ?? '')) })) };
-  }
-  return v;
-}
-
 const address = (r: number, c: number) => `${colLetter(c - 1)}${r}`;
 
 /** The workbook's keywords (docProps/core.xml), where the export put plan and month. */
@@ -236,8 +225,8 @@ class SheetScan {
   }
   private gaveUp = false;
 
-  row(line: Row): void {
-    for (const m of this.byTop.get(line.number) ?? []) this.masters.set(m, line.getCell(m[1]).value);
+  row(line: StreamRow): void {
+    for (const m of this.byTop.get(line.number) ?? []) this.masters.set(m, line.values.get(m[1]) ?? null);
     if (!this.header) {
       if (line.number > HEADER_SCAN_ROWS) {
         this.gaveUp = true;
@@ -250,7 +239,7 @@ class SheetScan {
   }
 
   /** The cell at column c of this row, or its merge range's first cell. */
-  private cell(line: Row, c: number): Pick<Cell, 'value'> {
+  private cell(line: StreamRow, c: number): Pick<Cell, 'value'> {
     const list = this.byCol.get(c);
     if (list) {
       const r = line.number;
@@ -264,15 +253,14 @@ class SheetScan {
         else hi = mid - 1;
       }
       const m = at >= 0 ? list[at] : undefined;
-      if (m && r <= m[2] && (m[0] !== r || m[1] !== c)) return { value: unescaped(this.masters.get(m) ?? null) as Cell['value'] };
+      if (m && r <= m[2] && (m[0] !== r || m[1] !== c)) return { value: (this.masters.get(m) ?? null) as Cell['value'] };
     }
-    return { value: unescaped(line.getCell(c).value) as Cell['value'] };
+    return { value: (line.values.get(c) ?? null) as Cell['value'] };
   }
 
-  private findHeader(line: Row): void {
+  private findHeader(line: StreamRow): void {
     const r = line.number;
-    const values = new Map<number, unknown>();
-    line.eachCell({ includeEmpty: false }, (cell, c) => void values.set(c, unescaped(cell.value)));
+    const values = new Map(line.values);
     for (const m of this.early) {
       if (r < m[0] || r > m[2]) continue;
       for (let c = m[1]; c <= Math.min(m[3], 256); c++) if (m[0] !== r || c !== m[1]) values.set(c, this.masters.get(m) ?? null);
@@ -312,7 +300,7 @@ class SheetScan {
     this.early = [];
   }
 
-  private readRow(line: Row): void {
+  private readRow(line: StreamRow): void {
     const { cols, versionCol } = this.header!;
     const r = line.number;
     if (this.sectionRows.has(r)) return;
@@ -418,6 +406,8 @@ async function annotatedCopy(source: Buffer, sheet: string, cells: number, limit
  * Checks the zip (server/workbook/zipcheck.ts), then reads the sheets as a stream: the upload holds one row
  * at a time, and the whole workbook is loaded in memory only to write an annotated copy with marks.
  * The sheet read is the first with a 清单 header in its first 30 rows, 重点任务清单 preferred.
+ * (server/workbook/sheet-stream.ts reads it; exceljs's own streaming reader garbles CJK text split
+ * between two chunks.)
  */
 export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   const limits = input.limits ?? LIMITS;
@@ -432,20 +422,20 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   const items = input.rows.filter((r): r is ItemRow => r.kind === 'item');
   const byKey = new Map(items.map((r) => [r.key, r]));
   const match: Matchers = { byId: new Map(items.map((r) => [r.itemId, r])), byText: new Map(items.map((r) => [textKey(r.number, r.task, r.metric), r])) };
-  const sheetOf = (no: number) => sheets.find((s) => s.path === `xl/worksheets/sheet${no}.xml`) ?? sheets.find((s) => s.sheetNo === no);
-
+  // The main sheet first, then the others in file order (as the in-memory reader preferred it).
+  const order = [...sheets].sort((x, y) => Number(y.name === MAIN_SHEET) - Number(x.name === MAIN_SHEET)).slice(0, SCAN_SHEETS);
   let chosen: SheetScan | null = null;
-  let scanned = 0;
   try {
-    for await (const streamed of streamSheets(input.buffer)) {
-      const info = sheetOf(streamed.sheetNo);
-      const name = info?.name ?? streamed.name ?? `Sheet${streamed.sheetNo}`;
-      const main = name === MAIN_SHEET;
-      // Once the main sheet or (past the scan limit) any sheet has its header, later sheets are only drained.
-      const scan: SheetScan | null = chosen && (chosen.name === MAIN_SHEET || !main) ? null : !main && scanned >= SCAN_SHEETS - 1 ? null : new SheetScan(name, info?.merges ?? [], match);
-      if (scan && !main) scanned++;
-      for await (const line of streamed.rows) if (scan?.wanted) scan.row(line);
-      if (scan?.header) chosen = scan;
+    for (const info of order) {
+      const scan = new SheetScan(info.name, info.merges, match);
+      for await (const line of streamSheet(input.buffer, info.path)) {
+        if (!scan.wanted) break;
+        scan.row(line);
+      }
+      if (scan.header) {
+        chosen = scan;
+        break;
+      }
     }
   } catch (err) {
     if (err instanceof WorkbookError) throw err;

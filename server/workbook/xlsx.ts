@@ -1,7 +1,7 @@
 // The one place that imports exceljs (little maintained upstream): if it has to be replaced, only this
 // file and the types it re-exports change. Everything else in server/workbook works through these.
 import ExcelJS from 'exceljs';
-import { Readable, type Writable } from 'node:stream';
+import type { Writable } from 'node:stream';
 
 export type Workbook = ExcelJS.Workbook;
 export type Worksheet = ExcelJS.Worksheet;
@@ -24,26 +24,6 @@ export async function loadWorkbook(buffer: Buffer): Promise<Workbook> {
   const wb = new ExcelJS.Workbook();
   await wb.xlsx.load(buffer as unknown as ArrayBuffer);
   return wb;
-}
-
-/** One worksheet of a streamed read: exceljs's sheet number (xl/worksheets/sheetN.xml), its name when
- *  the workbook part came first, and its rows in file order (to be read to the end, or left). */
-export interface StreamedSheet {
-  sheetNo: number;
-  name: string | undefined;
-  rows: AsyncIterable<Row>;
-}
-
-/**
- * Reads a workbook sheet by sheet and row by row, holding one row at a time (plus the shared strings and
- * styles): what the upload uses, so a 50,000-row 清单 costs what its rows cost, not exceljs's whole model.
- * Call only on a buffer that passed checkXlsx. Hyperlinks are read as their text, like the in-memory load.
- */
-export async function* streamSheets(buffer: Buffer): AsyncGenerator<StreamedSheet> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([buffer]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  for await (const ws of reader as unknown as AsyncIterable<AsyncIterable<Row> & { id: string | number; name?: string }>) {
-    yield { sheetNo: Number(ws.id), name: ws.name, rows: ws };
-  }
 }
 
 export async function workbookToBuffer(wb: Workbook): Promise<Buffer> {

@@ -298,3 +298,9 @@ export function readZipEntry(buf: Buffer, name: string): Buffer | null {
   const e = readCentralDirectory(buf).find((x) => x.name.replace(/^\//, '') === name);
   return e ? inflateEntry(buf, e) : null;
 }
+
+/** One entry of a zip as a stream of inflated chunks (capped at its declared size); null when absent. */
+export function zipEntryChunks(buf: Buffer, name: string): AsyncIterable<Buffer> | null {
+  const e = readCentralDirectory(buf).find((x) => x.name.replace(/^\//, '') === name);
+  return e ? inflateChunks(buf, e, e.uncompressed) : null;
+}

@@ -5,9 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, type ItemRow } from '../../model/sheet';
 import { WorkbookError } from '../../server/workbook/errors';
-import { workbookBuffer } from '../../server/workbook/export';
+import { MAIN_SHEET, workbookBuffer } from '../../server/workbook/export';
 import { parseUpload } from '../../server/workbook/upload';
 import { LIMITS } from '../../server/workbook/zipcheck';
+import { streamSheet } from '../../server/workbook/sheet-stream';
+import { loadWorkbook } from '../../server/workbook/xlsx';
+import { buildRows } from '../../model/sheet';
+import { samplePlan } from '../helpers/plan';
 import { seedPlan, seedRows } from './seed';
 import { colOf, edit, rowOf } from './sheet-edit';
 
@@ -63,6 +67,25 @@ describe('workbook upload read as a stream', () => {
     const large = await refused({ ...LIMITS, annotateCells: 0 });
     expect(large.errors.map((e) => [e.cell, e.code])).toEqual([[address, 'FORMULA_NOT_ALLOWED']]);
     expect(large.annotated).toBeUndefined();
+  });
+
+  it('every cell of a 3,000-row export reads as the in-memory load reads it (CJK split between inflate chunks too)', async () => {
+    const big = samplePlan({ tasks: 3000, sections: 20, id: 'stream3k' });
+    const file = await workbookBuffer({ plan: big, period: '2024-05', rows: buildRows(big, { period: '2024-05' }) });
+    const ws = (await loadWorkbook(file)).getWorksheet(MAIN_SHEET)!;
+    let compared = 0;
+    let cjk = 0;
+    for await (const row of streamSheet(file, 'xl/worksheets/sheet1.xml')) {
+      for (const [c, value] of row.values) {
+        const cell = ws.getCell(row.number, c);
+        if (cell.isMerged && cell.master.address !== cell.address) continue;
+        expect([cell.address, value]).toEqual([cell.address, cell.value]);
+        compared++;
+        if (typeof value === 'string' && /[\u4e00-\u9fff]/.test(value)) cjk++;
+      }
+    }
+    expect(compared).toBeGreaterThan(30_000);
+    expect(cjk).toBeGreaterThan(5_000);
   });
 
   it('the cell limit admits a 50,000-row 清单 (~590,000 cells) and still refuses 3 M', () => {
