@@ -30,10 +30,18 @@ function sharedStrings(buf: Buffer): unknown[] {
   let text = '';
   parser.on('opentag', (tag) => {
     const n = local(tag.name);
-    if (n === 'si') (runs = []), (plain = ''), (rich = false);
-    else if (n === 'r') (rich = true), (text = '');
-    else if (n === 'rPh') inPhonetic = true;
-    else if (n === 't' && !inPhonetic) (inT = true), (text = rich ? '' : text);
+    if (n === 'si') {
+      runs = [];
+      plain = '';
+      rich = false;
+    } else if (n === 'r') {
+      rich = true;
+      text = '';
+    } else if (n === 'rPh') inPhonetic = true;
+    else if (n === 't' && !inPhonetic) {
+      inT = true;
+      if (rich) text = '';
+    }
   });
   parser.on('text', (t) => {
     if (inT) text += t;
@@ -115,9 +123,16 @@ export async function* streamSheet(buf: Buffer, path: string): AsyncGenerator<St
     else if (n === 'c') {
       col = columnOf(attr(tag, 'r')) ?? col + 1;
       cell = { t: attr(tag, 't'), s: Number(attr(tag, 's') ?? 0) };
-    } else if (cell && n === 'f') (into = 'f'), (cell.f = '');
-    else if (cell && n === 'v') (into = 'v'), (cell.v = '');
-    else if (cell && n === 't') (into = 'v'), (cell.v = cell.v ?? ''); // <is><t> (and its rich runs)
+    } else if (cell && n === 'f') {
+      into = 'f';
+      cell.f = '';
+    } else if (cell && n === 'v') {
+      into = 'v';
+      cell.v = '';
+    } else if (cell && n === 't') {
+      into = 'v'; // <is><t> (and its rich runs)
+      cell.v = cell.v ?? '';
+    }
   });
   parser.on('text', (t) => {
     if (!cell || !into) return;

@@ -249,8 +249,10 @@ class SheetScan {
       let at = -1;
       while (lo <= hi) {
         const mid = (lo + hi) >> 1;
-        if (list[mid][0] <= r) (at = mid), (lo = mid + 1);
-        else hi = mid - 1;
+        if (list[mid][0] <= r) {
+          at = mid;
+          lo = mid + 1;
+        } else hi = mid - 1;
       }
       const m = at >= 0 ? list[at] : undefined;
       if (m && r <= m[2] && (m[0] !== r || m[1] !== c)) return { value: (this.masters.get(m) ?? null) as Cell['value'] };
