@@ -4,7 +4,8 @@
 //   cell values (no styles, merges, rules, extra sheets) in this process.
 //   Upload: POST the exported file unchanged, median of 3, vs exceljs's bare streaming WorkbookReader
 //   reading every cell of the same file in this process.
-//   Server RSS: the server process's peak (VmHWM from /proc) after the exports and after the uploads.
+//   Server RSS: the server process's peak (VmHWM from /proc): idle, after the exports, and after the
+//   uploads in a fresh server process (so the upload's peak is its own, not the export's).
 // Uploads above the cell limit (server/workbook/zipcheck.ts LIMITS.cells) are refused with 413: the
 // table says so rather than hiding the row.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -62,13 +63,21 @@ async function curve(items: number) {
   const database = await openPgDatabase();
   await savePlan(database.db, plan, 'bench');
   await createToken(database.db, { role: 'admin', secret: ADMIN });
-  const { child, url } = await start({ DATABASE_URL: database.url! });
+  let { child, url } = await start({ DATABASE_URL: database.url! });
   const headers = { authorization: `Bearer ${ADMIN}` };
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((res) => child.once('exit', res));
+  };
   try {
+    await new Promise((res) => setTimeout(res, 500));
+    const rssIdle = peakMb(child.pid!);
     let file = Buffer.alloc(0);
     const exp: number[] = [];
     for (let i = 0; i < 3; i++) exp.push(await timed(async () => (file = Buffer.from(await (await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook.xlsx`, { headers })).arrayBuffer()))));
     const rssExport = peakMb(child.pid!);
+    await stop();
+    ({ child, url } = await start({ DATABASE_URL: database.url! }));
     const up: number[] = [];
     let status = 0;
     let code = '';
@@ -89,10 +98,9 @@ async function curve(items: number) {
       w.push(await timed(() => bareWrite(rows)));
       r.push(await timed(async () => (cells = await bareRead(file))));
     }
-    return { items, bytes: file.length, exp: median(exp), up: median(up), status, code, rssExport, rssUpload, write: median(w), read: median(r), cells };
+    return { items, bytes: file.length, exp: median(exp), up: median(up), status, code, rssIdle, rssExport, rssUpload, write: median(w), read: median(r), cells };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((res) => child.once('exit', res));
+    await stop();
     await database.close();
   }
 }
@@ -103,10 +111,10 @@ if (!pgReachable) {
   const results = [];
   for (const n of (process.env.BENCH_SIZES ?? "1000,10000,50000").split(",").map(Number)) results.push(await curve(n));
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
+  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
 
-| item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS after exports / uploads |
+| item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS idle / exports / uploads |
 |---:|---:|---:|---:|---:|---:|---|---:|---:|---:|
-${results.map((x) => `| ${x.items.toLocaleString('en')} | ${mb(x.bytes)} | ${x.exp.toFixed(0)} ms | ${x.write.toFixed(0)} ms | ${(x.exp / x.write).toFixed(2)}× | ${x.up.toFixed(0)} ms | ${x.status}${x.code ? ` ${x.code}` : ''} | ${x.read.toFixed(0)} ms (${x.cells.toLocaleString('en')}) | ${(x.up / x.read).toFixed(2)}× | ${x.rssExport.toFixed(0)} / ${x.rssUpload.toFixed(0)} MB |`).join('\n')}`);
+${results.map((x) => `| ${x.items.toLocaleString('en')} | ${mb(x.bytes)} | ${x.exp.toFixed(0)} ms | ${x.write.toFixed(0)} ms | ${(x.exp / x.write).toFixed(2)}× | ${x.up.toFixed(0)} ms | ${x.status}${x.code ? ` ${x.code}` : ''} | ${x.read.toFixed(0)} ms (${x.cells.toLocaleString('en')}) | ${(x.up / x.read).toFixed(2)}× | ${x.rssIdle.toFixed(0)} / ${x.rssExport.toFixed(0)} / ${x.rssUpload.toFixed(0)} MB |`).join('\n')}`);
 }
 process.exit(0);

@@ -41,7 +41,8 @@ export interface RowPlace {
 }
 
 /** Marks the push service's rejections and conflicts on the cells they are about. */
-export function markResults(ws: Worksheet, places: RowPlace[], response: PushResponse, conflictMessage: (key: string) => string | undefined = () => undefined): (FieldError & { cell?: string })[][] {
+/** With `ws` null only the errors are returned (the upload marks a loaded copy only when one is wanted). */
+export function markResults(ws: Worksheet | null, places: RowPlace[], response: PushResponse, conflictMessage: (key: string) => string | undefined = () => undefined): (FieldError & { cell?: string })[][] {
   const byKey = new Map(places.map((p) => [p.key, p]));
   return response.results.map((res) => {
     const place = byKey.get(res.key);
@@ -50,13 +51,13 @@ export function markResults(ws: Worksheet, places: RowPlace[], response: PushRes
     if (res.outcome === 'rejected') {
       return res.errors.map((e) => {
         const cell = place.cells[e.field as InputKey] ?? anyCell;
-        if (cell) mark(ws, cell, RED, `【未保存】${e.message}`);
+        if (cell && ws) mark(ws, cell, RED, `【未保存】${e.message}`);
         return { ...e, cell };
       });
     }
     if (res.outcome === 'conflict') {
       const text = conflictMessage(res.key) ?? `该行已被他人修改（服务器版本${res.version}），请重新导出后再填报`;
-      for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】${text}`);
+      if (ws) for (const cell of Object.values(place.cells)) mark(ws, cell!, ORANGE, `【未保存】${text}`);
     }
     return [];
   });

@@ -21,7 +21,7 @@ import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './upload';
 import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
-import { checkXlsx } from './zipcheck';
+import { checkXlsx, LIMITS } from './zipcheck';
 
 export const TARGETS_SHEET = '指标';
 const COLS = [
@@ -169,7 +169,8 @@ interface Parsed {
 }
 
 async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Parsed> {
-  await checkXlsx(bytes);
+  // Read whole in memory (a targets workbook is small): keep the in-memory bound, not the 清单's streamed one.
+  await checkXlsx(bytes, { ...LIMITS, cells: LIMITS.annotateCells });
   const wb = await loadWorkbook(bytes).catch((err) => {
     throw new WorkbookError('NOT_XLSX', `无法读取该工作簿（${(err as Error).message.slice(0, 80)}）`, 422);
   });
