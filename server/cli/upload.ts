@@ -8,7 +8,7 @@ import { PeriodId } from '../../model/progress';
 import { NotFoundError } from '../services/plans';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
-import { uploadWorkbook } from '../services/upload';
+import { uploadWorkbook } from '../services/workbook-upload';
 import type { UploadResult } from '../workbook/upload';
 import { CliError } from './errors';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';

@@ -11,7 +11,7 @@ import type { Db } from '../db/connect';
 import { ensurePlan } from '../services/plans';
 import { loadMonthSettings, MonthSettingsInput, saveMonthSettings } from '../services/month-settings';
 import { listSubmissions, returnSubmission, submitMonth } from '../services/submissions';
-import { uploadWorkbook } from '../services/upload';
+import { uploadWorkbook } from '../services/workbook-upload';
 import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
 import { Problem, problem } from './problem';

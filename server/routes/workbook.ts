@@ -22,7 +22,7 @@ import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
-import { uploadWorkbook } from '../services/upload';
+import { uploadWorkbook } from '../services/workbook-upload';
 import { previousCumulatives } from '../services/previous';
 import { HttpProblem, Problem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
