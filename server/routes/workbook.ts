@@ -21,7 +21,7 @@ import { readableUnit } from '../services/visibility';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { writeWorkbook } from '../workbook/export';
-import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets';
+import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets-workbook';
 import { uploadWorkbook } from '../services/workbook-upload';
 import { previousCumulatives } from '../services/previous';
 import { HttpProblem, Problem, problem } from './problem';
