@@ -18,7 +18,7 @@ import { Problem, problem } from './problem';
 import { contactErrors } from '../../model/submission';
 import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
-import { ledgerWorkbook } from '../workbook/ledger';
+import { ledgerWorkbook } from '../workbook/ledger-workbook';
 import { listWebhooks, reminderLog, remindNow, setWebhook, type ReminderOptions } from '../services/reminders';
 import { loadPlan } from '../services/plans';
 import { HttpProblem } from './problem';
