@@ -6,7 +6,7 @@ import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type SheetRow } from '../..
 import { STATUSES } from '../../model/progress';
 import { hasCompletionRate } from '../../model/rules';
 import { Batcher, jsonBytes } from './batcher';
-import { COL_COUNT, DUE_COL, FIRST_DATA_ROW, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, PREV_COL, SECTION_PREFIX } from './layout';
+import { COL_COUNT, DUE_COL, FIRST_DATA_ROW_INDEX, HEADERS, ID_COL, LOCKED_FILL, lockedRuns, NOTE_COL, PREV_COL, SECTION_PREFIX } from './layout';
 import { stateWrites, valuesHash, type SheetMeta, type SheetState, type SnapEntry } from './state';
 import { everyCell, type ExcelApi, type ExcelContext } from './types';
 
@@ -63,7 +63,7 @@ export function sheetCells(row: SheetRow, sheetRow?: number, previous?: Readonly
     cells[ID_COL] = SECTION_PREFIX + row.nodeId;
     return cells;
   }
-  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '', previous?.get(row.itemId) ?? '']; // 到期: for the "overdue" format
+  const cells: Cell[] = [...rowCells(row).map((v) => v ?? ''), '', row.due ?? '', previous?.get(row.itemId) ?? '']; // 截止日期: for the "overdue" format
   const rate = sheetRow === undefined ? null : rateFormula(row, sheetRow);
   if (rate) cells[COLUMN_INDEX.rate] = rate;
   return cells;
@@ -110,7 +110,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
   return excel.run(async (ctx) => {
     const { meta, rows } = opts;
     const n = rows.length;
-    const last = FIRST_DATA_ROW + Math.max(n, 1); // exclusive
+    const last = FIRST_DATA_ROW_INDEX + Math.max(n, 1); // exclusive
     const existing = await probe(ctx, meta.sheetName, opts.stateSheetName);
     const b = new Batcher(ctx);
 
@@ -136,7 +136,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
       // Formats before values: text columns as text so "=…", "+86…" or "001" stay what was typed.
       COLUMNS.forEach((col, c) => {
         const fmt = col.kind === 'number' ? 'General' : col.kind === 'rate' ? '0.0' : '@';
-        at(FIRST_DATA_ROW, c, last - FIRST_DATA_ROW, 1).numberFormat = everyCell(fmt);
+        at(FIRST_DATA_ROW_INDEX, c, last - FIRST_DATA_ROW_INDEX, 1).numberFormat = everyCell(fmt);
         at(0, c, 1, 1).format.columnWidth = col.width * 7;
       });
       at(0, NOTE_COL, last, 2).numberFormat = everyCell('@');
@@ -150,7 +150,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     });
 
     // Data rows, in blocks that fill what is left of the current request.
-    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW + k, opts.previous));
+    const cells = rows.map((r, k) => sheetCells(r, FIRST_DATA_ROW_INDEX + k, opts.previous));
     let i = 0;
     while (i < n) {
       let bytes = 2;
@@ -168,7 +168,7 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
         continue;
       }
       const start = i;
-      await b.add(bytes, () => (at(FIRST_DATA_ROW + start, 0, end - start, COL_COUNT).values = cells.slice(start, end)));
+      await b.add(bytes, () => (at(FIRST_DATA_ROW_INDEX + start, 0, end - start, COL_COUNT).values = cells.slice(start, end)));
       i = end;
       opts.onProgress?.(i, n);
     }
@@ -178,30 +178,30 @@ export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<Fil
     const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
     const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
     await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {
-      for (const [c, w] of lockedRuns(meta.admin)) at(FIRST_DATA_ROW, c, n || 1, w).format.fill.color = LOCKED_FILL;
+      for (const [c, w] of lockedRuns(meta.admin)) at(FIRST_DATA_ROW_INDEX, c, n || 1, w).format.fill.color = LOCKED_FILL;
       if (meta.closed) return; // a closed month: everything stays locked, read-only
-      for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW, c, n || 1, w).format.protection.locked = false;
+      for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW_INDEX, c, n || 1, w).format.protection.locked = false;
       for (const k of sections) {
-        for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW + k, c, 1, w).format.protection.locked = true;
-        at(FIRST_DATA_ROW + k, 0, 1, COL_COUNT).format.font.bold = true;
+        for (const [c, w] of meta.admin ? [...inputRuns, adminRun] : inputRuns) at(FIRST_DATA_ROW_INDEX + k, c, 1, w).format.protection.locked = true;
+        at(FIRST_DATA_ROW_INDEX + k, 0, 1, COL_COUNT).format.font.bold = true;
       }
     });
 
     // Validation (UX only: a paste bypasses it, so the rules run again on 校验/同步) and formats.
     const L = (key: keyof typeof COLUMN_INDEX) => colLetter(COLUMN_INDEX[key]);
-    const r0 = FIRST_DATA_ROW + 1;
+    const r0 = FIRST_DATA_ROW_INDEX + 1;
     await b.add(2000, () => {
-      const numbers = at(FIRST_DATA_ROW, COLUMN_INDEX.monthDone, n || 1, 2);
+      const numbers = at(FIRST_DATA_ROW_INDEX, COLUMN_INDEX.monthDone, n || 1, 2);
       numbers.dataValidation.rule = { decimal: { formula1: 0, operator: 'GreaterThanOrEqualTo' } };
       numbers.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: '请填写数字', message: '请填写不小于0的数字' };
-      const status = at(FIRST_DATA_ROW, COLUMN_INDEX.status, n || 1, 1);
+      const status = at(FIRST_DATA_ROW_INDEX, COLUMN_INDEX.status, n || 1, 1);
       status.dataValidation.rule = { list: { inCellDropDown: true, source: STATUSES.join(',') } };
       status.dataValidation.errorAlert = { showAlert: true, style: 'Stop', title: '状态', message: `状态须为：${STATUSES.join('、')}` };
-      const whole = at(FIRST_DATA_ROW, 0, n || 1, NOTE_COL + 1);
+      const whole = at(FIRST_DATA_ROW_INDEX, 0, n || 1, NOTE_COL + 1);
       const lagging = whole.conditionalFormats.add('Custom');
       lagging.custom.rule.formula = `=$${L('status')}${r0}="滞后"`;
       lagging.custom.format.fill.color = '#FCE4D6';
-      const overdue = at(FIRST_DATA_ROW, COLUMN_INDEX.deadline, n || 1, 1).conditionalFormats.add('Custom');
+      const overdue = at(FIRST_DATA_ROW_INDEX, COLUMN_INDEX.deadline, n || 1, 1).conditionalFormats.add('Custom');
       overdue.custom.rule.formula = `=AND($${colLetter(DUE_COL)}${r0}<>"",$${colLetter(DUE_COL)}${r0}<="${opts.periodEnd}",$${L('status')}${r0}<>"已完成")`;
       overdue.custom.format.font.color = '#C00000';
       overdue.custom.format.fill.color = '#FFC7CE';
