@@ -9,7 +9,7 @@ import { ApiClient } from '../addin/sync/api';
 import { SheetSync } from '../addin/sync/engine';
 import { createFakeExcel, REQUEST_LIMIT } from '../test/fakes/excel-fake';
 import { FakeApi } from '../test/fakes/fake-api';
-import { heavyEntries, syntheticPlan } from '../test/fakes/plan-fixture';
+import { heavyEntries, syntheticPlan } from '../test/helpers/plan';
 
 const MB = 1024 * 1024;
 const PERIOD = '2026-03';
