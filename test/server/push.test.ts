@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const P = '2024-03';
 const push = (s: Setup, token: string, entries: unknown[], id = batchId()) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries });
