@@ -41,7 +41,7 @@ describe('importPlan encodings', () => {
       const reference = await importPlan(new TextEncoder().encode(text), `${id}.txt`);
       expect(shape(reference)).toEqual(shape(parsePlanText(text, 'x')));
       const gb = new Uint8Array(iconv.encode(text, 'gb18030'));
-      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gb)).toThrow(); // really not UTF-8
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gb)).toThrow(TypeError); // really not UTF-8 (the decoder's TypeError)
       const variants: [string, Uint8Array][] = [
         ['gb18030', gb],
         ['utf8-bom', new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)])],
