@@ -4,12 +4,12 @@
 // one changed row in the 10,000-row sheet, against sending the whole sheet.
 import { buildRows, rowCells, type ItemRow } from '../model/sheet';
 import { fillSheet, sheetCells } from '../addin/excel/fill';
-import { sheetNameFor, stateSheetNameFor, COL_COUNT, FIRST_DATA_ROW } from '../addin/excel/layout';
+import { sheetNameFor, stateSheetNameFor, COL_COUNT, FIRST_DATA_ROW_INDEX } from '../addin/excel/layout';
 import { ApiClient } from '../addin/sync/api';
 import { SheetSync } from '../addin/sync/engine';
 import { createFakeExcel, REQUEST_LIMIT } from '../test/fakes/excel-fake';
 import { FakeApi } from '../test/fakes/fake-api';
-import { heavyEntries, syntheticPlan } from '../test/fakes/plan-fixture';
+import { heavyEntries, syntheticPlan } from '../test/helpers/plan';
 
 const MB = 1024 * 1024;
 const PERIOD = '2026-03';
@@ -41,7 +41,7 @@ async function baseline(rows: ReturnType<typeof buildRows>) {
   await excel.run(async (ctx) => {
     for (let i = 0; i < cells.length; i += 4000) {
       const block = cells.slice(i, i + 4000);
-      ctx.workbook.worksheets.getItem('Sheet1').getRangeByIndexes(FIRST_DATA_ROW + i, 0, block.length, COL_COUNT).values = block;
+      ctx.workbook.worksheets.getItem('Sheet1').getRangeByIndexes(FIRST_DATA_ROW_INDEX + i, 0, block.length, COL_COUNT).values = block;
       await ctx.sync().catch(() => over5++);
     }
   });

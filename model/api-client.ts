@@ -37,7 +37,7 @@ export class NetworkError extends Error {
   }
 }
 
-/** POST …/targets/batches answers one of these per target (server/services/targets.ts TargetResult). */
+/** POST …/targets/batches answers one of these per target (server/services/target-batches.ts TargetResult). */
 export type TargetResult =
   | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: { value: number; max: number | null; unit: string } }
   | { targetId: string; outcome: 'rejected'; errors: { message: string }[] };

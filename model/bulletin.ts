@@ -91,21 +91,58 @@ function comparison(now: number | null, before: number | null | undefined, what:
   return `，${what}较上月${d > 0 ? '提高' : '下降'}${Math.abs(d)}个百分点`;
 }
 
+/** The blocks of a 通报 as they are written, numbering the 一、 headings and the 表N captions. */
+interface Writer {
+  blocks: BulletinBlock[];
+  h1(text: string): void;
+  h2(i: number, text: string): void;
+  p(text: string): void;
+  table(table: Omit<Extract<BulletinBlock, { kind: 'table' }>, 'kind'>): void;
+  tableNo(): string;
+}
+
+function writer(): Writer {
+  const blocks: BulletinBlock[] = [];
+  let tables = 0;
+  return {
+    blocks,
+    h1: (text) => blocks.push({ kind: 'heading', level: 1, text: `${cnOrdinal(blocks.filter((b) => b.kind === 'heading' && b.level === 1).length)}、${text}` }),
+    h2: (i, text) => blocks.push({ kind: 'heading', level: 2, text: `（${cnOrdinal(i)}）${text}` }),
+    p: (text) => blocks.push({ kind: 'paragraph', text }),
+    table: (table) => blocks.push({ kind: 'table', ...table }),
+    tableNo: () => `表${++tables}`,
+  };
+}
+
+/** Items reported overdue that are not already 滞后 (they get their own table). */
+const overdueOnlyOf = (stats: PeriodStats) => stats.overdue.filter((s) => s.status !== '滞后');
+
 export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulletin {
   const [year, month] = stats.period.split('-').map(Number);
+  const w = writer();
+  w.p(`为抓好${quoted(ctx.planTitle)}贯彻落实，现将截至${month}月底重点任务推进情况通报如下。`);
+  overallSection(w, stats, ctx);
+  investmentSection(w, stats, ctx);
+  unitsSection(w, stats);
+  laggingSection(w, stats, ctx);
+  nextStepsSection(w, stats, ctx);
+  return {
+    banner: '重点任务推进情况通报',
+    issue: `${year}年第${ctx.issueNumber ?? month}期`,
+    title: `关于${cnMonth(stats.period)}重点任务推进情况的通报`,
+    issuer: ctx.issuer ?? '规划办公室',
+    date: cnDate(ctx.issuedOn),
+    blocks: w.blocks,
+    ...(ctx.copyTo || ctx.printedBy
+      ? { colophon: { copyTo: ctx.copyTo ?? null, printedBy: ctx.printedBy ?? ctx.issuer ?? '规划办公室', printedOn: cnDate(ctx.issuedOn) } }
+      : {}),
+  };
+}
+
+/** 一、总体情况: tasks, items, 报送率 and statuses; the average 完成率 against 序时进度; the table by section. */
+function overallSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats, ctx: BulletinContext): void {
   const t = stats.totals;
   const st = t.byStatus;
-  const named = stats.byUnit.filter((u) => !u.unassigned);
-  const blocks: BulletinBlock[] = [];
-  const h1 = (text: string) => blocks.push({ kind: 'heading', level: 1, text: `${cnOrdinal(blocks.filter((b) => b.kind === 'heading' && b.level === 1).length)}、${text}` });
-  const h2 = (i: number, text: string) => blocks.push({ kind: 'heading', level: 2, text: `（${cnOrdinal(i)}）${text}` });
-  const p = (text: string) => blocks.push({ kind: 'paragraph', text });
-  let tables = 0;
-  const tableNo = () => `表${++tables}`;
-
-  p(`为抓好${quoted(ctx.planTitle)}贯彻落实，现将截至${month}月底重点任务推进情况通报如下。`);
-
-  // 一、总体情况
   h1('总体情况');
   const reportRate = share(t.reported, t.items);
   const prevReportRate = ctx.previous ? share(ctx.previous.totals.reported, ctx.previous.totals.items) : null;
@@ -126,16 +163,18 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     );
   }
   if (stats.bySection.length) {
-    blocks.push({
-      kind: 'table',
+    table({
       caption: `${tableNo()}  ${cnMonth(stats.period)}各板块重点任务推进情况`,
       headers: ['板块', '填报事项', '已报送', '已完成', '滞后', '平均完成率'],
       widths: [34, 11, 11, 11, 11, 14],
       rows: stats.bySection.map((s) => [s.label, String(s.items), String(s.reported), String(s.byStatus['已完成']), String(s.byStatus['滞后']), pct(s.avgRate)]),
     });
   }
+}
 
-  // 固定资产投资 (issue 11): plan, 本月, 累计, 完成率 against 序时进度, 同比 where last year is known.
+/** 固定资产投资 (issue 11): plan, 本月, 累计, 完成率 against 序时进度, 同比 where last year is known. */
+function investmentSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats, ctx: BulletinContext): void {
+  const month = Number(stats.period.split('-')[1]);
   const invest = ctx.rows ? investmentLines(ctx.rows, stats.timeProgress, ctx.lastYear) : [];
   if (invest.length) {
     h1('固定资产投资完成情况');
@@ -148,8 +187,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
         (below ? `；${below}项完成率低于序时进度。` : '。'),
     );
     const withYoy = invest.some((l) => l.lastYear !== null);
-    blocks.push({
-      kind: 'table',
+    table({
       caption: `${tableNo()}  ${cnMonth(stats.period)}固定资产投资完成情况`,
       headers: ['序号', '项目', '年度计划', '本月完成', '累计完成', '完成率', '序时进度', ...(withYoy ? ['同比'] : [])],
       widths: withYoy ? [7, 29, 12, 11, 11, 10, 10, 10] : [7, 33, 13, 12, 12, 11, 12],
@@ -159,8 +197,11 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
       ]),
     });
   }
+}
 
-  // 各单位报送情况
+/** 各单位报送情况: who reported in full, in part, not at all; the table by lead unit. */
+function unitsSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats): void {
+  const named = stats.byUnit.filter((u) => !u.unassigned);
   h1('各单位报送情况');
   const full = stats.reportedUnits.length;
   const partial = stats.partialUnits.length;
@@ -178,18 +219,19 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   const unassigned = stats.byUnit.find((u) => u.unassigned);
   if (unassigned) p(`另有${unassigned.items}项事项尚未明确牵头单位，请尽快明确责任单位。`);
   if (named.length) {
-    blocks.push({
-      kind: 'table',
+    table({
       caption: `${tableNo()}  ${cnMonth(stats.period)}各牵头单位报送情况`,
       headers: ['序号', '牵头单位', '牵头事项', '已报送', '已完成', '滞后', '报送情况'],
       widths: [8, 30, 12, 12, 12, 10, 16],
       rows: named.map((u, i) => [String(i + 1), u.unit, String(u.items), String(u.reported), String(u.byStatus['已完成']), String(u.byStatus['滞后']), u.state]),
     });
   }
+}
 
-  // 滞后任务
+/** 滞后任务: 滞后 items, items past their time limit, targets behind 序时进度; then the ledger's month. */
+function laggingSection({ h1, h2, p, table, tableNo }: Writer, stats: PeriodStats, ctx: BulletinContext): void {
   h1('滞后任务');
-  const overdueOnly = stats.overdue.filter((s) => s.status !== '滞后');
+  const overdueOnly = overdueOnlyOf(stats);
   if (!stats.lagging.length && !overdueOnly.length && !stats.behind.length) {
     p('本月无滞后任务，各项任务均按计划推进。');
   } else {
@@ -201,8 +243,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     let i = 0;
     if (stats.lagging.length) {
       h2(i++, '报送状态为滞后的事项');
-      blocks.push({
-        kind: 'table',
+      table({
         caption: `${tableNo()}  ${cnMonth(stats.period)}滞后事项`,
         headers: ['序号', '任务', '牵头单位', '完成率', '存在问题', '下步计划'],
         widths: [7, 30, 14, 10, 20, 20],
@@ -211,8 +252,7 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
     }
     if (overdueOnly.length) {
       h2(i++, '超过完成时限尚未完成的事项');
-      blocks.push({
-        kind: 'table',
+      table({
         caption: `${tableNo()}  超过完成时限尚未完成的事项`,
         headers: ['序号', '任务', '牵头单位', '完成时限', '本月情况'],
         widths: [7, 42, 18, 15, 18],
@@ -235,8 +275,14 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   if (ledger && ledger.new + ledger.closed + ledger.open > 0) {
     p(`问题台账方面，本月新增问题${ledger.new}个，销号${ledger.closed}个，截至月底尚未销号${ledger.open}个` + (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'));
   }
+}
 
-  // 下步工作
+/** 下步工作: 补报 for the units behind with reports, 赶超 for the owners of late items, the next deadline. */
+function nextStepsSection({ h1, h2, p }: Writer, stats: PeriodStats, ctx: BulletinContext): void {
+  const [year, month] = stats.period.split('-').map(Number);
+  const none = stats.unreportedUnits.length;
+  const partial = stats.partialUnits.length;
+  const overdueOnly = overdueOnlyOf(stats);
   h1('下步工作');
   let k = 0;
   if (none || partial) {
@@ -254,18 +300,6 @@ export function buildBulletin(stats: PeriodStats, ctx: BulletinContext): Bulleti
   h2(k++, '持续做好调度报送');
   const next = ctx.nextDeadline ? `于${cnDate(ctx.nextDeadline)}前` : '按时';
   p(`请各牵头单位${next}报送${month === 12 ? `${year + 1}年1月` : `${year}年${month + 1}月`}重点任务进展情况，如实填报累计完成数、进展情况、存在问题和下步计划，确保数据准确、情况真实。`);
-
-  return {
-    banner: '重点任务推进情况通报',
-    issue: `${year}年第${ctx.issueNumber ?? month}期`,
-    title: `关于${cnMonth(stats.period)}重点任务推进情况的通报`,
-    issuer: ctx.issuer ?? '规划办公室',
-    date: cnDate(ctx.issuedOn),
-    blocks,
-    ...(ctx.copyTo || ctx.printedBy
-      ? { colophon: { copyTo: ctx.copyTo ?? null, printedBy: ctx.printedBy ?? ctx.issuer ?? '规划办公室', printedOn: cnDate(ctx.issuedOn) } }
-      : {}),
-  };
 }
 
 /** The 通报 as plain text (for logs, previews and tests). */

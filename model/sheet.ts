@@ -78,7 +78,7 @@ export interface ItemRow {
   lead: string[];
   co: string[];
   deadline: string;
-  /** When the task falls due (ISO date): the same for the add-in's 到期 column, the export and the stats. */
+  /** When the task falls due (ISO date): the same for the add-in's 截止日期 column, the export and the stats. */
   due: string | null;
   version: number; // 0 = nothing reported yet
   values: ProgressValues;

@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { fieldError, type FieldError } from './errors';
 import { addDays, shanghaiInstant } from './shanghai';
+import { lightErrors, lightOf, type LightThresholds } from './lights';
+import { validateProgress } from './rules';
+import type { ItemRow } from './sheet';
 
 export const SUBMISSION_STATUSES = ['未填报', '填报中', '已报送', '逾期报送'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
@@ -65,15 +68,6 @@ export function contactErrors(raw: Partial<Record<keyof SubmissionContact, unkno
   if (phone && (!/^[0-9+\-() ]{5,30}$/.test(phone) || phone.replace(/\D/g, '').length < 5)) errors.push(fieldError('phone', 'BAD_PHONE'));
   return errors;
 }
-
-/** The 填报人/联系电话/审核人 line printed under an exported 清单. */
-export function contactLine(c: SubmissionContact | null | undefined): string {
-  return `填报人：${c?.reporter ?? ''}    联系电话：${c?.phone ?? ''}    审核人：${c?.reviewer ?? ''}`;
-}
-
-import { lightErrors, lightOf, type LightThresholds } from './lights';
-import { validateProgress } from './rules';
-import type { ItemRow } from './sheet';
 
 export interface RowProblem extends FieldError {
   itemId: string;

@@ -1,6 +1,6 @@
 // Why an uploaded row is a conflict, in words a reporter can act on (issue 12/15): a file older than what
 // the same unit already synced is not "changed by someone else" — it is an old download; a real conflict
-// names who changed the row and when. Pure: the history comes from the audit (server/services/upload.ts).
+// names who changed the row and when. Pure: the history comes from the audit (server/services/workbook-upload.ts).
 
 /** One stored change of a progress entry: who wrote which version, when (ISO). */
 export interface ChangeRecord {

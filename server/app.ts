@@ -148,5 +148,3 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problem(c, 404, 'NOT_FOUND', `找不到：${c.req.method} ${c.req.path}`));
   return app;
 }
-
-export type App = ReturnType<typeof createApp>;

@@ -1,6 +1,6 @@
 // `npx qingdan <command> …` — each command lives in server/cli/<command>.ts and exports `run(args)`.
 // Errors a user can act on are printed as one Chinese line with a non-zero exit, never a stack trace.
-import { CliError } from './cli/errors';
+import { CliError } from './cli/cli-error';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args: string[]): Promise<number | void> }> }> = {
   parse: { summary: 'parse FILE [--json]      解析工作要点/方案文档（.txt/.docx），打印任务树和指标', load: () => import('./cli/parse') },

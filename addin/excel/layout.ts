@@ -1,16 +1,17 @@
 // Where things are on the add-in's sheet: the 重点任务清单 columns of model/sheet.ts, then the add-in's
-// own 提示 (notes) column and a hidden 到期 column used by the "overdue" conditional format.
+// own 提示 (notes) column and a hidden 截止日期 column used by the "overdue" conditional format.
 import { COLUMNS, COLUMN_INDEX } from '../../model/sheet';
 
-export const HEADER_ROW = 0; // row 1
-export const FIRST_DATA_ROW = 1; // row 2
+// Rows here are 0-based indexes (getRangeByIndexes): *_ROW_INDEX. The export's *_ROW constants
+// (server/workbook/export.ts, exceljs) are 1-based row numbers as Excel shows them. The header is index 0.
+export const FIRST_DATA_ROW_INDEX = 1; // row 2
 export const NOTE_COL = COLUMNS.length; // 提示
-export const DUE_COL = COLUMNS.length + 1; // 到期 (ISO date of the task's deadline, hidden)
+export const DUE_COL = COLUMNS.length + 1; // 截止日期 (ISO date of the task's deadline, hidden)
 /** 上月累计: last month's stored 累计完成, read-only (校验 checks 累计 against it). After the helpers, as the export does, so COLUMNS keeps its order. */
 export const PREV_COL = COLUMNS.length + 2;
 export const COL_COUNT = COLUMNS.length + 3;
 export const ID_COL = COLUMN_INDEX.id;
-export const HEADERS = [...COLUMNS.map((c) => c.header), '提示', '到期', '上月累计'];
+export const HEADERS = [...COLUMNS.map((c) => c.header), '提示', '截止日期', '上月累计'];
 
 /** Section rows carry this prefix in the id column so the reader can tell them from item rows. */
 export const SECTION_PREFIX = '§';

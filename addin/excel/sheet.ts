@@ -5,7 +5,7 @@ import { COLUMN_INDEX, INPUT_KEYS, colLetter, type InputKey } from '../../model/
 import type { ProgressValues } from '../../model/progress';
 import { Batcher, jsonBytes } from './batcher';
 import { PROTECT_OPTIONS } from './fill';
-import { COL_COUNT, FIRST_DATA_ROW, ID_COL, LOCKED_FILL, lockedRuns, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
+import { COL_COUNT, FIRST_DATA_ROW_INDEX, ID_COL, LOCKED_FILL, lockedRuns, MARK_COLORS, NOTE_COL, SECTION_PREFIX, type MarkKind } from './layout';
 import { readBlocks, usedRowCount } from './read';
 import { readState, StateSheetError, stateWrites, type SheetState } from './state';
 import type { ExcelApi, ExcelContext } from './types';
@@ -31,12 +31,12 @@ export async function readSheet(excel: ExcelApi, sheetName: string, stateSheetNa
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const total = await usedRowCount(ctx, sheet);
     const figures = { col: COLUMN_INDEX.monthDone, count: 2 }; // 本月完成, 累计完成 are adjacent
-    const read = total > FIRST_DATA_ROW ? await readBlocks(ctx, sheet, FIRST_DATA_ROW, total - FIRST_DATA_ROW, COL_COUNT, figures) : { values: [], formats: [], texts: [] };
+    const read = total > FIRST_DATA_ROW_INDEX ? await readBlocks(ctx, sheet, FIRST_DATA_ROW_INDEX, total - FIRST_DATA_ROW_INDEX, COL_COUNT, figures) : { values: [], formats: [], texts: [] };
     const rows: RowRead[] = [];
     read.values.forEach((cells, k) => {
       const id = String(cells[ID_COL] ?? '').trim();
       if (id && !id.startsWith(SECTION_PREFIX)) {
-        rows.push({ row: FIRST_DATA_ROW + k, itemId: id, cells, figureFormats: read.formats[k] as [string, string], figureTexts: read.texts[k] as [string, string] });
+        rows.push({ row: FIRST_DATA_ROW_INDEX + k, itemId: id, cells, figureFormats: read.formats[k] as [string, string], figureTexts: read.texts[k] as [string, string] });
       }
     });
     return { state, rows };
@@ -87,7 +87,7 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
       total = await usedRowCount(ctx, sheet);
       wasProtected = sheet.protection.protected;
     }
-    const rows = Math.max(total - FIRST_DATA_ROW, 1);
+    const rows = Math.max(total - FIRST_DATA_ROW_INDEX, 1);
     // Every request that touches the data sheet opens with unprotect and ends with protect — once per
     // request, so no request leaves the sheet open and 300 marks cost 2 toggles, not 600.
     const frame = wasProtected ? { open: () => sheet.protection.unprotect(), close: () => sheet.protection.protect(PROTECT_OPTIONS) } : undefined;
@@ -103,9 +103,9 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
     }
     if (update.marks) {
       if (!update.keepMarks) await add(200, () => {
-        sheet.getRangeByIndexes(FIRST_DATA_ROW, 0, rows, NOTE_COL + 1).format.fill.clear();
-        for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW, c, rows, w).format.fill.color = LOCKED_FILL;
-        sheet.getRangeByIndexes(FIRST_DATA_ROW, NOTE_COL, rows, 1).clear('Contents');
+        sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, 0, rows, NOTE_COL + 1).format.fill.clear();
+        for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, c, rows, w).format.fill.color = LOCKED_FILL;
+        sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, NOTE_COL, rows, 1).clear('Contents');
       });
       const notes = new Map<number, string[]>();
       for (const m of update.marks) {

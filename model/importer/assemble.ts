@@ -3,7 +3,7 @@
 import type { Deadline, PlanNode, Target } from '../plan';
 import { nodeId, targetId } from '../ids';
 import type { Draft, Seg } from './structure';
-import { extractTargets, tableCellTarget, type DraftTarget } from './targets';
+import { extractTargets, tableCellTarget, type DraftTarget } from './target-phrases';
 import { extractDeadlines } from './deadline-phrases';
 import { cellUnits, extractUnits, toUnits, type UnitHit } from './units';
 import { chineseToNumber } from './numerals';

@@ -6,7 +6,7 @@
 // document keeps its metric as written.
 
 // Any number with the measure word after it: only used to split a clause at its quantities, so a looser
-// reading than targets.ts (which decides what is a target).
+// reading than target-phrases.ts (which decides what is a target).
 // (每千人 and 第三批 are words, not quantities.)
 const NUM = '(?:\\d[\\d,]*(?:\\.\\d+)?|(?<![每第])[零〇一二两三四五六七八九十百千]+)';
 const MEASURE =
@@ -179,7 +179,7 @@ export function metricName(input: MetricInput): string {
   let ownFrom = from;
   const own = v.slice(prev?.end ?? from, start).replace(/^[、和及与]+/, '');
   if (prev && !/^(?:的|[\u4e00-\u9fff]{0,3}率)/.test(v.slice(prev.end, prev.end + 4)) && /[\u4e00-\u9fffA-Za-z]/.test(own.replace(TRAILING, ''))) ownFrom = prev.end;
-  // 完成投资278亿元、增长8%: a bare growth word stays bare (targets.ts names it after the quantity before).
+  // 完成投资278亿元、增长8%: a bare growth word stays bare (target-phrases.ts names it after the quantity before).
   const growthOnly = /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(own);
   let before = new Twin(v.slice(ownFrom, start), orig.slice(ownFrom, start))
     .remove(QUANTITY_NOT_QUALIFIER)

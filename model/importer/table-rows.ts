@@ -2,7 +2,7 @@
 // 序号 工作任务 责任单位 完成时限, then one line per row, 1<TAB>task<TAB>units<TAB>deadline. Each row is a
 // task numbered as printed; the header names what each column holds.
 import type { UnitRole } from '../plan';
-import { isUnit } from './targets';
+import { isUnit } from './target-phrases';
 
 export type ColumnRole = UnitRole | 'deadline' | 'text' | 'quantity';
 

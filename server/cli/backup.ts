@@ -3,7 +3,7 @@
 // created PostgreSQL database. With the embedded database the server must be stopped (it holds the lock).
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { backupDatabase, BackupError, restoreDatabase, type Backup } from '../services/backup';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 import { openConfigured } from './workbook-target';
 
 const WHILE_RUNNING = '内置数据库运行时无法备份：请先停止服务，或改用 PostgreSQL（DATABASE_URL）';

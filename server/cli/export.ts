@@ -9,7 +9,7 @@ import { workbookMonth } from '../services/month-view';
 import { NotFoundError } from '../services/plans';
 import { writeWorkbook } from '../workbook/export';
 import { previousCumulatives } from '../services/previous';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 import { openConfigured, remoteFailure, remoteOf } from './workbook-target';
 
 export async function run(args: string[]): Promise<number> {

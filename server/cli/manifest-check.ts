@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { lintManifest } from '../manifest/lint';
 import { validateManifestXsd, xsdAvailable, XSD_DIR } from '../manifest/xsd';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 
 export async function run(args: string[]): Promise<number> {
   const file = args[0] ?? 'manifest.xml';

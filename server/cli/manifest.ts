@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { OfficeAddinManifest } from 'office-addin-manifest';
 import { buildManifest, normalizeBaseUrl } from '../manifest/manifest';
 import { lintManifest } from '../manifest/lint';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 
 export async function run(args: string[]): Promise<number> {
   let url: string | undefined;

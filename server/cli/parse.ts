@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { importPlan, ImportError, toGoldJson } from '../../model/importer';
 import type { Plan, PlanNode, Units } from '../../model/plan';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 
 const ROLE_NAMES: Record<keyof Units, string> = { lead: '牵头', co: '配合', exec: '责任' };
 const COMPARATOR_WORDS = { eq: '', gte: '≥', lte: '≤' } as const;

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { issueToken, revokeToken, ROLES, type Role } from '../auth/tokens';
 import { createUnit, findUnit } from '../auth/units';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 import { openConfigured } from './workbook-target';
 
 const open = () => openConfigured('服务运行时请改用 API：POST /api/v1/units/{id}/tokens');

@@ -8,9 +8,9 @@ import { PeriodId } from '../../model/progress';
 import { NotFoundError } from '../services/plans';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
-import { uploadWorkbook } from '../services/upload';
+import { uploadWorkbook } from '../services/workbook-upload';
 import type { UploadResult } from '../workbook/upload';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';
 
 type Summary = Omit<UploadResult, 'annotated'>;

@@ -5,7 +5,7 @@ import type { Actor } from '../auth/tokens';
 import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/connect';
 import { LockError } from '../db/lock';
-import { CliError } from './errors';
+import { CliError } from './cli-error';
 
 export const CLI_ACTOR: Actor = { tokenId: 0, role: 'admin', unit: null, name: 'cli' };
 

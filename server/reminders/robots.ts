@@ -8,7 +8,6 @@ import { createHmac } from 'node:crypto';
 
 export const ROBOT_KINDS = ['wecom', 'dingtalk', 'feishu'] as const;
 export type RobotKind = (typeof ROBOT_KINDS)[number];
-export const ROBOT_LABELS: Record<RobotKind, string> = { wecom: '企业微信', dingtalk: '钉钉', feishu: '飞书' };
 
 export interface RobotRequest {
   url: string;

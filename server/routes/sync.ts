@@ -7,7 +7,7 @@ import { readAudit } from '../services/audit';
 import { ensurePlan } from '../services/plans';
 import { pullChangesJson } from '../services/pull';
 import { pushBatch } from '../services/push';
-import { pushTargets, TargetBatch } from '../services/targets';
+import { pushTargets, TargetBatch } from '../services/target-batches';
 import { readableItems, unitBound } from '../services/visibility';
 import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';

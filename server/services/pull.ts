@@ -10,7 +10,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { ChangedEntry, PullResponse } from '../../model/sync';
+import type { ChangedEntry } from '../../model/sync';
 import { rowsOf, type Db } from '../db/connect';
 import { valuesOf } from './push';
 import { AppError } from '../../model/errors';
@@ -158,9 +158,4 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   const here: Point = cursor.open?.length ? { since: cursor.since, open: cursor.open } : { since: cursor.since };
   const out = hasMore ? { ...here, next, after: { txid: last!.txid, key: last!.key } } : next;
   return `{"entries":${entries},"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`;
-}
-
-/** The same answer as an object (callers inside the server). */
-export async function pullChanges(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<PullResponse> {
-  return JSON.parse(await pullChangesJson(db, planId, since, limit, onlyItems)) as PullResponse;
 }

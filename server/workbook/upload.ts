@@ -3,7 +3,7 @@
 // dropped), read the input cells as the add-in would send them, and keep only rows whose values differ
 // from what is stored. Structural problems (formulas, merged input cells, unknown or repeated rows, a
 // workbook that is not a 清单) throw WorkbookError before anything is sent; the rules themselves run
-// where they always run, in the push service (model/rules.ts). No database here (server/services/upload.ts
+// where they always run, in the push service (model/rules.ts). No database here (server/services/workbook-upload.ts
 // runs an upload against it), so the parser loads without the database drivers.
 import { createHash } from 'node:crypto';
 import { fieldError, type ErrorCode } from '../../model/errors';

@@ -124,19 +124,6 @@ function sheetNames(buf: Buffer, byName: Map<string, Entry>): Map<string, string
 }
 const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
-/** The highest row number a sheet's XML uses: the last <row r=…>, or its dimension if larger. */
-export function lastRowOf(xml: string): number {
-  let last = 0;
-  const dim = /<dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"/.exec(xml.slice(0, 4096));
-  if (dim) last = Number(dim[1]);
-  const i = xml.lastIndexOf('<row ');
-  if (i >= 0) {
-    const r = /^<row\s[^>]*?\br="(\d+)"/.exec(xml.slice(i, i + 300));
-    if (r) last = Math.max(last, Number(r[1]));
-  }
-  return last;
-}
-
 /**
  * An entry inflated chunk by chunk (zlib in the thread pool, with backpressure), never more than `cap`
  * bytes in all: a directory that lies about a size is caught after `cap` bytes, whatever the data holds.

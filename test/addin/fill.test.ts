@@ -74,7 +74,7 @@ describe('fill', () => {
     expect(cell(C.cumulative).fill).toBeNull();
   });
 
-  it('puts the row\'s due date (the one the export and the stats use) into the hidden 到期 column', async () => {
+  it('puts the row\'s due date (the one the export and the stats use) into the hidden 截止日期 column', async () => {
     const { excel, sheetName, items, addressOf } = await filled(5);
     const item = items[0] as Extract<(typeof items)[number], { kind: 'item' }>;
     // The synthetic plan stores 2026-01-28 for "1月底前": the stored date wins over reading the text (01-31).

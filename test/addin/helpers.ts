@@ -3,7 +3,7 @@ import { buildRows } from '../../model/sheet';
 import { fillSheet } from '../../addin/excel/fill';
 import { sheetNameFor, stateSheetNameFor } from '../../addin/excel/layout';
 import { createFakeExcel } from '../fakes/excel-fake';
-import { heavyEntries, syntheticPlan } from '../fakes/plan-fixture';
+import { heavyEntries, syntheticPlan } from '../helpers/plan';
 import type { ProgressValues } from '../../model/progress';
 
 export const PERIOD = '2026-03';

@@ -7,7 +7,7 @@ import { ApiClient } from '../../addin/sync/api';
 import { SheetSync } from '../../addin/sync/engine';
 import { createFakeExcel } from '../fakes/excel-fake';
 import { FakeApi } from '../fakes/fake-api';
-import { syntheticPlan } from '../fakes/plan-fixture';
+import { syntheticPlan } from '../helpers/plan';
 
 describe('上月累计', () => {
   it('is shown read-only and 校验 checks 累计完成 against it before anything is sent', async () => {

@@ -7,7 +7,7 @@ import { fillSheet } from '../../addin/excel/fill';
 import { sheetNameFor, stateSheetNameFor } from '../../addin/excel/layout';
 import { readState } from '../../addin/excel/state';
 import { createFakeExcel } from '../fakes/excel-fake';
-import { syntheticPlan } from '../fakes/plan-fixture';
+import { syntheticPlan } from '../helpers/plan';
 import type { PlanSummary } from '../../model/sync';
 
 const PERIOD = '2026-03';

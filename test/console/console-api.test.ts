@@ -8,7 +8,7 @@ import { createApp } from '../../server/app';
 import { openDatabase } from '../../server/db/connect';
 import { audit, importPreviews, units } from '../../server/db/schema';
 import { databases, type TestDatabase } from '../helpers/db';
-import { setup, type Setup } from '../server/setup';
+import { setup, type Setup } from '../helpers/server';
 import { PLAN_TEXT, planDocx } from './fixture';
 
 const CHINESE = /[\u4e00-\u9fff]/;

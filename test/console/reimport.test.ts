@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { archivedItems, progress } from '../../server/db/schema';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from '../server/setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 import { PLAN_TEXT } from './fixture';
 
 const REVISED = PLAN_TEXT.replace('2.新建改建农村公路500公里。牵头单位：公路处。\n', '').replace('4.推进智慧交通建设。\n', '3.推进综合客运枢纽建设。牵头单位：运输处。\n');

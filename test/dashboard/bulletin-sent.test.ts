@@ -13,8 +13,7 @@ import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
 import { buildRows } from '../../model/sheet';
 import { computeStats } from '../../model/stats';
 import { renderBulletinDocx } from '../../server/bulletin';
-import { samplePlan } from '../helpers/plan';
-import { entriesFor } from './plan-fixture';
+import { entriesFor, samplePlan } from '../helpers/plan';
 
 const PERIOD = '2026-06';
 const plan = samplePlan({ tasks: 36, sections: 3, year: 2026 });

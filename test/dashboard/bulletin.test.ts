@@ -10,7 +10,7 @@ import { EMPTY_PROGRESS } from '../../model/progress';
 import { computeStats } from '../../model/stats';
 import { buildBulletin, bulletinText, type Bulletin } from '../../model/bulletin';
 import { FONTS, renderBulletinDocx } from '../../server/bulletin';
-import { PLAN, PERIOD, entriesFor } from './plan-fixture';
+import { PLAN, PERIOD, entriesFor } from '../helpers/plan';
 
 const stats = computeStats(buildRows(PLAN, { period: PERIOD, entries: entriesFor(PERIOD) }), { period: PERIOD, year: 2026, deadline: '2026-06-28' });
 const may = computeStats(

@@ -6,7 +6,7 @@ import { computeStats, monthlySeries } from '../../model/stats';
 import { rateLabel, sectionOption, statusOption, trendOption, unitOption } from '../../dashboard/charts';
 import { EMPTY_PROGRESS } from '../../model/progress';
 import { mountDashboard } from '../../server/dashboard';
-import { PLAN, PERIOD, entriesFor } from './plan-fixture';
+import { PLAN, PERIOD, entriesFor } from '../helpers/plan';
 
 const stats = computeStats(buildRows(PLAN, { period: PERIOD, entries: entriesFor(PERIOD) }), { period: PERIOD, year: 2026 });
 

@@ -1,6 +1,6 @@
 // Pushes the fixture's reports through the HTTP API, as the units would.
 import type { TestServer } from '../helpers/server';
-import { REPORTS } from './plan-fixture';
+import { REPORTS } from '../helpers/plan';
 
 export async function pushFixture(server: TestServer): Promise<void> {
   const planId = server.planIds[0];

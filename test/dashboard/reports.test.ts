@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import JSZip from 'jszip';
 import { pgReachable } from '../helpers/db';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { PLAN } from './plan-fixture';
+import { PLAN } from '../helpers/plan';
 import { pushFixture } from './push-fixture';
 
 for (const db of ['pglite', 'pg'] as const) {

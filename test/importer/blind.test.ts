@@ -86,7 +86,14 @@ describeBlindRound('blind documents vs hand annotation', DIR, DOCS, bytesOf);
 // read and the look-alike that must not).
 describe('general rules found while judging', () => {
   it('㈠ ⒈ ⑴ single-character labels nest like （一） 1. （1）', () => {
-    const nodes = flatNodes('2024年工作要点\n㈠ 粮食安全\n⒈ 稳面积。播种面积稳定在30万亩以上。\n⒉ 提单产。分两项：\n⑴ 新建高标准农田2万亩；\n⑵ 推广良种。\n㈡ 产业发展\n⒊ 培育主体。新增龙头企业5家。');
+    const nodes = flatNodes(`2024年工作要点
+㈠ 粮食安全
+⒈ 稳面积。播种面积稳定在30万亩以上。
+⒉ 提单产。分两项：
+⑴ 新建高标准农田2万亩；
+⑵ 推广良种。
+㈡ 产业发展
+⒊ 培育主体。新增龙头企业5家。`);
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section ㈠', 'task ⒈', 'section ⒉', 'task ⑴', 'task ⑵', 'section ㈡', 'task ⒊']);
     expect(targetKeys(nodes[3])).toEqual(['2|万亩|eq']);
   });
@@ -122,12 +129,18 @@ describe('general rules found while judging', () => {
   });
 
   it('1.5G网络建设 is task 1 (a label before a term like 5G), 1.5亿元 is not a label', () => {
-    const nodes = flatNodes('2024年工作要点\n一、新基建\n1.5G网络建设。新建5G基站2万个。\n2.投资。\n1.5亿元用于千兆光网。');
+    const nodes = flatNodes(`2024年工作要点
+一、新基建
+1.5G网络建设。新建5G基站2万个。
+2.投资。
+1.5亿元用于千兆光网。`);
     expect(nodes.map((n) => n.number)).toEqual(['一', '1', '2']);
   });
 
   it('unit lists ending in 等…负责 / 等部门 keep only the names', () => {
-    const [a, b] = flatNodes('2024年工作要点\n1.保护水源。划定保护区20处。（责任单位：县水利局、县生态环境分局等按职责分工负责）\n2.整治。开展整治。（省公安厅牵头，省财政厅等部门配合）');
+    const [a, b] = flatNodes(`2024年工作要点
+1.保护水源。划定保护区20处。（责任单位：县水利局、县生态环境分局等按职责分工负责）
+2.整治。开展整治。（省公安厅牵头，省财政厅等部门配合）`);
     expect(a.units).toEqual({ exec: ['县水利局', '县生态环境分局'] });
     expect(b.units).toEqual({ lead: ['省公安厅'], co: ['省财政厅'] });
   });
@@ -138,7 +151,12 @@ describe('general rules found while judging', () => {
   });
 
   it('a line wrapped mid-phrase (text copied from a PDF) is read on: 6月/底前, 12/00公里; a heading line is not', () => {
-    const text = '2024年工作要点\n（一）实施水源工程。新建中型水库1座，完成小型水库除险加固15座，6月\n底前全部开工，同步实施配套工程，改造供水管网12\n00公里。\n（二）管网改造\n5座泵站完成改造。';
+    const text = `2024年工作要点
+（一）实施水源工程。新建中型水库1座，完成小型水库除险加固15座，6月
+底前全部开工，同步实施配套工程，改造供水管网12
+00公里。
+（二）管网改造
+5座泵站完成改造。`;
     const [a, b] = flatNodes(text);
     expect(targetKeys(a)).toEqual(['1|座|eq', '15|座|eq', '1200|公里|eq']);
     expect(a.deadlines.map((d) => [d.text, d.date])).toEqual([['6月\n底前', '2024-06-30']]);
@@ -148,7 +166,9 @@ describe('general rules found while judging', () => {
   });
 
   it('inline ①②③ after ： split a task; 1个工作日内办结 is a time limit, 集中3天开展 is not', () => {
-    const nodes = flatNodes('2024年工作要点\n二、任务\n(1)提升审批效率：①企业开办1个工作日内办结；②不动产登记1小时办结；③集中3天开展培训。');
+    const nodes = flatNodes(`2024年工作要点
+二、任务
+(1)提升审批效率：①企业开办1个工作日内办结；②不动产登记1小时办结；③集中3天开展培训。`);
     expect(nodes.map((n) => n.number)).toEqual(['二', '(1)', '①', '②', '③']);
     expect(nodes.slice(2).map(targetKeys)).toEqual([['1|个工作日|lte'], ['1|小时|eq'], []]);
   });
@@ -164,7 +184,10 @@ describe('general rules found while judging', () => {
   });
 
   it('·2· page numbers are furniture', () => {
-    const [t] = flatNodes('2024年工作要点\n1.培育主体。龙头企业达到\n·2·\n45家。');
+    const [t] = flatNodes(`2024年工作要点
+1.培育主体。龙头企业达到
+·2·
+45家。`);
     expect(targetKeys(t)).toEqual(['45|家|eq']);
     expect(t.text).not.toContain('·2·');
   });

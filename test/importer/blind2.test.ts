@@ -57,7 +57,13 @@ describeBlindRound('blind round two vs hand annotation', DIR, DOCS, bytesOf);
 // look-alike that must not.
 describe('general rules found in round two', () => {
   it('a flattened task table gives one task per row, units by column, deadlines from the 时限 column', () => {
-    const text = '2024年工作要点\n一、重点任务分解\n序号  工作任务  牵头单位  配合单位  完成时限\n1  新建 5G 基站200个  县工信局  县电信公司、县移动公司  6月底前\n2  完成投资3亿元  县发改委  县财政局  年底前\n二、保障措施\n加强领导，每季度调度1次。';
+    const text = `2024年工作要点
+一、重点任务分解
+序号  工作任务  牵头单位  配合单位  完成时限
+1  新建 5G 基站200个  县工信局  县电信公司、县移动公司  6月底前
+2  完成投资3亿元  县发改委  县财政局  年底前
+二、保障措施
+加强领导，每季度调度1次。`;
     const nodes = flatNodes(text);
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'task 1', 'task 2', 'task 二']);
     expect(nodes[1].title).toBe('新建 5G 基站200个');
@@ -66,12 +72,19 @@ describe('general rules found in round two', () => {
     expect(nodes[1].deadlines.map((d) => d.text)).toEqual(['6月底前']);
     expect(nodes[2].deadlines.map((d) => d.text)).toEqual(['年底前']);
     // A line starting with 序号 that is prose, and a numbered line outside a table, stay text.
-    const prose = flatNodes('2024年工作要点\n一、规范档案\n序号 按照年度顺序编排，做到规范统一。\n1 号文件要及时传达。');
+    const prose = flatNodes(`2024年工作要点
+一、规范档案
+序号 按照年度顺序编排，做到规范统一。
+1 号文件要及时传达。`);
     expect(prose.map((n) => `${n.kind} ${n.number}`)).toEqual(['task 一']);
   });
 
   it('a table column whose header names a unit (新增就业（人）) gives each row a target; a bare number under another header does not', () => {
-    const nodes = flatNodes('某市2024年就业工作方案\n一、目标任务分解\n序号\t县（市、区）\t新增就业（人）\t培训（万人次）\t备注\t责任单位\n1\t城东区\t12,000\t1.5\t3\t城东区政府\n2\t城西区\t8000\t0.8\t\t城西区政府');
+    const nodes = flatNodes(`某市2024年就业工作方案
+一、目标任务分解
+序号\t县（市、区）\t新增就业（人）\t培训（万人次）\t备注\t责任单位
+1\t城东区\t12,000\t1.5\t3\t城东区政府
+2\t城西区\t8000\t0.8\t\t城西区政府`);
     expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['section 一 目标任务分解', 'task 1 城东区', 'task 2 城西区']);
     expect(targetKeys(nodes[1])).toEqual(['12000|人|eq', '1.5|万人次|eq']);
     expect(nodes[1].targets.map((t) => [t.quote, t.metric])).toEqual([['12,000', '新增就业'], ['1.5', '培训']]);
@@ -80,7 +93,13 @@ describe('general rules found in round two', () => {
   });
 
   it('行动一：/ 专项行动二 headings are sections at the level of （一）; 行动一致 is prose', () => {
-    const nodes = flatNodes('某市2024年行动方案\n一、重点行动\n行动一：产业升级攻坚行动\n1.新增规上企业20家。\n专项行动二 城市更新\n2.改造小区15个。\n行动一致，形成合力。');
+    const nodes = flatNodes(`某市2024年行动方案
+一、重点行动
+行动一：产业升级攻坚行动
+1.新增规上企业20家。
+专项行动二 城市更新
+2.改造小区15个。
+行动一致，形成合力。`);
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'section 行动一', 'task 1', 'section 专项行动二', 'task 2']);
     expect(nodes[1].title).toBe('产业升级攻坚行动');
   });

@@ -110,7 +110,11 @@ describe('blind round three vs hand annotation (whole-round bar)', () => {
 // that must not.
 describe('general rules found in round three', () => {
   it('a plan of 一是…二是… paragraphs without any heading: the items are its top-level tasks; closing text is not', () => {
-    const plan = parseRule('某市2024年工作安排\n现安排如下。\n一是抓投资。完成投资50亿元。（责任单位：市发改委）\n二是抓项目。新开工项目20个。\n各单位每月5日前报送进展。');
+    const plan = parseRule(`某市2024年工作安排
+现安排如下。
+一是抓投资。完成投资50亿元。（责任单位：市发改委）
+二是抓项目。新开工项目20个。
+各单位每月5日前报送进展。`);
     expect(plan.nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['task 一是 抓投资', 'task 二是 抓项目']);
     expect(targetKeys(plan.nodes[0])).toEqual(['50|亿元|eq']);
     expect(plan.nodes[0].units).toEqual({ exec: ['市发改委'] });
@@ -136,7 +140,11 @@ describe('general rules found in round three', () => {
   });
 
   it('| tables are read like tab tables; (1)(2) measures in a cell are the row’s tasks, units stay on the row', () => {
-    const nodes = flatNodes('2024年分工方案\n一、分工\n序号|重点任务|具体措施|牵头单位|完成时限\n1|提升开办便利度|(1)开办压缩至1个工作日内；(2)新增试点行业10个|市市场监管局|6月底前\n2|优化审批|审批时间不超过15个工作日|市住建局|9月底前');
+    const nodes = flatNodes(`2024年分工方案
+一、分工
+序号|重点任务|具体措施|牵头单位|完成时限
+1|提升开办便利度|(1)开办压缩至1个工作日内；(2)新增试点行业10个|市市场监管局|6月底前
+2|优化审批|审批时间不超过15个工作日|市住建局|9月底前`);
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['section 一', 'section 1', 'task (1)', 'task (2)', 'task 2']);
     expect(nodes[1].units).toEqual({ lead: ['市市场监管局'] });
     expect(nodes[1].deadlines.map((d) => d.text)).toEqual(['6月底前']);
@@ -147,7 +155,11 @@ describe('general rules found in round three', () => {
   });
 
   it('a table whose cells ran together: units split by their names, the first to 牵头, the rest to 配合', () => {
-    const nodes = flatNodes('2022年分工\n序号重点任务牵头单位配合单位完成时限\n1深化执法改革，持证上岗率达到100%市交通运输局市司法局市级相关单位2022年9月底前\n2推进治超，覆盖12个国省道治超站市交通运输局市公安局交警支队持续推进\n各单位每月报送进展。');
+    const nodes = flatNodes(`2022年分工
+序号重点任务牵头单位配合单位完成时限
+1深化执法改革，持证上岗率达到100%市交通运输局市司法局市级相关单位2022年9月底前
+2推进治超，覆盖12个国省道治超站市交通运输局市公安局交警支队持续推进
+各单位每月报送进展。`);
     expect(nodes.map((n) => `${n.number} ${n.title}`)).toEqual(['1 深化执法改革', '2 推进治超']);
     expect(nodes[0].units).toEqual({ lead: ['市交通运输局'], co: ['市司法局', '市级相关单位'] });
     expect(nodes[0].deadlines.map((d) => d.text)).toEqual(['2022年9月底前']);
@@ -159,10 +171,20 @@ describe('general rules found in round three', () => {
   });
 
   it('Taiwan-style 壹、貳、 over 一、 over （一）; ROC years in the title and in deadlines', () => {
-    const plan = parseRule('交通部112年度施政計畫\n壹、緣起\n為落實計畫。\n貳、目標\n一、安全\n（一）改善路口150處，112年12月底前完成，較111年減少5%以上。');
+    const plan = parseRule(`交通部112年度施政計畫
+壹、緣起
+為落實計畫。
+貳、目標
+一、安全
+（一）改善路口150處，112年12月底前完成，較111年減少5%以上。`);
     expect(plan.title).toBe('交通部112年度施政計畫');
     expect(plan.year).toBe(2023);
-    const nodes = flatNodes('交通部112年度施政計畫\n壹、緣起\n為落實計畫。\n貳、目標\n一、安全\n（一）改善路口150處，112年12月底前完成，較111年減少5%以上。');
+    const nodes = flatNodes(`交通部112年度施政計畫
+壹、緣起
+為落實計畫。
+貳、目標
+一、安全
+（一）改善路口150處，112年12月底前完成，較111年減少5%以上。`);
     expect(nodes.map((n) => `${n.kind} ${n.number}`)).toEqual(['task 壹', 'section 貳', 'section 一', 'task （一）']);
     expect(targetKeys(nodes[3])).toEqual(['150|處|eq', '5|%|gte']);
     expect(nodes[3].deadlines.map((d) => [d.text, d.date])).toEqual([['112年12月底前', '2023-12-31']]);
@@ -171,11 +193,20 @@ describe('general rules found in round three', () => {
   });
 
   it('numbering that is not consecutive is kept as printed and flagged; numbering running on across sections is not', () => {
-    const nodes = flatNodes('2024年分工（节选）\n三、投资\n28.完成投资1万亿元。\n34.新开工项目200个。\n35.新建高速400公里。');
+    const nodes = flatNodes(`2024年分工（节选）
+三、投资
+28.完成投资1万亿元。
+34.新开工项目200个。
+35.新建高速400公里。`);
     expect(nodes.map((n) => n.number)).toEqual(['三', '28', '34', '35']);
     expect(nodes[2].reason).toBe('编号不连续（上一项为28），可能有缺项');
     expect(nodes[3].reason).toBeUndefined();
-    const runOn = flatNodes('2024年工作要点\n一、甲\n1.建设道路5公里。\n2.建设桥梁2座。\n二、乙\n3.新建站点10个。');
+    const runOn = flatNodes(`2024年工作要点
+一、甲
+1.建设道路5公里。
+2.建设桥梁2座。
+二、乙
+3.新建站点10个。`);
     expect(runOn.map((n) => n.confidence)).toEqual([0.95, 0.95, 0.95, 0.95, 0.95]);
   });
 

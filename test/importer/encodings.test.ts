@@ -41,7 +41,7 @@ describe('importPlan encodings', () => {
       const reference = await importPlan(new TextEncoder().encode(text), `${id}.txt`);
       expect(shape(reference)).toEqual(shape(parsePlanText(text, 'x')));
       const gb = new Uint8Array(iconv.encode(text, 'gb18030'));
-      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gb)).toThrow(); // really not UTF-8
+      expect(() => new TextDecoder('utf-8', { fatal: true }).decode(gb)).toThrow(TypeError); // really not UTF-8 (the decoder's TypeError)
       const variants: [string, Uint8Array][] = [
         ['gb18030', gb],
         ['utf8-bom', new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)])],
@@ -58,7 +58,9 @@ describe('importPlan encodings', () => {
   }
 
   it('UTF-16 without a BOM is recognised from where its zero bytes are (ASCII-heavy text)', async () => {
-    const text = '2024年工作要点\n1. Build 3 bridges (新建桥梁3座).\n2. Repair roads（改造道路10公里）.';
+    const text = `2024年工作要点
+1. Build 3 bridges (新建桥梁3座).
+2. Repair roads（改造道路10公里）.`;
     for (const enc of ['utf16le', 'utf16be']) {
       const plan = await importPlan(new Uint8Array(iconv.encode(text, enc)), enc);
       expect(plan.nodes.map((n) => n.targets.map((t) => t.quote))).toEqual([['3座'], ['10公里']]);

@@ -1,12 +1,12 @@
 // Metric names (指标) of imported targets against the hand-written gold names: a character-bigram Dice
 // similarity per matched target, averaged over every gold file that names its metrics. Before
-// model/importer/metric.ts (the old clause heuristic in targets.ts) the mean was 0.818 on 204 targets,
+// model/importer/metric.ts (the old clause heuristic in target-phrases.ts) the mean was 0.818 on 204 targets,
 // 105 exact; the floor below is what metric.ts reaches less a small margin.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlanText, toGoldJson } from '../../model/importer';
 import { titleObject } from '../../model/importer/metric';
-import { extractTargets } from '../../model/importer/targets';
+import { extractTargets } from '../../model/importer/target-phrases';
 import { detectScript, makeView } from '../../model/importer/view';
 import type { GoldDoc, GoldNode, GoldTarget } from './gold-compare';
 

@@ -3,8 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRows } from '../../model/sheet';
 import { rowsForUnit } from '../../model/snapshot';
-import { samplePlan, UNIT_NAMES } from '../helpers/plan';
-import { PLAN, PERIOD, entriesFor } from '../dashboard/plan-fixture';
+import { samplePlan, UNIT_NAMES, PLAN, PERIOD, entriesFor } from '../helpers/plan';
 
 describe('rowsForUnit', () => {
   it('equals buildRows(plan, {unit}) for every unit of two plans', () => {

@@ -4,7 +4,7 @@ import { buildRows } from '../../model/sheet';
 import { EMPTY_PROGRESS, STATUSES, type ProgressValues } from '../../model/progress';
 import { computeStats, monthlySeries, STAT_STATUSES, timeProgress, UNASSIGNED_UNIT } from '../../model/stats';
 import { dueDate } from '../../model/deadlines';
-import { PLAN, PERIOD, REPORTS, entriesFor } from '../dashboard/plan-fixture';
+import { PLAN, PERIOD, REPORTS, entriesFor } from '../helpers/plan';
 
 const rowsFor = (period = PERIOD, reports = REPORTS) => buildRows(PLAN, { period, entries: entriesFor(period, reports) });
 

@@ -2,7 +2,7 @@
 // the same form as test/server/roles.test.ts (kept apart so both tables merge without conflicts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, type TestDatabase } from '../helpers/db';
-import { EVERY_CALLER, roleTokens, setup, type Setup, type Who } from '../server/setup';
+import { EVERY_CALLER, roleTokens, setup, type Setup, type Who } from '../helpers/server';
 
 const READERS: Who[] = ['admin', 'reporter', 'viewer'];
 const P = '/api/v1/plans/sample';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const SEED_DIR = new URL('../../seeds/', import.meta.url);
 const seedName = readdirSync(SEED_DIR).filter((f) => f.endsWith('.txt')).sort()[0];

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const countIn = async (s: Setup, period: string) =>
   (await rowsOf<{ n: number }>(s.database.db, sql`select count(*)::int as n from progress where period = ${period}`))[0].n;

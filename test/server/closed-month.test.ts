@@ -9,7 +9,7 @@ import { eq, and } from 'drizzle-orm';
 import { nodes, units } from '../../server/db/schema';
 import { liveMonth } from '../../server/services/month-view';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const MAY = '2024-05';
 const JUNE = '2024-06';

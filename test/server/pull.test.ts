@@ -4,7 +4,7 @@ import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const push = (s: Setup, entries: unknown[]) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries });
 const pull = (s: Setup, since?: string, limit?: number) => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const P = '2024-03';
 const push = (s: Setup, token: string, entries: unknown[], id = batchId()) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries });
@@ -57,10 +57,13 @@ for (const target of databases()) {
     it('a reporter writes only tasks its unit leads or co-leads (FORBIDDEN_TASK otherwise)', async () => {
       // 综合规划处 leads t4, t8 and co-leads t3, t7 in the sample plan; t1 belongs to others.
       // issue 10: a co-lead writes texts only — its figure is refused (CO_LEAD_FIGURE), its text applied.
+      // t1-m1 of its own month (2024-11, no other case writes it), stored once by the office: version 1.
+      const t1 = `t1-m1@2024-11`;
+      expect((await push(s, s.admin, [{ key: t1, baseVersion: 0, fields: { cumulative: 12 } }])).body.results[0]).toMatchObject({ outcome: 'applied', version: 1 });
       const r = await push(s, s.reporter['综合规划处'], [
         { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '推进中' } },
         { key: `t3-m1@${P}`, baseVersion: 0, fields: { progress: '配合完成征地' } },
-        { key: `t1-m1@${P}`, baseVersion: 1, fields: { cumulative: 99 } },
+        { key: t1, baseVersion: 1, fields: { cumulative: 99 } },
         { key: `t7-m1@${P}`, baseVersion: 0, fields: { cumulative: 1 } },
       ]);
       expect(r.body.results.map((x: any) => x.outcome)).toEqual(['applied', 'applied', 'rejected', 'rejected']);
@@ -69,7 +72,7 @@ for (const target of databases()) {
       // Reassigning t1 to 综合规划处 by the office lets it write there.
       const put = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: [] }] });
       expect(put.status).toBe(200);
-      const again = await push(s, s.reporter['综合规划处'], [{ key: `t1-m1@${P}`, baseVersion: 1, fields: { cumulative: 20 } }]);
+      const again = await push(s, s.reporter['综合规划处'], [{ key: t1, baseVersion: 1, fields: { cumulative: 20 } }]);
       expect(again.body.results[0]).toMatchObject({ outcome: 'applied', version: 2 });
       const viewer = await push(s, s.viewer, []);
       expect(viewer.status).toBe(403);

@@ -2,7 +2,7 @@
 // effect). Allowed calls may still fail for their own reasons (404 …) but never with 401/403.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, EVERY_CALLER, roleTokens, setup, type Setup, type Who } from './setup';
+import { batchId, EVERY_CALLER, roleTokens, setup, type Setup, type Who } from '../helpers/server';
 
 const READERS: Who[] = ['admin', 'reporter', 'viewer'];
 const PLAN = 'sample';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 for (const target of databases()) {
   describe.skipIf(target.skip)(`target revisions · ${target.label}`, () => {

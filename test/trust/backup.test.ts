@@ -11,7 +11,7 @@ import { openDatabase, type Database } from '../../server/db/connect';
 import { backupDatabase } from '../../server/services/backup';
 import { setUnitsSeeEachOther } from '../../server/services/visibility';
 import { openPgDatabase, pgReachable } from '../helpers/db';
-import { batchId, setup } from '../server/setup';
+import { batchId, setup } from '../helpers/server';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'qd-backup-'));

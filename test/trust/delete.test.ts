@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, type TestDatabase } from '../helpers/db';
 import { samplePlan } from '../helpers/plan';
 import { savePlan } from '../../server/services/plans';
-import { batchId, setup, type Setup } from '../server/setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 for (const target of databases()) {
   describe.skipIf(target.skip)(`delete and restore · ${target.label}`, () => {

@@ -9,7 +9,7 @@ import { rowsOf } from '../../server/db/connect';
 import { savePlan } from '../../server/services/plans';
 import type { TestDatabase } from '../helpers/db';
 import { samplePlan } from '../helpers/plan';
-import { batchId, setup, type Setup } from '../server/setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 /** A leaf written verbatim into the JSON text (1e309, -0: JSON.stringify cannot write them). */
 const raw = (text: string) => `\u0001RAW:${text}\u0001`;

@@ -6,8 +6,7 @@ import { createApp } from '../../server/app';
 import { loadConfig, weakTokenReason } from '../../server/config';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { startTestServer, type TestServer } from '../helpers/server';
-import { setup, type Setup } from '../server/setup';
+import { setup, startTestServer, type Setup, type TestServer } from '../helpers/server';
 import { ImportFailed, importDocument } from '../../server/services/import';
 import { samplePlan } from '../helpers/plan';
 

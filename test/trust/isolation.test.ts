@@ -3,7 +3,7 @@
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from '../server/setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 const A = '综合规划处'; // leads t4, t8; co-leads t3, t7
 const B = '运输服务处'; // leads t2, t6; co-leads t1, t5

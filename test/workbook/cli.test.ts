@@ -12,7 +12,7 @@ import { loadRows } from '../../server/services/rows';
 import { savePlan } from '../../server/services/plans';
 import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer } from '../../server/workbook/xlsx';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 import { CHILD_MS, CHILD_PROCESS_CASE_MS } from '../helpers/timeouts';
 
 const root = new URL('../../', import.meta.url).pathname;

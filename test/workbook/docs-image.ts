@@ -9,7 +9,7 @@ import type { ProgressValues } from '../../model/progress';
 import { completionRate } from '../../model/rules';
 import { buildRows } from '../../model/sheet';
 import { workbookBuffer } from '../../server/workbook/export';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 
 const plan = seedPlan();
 const period = '2023-05';

@@ -6,7 +6,7 @@ import { cellText } from '../../server/workbook/upload';
 import { FIRST_DATA_ROW, HEADER_ROW, MAIN_SHEET, PREVIOUS_HEADER, SIGN_LINE } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 
 const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
 const plan = seedPlan('ex2023');

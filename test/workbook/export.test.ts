@@ -4,7 +4,7 @@ import { FIRST_DATA_ROW, HEADER_ROW, MAIN_SHEET, workbookBuffer } from '../../se
 import { cellText } from '../../server/workbook/upload';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { readZipEntry } from '../../server/workbook/zipcheck';
-import { seedPlan, seedRows } from './seed';
+import { seedPlan, seedRows } from '../helpers/plan';
 
 const plan = seedPlan();
 const rows = seedRows(plan);

@@ -13,7 +13,7 @@ import { createToken } from '../../server/auth/tokens';
 import { savePlan } from '../../server/services/plans';
 import { openPgDatabase, pgReachable, type TestDatabase } from '../helpers/db';
 import { hiddenSheet, lyingPart, millionRows, relatedSheet, threeMillionCells } from './hostile-files';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ADMIN = 'qd_hostile_admin_token_0123456789abcdef';

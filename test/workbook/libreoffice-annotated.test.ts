@@ -13,7 +13,7 @@ import { FIRST_DATA_ROW, INPUT_FILL, MAIN_SHEET } from '../../server/workbook/ex
 import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
 import { readZipEntry } from '../../server/workbook/zipcheck';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 import { run } from './run-tool';
 
 const has = (cmd: string, args: string[]) => {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
 import { FIRST_DATA_ROW, MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook } from '../../server/workbook/xlsx';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 import { run } from './run-tool';
 
 const has = (cmd: string, args: string[]) => {

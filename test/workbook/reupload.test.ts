@@ -8,7 +8,7 @@ import type { ItemRow, SheetRow } from '../../model/sheet';
 import { MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 import { colOf, edit, rowOf } from './sheet-edit';
 
 const plan = seedPlan('re2023');

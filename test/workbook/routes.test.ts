@@ -6,7 +6,7 @@ import type { ItemRow, SheetRow } from '../../model/sheet';
 import { MAIN_SHEET } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';
-import { seedPlan } from './seed';
+import { seedPlan } from '../helpers/plan';
 import { colOf, edit, rowOf } from './sheet-edit';
 
 let server: TestServer;

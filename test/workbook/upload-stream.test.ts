@@ -12,7 +12,7 @@ import { streamSheet } from '../../server/workbook/sheet-stream';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { buildRows } from '../../model/sheet';
 import { samplePlan } from '../helpers/plan';
-import { seedPlan, seedRows } from './seed';
+import { seedPlan, seedRows } from '../helpers/plan';
 import { colOf, edit, rowOf } from './sheet-edit';
 
 const plan = seedPlan();

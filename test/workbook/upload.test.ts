@@ -5,7 +5,7 @@ import { WorkbookError } from '../../server/workbook/errors';
 import { FIRST_DATA_ROW, MAIN_SHEET, workbookBuffer } from '../../server/workbook/export';
 import { parseUpload } from '../../server/workbook/upload';
 import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
-import { seedPlan, seedRows } from './seed';
+import { seedPlan, seedRows } from '../helpers/plan';
 import { makeZip } from './zip';
 
 const plan = seedPlan();

@@ -16,7 +16,7 @@ import { periods, plans, targets as targetsTable } from '../db/schema';
 import { loadTargetHistories, reviseTarget } from '../services/target-revisions';
 import { checkRevision, type RevisionRequest } from '../../model/target-history';
 import { readMonth } from '../../model/period-math';
-import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/targets';
+import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/target-batches';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './upload';

@@ -105,10 +105,30 @@ function clauseComparator(v: string, s: number): Target['comparator'] {
  * Targets in view/orig[start, end). `v` is the view, `orig` the original text; both whole documents.
  */
 export function extractTargets(orig: string, view: string, start: number, end: number): DraftTarget[] {
-  const v = view.slice(start, end);
-  const o = orig.slice(start, end);
-  let quotesCache: [number, number][] | undefined;
-  const quotes = () => (quotesCache ??= quoteRanges(v)); // only computed for segments that hold a number
+  const seg: Segment = { orig, view, start, v: view.slice(start, end), o: orig.slice(start, end), quotes: () => (quotesCache ??= quoteRanges(seg.v)) };
+  let quotesCache: [number, number][] | undefined; // only computed for segments that hold a number
+  const { out, qualifierCandidates } = numberTargets(seg);
+  nameBareGrowth(out);
+  spreadFenbie(out, seg);
+  const kept = dropQualifiers(out, qualifierCandidates, seg);
+  kept.push(...wordPercentTargets(seg));
+  return kept.sort((x, y) => x.span.start - y.span.start);
+}
+
+/** One segment of the document: the view/orig slices and their offset in the whole text. */
+interface Segment {
+  orig: string;
+  view: string;
+  start: number;
+  v: string;
+  o: string;
+  /** The quoted ranges of `v` (a number in quotes is a name, not a target). */
+  quotes(): [number, number][];
+}
+
+/** Arabic and Chinese-numeral quantities with a unit (TARGET_RE), minus the words that only look like one. */
+function numberTargets(seg: Segment): { out: DraftTarget[]; qualifierCandidates: Set<number> } {
+  const { orig, view, start, v, o, quotes } = seg;
   const out: DraftTarget[] = [];
   const qualifierCandidates = new Set<number>();
   TARGET_RE.lastIndex = 0;
@@ -162,37 +182,10 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     if (prev === '/' || prev === ':') continue;
 
     const lookback = v.slice(Math.max(0, s - 8), s);
-    let comparator: Target['comparator'] = 'eq';
-    if (duration && next[0] === '内') comparator = 'lte';
-    else if (after && /以上/.test(after[0])) comparator = 'gte';
-    else if (after && /以下|以内|之内/.test(after[0])) comparator = 'lte';
-    else if (GTE_BEFORE.test(lookback)) comparator = 'gte';
-    else if (LTE_BEFORE.test(lookback)) comparator = 'lte';
-    else if (approx) comparator = 'gte';
-    else comparator = clauseComparator(v, s);
-
+    const comparator = matchComparator(v, s, lookback, next, after?.[0], duration, approx);
     const unit = o.slice(s + whole.length - unitView.length, e).replace('％', '%');
-    const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿|千)/, '');
-    let kind: Target['kind'];
-    const growthWord = GROWTH_WORDS.exec(lookback);
-    if (unitView === '个百分点' || unitView === '百分点') kind = 'growth';
-    else if ((unitView === '%' || unitView === '‰') && growthWord && !/[到至]\s*$/.test(lookback)) kind = 'growth';
-    else if (unitView === '%' || unitView === '‰') kind = 'rate';
-    else if (LEVEL_WORDS.test(lookback)) kind = 'level';
-    else if (COUNT_UNITS.has(baseUnit) && baseUnit === unitView) kind = 'count';
-    else kind = 'amount';
-
-    let confidence = 0.9;
-    const why: string[] = [];
-    const doubt = (by: number, reason: string) => {
-      confidence -= by;
-      why.push(reason);
-    };
-    if (chinese) doubt(0.15, '数字为汉字');
-    if (max !== undefined) doubt(0.05, '区间值');
-    if (approx) doubt(0.25, `“${approx}”为约数，按不低于计`);
-    if (/力争|争取|左右/.test(lookback + next.slice(0, 2))) doubt(0.1, '力争/左右等非确定表述');
-    confidence = Math.max(0.3, Math.round(confidence * 100) / 100);
+    const kind = matchKind(unitView, lookback);
+    const { confidence, why } = matchConfidence(chinese, max !== undefined, approx, lookback + next.slice(0, 2));
     // "1支不少于20人的队伍", "5个投资1000万元的项目": a quantity + 的 next to another quantity of the
     // same clause qualifies that one (decided below, once the clause's quantities are known).
     if (v[e] === '的' && unitView !== '%' && unitView !== '‰') qualifierCandidates.add(out.length);
@@ -209,12 +202,57 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       ...(confidence < 0.8 ? { reason: why.join('；') } : {}),
     });
   }
-  // 总产值突破1.3万亿元，同比增长6%: a bare growth metric names the quantity before it.
+  return { out, qualifierCandidates };
+}
+
+/** The comparator of a quantity at v[s]: the words right after it, then before it, then in its clause. */
+function matchComparator(v: string, s: number, lookback: string, next: string, after: string | undefined, duration: boolean, approx: string | undefined): Target['comparator'] {
+  if (duration && next[0] === '内') return 'lte';
+  if (after && /以上/.test(after)) return 'gte';
+  if (after && /以下|以内|之内/.test(after)) return 'lte';
+  if (GTE_BEFORE.test(lookback)) return 'gte';
+  if (LTE_BEFORE.test(lookback)) return 'lte';
+  if (approx) return 'gte';
+  return clauseComparator(v, s);
+}
+
+/** growth (百分点, or % after a growth word), rate (%), level (a 达到…总量 word before), count or amount. */
+function matchKind(unitView: string, lookback: string): Target['kind'] {
+  const baseUnit = unitView.replace(/^(?:千万|百万|十万|万|亿|千)/, '');
+  const growthWord = GROWTH_WORDS.exec(lookback);
+  if (unitView === '个百分点' || unitView === '百分点') return 'growth';
+  if ((unitView === '%' || unitView === '‰') && growthWord && !/[到至]\s*$/.test(lookback)) return 'growth';
+  if (unitView === '%' || unitView === '‰') return 'rate';
+  if (LEVEL_WORDS.test(lookback)) return 'level';
+  if (COUNT_UNITS.has(baseUnit) && baseUnit === unitView) return 'count';
+  return 'amount';
+}
+
+/** 0.9 less a doubt for each uncertain trait (Chinese numeral, range, 约数, 力争/左右), at least 0.3; with the reasons. */
+function matchConfidence(chinese: boolean, range: boolean, approx: string | undefined, around: string): { confidence: number; why: string[] } {
+  let confidence = 0.9;
+  const why: string[] = [];
+  const doubt = (by: number, reason: string) => {
+    confidence -= by;
+    why.push(reason);
+  };
+  if (chinese) doubt(0.15, '数字为汉字');
+  if (range) doubt(0.05, '区间值');
+  if (approx) doubt(0.25, `“${approx}”为约数，按不低于计`);
+  if (/力争|争取|左右/.test(around)) doubt(0.1, '力争/左右等非确定表述');
+  return { confidence: Math.max(0.3, Math.round(confidence * 100) / 100), why };
+}
+
+/** 总产值突破1.3万亿元，同比增长6%: a bare growth metric names the quantity before it. */
+function nameBareGrowth(out: DraftTarget[]): void {
   for (let i = 1; i < out.length; i++) {
     const tail = out[i].metric.slice(out[i].metric.lastIndexOf('、') + 1);
     if (out[i].kind === 'growth' && /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(tail)) out[i].metric = out[i - 1].metric + tail;
   }
-  // 分别达到1200吨、450吨以上: after 分别, a trailing 以上/以下 bounds every value of the 、-list.
+}
+
+/** 分别达到1200吨、450吨以上: after 分别, a trailing 以上/以下 bounds every value of the 、-list. */
+function spreadFenbie(out: DraftTarget[], { v, start }: Segment): void {
   for (let i = out.length - 1; i > 0; i--) {
     const cur = out[i];
     if (cur.comparator === 'eq') continue;
@@ -231,18 +269,23 @@ export function extractTargets(orig: string, view: string, start: number, end: n
     for (let k = j; k < i; k++) if (out[k].comparator === 'eq') out[k].comparator = cur.comparator;
     i = j;
   }
-  if (qualifierCandidates.size) {
-    const clauseOf = (pos: number) => {
-      let a = pos;
-      while (a > 0 && !/[,。;]/.test(v[a - 1])) a--;
-      return a;
-    };
-    const clauses = out.map((t) => clauseOf(t.span.start - start));
-    const keep = out.filter((_, i) => !(qualifierCandidates.has(i) && clauses.some((c, j) => j !== i && c === clauses[i])));
-    out.length = 0;
-    out.push(...keep);
-  }
-  // Percentages written in words: 百分之三十, and tenths 三成以上的建制村 / 8成 (三成 = 30%).
+}
+
+/** A quantity + 的 (qualifier candidate) is dropped when another quantity shares its clause. */
+function dropQualifiers(out: DraftTarget[], qualifierCandidates: Set<number>, { v, start }: Segment): DraftTarget[] {
+  if (!qualifierCandidates.size) return out;
+  const clauseOf = (pos: number) => {
+    let a = pos;
+    while (a > 0 && !/[,。;]/.test(v[a - 1])) a--;
+    return a;
+  };
+  const clauses = out.map((t) => clauseOf(t.span.start - start));
+  return out.filter((_, i) => !(qualifierCandidates.has(i) && clauses.some((c, j) => j !== i && c === clauses[i])));
+}
+
+/** Percentages written in words: 百分之三十, and tenths 三成以上的建制村 / 8成 (三成 = 30%). */
+function wordPercentTargets({ orig, view, start, v, o, quotes }: Segment): DraftTarget[] {
+  const out: DraftTarget[] = [];
   const wordPercents: [RegExp, number, number][] = [
     [TENTHS_RE, 10, 0.7],
     [PERCENT_WORDS_RE, 1, 0.8],
@@ -270,5 +313,5 @@ export function extractTargets(orig: string, view: string, start: number, end: n
       });
     }
   }
-  return out.sort((x, y) => x.span.start - y.span.start);
+  return out;
 }
