@@ -1,7 +1,10 @@
 // What the task pane's buttons do, without the DOM: connect, pick, 填充 / 校验 / 同步 / 刷新, select a
 // result's cell, resolve a conflict. The UI (taskpane.ts) only renders and calls these.
+import { DEFAULT_LIGHTS, type LightContext } from '../model/lights';
 import { walkNodes } from '../model/plan';
 import { periodEnd, previousPeriod, yearMonths, type Period } from '../model/progress';
+import type { SheetRow } from '../model/sheet';
+import { timeProgress } from '../model/stats';
 import { fillSheet } from './excel/fill';
 import { sheetNameFor, stateSheetNameFor } from './excel/layout';
 import { dataSheetName, readSheet, selectCell } from './excel/sheet';
@@ -60,6 +63,18 @@ export function reportingMonth(periods: Pick<Period, 'period' | 'deadline' | 'st
 /** The months a user can pick: the plan's year, or this year when the plan has none. */
 export function monthsOf(year: number | null, now = new Date()): string[] {
   return yearMonths(year ?? now.getFullYear());
+}
+
+/**
+ * The 序时进度 light rule as 校验 applies it (model/lights.ts): the month's 序时进度 for the plan's year,
+ * the plan's thresholds (the defaults if the server does not say), and each amount/count target in force
+ * that month as the server gave it. Whatever 校验 misses, the push refuses (LIGHT_NEEDS_*).
+ */
+async function lightContext(api: ApiClient, planId: string, period: string, year: number | null | undefined, rows: SheetRow[]): Promise<LightContext> {
+  const t = await api.monthSettings(planId).then((s) => s.lights, () => DEFAULT_LIGHTS);
+  const targets: LightContext['targets'] = {};
+  for (const r of rows) if (r.kind === 'item' && r.target && (r.target.kind === 'amount' || r.target.kind === 'count')) targets[r.itemId] = [r.target.value, r.target.kind];
+  return { timeProgress: timeProgress(period, year), yellow: t.yellow, red: t.red, targets };
 }
 
 export class Controller {
@@ -146,6 +161,7 @@ export class Controller {
     const prevRows = await api.rows(sel.planId, prevPeriod).then((r) => r.rows, () => []);
     const previous = new Map(prevRows.flatMap((r) => (r.kind === 'item' && r.values.cumulative !== null ? [[r.itemId, r.values.cumulative] as const] : [])));
     const closed = (await api.periods(sel.planId).catch(() => [])).some((p) => p.period === sel.period && p.status === 'closed');
+    const lights = await lightContext(api, sel.planId, sel.period, plan.year, rows);
     if (!rows.some((r) => r.kind === 'item')) throw new NoTasksError(this.me?.unit?.name);
     const targetVersions = new Map<string, number>();
     for (const { node } of walkNodes(plan.nodes)) {
@@ -155,7 +171,7 @@ export class Controller {
       }
     }
     const stats = await fillSheet(excel, {
-      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor, closed },
+      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor, closed, lights },
       stateSheetName,
       rows,
       periodEnd: periodEnd(sel.period),

@@ -31,6 +31,10 @@ export const SheetMeta = z.object({
   rowCount: z.number().int().nonnegative(), // data rows written by the last fill
   /** The office closed the month: filled read-only (no input cell unlocked). */
   closed: z.boolean().optional(),
+  /** 序时进度 lights (model/lights.ts LightContext): 校验 refuses a yellow/red row without 存在问题/下步计划. */
+  lights: z
+    .object({ timeProgress: z.number(), yellow: z.number(), red: z.number(), targets: z.record(z.string(), z.tuple([z.number(), z.string()])) })
+    .optional(),
 });
 export type SheetMeta = z.infer<typeof SheetMeta>;
 

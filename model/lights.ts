@@ -3,6 +3,7 @@
 // A yellow or red row must say what the problem is (存在问题) and what will be done (下步计划), as 滞后 does.
 import { fieldError, type FieldError } from './errors';
 import type { ProgressValues } from './progress';
+import { completionRate } from './rules';
 
 export type Light = 'green' | 'yellow' | 'red';
 export interface LightThresholds {
@@ -40,4 +41,24 @@ export function lightErrors(light: Light | null, values: Pick<ProgressValues, 'p
   if (!values.problems) errors.push(fieldError('problems', 'LIGHT_NEEDS_PROBLEM', label));
   if (!values.nextSteps) errors.push(fieldError('nextSteps', 'LIGHT_NEEDS_NEXT_STEP', label));
   return errors;
+}
+
+/**
+ * What the add-in needs to apply the light rule before sync, kept in the sheet's state at 填充: the
+ * month's 序时进度, the plan's thresholds and, per item, the target in force that month (value, kind).
+ */
+export interface LightContext {
+  timeProgress: number;
+  yellow: number;
+  red: number;
+  /** Item id → [target value, kind], amount and count targets only. */
+  targets: Record<string, [number, string]>;
+}
+
+/** A row's light errors under a LightContext: the rule decideEntries applies at push. */
+export function contextLightErrors(itemId: string, values: ProgressValues, ctx: LightContext | undefined): FieldError[] {
+  const t = ctx?.targets[itemId];
+  if (!ctx || !t) return [];
+  const target = { value: t[0], kind: t[1] };
+  return lightErrors(lightOf({ rate: completionRate(values.cumulative, target), target, values }, ctx.timeProgress, { yellow: ctx.yellow, red: ctx.red }), values);
 }

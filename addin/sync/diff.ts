@@ -4,6 +4,7 @@ import { COLUMN_INDEX, INPUT_KEYS, type InputKey } from '../../model/sheet';
 import { EMPTY_PROGRESS, progressKey, type ProgressValues } from '../../model/progress';
 import { normalizeField, validateProgress } from '../../model/rules';
 import type { FieldError } from '../../model/errors';
+import { contextLightErrors, type LightContext } from '../../model/lights';
 import { checkFigureCell, formatKind, type FigureCellError, type RefusedFigure } from '../../model/number-format';
 import type { RowRead } from '../excel/sheet';
 import { PREV_COL } from '../excel/layout';
@@ -89,7 +90,7 @@ export function refusedAfter(read: CellsRead, snap: SnapEntry | undefined): Part
 }
 
 /** A changed row sends all six input fields: the snapshot keeps a hash, and baseVersion guards them. */
-export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: string): Change | null {
+export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: string, lights?: LightContext): Change | null {
   if (!touched(read, snap)) return null;
   const { raw, figures } = normalized(read, snap);
   const fields: Change['fields'] = { ...raw };
@@ -99,13 +100,15 @@ export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: stri
   // A figure Excel converted is refused for what it is; the ordinary rules would call it a fine number.
   const refused = new Set(figures.map((e) => e.field));
   const errors = [...figures, ...checked.errors.filter((e) => !refused.has(e.field) && !(e.code === 'MONTH_EXCEEDS_CUMULATIVE' && refused.size))];
+  // 序时进度 lights, as the push applies them (a refused 累计 has no light yet).
+  if (!refused.has('cumulative') && !checked.errors.some((e) => e.field === 'cumulative')) errors.push(...contextLightErrors(read.itemId, checked.values, lights));
   return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.version ?? 0, fields, values: checked.values, errors };
 }
 
-export function diffSheet(rows: RowRead[], snapshot: Record<string, SnapEntry>, period: string): Change[] {
+export function diffSheet(rows: RowRead[], snapshot: Record<string, SnapEntry>, period: string, lights?: LightContext): Change[] {
   const out: Change[] = [];
   for (const r of rows) {
-    const c = diffRow(r, snapshot[r.itemId], period);
+    const c = diffRow(r, snapshot[r.itemId], period, lights);
     if (c) out.push(c);
   }
   return out;

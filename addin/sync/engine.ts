@@ -79,7 +79,7 @@ class SyncRun {
   }
 
   changes(): Change[] {
-    return diffSheet(this.rows, this.state.snapshot, this.state.meta.period);
+    return diffSheet(this.rows, this.state.snapshot, this.state.meta.period, this.state.meta.lights);
   }
 
   conflictMarks(): void {

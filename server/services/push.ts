@@ -7,10 +7,12 @@
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../model/errors';
+import { DEFAULT_LIGHTS } from '../../model/lights';
 import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { decideEntries, snapshotKeys, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
 import { assignmentOf, type TaskAssignment } from '../../model/sheet';
+import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
@@ -244,6 +246,11 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
       )
     : [];
   const storedRows = await selectByKeys(tx, planId, snapshotKeys(entries, periodStatus.keys()));
+  // 序时进度 lights (issue 10): the plan's year and its thresholds (model/lights.ts defaults when unset).
+  const [light] = await rowsOf<{ year: number | null; yellow: number | null; red: number | null }>(
+    tx as unknown as Db,
+    sql`select p.year, s.yellow_points as yellow, s.red_points as red from plans p left join month_settings s on s.plan_id = p.id where p.id = ${planId}`,
+  );
 
   const docUnits = new Map(nodeRows.map((n) => [n.id, n.units]));
   const assigned = new Map<string, TaskAssignment>();
@@ -261,8 +268,10 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
     who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
     periods: periodStatus,
     stored: new Map(storedRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }])),
-    // No timeProgress: the 序时进度 light rule stays a submission blocker (model/submission.ts), not a push
-    // refusal — issue 10's tests store a red row and refuse its 报送. decideEntries applies it when given.
+    // A yellow or red row without 存在问题/下步计划 is refused at push, as 滞后 is (LIGHT_NEEDS_*); 报送
+    // still re-checks (model/submission.ts) for rows stored before the rule or under other thresholds.
+    timeProgress: (period) => timeProgress(period, light?.year),
+    lights: light?.yellow != null && light.red != null ? { yellow: Number(light.yellow), red: Number(light.red) } : DEFAULT_LIGHTS,
   };
 }
 

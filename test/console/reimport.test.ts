@@ -33,7 +33,7 @@ for (const target of databases()) {
       const live = (await s.req('GET', `/api/v1/plans/${planId}`, s.admin)).body;
       const [t1, t2, t4] = live.nodes[0].children;
       const kept = live.nodes[1].children[0];
-      const pushed = await s.req('POST', `/api/v1/plans/${planId}/progress/batches`, s.admin, { batchId: batchId('ri'), entries: [{ key: `${t2.targets[0].id}@2024-03`, baseVersion: 0, fields: { monthDone: 50, cumulative: 50, status: '推进中' } }] });
+      const pushed = await s.req('POST', `/api/v1/plans/${planId}/progress/batches`, s.admin, { batchId: batchId('ri'), entries: [{ key: `${t2.targets[0].id}@2024-03`, baseVersion: 0, fields: { monthDone: 50, cumulative: 150, status: '推进中' } }] }); // 150 of 500 公里: on pace with March's 序时进度 (issue 10's lights)
       expect(pushed.body.results[0].outcome).toBe('applied');
 
       const revised = await upload(REVISED, `?replaces=${planId}`);

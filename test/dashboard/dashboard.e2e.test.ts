@@ -15,7 +15,8 @@ if (!hasChromium && process.env.CI === 'true') throw new Error(`chromium is requ
 /** Earlier months, so the trend has a shape: 累计 grows month by month. */
 async function pushEarlierMonths(server: TestServer): Promise<void> {
   const months: Record<string, Record<string, number>> = {
-    '2026-03': { 't-invest': 40, 't-km': 150, 't-road': 120, 't-rural': 1200 },
+    // 45 of 278 (16.2%) is under 10 points behind March's 序时进度 (25%): green, so no 存在问题 is needed (issue 10).
+    '2026-03': { 't-invest': 45, 't-km': 150, 't-road': 120, 't-rural': 1200 },
     '2026-04': { 't-invest': 70, 't-km': 260, 't-road': 200, 't-rural': 2000 },
     '2026-05': { 't-km': 340, 't-road': 280, 't-rural': 2700 },
   };

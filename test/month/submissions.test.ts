@@ -36,8 +36,15 @@ for (const kind of ['pglite', 'pg'] as const) {
       expect(new Set(s.units.map((u) => u.status))).toEqual(new Set(['未填报']));
     });
 
-    it('a red row without 存在问题 blocks submission; missing contact fields are named; nothing stored', async () => {
-      const r = await push(unitToken, [{ key: 't1-m1@2024-06', baseVersion: 0, fields: { monthDone: 2, cumulative: 10, status: '推进中' } }]);
+    it('a red row without 存在问题 is refused at push; a row the office’s stricter thresholds turn yellow blocks 报送; nothing stored', async () => {
+      // 10 of 101 in June (序时进度 50%) is 40 points behind: red — the push refuses it on the two text cells.
+      const red = await push(unitToken, [{ key: 't1-m1@2024-06', baseVersion: 0, fields: { monthDone: 2, cumulative: 10, status: '推进中' } }]);
+      const refused = ((await red.json()) as { results: { outcome: string; errors: { field: string; code: string }[] }[] }).results[0];
+      expect(refused.outcome).toBe('rejected');
+      expect(refused.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['problems:LIGHT_NEEDS_PROBLEM', 'nextSteps:LIGHT_NEEDS_NEXT_STEP']);
+      expect((await submissionsOf()).units.find((u) => u.unit === '建设管理处')!.status).toBe('未填报');
+      // 45 of 101 (44.6%) is 5.4 points behind: green under the default 10/30, stored without texts.
+      const r = await push(unitToken, [{ key: 't1-m1@2024-06', baseVersion: 0, fields: { monthDone: 2, cumulative: 45, status: '推进中' } }]);
       expect(r.status).toBe(200);
       expect((await submissionsOf()).units.find((u) => u.unit === '建设管理处')!.status).toBe('填报中');
 
@@ -45,11 +52,16 @@ for (const kind of ['pglite', 'pg'] as const) {
       expect(noFields.status).toBe(400);
       expect(((await noFields.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(['reporter', 'phone', 'reviewer']);
 
+      // The office then tightens the lights (yellow from 5 points): the stored row is yellow now. 报送
+      // re-checks every stored row, so a row stored before the rule (or a stricter one) cannot slip through.
+      const put = await req('/month-settings', server.adminToken, { method: 'PUT', body: JSON.stringify({ lights: { yellow: 5, red: 30 } }) });
+      expect(put.status).toBe(200);
       const invalid = await req('/periods/2024-06/submit', unitToken, { method: 'POST', body: JSON.stringify(contact) });
       expect(invalid.status).toBe(422);
-      const p = (await invalid.json()) as { code: string; errors: { field: string; code: string }[] };
+      const p = (await invalid.json()) as { code: string; errors: { field: string; code: string; message: string }[] };
       expect(p.code).toBe('ROWS_INVALID');
       expect(p.errors.map((e) => `${e.field}:${e.code}`)).toEqual(['rows.t1-m1.problems:LIGHT_NEEDS_PROBLEM', 'rows.t1-m1.nextSteps:LIGHT_NEEDS_NEXT_STEP']);
+      expect(p.errors[0].message).toContain('黄灯');
       expect(await count('select count(*)::int as n from submissions')).toBe(0);
     });
 

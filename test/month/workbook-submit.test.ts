@@ -1,5 +1,5 @@
 // The workbook upload that also submits (POST …/workbook/submit): contact fields checked before anything
-// is stored; the filled 清单 applied and the month submitted; a red row without 存在问题 is stored but not submitted.
+// is stored; the filled 清单 applied and the month submitted; a red row without 存在问题 is refused on its cells, not submitted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../model/sheet';
 import { MAIN_SHEET } from '../../server/workbook/export';
@@ -45,12 +45,20 @@ describe('workbook upload + submit · pglite', () => {
     expect(await stored()).toBe(0);
   });
 
-  it('a red row without 存在问题: rows stored, not submitted, the row named', async () => {
+  it('a red row without 存在问题: refused on its 存在问题 and 下步计划 cells (marked in the annotated copy), nothing stored, not submitted', async () => {
+    // 10 of 101 in June (序时进度 50%): 40 points behind → red; the push protocol refuses the row.
     const r = await upload(await filled({ cumulative: 10 }), contact);
-    const body = (await r.json()) as { upload: { applied: number }; submission: unknown; errors: { field: string }[] };
-    expect(body.upload.applied).toBe(1);
+    const body = (await r.json()) as { upload: { applied: number; rejected: number; rows: { errors?: { field: string; code: string; cell?: string }[] }[]; annotated: { base64: string } }; submission: unknown };
+    expect(body.upload).toMatchObject({ applied: 0, rejected: 1 });
     expect(body.submission).toBeNull();
-    expect(body.errors.map((e) => e.field)).toContain('rows.t1-m1.problems');
+    const errors = body.upload.rows[0].errors!;
+    const row = Number(errors[0].cell!.replace(/^[A-Z]+/, ''));
+    const letter = (key: string) => String.fromCharCode(64 + colOf(key));
+    expect(errors.map((e) => [e.code, e.cell])).toEqual([['LIGHT_NEEDS_PROBLEM', `${letter('problems')}${row}`], ['LIGHT_NEEDS_NEXT_STEP', `${letter('nextSteps')}${row}`]]);
+    const annotated = (await loadWorkbook(Buffer.from(body.upload.annotated.base64, 'base64'))).getWorksheet(MAIN_SHEET)!;
+    expect(JSON.stringify(annotated.getCell(errors[0].cell!).note)).toContain('存在问题');
+    expect(String(annotated.getCell(row, colOf('id')).value)).toBe('t1-m1');
+    expect(await stored()).toBe(0);
   });
 
   it('fixed and uploaded again: applied and 已报送', async () => {

@@ -97,7 +97,8 @@ for (const target of databases()) {
       await database.db.update(units).set({ name: '安全监督局' }).where(eq(units.name, '安全监督处'));
       await database.db.update(nodes).set({ title: '重点任务1（改名）' }).where(and(eq(nodes.planId, s.planId), eq(nodes.id, 't1')));
       expect((await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: '另一个机关', firstIssueNumber: 1, copyTo: null, printedBy: null })).status).toBe(200);
-      expect((await push([{ key: `t1-m1@${JUNE}`, baseVersion: 0, fields: { monthDone: 20, cumulative: 60.4, status: '推进中' } }]))[0].outcome).toBe('applied');
+      // 60.4 of the new 202 is 20 points behind June's 序时进度: a 黄灯 row, so it says why (issue 10).
+      expect((await push([{ key: `t1-m1@${JUNE}`, baseVersion: 0, fields: { monthDone: 20, cumulative: 60.4, status: '推进中', problems: '目标上调', nextSteps: '加快推进' } }]))[0].outcome).toBe('applied');
       // May itself refuses writes.
       expect((await push([{ key: `t3-m1@${MAY}`, baseVersion: 1, fields: { cumulative: 99 } }]))[0].outcome).not.toBe('applied');
 

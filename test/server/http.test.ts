@@ -26,7 +26,7 @@ for (const target of databases()) {
       const token = await server.reporterToken('建设管理处'); // leads t1 in the sample plan
       const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ ok: true });
-      const body = JSON.stringify({ batchId: 'http-batch-1', entries: [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { monthDone: 1, cumulative: 2, status: '推进中' } }] });
+      const body = JSON.stringify({ batchId: 'http-batch-1', entries: [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { monthDone: 1, cumulative: 45, status: '推进中' } }] }); // 45 of 101: on pace with May's 序时进度 (41.7%)
       const pushed = await fetch(`${server.url}/api/v1/plans/sample/progress/batches`, { method: 'POST', headers: auth, body });
       expect(pushed.status).toBe(200);
       expect(((await pushed.json()) as any).results[0]).toMatchObject({ outcome: 'applied', version: 1 });

@@ -22,7 +22,8 @@ for (const target of databases()) {
 
     it('applies valid entries, rejects invalid ones with code + Chinese message, per entry', async () => {
       const r = await push(s, s.admin, [
-        { key: `t1-m1@${P}`, baseVersion: 0, fields: { monthDone: 3, cumulative: '１２', unit: '亿元', status: '推进中', progress: '开工' } },
+        // 累计 30 of 101 (29.7%) is ahead of March's 序时进度 (25%): green, so no 存在问题 is needed.
+        { key: `t1-m1@${P}`, baseVersion: 0, fields: { monthDone: 3, cumulative: '３０', unit: '亿元', status: '推进中', progress: '开工' } },
         { key: `t3-m1@${P}`, baseVersion: 0, fields: { cumulative: -1 } },
         { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '滞后' } },
         { key: `t1-m1@${P}`, baseVersion: 0, fields: {} },
@@ -32,7 +33,7 @@ for (const target of databases()) {
       ]);
       expect(r.status).toBe(200);
       const [ok, neg, lag, dup, unknown, noPeriod, badUnit] = r.body.results;
-      expect(ok).toMatchObject({ outcome: 'applied', version: 1, values: { monthDone: 3, cumulative: 12, status: '推进中', progress: '开工' } });
+      expect(ok).toMatchObject({ outcome: 'applied', version: 1, values: { monthDone: 3, cumulative: 30, status: '推进中', progress: '开工' } });
       expect(neg).toMatchObject({ outcome: 'rejected', errors: [{ field: 'cumulative', code: 'NEGATIVE', message: '数值不能小于0' }] });
       expect(lag.errors.map((e: any) => e.code).sort()).toEqual(['LAG_NEEDS_NEXT_STEP', 'LAG_NEEDS_PROBLEM']);
       expect(dup.errors[0].code).toBe('DUPLICATE_ENTRY');
@@ -40,7 +41,7 @@ for (const target of databases()) {
       expect(noPeriod.errors[0].code).toBe('UNKNOWN_PERIOD');
       expect(badUnit.errors[0]).toMatchObject({ field: 'unit', code: 'UNIT_MISMATCH' });
       const stored = await rowsOf<{ key: string; cumulative: number; version: number }>(database.db, sql`select key, cumulative, version from progress`);
-      expect(stored).toEqual([{ key: `t1-m1@${P}`, cumulative: 12, version: 1 }]);
+      expect(stored).toEqual([{ key: `t1-m1@${P}`, cumulative: 30, version: 1 }]);
     });
 
     it('累计 may not drop below the previous month, counting entries earlier in the same batch', async () => {
@@ -59,12 +60,13 @@ for (const target of databases()) {
       // issue 10: a co-lead writes texts only — its figure is refused (CO_LEAD_FIGURE), its text applied.
       // t1-m1 of its own month (2024-11, no other case writes it), stored once by the office: version 1.
       const t1 = `t1-m1@2024-11`;
-      expect((await push(s, s.admin, [{ key: t1, baseVersion: 0, fields: { cumulative: 12 } }])).body.results[0]).toMatchObject({ outcome: 'applied', version: 1 });
+      // Behind 序时进度 in November, so it carries the texts a yellow/red row needs (issue 10).
+      expect((await push(s, s.admin, [{ key: t1, baseVersion: 0, fields: { cumulative: 12, problems: '征地滞后', nextSteps: '加快征地' } }])).body.results[0]).toMatchObject({ outcome: 'applied', version: 1 });
       const r = await push(s, s.reporter['综合规划处'], [
         { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '推进中' } },
         { key: `t3-m1@${P}`, baseVersion: 0, fields: { progress: '配合完成征地' } },
         { key: t1, baseVersion: 1, fields: { cumulative: 99 } },
-        { key: `t7-m1@${P}`, baseVersion: 0, fields: { cumulative: 1 } },
+        { key: `t7-m1@${P}`, baseVersion: 0, fields: { cumulative: 60 } }, // on pace: only the co-lead rule refuses it
       ]);
       expect(r.body.results.map((x: any) => x.outcome)).toEqual(['applied', 'applied', 'rejected', 'rejected']);
       expect(r.body.results[2].errors[0]).toMatchObject({ code: 'FORBIDDEN_TASK', message: expect.stringContaining('无权') });
@@ -72,7 +74,7 @@ for (const target of databases()) {
       // Reassigning t1 to 综合规划处 by the office lets it write there.
       const put = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: [] }] });
       expect(put.status).toBe(200);
-      const again = await push(s, s.reporter['综合规划处'], [{ key: t1, baseVersion: 1, fields: { cumulative: 20 } }]);
+      const again = await push(s, s.reporter['综合规划处'], [{ key: t1, baseVersion: 1, fields: { cumulative: 40 } }]);
       expect(again.body.results[0]).toMatchObject({ outcome: 'applied', version: 2 });
       const viewer = await push(s, s.viewer, []);
       expect(viewer.status).toBe(403);
@@ -117,7 +119,7 @@ for (const target of databases()) {
 
     it('a batch sent 100 times concurrently has exactly one effect', async () => {
       const id = batchId('conc');
-      const entries = [{ key: `t6@${P}`, baseVersion: 0, fields: { status: '已完成' } }, { key: `t5-m1@${P}`, baseVersion: 0, fields: { cumulative: 5 } }];
+      const entries = [{ key: `t6@${P}`, baseVersion: 0, fields: { status: '已完成' } }, { key: `t5-m1@${P}`, baseVersion: 0, fields: { cumulative: 30 } }];
       const answers = await Promise.all(Array.from({ length: 100 }, () => push(s, s.admin, entries, id)));
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(answers.filter((a) => a.body.replayed === false)).toHaveLength(1);

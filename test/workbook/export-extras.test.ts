@@ -35,7 +35,8 @@ afterAll(() => server?.close());
 describe('export: 上月累计 and the signature line', () => {
   it('May’s workbook shows April’s 累计完成, read-only, next to nothing the upload reads', async () => {
     const april = (await items('2023-04')).filter((r) => r.target).slice(0, 2);
-    const entries = april.map((r, i) => ({ key: r.key, baseVersion: 0, fields: { cumulative: 30 + i } }));
+    // Texts too: whatever the seed targets are, a row behind 序时进度 must say why (issue 10's lights).
+    const entries = april.map((r, i) => ({ key: r.key, baseVersion: 0, fields: { cumulative: 30 + i, problems: '进度滞后', nextSteps: '加快推进' } }));
     expect((await api(`/plans/${plan.id}/progress/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchId: 'ex-april-0001', entries }) })).status).toBe(200);
     const ws = (await download('2023-05')).getWorksheet(MAIN_SHEET)!;
     const c = columnOf(ws, PREVIOUS_HEADER);
