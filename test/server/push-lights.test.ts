@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
-import { batchId, setup, type Setup } from './setup';
+import { batchId, setup, type Setup } from '../helpers/server';
 
 // June: 序时进度 50%. Targets of the sample plan: t1-m1 101, t3-m1 103, t5-m1 105, t7-m1 107 (亿元), t4-m2 50 (公里).
 const JUNE = '2024-06';
