@@ -4,7 +4,19 @@
 import tseslint from 'typescript-eslint';
 import officeAddins from 'eslint-plugin-office-addins';
 
-const NODE_AND_SERVER_LIBS = ['node:*', 'pg', 'pg/*', 'drizzle-orm', 'drizzle-orm/*', 'hono', 'hono/*', '@hono/*', 'exceljs', '@electric-sql/pglite', '@electric-sql/pglite/*'];
+const NODE_AND_SERVER_LIBS = [
+  'node:*',
+  'pg',
+  'pg/*',
+  'drizzle-orm',
+  'drizzle-orm/*',
+  'hono',
+  'hono/*',
+  '@hono/*',
+  'exceljs',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite/*',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'drizzle/', 'coverage/', 'test-artifacts/', '.tsbuild/', 'data/', '**/*.d.ts'] },
@@ -32,7 +44,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: NODE_AND_SERVER_LIBS, message: 'model/ is pure TypeScript: no node:, pg, drizzle, hono, exceljs or PGlite (issue 8).' },
-            { group: ['**/server/**', '**/addin/**', '**/dashboard/**', '../server', '../addin', '../dashboard'], message: 'model/ must not import the server, the add-in or the dashboard (issue 8).' },
+            {
+              group: ['**/server/**', '**/addin/**', '**/dashboard/**', '../server', '../addin', '../dashboard'],
+              message: 'model/ must not import the server, the add-in or the dashboard (issue 8).',
+            },
           ],
         },
       ],
@@ -46,7 +61,10 @@ export default tseslint.config(
         {
           patterns: [
             { group: ['node:*'], message: 'The add-in and the dashboard run in a browser: no node: modules (issue 8).' },
-            { group: ['**/server/**', '../server', '../../server'], message: 'The add-in and the dashboard reach the server over HTTP only, never by import (issue 8).' },
+            {
+              group: ['**/server/**', '../server', '../../server'],
+              message: 'The add-in and the dashboard reach the server over HTTP only, never by import (issue 8).',
+            },
           ],
         },
       ],

@@ -71,9 +71,13 @@ export function monthsOf(year: number | null, now = new Date()): string[] {
  * that month as the server gave it. Whatever 校验 misses, the push refuses (LIGHT_NEEDS_*).
  */
 async function lightContext(api: ApiClient, planId: string, period: string, year: number | null | undefined, rows: SheetRow[]): Promise<LightContext> {
-  const t = await api.monthSettings(planId).then((s) => s.lights, () => DEFAULT_LIGHTS);
+  const t = await api.monthSettings(planId).then(
+    (s) => s.lights,
+    () => DEFAULT_LIGHTS,
+  );
   const targets: LightContext['targets'] = {};
-  for (const r of rows) if (r.kind === 'item' && r.target && (r.target.kind === 'amount' || r.target.kind === 'count')) targets[r.itemId] = [r.target.value, r.target.kind];
+  for (const r of rows)
+    if (r.kind === 'item' && r.target && (r.target.kind === 'amount' || r.target.kind === 'count')) targets[r.itemId] = [r.target.value, r.target.kind];
   return { timeProgress: timeProgress(period, year), yellow: t.yellow, red: t.red, targets };
 }
 
@@ -158,7 +162,10 @@ export class Controller {
     const { rows, cursor } = await api.rows(sel.planId, sel.period);
     // 上月累计: last month's rows as the server gives them to this token (none before the plan's first month).
     const prevPeriod = previousPeriod(sel.period);
-    const prevRows = await api.rows(sel.planId, prevPeriod).then((r) => r.rows, () => []);
+    const prevRows = await api.rows(sel.planId, prevPeriod).then(
+      (r) => r.rows,
+      () => [],
+    );
     const previous = new Map(prevRows.flatMap((r) => (r.kind === 'item' && r.values.cumulative !== null ? [[r.itemId, r.values.cumulative] as const] : [])));
     const closed = (await api.periods(sel.planId).catch(() => [])).some((p) => p.period === sel.period && p.status === 'closed');
     const lights = await lightContext(api, sel.planId, sel.period, plan.year, rows);
@@ -171,7 +178,17 @@ export class Controller {
       }
     }
     const stats = await fillSheet(excel, {
-      meta: { planId: sel.planId, planTitle: plan.title, period: sel.period, sheetName, admin: sel.admin, unit: this.me?.unit?.name ?? null, cursor, closed, lights },
+      meta: {
+        planId: sel.planId,
+        planTitle: plan.title,
+        period: sel.period,
+        sheetName,
+        admin: sel.admin,
+        unit: this.me?.unit?.name ?? null,
+        cursor,
+        closed,
+        lights,
+      },
       stateSheetName,
       rows,
       periodEnd: periodEnd(sel.period),
@@ -200,7 +217,8 @@ export class Controller {
     const s = await this.syncer(sel, onProgress);
     const report = await s.sync();
     const state = await loadState(this.requireExcel(), s.stateSheetName);
-    if (state?.meta.admin && this.me?.role === 'admin') report.items.push(...(await adminSync(this.requireExcel(), this.requireApi(), s.sheetName, s.stateSheetName)));
+    if (state?.meta.admin && this.me?.role === 'admin')
+      report.items.push(...(await adminSync(this.requireExcel(), this.requireApi(), s.sheetName, s.stateSheetName)));
     return report;
   }
 

@@ -2,7 +2,13 @@
 // a 催报 banner when the report is due soon or late, the office's 退回 reason, and the 报送 form
 // (填报人, 联系电话, 审核人). Self-contained: it reads the server and token the pane connected with and
 // refreshes when the pane connects or the plan/month changes; errors name the rows to fix.
-type Sub = { unit: string; status: string; submittedAt: string | null; returned: { reason: string } | null; contact: { reporter: string; phone: string; reviewer: string } | null };
+type Sub = {
+  unit: string;
+  status: string;
+  submittedAt: string | null;
+  returned: { reason: string } | null;
+  contact: { reporter: string; phone: string; reviewer: string } | null;
+};
 type Month = { deadline: string; countdown: { ms: number; label: string }; counts: Record<string, number>; units: Sub[] };
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -42,9 +48,14 @@ async function refresh(): Promise<void> {
     $('month-returned').textContent = mine?.returned ? `已被退回：${mine.returned.reason}` : '';
     $('month-form').hidden = !(me?.role === 'reporter' && owes);
     // Open 问题台账 items carry into the next month: the unit sees what still awaits 销号.
-    const ledger: { items: { status: string; text: string; raisedIn: string; overdue: boolean }[] } = await call(`/plans/${encodeURIComponent(plan)}/ledger?period=${period}&status=open`);
+    const ledger: { items: { status: string; text: string; raisedIn: string; overdue: boolean }[] } = await call(
+      `/plans/${encodeURIComponent(plan)}/ledger?period=${period}&status=open`,
+    );
     $('month-ledger').textContent = ledger.items.length
-      ? `未销号问题 ${ledger.items.length} 项（${ledger.items.filter((i) => i.overdue).length} 项逾期）：${ledger.items.slice(0, 3).map((i) => `${i.raisedIn.slice(5)}月“${i.text.slice(0, 20)}”`).join('；')}`
+      ? `未销号问题 ${ledger.items.length} 项（${ledger.items.filter((i) => i.overdue).length} 项逾期）：${ledger.items
+          .slice(0, 3)
+          .map((i) => `${i.raisedIn.slice(5)}月“${i.text.slice(0, 20)}”`)
+          .join('；')}`
       : '';
   } catch (err) {
     $('month-error').hidden = false;

@@ -14,11 +14,19 @@ export class StateSheetError extends Error {
     public part: string,
     detail: string,
   ) {
-    super(`隐藏的状态表“${sheet}”内容有误（${PART_LABELS[part] ?? part}：${detail}）。请勿手工修改该表；连按两次“填充”可按服务器数据重建本表（未同步的修改会丢失）。`);
+    super(
+      `隐藏的状态表“${sheet}”内容有误（${PART_LABELS[part] ?? part}：${detail}）。请勿手工修改该表；连按两次“填充”可按服务器数据重建本表（未同步的修改会丢失）。`,
+    );
   }
 }
 
-const PART_LABELS: Record<string, string> = { meta: '表信息', snapshot: '同步快照', pending: '待确认批次', pendingTargets: '待确认指标批次', conflicts: '冲突' };
+const PART_LABELS: Record<string, string> = {
+  meta: '表信息',
+  snapshot: '同步快照',
+  pending: '待确认批次',
+  pendingTargets: '待确认指标批次',
+  conflicts: '冲突',
+};
 
 export const SheetMeta = z.object({
   planId: z.string(),

@@ -1,14 +1,6 @@
 // The task pane UI (Fluent UI web components v2): connect, pick plan + month, the four actions, the
 // results list (click → select the cell), conflict choices, progress. Logic lives in controller.ts.
-import {
-  fluentButton,
-  fluentOption,
-  fluentProgress,
-  fluentSelect,
-  fluentSwitch,
-  fluentTextField,
-  provideFluentDesignSystem,
-} from '@fluentui/web-components';
+import { fluentButton, fluentOption, fluentProgress, fluentSelect, fluentSwitch, fluentTextField, provideFluentDesignSystem } from '@fluentui/web-components';
 import { Controller, monthsOf, UnsyncedChangesError, type Selection } from './controller';
 import { hostExcel } from './excel/types';
 import { pickLocale, STRINGS, type Locale, type Strings } from './i18n';
@@ -118,7 +110,9 @@ function renderClosed(): void {
 
 function renderReport(report: Report): void {
   $('status').textContent = t.summary(report.counts);
-  renderItems(report.items.filter((i) => i.kind !== 'applied' && i.kind !== 'merged').concat(report.items.filter((i) => i.kind === 'applied' || i.kind === 'merged')));
+  renderItems(
+    report.items.filter((i) => i.kind !== 'applied' && i.kind !== 'merged').concat(report.items.filter((i) => i.kind === 'applied' || i.kind === 'merged')),
+  );
 }
 
 function renderItems(items: ReportItem[]): void {
@@ -144,7 +138,10 @@ function renderItems(items: ReportItem[]): void {
     if (item.kind === 'conflict' && item.itemId) {
       const choices = document.createElement('div');
       choices.className = 'choices';
-      for (const [choice, label] of [['mine', t.keepMine], ['server', t.takeServer]] as const) {
+      for (const [choice, label] of [
+        ['mine', t.keepMine],
+        ['server', t.takeServer],
+      ] as const) {
         const b = document.createElement('fluent-button');
         b.textContent = label;
         b.dataset.choice = choice;
@@ -211,17 +208,19 @@ function wire(): void {
     localStorage.setItem(STORE.month, $<Field>('month').value);
     renderClosed();
   });
-  $('fill').addEventListener('click', () =>
-    void run(t.working, async () => {
-      try {
-        const r = await controller.fill(selection(), (done, total) => setBusy(`${t.working} ${done}/${total}`, done / total));
-        $('status').textContent = t.filled(r.rows, r.syncs) + (r.closed ? ` ${t.closedMonth}` : '');
-        renderItems([]);
-      } catch (err) {
-        if (err instanceof UnsyncedChangesError) $('status').textContent = err.message;
-        throw err;
-      }
-    }),
+  $('fill').addEventListener(
+    'click',
+    () =>
+      void run(t.working, async () => {
+        try {
+          const r = await controller.fill(selection(), (done, total) => setBusy(`${t.working} ${done}/${total}`, done / total));
+          $('status').textContent = t.filled(r.rows, r.syncs) + (r.closed ? ` ${t.closedMonth}` : '');
+          renderItems([]);
+        } catch (err) {
+          if (err instanceof UnsyncedChangesError) $('status').textContent = err.message;
+          throw err;
+        }
+      }),
   );
   $('validate').addEventListener('click', () => void run(t.working, async () => renderReport(await controller.validate(selection()))));
   $('sync').addEventListener('click', () => void run(t.working, async () => renderReport(await controller.sync(selection(), (text, f) => setBusy(text, f)))));

@@ -30,7 +30,17 @@ async function ours(tasks: number, heavy: boolean) {
   });
   const ms = performance.now() - t0;
   const s = excel.state;
-  return { excel, plan, rows, sheetName, ms, syncs: s.stats.syncs, total: s.totalRequestBytes, max: s.maxRequestBytes, over5: s.stats.requestBytes.filter((b) => b > REQUEST_LIMIT).length };
+  return {
+    excel,
+    plan,
+    rows,
+    sheetName,
+    ms,
+    syncs: s.stats.syncs,
+    total: s.totalRequestBytes,
+    max: s.maxRequestBytes,
+    over5: s.stats.requestBytes.filter((b) => b > REQUEST_LIMIT).length,
+  };
 }
 
 /** Baseline: values only, fixed 4,000 rows per request (no formats, no state) — how many requests, how big. */
@@ -60,8 +70,12 @@ for (const heavy of [false, true]) {
   failed ||= !ok;
   const b = await baseline(o.rows);
   const label = heavy ? '10,000 tasks, filled-in CJK texts' : '10,000 tasks, empty month';
-  lines.push(`| ${label} | byte-chunked (ours) | ${o.syncs} | ${fmtMB(o.total)} | ${fmtMB(o.max)} | ${bound} | ${o.over5} | ${o.ms.toFixed(0)} ms | ${ok ? 'pass' : 'FAIL'} |`);
-  lines.push(`| ${label} | baseline: 4,000 rows/request, values only | ${b.syncs} | ${fmtMB(b.total)} | ${fmtMB(b.max)} | ${Math.ceil(b.total / (2 * MB)) + 2} | ${b.over5} | – | largest request ${(b.max / o.max).toFixed(2)}× ours${b.over5 ? ', refused by Excel' : ''} |`);
+  lines.push(
+    `| ${label} | byte-chunked (ours) | ${o.syncs} | ${fmtMB(o.total)} | ${fmtMB(o.max)} | ${bound} | ${o.over5} | ${o.ms.toFixed(0)} ms | ${ok ? 'pass' : 'FAIL'} |`,
+  );
+  lines.push(
+    `| ${label} | baseline: 4,000 rows/request, values only | ${b.syncs} | ${fmtMB(b.total)} | ${fmtMB(b.max)} | ${Math.ceil(b.total / (2 * MB)) + 2} | ${b.over5} | – | largest request ${(b.max / o.max).toFixed(2)}× ours${b.over5 ? ', refused by Excel' : ''} |`,
+  );
 }
 
 // One changed row in a 10,000-row sheet: what goes over HTTP.
@@ -77,15 +91,30 @@ const t0 = performance.now();
 await sync.sync();
 const ms = performance.now() - t0;
 const push = api.pushes[0];
-const whole = JSON.stringify({ batchId: 'x'.repeat(36), entries: o.rows.filter((x): x is ItemRow => x.kind === 'item').map((x) => ({ key: x.key, baseVersion: 0, fields: Object.fromEntries(['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'].map((k, i) => [k, rowCells(x)[7 + i]])) })) });
+const whole = JSON.stringify({
+  batchId: 'x'.repeat(36),
+  entries: o.rows
+    .filter((x): x is ItemRow => x.kind === 'item')
+    .map((x) => ({
+      key: x.key,
+      baseVersion: 0,
+      fields: Object.fromEntries(['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps'].map((k, i) => [k, rowCells(x)[7 + i]])),
+    })),
+});
 const wholeBytes = new TextEncoder().encode(whole).length;
 const okOne = push?.entries === 1;
 failed ||= !okOne;
 lines.push('');
-lines.push('| 1 changed row in a 10,000-row sheet | entries sent | push body | whole sheet as one batch (baseline) | ratio | Excel requests | sync time | result |');
+lines.push(
+  '| 1 changed row in a 10,000-row sheet | entries sent | push body | whole sheet as one batch (baseline) | ratio | Excel requests | sync time | result |',
+);
 lines.push('|---|---:|---:|---:|---:|---:|---:|---|');
-lines.push(`| 同步 | ${push?.entries} | ${push?.bytes} B | ${(wholeBytes / 1024).toFixed(0)} KB | 1/${Math.round(wholeBytes / push!.bytes)} | ${o.excel.state.stats.syncs} | ${ms.toFixed(0)} ms | ${okOne ? 'pass' : 'FAIL'} |`);
+lines.push(
+  `| 同步 | ${push?.entries} | ${push?.bytes} B | ${(wholeBytes / 1024).toFixed(0)} KB | 1/${Math.round(wholeBytes / push!.bytes)} | ${o.excel.state.stats.syncs} | ${ms.toFixed(0)} ms | ${okOne ? 'pass' : 'FAIL'} |`,
+);
 lines.push('');
-lines.push('Measured in the in-memory fake (test/fakes/excel-fake.ts): request bytes are the UTF-8 JSON of the queued operations. Excel on the web refuses requests over 5 MB; our budget is 2 MB per request.');
+lines.push(
+  'Measured in the in-memory fake (test/fakes/excel-fake.ts): request bytes are the UTF-8 JSON of the queued operations. Excel on the web refuses requests over 5 MB; our budget is 2 MB per request.',
+);
 console.log(lines.join('\n'));
 if (failed) process.exitCode = 1;

@@ -77,7 +77,9 @@ for (const [label, bytes, warmup, runs] of [
   const base = time(() => baseline(text), 1, runs);
   figures[label] = ms;
   const mb = Buffer.byteLength(text, 'utf8') / 1e6;
-  rows.push(`| ${label} | ${mb.toFixed(2)} MB, ${text.length.toLocaleString('en')} chars | ${nodes.toLocaleString("en")} nodes, ${targets.toLocaleString("en")} targets, ${plan.script} | ${ms.toFixed(0)} ms | ${(ms / mb).toFixed(0)} ms/MB | ${base.toFixed(0)} ms | ${(ms / base).toFixed(1)}× |`);
+  rows.push(
+    `| ${label} | ${mb.toFixed(2)} MB, ${text.length.toLocaleString('en')} chars | ${nodes.toLocaleString('en')} nodes, ${targets.toLocaleString('en')} targets, ${plan.script} | ${ms.toFixed(0)} ms | ${(ms / mb).toFixed(0)} ms/MB | ${base.toFixed(0)} ms | ${(ms / base).toFixed(1)}× |`,
+  );
 }
 const scale = figures['10 MB'] / figures['1 MB'];
 const pass1 = figures['1 MB'] <= 300;

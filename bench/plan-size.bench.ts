@@ -25,15 +25,38 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
       // Items spread over the plan; a fresh month per round for each side (months 01–08 push, raw in 2025).
       const period = `2024-${String(r + 1).padStart(2, '0')}`;
       const picks = Array.from({ length: ENTRIES }, (_, k) => 1 + ((Math.floor((k * tasks) / ENTRIES) + r) % tasks));
-      const body = JSON.stringify({ batchId: `size-${kind}-${tasks}-${r}`, entries: picks.map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: { monthDone: 1, cumulative: 10, progress: '按计划推进' } })) });
+      const body = JSON.stringify({
+        batchId: `size-${kind}-${tasks}-${r}`,
+        entries: picks.map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: { monthDone: 1, cumulative: 10, progress: '按计划推进' } })),
+      });
       let t = performance.now();
-      const res = await fetch(`${server.url}/api/v1/plans/size/progress/batches`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body });
+      const res = await fetch(`${server.url}/api/v1/plans/size/progress/batches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+        body,
+      });
       const json = (await res.json()) as { results: { outcome: string }[] };
       const ms = performance.now() - t;
       if (json.results?.filter((x) => x.outcome === 'applied').length !== ENTRIES) ok = false;
       const rawPeriod = `2025-${String(r + 1).padStart(2, '0')}`;
       t = performance.now();
-      await db.insert(progress).values(picks.map((i) => ({ planId: 'size', key: `${itemOf(i)}@${rawPeriod}`, itemId: itemOf(i), period: rawPeriod, monthDone: 1, cumulative: 10, progress: '按计划推进', version: 1, updatedBy: 'bench', updatedAt: new Date() }))).onConflictDoUpdate({ target: [progress.planId, progress.key], set: { version: sql`${progress.version} + 1` } });
+      await db
+        .insert(progress)
+        .values(
+          picks.map((i) => ({
+            planId: 'size',
+            key: `${itemOf(i)}@${rawPeriod}`,
+            itemId: itemOf(i),
+            period: rawPeriod,
+            monthDone: 1,
+            cumulative: 10,
+            progress: '按计划推进',
+            version: 1,
+            updatedBy: 'bench',
+            updatedAt: new Date(),
+          })),
+        )
+        .onConflictDoUpdate({ target: [progress.planId, progress.key], set: { version: sql`${progress.version} + 1` } });
       const rawMs = performance.now() - t;
       if (r > 0) {
         // round 0 warms up
@@ -64,6 +87,8 @@ for (const kind of ['pg', 'pglite'] as const) {
     (globalThis as { gc?: () => void }).gc?.();
   }
   const ratio = r[r.length - 1].push / r[0].push;
-  lines.push(`| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${r.map((x) => `${x.push.toFixed(0)} ms (${x.raw.toFixed(0)} ms)${x.ok ? '' : ' NOT ALL APPLIED'}`).join(' | ')} | ${ratio.toFixed(2)}× | ${ratio <= 1.5 && r.every((x) => x.ok) ? 'pass' : 'missed'} |`);
+  lines.push(
+    `| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${r.map((x) => `${x.push.toFixed(0)} ms (${x.raw.toFixed(0)} ms)${x.ok ? '' : ' NOT ALL APPLIED'}`).join(' | ')} | ${ratio.toFixed(2)}× | ${ratio <= 1.5 && r.every((x) => x.ok) ? 'pass' : 'missed'} |`,
+  );
 }
 console.log(lines.join('\n'));

@@ -38,7 +38,18 @@ for (let i = 0; i < rows.length; i += 2000) await db.insert(assignments).values(
 
 const clean = { ...process.env };
 delete clean.DATA_DIR;
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], { cwd: SERVER_ROOT, env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off', QINGDAN_ADMIN_TOKEN: 'qd_bench_profile_admin_0123456789abcdef' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], {
+  cwd: SERVER_ROOT,
+  env: {
+    ...clean,
+    DATABASE_URL: database.url!,
+    PORT: '0',
+    QINGDAN_HOST: '127.0.0.1',
+    QINGDAN_REMINDERS: 'off',
+    QINGDAN_ADMIN_TOKEN: 'qd_bench_profile_admin_0123456789abcdef',
+  },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url: string = await new Promise((res) => {
   let out = '';
   child.stdout!.on('data', (d) => {
@@ -60,8 +71,19 @@ for (let r = 0; r < rounds; r++) {
   let failed = 0;
   await Promise.all(
     tokens.map(async (token, u) => {
-      const body = JSON.stringify({ batchId: `prof-${r}-${u}`, entries: tasksOf(u).map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: { monthDone: i % 7, cumulative: (i % 7) + 10, status: '推进中', progress: `第${i}项按计划推进` } })) });
-      const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      const body = JSON.stringify({
+        batchId: `prof-${r}-${u}`,
+        entries: tasksOf(u).map((i) => ({
+          key: `${itemOf(i)}@${period}`,
+          baseVersion: 0,
+          fields: { monthDone: i % 7, cumulative: (i % 7) + 10, status: '推进中', progress: `第${i}项按计划推进` },
+        })),
+      });
+      const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
       const json = (await res.json()) as { results?: { outcome: string }[] };
       if (res.status !== 200 || json.results?.some((x) => x.outcome !== 'applied')) failed++;
     }),
@@ -70,18 +92,33 @@ for (let r = 0; r < rounds; r++) {
   console.log(`round ${r + 1}: ${(performance.now() - t0).toFixed(0)} ms, server CPU ${cpu[r].toFixed(0)} ms, ${failed} failed`);
 }
 const rest = cpu.slice(1).sort((a, b) => a - b);
-console.log(`server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${(rest[Math.floor(rest.length / 2)] / 7501 * 1000).toFixed(0)} µs per row)`);
+console.log(
+  `server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${((rest[Math.floor(rest.length / 2)] / 7501) * 1000).toFixed(0)} µs per row)`,
+);
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 await database.close();
 
-const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`)).sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
-const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+const newest = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`))
+  .sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
+const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const self = new Map<number, number>();
 prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
 const byFn = new Map<string, number>();
 const byArea = new Map<string, number>();
-const area = (u: string) => (u.includes('node_modules/') ? u.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : u.startsWith('node:') ? 'node:' + u.slice(5).split('/')[0] : u.includes(ROOT) ? u.replace(ROOT, '').replace(/^file:\/\//, '') : u || '(native/idle)');
+const area = (u: string) =>
+  u.includes('node_modules/')
+    ? u.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
+    : u.startsWith('node:')
+      ? 'node:' + u.slice(5).split('/')[0]
+      : u.includes(ROOT)
+        ? u.replace(ROOT, '').replace(/^file:\/\//, '')
+        : u || '(native/idle)';
 let total = 0;
 for (const n of prof.nodes) {
   const ms = self.get(n.id) ?? 0;

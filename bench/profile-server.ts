@@ -20,10 +20,18 @@ await savePlan(database.db, plan, 'bench');
 await createToken(database.db, { role: 'admin', secret: ADMIN });
 const clean = { ...process.env };
 delete clean.DATA_DIR;
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'server/main.ts'], {
+  cwd: ROOT,
+  env: { ...clean, DATABASE_URL: database.url!, PORT: '0', QINGDAN_HOST: '127.0.0.1', QINGDAN_REMINDERS: 'off' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const url: string = await new Promise((res) => {
   let out = '';
-  child.stdout!.on('data', (d) => { out += d; const m = /http:\/\/localhost:(\d+)/.exec(out); if (m) res(`http://127.0.0.1:${m[1]}`); });
+  child.stdout!.on('data', (d) => {
+    out += d;
+    const m = /http:\/\/localhost:(\d+)/.exec(out);
+    if (m) res(`http://127.0.0.1:${m[1]}`);
+  });
 });
 const headers = { authorization: `Bearer ${ADMIN}` };
 const mode = process.env.PROF ?? 'both';
@@ -40,8 +48,14 @@ console.log(`VmHWM ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/stat
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 await database.close();
-const newest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`)).sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
-const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] };
+const newest = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`))
+  .sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
+const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples: number[];
+  timeDeltas: number[];
+};
 const self = new Map<number, number>();
 prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
 const byFn = new Map<string, number>();

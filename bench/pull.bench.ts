@@ -24,15 +24,25 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
     });
     // Seeded through the push route in batches of 5,000 (the entries are what a month-end leaves).
     for (let at = 0; at < tasks; at += 5_000) {
-      const entries = keys.slice(at, at + 5_000).map((key, j) => ({ key, baseVersion: 0, fields: { monthDone: 1, cumulative: 2, status: '推进中', progress: `第${at + j + 1}项按计划推进，完成阶段目标` } }));
-      const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: auth, body: JSON.stringify({ batchId: `pull-bench-${kind}-${at}`, entries }) });
+      const entries = keys.slice(at, at + 5_000).map((key, j) => ({
+        key,
+        baseVersion: 0,
+        fields: { monthDone: 1, cumulative: 2, status: '推进中', progress: `第${at + j + 1}项按计划推进，完成阶段目标` },
+      }));
+      const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ batchId: `pull-bench-${kind}-${at}`, entries }),
+      });
       if (!res.ok) throw new Error(`seed push failed: ${res.status} ${await res.text()}`);
     }
     const whole = async () => {
       let cursor = '';
       let n = 0;
       for (;;) {
-        const body = (await (await fetch(`${server.url}/api/v1/plans/bench/changes?limit=${PAGE}${cursor ? `&since=${cursor}` : ''}`, { headers: auth })).json()) as { entries: unknown[]; cursor: string; hasMore: boolean };
+        const body = (await (
+          await fetch(`${server.url}/api/v1/plans/bench/changes?limit=${PAGE}${cursor ? `&since=${cursor}` : ''}`, { headers: auth })
+        ).json()) as { entries: unknown[]; cursor: string; hasMore: boolean };
         n += body.entries.length;
         cursor = body.cursor;
         if (!body.hasMore) break;
@@ -41,18 +51,30 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
       return cursor;
     };
     const rounds = tasks >= 50_000 ? 3 : ROUNDS;
-    const raw: number[] = [], pull: number[] = [], plan: number[] = [], rows: number[] = [];
+    const raw: number[] = [],
+      pull: number[] = [],
+      plan: number[] = [],
+      rows: number[] = [];
     let cursor = await whole(); // warm-up (JIT, plan cache), not counted
     for (let r = 0; r < rounds; r++) {
-      raw.push(await timed(async () => {
-        const got = await server.database.db.select().from(progress).where(eq(progress.planId, 'bench'));
-        if (got.length !== tasks) throw new Error(`raw select returned ${got.length}`);
-      }));
+      raw.push(
+        await timed(async () => {
+          const got = await server.database.db.select().from(progress).where(eq(progress.planId, 'bench'));
+          if (got.length !== tasks) throw new Error(`raw select returned ${got.length}`);
+        }),
+      );
       pull.push(await timed(async () => (cursor = await whole())));
       plan.push(await timed(() => fetch(`${server.url}/api/v1/plans/bench`, { headers: auth }).then((x) => x.json())));
       rows.push(await timed(() => fetch(`${server.url}/api/v1/plans/bench/periods/2024-03/rows`, { headers: auth }).then((x) => x.json())));
     }
-    const change = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: auth, body: JSON.stringify({ batchId: `pull-bench-${kind}-delta`, entries: [{ key: keys[0], baseVersion: 1, fields: { progress: '本月已完成阶段目标，转入下一阶段' } }] }) });
+    const change = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        batchId: `pull-bench-${kind}-delta`,
+        entries: [{ key: keys[0], baseVersion: 1, fields: { progress: '本月已完成阶段目标，转入下一阶段' } }],
+      }),
+    });
     if (!change.ok) throw new Error(`delta push failed: ${change.status}`);
     const deltaRes = await fetch(`${server.url}/api/v1/plans/bench/changes?since=${cursor}`, { headers: auth });
     const delta = Buffer.from(await deltaRes.arrayBuffer());
@@ -78,7 +100,9 @@ for (const kind of ['pglite', 'pg'] as const) {
   for (const tasks of SIZES) {
     const r = await run(kind, tasks);
     const ratio = r.pull / r.raw;
-    lines.push(`| ${label} | ${tasks.toLocaleString('en')} | ${r.raw.toFixed(0)} ms | ${r.pull.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'pass' : 'FAIL'} | ${r.delta} B (${r.deltaEntries} entry) | ${r.delta < 1024 && r.deltaEntries === 1 ? 'pass' : 'FAIL'} | ${r.plan.toFixed(0)} ms | ${r.rows.toFixed(0)} ms |`);
+    lines.push(
+      `| ${label} | ${tasks.toLocaleString('en')} | ${r.raw.toFixed(0)} ms | ${r.pull.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${ratio <= 1.5 ? 'pass' : 'FAIL'} | ${r.delta} B (${r.deltaEntries} entry) | ${r.delta < 1024 && r.deltaEntries === 1 ? 'pass' : 'FAIL'} | ${r.plan.toFixed(0)} ms | ${r.rows.toFixed(0)} ms |`,
+    );
     (globalThis as { gc?: () => void }).gc?.();
   }
 }

@@ -18,25 +18,48 @@ function entriesFor(period: string, base: number) {
   return Array.from({ length: N }, (_, k) => {
     const i = k + 1;
     const item = i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m2` : `t${i}`;
-    return { item, key: `${item}@${period}`, fields: { monthDone: (i % 7) + base, cumulative: (i % 7) + 10 + base, status: '推进中', progress: `第${i}项按计划推进` } };
+    return {
+      item,
+      key: `${item}@${period}`,
+      fields: { monthDone: (i % 7) + base, cumulative: (i % 7) + 10 + base, status: '推进中', progress: `第${i}项按计划推进` },
+    };
   });
 }
 
 async function rawUpsert(db: Db, planId: string, period: string, base: number): Promise<void> {
   const now = new Date();
   const rows = entriesFor(period, base).map((e) => ({
-    planId, key: e.key, itemId: e.item, period, monthDone: e.fields.monthDone, cumulative: e.fields.cumulative, status: e.fields.status,
-    progress: e.fields.progress, problems: null, nextSteps: null, version: 1, updatedBy: 'bench', updatedAt: now,
+    planId,
+    key: e.key,
+    itemId: e.item,
+    period,
+    monthDone: e.fields.monthDone,
+    cumulative: e.fields.cumulative,
+    status: e.fields.status,
+    progress: e.fields.progress,
+    problems: null,
+    nextSteps: null,
+    version: 1,
+    updatedBy: 'bench',
+    updatedAt: now,
   }));
   await db.transaction(async (tx) => {
     for (let i = 0; i < rows.length; i += 1000) {
-      await tx.insert(progress).values(rows.slice(i, i + 1000)).onConflictDoUpdate({
-        target: [progress.planId, progress.key],
-        set: {
-          monthDone: sql`excluded.month_done`, cumulative: sql`excluded.cumulative`, status: sql`excluded.status`, progress: sql`excluded.progress`,
-          version: sql`${progress.version} + 1`, updatedBy: sql`excluded.updated_by`, updatedAt: sql`excluded.updated_at`,
-        },
-      });
+      await tx
+        .insert(progress)
+        .values(rows.slice(i, i + 1000))
+        .onConflictDoUpdate({
+          target: [progress.planId, progress.key],
+          set: {
+            monthDone: sql`excluded.month_done`,
+            cumulative: sql`excluded.cumulative`,
+            status: sql`excluded.status`,
+            progress: sql`excluded.progress`,
+            version: sql`${progress.version} + 1`,
+            updatedBy: sql`excluded.updated_by`,
+            updatedAt: sql`excluded.updated_at`,
+          },
+        });
     }
   });
 }
@@ -57,7 +80,11 @@ async function rawUnnest(db: Db, planId: string, period: string, base: number): 
 }
 
 async function run(kind: 'pglite' | 'pg') {
-  const server = await startTestServer({ db: kind, plans: [samplePlan({ id: 'bench', tasks: N, sections: 20 })], app: process.env.BENCH_LOG ? { log: (l) => console.error(l) } : {} });
+  const server = await startTestServer({
+    db: kind,
+    plans: [samplePlan({ id: 'bench', tasks: N, sections: 20 })],
+    app: process.env.BENCH_LOG ? { log: (l) => console.error(l) } : {},
+  });
   const db = server.database.db;
   const raw: number[] = [];
   const rawUpdate: number[] = [];
@@ -79,9 +106,16 @@ async function run(kind: 'pglite' | 'pg') {
         rawUpdate.push(performance.now() - u);
       };
       const doPush = async (base: number, baseVersion: number, out: number[]) => {
-        const body = JSON.stringify({ batchId: `bench-${kind}-${r}-${base}`, entries: entriesFor(pushPeriod, base).map((e) => ({ key: e.key, baseVersion, fields: e.fields })) });
+        const body = JSON.stringify({
+          batchId: `bench-${kind}-${r}-${base}`,
+          entries: entriesFor(pushPeriod, base).map((e) => ({ key: e.key, baseVersion, fields: e.fields })),
+        });
         const t = performance.now();
-        const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body });
+        const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+          body,
+        });
         const json = (await res.json()) as { results: { outcome: string }[] };
         out.push(performance.now() - t);
         const applied = json.results?.filter((x) => x.outcome === 'applied').length;
@@ -111,7 +145,7 @@ async function run(kind: 'pglite' | 'pg') {
 const lines = [
   `Push of ${N.toLocaleString('en')} entries in one batch through HTTP (node-server on port 0, auth, zod, model/rules validation, set-based upsert with version check, audit rows, batch record — one transaction) vs a raw drizzle upsert of the same rows (chunks of 1,000, one transaction) in the same process and database. Median of ${ROUNDS} rounds, alternating order. Figure from issue 3: ≤ ${LIMIT}×.`,
   '',
-  'The baseline is drizzle\'s ordinary multi-row `insert().values().onConflictDoUpdate()` (one parameter per value). The push sends each column as one array parameter (`unnest`), which is why it can beat that baseline; the last two columns compare it with a raw upsert of that faster shape (no validation, audit or batch record).',
+  "The baseline is drizzle's ordinary multi-row `insert().values().onConflictDoUpdate()` (one parameter per value). The push sends each column as one array parameter (`unnest`), which is why it can beat that baseline; the last two columns compare it with a raw upsert of that faster shape (no validation, audit or batch record).",
   '',
   '| database | raw drizzle upsert, new rows | push via HTTP, new rows | ratio | raw drizzle upsert, updates | push via HTTP, updates (v1→v2) | ratio | both ≤ 1.5× | for reference: raw unnest upsert | push (new) ÷ it |',
   '|---|---:|---:|---:|---:|---:|---:|:---:|---:|---:|',
@@ -127,7 +161,9 @@ for (const kind of ['pglite', 'pg'] as const) {
   const ratioU = r.update / r.rawUpdate;
   const pass = r.ok && ratio <= LIMIT && ratioU <= LIMIT;
   failed ||= !pass;
-  lines.push(`| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${r.raw.toFixed(0)} ms | ${r.http.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${r.rawUpdate.toFixed(0)} ms | ${r.update.toFixed(0)} ms | ${ratioU.toFixed(2)}× | ${pass ? 'pass' : 'FAIL'} | ${r.unnest.toFixed(0)} ms | ${(r.http / r.unnest).toFixed(2)}× |`);
+  lines.push(
+    `| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${r.raw.toFixed(0)} ms | ${r.http.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${r.rawUpdate.toFixed(0)} ms | ${r.update.toFixed(0)} ms | ${ratioU.toFixed(2)}× | ${pass ? 'pass' : 'FAIL'} | ${r.unnest.toFixed(0)} ms | ${(r.http / r.unnest).toFixed(2)}× |`,
+  );
   (globalThis as { gc?: () => void }).gc?.();
 }
 console.log(lines.join('\n'));

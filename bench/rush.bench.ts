@@ -28,23 +28,35 @@ async function run(kind: 'pglite' | 'pg') {
   const unitRows = await db.select({ id: units.id, name: units.name }).from(units);
   const unitId = new Map(unitRows.map((r) => [r.name, r.id]));
   const rows = [];
-  for (let u = 0; u < UNITS; u++) for (let k = 0; u + 1 + k * UNITS <= TASKS; k++) rows.push({ planId: 'rush', taskId: `t${k * UNITS + u + 1}`, unitId: unitId.get(`单位${u + 1}`)!, role: 'lead', ord: 0 });
+  for (let u = 0; u < UNITS; u++)
+    for (let k = 0; u + 1 + k * UNITS <= TASKS; k++)
+      rows.push({ planId: 'rush', taskId: `t${k * UNITS + u + 1}`, unitId: unitId.get(`单位${u + 1}`)!, role: 'lead', ord: 0 });
   for (let i = 0; i < rows.length; i += 2000) await db.insert(assignments).values(rows.slice(i, i + 2000));
   const total = Array.from({ length: UNITS }, (_, u) => countOf(u)).reduce((a, b) => a + b, 0);
 
   const out = { push: [] as number[], raw: [] as number[], latency: [] as number[], failed: 0, notOnce: 0, total };
   const check = async (period: string) => {
-    const [c] = await rowsOf<{ n: number; keys: number; v1: number }>(db, sql`select count(*)::int as n, count(distinct key)::int as keys, count(*) filter (where version = 1)::int as v1 from progress where plan_id = 'rush' and period = ${period}`);
+    const [c] = await rowsOf<{ n: number; keys: number; v1: number }>(
+      db,
+      sql`select count(*)::int as n, count(distinct key)::int as keys, count(*) filter (where version = 1)::int as v1 from progress where plan_id = 'rush' and period = ${period}`,
+    );
     if (c.n !== total || c.keys !== total || c.v1 !== total) out.notOnce += Math.abs(total - c.v1) || 1;
   };
   const doPush = async (period: string, round: number) => {
     const t0 = performance.now();
     await Promise.all(
       tokens.map(async (token, u) => {
-        const body = JSON.stringify({ batchId: `rush-${kind}-${round}-${u}`, entries: tasksOf(u).map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: fieldsOf(i) })) });
+        const body = JSON.stringify({
+          batchId: `rush-${kind}-${round}-${u}`,
+          entries: tasksOf(u).map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: fieldsOf(i) })),
+        });
         const t = performance.now();
         try {
-          const res = await fetch(`${server.url}/api/v1/plans/rush/progress/batches`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+          const res = await fetch(`${server.url}/api/v1/plans/rush/progress/batches`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body,
+          });
           const json = (await res.json()) as { results?: { outcome: string }[] };
           if (res.status !== 200 || json.results?.some((r) => r.outcome !== 'applied')) {
             out.failed++;
@@ -66,8 +78,23 @@ async function run(kind: 'pglite' | 'pg') {
     await Promise.all(
       Array.from({ length: UNITS }, (_, u) =>
         db.transaction(async (tx) => {
-          const values = tasksOf(u).map((i) => ({ planId: 'rush', key: `${itemOf(i)}@${period}`, itemId: itemOf(i), period, ...fieldsOf(i), version: 1, updatedBy: 'bench', updatedAt: now }));
-          await tx.insert(progress).values(values).onConflictDoUpdate({ target: [progress.planId, progress.key], set: { cumulative: sql`excluded.cumulative`, version: sql`${progress.version} + 1` } });
+          const values = tasksOf(u).map((i) => ({
+            planId: 'rush',
+            key: `${itemOf(i)}@${period}`,
+            itemId: itemOf(i),
+            period,
+            ...fieldsOf(i),
+            version: 1,
+            updatedBy: 'bench',
+            updatedAt: now,
+          }));
+          await tx
+            .insert(progress)
+            .values(values)
+            .onConflictDoUpdate({
+              target: [progress.planId, progress.key],
+              set: { cumulative: sql`excluded.cumulative`, version: sql`${progress.version} + 1` },
+            });
         }),
       ),
     );
@@ -93,7 +120,14 @@ async function run(kind: 'pglite' | 'pg') {
 }
 
 const lines = [
-  `${UNITS} reporter tokens (one unit each, leading ${TASKS / UNITS} tasks of a ${TASKS.toLocaleString('en')}-task plan) push 100–200 entries each (${Array.from({ length: UNITS }, (_, u) => countOf(u)).reduce((a, b) => a + b, 0).toLocaleString('en')} rows) all at once over HTTP, vs a raw drizzle upsert of the same rows in ${UNITS} concurrent transactions on the same pool. Median of ${ROUNDS} interleaved rounds; latency over all ${UNITS * ROUNDS} pushes. Goals (issue 13): ≥ 0.7×, p99 < 3 s, 0 failed, rows exactly once.`,
+  `${UNITS} reporter tokens (one unit each, leading ${TASKS / UNITS} tasks of a ${TASKS.toLocaleString('en')}-task plan) push 100–200 entries each (${Array.from(
+    { length: UNITS },
+    (_, u) => countOf(u),
+  )
+    .reduce((a, b) => a + b, 0)
+    .toLocaleString(
+      'en',
+    )} rows) all at once over HTTP, vs a raw drizzle upsert of the same rows in ${UNITS} concurrent transactions on the same pool. Median of ${ROUNDS} interleaved rounds; latency over all ${UNITS * ROUNDS} pushes. Goals (issue 13): ≥ 0.7×, p99 < 3 s, 0 failed, rows exactly once.`,
   '',
   '| database | raw upsert rows/s | rush rows/s | ratio | push p50 | push p99 | failed requests | rows not exactly once | goals |',
   '|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
@@ -110,7 +144,9 @@ for (const kind of (['pg', 'pglite'] as const).filter((k) => !process.env.BENCH_
   const ratio = pushRate / rawRate;
   const p99 = pct(r.latency, 99);
   const pass = ratio >= 0.7 && p99 < 3000 && r.failed === 0 && r.notOnce === 0;
-  lines.push(`| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${rawRate.toFixed(0)} | ${pushRate.toFixed(0)} | ${ratio.toFixed(2)}× | ${pct(r.latency, 50).toFixed(0)} ms | ${p99.toFixed(0)} ms | ${r.failed} of ${UNITS * ROUNDS} | ${r.notOnce} | ${pass ? 'pass' : 'missed'} |`);
+  lines.push(
+    `| ${kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5'} | ${rawRate.toFixed(0)} | ${pushRate.toFixed(0)} | ${ratio.toFixed(2)}× | ${pct(r.latency, 50).toFixed(0)} ms | ${p99.toFixed(0)} ms | ${r.failed} of ${UNITS * ROUNDS} | ${r.notOnce} | ${pass ? 'pass' : 'missed'} |`,
+  );
   (globalThis as { gc?: () => void }).gc?.();
 }
 console.log(lines.join('\n'));

@@ -35,7 +35,11 @@ function startServer(env: Record<string, string>): Promise<Server> {
   const clean = { ...process.env };
   delete clean.DATABASE_URL;
   delete clean.DATA_DIR;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -85,7 +89,11 @@ async function auditedOnce(url: string, batchId: string, keys: string[]): Promis
 }
 
 /** Prepares the database (a 5,000-task plan = 5,000 items a month, the admin token), then runs the rounds. */
-export async function killSoak(kind: 'pglite' | 'pg', target: { dataDir?: string; databaseUrl?: string }, rounds = 10): Promise<{ rounds: KillRound[]; restartMs: number; pushMs: number }> {
+export async function killSoak(
+  kind: 'pglite' | 'pg',
+  target: { dataDir?: string; databaseUrl?: string },
+  rounds = 10,
+): Promise<{ rounds: KillRound[]; restartMs: number; pushMs: number }> {
   const database: Database = await openDatabase(target);
   await savePlan(database.db, samplePlan({ id: PLAN, tasks: 5000, year: 2024 }), 'soak');
   await createToken(database.db, { role: 'admin', secret: ADMIN });
@@ -135,7 +143,14 @@ export async function killSoak(kind: 'pglite' | 'pg', target: { dataDir?: string
       const appliedOnce = atV1 === keys.length && (await auditedOnce(server.url, batchId, keys)) && body.results.every((r) => r.outcome === 'applied');
       const retry = !appliedOnce ? 'wrong' : body.replayed ? 'replayed' : 'applied';
       const consistent = beforeRetry === 'present' ? body.replayed : beforeRetry === 'absent' ? !body.replayed : false;
-      result.push({ round, delayMs, beforeRetry, answeredBeforeKill: answered, retry, ok: appliedOnce && consistent && !(answered && beforeRetry === 'absent') });
+      result.push({
+        round,
+        delayMs,
+        beforeRetry,
+        answeredBeforeKill: answered,
+        retry,
+        ok: appliedOnce && consistent && !(answered && beforeRetry === 'absent'),
+      });
       console.error(`  ${kind} 第 ${round} 轮：${delayMs} ms 后 kill -9，重启后 ${beforeRetry}，重发 ${retry}`);
     }
     return { rounds: result, restartMs: median(restarts), pushMs };

@@ -59,12 +59,16 @@ for (const [kind, label] of [['pglite', 'PGlite 0.5'], ...(pgReachable ? [['pg',
     const t = performance.now();
     const r: FuzzReport = await fuzzEndpoints(database, FUZZ, 9001);
     const s = (performance.now() - t) / 1000;
-    const fives = Object.entries(r.byStatus).filter(([k]) => Number(k) >= 500).reduce((n, [, v]) => n + v, 0);
+    const fives = Object.entries(r.byStatus)
+      .filter(([k]) => Number(k) >= 500)
+      .reduce((n, [, v]) => n + v, 0);
     if (r.failures.length) {
       failed = true;
       console.error(r.failures.slice(0, 10).join('\n'));
     }
-    const statuses = Object.entries(r.byStatus).map(([k, v]) => `${k}: ${v}`).join(', ');
+    const statuses = Object.entries(r.byStatus)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join(', ');
     fuzzRows.push(`| ${label} | ${r.cases} | ${statuses} | ${fives} | ${r.failures.length} | ${s.toFixed(0)} s |`);
   } finally {
     await database.close();

@@ -28,7 +28,11 @@ const PERIOD = '2024-05';
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const clean = { ...process.env };
   delete clean.DATA_DIR;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -74,7 +78,12 @@ async function curve(items: number) {
     const rssIdle = peakMb(child.pid!);
     let file = Buffer.alloc(0);
     const exp: number[] = [];
-    for (let i = 0; i < 3; i++) exp.push(await timed(async () => (file = Buffer.from(await (await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook.xlsx`, { headers })).arrayBuffer()))));
+    for (let i = 0; i < 3; i++)
+      exp.push(
+        await timed(
+          async () => (file = Buffer.from(await (await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook.xlsx`, { headers })).arrayBuffer())),
+        ),
+      );
     const rssExport = peakMb(child.pid!);
     await stop();
     ({ child, url } = await start({ DATABASE_URL: database.url! }));
@@ -82,11 +91,13 @@ async function curve(items: number) {
     let status = 0;
     let code = '';
     for (let i = 0; i < 3; i++) {
-      up.push(await timed(async () => {
-        const res = await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook`, { method: 'POST', headers, body: new Uint8Array(file) });
-        status = res.status;
-        code = ((await res.json()) as { code?: string }).code ?? '';
-      }));
+      up.push(
+        await timed(async () => {
+          const res = await fetch(`${url}/api/v1/plans/${plan.id}/periods/${PERIOD}/workbook`, { method: 'POST', headers, body: new Uint8Array(file) });
+          status = res.status;
+          code = ((await res.json()) as { code?: string }).code ?? '';
+        }),
+      );
     }
     const rssUpload = peakMb(child.pid!);
     const rows = buildRows(plan, { period: PERIOD });
@@ -98,7 +109,20 @@ async function curve(items: number) {
       w.push(await timed(() => bareWrite(rows)));
       r.push(await timed(async () => (cells = await bareRead(file))));
     }
-    return { items, bytes: file.length, exp: median(exp), up: median(up), status, code, rssIdle, rssExport, rssUpload, write: median(w), read: median(r), cells };
+    return {
+      items,
+      bytes: file.length,
+      exp: median(exp),
+      up: median(up),
+      status,
+      code,
+      rssIdle,
+      rssExport,
+      rssUpload,
+      write: median(w),
+      read: median(r),
+      cells,
+    };
   } finally {
     await stop();
     await database.close();
@@ -109,7 +133,7 @@ if (!pgReachable) {
   console.log('SKIPPED: PostgreSQL unreachable (QINGDAN_TEST_PG_URL)');
 } else {
   const results = [];
-  for (const n of (process.env.BENCH_SIZES ?? "1000,10000,50000").split(",").map(Number)) results.push(await curve(n));
+  for (const n of (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number)) results.push(await curve(n));
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
   console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
 

@@ -31,8 +31,12 @@ function fixture() {
     entries.set(r.key, {
       version: 1,
       values: {
-        monthDone: r.target ? 3.5 : null, cumulative: r.target ? 20 + (i % 50) : null, status: i % 10 === 0 ? '滞后' : '推进中',
-        progress: `已完成第${i}项工作的主体部分，正在组织验收，预计按期完成年度目标`, problems: i % 10 === 0 ? '征地拆迁进度滞后' : null, nextSteps: i % 10 === 0 ? '加强调度，倒排工期' : null,
+        monthDone: r.target ? 3.5 : null,
+        cumulative: r.target ? 20 + (i % 50) : null,
+        status: i % 10 === 0 ? '滞后' : '推进中',
+        progress: `已完成第${i}项工作的主体部分，正在组织验收，预计按期完成年度目标`,
+        problems: i % 10 === 0 ? '征地拆迁进度滞后' : null,
+        nextSteps: i % 10 === 0 ? '加强调度，倒排工期' : null,
       },
     });
   });
@@ -41,7 +45,12 @@ function fixture() {
 
 /** A stream that only counts bytes: both variants pay the same (zero) I/O. */
 function sink(): Writable & { bytes: number } {
-  const w = new Writable({ write(chunk, _enc, cb) { (w as Writable & { bytes: number }).bytes += chunk.length; cb(); } }) as Writable & { bytes: number };
+  const w = new Writable({
+    write(chunk, _enc, cb) {
+      (w as Writable & { bytes: number }).bytes += chunk.length;
+      cb();
+    },
+  }) as Writable & { bytes: number };
   w.bytes = 0;
   return w;
 }
@@ -91,7 +100,15 @@ function bundled(): string {
   // Inside node_modules/ so the bundle's bare imports (exceljs, zod) resolve from the project.
   bundle = new URL('../node_modules/.cache/qingdan-bench/workbook-child.mjs', import.meta.url).pathname;
   mkdirSync(dirname(bundle), { recursive: true });
-  buildSync({ entryPoints: [new URL(import.meta.url).pathname], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: bundle, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [new URL(import.meta.url).pathname],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    outfile: bundle,
+    logLevel: 'warning',
+  });
   return bundle;
 }
 
@@ -130,8 +147,12 @@ async function main(): Promise<void> {
   }
 
   const rss = {
-    fixture: rssOf('fixture', 'node'), ours: rssOf('ours', 'node'), base: rssOf('baseline', 'node'), upload: rssOf('upload', 'node'),
-    oursTsx: rssOf('ours', 'tsx'), baseTsx: rssOf('baseline', 'tsx'),
+    fixture: rssOf('fixture', 'node'),
+    ours: rssOf('ours', 'node'),
+    base: rssOf('baseline', 'node'),
+    upload: rssOf('upload', 'node'),
+    oursTsx: rssOf('ours', 'tsx'),
+    baseTsx: rssOf('baseline', 'tsx'),
   };
   const pass = (ok: boolean) => (ok ? 'pass' : '**FAIL**');
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

@@ -3,7 +3,11 @@ import { ApiError } from '../model/api-client';
 
 type Attrs = Record<string, string | number | boolean | ((e: Event) => void) | undefined>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -37,4 +41,8 @@ export async function run<T>(f: () => Promise<T>, ok?: string): Promise<T | unde
   }
 }
 
-export const csv = (s: string) => s.split(/[，,、;；\s]+/).map((x) => x.trim()).filter(Boolean);
+export const csv = (s: string) =>
+  s
+    .split(/[，,、;；\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);

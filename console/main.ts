@@ -9,7 +9,10 @@ import { renderPreview } from './preview';
 
 const KEYS = { server: 'qingdan.url', token: 'qingdan.token', plan: 'qingdan.console.plan', lang: 'qingdan.console.lang', screen: 'qingdan.console.screen' };
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
-const store = { get: (k: string) => localStorage.getItem(k) ?? '', set: (k: string, v: string) => (v ? localStorage.setItem(k, v) : localStorage.removeItem(k)) };
+const store = {
+  get: (k: string) => localStorage.getItem(k) ?? '',
+  set: (k: string, v: string) => (v ? localStorage.setItem(k, v) : localStorage.removeItem(k)),
+};
 
 let api: ApiClient;
 let me: Me | null = null;
@@ -27,11 +30,16 @@ async function connect() {
   const token = $<HTMLInputElement>('token').value.trim();
   store.set(KEYS.server, base === location.origin ? '' : base);
   store.set(KEYS.token, token);
-  api = new ApiClient(base, token, (u, i) => fetch(u, i as RequestInit), (file, name) => {
-    const form = new FormData();
-    form.set('file', file as Blob, name);
-    return form;
-  });
+  api = new ApiClient(
+    base,
+    token,
+    (u, i) => fetch(u, i as RequestInit),
+    (file, name) => {
+      const form = new FormData();
+      form.set('file', file as Blob, name);
+      return form;
+    },
+  );
   me = (await run(() => api.me())) ?? null;
   if (!me) return;
   if (me.role === 'reporter') {
@@ -57,7 +65,15 @@ async function loadPlans(select?: string) {
   return plans;
 }
 
-const SCREENS: Record<string, () => Promise<void>> = { plans: plansScreen, units: unitsScreen, assign: assignScreen, months: monthsScreen, ledger: ledgerScreen, targets: targetsScreen, audit: auditScreen };
+const SCREENS: Record<string, () => Promise<void>> = {
+  plans: plansScreen,
+  units: unitsScreen,
+  assign: assignScreen,
+  months: monthsScreen,
+  ledger: ledgerScreen,
+  targets: targetsScreen,
+  audit: auditScreen,
+};
 
 async function show(name: string) {
   store.set(KEYS.screen, name);
@@ -83,24 +99,56 @@ async function plansScreen() {
     const p = await run(() => api.importFile(file, name, replace.checked && planId() ? planId() : undefined));
     if (p) renderPreview(box, api, p, unitNames, async (id) => (await loadPlans(id), store.set(KEYS.plan, id)));
   };
-  const file = h('input', { id: 'file', type: 'file', accept: '.docx,.txt', onchange: (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void upload(f, f.name); } });
+  const file = h('input', {
+    id: 'file',
+    type: 'file',
+    accept: '.docx,.txt',
+    onchange: (e) => {
+      const f = (e.target as HTMLInputElement).files?.[0];
+      if (f) void upload(f, f.name);
+    },
+  });
   const drop = h('div', { class: 'drop write', id: 'drop' }, t('upload'), ' ', file);
   drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer?.files[0]; if (f) void upload(f, f.name); });
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer?.files[0];
+    if (f) void upload(f, f.name);
+  });
   const paste = h('textarea', { id: 'paste', rows: 4, cols: 80, placeholder: t('paste') });
   const plans = (await run(() => api.plans())) ?? [];
   main().replaceChildren(
     drop,
     h('label', { class: 'write' }, replace, ' ', t('reimport')),
-    h('button', { id: 'edit-live', class: 'write', onclick: async () => {
-      const p = planId() ? await run(() => api.editPlan(planId())) : undefined;
-      if (p) renderPreview(box, api, p, unitNames, async (id) => (await loadPlans(id), store.set(KEYS.plan, id)));
-    } }, t('editLive')),
-    h('div', { class: 'write' }, paste, h('br'), h('button', { id: 'paste-import', onclick: () => void upload(new Blob([paste.value], { type: 'text/plain' }), '粘贴文本.txt') }, t('pasteImport'))),
+    h(
+      'button',
+      {
+        id: 'edit-live',
+        class: 'write',
+        onclick: async () => {
+          const p = planId() ? await run(() => api.editPlan(planId())) : undefined;
+          if (p) renderPreview(box, api, p, unitNames, async (id) => (await loadPlans(id), store.set(KEYS.plan, id)));
+        },
+      },
+      t('editLive'),
+    ),
+    h(
+      'div',
+      { class: 'write' },
+      paste,
+      h('br'),
+      h('button', { id: 'paste-import', onclick: () => void upload(new Blob([paste.value], { type: 'text/plain' }), '粘贴文本.txt') }, t('pasteImport')),
+    ),
     box,
     h('h2', {}, t('plans')),
-    h('table', { id: 'plan-list' }, h('tr', {}, h('th', {}, t('plan')), h('th', {}, 'id'), h('th', {}, t('task')), h('th', {}, t('metric'))), ...plans.map((p) => h('tr', {}, h('td', {}, p.title), h('td', {}, p.id), h('td', {}, String(p.taskCount)), h('td', {}, String(p.targetCount))))),
+    h(
+      'table',
+      { id: 'plan-list' },
+      h('tr', {}, h('th', {}, t('plan')), h('th', {}, 'id'), h('th', {}, t('task')), h('th', {}, t('metric'))),
+      ...plans.map((p) => h('tr', {}, h('td', {}, p.title), h('td', {}, p.id), h('td', {}, String(p.taskCount)), h('td', {}, String(p.targetCount)))),
+    ),
   );
 }
 
@@ -116,29 +164,130 @@ async function unitsScreen() {
   const role = h('select', { id: 'token-role' }, h('option', { value: 'reporter' }, 'reporter'), h('option', { value: 'viewer' }, 'viewer'));
   main().replaceChildren(
     h('h2', {}, t('units')),
-    h('div', { class: 'write' }, name, h('button', { id: 'unit-create', onclick: async () => { if (await run(() => api.createUnit(name.value.trim()), `已创建单位：${name.value.trim()}`)) await unitsScreen(); } }, t('create'))),
-    h('table', { id: 'unit-list' }, h('tr', {}, h('th', {}, 'id'), h('th', {}, t('unitName')), h('th', { class: 'write' }, t('rename')), h('th', { class: 'write' }, t('merge'))),
+    h(
+      'div',
+      { class: 'write' },
+      name,
+      h(
+        'button',
+        {
+          id: 'unit-create',
+          onclick: async () => {
+            if (await run(() => api.createUnit(name.value.trim()), `已创建单位：${name.value.trim()}`)) await unitsScreen();
+          },
+        },
+        t('create'),
+      ),
+    ),
+    h(
+      'table',
+      { id: 'unit-list' },
+      h('tr', {}, h('th', {}, 'id'), h('th', {}, t('unitName')), h('th', { class: 'write' }, t('rename')), h('th', { class: 'write' }, t('merge'))),
       ...units.map((u) => {
         const nn = h('input', { value: u.name, class: 'rename-input' });
         const into = unitSel();
-        return h('tr', { 'data-unit': u.name }, h('td', {}, String(u.id)), h('td', {}, u.name),
-          h('td', { class: 'write' }, nn, h('button', { onclick: async () => { if (await run(() => api.renameUnit(u.id, nn.value.trim()), '已改名')) await unitsScreen(); } }, t('rename'))),
-          h('td', { class: 'write' }, into, h('button', { onclick: async () => { if (confirm(`把“${u.name}”并入“${into.selectedOptions[0]?.textContent}”？`) && (await run(() => api.mergeUnit(u.id, Number(into.value)), '已合并'))) await unitsScreen(); } }, t('merge'))));
-      })),
+        return h(
+          'tr',
+          { 'data-unit': u.name },
+          h('td', {}, String(u.id)),
+          h('td', {}, u.name),
+          h(
+            'td',
+            { class: 'write' },
+            nn,
+            h(
+              'button',
+              {
+                onclick: async () => {
+                  if (await run(() => api.renameUnit(u.id, nn.value.trim()), '已改名')) await unitsScreen();
+                },
+              },
+              t('rename'),
+            ),
+          ),
+          h(
+            'td',
+            { class: 'write' },
+            into,
+            h(
+              'button',
+              {
+                onclick: async () => {
+                  if (
+                    confirm(`把“${u.name}”并入“${into.selectedOptions[0]?.textContent}”？`) &&
+                    (await run(() => api.mergeUnit(u.id, Number(into.value)), '已合并'))
+                  )
+                    await unitsScreen();
+                },
+              },
+              t('merge'),
+            ),
+          ),
+        );
+      }),
+    ),
     h('h2', {}, t('tokens')),
-    h('div', { class: 'write' }, tokenUnit, role, h('button', { id: 'token-issue', onclick: async () => {
-      const r = await run(() => api.issueToken(Number(tokenUnit.value), role.value as 'reporter'));
-      if (!r) return;
-      await unitsScreen();
-      const text = `${r.unit.name}：\n服务地址：${location.origin}\n令牌：${r.token}\n使用方法：在 Excel 中加载 qingdan 加载项（${location.origin}/manifest.xml），填入服务地址和令牌；或在 ${location.origin}/api/v1/docs 查看如何下载本单位的月度工作簿。`;
-      const area = h('textarea', { id: 'token-text', readonly: true }, text);
-      $('token-once').replaceChildren(h('p', {}, t('shownOnce')), h('code', { id: 'token-secret' }, r.token), ' ', h('button', { onclick: () => void navigator.clipboard?.writeText(r.token) }, t('copy')), area);
-      $('token-once').className = 'once';
-    } }, t('issue'))),
+    h(
+      'div',
+      { class: 'write' },
+      tokenUnit,
+      role,
+      h(
+        'button',
+        {
+          id: 'token-issue',
+          onclick: async () => {
+            const r = await run(() => api.issueToken(Number(tokenUnit.value), role.value as 'reporter'));
+            if (!r) return;
+            await unitsScreen();
+            const text = `${r.unit.name}：\n服务地址：${location.origin}\n令牌：${r.token}\n使用方法：在 Excel 中加载 qingdan 加载项（${location.origin}/manifest.xml），填入服务地址和令牌；或在 ${location.origin}/api/v1/docs 查看如何下载本单位的月度工作簿。`;
+            const area = h('textarea', { id: 'token-text', readonly: true }, text);
+            $('token-once').replaceChildren(
+              h('p', {}, t('shownOnce')),
+              h('code', { id: 'token-secret' }, r.token),
+              ' ',
+              h('button', { onclick: () => void navigator.clipboard?.writeText(r.token) }, t('copy')),
+              area,
+            );
+            $('token-once').className = 'once';
+          },
+        },
+        t('issue'),
+      ),
+    ),
     once,
-    h('table', { id: 'token-list' }, h('tr', {}, ...['prefix', 'role', 'unit', 'created', 'lastUsed', 'status'].map((k) => h('th', {}, t(k as Key))), h('th', { class: 'write' }, '')),
-      ...tokens.map((x) => h('tr', { 'data-token': x.id }, h('td', {}, x.prefix ?? '—'), h('td', {}, x.role), h('td', {}, x.unit?.name ?? '—'), h('td', {}, fmt(x.createdAt)), h('td', {}, fmt(x.lastUsedAt)), h('td', {}, x.revokedAt ? t('revoked') : ''),
-        h('td', { class: 'write' }, x.revokedAt ? '' : h('button', { onclick: async () => { if (confirm('撤销该令牌？') && (await run(() => api.revokeToken(x.id), '已撤销'))) await unitsScreen(); } }, t('revoke')))))),
+    h(
+      'table',
+      { id: 'token-list' },
+      h('tr', {}, ...['prefix', 'role', 'unit', 'created', 'lastUsed', 'status'].map((k) => h('th', {}, t(k as Key))), h('th', { class: 'write' }, '')),
+      ...tokens.map((x) =>
+        h(
+          'tr',
+          { 'data-token': x.id },
+          h('td', {}, x.prefix ?? '—'),
+          h('td', {}, x.role),
+          h('td', {}, x.unit?.name ?? '—'),
+          h('td', {}, fmt(x.createdAt)),
+          h('td', {}, fmt(x.lastUsedAt)),
+          h('td', {}, x.revokedAt ? t('revoked') : ''),
+          h(
+            'td',
+            { class: 'write' },
+            x.revokedAt
+              ? ''
+              : h(
+                  'button',
+                  {
+                    onclick: async () => {
+                      if (confirm('撤销该令牌？') && (await run(() => api.revokeToken(x.id), '已撤销'))) await unitsScreen();
+                    },
+                  },
+                  t('revoke'),
+                ),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
@@ -171,21 +320,76 @@ async function assignScreen() {
   main().replaceChildren(
     h('datalist', { id: 'units-dl' }, ...units.map((u) => h('option', { value: u.name }))),
     h('p', { class: 'write' }, t('assignBy')),
-    h('div', { class: 'write' }, lead, co, h('button', { id: 'bulk-apply', onclick: () => {
-      const picked = [...document.querySelectorAll<HTMLInputElement>('#assign-table input.pick:checked')].map((c) => c.value);
-      if (!picked.length) return msg('请先勾选任务', 'error');
-      void apply(picked.map((task) => ({ task, lead: csv(lead.value), co: csv(co.value) })));
-    } }, t('apply'))),
-    h('table', { id: 'assign-table' }, h('tr', {}, h('th', { class: 'write' }, ''), h('th', {}, t('number')), h('th', {}, t('task')), h('th', {}, t('lead')), h('th', {}, t('co'))),
-      ...rows.map((r) => h('tr', { 'data-task': r.number }, h('td', { class: 'write' }, h('input', { type: 'checkbox', class: 'pick', value: r.number })), h('td', {}, r.number), h('td', {}, r.title), h('td', { class: 'lead' }, r.lead.join('、')), h('td', { class: 'co' }, r.co.join('、'))))),
-    h('div', { class: 'write' }, h('p', {}, t('assignXlsx')), h('input', { id: 'assign-xlsx', type: 'file', accept: '.xlsx', onchange: async (e) => {
-      const f = (e.target as HTMLInputElement).files?.[0];
-      if (f && (await run(() => api.uploadAssignments(planId(), f, f.name), '分工表已导入'))) await assignScreen();
-    } })),
-    h('div', { class: 'write' }, h('p', {}, t('assignText')), text, h('br'), h('button', { id: 'assign-text-apply', onclick: () => {
-      const list = text.value.split('\n').map((l) => l.split(/[\t,，]/).map((x) => x.trim())).filter((p) => p[0]).map(([task, l = '', c = '']) => ({ task, lead: csv(l), co: csv(c) }));
-      void apply(list);
-    } }, t('save'))),
+    h(
+      'div',
+      { class: 'write' },
+      lead,
+      co,
+      h(
+        'button',
+        {
+          id: 'bulk-apply',
+          onclick: () => {
+            const picked = [...document.querySelectorAll<HTMLInputElement>('#assign-table input.pick:checked')].map((c) => c.value);
+            if (!picked.length) return msg('请先勾选任务', 'error');
+            void apply(picked.map((task) => ({ task, lead: csv(lead.value), co: csv(co.value) })));
+          },
+        },
+        t('apply'),
+      ),
+    ),
+    h(
+      'table',
+      { id: 'assign-table' },
+      h('tr', {}, h('th', { class: 'write' }, ''), h('th', {}, t('number')), h('th', {}, t('task')), h('th', {}, t('lead')), h('th', {}, t('co'))),
+      ...rows.map((r) =>
+        h(
+          'tr',
+          { 'data-task': r.number },
+          h('td', { class: 'write' }, h('input', { type: 'checkbox', class: 'pick', value: r.number })),
+          h('td', {}, r.number),
+          h('td', {}, r.title),
+          h('td', { class: 'lead' }, r.lead.join('、')),
+          h('td', { class: 'co' }, r.co.join('、')),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'write' },
+      h('p', {}, t('assignXlsx')),
+      h('input', {
+        id: 'assign-xlsx',
+        type: 'file',
+        accept: '.xlsx',
+        onchange: async (e) => {
+          const f = (e.target as HTMLInputElement).files?.[0];
+          if (f && (await run(() => api.uploadAssignments(planId(), f, f.name), '分工表已导入'))) await assignScreen();
+        },
+      }),
+    ),
+    h(
+      'div',
+      { class: 'write' },
+      h('p', {}, t('assignText')),
+      text,
+      h('br'),
+      h(
+        'button',
+        {
+          id: 'assign-text-apply',
+          onclick: () => {
+            const list = text.value
+              .split('\n')
+              .map((l) => l.split(/[\t,，]/).map((x) => x.trim()))
+              .filter((p) => p[0])
+              .map(([task, l = '', c = '']) => ({ task, lead: csv(l), co: csv(c) }));
+            void apply(list);
+          },
+        },
+        t('save'),
+      ),
+    ),
   );
 }
 
@@ -202,23 +406,80 @@ async function monthsScreen() {
     const missing = s.units.filter((u) => u.status === '未填报' || u.status === '填报中');
     dialog.replaceChildren(
       h('p', {}, `${t('close')} ${period}`),
-      missing.length ? h('div', { id: 'not-reported' }, t('notReported'), h('ul', {}, ...missing.map((u) => h('li', {}, `${u.unit}（${u.status}）`)))) : h('p', { id: 'not-reported' }, t('allReported')),
-      h('button', { id: 'close-confirm', onclick: async () => { dialog.close(); if (await run(() => api.closePeriod(planId(), period), `${period} 已关闭`)) await monthsScreen(); } }, t('confirmClose')),
+      missing.length
+        ? h('div', { id: 'not-reported' }, t('notReported'), h('ul', {}, ...missing.map((u) => h('li', {}, `${u.unit}（${u.status}）`))))
+        : h('p', { id: 'not-reported' }, t('allReported')),
+      h(
+        'button',
+        {
+          id: 'close-confirm',
+          onclick: async () => {
+            dialog.close();
+            if (await run(() => api.closePeriod(planId(), period), `${period} 已关闭`)) await monthsScreen();
+          },
+        },
+        t('confirmClose'),
+      ),
       h('button', { onclick: () => dialog.close() }, t('cancel')),
     );
     dialog.showModal();
   };
   main().replaceChildren(
     dialog,
-    h('p', { id: 'report-rule' }, `${t('reportDay')}：`, day, ` ${rule ? t(`src.${rule.source}` as Key) : ''} `, h('button', { id: 'report-day-save', class: 'write', onclick: async () => { if (await run(() => api.setReportingDay(planId(), Number(day.value)), '报送截止日已更新（未关闭的月份）')) await monthsScreen(); } }, t('save'))),
-    h('table', { id: 'months' }, h('tr', {}, h('th', {}, t('month')), h('th', {}, t('deadline')), h('th', {}, t('status')), h('th', { class: 'write' }, '')),
+    h(
+      'p',
+      { id: 'report-rule' },
+      `${t('reportDay')}：`,
+      day,
+      ` ${rule ? t(`src.${rule.source}` as Key) : ''} `,
+      h(
+        'button',
+        {
+          id: 'report-day-save',
+          class: 'write',
+          onclick: async () => {
+            if (await run(() => api.setReportingDay(planId(), Number(day.value)), '报送截止日已更新（未关闭的月份）')) await monthsScreen();
+          },
+        },
+        t('save'),
+      ),
+    ),
+    h(
+      'table',
+      { id: 'months' },
+      h('tr', {}, h('th', {}, t('month')), h('th', {}, t('deadline')), h('th', {}, t('status')), h('th', { class: 'write' }, '')),
       ...periods.map((p) => {
         const reason = h('input', { class: 'reason', placeholder: t('reason') });
-        return h('tr', { 'data-period': p.period }, h('td', {}, p.period), h('td', {}, p.deadline), h('td', { class: 'status' }, t(p.status)),
-          h('td', { class: 'write' }, p.status === 'open'
-            ? h('button', { class: 'close', onclick: () => void closeMonth(p.period) }, t('close'))
-            : h('span', {}, reason, h('button', { class: 'reopen', onclick: async () => { if (await run(() => api.reopenPeriod(planId(), p.period, reason.value), `${p.period} 已重新开放`)) await monthsScreen(); } }, t('reopen')))));
-      })),
+        return h(
+          'tr',
+          { 'data-period': p.period },
+          h('td', {}, p.period),
+          h('td', {}, p.deadline),
+          h('td', { class: 'status' }, t(p.status)),
+          h(
+            'td',
+            { class: 'write' },
+            p.status === 'open'
+              ? h('button', { class: 'close', onclick: () => void closeMonth(p.period) }, t('close'))
+              : h(
+                  'span',
+                  {},
+                  reason,
+                  h(
+                    'button',
+                    {
+                      class: 'reopen',
+                      onclick: async () => {
+                        if (await run(() => api.reopenPeriod(planId(), p.period, reason.value), `${p.period} 已重新开放`)) await monthsScreen();
+                      },
+                    },
+                    t('reopen'),
+                  ),
+                ),
+          ),
+        );
+      }),
+    ),
   );
 }
 
@@ -229,16 +490,84 @@ async function ledgerScreen() {
   const periods = (await run(() => api.periods(planId()))) ?? [];
   const period = h('select', { id: 'remind-period' }, ...periods.filter((p) => p.status === 'open').map((p) => h('option', { value: p.period }, p.period)));
   main().replaceChildren(
-    h('div', { class: 'write' }, period, h('button', { id: 'remind', onclick: async () => { const r = await run(() => api.remind(planId(), period.value)); if (r) msg(`已催报 ${r.results.length} 个单位`); } }, t('remind'))),
-    h('table', { id: 'ledger' }, h('tr', {}, ...['task', 'unit', 'text', 'raised', 'status'].map((k) => h('th', {}, t(k as Key))), h('th', {}, t('note')), h('th', { class: 'write' }, '')),
+    h(
+      'div',
+      { class: 'write' },
+      period,
+      h(
+        'button',
+        {
+          id: 'remind',
+          onclick: async () => {
+            const r = await run(() => api.remind(planId(), period.value));
+            if (r) msg(`已催报 ${r.results.length} 个单位`);
+          },
+        },
+        t('remind'),
+      ),
+    ),
+    h(
+      'table',
+      { id: 'ledger' },
+      h(
+        'tr',
+        {},
+        ...['task', 'unit', 'text', 'raised', 'status'].map((k) => h('th', {}, t(k as Key))),
+        h('th', {}, t('note')),
+        h('th', { class: 'write' }, ''),
+      ),
       ...items.map((i) => {
         const note = h('input', { class: 'note', placeholder: i.status === 'open' ? t('note') : t('reason') });
-        return h('tr', { 'data-item': i.id, 'data-status': i.status }, h('td', {}, i.task), h('td', {}, i.unit), h('td', {}, i.text), h('td', {}, i.raisedIn), h('td', { class: 'status' }, i.status === 'open' ? (i.overdue ? '逾期未销号' : '未销号') : '已销号'),
+        return h(
+          'tr',
+          { 'data-item': i.id, 'data-status': i.status },
+          h('td', {}, i.task),
+          h('td', {}, i.unit),
+          h('td', {}, i.text),
+          h('td', {}, i.raisedIn),
+          h('td', { class: 'status' }, i.status === 'open' ? (i.overdue ? '逾期未销号' : '未销号') : '已销号'),
           h('td', {}, i.closeNote ?? i.reviewNote ?? ''),
-          h('td', { class: 'write' }, note, i.status === 'open'
-            ? h('button', { class: 'close-item', onclick: async () => { if (await run(() => api.closeLedger(planId(), i.id, note.value), '已销号')) await ledgerScreen(); } }, t('closeItem'))
-            : h('span', {}, h('button', { onclick: async () => { if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'refuse'), '已退回')) await ledgerScreen(); } }, t('refuse')), h('button', { onclick: async () => { if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'reopen'), '已重新打开')) await ledgerScreen(); } }, t('reopenItem')))));
-      })),
+          h(
+            'td',
+            { class: 'write' },
+            note,
+            i.status === 'open'
+              ? h(
+                  'button',
+                  {
+                    class: 'close-item',
+                    onclick: async () => {
+                      if (await run(() => api.closeLedger(planId(), i.id, note.value), '已销号')) await ledgerScreen();
+                    },
+                  },
+                  t('closeItem'),
+                )
+              : h(
+                  'span',
+                  {},
+                  h(
+                    'button',
+                    {
+                      onclick: async () => {
+                        if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'refuse'), '已退回')) await ledgerScreen();
+                      },
+                    },
+                    t('refuse'),
+                  ),
+                  h(
+                    'button',
+                    {
+                      onclick: async () => {
+                        if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'reopen'), '已重新打开')) await ledgerScreen();
+                      },
+                    },
+                    t('reopenItem'),
+                  ),
+                ),
+          ),
+        );
+      }),
+    ),
   );
 }
 
@@ -254,38 +583,116 @@ async function targetsScreen() {
   const value = h('input', { id: 'revise-value', type: 'number', step: 'any' });
   const reason = h('input', { id: 'revise-reason', placeholder: t('reason') });
   main().replaceChildren(
-    h('div', { class: 'write' }, t('revise'), ' ', sel, from, value, reason, h('button', { id: 'revise', onclick: async () => { if (await run(() => api.reviseTarget(planId(), sel.value, { fromPeriod: from.value.trim(), value: Number(value.value), reason: reason.value }), '目标已调整')) await targetsScreen(); } }, t('save'))),
+    h(
+      'div',
+      { class: 'write' },
+      t('revise'),
+      ' ',
+      sel,
+      from,
+      value,
+      reason,
+      h(
+        'button',
+        {
+          id: 'revise',
+          onclick: async () => {
+            if (
+              await run(
+                () => api.reviseTarget(planId(), sel.value, { fromPeriod: from.value.trim(), value: Number(value.value), reason: reason.value }),
+                '目标已调整',
+              )
+            )
+              await targetsScreen();
+          },
+        },
+        t('save'),
+      ),
+    ),
     h('h3', {}, t('history')),
-    h('table', { id: 'target-history' }, h('tr', {}, ...['metric', 'fromMonth', 'value', 'person', 'reason', 'when'].map((k) => h('th', {}, t(k as Key)))),
-      ...hist.flatMap((x) => x.revisions.map((r) => h('tr', {}, h('td', {}, targets.find((y) => y.id === x.targetId)?.metric ?? x.targetId), h('td', {}, r.fromPeriod ?? '（原始）'), h('td', {}, `${r.value}${r.unit}`), h('td', {}, r.actor), h('td', {}, r.reason ?? ''), h('td', {}, fmt(r.at)))))),
+    h(
+      'table',
+      { id: 'target-history' },
+      h('tr', {}, ...['metric', 'fromMonth', 'value', 'person', 'reason', 'when'].map((k) => h('th', {}, t(k as Key)))),
+      ...hist.flatMap((x) =>
+        x.revisions.map((r) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, targets.find((y) => y.id === x.targetId)?.metric ?? x.targetId),
+            h('td', {}, r.fromPeriod ?? '（原始）'),
+            h('td', {}, `${r.value}${r.unit}`),
+            h('td', {}, r.actor),
+            h('td', {}, r.reason ?? ''),
+            h('td', {}, fmt(r.at)),
+          ),
+        ),
+      ),
+    ),
   );
 }
 
 // --- audit: plan, unit, task, month, person; old → new ---
 async function auditScreen() {
-  const f = { unit: h('input', { id: 'audit-unit', placeholder: t('unit') }), task: h('input', { id: 'audit-task', placeholder: t('task') }), month: h('input', { id: 'audit-month', placeholder: 'YYYY-MM' }), person: h('input', { id: 'audit-person', placeholder: t('person') }) };
+  const f = {
+    unit: h('input', { id: 'audit-unit', placeholder: t('unit') }),
+    task: h('input', { id: 'audit-task', placeholder: t('task') }),
+    month: h('input', { id: 'audit-month', placeholder: 'YYYY-MM' }),
+    person: h('input', { id: 'audit-person', placeholder: t('person') }),
+  };
   const table = h('table', { id: 'audit' });
   const search = async () => {
     const all = (await run(() => api.audit({ planId: planId() || undefined, limit: 5000 }))) ?? [];
     const has = (v: string, ...xs: unknown[]) => !v || xs.some((x) => JSON.stringify(x ?? '').includes(v));
-    const rows = all.filter((a) => has(f.unit.value.trim(), a.actor, a.old, a.new, a.entityId) && has(f.task.value.trim(), a.entityId) && has(f.month.value.trim(), a.entityId, a.at.slice(0, 7)) && has(f.person.value.trim(), a.actor)).reverse();
+    const rows = all
+      .filter(
+        (a) =>
+          has(f.unit.value.trim(), a.actor, a.old, a.new, a.entityId) &&
+          has(f.task.value.trim(), a.entityId) &&
+          has(f.month.value.trim(), a.entityId, a.at.slice(0, 7)) &&
+          has(f.person.value.trim(), a.actor),
+      )
+      .reverse();
     const show = (v: unknown) => (v == null ? '' : JSON.stringify(v));
-    table.replaceChildren(h('tr', {}, ...['when', 'person', 'action', 'object', 'change'].map((k) => h('th', {}, t(k as Key)))),
-      ...rows.map((a) => h('tr', {}, h('td', {}, fmt(a.at)), h('td', {}, a.actor), h('td', {}, a.action), h('td', {}, `${a.entity} ${a.entityId}`), h('td', { class: 'change' }, h('span', { class: 'old' }, show(a.old)), ' → ', h('span', { class: 'new' }, show(a.new))))));
+    table.replaceChildren(
+      h('tr', {}, ...['when', 'person', 'action', 'object', 'change'].map((k) => h('th', {}, t(k as Key)))),
+      ...rows.map((a) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, fmt(a.at)),
+          h('td', {}, a.actor),
+          h('td', {}, a.action),
+          h('td', {}, `${a.entity} ${a.entityId}`),
+          h('td', { class: 'change' }, h('span', { class: 'old' }, show(a.old)), ' → ', h('span', { class: 'new' }, show(a.new))),
+        ),
+      ),
+    );
   };
-  main().replaceChildren(h('div', {}, f.unit, f.task, f.month, f.person, h('button', { id: 'audit-search', onclick: () => void search() }, t('search'))), table);
+  main().replaceChildren(
+    h('div', {}, f.unit, f.task, f.month, f.person, h('button', { id: 'audit-search', onclick: () => void search() }, t('search'))),
+    table,
+  );
   await search();
 }
 
 // --- start ---
 setLang((store.get(KEYS.lang) as Lang) || (navigator.language.startsWith('en') ? 'en-US' : 'zh-CN'));
 $<HTMLSelectElement>('lang').value = getLang();
-$<HTMLSelectElement>('lang').onchange = (e) => { setLang((e.target as HTMLSelectElement).value as Lang); store.set(KEYS.lang, getLang()); applyStrings(); if (me) void show(main().dataset.screen ?? 'plans'); };
+$<HTMLSelectElement>('lang').onchange = (e) => {
+  setLang((e.target as HTMLSelectElement).value as Lang);
+  store.set(KEYS.lang, getLang());
+  applyStrings();
+  if (me) void show(main().dataset.screen ?? 'plans');
+};
 applyStrings();
 $<HTMLInputElement>('server').value = store.get(KEYS.server);
 $<HTMLInputElement>('token').value = store.get(KEYS.token);
 $('connect').onclick = () => void connect();
-$<HTMLSelectElement>('plan').onchange = () => { store.set(KEYS.plan, planId()); void show(main().dataset.screen ?? 'plans'); };
+$<HTMLSelectElement>('plan').onchange = () => {
+  store.set(KEYS.plan, planId());
+  void show(main().dataset.screen ?? 'plans');
+};
 document.querySelectorAll<HTMLButtonElement>('#nav button').forEach((b) => (b.onclick = () => void show(b.dataset.screen!)));
 if (store.get(KEYS.token)) void connect();
 else document.body.dataset.ready = '';

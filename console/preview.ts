@@ -46,16 +46,38 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
     const d = p.diff;
     if (!d) return diffBox.replaceChildren();
     const list = (key: 'added' | 'changed' | 'removed' | 'archived', label: string) =>
-      d[key].length ? h('li', { class: `diff-${key}` }, `${label}（${d[key].length}）：`, d[key].map((e) => e.label + (e.fields ? `［${e.fields.map((f) => `${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`).join('；')}］` : '')).join('、')) : null;
-    diffBox.replaceChildren(h('h3', {}, t('diff')), h('ul', {}, list('added', t('added')), list('changed', t('changedLbl')), list('removed', t('removedLbl')), list('archived', t('archivedLbl'))));
+      d[key].length
+        ? h(
+            'li',
+            { class: `diff-${key}` },
+            `${label}（${d[key].length}）：`,
+            d[key]
+              .map(
+                (e) => e.label + (e.fields ? `［${e.fields.map((f) => `${f.field}: ${JSON.stringify(f.old)} → ${JSON.stringify(f.new)}`).join('；')}］` : ''),
+              )
+              .join('、'),
+          )
+        : null;
+    diffBox.replaceChildren(
+      h('h3', {}, t('diff')),
+      h('ul', {}, list('added', t('added')), list('changed', t('changedLbl')), list('removed', t('removedLbl')), list('archived', t('archivedLbl'))),
+    );
   };
   const drawWarnings = () => {
-    warnings.replaceChildren(...(p.warnings.length ? p.warnings.map((w) => h('li', { class: w.code, 'data-node': w.nodeId ?? '', onclick: () => focusNode(w.nodeId) }, w.message)) : [h('li', {}, t('noWarnings'))]));
+    warnings.replaceChildren(
+      ...(p.warnings.length
+        ? p.warnings.map((w) => h('li', { class: w.code, 'data-node': w.nodeId ?? '', onclick: () => focusNode(w.nodeId) }, w.message))
+        : [h('li', {}, t('noWarnings'))]),
+    );
   };
   const focusNode = (id?: string) => id && tree.querySelector(`[data-id="${id}"]`)?.scrollIntoView({ block: 'center' });
   const drawSource = () => {
     const text = p.sourceText;
-    const spans = [...walkNodes(p.plan.nodes)].flatMap(({ node }) => node.targets.filter((x) => x.span.end > x.span.start && text.slice(x.span.start, x.span.end) === x.quote).map((x) => ({ ...x.span, id: x.id }))).sort((a, b) => a.start - b.start);
+    const spans = [...walkNodes(p.plan.nodes)]
+      .flatMap(({ node }) =>
+        node.targets.filter((x) => x.span.end > x.span.start && text.slice(x.span.start, x.span.end) === x.quote).map((x) => ({ ...x.span, id: x.id })),
+      )
+      .sort((a, b) => a.start - b.start);
     const parts: (Node | string)[] = [];
     let at = 0;
     for (const s of spans) {
@@ -67,10 +89,14 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
     source.replaceChildren(...parts);
   };
   const nodeView = (n: PlanNode): HTMLElement => {
-    const change = (f: () => void, rerender = false) => () => (f(), void save(rerender));
+    const change =
+      (f: () => void, rerender = false) =>
+      () => (f(), void save(rerender));
     const val = (e: Event) => (e.target as HTMLInputElement).value;
     const box = h('div', { class: `node ${n.kind}`, 'data-id': n.id, 'data-number': n.number });
-    const head = h('div', { class: 'row' },
+    const head = h(
+      'div',
+      { class: 'row' },
       h('input', { class: 'num', value: n.number, 'aria-label': t('number'), onchange: (e) => change(() => (n.number = val(e)))() }),
       h('input', { class: 'title', value: n.title, 'aria-label': t('task'), onchange: (e) => change(() => (n.title = val(e)))() }),
       h('button', { class: 'write', title: t('up'), onclick: change(() => move(n, -1), true) }, '↑'),
@@ -78,27 +104,82 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
       h('button', { class: 'write', onclick: change(() => mergeNext(n), true) }, t('mergeNext')),
       h('button', { class: 'write', onclick: change(() => split(n), true) }, t('split')),
       h('button', { class: 'write', onclick: change(() => n.children.push(emptyTask()), true) }, t('addTask')),
-      h('button', { class: 'write del-node', onclick: change(() => { const s = siblingsOf(p.plan, n.id); s.splice(s.indexOf(n), 1); }, true) }, t('del')),
+      h(
+        'button',
+        {
+          class: 'write del-node',
+          onclick: change(() => {
+            const s = siblingsOf(p.plan, n.id);
+            s.splice(s.indexOf(n), 1);
+          }, true),
+        },
+        t('del'),
+      ),
     );
     box.append(head);
     if (n.kind === 'task') {
-      box.append(h('div', { class: 'row' },
-        t('lead'), h('input', { class: 'lead', list: 'unit-names', value: (n.units?.lead ?? []).join('、'), onchange: (e) => change(() => (n.units = { ...n.units, lead: csv(val(e)) }))() }),
-        t('co'), h('input', { class: 'co', list: 'unit-names', value: (n.units?.co ?? []).join('、'), onchange: (e) => change(() => (n.units = { ...n.units, co: csv(val(e)) }))() }),
-        t('due'), h('input', { class: 'deadline', value: n.deadlines.map((d) => d.text).join('；'), onchange: (e) => change(() => (n.deadlines = csv(val(e)).map((text) => ({ text, ...(dateOf(text) ? { date: dateOf(text)! } : {}) }))))() }),
-      ));
+      box.append(
+        h(
+          'div',
+          { class: 'row' },
+          t('lead'),
+          h('input', {
+            class: 'lead',
+            list: 'unit-names',
+            value: (n.units?.lead ?? []).join('、'),
+            onchange: (e) => change(() => (n.units = { ...n.units, lead: csv(val(e)) }))(),
+          }),
+          t('co'),
+          h('input', {
+            class: 'co',
+            list: 'unit-names',
+            value: (n.units?.co ?? []).join('、'),
+            onchange: (e) => change(() => (n.units = { ...n.units, co: csv(val(e)) }))(),
+          }),
+          t('due'),
+          h('input', {
+            class: 'deadline',
+            value: n.deadlines.map((d) => d.text).join('；'),
+            onchange: (e) => change(() => (n.deadlines = csv(val(e)).map((text) => ({ text, ...(dateOf(text) ? { date: dateOf(text)! } : {}) }))))(),
+          }),
+        ),
+      );
     }
     for (const tg of n.targets) {
       const num = (e: Event) => Number(val(e));
-      box.append(h('div', { class: 'row target', 'data-target': tg.id, onmouseenter: () => source.querySelector(`[data-target="${tg.id}"]`)?.classList.add('focus'), onmouseleave: () => source.querySelector(`[data-target="${tg.id}"]`)?.classList.remove('focus') },
-        h('input', { class: 'metric', value: tg.metric, 'aria-label': t('metric'), onchange: (e) => change(() => (tg.metric = val(e)))() }),
-        h('select', { class: 'comparator', onchange: (e) => change(() => (tg.comparator = val(e) as Target['comparator']))() }, ...['gte', 'eq', 'lte'].map((c) => h('option', { value: c, selected: tg.comparator === c }, { gte: '≥', eq: '=', lte: '≤' }[c]!))),
-        h('input', { class: 'value', type: 'number', step: 'any', value: tg.value, 'aria-label': t('value'), onchange: (e) => change(() => (tg.value = num(e)))() }),
-        h('input', { class: 'unit', value: tg.unit, 'aria-label': t('unit'), onchange: (e) => change(() => (tg.unit = val(e)))() }),
-        h('select', { class: 'kind', onchange: (e) => change(() => (tg.kind = val(e) as Target['kind']))() }, ...['amount', 'count', 'level', 'rate', 'growth'].map((k) => h('option', { value: k, selected: tg.kind === k }, k))),
-        tg.quote ? h('span', { class: 'quote' }, `“${tg.quote}”`) : null,
-        h('button', { class: 'write', onclick: change(() => n.targets.splice(n.targets.indexOf(tg), 1), true) }, t('del')),
-      ));
+      box.append(
+        h(
+          'div',
+          {
+            class: 'row target',
+            'data-target': tg.id,
+            onmouseenter: () => source.querySelector(`[data-target="${tg.id}"]`)?.classList.add('focus'),
+            onmouseleave: () => source.querySelector(`[data-target="${tg.id}"]`)?.classList.remove('focus'),
+          },
+          h('input', { class: 'metric', value: tg.metric, 'aria-label': t('metric'), onchange: (e) => change(() => (tg.metric = val(e)))() }),
+          h(
+            'select',
+            { class: 'comparator', onchange: (e) => change(() => (tg.comparator = val(e) as Target['comparator']))() },
+            ...['gte', 'eq', 'lte'].map((c) => h('option', { value: c, selected: tg.comparator === c }, { gte: '≥', eq: '=', lte: '≤' }[c]!)),
+          ),
+          h('input', {
+            class: 'value',
+            type: 'number',
+            step: 'any',
+            value: tg.value,
+            'aria-label': t('value'),
+            onchange: (e) => change(() => (tg.value = num(e)))(),
+          }),
+          h('input', { class: 'unit', value: tg.unit, 'aria-label': t('unit'), onchange: (e) => change(() => (tg.unit = val(e)))() }),
+          h(
+            'select',
+            { class: 'kind', onchange: (e) => change(() => (tg.kind = val(e) as Target['kind']))() },
+            ...['amount', 'count', 'level', 'rate', 'growth'].map((k) => h('option', { value: k, selected: tg.kind === k }, k)),
+          ),
+          tg.quote ? h('span', { class: 'quote' }, `“${tg.quote}”`) : null,
+          h('button', { class: 'write', onclick: change(() => n.targets.splice(n.targets.indexOf(tg), 1), true) }, t('del')),
+        ),
+      );
     }
     if (n.kind === 'task') box.append(h('button', { class: 'write add-target', onclick: change(() => n.targets.push(emptyTarget()), true) }, t('addTarget')));
     for (const c of n.children) box.append(nodeView(c));
@@ -126,22 +207,49 @@ export function renderPreview(root: HTMLElement, api: ApiClient, start: Preview,
     // The second half keeps the later targets; the clerk edits both titles afterwards.
     const s = siblingsOf(p.plan, n.id);
     const half = Math.ceil(n.targets.length / 2);
-    const twin: PlanNode = { ...emptyTask(), kind: n.kind, number: `${n.number}-2`, title: n.title, units: n.units, deadlines: [...n.deadlines], targets: n.targets.splice(half) };
+    const twin: PlanNode = {
+      ...emptyTask(),
+      kind: n.kind,
+      number: `${n.number}-2`,
+      title: n.title,
+      units: n.units,
+      deadlines: [...n.deadlines],
+      targets: n.targets.splice(half),
+    };
     s.splice(s.indexOf(n) + 1, 0, twin);
   };
-  const drawTree = () => tree.replaceChildren(h('datalist', { id: 'unit-names' }, ...units.map((u) => h('option', { value: u }))), ...p.plan.nodes.map(nodeView));
-  const title = h('input', { id: 'preview-title', value: p.plan.title, onchange: (e) => ((p.plan.title = (e.target as HTMLInputElement).value), void save(false)) });
+  const drawTree = () =>
+    tree.replaceChildren(h('datalist', { id: 'unit-names' }, ...units.map((u) => h('option', { value: u }))), ...p.plan.nodes.map(nodeView));
+  const title = h('input', {
+    id: 'preview-title',
+    value: p.plan.title,
+    onchange: (e) => ((p.plan.title = (e.target as HTMLInputElement).value), void save(false)),
+  });
   root.replaceChildren(
     h('h2', {}, t('preview'), ' · ', p.name ?? ''),
-    h('div', { class: 'row' }, title, h('button', { id: 'confirm', class: 'write', onclick: async () => {
-      const r = await run(() => api.confirmPreview(p.previewId));
-      if (r) {
-        msg(`${t('confirmed')}：${r.planId}`);
-        onConfirmed(r.planId);
-      }
-    } }, t('confirm'))),
+    h(
+      'div',
+      { class: 'row' },
+      title,
+      h(
+        'button',
+        {
+          id: 'confirm',
+          class: 'write',
+          onclick: async () => {
+            const r = await run(() => api.confirmPreview(p.previewId));
+            if (r) {
+              msg(`${t('confirmed')}：${r.planId}`);
+              onConfirmed(r.planId);
+            }
+          },
+        },
+        t('confirm'),
+      ),
+    ),
     diffBox,
-    h('h3', {}, t('warnings')), warnings,
+    h('h3', {}, t('warnings')),
+    warnings,
     h('div', { class: 'split' }, h('div', {}, tree), h('div', {}, h('h3', {}, t('source')), source)),
   );
   root.dataset.previewId = p.previewId;

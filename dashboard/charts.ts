@@ -32,7 +32,13 @@ export function sectionOption(s: PeriodStats) {
         type: 'bar' as const,
         data: sections.map((x) => x.avgRate), // null: no quantitative target reported, no bar
         label: { show: true, position: 'right' as const, formatter: '{c}%' },
-        markLine: { symbol: 'none', silent: true, lineStyle: { color: '#d9363e', type: 'dashed' as const }, label: { formatter: `序时进度 ${s.timeProgress}%` }, data: [{ xAxis: s.timeProgress }] },
+        markLine: {
+          symbol: 'none',
+          silent: true,
+          lineStyle: { color: '#d9363e', type: 'dashed' as const },
+          label: { formatter: `序时进度 ${s.timeProgress}%` },
+          data: [{ xAxis: s.timeProgress }],
+        },
       },
       { name: '报送率', type: 'bar' as const, data: sections.map((x) => pctShare(x.reported, x.items)) },
     ],
@@ -55,7 +61,11 @@ export function unitOption(s: PeriodStats) {
 
 /** Status mix of all items (empty statuses left out). */
 export function statusOption(s: PeriodStats) {
-  const data = STATUS_ORDER.filter((k) => s.totals.byStatus[k] > 0).map((k) => ({ name: k, value: s.totals.byStatus[k], itemStyle: { color: STATUS_COLORS[k] } }));
+  const data = STATUS_ORDER.filter((k) => s.totals.byStatus[k] > 0).map((k) => ({
+    name: k,
+    value: s.totals.byStatus[k],
+    itemStyle: { color: STATUS_COLORS[k] },
+  }));
   return {
     ...base,
     tooltip: { trigger: 'item' as const, formatter: '{b}：{c}项（{d}%）' },
@@ -104,11 +114,18 @@ export function trendOption(series: MonthPoint[]) {
         name: '平均完成率',
         type: 'line' as const,
         z: 3,
-        data: series.map((p) => ({ value: p.avgRateStable, label: { show: (p.avgRateStable ?? 0) > 0, formatter: '{c}%', ...rateLabel(p.avgRateStable, p.timeProgress) } })),
+        data: series.map((p) => ({
+          value: p.avgRateStable,
+          label: { show: (p.avgRateStable ?? 0) > 0, formatter: '{c}%', ...rateLabel(p.avgRateStable, p.timeProgress) },
+        })),
         labelLayout: { hideOverlap: true },
       },
       {
-        name: '序时进度', type: 'line' as const, symbol: 'none', lineStyle: { type: 'dashed' as const }, data: series.map((p) => p.timeProgress),
+        name: '序时进度',
+        type: 'line' as const,
+        symbol: 'none',
+        lineStyle: { type: 'dashed' as const },
+        data: series.map((p) => p.timeProgress),
         // named once at the line's end instead of a label per month on top of the other line
         endLabel: { show: true, formatter: '序时进度' },
       },

@@ -188,7 +188,8 @@ async function loadPlan(): Promise<void> {
   state.periods = await client().periods(planId);
   const select = $<HTMLSelectElement>('period');
   select.replaceChildren();
-  for (const p of state.periods) option(select, p.period, `${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月${p.status === 'closed' ? '（已关闭）' : ''}`);
+  for (const p of state.periods)
+    option(select, p.period, `${p.period.slice(0, 4)}年${Number(p.period.slice(5))}月${p.status === 'closed' ? '（已关闭）' : ''}`);
   select.value = defaultPeriod(state.periods);
   await loadMonth();
 }

@@ -16,7 +16,6 @@ function row(body: HTMLTableSectionElement, cells: string[], cls?: string): void
   for (const c of cells) tr.insertCell().textContent = c;
 }
 
-
 let last = '';
 async function render(): Promise<void> {
   const plan = $<HTMLSelectElement>('plan')?.value;
@@ -24,11 +23,7 @@ async function render(): Promise<void> {
   if (!plan || !period || `${plan}/${period}` === last) return;
   last = `${plan}/${period}`;
   try {
-    const [subs, counts, settings] = await Promise.all([
-      client().submissions(plan, period),
-      client().ledgerCounts(plan, period),
-      client().monthSettings(plan),
-    ]);
+    const [subs, counts, settings] = await Promise.all([client().submissions(plan, period), client().ledgerCounts(plan, period), client().monthSettings(plan)]);
     thresholds = settings.lights;
     $('month-cards').hidden = false;
     $('submit-deadline').textContent = `截止 ${subs.deadline} 24时`;
@@ -36,7 +31,11 @@ async function render(): Promise<void> {
     body.replaceChildren();
     for (const u of subs.units) {
       const at = u.submittedAt ? new Date(u.submittedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '';
-      row(body, [u.unit, u.status, at || (u.returned ? `已退回：${u.returned.reason}` : ''), u.contact ? `${u.contact.reporter} ${u.contact.phone}` : ''], u.status);
+      row(
+        body,
+        [u.unit, u.status, at || (u.returned ? `已退回：${u.returned.reason}` : ''), u.contact ? `${u.contact.reporter} ${u.contact.phone}` : ''],
+        u.status,
+      );
     }
     $('ledger-counts').textContent = `本月新增 ${counts.new} · 本月销号 ${counts.closed} · 未销号 ${counts.open} · 逾期未销号 ${counts.overdue}`;
   } catch (err) {
@@ -52,7 +51,18 @@ function renderBehind(): void {
     // stats.behind holds only amount/count targets below 序时进度: the light says how far behind.
     const light = lightOf({ rate: x.rate, target: { kind: 'amount' }, values: { status: null } }, stats!.timeProgress, thresholds);
     const label = light ? LIGHT_LABEL[light] : '';
-    row(body, [label, `${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric}）` : ''}`, x.lead.join('、') || '—', x.rate === null ? '—' : `${x.rate}%`, `${stats!.timeProgress}%`, x.problems ?? ''], light ?? undefined);
+    row(
+      body,
+      [
+        label,
+        `${x.number ? x.number + '. ' : ''}${x.task}${x.metric ? `（${x.metric}）` : ''}`,
+        x.lead.join('、') || '—',
+        x.rate === null ? '—' : `${x.rate}%`,
+        `${stats!.timeProgress}%`,
+        x.problems ?? '',
+      ],
+      light ?? undefined,
+    );
   }
 }
 

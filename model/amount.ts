@@ -22,7 +22,10 @@ export function readAmount(raw: string, targetUnit: string): AmountRead {
   const worth = MONEY_UNITS[targetUnit.trim()];
   if (worth === undefined) {
     const unit = targetUnit.trim() || '（无单位）';
-    return { kind: 'refused', message: `“${raw.trim()}”带有“${m[2]}”这样的倍数，只有以元、万元、亿元计的金额指标才能换算；本指标的单位是“${unit}”，请直接填写以${unit}计的数值` };
+    return {
+      kind: 'refused',
+      message: `“${raw.trim()}”带有“${m[2]}”这样的倍数，只有以元、万元、亿元计的金额指标才能换算；本指标的单位是“${unit}”，请直接填写以${unit}计的数值`,
+    };
   }
   // toPrecision: 12.5 × 10⁴ / 10⁸ is 0.00125, not 0.0012500000000000002.
   const value = Number(((Number(m[1]) * MULTIPLIERS[m[2]]) / worth).toPrecision(12));

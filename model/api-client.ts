@@ -25,7 +25,12 @@ export interface FieldError {
 }
 
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, message: string, public errors: FieldError[] = []) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+    public errors: FieldError[] = [],
+  ) {
     super(message);
   }
 }
@@ -42,26 +47,99 @@ export type TargetResult =
   | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: { value: number; max: number | null; unit: string } }
   | { targetId: string; outcome: 'rejected'; errors: { message: string }[] };
 
-export interface Unit { id: number; name: string }
-export interface TokenInfo { id: number; prefix: string | null; role: Me['role']; unit: Unit | null; label: string | null; createdAt: string; lastUsedAt: string | null; revokedAt: string | null }
+export interface Unit {
+  id: number;
+  name: string;
+}
+export interface TokenInfo {
+  id: number;
+  prefix: string | null;
+  role: Me['role'];
+  unit: Unit | null;
+  label: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
 export type { Period } from './progress';
-export interface Preview { previewId: string; name?: string; plan: Plan; sourceText: string; warnings: ImportWarning[]; replacesPlanId?: string | null; diff?: PlanDiff | null }
+export interface Preview {
+  previewId: string;
+  name?: string;
+  plan: Plan;
+  sourceText: string;
+  warnings: ImportWarning[];
+  replacesPlanId?: string | null;
+  diff?: PlanDiff | null;
+}
 export type PlanWithAssignments = Plan & { assignments?: Record<string, TaskAssignment> };
-export interface AssignmentRow { taskId?: string; task?: string; lead: string[]; co: string[] }
-export interface AuditEntry { at: string; actor: string; action: string; entity: string; entityId: string; old: unknown; new: unknown; batchId: string | null }
+export interface AssignmentRow {
+  taskId?: string;
+  task?: string;
+  lead: string[];
+  co: string[];
+}
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  old: unknown;
+  new: unknown;
+  batchId: string | null;
+}
 export interface UnitSubmission {
-  unit: string; status: '未填报' | '填报中' | '已报送' | '逾期报送'; rows: number; reportedRows: number; submittedAt: string | null;
-  contact?: { reporter: string; phone: string; reviewer?: string } | null; returned?: { reason: string } | null;
+  unit: string;
+  status: '未填报' | '填报中' | '已报送' | '逾期报送';
+  rows: number;
+  reportedRows: number;
+  submittedAt: string | null;
+  contact?: { reporter: string; phone: string; reviewer?: string } | null;
+  returned?: { reason: string } | null;
 }
-export interface Submissions { planId: string; period: string; deadline: string; periodStatus: string; counts: Record<string, number>; units: UnitSubmission[] }
+export interface Submissions {
+  planId: string;
+  period: string;
+  deadline: string;
+  periodStatus: string;
+  counts: Record<string, number>;
+  units: UnitSubmission[];
+}
 export interface LedgerItem {
-  id: number; status: 'open' | 'closed'; text: string; task: string; taskId: string; itemId: string; unit: string; owner: string; raisedIn: string; lastSeenIn: string;
-  measures: string | null; due: string; overdue: boolean; closedAt: string | null; closedBy: string | null; closeNote: string | null; reviewNote: string | null;
+  id: number;
+  status: 'open' | 'closed';
+  text: string;
+  task: string;
+  taskId: string;
+  itemId: string;
+  unit: string;
+  owner: string;
+  raisedIn: string;
+  lastSeenIn: string;
+  measures: string | null;
+  due: string;
+  overdue: boolean;
+  closedAt: string | null;
+  closedBy: string | null;
+  closeNote: string | null;
+  reviewNote: string | null;
 }
-export interface TargetRevision { fromPeriod: string | null; value: number; max?: number | null; unit: string; comparator: string; reason: string | null; actor: string; at: string }
+export interface TargetRevision {
+  fromPeriod: string | null;
+  value: number;
+  max?: number | null;
+  unit: string;
+  comparator: string;
+  reason: string | null;
+  actor: string;
+  at: string;
+}
 
 /** What the client needs of fetch (the browser's or node's fits). */
-export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; body?: unknown }) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: unknown },
+) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
 /** Wraps a file (a Blob) in a multipart body with the field `file` (in a browser: FormData). */
 export type FormMaker = (file: unknown, name: string) => unknown;
 
@@ -71,16 +149,22 @@ class Multipart {
 
 export class ApiClient {
   readonly baseUrl: string;
-  constructor(base: string, private token: string, private fetchFn: FetchLike, private form: FormMaker = () => {
-    throw new Error('this client was made without a multipart form maker');
-  }) {
+  constructor(
+    base: string,
+    private token: string,
+    private fetchFn: FetchLike,
+    private form: FormMaker = () => {
+      throw new Error('this client was made without a multipart form maker');
+    },
+  ) {
     this.baseUrl = base.replace(/\/+$/, '');
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     let payload: unknown;
-    if (body instanceof Multipart) payload = body.body; // the runtime sets the multipart content type
+    if (body instanceof Multipart)
+      payload = body.body; // the runtime sets the multipart content type
     else if (body !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(body);
@@ -98,7 +182,8 @@ export class ApiClient {
     } catch (err) {
       if (res.ok) throw new NetworkError(err); // the answer was cut off
     }
-    if (!res.ok) throw new ApiError(res.status, json?.code ?? `HTTP_${res.status}`, json?.detail ?? json?.title ?? `服务器错误（HTTP ${res.status}）`, json?.errors ?? []);
+    if (!res.ok)
+      throw new ApiError(res.status, json?.code ?? `HTTP_${res.status}`, json?.detail ?? json?.title ?? `服务器错误（HTTP ${res.status}）`, json?.errors ?? []);
     return json as T;
   }
 
@@ -118,27 +203,33 @@ export class ApiClient {
   renameUnit = (id: number, name: string) => this.call<Unit>('PATCH', `/units/${id}`, { name });
   mergeUnit = (id: number, into: number) => this.call<Unit>('POST', `/units/${id}/merge`, { into });
   tokens = () => this.call<TokenInfo[]>('GET', '/tokens');
-  issueToken = (unitId: number, role: 'reporter' | 'viewer' = 'reporter', label?: string) => this.call<{ id: number; token: string; role: string; unit: Unit }>('POST', `/units/${unitId}/tokens`, { role, ...(label ? { label } : {}) });
+  issueToken = (unitId: number, role: 'reporter' | 'viewer' = 'reporter', label?: string) =>
+    this.call<{ id: number; token: string; role: string; unit: Unit }>('POST', `/units/${unitId}/tokens`, { role, ...(label ? { label } : {}) });
   revokeToken = (id: number) => this.call<{ ok: true }>('DELETE', `/tokens/${id}`);
   putAssignments = (planId: string, assignments: AssignmentRow[]) => this.call<{ ok: true }>('PUT', `/plans/${enc(planId)}/assignments`, { assignments });
   uploadAssignments(planId: string, file: unknown, name: string) {
     return this.call<{ applied: number }>('POST', `/plans/${enc(planId)}/assignments/workbook`, new Multipart(this.form(file, name)));
   }
-  reportingDeadline = (planId: string) => this.call<{ day: number; source: 'setting' | 'document' | 'default' }>('GET', `/plans/${enc(planId)}/reporting-deadline`);
+  reportingDeadline = (planId: string) =>
+    this.call<{ day: number; source: 'setting' | 'document' | 'default' }>('GET', `/plans/${enc(planId)}/reporting-deadline`);
   setReportingDay = (planId: string, day: number) => this.call<{ day: number; moved: string[] }>('PUT', `/plans/${enc(planId)}/reporting-deadline`, { day });
   periods = (planId: string) => this.call<Period[]>('GET', `/plans/${enc(planId)}/periods`);
   closePeriod = (planId: string, period: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/close`);
   reopenPeriod = (planId: string, period: string, reason: string) => this.call<Period>('POST', `/plans/${enc(planId)}/periods/${period}/reopen`, { reason });
   submissions = (planId: string, period: string) => this.call<Submissions>('GET', `/plans/${enc(planId)}/periods/${period}/submissions`);
   audit = (q: { planId?: string; entity?: string; id?: string; limit?: number }) => this.call<AuditEntry[]>('GET', `/audit?${qs(q)}`);
-  ledger = (planId: string, q: { status?: string; unit?: string; period?: string } = {}) => this.call<{ items: LedgerItem[] }>('GET', `/plans/${enc(planId)}/ledger?${qs(q)}`);
+  ledger = (planId: string, q: { status?: string; unit?: string; period?: string } = {}) =>
+    this.call<{ items: LedgerItem[] }>('GET', `/plans/${enc(planId)}/ledger?${qs(q)}`);
   closeLedger = (planId: string, itemId: number, note: string) => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/close`, { note });
-  reopenLedger = (planId: string, itemId: number, reason: string, action: 'refuse' | 'reopen' = 'reopen') => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/${action}`, { reason });
-  remind = (planId: string, period: string, units?: string[]) => this.call<{ results: unknown[] }>('POST', `/plans/${enc(planId)}/periods/${period}/remind`, units ? { units } : {});
+  reopenLedger = (planId: string, itemId: number, reason: string, action: 'refuse' | 'reopen' = 'reopen') =>
+    this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/${action}`, { reason });
+  remind = (planId: string, period: string, units?: string[]) =>
+    this.call<{ results: unknown[] }>('POST', `/plans/${enc(planId)}/periods/${period}/remind`, units ? { units } : {});
   // the dashboard
   stats = (planId: string, period: string) => this.call<PeriodStats>('GET', `/plans/${enc(planId)}/periods/${period}/stats`);
   monthly = (planId: string, until: string) => this.call<{ series: MonthPoint[] }>('GET', `/plans/${enc(planId)}/stats/monthly?until=${until}`);
-  ledgerCounts = (planId: string, period: string) => this.call<{ new: number; closed: number; open: number; overdue: number }>('GET', `/plans/${enc(planId)}/ledger/counts?period=${period}`);
+  ledgerCounts = (planId: string, period: string) =>
+    this.call<{ new: number; closed: number; open: number; overdue: number }>('GET', `/plans/${enc(planId)}/ledger/counts?period=${period}`);
   monthSettings = (planId: string) => this.call<{ lights: LightThresholds }>('GET', `/plans/${enc(planId)}/month-settings`);
   // the add-in's sync
   rows = (planId: string, period: string, unit?: string) =>
@@ -147,11 +238,16 @@ export class ApiClient {
   changes = (planId: string, since: string | null, limit = 1000) =>
     this.call<PullResponse>('GET', `/plans/${enc(planId)}/changes?${since ? `since=${enc(since)}&` : ''}limit=${limit}`);
   pushTargets = (planId: string, batch: TargetBatch) => this.call<{ results: TargetResult[] }>('POST', `/plans/${enc(planId)}/targets/batches`, batch);
-  targetHistories = (planId: string) => this.call<{ targets: { targetId: string; revisions: TargetRevision[] }[] }>('GET', `/plans/${enc(planId)}/targets/history`);
-  reviseTarget = (planId: string, targetId: string, body: { fromPeriod: string; value: number; unit?: string; reason: string }) => this.call<unknown>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
+  targetHistories = (planId: string) =>
+    this.call<{ targets: { targetId: string; revisions: TargetRevision[] }[] }>('GET', `/plans/${enc(planId)}/targets/history`);
+  reviseTarget = (planId: string, targetId: string, body: { fromPeriod: string; value: number; unit?: string; reason: string }) =>
+    this.call<unknown>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
 }
 
 const enc = encodeURIComponent;
 function qs(q: Record<string, string | number | undefined>): string {
-  return Object.entries(q).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => `${k}=${enc(String(v))}`).join('&');
+  return Object.entries(q)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${k}=${enc(String(v))}`)
+    .join('&');
 }

@@ -155,7 +155,11 @@ function overallSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats, c
   );
   if (t.rated > 0) {
     const vsTime =
-      t.avgRate === null ? '' : t.avgRate >= stats.timeProgress ? `，快于序时进度${Math.round((t.avgRate - stats.timeProgress) * 10) / 10}个百分点` : `，慢于序时进度${Math.round((stats.timeProgress - t.avgRate) * 10) / 10}个百分点`;
+      t.avgRate === null
+        ? ''
+        : t.avgRate >= stats.timeProgress
+          ? `，快于序时进度${Math.round((t.avgRate - stats.timeProgress) * 10) / 10}个百分点`
+          : `，慢于序时进度${Math.round((stats.timeProgress - t.avgRate) * 10) / 10}个百分点`;
     p(
       `在已报送累计完成数的${t.rated}项量化指标中，平均完成率为${pct(t.avgRate)}（单项超过100%的按100%计），序时进度为${pct(stats.timeProgress)}${vsTime}` +
         `${comparison(t.avgRate, ctx.previous?.totals.avgRate, '平均完成率')}` +
@@ -167,7 +171,14 @@ function overallSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats, c
       caption: `${tableNo()}  ${cnMonth(stats.period)}各板块重点任务推进情况`,
       headers: ['板块', '填报事项', '已报送', '已完成', '滞后', '平均完成率'],
       widths: [34, 11, 11, 11, 11, 14],
-      rows: stats.bySection.map((s) => [s.label, String(s.items), String(s.reported), String(s.byStatus['已完成']), String(s.byStatus['滞后']), pct(s.avgRate)]),
+      rows: stats.bySection.map((s) => [
+        s.label,
+        String(s.items),
+        String(s.reported),
+        String(s.byStatus['已完成']),
+        String(s.byStatus['滞后']),
+        pct(s.avgRate),
+      ]),
     });
   }
 }
@@ -192,8 +203,14 @@ function investmentSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats
       headers: ['序号', '项目', '年度计划', '本月完成', '累计完成', '完成率', '序时进度', ...(withYoy ? ['同比'] : [])],
       widths: withYoy ? [7, 29, 12, 11, 11, 10, 10, 10] : [7, 33, 13, 12, 12, 11, 12],
       rows: invest.map((l, i) => [
-        String(i + 1), l.name, `${l.plan}${l.unit}`, l.month === null ? '—' : String(l.month), l.cumulative === null ? '—' : String(l.cumulative),
-        pct(l.rate), pct(l.timeProgress), ...(withYoy ? [l.yoy === null ? '—' : `${l.yoy > 0 ? '+' : ''}${pct(l.yoy)}`] : []),
+        String(i + 1),
+        l.name,
+        `${l.plan}${l.unit}`,
+        l.month === null ? '—' : String(l.month),
+        l.cumulative === null ? '—' : String(l.cumulative),
+        pct(l.rate),
+        pct(l.timeProgress),
+        ...(withYoy ? [l.yoy === null ? '—' : `${l.yoy > 0 ? '+' : ''}${pct(l.yoy)}`] : []),
       ]),
     });
   }
@@ -223,7 +240,15 @@ function unitsSection({ h1, p, table, tableNo }: Writer, stats: PeriodStats): vo
       caption: `${tableNo()}  ${cnMonth(stats.period)}各牵头单位报送情况`,
       headers: ['序号', '牵头单位', '牵头事项', '已报送', '已完成', '滞后', '报送情况'],
       widths: [8, 30, 12, 12, 12, 10, 16],
-      rows: named.map((u, i) => [String(i + 1), u.unit, String(u.items), String(u.reported), String(u.byStatus['已完成']), String(u.byStatus['滞后']), u.state]),
+      rows: named.map((u, i) => [
+        String(i + 1),
+        u.unit,
+        String(u.items),
+        String(u.reported),
+        String(u.byStatus['已完成']),
+        String(u.byStatus['滞后']),
+        u.state,
+      ]),
     });
   }
 }
@@ -266,14 +291,18 @@ function laggingSection({ h1, h2, p, table, tableNo }: Writer, stats: PeriodStat
       const more = worst.length > named.length ? `等${worst.length}项指标` : '';
       h2(i++, '完成率低于序时进度的指标');
       p(
-        named.map((s) => `${s.metric || s.task}（${s.lead.join('、') || '未明确牵头单位'}）完成${s.cumulative ?? 0}${s.unit}，完成率${pct(s.rate)}`).join('；') +
-          `${more}，${worst.length > 1 ? '均' : ''}低于序时进度${pct(stats.timeProgress)}。`,
+        named
+          .map((s) => `${s.metric || s.task}（${s.lead.join('、') || '未明确牵头单位'}）完成${s.cumulative ?? 0}${s.unit}，完成率${pct(s.rate)}`)
+          .join('；') + `${more}，${worst.length > 1 ? '均' : ''}低于序时进度${pct(stats.timeProgress)}。`,
       );
     }
   }
   const ledger = ctx.ledger;
   if (ledger && ledger.new + ledger.closed + ledger.open > 0) {
-    p(`问题台账方面，本月新增问题${ledger.new}个，销号${ledger.closed}个，截至月底尚未销号${ledger.open}个` + (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'));
+    p(
+      `问题台账方面，本月新增问题${ledger.new}个，销号${ledger.closed}个，截至月底尚未销号${ledger.open}个` +
+        (ledger.overdue ? `，其中${ledger.overdue}个超过整改时限。` : '。'),
+    );
   }
 }
 
@@ -299,7 +328,9 @@ function nextStepsSection({ h1, h2, p }: Writer, stats: PeriodStats, ctx: Bullet
   }
   h2(k++, '持续做好调度报送');
   const next = ctx.nextDeadline ? `于${cnDate(ctx.nextDeadline)}前` : '按时';
-  p(`请各牵头单位${next}报送${month === 12 ? `${year + 1}年1月` : `${year}年${month + 1}月`}重点任务进展情况，如实填报累计完成数、进展情况、存在问题和下步计划，确保数据准确、情况真实。`);
+  p(
+    `请各牵头单位${next}报送${month === 12 ? `${year + 1}年1月` : `${year}年${month + 1}月`}重点任务进展情况，如实填报累计完成数、进展情况、存在问题和下步计划，确保数据准确、情况真实。`,
+  );
 }
 
 /** The 通报 as plain text (for logs, previews and tests). */

@@ -9,8 +9,16 @@ export const COMPARATOR_SYMBOL: Record<Comparator, string> = { eq: '=', gte: '�
 
 /** Every spelling accepted, longest first so ">=" is not read as "=". */
 const SPELLINGS: [string, Comparator][] = [
-  ['不低于', 'gte'], ['不少于', 'gte'], ['不超过', 'lte'], ['不高于', 'lte'],
-  ['>=', 'gte'], ['<=', 'lte'], ['≥', 'gte'], ['≤', 'lte'], ['=', 'eq'], ['＝', 'eq'],
+  ['不低于', 'gte'],
+  ['不少于', 'gte'],
+  ['不超过', 'lte'],
+  ['不高于', 'lte'],
+  ['>=', 'gte'],
+  ['<=', 'lte'],
+  ['≥', 'gte'],
+  ['≤', 'lte'],
+  ['=', 'eq'],
+  ['＝', 'eq'],
 ];
 
 /** A comparator written on its own ("≥", ">=", "不低于", "="), or null. */

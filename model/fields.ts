@@ -58,9 +58,7 @@ export type ProgressValues = z.infer<typeof ProgressValues>;
  * stored: it must match the target's.
  */
 type FieldsShape = { [K in InputKey | 'unit']: z.ZodOptional<z.ZodUnknown> };
-export const ProgressFields = z
-  .object(Object.fromEntries([...INPUT_KEYS, 'unit'].map((k) => [k, z.unknown().optional()])) as FieldsShape)
-  .strict();
+export const ProgressFields = z.object(Object.fromEntries([...INPUT_KEYS, 'unit'].map((k) => [k, z.unknown().optional()])) as FieldsShape).strict();
 export type ProgressFields = z.infer<typeof ProgressFields>;
 
 export const EMPTY_PROGRESS: ProgressValues = Object.freeze(Object.fromEntries(INPUT_KEYS.map((k) => [k, null]))) as ProgressValues;

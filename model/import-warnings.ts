@@ -53,7 +53,11 @@ function skipped(siblings: PlanNode[], parent: string, out: ImportWarning[]): vo
     if (ord > prevOrd + 1) {
       const missing = ord - prevOrd - 1;
       const after = prev ? `“${prev.number}”之后` : `${parent}的第一项`;
-      out.push({ code: 'SKIPPED_NUMBER', nodeId: n.id, message: `编号不连续：${after}是“${n.number}”，缺少 ${missing} 个编号（原文跳号，或该项未能识别为条目，请对照原文核对）` });
+      out.push({
+        code: 'SKIPPED_NUMBER',
+        nodeId: n.id,
+        message: `编号不连续：${after}是“${n.number}”，缺少 ${missing} 个编号（原文跳号，或该项未能识别为条目，请对照原文核对）`,
+      });
     }
     last.set(style, n);
   }
@@ -71,7 +75,8 @@ export function importWarnings(plan: Plan): ImportWarning[] {
     if (!saidSkipped && node.confidence !== undefined && node.confidence < LOW_CONFIDENCE)
       out.push({ code: 'LOW_CONFIDENCE', nodeId: node.id, message: `需核对：${label(node)}——${node.reason ?? '识别把握不大'}` });
     for (const t of node.targets)
-      if (t.confidence < LOW_CONFIDENCE) out.push({ code: 'LOW_CONFIDENCE', nodeId: node.id, targetId: t.id, message: `需核对指标“${t.quote}”：${t.reason ?? '识别把握不大'}` });
+      if (t.confidence < LOW_CONFIDENCE)
+        out.push({ code: 'LOW_CONFIDENCE', nodeId: node.id, targetId: t.id, message: `需核对指标“${t.quote}”：${t.reason ?? '识别把握不大'}` });
     if (node.kind !== 'task') continue;
     if (!node.units?.lead?.length) out.push({ code: 'NO_UNIT', nodeId: node.id, message: `任务 ${label(node)} 没有牵头单位` });
     if (!node.deadlines.length) out.push({ code: 'NO_DEADLINE', nodeId: node.id, message: `任务 ${label(node)} 没有完成时限` });

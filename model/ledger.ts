@@ -101,7 +101,10 @@ export interface LedgerCounts {
 /** The 通报's ledger figures for a month. */
 export function ledgerCounts(items: readonly LedgerState[], period: PeriodId): LedgerCounts {
   const end = periodEnd(period);
-  let n = 0, closed = 0, open = 0, overdue = 0;
+  let n = 0,
+    closed = 0,
+    open = 0,
+    overdue = 0;
   for (const it of items) {
     if (it.raisedIn === period) n++;
     if (it.status === 'closed' && it.closedIn === period) closed++;

@@ -60,5 +60,8 @@ export function contextLightErrors(itemId: string, values: ProgressValues, ctx: 
   const t = ctx?.targets[itemId];
   if (!ctx || !t) return [];
   const target = { value: t[0], kind: t[1] };
-  return lightErrors(lightOf({ rate: completionRate(values.cumulative, target), target, values }, ctx.timeProgress, { yellow: ctx.yellow, red: ctx.red }), values);
+  return lightErrors(
+    lightOf({ rate: completionRate(values.cumulative, target), target, values }, ctx.timeProgress, { yellow: ctx.yellow, red: ctx.red }),
+    values,
+  );
 }

@@ -46,6 +46,9 @@ export function conflictingFields(sent: Partial<Record<string, unknown>>, server
 }
 
 /** Resolving a conflict: either way the base becomes the server's version; "server" also overwrites the row. */
-export function resolveConflict(server: { version: number; values: ProgressValues }, choice: 'mine' | 'server'): { baseVersion: number; baseValues: ProgressValues; writeCells: ProgressValues | null } {
+export function resolveConflict(
+  server: { version: number; values: ProgressValues },
+  choice: 'mine' | 'server',
+): { baseVersion: number; baseValues: ProgressValues; writeCells: ProgressValues | null } {
   return { baseVersion: server.version, baseValues: server.values, writeCells: choice === 'server' ? server.values : null };
 }

@@ -65,9 +65,10 @@ export function checkFigureCell(
   const kind = formatKind(format);
   if (kind !== 'date' && kind !== 'percent') return null;
   const shown = text && text.trim() ? text.trim() : kind === 'date' ? serialToIso(value) : `${Math.round(value * 10_000) / 100}%`;
-  const hint = kind === 'date'
-    ? `（显示为“${shown}”，存为 ${value}）。已将该单元格恢复为常规格式，请重新输入数字，如“0.5”而不是“1/2”`
-    : `（显示为“${shown}”，存为 ${value}）。已将该单元格恢复为常规格式，请只输入数字，不带 %`;
+  const hint =
+    kind === 'date'
+      ? `（显示为“${shown}”，存为 ${value}）。已将该单元格恢复为常规格式，请重新输入数字，如“0.5”而不是“1/2”`
+      : `（显示为“${shown}”，存为 ${value}）。已将该单元格恢复为常规格式，请只输入数字，不带 %`;
   const code = kind === 'date' ? 'CELL_IS_DATE' : 'CELL_IS_PERCENT';
   return { field, code, message: `${ERROR_MESSAGES[code]}${hint}`, resetFormat: true };
 }

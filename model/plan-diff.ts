@@ -48,7 +48,11 @@ export function diffPlans(live: Plan, next: Plan, withProgress: Set<string>): Pl
       d.added.push({ kind: node.kind, id, label: nodeLabel(node) });
       continue;
     }
-    const fields: NonNullable<DiffEntry['fields']> = NODE_FIELDS.filter((f) => !same(old.node[f], node[f])).map((f) => ({ field: f, old: old.node[f] ?? null, new: node[f] ?? null }));
+    const fields: NonNullable<DiffEntry['fields']> = NODE_FIELDS.filter((f) => !same(old.node[f], node[f])).map((f) => ({
+      field: f,
+      old: old.node[f] ?? null,
+      new: node[f] ?? null,
+    }));
     if (old.parent !== parent) fields.push({ field: 'parent', old: old.parent, new: parent });
     if (fields.length) d.changed.push({ kind: node.kind, id, label: nodeLabel(node), fields });
     else d.unchanged++;
@@ -59,7 +63,11 @@ export function diffPlans(live: Plan, next: Plan, withProgress: Set<string>): Pl
       d.added.push({ kind: 'target', id, label: targetLabel(target) });
       continue;
     }
-    const fields: NonNullable<DiffEntry['fields']> = TARGET_FIELDS.filter((f) => !same(old.target[f], target[f])).map((f) => ({ field: f, old: old.target[f] ?? null, new: target[f] ?? null }));
+    const fields: NonNullable<DiffEntry['fields']> = TARGET_FIELDS.filter((f) => !same(old.target[f], target[f])).map((f) => ({
+      field: f,
+      old: old.target[f] ?? null,
+      new: target[f] ?? null,
+    }));
     if (old.task !== task) fields.push({ field: 'task', old: old.task, new: task });
     if (fields.length) d.changed.push({ kind: 'target', id, label: targetLabel(target), fields });
     else d.unchanged++;

@@ -34,7 +34,10 @@ export type Target = z.infer<typeof Target>;
 export const Deadline = z.object({
   text: z.string(),
   span: Span.optional(),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(), // resolved date (ISO)
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(), // resolved date (ISO)
   monthlyDay: z.number().int().min(1).max(31).optional(), // a monthly rule: "每月28日前" → 28
 });
 export type Deadline = z.infer<typeof Deadline>;

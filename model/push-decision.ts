@@ -73,7 +73,12 @@ function targetValue(item: SnapshotItem, period: string): { value: number; kind:
 }
 
 /** The lowest 累计 reported for `itemId` in a month after `period` (this batch's accepted values count). */
-function laterMinimum(itemId: string, period: string, periods: Iterable<string>, cumulativeOf: (key: string) => number | null | undefined): { value: number; period: string } | null {
+function laterMinimum(
+  itemId: string,
+  period: string,
+  periods: Iterable<string>,
+  cumulativeOf: (key: string) => number | null | undefined,
+): { value: number; period: string } | null {
   let best: { value: number; period: string } | null = null;
   for (const p of periods) {
     if (p <= period) continue;
@@ -91,7 +96,11 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
   const months = [...snapshot.periods.keys()];
 
   return entries.map((entry): EntryDecision => {
-    const reject = (code: FieldError['code'], field = 'key', detail?: string): EntryDecision => ({ key: entry.key, outcome: 'rejected', errors: [fieldError(field, code, detail)] });
+    const reject = (code: FieldError['code'], field = 'key', detail?: string): EntryDecision => ({
+      key: entry.key,
+      outcome: 'rejected',
+      errors: [fieldError(field, code, detail)],
+    });
     if (seen.has(entry.key)) return reject('DUPLICATE_ENTRY');
     seen.add(entry.key);
     const key = parseProgressKey(entry.key);

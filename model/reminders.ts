@@ -86,7 +86,6 @@ export function dueReminders(
 /** The reminder text (all three robots send plain text). */
 export function reminderText(r: { planTitle: string; period: string; deadline: string; unit: string; offsetDays: number; status: SubmissionStatus }): string {
   const [y, m] = r.period.split('-');
-  const when =
-    r.offsetDays < 0 ? `距报送截止还有${-r.offsetDays}天` : r.offsetDays === 0 ? '今天是报送截止日' : `已逾期${r.offsetDays}天`;
+  const when = r.offsetDays < 0 ? `距报送截止还有${-r.offsetDays}天` : r.offsetDays === 0 ? '今天是报送截止日' : `已逾期${r.offsetDays}天`;
   return `【催报】${r.unit}：《${r.planTitle}》${y}年${Number(m)}月工作进展请于${r.deadline.slice(5, 7)}月${Number(r.deadline.slice(8))}日24时前报送（${when}，当前状态：${r.status}）。`;
 }

@@ -1,7 +1,18 @@
 // Validation of progress entries. The add-in, the workbook upload and the server all run this code,
 // so a cell rejected in Excel is rejected on the server for the same reason and with the same words.
 import { fieldError, type FieldError } from './errors';
-import { EMPTY_PROGRESS, INPUT_FIELD, INPUT_KEYS, STATUSES, TEXT_LIMITS, type InputKey, type ProgressFields, type ProgressStatus, type ProgressValues, type TextKey } from './fields';
+import {
+  EMPTY_PROGRESS,
+  INPUT_FIELD,
+  INPUT_KEYS,
+  STATUSES,
+  TEXT_LIMITS,
+  type InputKey,
+  type ProgressFields,
+  type ProgressStatus,
+  type ProgressValues,
+  type TextKey,
+} from './fields';
 
 export interface RuleContext {
   /** The target the entry reports on; undefined for a task row without a figure. */
@@ -24,19 +35,19 @@ const FULLWIDTH_DIGITS = /[０-９．，－]/g;
 export function readNumber(field: string, raw: unknown, errors: FieldError[]): number | null {
   if (raw === null || raw === undefined) return null;
   if (typeof raw === 'number') {
-    if (!Number.isFinite(raw)) return errors.push(fieldError(field, 'NOT_FINITE')), null;
-    if (raw < 0) return errors.push(fieldError(field, 'NEGATIVE')), null;
+    if (!Number.isFinite(raw)) return (errors.push(fieldError(field, 'NOT_FINITE')), null);
+    if (raw < 0) return (errors.push(fieldError(field, 'NEGATIVE')), null);
     return raw;
   }
-  if (typeof raw !== 'string') return errors.push(fieldError(field, 'NOT_A_NUMBER')), null;
+  if (typeof raw !== 'string') return (errors.push(fieldError(field, 'NOT_A_NUMBER')), null);
   const text = raw
     .trim()
     .replace(FULLWIDTH_DIGITS, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))
     .replace(/,/g, '');
   if (text === '') return null;
-  if (text.startsWith('=')) return errors.push(fieldError(field, 'FORMULA_NOT_ALLOWED')), null;
+  if (text.startsWith('=')) return (errors.push(fieldError(field, 'FORMULA_NOT_ALLOWED')), null);
   if (!/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/.test(text)) {
-    return errors.push(fieldError(field, 'NOT_A_NUMBER', `“${raw.slice(0, 20)}”`)), null;
+    return (errors.push(fieldError(field, 'NOT_A_NUMBER', `“${raw.slice(0, 20)}”`)), null);
   }
   return readNumber(field, Number(text), errors);
 }
@@ -44,7 +55,7 @@ export function readNumber(field: string, raw: unknown, errors: FieldError[]): n
 function readText(field: TextKey, raw: unknown, errors: FieldError[]): string | null {
   if (raw === null || raw === undefined) return null;
   // Cells hold strings, numbers or booleans; anything else (objects from a hand-made request) is refused.
-  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return errors.push(fieldError(field, 'NOT_TEXT')), null;
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return (errors.push(fieldError(field, 'NOT_TEXT')), null);
   const text = String(raw).trim();
   if (text === '') return null;
   const limit = TEXT_LIMITS[field];
@@ -99,7 +110,13 @@ export function validateProgress(fields: ProgressFields, ctx: RuleContext = {}):
   if (!failed.has('cumulative') && values.cumulative !== null && ctx.previousCumulative != null && values.cumulative < ctx.previousCumulative) {
     errors.push(fieldError('cumulative', 'CUMULATIVE_DECREASED', `上期累计${ctx.previousCumulative}`));
   }
-  if (!failed.has('monthDone') && !failed.has('cumulative') && values.monthDone !== null && values.cumulative !== null && values.monthDone > values.cumulative) {
+  if (
+    !failed.has('monthDone') &&
+    !failed.has('cumulative') &&
+    values.monthDone !== null &&
+    values.cumulative !== null &&
+    values.monthDone > values.cumulative
+  ) {
     errors.push(fieldError('monthDone', 'MONTH_EXCEEDS_CUMULATIVE'));
   }
   if (values.status === '滞后') {

@@ -38,8 +38,21 @@ export const COLUMNS = [
 ] as const satisfies readonly Column[];
 
 export type SheetColumnKey =
-  | 'number' | 'task' | 'metric' | 'targetValue' | 'unit' | 'lead' | 'deadline'
-  | 'monthDone' | 'cumulative' | 'rate' | 'status' | 'progress' | 'problems' | 'nextSteps' | 'id';
+  | 'number'
+  | 'task'
+  | 'metric'
+  | 'targetValue'
+  | 'unit'
+  | 'lead'
+  | 'deadline'
+  | 'monthDone'
+  | 'cumulative'
+  | 'rate'
+  | 'status'
+  | 'progress'
+  | 'problems'
+  | 'nextSteps'
+  | 'id';
 
 /** A column's letters from its 0-based index (0 → A, 26 → AA): for A1 addresses and formulas. */
 export function colLetter(c: number): string {
@@ -98,7 +111,10 @@ const NUMBER = /^\d+(?:\.\d+)?$/;
 /** 目标值 as typed (the reverse of targetText) → target fields: "278", "1-2", "≥1000", ">=1000", "≤50". */
 export function parseTargetText(raw: unknown): { value: number; max: number | null; comparator: Comparator } | null {
   if (typeof raw === 'number' && Number.isFinite(raw) && raw >= 0) return { value: raw, max: null, comparator: 'eq' };
-  const t = String(raw ?? '').trim().replace(/，/g, ',').replace(/,/g, '');
+  const t = String(raw ?? '')
+    .trim()
+    .replace(/，/g, ',')
+    .replace(/,/g, '');
   // "=278" stays refused: only ≥ / ≤ (or their words) may lead a figure.
   const lead = leadingComparator(t);
   if (lead && lead.comparator !== 'eq') return NUMBER.test(lead.rest) ? { value: Number(lead.rest), max: null, comparator: lead.comparator } : null;
@@ -169,9 +185,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
     rows.push(...pendingSections);
     pendingSections = [];
     const due = taskDue(node, year, readText);
-    const items: { itemId: string; target?: Target }[] = node.targets.length
-      ? node.targets.map((t) => ({ itemId: t.id, target: t }))
-      : [{ itemId: node.id }];
+    const items: { itemId: string; target?: Target }[] = node.targets.length ? node.targets.map((t) => ({ itemId: t.id, target: t })) : [{ itemId: node.id }];
     for (const { itemId, target } of items) {
       const key = progressKey(itemId, opts.period);
       const entry = opts.entries?.get(key);

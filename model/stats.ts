@@ -192,8 +192,7 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
     const flags = {
       overdue: due !== null && due <= end && status !== '已完成',
       // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
-      behind:
-        status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
+      behind: status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
     };
     if (status === '滞后') lagging.push(s);
     if (flags.overdue) overdue.push(s);
@@ -215,7 +214,9 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
   });
   // Units that owe the most come first: not reported, then partly, then fully; within, by item count.
   const order: Record<ReportState, number> = { 未报送: 0, 部分报送: 1, 已报送: 2 };
-  byUnit.sort((a, b) => Number(a.unassigned) - Number(b.unassigned) || order[a.state] - order[b.state] || b.items - a.items || a.unit.localeCompare(b.unit, 'zh-CN'));
+  byUnit.sort(
+    (a, b) => Number(a.unassigned) - Number(b.unassigned) || order[a.state] - order[b.state] || b.items - a.items || a.unit.localeCompare(b.unit, 'zh-CN'),
+  );
   const named = byUnit.filter((u) => !u.unassigned);
 
   return {

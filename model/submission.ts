@@ -85,7 +85,10 @@ export function submissionBlockers(
   const out: RowProblem[] = [];
   for (const row of rows) {
     const { values } = row;
-    const { errors } = validateProgress({ ...values }, { target: row.target ? { unit: row.unit } : undefined, previousCumulative: opts.previousCumulative?.get(row.itemId) ?? null });
+    const { errors } = validateProgress(
+      { ...values },
+      { target: row.target ? { unit: row.unit } : undefined, previousCumulative: opts.previousCumulative?.get(row.itemId) ?? null },
+    );
     const all = [...errors, ...lightErrors(lightOf(row, opts.timeProgress, opts.lights), values)];
     for (const e of all) out.push({ ...e, itemId: row.itemId, number: row.number, field: `rows.${row.itemId}.${e.field}` });
   }

@@ -75,7 +75,10 @@ export interface RevisionContext {
  * a real change, max ≥ value, and a unit change only with its conversion confirmed (from = the old
  * unit, to = the new one, factor > 0). Returns the new figures or the errors, each naming its field.
  */
-export function checkRevision(req: RevisionRequest, ctx: RevisionContext): { ok: true; figures: TargetFigures; conversion: UnitConversion | null } | { ok: false; errors: FieldError[] } {
+export function checkRevision(
+  req: RevisionRequest,
+  ctx: RevisionContext,
+): { ok: true; figures: TargetFigures; conversion: UnitConversion | null } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const figures: TargetFigures = {
     value: req.value,
@@ -96,7 +99,11 @@ export function checkRevision(req: RevisionRequest, ctx: RevisionContext): { ok:
     if (!confirmed) errors.push(fieldError('confirmUnitConversion', 'UNIT_CHANGE_UNCONFIRMED', `${ctx.current.unit} → ${figures.unit}`));
     else conversion = { from: c.from, to: c.to, factor: c.factor };
   }
-  const same = figures.value === ctx.current.value && figures.max === ctx.current.max && figures.unit === ctx.current.unit && figures.comparator === ctx.current.comparator;
+  const same =
+    figures.value === ctx.current.value &&
+    figures.max === ctx.current.max &&
+    figures.unit === ctx.current.unit &&
+    figures.comparator === ctx.current.comparator;
   if (same) errors.push(fieldError('value', 'NO_CHANGE'));
   return errors.length ? { ok: false, errors } : { ok: true, figures, conversion };
 }

@@ -19,7 +19,10 @@ export function taskIndex(nodes: PlanNode[]): (query: string) => TaskLookup {
     if (node.kind === 'task') paths.push({ id: node.id, path });
   }
   return (query) => {
-    const q = query.split(/[.．\-/—]+(?=\S)/).map(normalNumber).filter(Boolean);
+    const q = query
+      .split(/[.．\-/—]+(?=\S)/)
+      .map(normalNumber)
+      .filter(Boolean);
     if (!q.length) return { ok: false, code: 'UNKNOWN_TASK', message: `找不到任务：${query}` };
     // the query's parts are the last parts of the task's path: "3" = any task numbered 3, "二.3" = 3 under 二
     const hits = paths.filter((p) => p.path.length >= q.length && q.every((part, i) => p.path[p.path.length - q.length + i] === part));
@@ -28,6 +31,10 @@ export function taskIndex(nodes: PlanNode[]): (query: string) => TaskLookup {
     const whole = paths.filter((p) => p.path[p.path.length - 1] === normalNumber(query));
     if (whole.length === 1) return { ok: true, id: whole[0].id };
     if (!hits.length) return { ok: false, code: 'UNKNOWN_TASK', message: `找不到序号为“${query}”的任务` };
-    return { ok: false, code: 'AMBIGUOUS_TASK', message: `序号“${query}”对应 ${hits.length} 个任务，请写上所在部分的序号，如“${hits[0].path.slice(-2).join('.')}”` };
+    return {
+      ok: false,
+      code: 'AMBIGUOUS_TASK',
+      message: `序号“${query}”对应 ${hits.length} 个任务，请写上所在部分的序号，如“${hits[0].path.slice(-2).join('.')}”`,
+    };
   };
 }

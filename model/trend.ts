@@ -10,9 +10,11 @@ import type { PeriodId } from './progress';
 import { completionRate, hasCompletionRate } from './rules';
 import type { ItemRow, SheetRow } from './sheet';
 
-export const STABLE_POPULATION = '各月均按最近月份的全部累计类量化指标（数量、金额）计算：当月未报送的沿用此前最近一次累计数，从未报送的按0计；单项超过100%的按100%计';
+export const STABLE_POPULATION =
+  '各月均按最近月份的全部累计类量化指标（数量、金额）计算：当月未报送的沿用此前最近一次累计数，从未报送的按0计；单项超过100%的按100%计';
 
-const accumulates = (r: SheetRow): r is ItemRow => r.kind === 'item' && hasCompletionRate(r.target) && (r.target!.kind === 'amount' || r.target!.kind === 'count');
+const accumulates = (r: SheetRow): r is ItemRow =>
+  r.kind === 'item' && hasCompletionRate(r.target) && (r.target!.kind === 'amount' || r.target!.kind === 'count');
 
 export interface StablePoint {
   period: PeriodId;

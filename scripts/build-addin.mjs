@@ -23,7 +23,12 @@ export function officeJsFrom(value) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const officeJs = officeJsFrom(process.env.QINGDAN_OFFICE_JS);
-  const { out, kb } = await bundle({ name: 'addin', entry: 'taskpane', target: ['es2020', 'chrome90', 'edge90', 'safari15'], copy: ['taskpane.css', 'help.html'] });
+  const { out, kb } = await bundle({
+    name: 'addin',
+    entry: 'taskpane',
+    target: ['es2020', 'chrome90', 'edge90', 'safari15'],
+    copy: ['taskpane.css', 'help.html'],
+  });
   writeFileSync(`${out}/taskpane.html`, readFileSync(`${root}addin/taskpane.html`, 'utf8').replace('%OFFICE_JS%', officeJs));
   console.log(`addin → dist/addin (taskpane.js ${kb} KB, office.js from ${officeJs})`);
 }

@@ -104,11 +104,24 @@ export function createApp(deps: AppDeps) {
     const start = performance.now();
     await next();
     const actor = c.get('actor');
-    log(`[${c.get('requestId')}] ${c.req.method} ${logText(c.req.path)} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms${actor ? ' ' + actor.name : ''}`);
+    log(
+      `[${c.get('requestId')}] ${c.req.method} ${logText(c.req.path)} ${c.res.status} ${(performance.now() - start).toFixed(1)}ms${actor ? ' ' + actor.name : ''}`,
+    );
   });
   // The task pane runs inside Office's iframe: no X-Frame-Options / COOP that would block it.
-  app.use('*', secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
-  app.use('/api/*', cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
+  app.use(
+    '*',
+    secureHeaders({ xFrameOptions: false, crossOriginOpenerPolicy: false, crossOriginResourcePolicy: false, contentSecurityPolicy: CONTENT_SECURITY_POLICY }),
+  );
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (origins.has(origin) ? origin : null),
+      allowHeaders: ['Authorization', 'Content-Type'],
+      allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      maxAge: 600,
+    }),
+  );
   app.use(
     '/api/*',
     bodyLimit({
@@ -138,7 +151,9 @@ export function createApp(deps: AppDeps) {
     info: { title: 'qingdan 清单', version: '1.0.0', description: '重点任务清单同步服务：计划、单位、填报推送/拉取、指标、审计' },
     servers: [{ url: '/api/v1' }],
   });
-  api.get('/docs', (c) => c.html(renderDocs(api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'qingdan 清单', version: '1.0.0' } }) as never, '/api/v1/openapi.json')));
+  api.get('/docs', (c) =>
+    c.html(renderDocs(api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'qingdan 清单', version: '1.0.0' } }) as never, '/api/v1/openapi.json')),
+  );
   api.onError(onError);
   app.onError(onError);
   app.route('/api/v1', api);

@@ -70,7 +70,12 @@ function table(block: Extract<BulletinBlock, { kind: 'table' }>): (Paragraph | T
       ],
     });
   return [
-    new Paragraph({ children: [run(block.caption, FONTS.heading1, SIZE.caption)], alignment: AlignmentType.CENTER, spacing: { before: 120, after: 120 }, keepNext: true }),
+    new Paragraph({
+      children: [run(block.caption, FONTS.heading1, SIZE.caption)],
+      alignment: AlignmentType.CENTER,
+      spacing: { before: 120, after: 120 },
+      keepNext: true,
+    }),
     new Table({
       width: { size: TEXT_WIDTH, type: WidthType.DXA },
       columnWidths,
@@ -94,19 +99,26 @@ function colophon(c: NonNullable<Bulletin['colophon']>): Paragraph[] {
   const thinRule = { style: BorderStyle.SINGLE, size: 4, color: '000000', space: 1 };
   const lines: Paragraph[] = [new Paragraph({ spacing: { before: 560 }, keepNext: true, keepLines: true, children: [] })];
   if (c.copyTo) {
-    lines.push(new Paragraph({
-      // Rules run the full text width, so the line is indented by a full-width space, not a paragraph indent.
-      spacing: LINE, keepNext: true, keepLines: true,
-      border: { top: thick, bottom: thinRule },
-      children: [run(`\u3000抄送：${c.copyTo}。`, FONTS.body, size)],
-    }));
+    lines.push(
+      new Paragraph({
+        // Rules run the full text width, so the line is indented by a full-width space, not a paragraph indent.
+        spacing: LINE,
+        keepNext: true,
+        keepLines: true,
+        border: { top: thick, bottom: thinRule },
+        children: [run(`\u3000抄送：${c.copyTo}。`, FONTS.body, size)],
+      }),
+    );
   }
-  lines.push(new Paragraph({
-    spacing: LINE, keepLines: true,
-    tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - size * 10 }],
-    border: { ...(c.copyTo ? {} : { top: thick }), bottom: thick },
-    children: [run(`\u3000${c.printedBy}`, FONTS.body, size), run(`\t${c.printedOn}印发`, FONTS.body, size)],
-  }));
+  lines.push(
+    new Paragraph({
+      spacing: LINE,
+      keepLines: true,
+      tabStops: [{ type: TabStopType.RIGHT, position: TEXT_WIDTH - size * 10 }],
+      border: { ...(c.copyTo ? {} : { top: thick }), bottom: thick },
+      children: [run(`\u3000${c.printedBy}`, FONTS.body, size), run(`\t${c.printedOn}印发`, FONTS.body, size)],
+    }),
+  );
   return lines;
 }
 
@@ -122,7 +134,11 @@ export async function renderBulletinDocx(b: Bulletin): Promise<Buffer> {
       border: { bottom: { style: BorderStyle.SINGLE, size: 12, color: RED, space: 4 } },
       children: [run(b.issuer, FONTS.body, SIZE.body), run(`\t${b.date}`, FONTS.body, SIZE.body)],
     }),
-    new Paragraph({ alignment: AlignmentType.CENTER, spacing: { before: 560, after: 560, line: 700, lineRule: LineRuleType.EXACT }, children: [run(b.title, FONTS.title, SIZE.title)] }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { before: 560, after: 560, line: 700, lineRule: LineRuleType.EXACT },
+      children: [run(b.title, FONTS.title, SIZE.title)],
+    }),
   ];
   for (const block of b.blocks) {
     if (block.kind === 'heading') children.push(heading(block));
@@ -140,7 +156,11 @@ export async function renderBulletinDocx(b: Bulletin): Promise<Buffer> {
   const doc = new Document({
     creator: b.issuer,
     title: b.title,
-    styles: { default: { document: { run: { font: { ascii: FONTS.latin, hAnsi: FONTS.latin, eastAsia: FONTS.body }, size: SIZE.body, language: { eastAsia: 'zh-CN' } } } } },
+    styles: {
+      default: {
+        document: { run: { font: { ascii: FONTS.latin, hAnsi: FONTS.latin, eastAsia: FONTS.body }, size: SIZE.body, language: { eastAsia: 'zh-CN' } } },
+      },
+    },
     sections: [
       {
         properties: { page: { size: PAGE, margin: { ...MARGIN, header: 851, footer: 992 } } },
@@ -149,7 +169,11 @@ export async function renderBulletinDocx(b: Bulletin): Promise<Buffer> {
             children: [
               new Paragraph({
                 alignment: AlignmentType.CENTER,
-                children: [run('— ', FONTS.pageNumber, SIZE.pageNumber), new TextRun({ children: [PageNumber.CURRENT], size: SIZE.pageNumber, font: FONTS.pageNumber }), run(' —', FONTS.pageNumber, SIZE.pageNumber)],
+                children: [
+                  run('— ', FONTS.pageNumber, SIZE.pageNumber),
+                  new TextRun({ children: [PageNumber.CURRENT], size: SIZE.pageNumber, font: FONTS.pageNumber }),
+                  run(' —', FONTS.pageNumber, SIZE.pageNumber),
+                ],
               }),
             ],
           }),

@@ -7,8 +7,14 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   serve: { summary: 'serve                    启动服务（同 npm start）', load: () => import('./cli/serve') },
   manifest: { summary: 'manifest --url URL [--out FILE]  生成指向部署地址的 manifest.xml', load: () => import('./cli/manifest') },
   'manifest-check': { summary: 'manifest-check [FILE]     离线校验 manifest.xml（XSD + 自检）', load: () => import('./cli/manifest-check') },
-  export: { summary: 'export PLAN PERIOD [--unit U] [--template] [--out FILE] [--url URL --token T]  导出月度重点任务清单', load: () => import('./cli/export') },
-  upload: { summary: 'upload FILE --plan PLAN --period P [--annotated OUT] [--json] [--url URL --token T]  上传填好的清单', load: () => import('./cli/upload') },
+  export: {
+    summary: 'export PLAN PERIOD [--unit U] [--template] [--out FILE] [--url URL --token T]  导出月度重点任务清单',
+    load: () => import('./cli/export'),
+  },
+  upload: {
+    summary: 'upload FILE --plan PLAN --period P [--annotated OUT] [--json] [--url URL --token T]  上传填好的清单',
+    load: () => import('./cli/upload'),
+  },
   backup: { summary: 'backup FILE              备份全部数据（JSON；内置数据库须先停止服务）', load: () => import('./cli/backup') },
   restore: { summary: 'restore FILE             从备份恢复到空的数据目录或数据库', load: () => import('./cli/restore') },
   token: { summary: 'token create --role admin|reporter|viewer [--unit U]  创建令牌', load: () => import('./cli/token') },

@@ -33,7 +33,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.DATA_DIR || './data'),
     databaseUrl: env.DATABASE_URL || undefined,
     adminToken,
-    addinOrigins: (env.QINGDAN_ADDIN_ORIGIN ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    addinOrigins: (env.QINGDAN_ADDIN_ORIGIN ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     bodyLimit: env.QINGDAN_BODY_LIMIT ? Number(env.QINGDAN_BODY_LIMIT) : 20 * 1024 * 1024,
   };
 }

@@ -8,7 +8,10 @@ export function logText(s: string): string {
 }
 
 function frames(stack: string | undefined): string {
-  return (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).join('\n');
+  return (stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .join('\n');
 }
 
 /** What the log says about an unexpected error. */

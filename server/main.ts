@@ -38,7 +38,12 @@ export async function startServer(config: Config, log: (line: string) => void = 
   // client reuses it (ECONNRESET on the add-in's next push).
   (server as import('node:http').Server).keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;
-  const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const shown =
+    config.host === '127.0.0.1' || config.host === '0.0.0.0' || config.host === '::'
+      ? 'localhost'
+      : config.host.includes(':')
+        ? `[${config.host}]`
+        : config.host;
   const url = `${'createServer' in tls ? 'https' : 'http'}://${shown}:${port}`;
   // 催报 (issue 10): a tick a minute; QINGDAN_REMINDERS=off disables it (e.g. a second read-only process).
   const stopReminders = process.env.QINGDAN_REMINDERS === 'off' ? () => {} : startReminderScheduler(database.db, { log });

@@ -40,7 +40,9 @@ async function seededMarker(db: Db): Promise<boolean> {
 export async function seedIfEmpty(db: Db, opts: { importer: () => Promise<Importer>; seedDir?: string; adminToken?: string }): Promise<SeedResult> {
   if (await seededMarker(db)) return { seeded: false, planIds: [] };
   const dir = opts.seedDir ?? SEED_DIR;
-  const files = readdirSync(dir).filter((f) => /\.(txt|docx)$/i.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /\.(txt|docx)$/i.test(f))
+    .sort();
   const importer = files.length ? await opts.importer() : null;
   const plans: Plan[] = [];
   for (const f of files) plans.push(await importDocument(importer!, new Uint8Array(readFileSync(join(dir, f))), f));
@@ -53,7 +55,11 @@ export async function seedIfEmpty(db: Db, opts: { importer: () => Promise<Import
     if (!(await isEmpty(t))) {
       // In use from before the marker existed. An older version could crash after the plans and before
       // the admin token: make sure the office can still get in.
-      const admins = await tx.select({ id: tokens.id }).from(tokens).where(and(eq(tokens.role, 'admin'), isNull(tokens.revokedAt))).limit(1);
+      const admins = await tx
+        .select({ id: tokens.id })
+        .from(tokens)
+        .where(and(eq(tokens.role, 'admin'), isNull(tokens.revokedAt)))
+        .limit(1);
       if (admins.length) return { seeded: false, planIds: [] };
       const { token } = await createToken(t, { role: 'admin', label: 'first start (recovered)', secret: opts.adminToken });
       return { seeded: false, planIds: [], adminToken: token, recoveredAdmin: true };

@@ -5,7 +5,7 @@
 // keys of option objects (protect options, validation rules), checked against the d.ts only.
 // RequestContext's own members name no set in the d.ts: they are part of ExcelApi 1.1.
 export const EXCEL_MEMBERS: Record<string, string> = {
-'Workbook.worksheets': 'ExcelApi 1.1',
+  'Workbook.worksheets': 'ExcelApi 1.1',
   'WorksheetCollection.getItem': 'ExcelApi 1.1',
   'WorksheetCollection.getItemOrNullObject': 'ExcelApi 1.4',
   'WorksheetCollection.add': 'ExcelApi 1.1',
@@ -81,4 +81,25 @@ export const OPTION_KEYS: Record<string, string> = {
 };
 
 /** Not Excel API: JavaScript built-ins and our own objects whose member names happen to match one (Set.add, Map.set, …). */
-export const NOT_EXCEL = ['close', 'code', 'count', 'find', 'header', 'id', 'label', 'max', 'message', 'min', 'rate', 'replace', 'rows', 'set', 'sheet', 'state', 't', 'target', 'trim', 'width'];
+export const NOT_EXCEL = [
+  'close',
+  'code',
+  'count',
+  'find',
+  'header',
+  'id',
+  'label',
+  'max',
+  'message',
+  'min',
+  'rate',
+  'replace',
+  'rows',
+  'set',
+  'sheet',
+  'state',
+  't',
+  'target',
+  'trim',
+  'width',
+];

@@ -58,4 +58,3 @@ export class Batcher {
     this.onSync?.(this.syncs, this.bytes);
   }
 }
-

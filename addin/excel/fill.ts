@@ -103,7 +103,12 @@ async function probe(ctx: ExcelContext, name: string, stateName: string) {
   const used = sheet.getUsedRangeOrNullObject();
   used.load(['isNullObject', 'rowIndex', 'rowCount']);
   await ctx.sync();
-  return { ...found, protected: sheet.protection.protected as boolean, rows: used.isNullObject ? 0 : (used.rowIndex as number) + (used.rowCount as number), syncs: 2 };
+  return {
+    ...found,
+    protected: sheet.protection.protected as boolean,
+    rows: used.isNullObject ? 0 : (used.rowIndex as number) + (used.rowCount as number),
+    syncs: 2,
+  };
 }
 
 export async function fillSheet(excel: ExcelApi, opts: FillOptions): Promise<FillStats> {
@@ -203,7 +208,10 @@ async function writeRows({ b, at, opts, n }: Fill): Promise<void> {
 /** Locks: model columns stay locked, input columns open on item rows only. */
 async function writeLocks({ b, at, opts, n }: Fill): Promise<void> {
   const { meta, rows } = opts;
-  const inputRuns = [[COLUMN_INDEX.monthDone, 2], [COLUMN_INDEX.status, 4]] as const;
+  const inputRuns = [
+    [COLUMN_INDEX.monthDone, 2],
+    [COLUMN_INDEX.status, 4],
+  ] as const;
   const adminRun = [COLUMN_INDEX.targetValue, 3] as const;
   const sections = rows.flatMap((r, k) => (r.kind === 'section' ? [k] : []));
   await b.add(200 * (4 + sections.length * (meta.admin ? 3 : 2)), () => {

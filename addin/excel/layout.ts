@@ -30,7 +30,18 @@ export const LOCKED_FILL = '#F2F2F2';
 /** The runs [first column, width] of locked model columns on item rows: 序号…完成时限 and 完成率 (admin: 目标值…牵头单位 open). */
 export function lockedRuns(admin: boolean): [number, number][] {
   const c = COLUMN_INDEX;
-  return admin ? [[0, c.targetValue], [c.deadline, 1], [c.rate, 1], [PREV_COL, 1]] : [[0, c.monthDone], [c.rate, 1], [PREV_COL, 1]];
+  return admin
+    ? [
+        [0, c.targetValue],
+        [c.deadline, 1],
+        [c.rate, 1],
+        [PREV_COL, 1],
+      ]
+    : [
+        [0, c.monthDone],
+        [c.rate, 1],
+        [PREV_COL, 1],
+      ];
 }
 
 function fnv(text: string): string {

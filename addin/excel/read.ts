@@ -23,7 +23,15 @@ export interface BlockRead {
  * Reads rows in blocks; with `figures`, also the number format and shown text of those columns
  * (a few bytes a cell: the figure cells only, not the long text columns).
  */
-export async function readBlocks(ctx: ExcelContext, sheet: Excel.Worksheet, startRow: number, rowCount: number, colCount: number, figures?: { col: number; count: number }, blockRows = READ_BLOCK_ROWS): Promise<BlockRead> {
+export async function readBlocks(
+  ctx: ExcelContext,
+  sheet: Excel.Worksheet,
+  startRow: number,
+  rowCount: number,
+  colCount: number,
+  figures?: { col: number; count: number },
+  blockRows = READ_BLOCK_ROWS,
+): Promise<BlockRead> {
   const out: BlockRead = { values: [], formats: [], texts: [] };
   let at = startRow;
   const end = startRow + rowCount;
@@ -53,6 +61,13 @@ export async function readBlocks(ctx: ExcelContext, sheet: Excel.Worksheet, star
   return out;
 }
 
-export async function readRows(ctx: ExcelContext, sheet: Excel.Worksheet, startRow: number, rowCount: number, colCount: number, blockRows = READ_BLOCK_ROWS): Promise<unknown[][]> {
+export async function readRows(
+  ctx: ExcelContext,
+  sheet: Excel.Worksheet,
+  startRow: number,
+  rowCount: number,
+  colCount: number,
+  blockRows = READ_BLOCK_ROWS,
+): Promise<unknown[][]> {
   return (await readBlocks(ctx, sheet, startRow, rowCount, colCount, undefined, blockRows)).values;
 }

@@ -31,12 +31,21 @@ export async function readSheet(excel: ExcelApi, sheetName: string, stateSheetNa
     const sheet = ctx.workbook.worksheets.getItem(sheetName);
     const total = await usedRowCount(ctx, sheet);
     const figures = { col: COLUMN_INDEX.monthDone, count: 2 }; // 本月完成, 累计完成 are adjacent
-    const read = total > FIRST_DATA_ROW_INDEX ? await readBlocks(ctx, sheet, FIRST_DATA_ROW_INDEX, total - FIRST_DATA_ROW_INDEX, COL_COUNT, figures) : { values: [], formats: [], texts: [] };
+    const read =
+      total > FIRST_DATA_ROW_INDEX
+        ? await readBlocks(ctx, sheet, FIRST_DATA_ROW_INDEX, total - FIRST_DATA_ROW_INDEX, COL_COUNT, figures)
+        : { values: [], formats: [], texts: [] };
     const rows: RowRead[] = [];
     read.values.forEach((cells, k) => {
       const id = String(cells[ID_COL] ?? '').trim();
       if (id && !id.startsWith(SECTION_PREFIX)) {
-        rows.push({ row: FIRST_DATA_ROW_INDEX + k, itemId: id, cells, figureFormats: read.formats[k] as [string, string], figureTexts: read.texts[k] as [string, string] });
+        rows.push({
+          row: FIRST_DATA_ROW_INDEX + k,
+          itemId: id,
+          cells,
+          figureFormats: read.formats[k] as [string, string],
+          figureTexts: read.texts[k] as [string, string],
+        });
       }
     });
     return { state, rows };
@@ -71,7 +80,10 @@ export function cellAddress(row: number, col: number): string {
 
 function inputCells(v: ProgressValues): (string | number)[][] {
   const x = (k: InputKey) => v[k] ?? '';
-  return [[x('monthDone'), x('cumulative')], [x('status'), x('progress'), x('problems'), x('nextSteps')]];
+  return [
+    [x('monthDone'), x('cumulative')],
+    [x('status'), x('progress'), x('problems'), x('nextSteps')],
+  ];
 }
 
 export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheetName: string, update: SheetUpdate): Promise<number> {
@@ -102,11 +114,12 @@ export async function updateSheet(excel: ExcelApi, sheetName: string, stateSheet
       });
     }
     if (update.marks) {
-      if (!update.keepMarks) await add(200, () => {
-        sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, 0, rows, NOTE_COL + 1).format.fill.clear();
-        for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, c, rows, w).format.fill.color = LOCKED_FILL;
-        sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, NOTE_COL, rows, 1).clear('Contents');
-      });
+      if (!update.keepMarks)
+        await add(200, () => {
+          sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, 0, rows, NOTE_COL + 1).format.fill.clear();
+          for (const [c, w] of lockedRuns(!!update.admin)) sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, c, rows, w).format.fill.color = LOCKED_FILL;
+          sheet.getRangeByIndexes(FIRST_DATA_ROW_INDEX, NOTE_COL, rows, 1).clear('Contents');
+        });
       const notes = new Map<number, string[]>();
       for (const m of update.marks) {
         notes.set(m.row, [...(notes.get(m.row) ?? []), m.message]);

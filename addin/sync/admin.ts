@@ -9,7 +9,11 @@ import type { ExcelApi } from '../excel/types';
 import { ApiError, NetworkError, type ApiClient } from './api';
 import { newBatchId, type ReportItem } from './engine';
 
-const units = (s: unknown) => String(s ?? '').split(/[、,，;；\s]+/).map((x) => x.trim()).filter(Boolean);
+const units = (s: unknown) =>
+  String(s ?? '')
+    .split(/[、,，;；\s]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: string, stateSheetName: string): Promise<ReportItem[]> {
   const { state, rows } = await readSheet(excel, sheetName, stateSheetName);
@@ -21,16 +25,28 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
   for (const r of rows) {
     const snap = state.snapshot[r.itemId];
     if (!snap?.admin) continue;
-    const [tv, unit, lead] = [r.cells[COLUMN_INDEX.targetValue], String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), String(r.cells[COLUMN_INDEX.lead] ?? '').trim()];
+    const [tv, unit, lead] = [
+      r.cells[COLUMN_INDEX.targetValue],
+      String(r.cells[COLUMN_INDEX.unit] ?? '').trim(),
+      String(r.cells[COLUMN_INDEX.lead] ?? '').trim(),
+    ];
     if (snap.isTarget && (String(tv) !== String(snap.admin.targetText ?? '') || unit !== snap.admin.unit)) {
       const parsed = parseTargetText(tv);
       if (!parsed) {
         const message = '目标值须为数字、区间（如1-2）或 ≥/≤ 数字';
         marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'invalid', message });
-        items.push({ kind: 'invalid', itemId: r.itemId, row: r.row, col: COLUMN_INDEX.targetValue, address: cellAddress(r.row, COLUMN_INDEX.targetValue), message });
+        items.push({
+          kind: 'invalid',
+          itemId: r.itemId,
+          row: r.row,
+          col: COLUMN_INDEX.targetValue,
+          address: cellAddress(r.row, COLUMN_INDEX.targetValue),
+          message,
+        });
       } else edits.push({ targetId: r.itemId, baseVersion: snap.targetVersion ?? 1, fields: { ...parsed, ...(unit ? { unit } : {}) } });
     }
-    if (lead !== snap.admin.lead && snap.taskId && !assignments.has(snap.taskId)) assignments.set(snap.taskId, { taskId: snap.taskId, lead: units(lead), co: snap.coLeads ?? [] });
+    if (lead !== snap.admin.lead && snap.taskId && !assignments.has(snap.taskId))
+      assignments.set(snap.taskId, { taskId: snap.taskId, lead: units(lead), co: snap.coLeads ?? [] });
   }
   const batch = state.pendingTargets ?? (edits.length ? { batchId: newBatchId(), edits } : null);
   try {
@@ -49,13 +65,32 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
         }
         if (snap) snap.targetVersion = x.version;
         if (x.outcome === 'applied') {
-          if (snap?.admin && r) snap.admin = { targetText: r.cells[COLUMN_INDEX.targetValue] as string | number, unit: String(r.cells[COLUMN_INDEX.unit] ?? '').trim(), lead: snap.admin.lead };
-          items.push({ kind: 'applied', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, address: r && cellAddress(r.row, COLUMN_INDEX.targetValue), message: `指标已更新（第${x.version}版）` });
+          if (snap?.admin && r)
+            snap.admin = {
+              targetText: r.cells[COLUMN_INDEX.targetValue] as string | number,
+              unit: String(r.cells[COLUMN_INDEX.unit] ?? '').trim(),
+              lead: snap.admin.lead,
+            };
+          items.push({
+            kind: 'applied',
+            itemId: x.targetId,
+            row: r?.row,
+            col: COLUMN_INDEX.targetValue,
+            address: r && cellAddress(r.row, COLUMN_INDEX.targetValue),
+            message: `指标已更新（第${x.version}版）`,
+          });
         } else {
           const v = x.values;
           const message = `指标冲突：服务器已改为 ${v.max != null ? `${v.value}-${v.max}` : v.value}${v.unit}（第${x.version}版）；再次同步将以本表为准`;
           if (r) marks.push({ row: r.row, col: COLUMN_INDEX.targetValue, kind: 'conflict', message });
-          items.push({ kind: 'conflict', itemId: x.targetId, row: r?.row, col: COLUMN_INDEX.targetValue, address: r && cellAddress(r.row, COLUMN_INDEX.targetValue), message });
+          items.push({
+            kind: 'conflict',
+            itemId: x.targetId,
+            row: r?.row,
+            col: COLUMN_INDEX.targetValue,
+            address: r && cellAddress(r.row, COLUMN_INDEX.targetValue),
+            message,
+          });
         }
       }
     }
@@ -91,6 +126,10 @@ export async function adminSync(excel: ExcelApi, api: ApiClient, sheetName: stri
       items.push({ kind: 'error', col: NOTE_COL, message: `[${err.code}] ${err.message}` });
     } else throw err;
   }
-  await updateSheet(excel, sheetName, stateSheetName, { marks: marks.length ? marks : undefined, keepMarks: true, state: { snapshot: state.snapshot, pendingTargets: state.pendingTargets } });
+  await updateSheet(excel, sheetName, stateSheetName, {
+    marks: marks.length ? marks : undefined,
+    keepMarks: true,
+    state: { snapshot: state.snapshot, pendingTargets: state.pendingTargets },
+  });
   return items;
 }

@@ -46,7 +46,10 @@ export function figureErrors(read: CellsRead, snap: SnapEntry | undefined): Figu
 }
 
 /** The row's input cells as they would be stored, field by field (an invalid field reads as "invalid"). */
-function normalized(read: CellsRead, snap?: SnapEntry): { values: Record<InputKey, unknown>; raw: Record<InputKey, unknown>; bad: Set<string>; figures: FigureCellError[] } {
+function normalized(
+  read: CellsRead,
+  snap?: SnapEntry,
+): { values: Record<InputKey, unknown>; raw: Record<InputKey, unknown>; bad: Set<string>; figures: FigureCellError[] } {
   const cells = read.cells;
   const raw = Object.fromEntries(INPUT_KEYS.map((k) => [k, cellValue(cells[COLUMN_INDEX[k]])])) as Record<InputKey, unknown>;
   const values = {} as Record<InputKey, unknown>;
@@ -101,7 +104,8 @@ export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: stri
   const refused = new Set(figures.map((e) => e.field));
   const errors = [...figures, ...checked.errors.filter((e) => !refused.has(e.field) && !(e.code === 'MONTH_EXCEEDS_CUMULATIVE' && refused.size))];
   // 序时进度 lights, as the push applies them (a refused 累计 has no light yet).
-  if (!refused.has('cumulative') && !checked.errors.some((e) => e.field === 'cumulative')) errors.push(...contextLightErrors(read.itemId, checked.values, lights));
+  if (!refused.has('cumulative') && !checked.errors.some((e) => e.field === 'cumulative'))
+    errors.push(...contextLightErrors(read.itemId, checked.values, lights));
   return { itemId: read.itemId, key: progressKey(read.itemId, period), row: read.row, baseVersion: snap?.version ?? 0, fields, values: checked.values, errors };
 }
 

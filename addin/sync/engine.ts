@@ -33,7 +33,11 @@ export interface Report {
 const newReport = (): Report => ({ items: [], counts: { changed: 0, invalid: 0, sent: 0, applied: 0, rejected: 0, conflicts: 0, merged: 0 }, offline: false });
 
 function describe(v: ProgressValues): string {
-  return INPUT_KEYS.filter((k) => v[k] !== null).map((k) => `${FIELD_LABELS[k]}=${v[k]}`).join('，') || '（空）';
+  return (
+    INPUT_KEYS.filter((k) => v[k] !== null)
+      .map((k) => `${FIELD_LABELS[k]}=${v[k]}`)
+      .join('，') || '（空）'
+  );
 }
 
 /** The input columns of a row's values that hold something, in sheet order. */
@@ -87,9 +91,18 @@ class SyncRun {
       const row = this.byItem.get(c.itemId);
       if (!row) continue;
       const message = `与服务器冲突：服务器（第${c.version}版）${describe(c.server)}；本行为我的修改。请在任务窗格选择“保留我的”或“采用服务器”`;
-      const cols = Object.keys(c.mine).map(fieldColumn).filter((x): x is number => x !== null);
+      const cols = Object.keys(c.mine)
+        .map(fieldColumn)
+        .filter((x): x is number => x !== null);
       for (const col of cols.length ? cols : [NOTE_COL]) this.marks.push({ row: row.row, col, kind: 'conflict', message });
-      this.report.items.push({ kind: 'conflict', itemId: c.itemId, row: row.row, col: cols[0] ?? NOTE_COL, address: cellAddress(row.row, cols[0] ?? NOTE_COL), message });
+      this.report.items.push({
+        kind: 'conflict',
+        itemId: c.itemId,
+        row: row.row,
+        col: cols[0] ?? NOTE_COL,
+        address: cellAddress(row.row, cols[0] ?? NOTE_COL),
+        message,
+      });
       this.report.counts.conflicts++;
     }
   }
@@ -209,7 +222,14 @@ class SyncRun {
           delete state.conflicts[itemId];
           report.counts.merged++;
           const col = differingFields(e.values, mine).map((k) => COLUMN_INDEX[k])[0] ?? filledColumns(e.values)[0] ?? COLUMN_INDEX.monthDone;
-          report.items.push({ kind: 'merged', itemId, row: row.row, col, address: cellAddress(row.row, col), message: `已更新为服务器第${e.version}版（${e.updatedBy}）` });
+          report.items.push({
+            kind: 'merged',
+            itemId,
+            row: row.row,
+            col,
+            address: cellAddress(row.row, col),
+            message: `已更新为服务器第${e.version}版（${e.updatedBy}）`,
+          });
         } else {
           const fields = Object.fromEntries(decision.fields.map((k) => [k, mine[k]]));
           state.conflicts[itemId] = { itemId, key: e.key, version: e.version, server: e.values, mine: fields };
@@ -310,6 +330,9 @@ export class SheetSync {
     state.snapshot[itemId] = { ...state.snapshot[itemId], version: r.baseVersion, hash: valuesHash(r.baseValues) };
     const row = run.byItem.get(itemId);
     run.conflictMarks();
-    await run.write({ writes: r.writeCells && row ? [{ row: row.row, values: r.writeCells }] : [], state: { snapshot: state.snapshot, conflicts: state.conflicts } });
+    await run.write({
+      writes: r.writeCells && row ? [{ row: row.row, values: r.writeCells }] : [],
+      state: { snapshot: state.snapshot, conflicts: state.conflicts },
+    });
   }
 }

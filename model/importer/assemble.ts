@@ -46,7 +46,12 @@ function titleOf(ctx: Ctx, segs: Seg[], wholeLineHeading: boolean): string {
   const comma = title.search(/[,]/);
   // Cut at the first comma when long, or when what follows carries a quantity or a date (…改造，6月底前…):
   // the title names the task, its targets and deadlines are listed on their own.
-  if (comma > 0 && !(wholeLineHeading && end === v.length && title.length <= 80) && (title.length > 30 || /\d|[底末]前|年内|季度|半年/.test(title.slice(comma)))) end = comma;
+  if (
+    comma > 0 &&
+    !(wholeLineHeading && end === v.length && title.length <= 80) &&
+    (title.length > 30 || /\d|[底末]前|年内|季度|半年/.test(title.slice(comma)))
+  )
+    end = comma;
   title = ctx.orig
     .slice(seg.start, seg.start + end)
     .replace(UNIT_PAREN, '')
@@ -119,7 +124,8 @@ function ownFacts(ctx: Ctx, segs: Seg[]): { targets: DraftTarget[]; deadlines: D
     if (seg.quantity) {
       const t = tableCellTarget(ctx.orig, ctx.view, seg.start, seg.end, seg.quantity.unit, seg.quantity.unitView, seg.quantity.metric);
       if (t) targets.push(t);
-    } else units.push(...(seg.unitRole ? cellUnits(ctx.orig, ctx.view, seg.start, seg.end, seg.unitRole) : extractUnits(ctx.orig, ctx.view, seg.start, seg.end)));
+    } else
+      units.push(...(seg.unitRole ? cellUnits(ctx.orig, ctx.view, seg.start, seg.end, seg.unitRole) : extractUnits(ctx.orig, ctx.view, seg.start, seg.end)));
   }
   for (const run of wrappedRuns(ctx, segs)) {
     if (run.length === 1) {
@@ -154,7 +160,14 @@ function textOf(ctx: Ctx, labelStart: number, segs: Seg[]): { text: string; end:
   return { text: parts.join('\n'), end: segs[segs.length - 1].end };
 }
 
-function withIds(ctx: Ctx, node: Omit<PlanNode, 'id' | 'targets' | 'children'>, path: string[], occurrence: number, targets: DraftTarget[], children: PlanNode[]): PlanNode {
+function withIds(
+  ctx: Ctx,
+  node: Omit<PlanNode, 'id' | 'targets' | 'children'>,
+  path: string[],
+  occurrence: number,
+  targets: DraftTarget[],
+  children: PlanNode[],
+): PlanNode {
   const id = nodeId(ctx.planId, path, occurrence);
   const seen = new Map<string, number>();
   const withTargetIds: Target[] = targets.map((t) => {
@@ -184,16 +197,23 @@ export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): 
       // The item's title starts after "一是".
       const titleSegs = item.segs.map((s, i) => (i === 0 ? { ...s, start: Math.min(s.end, item.start + item.number.length) } : s));
       children.push(
-        withIds(ctx, {
-          kind: 'task',
-          number: item.number,
-          title: titleOf(ctx, titleSegs, false).replace(/^[，,：:\s]+/, ''),
-          text,
-          span: { start: item.start, end },
-          deadlines: facts.deadlines,
-          ...(units ? { units } : {}),
-          confidence: 0.9,
-        }, [...path, item.number], io, facts.targets, []),
+        withIds(
+          ctx,
+          {
+            kind: 'task',
+            number: item.number,
+            title: titleOf(ctx, titleSegs, false).replace(/^[，,：:\s]+/, ''),
+            text,
+            span: { start: item.start, end },
+            deadlines: facts.deadlines,
+            ...(units ? { units } : {}),
+            confidence: 0.9,
+          },
+          [...path, item.number],
+          io,
+          facts.targets,
+          [],
+        ),
       );
     }
     children.push(...assemble(ctx, d.children, path));
@@ -201,15 +221,22 @@ export function assemble(ctx: Ctx, drafts: Draft[], parentPath: string[] = []): 
     const { text, end } = textOf(ctx, d.labelStart, head);
     const units = toUnits(facts.units);
     const wholeLine = head.length > 0 && d.children.length > 0 && head.length === 1;
-    return withIds(ctx, {
-      kind: children.length ? 'section' : 'task',
-      number: d.number,
-      title: titleOf(ctx, head, wholeLine),
-      text,
-      span: { start: d.labelStart, end: Math.max(end, d.labelStart) },
-      deadlines: facts.deadlines,
-      ...(units ? { units } : {}),
-      ...judgement,
-    }, path, occ, facts.targets, children);
+    return withIds(
+      ctx,
+      {
+        kind: children.length ? 'section' : 'task',
+        number: d.number,
+        title: titleOf(ctx, head, wholeLine),
+        text,
+        span: { start: d.labelStart, end: Math.max(end, d.labelStart) },
+        deadlines: facts.deadlines,
+        ...(units ? { units } : {}),
+        ...judgement,
+      },
+      path,
+      occ,
+      facts.targets,
+      children,
+    );
   });
 }

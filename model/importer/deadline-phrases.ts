@@ -39,7 +39,14 @@ export function extractDeadlines(orig: string, view: string, start: number, end:
     at = [];
     let compact = '';
     for (let i = 0; i < v.length; i++) {
-      if (/[ \u00a0\u3000]/.test(v[i]) && i > 0 && i + 1 < v.length && /[\d年月日号底末前季度半上下旬]/.test(v[i - 1]) && /[\d年月日号底末前季度半上下旬]/.test(v[i + 1])) continue;
+      if (
+        /[ \u00a0\u3000]/.test(v[i]) &&
+        i > 0 &&
+        i + 1 < v.length &&
+        /[\d年月日号底末前季度半上下旬]/.test(v[i - 1]) &&
+        /[\d年月日号底末前季度半上下旬]/.test(v[i + 1])
+      )
+        continue;
       compact += v[i];
       at.push(start + i);
     }

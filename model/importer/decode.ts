@@ -65,7 +65,8 @@ export async function decodeDocument(bytes: Uint8Array): Promise<string> {
   else if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) text = strict('utf-8', bytes.subarray(3));
   else if (bytes[0] === 0xff && bytes[1] === 0xfe) text = strict('utf-16le', bytes.subarray(2));
   else if (bytes[0] === 0xfe && bytes[1] === 0xff) text = strict('utf-16be', bytes.subarray(2));
-  else if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0])) throw new ImportError('NOT_TEXT', '不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 或 .txt 后再导入');
+  else if (startsWith(bytes, [0xd0, 0xcf, 0x11, 0xe0]))
+    throw new ImportError('NOT_TEXT', '不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 或 .txt 后再导入');
   else if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46])) throw new ImportError('NOT_TEXT', '不支持 PDF 文件，请导入 .docx 或 .txt 格式的文档');
   else if (bytes.includes(0)) {
     // UTF-16 without a BOM: every other byte of CJK/ASCII text is mostly zero only for ASCII, so
@@ -73,8 +74,7 @@ export async function decodeDocument(bytes: Uint8Array): Promise<string> {
     const utf16 = utf16WithoutBom(bytes);
     if (!utf16) throw new ImportError('NOT_TEXT');
     text = utf16;
-  }
-  else {
+  } else {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
@@ -99,7 +99,8 @@ function utf16WithoutBom(b: Uint8Array): string | undefined {
     if (b[i + 1] === 0) oddZeros++;
   }
   const pairs = b.length / 2;
-  const encoding = oddZeros > pairs * 0.2 && evenZeros < pairs * 0.05 ? 'utf-16le' : evenZeros > pairs * 0.2 && oddZeros < pairs * 0.05 ? 'utf-16be' : undefined;
+  const encoding =
+    oddZeros > pairs * 0.2 && evenZeros < pairs * 0.05 ? 'utf-16le' : evenZeros > pairs * 0.2 && oddZeros < pairs * 0.05 ? 'utf-16be' : undefined;
   if (!encoding) return undefined;
   try {
     const text = new TextDecoder(encoding, { fatal: true }).decode(b);

@@ -34,11 +34,26 @@ const CN = '〇一二三四五六七八九';
 function chinese(n: number): string {
   if (n < 10) return CN[n];
   if (n < 100) return `${n >= 20 ? CN[Math.floor(n / 10)] : ''}十${n % 10 ? CN[n % 10] : ''}`;
-  if (n < 1000) return `${CN[Math.floor(n / 100)]}百${n % 100 === 0 ? '' : n % 100 < 10 ? `零${CN[n % 100]}` : n % 100 < 20 ? `一${chinese(n % 100)}` : chinese(n % 100)}`;
+  if (n < 1000)
+    return `${CN[Math.floor(n / 100)]}百${n % 100 === 0 ? '' : n % 100 < 10 ? `零${CN[n % 100]}` : n % 100 < 20 ? `一${chinese(n % 100)}` : chinese(n % 100)}`;
   return String(n);
 }
 function roman(n: number): string {
-  const parts: [number, string][] = [[1000, 'M'], [900, 'CM'], [500, 'D'], [400, 'CD'], [100, 'C'], [90, 'XC'], [50, 'L'], [40, 'XL'], [10, 'X'], [9, 'IX'], [5, 'V'], [4, 'IV'], [1, 'I']];
+  const parts: [number, string][] = [
+    [1000, 'M'],
+    [900, 'CM'],
+    [500, 'D'],
+    [400, 'CD'],
+    [100, 'C'],
+    [90, 'XC'],
+    [50, 'L'],
+    [40, 'XL'],
+    [10, 'X'],
+    [9, 'IX'],
+    [5, 'V'],
+    [4, 'IV'],
+    [1, 'I'],
+  ];
   let out = '';
   for (const [v, s] of parts) {
     while (n >= v) {
@@ -95,7 +110,12 @@ function readLevels(abs: El): Level[] {
   for (const lvl of kids(abs, 'lvl')) {
     const i = Number(lvl.getAttributeNS(W, 'ilvl') ?? lvl.getAttribute('w:ilvl') ?? 0);
     const suff = val(child(lvl, 'suff')) ?? 'tab';
-    levels[i] = { start: Number(val(child(lvl, 'start')) ?? 1), suffix: suff === 'nothing' ? '' : suff === 'space' ? ' ' : '\t', fmt: val(child(lvl, 'numFmt')) ?? 'decimal', text: val(child(lvl, 'lvlText')) ?? '' };
+    levels[i] = {
+      start: Number(val(child(lvl, 'start')) ?? 1),
+      suffix: suff === 'nothing' ? '' : suff === 'space' ? ' ' : '\t',
+      fmt: val(child(lvl, 'numFmt')) ?? 'decimal',
+      text: val(child(lvl, 'lvlText')) ?? '',
+    };
   }
   return levels;
 }

@@ -39,8 +39,7 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
       const line = orig.slice(seg.start, seg.end).trim();
       viewOf.set(line, v);
       run.push(line);
-    }
-    else if (run.length) {
+    } else if (run.length) {
       runs.push(run);
       run = [];
     }
@@ -55,7 +54,10 @@ function titleBlock(orig: string, view: string, preamble: Seg[]): { title: strin
     const joined = lines.join('');
     const im = /印发\s*《([^《》]+)》/.exec(joinedView) ?? /印发\s*(.+?)的通知$/.exec(joinedView);
     const inner = im ? joined.slice(im.index + im[0].indexOf(im[1]), im.index + im[0].indexOf(im[1]) + im[1].length) : undefined;
-    const plan = runs.slice(1).flat().find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
+    const plan = runs
+      .slice(1)
+      .flat()
+      .find((l) => PLAN_TITLE.test(l) && !/^(?:19|20)\d\d年\d/.test(l));
     if (plan) lines = [plan];
     else if (inner) lines = [inner];
   }

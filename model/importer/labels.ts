@@ -30,7 +30,12 @@ const PATTERNS: { rank: number; re: RegExp }[] = [
   { rank: 2, re: new RegExp(`^((?:专项|攻坚|重点)?行动${CN})(?:\\s*[:、.]\\s*|\\s+)`) },
 ];
 // First code point of each single-character label block: its value is the offset from it, plus one.
-const ENCLOSED: [number, number][] = [[0x2460, 0x2473], [0x3220, 0x3229], [0x2488, 0x249b], [0x2474, 0x2487]];
+const ENCLOSED: [number, number][] = [
+  [0x2460, 0x2473],
+  [0x3220, 0x3229],
+  [0x2488, 0x249b],
+  [0x2474, 0x2487],
+];
 export const RANKS = PATTERNS.length;
 // 大写 numerals of Taiwan-style headings → the ordinary ones chineseToNumber reads.
 const FORMAL: Record<string, string> = { 壹: '一', 贰: '二', 叁: '三', 参: '三', 肆: '四', 伍: '五', 陆: '六', 柒: '七', 捌: '八', 玖: '九', 拾: '十' };
@@ -58,4 +63,7 @@ export function matchLabel(s: string): Label | undefined {
 }
 
 /** Where a new label may start inside a line: right after 。 ； or ：. */
-export const INLINE_LABEL = new RegExp(`[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|\\d{1,3}、(?=\\d{1,4}[年月])|${CN}、|[\\u2460-\\u2487\\u3220-\\u3229]))`, 'g');
+export const INLINE_LABEL = new RegExp(
+  `[。;:](?=\\s*(?:\\(\\s*${CN}\\s*\\)|\\(\\s*\\d{1,3}\\s*\\)|\\d{1,3}[、.](?!\\d)|\\d{1,3}、(?=\\d{1,4}[年月])|${CN}、|[\\u2460-\\u2487\\u3220-\\u3229]))`,
+  'g',
+);

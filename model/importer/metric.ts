@@ -11,7 +11,10 @@
 const NUM = '(?:\\d[\\d,]*(?:\\.\\d+)?|(?<![每第])[零〇一二两三四五六七八九十百千]+)';
 const MEASURE =
   '(?:分钟|小时|平方公里|平方米|立方米|千瓦时|个工作日|个百分点|百分点|微克/立方米|毫克/升|公里|千米|公顷|公斤|标准箱|标箱|人次|场次|户次|批次|件次|车次|班次|兆瓦|千瓦|床位|吨标准煤|km|[元米亩吨座个台辆艘条户家项所处套张部间栋幢批场名位人册架次株棵眼宗班门斤天支期头只岁分%‰])';
-const QUANTITY = new RegExp(`${NUM}(?:\\s*(?:-|—|–|~|至|到)\\s*${NUM})?(?:余|多)?[ \\u00a0]?(?:万亿|千万|百万|十万|万|亿|千)?${MEASURE}(?:及以上|以上|以下|以内|左右)?`, 'g');
+const QUANTITY = new RegExp(
+  `${NUM}(?:\\s*(?:-|—|–|~|至|到)\\s*${NUM})?(?:余|多)?[ \\u00a0]?(?:万亿|千万|百万|十万|万|亿|千)?${MEASURE}(?:及以上|以上|以下|以内|左右)?`,
+  'g',
+);
 // A quantity followed by 的 or a rate's name qualifies the name (进入全国前20%的医院, 公交站点500米覆盖率)
 // and stays in it.
 const QUANTITY_NOT_QUALIFIER = new RegExp(`${QUANTITY.source}(?!的|[\\u4e00-\\u9fff]{0,3}率)`, 'g');
@@ -21,15 +24,18 @@ const COUNT_MEASURE = /^(?:个|项|座|条|家|户|所|处|台|辆|艘|套|张|�
 // deadline (学前教育), and a year after 较/比 is the base of a comparison (较2020年下降), so both stay.
 const DEADLINE_WORDS =
   /(?<![较比\d])(?:到|至)?(?:(?:19|20)\d\d年(?:\d{1,2}月(?:\d{1,2}[日号])?)?(?:底|末)?(?:前|以前|之前)?|\d{1,2}月(?:\d{1,2}[日号])?(?:底|末)?(?:前|以前|之前)?|[一二三四]季度末(?:前)?|年[底末](?:前)?|年内|上半年|下半年)(?:建成的)?|较上年|比上年/g;
-const VERB = /^(?:建成通车|新开工|新建改扩建|新建改建|新增更新|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|新培育|创建|整治|打造|推进|启动|评选|开展|实现|组建|招聘|新招聘|发放|打通|加装|增设|淘汰|安排|争取|检查|接入|创建|认定|新认定|新评定|募集|扶持|带动)/;
+const VERB =
+  /^(?:建成通车|新开工|新建改扩建|新建改建|新增更新|续建|新建|建成|开工|改造|实施|建设|完成|新增|培育|新培育|创建|整治|打造|推进|启动|评选|开展|实现|组建|招聘|新招聘|发放|打通|加装|增设|淘汰|安排|争取|检查|接入|创建|认定|新认定|新评定|募集|扶持|带动)/;
 // 等 closing a list of names (文化驿站等新型公共文化空间), not in 中等, 等级, 高等.
 const ETC = /(?<![中高同平均对初上下优])等(?![级于同])/g;
 // A route name (农安至九台, 白城市到保至德顺), not 至少 or 达到.
 const ROUTE = /[\u4e00-\u9fff]{2}(?<!达)(?:至|到)(?!少|今|多)[\u4e00-\u9fff]{2}/;
 // A verb inside a counted phrase: 33个高速公路服务区增设快充设施.
 const INNER_VERB = /(?:增设|建设|建成|新建|改造|配备|开展|实施|接入|安装)/;
-const TRAILING = /(?:[、,和及与的]|全(?:国|省|市|县|区)的|\/年|每(?:年|季度|半年|月)|保持|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
-const LEADING = /^(?:[①-⑳]|\d{1,2}\.\s*(?!\d)|\d{1,2}\s+|每(?:季度|半年|月)|\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}是|全年|力争|确保|累计|共|同时|其中|并|和|及|与|、|全省|全市|全区|全县)+/;
+const TRAILING =
+  /(?:[、,和及与的]|全(?:国|省|市|县|区)的|\/年|每(?:年|季度|半年|月)|保持|分别|全部|不低于|不少于|不小于|至少|超过|突破|达到|达|为|约|控制在|不超过|压缩至|压缩到|降至|降到|稳定在|保持在|提高到|提高至|提升到|提升至|扩大到|扩大至|增加到|增加至)$/;
+const LEADING =
+  /^(?:[①-⑳]|\d{1,2}\.\s*(?!\d)|\d{1,2}\s+|每(?:季度|半年|月)|\(\d{1,2}\)|\d{1,2}\)|[一二三四五六七八九十]{1,2}是|全年|力争|确保|累计|共|同时|其中|并|和|及|与|、|全省|全市|全区|全县)+/;
 // The task title's object: 加快高速公路建设 → 高速公路.
 const TITLE_VERBS = /^(?:着力|大力|全力|扎实|稳步|持续|加快|推进|推动|加强|深化|完善|提升|强化|实施|抓好|做好|促进)+/;
 const TITLE_TAIL = /(?:项目建设|建设|发展|工作|工程)$/;
@@ -137,7 +143,6 @@ function countedThing(orig: string, v: string, end: number): Twin {
       if (close < 0 || close - end > 24) break;
       to = close + 1;
       break; // a quoted name ends the thing counted: 评选10条省级“美丽农村路”
-
     }
     if (v[to] === '”') break;
     to++;
@@ -178,7 +183,8 @@ export function metricName(input: MetricInput): string {
   // with the clause's verb in front (新增托育服务设施).
   let ownFrom = from;
   const own = v.slice(prev?.end ?? from, start).replace(/^[、和及与]+/, '');
-  if (prev && !/^(?:的|[\u4e00-\u9fff]{0,3}率)/.test(v.slice(prev.end, prev.end + 4)) && /[\u4e00-\u9fffA-Za-z]/.test(own.replace(TRAILING, ''))) ownFrom = prev.end;
+  if (prev && !/^(?:的|[\u4e00-\u9fff]{0,3}率)/.test(v.slice(prev.end, prev.end + 4)) && /[\u4e00-\u9fffA-Za-z]/.test(own.replace(TRAILING, '')))
+    ownFrom = prev.end;
   // 完成投资278亿元、增长8%: a bare growth word stays bare (target-phrases.ts names it after the quantity before).
   const growthOnly = /^(?:同比)?(?:增长|增速|提高|下降|增加|减少)$/.test(own);
   let before = new Twin(v.slice(ownFrom, start), orig.slice(ownFrom, start))
@@ -205,7 +211,8 @@ export function metricName(input: MetricInput): string {
   // 在33个高速公路服务区增设快充设施: the place is counted, the phrase after it says what it gets.
   if (count && !before.v.replace(/^在/, '') && thing.v) {
     const m = INNER_VERB.exec(thing.v);
-    if (m && m.index > 1 && thing.v.length - m.index - m[0].length >= 2) thing = new Twin(thing.v.slice(m.index) + '的' + thing.v.slice(0, m.index), thing.o.slice(m.index) + '的' + thing.o.slice(0, m.index));
+    if (m && m.index > 1 && thing.v.length - m.index - m[0].length >= 2)
+      thing = new Twin(thing.v.slice(m.index) + '的' + thing.v.slice(0, m.index), thing.o.slice(m.index) + '的' + thing.o.slice(0, m.index));
   }
   if (before.v.length > 16) {
     const cut = before.v.lastIndexOf('、');

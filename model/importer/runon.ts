@@ -66,7 +66,8 @@ function breakRunOn(line: string): string {
   if (title) chars[title.index + title[0].length] = '\n';
   SPACED_LABEL.lastIndex = 0;
   for (let m = SPACED_LABEL.exec(v); m; m = SPACED_LABEL.exec(v)) {
-    if (!m[0]) SPACED_LABEL.lastIndex++; // after 。: nothing to replace
+    if (!m[0])
+      SPACED_LABEL.lastIndex++; // after 。: nothing to replace
     else chars[m.index] = '\n';
     const heading = SHORT_HEADING.exec(v.slice(m.index + m[0].length, m.index + m[0].length + 40));
     if (heading) chars[m.index + m[0].length + heading[0].length] = '\n';

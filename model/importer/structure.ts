@@ -139,7 +139,14 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
     const header = tableHeader(lineView);
     if (header) {
       table = header;
-      tableUnits = header.quantities.map((q) => q && { unit: orig.slice(s + q.unitStart, s + q.unitEnd), unitView: lineView.slice(q.unitStart, q.unitEnd), metric: orig.slice(s, s + q.unitStart - 1).slice(-q.name.length) });
+      tableUnits = header.quantities.map(
+        (q) =>
+          q && {
+            unit: orig.slice(s + q.unitStart, s + q.unitEnd),
+            unitView: lineView.slice(q.unitStart, q.unitEnd),
+            metric: orig.slice(s, s + q.unitStart - 1).slice(-q.name.length),
+          },
+      );
       continue;
     }
     if (table) {
@@ -245,8 +252,14 @@ function promoteInlineItems(orig: string, view: string, preamble: Seg[]): Skelet
       if (start < end) segs.push({ start, end });
     }
     return {
-      rank: 1, value: mk.value, number: orig.slice(mk.at, mk.at + mk.len), labelStart: mk.at, segs, children: [],
-      confidence: 0.75, reason: '无一级标题，按“一是…二是…”分项',
+      rank: 1,
+      value: mk.value,
+      number: orig.slice(mk.at, mk.at + mk.len),
+      labelStart: mk.at,
+      segs,
+      children: [],
+      confidence: 0.75,
+      reason: '无一级标题，按“一是…二是…”分项',
     };
   });
   const head: Seg[] = [];

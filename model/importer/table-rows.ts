@@ -89,7 +89,10 @@ export function tableRow(line: string, header: TableHeader): { numberEnd: number
   const cols = header.columns;
   // Surplus cells (spaces inside the task's own text) belong to the first text column: the columns
   // before it are read from the left, the ones after it from the right.
-  const textCol = Math.max(1, cols.findIndex((r, i) => i > 0 && r === 'text'));
+  const textCol = Math.max(
+    1,
+    cols.findIndex((r, i) => i > 0 && r === 'text'),
+  );
   const out: TableCell[] = [];
   const before = Math.min(textCol, cs.length);
   for (let i = 1; i < before; i++) out.push({ ...cs[i], role: cols[i], column: i });
@@ -103,13 +106,14 @@ export function tableRow(line: string, header: TableHeader): { numberEnd: number
 // A table whose cells ran together when it was copied (序号重点任务牵头单位配合单位完成时限, then
 // 1深化…改革市交通运输局市司法局2022年9月底前): the header is read as a run of column names, and each row
 // from its ends — the number at the start, the deadline at the end, the unit names before it.
-const COLUMN_NAME = /工作任务|重点任务|主要任务|任务内容|工作内容|具体措施|工作措施|重点工作|主要内容|工作事项|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|完成时间|时间节点|时限要求|进度安排|备注/y;
+const COLUMN_NAME =
+  /工作任务|重点任务|主要任务|任务内容|工作内容|具体措施|工作措施|重点工作|主要内容|工作事项|牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|协办单位|参与单位|完成时限|完成时间|时间节点|时限要求|进度安排|备注/y;
 
 /** The columns of a run-together header (序号 + names without separators), if `line` is one. */
 export function runOnHeader(line: string): ColumnRole[] | undefined {
   if (!/^序号[\u4e00-\u9fff]/.test(line)) return undefined;
   const names: string[] = [];
-  for (let at = 2; at < line.length; ) {
+  for (let at = 2; at < line.length;) {
     COLUMN_NAME.lastIndex = at;
     const m = COLUMN_NAME.exec(line);
     if (!m) return undefined;
@@ -120,7 +124,8 @@ export function runOnHeader(line: string): ColumnRole[] | undefined {
   return ['text', ...names.map(roleOf)];
 }
 
-const ROW_DEADLINE = /(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?(?:前|以前)?|底前|年底前?|上半年|下半年)$|(?:持续推进|长期坚持|持续开展|常态化推进|长期推进|按年度推进)$/;
+const ROW_DEADLINE =
+  /(?:(?:19|20)\d\d年)?(?:\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?(?:前|以前)?|底前|年底前?|上半年|下半年)$|(?:持续推进|长期坚持|持续开展|常态化推进|长期推进|按年度推进)$/;
 const UNIT_START = /[市省县区各]/;
 const UNIT_END = /[局委厅办心司位府院队门团关站所处]/;
 const UNIT_NAME = /^[市省县区各][\u4e00-\u9fff()]{1,18}(?:局|委员会|委|厅|办公室|办|中心|公司|单位|政府|法院|检察院|支队|大队|部门|集团|海关)$/;

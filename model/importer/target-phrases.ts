@@ -8,16 +8,95 @@ import { parseNumber } from './numerals';
 export type DraftTarget = Omit<Target, 'id'>;
 
 // Sorted longest first below, so 平方米 wins over 米 and 人次 over 人.
-const BASE_UNITS = [...new Set([
-  '平方公里', '平方米', '立方米', '千瓦时', '个工作日', '个百分点', '百分点', '吨公里', '公斤', '美元', '场次', '户次', '兆瓦', '千瓦', '微克/立方米', '毫克/升',
-  '公里', '千米', '公顷', '千瓦', '标箱', '人次', '辆次', '艘次', '架次', '床位', '标准箱',
-  '元', '米', '亩', '吨', '座', '个', '台', '辆', '艘', '条', '户', '家', '项', '所', '处', '套', '张',
-  '部', '间', '栋', '幢', '批', '场', '名', '位', '人', '册', '架', '次', '株', '棵', '眼', '宗', '班', '门', '斤', '天', '支', '期',
-  '头', '只', '岁', '分', '分钟', '小时', '批次', '件次', '车次', '班次', '吨标准煤',
-  // Round three (issue 14): 85件 计划, 120站 监测站, 20类 证照, 1起 事故.
-  '件', '站', '类', '起',
-  'km', '%', '‰',
-])].sort((a, b) => b.length - a.length);
+const BASE_UNITS = [
+  ...new Set([
+    '平方公里',
+    '平方米',
+    '立方米',
+    '千瓦时',
+    '个工作日',
+    '个百分点',
+    '百分点',
+    '吨公里',
+    '公斤',
+    '美元',
+    '场次',
+    '户次',
+    '兆瓦',
+    '千瓦',
+    '微克/立方米',
+    '毫克/升',
+    '公里',
+    '千米',
+    '公顷',
+    '千瓦',
+    '标箱',
+    '人次',
+    '辆次',
+    '艘次',
+    '架次',
+    '床位',
+    '标准箱',
+    '元',
+    '米',
+    '亩',
+    '吨',
+    '座',
+    '个',
+    '台',
+    '辆',
+    '艘',
+    '条',
+    '户',
+    '家',
+    '项',
+    '所',
+    '处',
+    '套',
+    '张',
+    '部',
+    '间',
+    '栋',
+    '幢',
+    '批',
+    '场',
+    '名',
+    '位',
+    '人',
+    '册',
+    '架',
+    '次',
+    '株',
+    '棵',
+    '眼',
+    '宗',
+    '班',
+    '门',
+    '斤',
+    '天',
+    '支',
+    '期',
+    '头',
+    '只',
+    '岁',
+    '分',
+    '分钟',
+    '小时',
+    '批次',
+    '件次',
+    '车次',
+    '班次',
+    '吨标准煤',
+    // Round three (issue 14): 85件 计划, 120站 监测站, 20类 证照, 1起 事故.
+    '件',
+    '站',
+    '类',
+    '起',
+    'km',
+    '%',
+    '‰',
+  ]),
+].sort((a, b) => b.length - a.length);
 // 千 as a multiplier only after Arabic digits in practice (3～5千个); Chinese numerals take it as a digit.
 const UNIT = `(?:(?:万亿|千万|百万|十万|万|亿|千)(?:${BASE_UNITS.filter((u) => !/^(?:[%‰岁分])|个工作日|百分点|天|小时/.test(u)).join('|')})|${BASE_UNITS.join('|')})`;
 const NUM_A = '\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?';
@@ -26,7 +105,10 @@ const RANGE = '\\s*(?:-|—|–|~|至|到)\\s*';
 // groups: 1 first number, 2 second number (range: 1-2个, 3至5个, 5%-8%), 3 余/多, 4 unit (one space
 // allowed before it, as in text extracted from PDFs: 278 亿元). The lookbehinds make a number start
 // only where no digit/numeral precedes it, so a long run of digits is scanned once, not once per position.
-const TARGET_RE = new RegExp(`((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`, 'g');
+const TARGET_RE = new RegExp(
+  `((?<![\\d.,])(?:${NUM_A})|(?<![零〇一二两三四五六七八九十百千])(?:${NUM_C}))(?:(?:%(?=${RANGE}(?:${NUM_A})%))?${RANGE}(${NUM_A}|${NUM_C}))?(余|多)?[ \\u00a0]?(${UNIT})`,
+  'g',
+);
 const PERCENT_WORDS_RE = new RegExp(`百分之(${NUM_A}|${NUM_C})`, 'g');
 const UNIT_ONLY = new RegExp(`^(?:${UNIT})$`);
 
@@ -39,7 +121,15 @@ export function isUnit(s: string): boolean {
  * A bare number in a table column whose header names the unit (新增就业（人） → 12000): a target with
  * that unit; the quote is the number as written. undefined when the cell is not a bare number.
  */
-export function tableCellTarget(orig: string, view: string, start: number, end: number, unit: string, unitView: string, metric: string): DraftTarget | undefined {
+export function tableCellTarget(
+  orig: string,
+  view: string,
+  start: number,
+  end: number,
+  unit: string,
+  unitView: string,
+  metric: string,
+): DraftTarget | undefined {
   const v = view.slice(start, end);
   if (!new RegExp(`^(?:${NUM_A})$`).test(v)) return undefined;
   const value = parseNumber(v);
@@ -51,9 +141,42 @@ export function tableCellTarget(orig: string, view: string, start: number, end: 
 // 三成 / 8成 followed by a bound, 的 or the end of a clause (not 三成员, 建成, 完成: no numeral before 成).
 const TENTHS_RE = /(?<![\d.零〇一二两三四五六七八九十百千第])([一二两三四五六七八九]|[1-9])成(?=及以上|以上|以下|左右|的|[,。;、]|$)/g;
 
-const COUNT_UNITS = new Set(['期', '支', '个', '条', '家', '户', '项', '所', '处', '台', '辆', '艘', '套', '张', '部', '批', '名', '位', '架', '次', '场', '间', '栋', '幢', '宗', '眼', '班', '件', '站', '类', '起']);
+const COUNT_UNITS = new Set([
+  '期',
+  '支',
+  '个',
+  '条',
+  '家',
+  '户',
+  '项',
+  '所',
+  '处',
+  '台',
+  '辆',
+  '艘',
+  '套',
+  '张',
+  '部',
+  '批',
+  '名',
+  '位',
+  '架',
+  '次',
+  '场',
+  '间',
+  '栋',
+  '幢',
+  '宗',
+  '眼',
+  '班',
+  '件',
+  '站',
+  '类',
+  '起',
+]);
 // Words right after a Chinese-numeral count that mark a slogan or a named campaign (三项工程, 五项攻坚行动).
-const SLOGAN_NEXT = /^(?:一|责任|全面|工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|融合|一体)/;
+const SLOGAN_NEXT =
+  /^(?:一|责任|全面|工程|行动|攻坚|机制|意识|自信|维护|确立|清单|制度|体系|理念|原则|战略|战役|规定|作风|要求|目标|任务|方面|重点|统筹|结合|优先|坚持|必须|全会|中心|基本|文明|融合|一体)/;
 const GTE_BEFORE = /(?:不低于|不少于|不小于|至少|(?<!不)超过|突破|(?<!不)多于|(?<!不)高于|(?<!不)大于)\s*$/;
 const LTE_BEFORE = /(?:不超过|不高于|不大于|控制在|压缩至|压缩到|压减至|压减到|缩短至|缩短到|降至|降到|降低至|降低到|低于|少于)\s*$/;
 const GROWTH_WORDS = /(?:增长|增速|同比|递增|提高|提升|增加|下降|降低|减少|压减|年均)/;
@@ -94,7 +217,11 @@ function inRanges(pos: number, ranges: [number, number][]): boolean {
 
 /** A comparator earlier in the same clause with no other number in between: 至少建成10个, 不低于全省的百分之六十. */
 function clauseComparator(v: string, s: number): Target['comparator'] {
-  const clause = v.slice(Math.max(0, s - 16), s).split(/[,。;:、]/).pop() ?? '';
+  const clause =
+    v
+      .slice(Math.max(0, s - 16), s)
+      .split(/[,。;:、]/)
+      .pop() ?? '';
   if (/\d/.test(clause)) return 'eq';
   if (/不超过|不高于|控制在|压缩至|降至/.test(clause)) return 'lte';
   if (/不低于|不少于|不小于|至少|(?<!不)超过|突破/.test(clause)) return 'gte';
@@ -206,7 +333,15 @@ function numberTargets(seg: Segment): { out: DraftTarget[]; qualifierCandidates:
 }
 
 /** The comparator of a quantity at v[s]: the words right after it, then before it, then in its clause. */
-function matchComparator(v: string, s: number, lookback: string, next: string, after: string | undefined, duration: boolean, approx: string | undefined): Target['comparator'] {
+function matchComparator(
+  v: string,
+  s: number,
+  lookback: string,
+  next: string,
+  after: string | undefined,
+  duration: boolean,
+  approx: string | undefined,
+): Target['comparator'] {
   if (duration && next[0] === '内') return 'lte';
   if (after && /以上/.test(after)) return 'gte';
   if (after && /以下|以内|之内/.test(after)) return 'lte';
@@ -300,7 +435,12 @@ function wordPercentTargets({ orig, view, start, v, o, quotes }: Segment): Draft
       if (!Number.isFinite(value)) continue;
       const lookback = v.slice(Math.max(0, s - 8), s);
       const next = v.slice(e, e + 4);
-      const comparator = /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback) ? 'gte' : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback) ? 'lte' : clauseComparator(v, s);
+      const comparator =
+        /^(?:及以上|以上)/.test(next) || GTE_BEFORE.test(lookback)
+          ? 'gte'
+          : /^(?:以下|以内)/.test(next) || LTE_BEFORE.test(lookback)
+            ? 'lte'
+            : clauseComparator(v, s);
       out.push({
         metric: metricName({ orig, v: view, start: start + s, end: start + e, unit: '%', count: false, segStart: start }),
         value,

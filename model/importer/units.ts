@@ -3,9 +3,21 @@
 import type { Units, UnitRole } from '../plan';
 
 const ROLE_OF: Record<string, UnitRole> = {
-  牵头: 'lead', 主办: 'lead', 主责: 'lead', 牵头负责: 'lead',
-  配合: 'co', 协办: 'co', 参与: 'co', 协助: 'co', 配合落实: 'co',
-  实施: 'exec', 责任: 'exec', 负责: 'exec', 承办: 'exec', 落实: 'exec', 负责落实: 'exec',
+  牵头: 'lead',
+  主办: 'lead',
+  主责: 'lead',
+  牵头负责: 'lead',
+  配合: 'co',
+  协办: 'co',
+  参与: 'co',
+  协助: 'co',
+  配合落实: 'co',
+  实施: 'exec',
+  责任: 'exec',
+  负责: 'exec',
+  承办: 'exec',
+  落实: 'exec',
+  负责落实: 'exec',
 };
 const ROLE_LABEL = /(牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/g;
 const ROLE_LABEL_ANY = /(?:牵头|主办|主责|责任|配合|协办|参与|实施|负责|承办)(?:单位|部门|处室|处|主体)\s*[:：]/;
@@ -35,7 +47,10 @@ function splitNames(orig: string, v: string, start: number, end: number, role: U
       }
       let name = orig.slice(a, b);
       // 县生态环境分局等按职责分工负责, 省财政厅等部门: the list's closing words are not part of the name.
-      const tail = /(?:等|等有关|等相关)(?:部门|单位)?(?:按照?职责分工|按职责|分别)?(?:负责|牵头|配合|落实|负责落实)?$|(?:按照?职责分工|按职责|分别)(?:负责|落实|负责落实)$/.exec(v.slice(a, b));
+      const tail =
+        /(?:等|等有关|等相关)(?:部门|单位)?(?:按照?职责分工|按职责|分别)?(?:负责|牵头|配合|落实|负责落实)?$|(?:按照?职责分工|按职责|分别)(?:负责|落实|负责落实)$/.exec(
+          v.slice(a, b),
+        );
       if (tail && tail.index > 0) name = name.slice(0, tail.index);
       // 责任单位：省交通运输厅（牵头）、省财政厅 — a role note after a name overrides the list's role.
       const note = /[（(](牵头|配合|协办|参与|负责)[）)]$/.exec(name);
@@ -70,7 +85,10 @@ export function isUnitLine(viewLine: string): boolean {
 /** Units named in view/orig[start, end). */
 export function extractUnits(orig: string, view: string, start: number, end: number): UnitHit[] {
   // 【牵头单位：…】 and 〔…〕 notes read like parenthesised ones (same length, so offsets hold).
-  const v = view.slice(start, end).replace(/[【〔[]/g, '(').replace(/[】〕\]]/g, ')');
+  const v = view
+    .slice(start, end)
+    .replace(/[【〔[]/g, '(')
+    .replace(/[】〕\]]/g, ')');
   const out: UnitHit[] = [];
   if (!ANY_ROLE.test(v)) return out; // most text names no unit: skip the work
   const used: [number, number][] = []; // parenthesised notes already read

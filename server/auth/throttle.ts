@@ -10,7 +10,10 @@ export const DEFAULT_THROTTLE: ThrottleOptions = { failures: 100, windowMs: 10 *
 
 export class AuthThrottle {
   private byAddress = new Map<string, { start: number; count: number }>();
-  constructor(private opts: ThrottleOptions = DEFAULT_THROTTLE, private now: () => number = Date.now) {}
+  constructor(
+    private opts: ThrottleOptions = DEFAULT_THROTTLE,
+    private now: () => number = Date.now,
+  ) {}
 
   /** Seconds until this address may try again, or 0. */
   retryAfter(address: string): number {

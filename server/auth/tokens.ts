@@ -75,7 +75,10 @@ async function touchToken(db: Db, id: number): Promise<void> {
   touchedByDb.set(db, touched);
   if (now - (touched.get(id) ?? 0) < TOUCH_MS) return;
   touched.set(id, now);
-  await db.update(tokenMeta).set({ lastUsedAt: new Date(now) }).where(eq(tokenMeta.tokenId, id));
+  await db
+    .update(tokenMeta)
+    .set({ lastUsedAt: new Date(now) })
+    .where(eq(tokenMeta.tokenId, id));
 }
 
 export interface TokenInfo {
@@ -92,14 +95,30 @@ export interface TokenInfo {
 /** Every token without its secret (issue 9: the office's token list). */
 export async function listTokens(db: Db): Promise<TokenInfo[]> {
   const rows = await db
-    .select({ id: tokens.id, role: tokens.role, unitId: tokens.unitId, unitName: units.name, label: tokens.label, createdAt: tokens.createdAt, revokedAt: tokens.revokedAt, prefix: tokenMeta.prefix, lastUsedAt: tokenMeta.lastUsedAt })
+    .select({
+      id: tokens.id,
+      role: tokens.role,
+      unitId: tokens.unitId,
+      unitName: units.name,
+      label: tokens.label,
+      createdAt: tokens.createdAt,
+      revokedAt: tokens.revokedAt,
+      prefix: tokenMeta.prefix,
+      lastUsedAt: tokenMeta.lastUsedAt,
+    })
     .from(tokens)
     .leftJoin(units, eq(units.id, tokens.unitId))
     .leftJoin(tokenMeta, eq(tokenMeta.tokenId, tokens.id))
     .orderBy(asc(tokens.id));
   return rows.map((r) => ({
-    id: r.id, prefix: r.prefix ?? null, role: r.role as Role, unit: r.unitId != null && r.unitName != null ? { id: r.unitId, name: r.unitName } : null, label: r.label,
-    createdAt: r.createdAt.toISOString(), lastUsedAt: r.lastUsedAt?.toISOString() ?? null, revokedAt: r.revokedAt?.toISOString() ?? null,
+    id: r.id,
+    prefix: r.prefix ?? null,
+    role: r.role as Role,
+    unit: r.unitId != null && r.unitName != null ? { id: r.unitId, name: r.unitName } : null,
+    label: r.label,
+    createdAt: r.createdAt.toISOString(),
+    lastUsedAt: r.lastUsedAt?.toISOString() ?? null,
+    revokedAt: r.revokedAt?.toISOString() ?? null,
   }));
 }
 
@@ -111,7 +130,9 @@ export async function issueToken(
 ): Promise<{ id: number; token: string }> {
   return db.transaction(async (tx) => {
     const created = await createToken(tx as unknown as Db, { role: opts.role, unitId: opts.unit?.id ?? null, label: opts.label });
-    await tx.insert(audit).values({ entity: 'token', entityId: String(created.id), action: 'create', actor, new: { role: opts.role, unit: opts.unit?.name ?? null } });
+    await tx
+      .insert(audit)
+      .values({ entity: 'token', entityId: String(created.id), action: 'create', actor, new: { role: opts.role, unit: opts.unit?.name ?? null } });
     return created;
   });
 }
@@ -119,7 +140,11 @@ export async function issueToken(
 /** Revokes a token and audits it; false when it is unknown or already revoked. */
 export async function revokeToken(db: Db, id: number, actor: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const rows = await tx.update(tokens).set({ revokedAt: new Date() }).where(and(eq(tokens.id, id), isNull(tokens.revokedAt))).returning({ id: tokens.id });
+    const rows = await tx
+      .update(tokens)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(tokens.id, id), isNull(tokens.revokedAt)))
+      .returning({ id: tokens.id });
     if (rows.length) await tx.insert(audit).values({ entity: 'token', entityId: String(id), action: 'revoke', actor });
     return rows.length > 0;
   });

@@ -65,13 +65,26 @@ export async function mergeUnits(db: Db, fromId: number, intoId: number, actor: 
     if (!into) throw new UnitError(404, 'UNKNOWN_UNIT', `找不到要并入的单位：${intoId}`, 'into');
     await tx.update(tokens).set({ unitId: intoId }).where(eq(tokens.unitId, fromId));
     // An assignment the target unit already has on the same task wins (primary key plan, task, unit).
-    await tx.execute(sql`delete from assignments a using assignments b where a.unit_id = ${fromId} and b.unit_id = ${intoId} and a.plan_id = b.plan_id and a.task_id = b.task_id`);
+    await tx.execute(
+      sql`delete from assignments a using assignments b where a.unit_id = ${fromId} and b.unit_id = ${intoId} and a.plan_id = b.plan_id and a.task_id = b.task_id`,
+    );
     await tx.update(assignments).set({ unitId: intoId }).where(eq(assignments.unitId, fromId));
-    await tx.execute(sql`delete from submissions a using submissions b where a.unit = ${from.name} and b.unit = ${into.name} and a.plan_id = b.plan_id and a.period = b.period`);
-    await tx.execute(sql`delete from reminder_webhooks a using reminder_webhooks b where a.unit = ${from.name} and b.unit = ${into.name} and a.plan_id = b.plan_id`);
+    await tx.execute(
+      sql`delete from submissions a using submissions b where a.unit = ${from.name} and b.unit = ${into.name} and a.plan_id = b.plan_id and a.period = b.period`,
+    );
+    await tx.execute(
+      sql`delete from reminder_webhooks a using reminder_webhooks b where a.unit = ${from.name} and b.unit = ${into.name} and a.plan_id = b.plan_id`,
+    );
     for (const t of BY_NAME) await tx.update(t).set({ unit: into.name }).where(eq(t.unit, from.name));
     await tx.delete(units).where(eq(units.id, fromId));
-    await tx.insert(audit).values({ entity: 'unit', entityId: String(fromId), action: 'merge', actor, old: { id: fromId, name: from.name }, new: { into: intoId, name: into.name } });
+    await tx.insert(audit).values({
+      entity: 'unit',
+      entityId: String(fromId),
+      action: 'merge',
+      actor,
+      old: { id: fromId, name: from.name },
+      new: { into: intoId, name: into.name },
+    });
     return { id: intoId, name: into.name };
   });
 }

@@ -17,7 +17,9 @@ export async function backup(args: string[]): Promise<number> {
     // Written aside first: an interrupted backup never leaves a truncated file under the real name.
     writeFileSync(`${file}.partial`, JSON.stringify(b));
     renameSync(`${file}.partial`, file);
-    const counts = Object.entries(b.tables).map(([t, v]) => `${t} ${v.rows.length}`).join('，');
+    const counts = Object.entries(b.tables)
+      .map(([t, v]) => `${t} ${v.rows.length}`)
+      .join('，');
     console.error(`已备份到 ${file}：${counts}`);
     return 0;
   } finally {
@@ -37,7 +39,11 @@ export async function restore(args: string[]): Promise<number> {
   const database = await openConfigured(WHILE_RUNNING);
   try {
     const counts = await restoreDatabase(database.db, parsed);
-    console.error(`已从 ${file} 恢复：${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join('，')}`);
+    console.error(
+      `已从 ${file} 恢复：${Object.entries(counts)
+        .map(([t, n]) => `${t} ${n}`)
+        .join('，')}`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof BackupError) throw new CliError(err.code, err.message);

@@ -19,7 +19,8 @@ export async function run(args: string[]): Promise<number> {
     allowPositionals: true,
   });
   const [planId, period] = positionals;
-  if (!planId || !period) throw new CliError('USAGE', '用法：qingdan export 计划编号 月份(YYYY-MM) [--unit 单位] [--template] [--out 文件.xlsx] [--url 服务地址 --token 令牌]', 2);
+  if (!planId || !period)
+    throw new CliError('USAGE', '用法：qingdan export 计划编号 月份(YYYY-MM) [--unit 单位] [--template] [--out 文件.xlsx] [--url 服务地址 --token 令牌]', 2);
   if (!PeriodId.safeParse(period).success) throw new CliError('BAD_PERIOD', `月份格式须为 YYYY-MM：${period}`, 2);
   const out = values.out ?? `${planId}-${period}${values.unit ? `-${values.unit}` : ''}${values.template ? '-模板' : ''}.xlsx`;
 
@@ -28,7 +29,9 @@ export async function run(args: string[]): Promise<number> {
     const q = new URLSearchParams();
     if (values.unit) q.set('unit', values.unit);
     if (values.template) q.set('template', '1');
-    const res = await fetch(`${remote.url}/api/v1/plans/${encodeURIComponent(planId)}/periods/${period}/workbook.xlsx?${q}`, { headers: { authorization: `Bearer ${remote.token}` } });
+    const res = await fetch(`${remote.url}/api/v1/plans/${encodeURIComponent(planId)}/periods/${period}/workbook.xlsx?${q}`, {
+      headers: { authorization: `Bearer ${remote.token}` },
+    });
     if (!res.ok) throw await remoteFailure(res);
     await writeFile(out, Buffer.from(await res.arrayBuffer()));
   } else {

@@ -34,7 +34,8 @@ export async function run(args: string[]): Promise<number> {
   const problems = lintManifest(xml);
   if (problems.length) throw new CliError('MANIFEST_LINT', problems.map((p) => p.message).join('；'));
   if ((id || name) && !out) throw new CliError('OUT_REQUIRED', '--id/--name 须与 --out 一起使用', 2);
-  if (id && id !== 'random' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new CliError('BAD_ID', `加载项 id 须为 GUID 或 random：${id}`, 2);
+  if (id && id !== 'random' && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+    throw new CliError('BAD_ID', `加载项 id 须为 GUID 或 random：${id}`, 2);
   if (out) {
     writeFileSync(out, xml);
     if (id || name) {

@@ -14,7 +14,9 @@ function nodeLines(node: PlanNode, depth: number, out: string[]): void {
   out.push(`${pad}${label} ${node.number} ${node.title}`);
   for (const t of node.targets) {
     const value = t.max !== undefined ? `${t.value}–${t.max}` : String(t.value);
-    out.push(`${pad}    指标：${t.metric}  ${COMPARATOR_WORDS[t.comparator]}${value} ${t.unit}  [${t.kind}]  原文“${t.quote}”${t.confidence < 0.7 ? '（待核实）' : ''}`);
+    out.push(
+      `${pad}    指标：${t.metric}  ${COMPARATOR_WORDS[t.comparator]}${value} ${t.unit}  [${t.kind}]  原文“${t.quote}”${t.confidence < 0.7 ? '（待核实）' : ''}`,
+    );
   }
   for (const d of node.deadlines) {
     const when = d.date ? ` → ${d.date}` : d.monthlyDay ? ` → 每月${d.monthlyDay}日` : '';

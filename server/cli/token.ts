@@ -11,7 +11,11 @@ const open = () => openConfigured('服务运行时请改用 API：POST /api/v1/u
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  const { values, positionals } = parseArgs({ args: rest, options: { role: { type: 'string' }, unit: { type: 'string' }, label: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: rest,
+    options: { role: { type: 'string' }, unit: { type: 'string' }, label: { type: 'string' } },
+    allowPositionals: true,
+  });
   if (sub === 'create') {
     const role = values.role as Role;
     if (!ROLES.includes(role)) throw new CliError('BAD_ROLE', '请用 --role 指定角色：admin、reporter 或 viewer');

@@ -18,11 +18,19 @@ type Summary = Omit<UploadResult, 'annotated'>;
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
-    options: { plan: { type: 'string' }, period: { type: 'string' }, annotated: { type: 'string' }, url: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      plan: { type: 'string' },
+      period: { type: 'string' },
+      annotated: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean' },
+    },
     allowPositionals: true,
   });
   const [file] = positionals;
-  if (!file || !values.plan || !values.period) throw new CliError('USAGE', '用法：qingdan upload 文件.xlsx --plan 计划编号 --period YYYY-MM [--annotated 输出.xlsx] [--url 服务地址 --token 令牌]', 2);
+  if (!file || !values.plan || !values.period)
+    throw new CliError('USAGE', '用法：qingdan upload 文件.xlsx --plan 计划编号 --period YYYY-MM [--annotated 输出.xlsx] [--url 服务地址 --token 令牌]', 2);
   if (!PeriodId.safeParse(values.period).success) throw new CliError('BAD_PERIOD', `月份格式须为 YYYY-MM：${values.period}`, 2);
   const bytes = await readFile(file).catch(() => {
     throw new CliError('NO_FILE', `无法读取文件：${file}`);
@@ -54,7 +62,10 @@ export async function run(args: string[]): Promise<number> {
         if (err instanceof NotFoundError) throw new CliError('NOT_FOUND', err.message);
         if (!(err instanceof WorkbookError)) throw err;
         if (err.annotated) await writeAnnotated(annotatedPath, err.annotated);
-        const cells = err.errors.slice(0, 10).map((e) => `\n  ${e.cell} ${e.message}`).join('');
+        const cells = err.errors
+          .slice(0, 10)
+          .map((e) => `\n  ${e.cell} ${e.message}`)
+          .join('');
         throw new CliError(err.code, `${err.message}${cells}`);
       });
       ({ annotated, ...summary } = result);
@@ -66,7 +77,10 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summary, null, 2));
   console.error(`工作表“${summary.sheet}”：保存${summary.applied}行，未变${summary.unchanged}行，冲突${summary.conflicts}行，被拒${summary.rejected}行`);
   for (const r of summary.rows.filter((x) => x.outcome !== 'applied')) {
-    const why = r.outcome === 'conflict' ? (r.conflict?.message ?? `已被他人修改（服务器版本${r.version}）`) : (r.errors ?? []).map((e) => `${e.cell ?? e.field} ${e.message}`).join('；');
+    const why =
+      r.outcome === 'conflict'
+        ? (r.conflict?.message ?? `已被他人修改（服务器版本${r.version}）`)
+        : (r.errors ?? []).map((e) => `${e.cell ?? e.field} ${e.message}`).join('；');
     console.error(`  第${r.row}行 ${r.outcome === 'conflict' ? '冲突' : '被拒'}：${why}`);
   }
   if (summary.conflicts + summary.rejected > 0) {

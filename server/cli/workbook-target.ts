@@ -37,7 +37,11 @@ export async function remoteFailure(res: Response): Promise<CliError> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { code?: string; detail?: string; errors?: { cell?: string; field?: string; message: string }[] };
-    const cells = body.errors?.slice(0, 5).map((e) => `\n  ${e.cell ?? e.field ?? ''} ${e.message}`).join('') ?? '';
+    const cells =
+      body.errors
+        ?.slice(0, 5)
+        .map((e) => `\n  ${e.cell ?? e.field ?? ''} ${e.message}`)
+        .join('') ?? '';
     return new CliError(body.code ?? `HTTP_${res.status}`, `${body.detail ?? text}${cells}`);
   } catch {
     return new CliError(`HTTP_${res.status}`, `服务器返回 ${res.status}：${text.slice(0, 200)}`);

@@ -12,7 +12,10 @@ import { dirname, join, basename } from 'node:path';
 
 export class LockError extends Error {
   code = 'DATA_DIR_LOCKED';
-  constructor(public path: string, public pid: number) {
+  constructor(
+    public path: string,
+    public pid: number,
+  ) {
     super(`数据目录已被另一个进程（PID ${pid}）占用：${path}。请先停止该进程，或用 DATA_DIR 指定其他目录。`);
   }
 }

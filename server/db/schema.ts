@@ -37,7 +37,9 @@ export const plans = pgTable('plans', {
 export const nodes = pgTable(
   'nodes',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     id: text('id').notNull(),
     parentId: text('parent_id'),
     ord: integer('ord').notNull(), // depth-first order in the document
@@ -55,7 +57,9 @@ export const nodes = pgTable(
 export const targets = pgTable(
   'targets',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     id: text('id').notNull(),
     taskId: text('task_id').notNull(),
     ord: integer('ord').notNull(),
@@ -100,9 +104,13 @@ export const tokens = pgTable(
 export const assignments = pgTable(
   'assignments',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     taskId: text('task_id').notNull(),
-    unitId: bigint('unit_id', { mode: 'number' }).notNull().references(() => units.id),
+    unitId: bigint('unit_id', { mode: 'number' })
+      .notNull()
+      .references(() => units.id),
     role: text('role').notNull(), // lead | co
     ord: integer('ord').notNull().default(0),
   },
@@ -112,7 +120,9 @@ export const assignments = pgTable(
 export const periods = pgTable(
   'periods',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     period: text('period').notNull(), // YYYY-MM
     deadline: text('deadline').notNull(), // YYYY-MM-DD
     status: text('status').notNull().default('open'),
@@ -123,7 +133,9 @@ export const periods = pgTable(
 export const progress = pgTable(
   'progress',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     key: text('key').notNull(), // progressKey(itemId, period)
     itemId: text('item_id').notNull(),
     period: text('period').notNull(),
@@ -181,7 +193,9 @@ export const audit = pgTable(
 
 /** The office's per-plan choice whether units may read each other's progress (default: no). */
 export const planVisibility = pgTable('plan_visibility', {
-  planId: text('plan_id').primaryKey().references(() => plans.id),
+  planId: text('plan_id')
+    .primaryKey()
+    .references(() => plans.id),
   unitsSeeEachOther: boolean('units_see_each_other').notNull().default(false),
   updatedBy: text('updated_by').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -204,7 +218,9 @@ export const setupState = pgTable('setup_state', {
 export const periodSnapshots = pgTable(
   'period_snapshots',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     period: text('period').notNull(),
     version: integer('version').notNull(),
     closedBy: text('closed_by').notNull(),
@@ -223,7 +239,9 @@ export const targetRevisions = pgTable(
   'target_revisions',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     targetId: text('target_id').notNull(),
     fromPeriod: text('from_period'), // YYYY-MM; null = the original value, from the start
     value: doublePrecision('value').notNull(),
@@ -240,7 +258,9 @@ export const targetRevisions = pgTable(
 
 /** The 通报 as sent: issuer, 期号 sequence and 版记 per plan (defaults when absent). */
 export const bulletinSettings = pgTable('bulletin_settings', {
-  planId: text('plan_id').primaryKey().references(() => plans.id),
+  planId: text('plan_id')
+    .primaryKey()
+    .references(() => plans.id),
   issuer: text('issuer'), // 发文机关 / 落款
   firstIssueNumber: integer('first_issue_number').notNull().default(1), // 期号 of the first closed month
   copyTo: text('copy_to'), // 抄送 line
@@ -255,7 +275,9 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 
 /** Per-plan settings of the month-end loop: light thresholds (points behind 序时进度) and reminder rules. */
 export const monthSettings = pgTable('month_settings', {
-  planId: text('plan_id').primaryKey().references(() => plans.id),
+  planId: text('plan_id')
+    .primaryKey()
+    .references(() => plans.id),
   yellowPoints: doublePrecision('yellow_points').notNull().default(10),
   redPoints: doublePrecision('red_points').notNull().default(30),
   reminderRules: jsonb('reminder_rules'), // null → model/reminders.ts DEFAULT_RULES
@@ -267,7 +289,9 @@ export const monthSettings = pgTable('month_settings', {
 export const submissions = pgTable(
   'submissions',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     period: text('period').notNull(),
     unit: text('unit').notNull(),
     status: text('status').notNull(), // submitted | returned
@@ -288,7 +312,9 @@ export const ledgerItems = pgTable(
   'ledger_items',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     key: text('key').notNull(), // model/ledger.ts ledgerKey(itemId, text)
     itemId: text('item_id').notNull(),
     taskId: text('task_id').notNull(),
@@ -313,7 +339,9 @@ export const ledgerItems = pgTable(
 /** 佐证材料 of a 销号, stored with the data (size- and type-checked before insert). */
 export const ledgerEvidence = pgTable('ledger_evidence', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  ledgerItemId: bigint('ledger_item_id', { mode: 'number' }).notNull().references(() => ledgerItems.id),
+  ledgerItemId: bigint('ledger_item_id', { mode: 'number' })
+    .notNull()
+    .references(() => ledgerItems.id),
   name: text('name').notNull(),
   contentType: text('content_type').notNull(),
   size: integer('size').notNull(),
@@ -326,7 +354,9 @@ export const ledgerEvidence = pgTable('ledger_evidence', {
 export const reminderWebhooks = pgTable(
   'reminder_webhooks',
   {
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     unit: text('unit').notNull(),
     kind: text('kind').notNull(), // wecom | dingtalk | feishu
     url: text('url').notNull(),
@@ -360,7 +390,9 @@ export const reminderSends = pgTable(
 /** Every delivery attempt, successful or not. */
 export const reminderAttempts = pgTable('reminder_attempts', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),
-  sendId: bigint('send_id', { mode: 'number' }).notNull().references(() => reminderSends.id),
+  sendId: bigint('send_id', { mode: 'number' })
+    .notNull()
+    .references(() => reminderSends.id),
   at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   ok: boolean('ok').notNull(),
   httpStatus: integer('http_status'),
@@ -388,7 +420,9 @@ export const importPreviews = pgTable('import_previews', {
 
 /** What the token list shows without the secret: its first characters and when it was last used. */
 export const tokenMeta = pgTable('token_meta', {
-  tokenId: bigint('token_id', { mode: 'number' }).primaryKey().references(() => tokens.id),
+  tokenId: bigint('token_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tokens.id),
   prefix: text('prefix').notNull(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
 });
@@ -398,7 +432,9 @@ export const archivedItems = pgTable(
   'archived_items',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    planId: text('plan_id').notNull().references(() => plans.id),
+    planId: text('plan_id')
+      .notNull()
+      .references(() => plans.id),
     itemId: text('item_id').notNull(),
     kind: text('kind').notNull(), // task | section | target
     data: jsonb('data').notNull(), // the node (with its targets) or the target as it was
@@ -410,7 +446,9 @@ export const archivedItems = pgTable(
 
 /** The office's per-plan settings from the console: the reporting day when the document states none (or overrides it). */
 export const planSettings = pgTable('plan_settings', {
-  planId: text('plan_id').primaryKey().references(() => plans.id),
+  planId: text('plan_id')
+    .primaryKey()
+    .references(() => plans.id),
   reportDay: integer('report_day'), // 1..31; null = the document's 每月N日前, else 28
   updatedBy: text('updated_by').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -73,7 +73,9 @@ export function lintManifest(xml: string): LintProblem[] {
 
   // Ribbon icons: 16, 32 and 80 px for every Icon element.
   for (const icon of xml.match(/<Icon>[\s\S]*?<\/Icon>/g) ?? []) {
-    const sizes = attrs(icon, /size="(\d+)"/g).sort().join(',');
+    const sizes = attrs(icon, /size="(\d+)"/g)
+      .sort()
+      .join(',');
     if (sizes !== '16,32,80') problems.push({ code: 'ICON_SIZES', message: `图标须有 16/32/80 三种尺寸，现有 ${sizes}` });
   }
   return problems;

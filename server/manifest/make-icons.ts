@@ -11,7 +11,8 @@ const GREEN: RGBA = [16, 124, 16, 255];
 /** Colour at a point in the unit square (0..1), or null for transparent. */
 function shade(x: number, y: number): RGBA | null {
   const r = 0.18; // corner radius of the background
-  const cx = Math.min(Math.max(x, r), 1 - r), cy = Math.min(Math.max(y, r), 1 - r);
+  const cx = Math.min(Math.max(x, r), 1 - r),
+    cy = Math.min(Math.max(y, r), 1 - r);
   if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) return null;
   for (const row of [0.28, 0.5, 0.72]) {
     // a check box on the left, a bar on the right

@@ -8,7 +8,10 @@ export const ADDIN_ID = '7d3c1f52-6a0e-4b8e-9c41-2f5a8e1b9d60';
 
 /** package.json's version as the manifest wants it: four numbers (0.1.0 → 0.1.0.0; a -pre tag dropped). */
 export function manifestVersion(version: string): string {
-  const parts = version.split(/[-+]/)[0].split('.').map((n) => String(Number(n) || 0));
+  const parts = version
+    .split(/[-+]/)[0]
+    .split('.')
+    .map((n) => String(Number(n) || 0));
   while (parts.length < 4) parts.push('0');
   return parts.slice(0, 4).join('.');
 }

@@ -47,7 +47,12 @@ export interface DeliveryResult {
 /** One POST; ok only on 2xx with the vendor's success code (errcode 0 / code 0) when the answer carries one. */
 export async function deliver(req: RobotRequest, fetchImpl: typeof fetch = fetch, timeoutMs = 10_000): Promise<DeliveryResult> {
   try {
-    const res = await fetchImpl(req.url, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(req.body), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchImpl(req.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify(req.body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.text();
     if (!res.ok) return { ok: false, status: res.status, error: `HTTP ${res.status}: ${text.slice(0, 200)}` };
     let json: Record<string, unknown> | null = null;
@@ -57,7 +62,8 @@ export async function deliver(req: RobotRequest, fetchImpl: typeof fetch = fetch
       /* a 2xx without JSON counts as delivered */
     }
     const code = json?.errcode ?? json?.code ?? json?.StatusCode;
-    if (code !== undefined && code !== 0) return { ok: false, status: res.status, error: `${String(json?.errmsg ?? json?.msg ?? '')} (code ${String(code)})`.slice(0, 300) };
+    if (code !== undefined && code !== 0)
+      return { ok: false, status: res.status, error: `${String(json?.errmsg ?? json?.msg ?? '')} (code ${String(code)})`.slice(0, 300) };
     return { ok: true, status: res.status, error: null };
   } catch (err) {
     return { ok: false, status: null, error: ((err as Error).message || String(err)).slice(0, 300) };

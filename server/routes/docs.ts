@@ -20,7 +20,9 @@ export function renderDocs(doc: Doc, specUrl: string): string {
     for (const [method, op] of Object.entries(ops)) {
       const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? '，必填' : ''})</li>`).join('');
       const body = op.requestBody?.content?.['application/json']?.schema;
-      const responses = Object.entries(op.responses ?? {}).map(([code, r]) => `<li><b>${esc(code)}</b> ${esc(r.description)}</li>`).join('');
+      const responses = Object.entries(op.responses ?? {})
+        .map(([code, r]) => `<li><b>${esc(code)}</b> ${esc(r.description)}</li>`)
+        .join('');
       sections.push(`<section><h3><span class="m ${esc(method)}">${esc(method.toUpperCase())}</span> <code>/api/v1${esc(path)}</code></h3>
 <p>${esc(op.summary)}</p>${params ? `<h4>参数</h4><ul>${params}</ul>` : ''}${body ? `<h4>请求体</h4><details><summary>JSON schema</summary><pre>${esc(schemaText(body))}</pre></details>` : ''}<h4>响应</h4><ul>${responses}</ul></section>`);
     }

@@ -25,16 +25,25 @@ import { HttpProblem } from './problem';
 import type { Context } from 'hono';
 import type { Actor } from '../auth/tokens';
 
-
 const SubmissionsResponse = z
   .object({
-    planId: z.string(), period: z.string(), deadline: z.string(), periodStatus: z.string(),
+    planId: z.string(),
+    period: z.string(),
+    deadline: z.string(),
+    periodStatus: z.string(),
     countdown: z.object({ ms: z.number(), label: z.string() }),
     counts: z.record(z.string(), z.number()),
-    units: z.array(z.object({
-      unit: z.string(), status: z.enum(['未填报', '填报中', '已报送', '逾期报送']), rows: z.number(), reportedRows: z.number(),
-      submittedAt: z.string().nullable(), contact: z.any(), returned: z.any(),
-    })),
+    units: z.array(
+      z.object({
+        unit: z.string(),
+        status: z.enum(['未填报', '填报中', '已报送', '逾期报送']),
+        rows: z.number(),
+        reportedRows: z.number(),
+        submittedAt: z.string().nullable(),
+        contact: z.any(),
+        returned: z.any(),
+      }),
+    ),
   })
   .openapi('MonthSubmissions');
 
@@ -52,9 +61,12 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/submissions', tags: ['month'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/submissions',
+      tags: ['month'],
       summary: '各单位本月报送状态（未填报/填报中/已报送/逾期报送）、截止日与倒计时',
-      request: { params: PeriodParams }, responses: { 200: Json(SubmissionsResponse, 'Status per unit'), 404: Problem('No such plan or month') },
+      request: { params: PeriodParams },
+      responses: { 200: Json(SubmissionsResponse, 'Status per unit'), 404: Problem('No such plan or month') },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -65,10 +77,17 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/periods/{period}/submit', tags: ['month'], middleware: [requireRole('admin', 'reporter')] as const,
+      method: 'post',
+      path: '/plans/{planId}/periods/{period}/submit',
+      tags: ['month'],
+      middleware: [requireRole('admin', 'reporter')] as const,
       summary: '报送本单位本月填报（须填报人、联系电话、审核人；有不合格行时拒绝，不保存）',
       request: { params: PeriodParams },
-      responses: { 200: Json(z.any(), 'Submitted (or the standing submission: replayed)'), 400: Problem('Missing fields'), 422: Problem('Rows invalid (errors name them)') },
+      responses: {
+        200: Json(z.any(), 'Submitted (or the standing submission: replayed)'),
+        400: Problem('Missing fields'),
+        422: Problem('Rows invalid (errors name them)'),
+      },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -84,7 +103,8 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
   app.post('/plans/:planId/periods/:period/workbook/submit', requireRole('admin', 'reporter'), async (c) => {
     const { planId, period } = PeriodParams.parse(c.req.param());
     await ensurePlan(db, planId);
-    if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) throw new HttpProblem(415, 'MULTIPART_REQUIRED', '请以 multipart/form-data 上传（字段 file、reporter、phone、reviewer）');
+    if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data'))
+      throw new HttpProblem(415, 'MULTIPART_REQUIRED', '请以 multipart/form-data 上传（字段 file、reporter、phone、reviewer）');
     const form = await c.req.parseBody();
     const file = form.file instanceof File ? form.file : null;
     if (!file) throw new HttpProblem(400, 'NO_FILE', '表单中没有文件（字段名 file）', [{ field: 'file', code: 'REQUIRED', message: '请上传 .xlsx 文件' }]);
@@ -97,11 +117,18 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
       upload = await uploadWorkbook(db, c.get('actor'), planId, period, Buffer.from(await file.arrayBuffer()));
     } catch (err) {
       if (!(err instanceof WorkbookError)) throw err;
-      return problem(c, err.status, err.code, err.message, err.errors.map(({ cell, field, code, message }) => ({ cell, field, code, message })));
+      return problem(
+        c,
+        err.status,
+        err.code,
+        err.message,
+        err.errors.map(({ cell, field, code, message }) => ({ cell, field, code, message })),
+      );
     }
     const { annotated, ...rest } = upload;
     const body = { upload: { ...rest, annotated: { filename: annotatedName(file.name || 'upload.xlsx'), base64: annotated.toString('base64') } } };
-    if (rest.rejected || rest.conflicts) return c.json({ ...body, submission: null, notSubmitted: `有${rest.rejected + rest.conflicts}行未能保存，未报送` }, 200);
+    if (rest.rejected || rest.conflicts)
+      return c.json({ ...body, submission: null, notSubmitted: `有${rest.rejected + rest.conflicts}行未能保存，未报送` }, 200);
     try {
       return c.json({ ...body, submission: await submitMonth(db, c.get('actor'), planId, period, { ...contact, unit: text('unit') }, now()) }, 200);
     } catch (err) {
@@ -148,12 +175,33 @@ const LedgerQuery = z.object({
 
 const LedgerItem = z
   .object({
-    id: z.number(), status: z.enum(['open', 'closed']), text: z.string(), task: z.string(), taskId: z.string(), itemId: z.string(), unit: z.string(), owner: z.string(),
-    raisedIn: z.string(), lastSeenIn: z.string(), measures: z.string().nullable(), due: z.string(), overdue: z.boolean(),
-    closedAt: z.string().nullable(), closedBy: z.string().nullable(), closeNote: z.string().nullable(), reviewNote: z.string().nullable(), evidence: z.array(z.any()),
+    id: z.number(),
+    status: z.enum(['open', 'closed']),
+    text: z.string(),
+    task: z.string(),
+    taskId: z.string(),
+    itemId: z.string(),
+    unit: z.string(),
+    owner: z.string(),
+    raisedIn: z.string(),
+    lastSeenIn: z.string(),
+    measures: z.string().nullable(),
+    due: z.string(),
+    overdue: z.boolean(),
+    closedAt: z.string().nullable(),
+    closedBy: z.string().nullable(),
+    closeNote: z.string().nullable(),
+    reviewNote: z.string().nullable(),
+    evidence: z.array(z.any()),
   })
   .openapi('LedgerItem');
-const ItemParams = PlanIdParam.extend({ itemId: z.coerce.number().int().positive().openapi({ param: { name: 'itemId', in: 'path' } }) });
+const ItemParams = PlanIdParam.extend({
+  itemId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'itemId', in: 'path' } }),
+});
 
 /** A reporter sees its own unit's items; the office and viewers see all. */
 function scoped(actor: Actor, f: LedgerFilter): LedgerFilter {
@@ -178,8 +226,12 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/ledger', tags: ['ledger'], summary: '问题台账（由各月“存在问题”生成；未销号的逐月结转）',
-      request: { params: PlanIdParam, query: LedgerQuery }, responses: { 200: Json(z.object({ items: z.array(LedgerItem) }), 'Ledger items') },
+      method: 'get',
+      path: '/plans/{planId}/ledger',
+      tags: ['ledger'],
+      summary: '问题台账（由各月“存在问题”生成；未销号的逐月结转）',
+      request: { params: PlanIdParam, query: LedgerQuery },
+      responses: { 200: Json(z.object({ items: z.array(LedgerItem) }), 'Ledger items') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -210,9 +262,19 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/ledger/{itemId}/close', tags: ['ledger'], middleware: [requireRole('admin', 'reporter')] as const,
+      method: 'post',
+      path: '/plans/{planId}/ledger/{itemId}/close',
+      tags: ['ledger'],
+      middleware: [requireRole('admin', 'reporter')] as const,
       summary: '销号：{"note":"…"}（必填；空则 400，不保存）；multipart 可附佐证材料（evidence：PDF/PNG/JPG/DOCX/XLSX，≤5 MB）',
-      request: { params: ItemParams }, responses: { 200: Json(z.any(), 'Closed'), 400: Problem('Empty note'), 409: Problem('Already closed'), 413: Problem('File too large'), 415: Problem('File type') },
+      request: { params: ItemParams },
+      responses: {
+        200: Json(z.any(), 'Closed'),
+        400: Problem('Empty note'),
+        409: Problem('Already closed'),
+        413: Problem('File too large'),
+        415: Problem('File type'),
+      },
     }),
     async (c) => {
       const { planId, itemId } = c.req.valid('param');
@@ -238,7 +300,11 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
       const visible = await listLedger(db, planId, scoped(actor, {}), now());
       if (!visible.some((i) => i.id === itemId)) throw new HttpProblem(403, 'FORBIDDEN', '无权查看该佐证材料');
     }
-    return c.body(new Uint8Array(ev.bytes), 200, { 'content-type': ev.contentType, 'content-disposition': `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(ev.name)}`, 'x-content-type-options': 'nosniff' });
+    return c.body(new Uint8Array(ev.bytes), 200, {
+      'content-type': ev.contentType,
+      'content-disposition': `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(ev.name)}`,
+      'x-content-type-options': 'nosniff',
+    });
   });
 
   return app;
@@ -254,7 +320,10 @@ export function reminderRoutes(deps: { db: Db; now?: () => Date; reminders?: Omi
   const app = new OpenAPIHono<AppEnv>();
   app.post('/plans/:planId/periods/:period/remind', requireRole('admin'), async (c) => {
     const { planId, period } = PeriodParams.parse(c.req.param());
-    const b = z.object({ units: z.array(z.string().min(1).max(100)).max(500).optional(), requestId: z.string().max(64).optional() }).strict().parse(await body(c));
+    const b = z
+      .object({ units: z.array(z.string().min(1).max(100)).max(500).optional(), requestId: z.string().max(64).optional() })
+      .strict()
+      .parse(await body(c));
     const results = await remindNow(db, c.get('actor'), planId, period, b, { ...deps.reminders, now: now() });
     return c.json({ results }, 200);
   });

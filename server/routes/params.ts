@@ -3,7 +3,13 @@
 import { z } from '@hono/zod-openapi';
 import { PERIOD_MESSAGE, PERIOD_PATTERN } from '../../model/progress';
 
-export const PlanIdParam = z.object({ planId: z.string().min(1).max(200).openapi({ param: { name: 'planId', in: 'path' } }) });
+export const PlanIdParam = z.object({
+  planId: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'planId', in: 'path' } }),
+});
 export const PeriodParam = z.string().regex(PERIOD_PATTERN, PERIOD_MESSAGE);
 export const PeriodParams = PlanIdParam.extend({ period: PeriodParam.openapi({ param: { name: 'period', in: 'path' }, example: '2023-03' }) });
 

@@ -17,18 +17,33 @@ import { Json, PeriodParams, PlanIdParam } from './params';
 import { HttpProblem } from './problem';
 
 const Ok = z.object({ ok: z.literal(true) });
-export const PlanSummary = z.object({ id: z.string(), title: z.string(), year: z.number().nullable(), script: z.string(), source: z.string(), taskCount: z.number(), targetCount: z.number() }).openapi('PlanSummary');
-const PlanDoc = z.any().openapi({ description: 'The Plan (model/plan.ts: id, title, year, script, source, nodes tree with targets, deadlines, units) plus `assignments`: {[taskId]: {lead: string[], co: string[]}}' });
+export const PlanSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number().nullable(),
+    script: z.string(),
+    source: z.string(),
+    taskCount: z.number(),
+    targetCount: z.number(),
+  })
+  .openapi('PlanSummary');
+const PlanDoc = z.any().openapi({
+  description:
+    'The Plan (model/plan.ts: id, title, year, script, source, nodes tree with targets, deadlines, units) plus `assignments`: {[taskId]: {lead: string[], co: string[]}}',
+});
 const PeriodSchema = z.object({ planId: z.string(), period: z.string(), deadline: z.string(), status: z.enum(['open', 'closed']) }).openapi('Period');
 const Assignments = z.object({
   assignments: z
     .array(
-      z.object({
-        taskId: z.string().min(1).optional(),
-        task: z.string().trim().min(1).max(50).optional().openapi({ description: '任务序号（文档中的编号，如 "3"、"二.3"），可代替 taskId' }),
-        lead: z.array(z.string().trim().min(1)).default([]),
-        co: z.array(z.string().trim().min(1)).default([]),
-      }).refine((a) => !!a.taskId !== !!a.task, { message: '请给出 taskId 或 task（任务序号）其中之一' }),
+      z
+        .object({
+          taskId: z.string().min(1).optional(),
+          task: z.string().trim().min(1).max(50).optional().openapi({ description: '任务序号（文档中的编号，如 "3"、"二.3"），可代替 taskId' }),
+          lead: z.array(z.string().trim().min(1)).default([]),
+          co: z.array(z.string().trim().min(1)).default([]),
+        })
+        .refine((a) => !!a.taskId !== !!a.task, { message: '请给出 taskId 或 task（任务序号）其中之一' }),
     )
     .max(20_000),
 });
@@ -37,10 +52,11 @@ const admin = requireRole('admin');
 /** The first node or target id used twice in a plan, or null (the console's edits must keep ids unique). */
 function duplicateIds(plan: Plan): string | null {
   const seen = new Set<string>();
-  for (const { node } of walkNodes(plan.nodes)) for (const id of [node.id, ...node.targets.map((t) => t.id)]) {
-    if (seen.has(id)) return id;
-    seen.add(id);
-  }
+  for (const { node } of walkNodes(plan.nodes))
+    for (const id of [node.id, ...node.targets.map((t) => t.id)]) {
+      if (seen.has(id)) return id;
+      seen.add(id);
+    }
   return null;
 }
 
@@ -53,12 +69,20 @@ export interface PlanRouteDeps {
 export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
   const { db } = deps;
 
-  app.openapi(createRoute({ method: 'get', path: '/plans', tags: ['plans'], summary: '计划列表', responses: { 200: Json(z.array(PlanSummary), 'Plans') } }), async (c) =>
-    c.json(await listPlans(db), 200),
+  app.openapi(
+    createRoute({ method: 'get', path: '/plans', tags: ['plans'], summary: '计划列表', responses: { 200: Json(z.array(PlanSummary), 'Plans') } }),
+    async (c) => c.json(await listPlans(db), 200),
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/plans/{planId}', tags: ['plans'], summary: '计划详情（任务树、指标、牵头配合单位）', request: { params: PlanIdParam }, responses: { 200: Json(PlanDoc, 'Plan') } }),
+    createRoute({
+      method: 'get',
+      path: '/plans/{planId}',
+      tags: ['plans'],
+      summary: '计划详情（任务树、指标、牵头配合单位）',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(PlanDoc, 'Plan') },
+    }),
     async (c) => {
       const { planId } = c.req.valid('param');
       const plan = await loadPlan(db, planId);
@@ -68,9 +92,21 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/import', tags: ['plans'], middleware: [admin] as const,
+      method: 'post',
+      path: '/plans/import',
+      tags: ['plans'],
+      middleware: [admin] as const,
       summary: '导入文档（.txt/.docx）→ 预览。multipart 的 file 字段，或原始请求体加 ?name=文件名',
-      request: { query: z.object({ name: z.string().max(200).optional(), replaces: z.string().max(200).optional().openapi({ description: '重新导入：修订后的文档替换这个已有计划（预览中给出与现行计划的差异；确认后 id 不变，已有填报的任务归档而不删除）' }) }) },
+      request: {
+        query: z.object({
+          name: z.string().max(200).optional(),
+          replaces: z
+            .string()
+            .max(200)
+            .optional()
+            .openapi({ description: '重新导入：修订后的文档替换这个已有计划（预览中给出与现行计划的差异；确认后 id 不变，已有填报的任务归档而不删除）' }),
+        }),
+      },
       responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview') },
     }),
     async (c) => {
@@ -97,24 +133,56 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   );
 
   const PreviewParam = z.object({ previewId: z.string().max(100) });
-  const PreviewDoc = z.object({ previewId: z.string(), name: z.string(), plan: PlanDoc, sourceText: z.string(), warnings: z.array(z.any()), replacesPlanId: z.string().nullable(), diff: z.any(), createdBy: z.string(), updatedAt: z.string() }).openapi('ImportPreview');
+  const PreviewDoc = z
+    .object({
+      previewId: z.string(),
+      name: z.string(),
+      plan: PlanDoc,
+      sourceText: z.string(),
+      warnings: z.array(z.any()),
+      replacesPlanId: z.string().nullable(),
+      diff: z.any(),
+      createdBy: z.string(),
+      updatedAt: z.string(),
+    })
+    .openapi('ImportPreview');
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/import/{previewId}', tags: ['plans'], middleware: [requireRole('admin', 'viewer')] as const,
-      summary: '读取导入预览（保存在数据库中：重启后仍在，其他服务进程也可确认）', request: { params: PreviewParam },
+      method: 'get',
+      path: '/plans/import/{previewId}',
+      tags: ['plans'],
+      middleware: [requireRole('admin', 'viewer')] as const,
+      summary: '读取导入预览（保存在数据库中：重启后仍在，其他服务进程也可确认）',
+      request: { params: PreviewParam },
       responses: { 200: Json(PreviewDoc, 'Preview') },
     }),
     async (c) => {
       const p = await deps.previews.get(c.req.valid('param').previewId);
       if (!p) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
       const diff = p.replacesPlanId ? await reimportDiff(db, p.replacesPlanId, p.plan) : null;
-      return c.json({ previewId: p.id, name: p.name, plan: p.plan, sourceText: p.sourceText, warnings: importWarnings(p.plan), replacesPlanId: p.replacesPlanId, diff, createdBy: p.createdBy, updatedAt: p.updatedAt }, 200);
+      return c.json(
+        {
+          previewId: p.id,
+          name: p.name,
+          plan: p.plan,
+          sourceText: p.sourceText,
+          warnings: importWarnings(p.plan),
+          replacesPlanId: p.replacesPlanId,
+          diff,
+          createdBy: p.createdBy,
+          updatedAt: p.updatedAt,
+        },
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'put', path: '/plans/import/{previewId}', tags: ['plans'], middleware: [admin] as const,
+      method: 'put',
+      path: '/plans/import/{previewId}',
+      tags: ['plans'],
+      middleware: [admin] as const,
       summary: '保存对预览的更正（整个计划：标题、节点、指标、期限、单位）；不符合计划格式时 400，不保存',
       request: { params: PreviewParam, body: { content: { 'application/json': { schema: z.object({ plan: PlanDoc }) } }, required: true } },
       responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc, warnings: z.array(z.any()) }), 'Saved') },
@@ -122,7 +190,13 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
     async (c) => {
       const { previewId } = c.req.valid('param');
       const parsed = parsePlan((c.req.valid('json') as { plan: unknown }).plan);
-      if (!parsed.ok) throw new HttpProblem(400, 'BAD_PLAN', '更正后的计划不符合格式，未保存', parsed.issues.map((i) => ({ field: i.field, code: 'BAD_PLAN', message: i.message })));
+      if (!parsed.ok)
+        throw new HttpProblem(
+          400,
+          'BAD_PLAN',
+          '更正后的计划不符合格式，未保存',
+          parsed.issues.map((i) => ({ field: i.field, code: 'BAD_PLAN', message: i.message })),
+        );
       const dup = duplicateIds(parsed.plan);
       if (dup) throw new HttpProblem(400, 'DUPLICATE_ID', `编号重复：${dup}，未保存`, [{ field: 'plan', code: 'DUPLICATE_ID', message: `编号重复：${dup}` }]);
       if (!(await deps.previews.update(previewId, parsed.plan))) throw new HttpProblem(404, 'PREVIEW_NOT_FOUND', '预览不存在或已过期，请重新上传');
@@ -132,7 +206,10 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/edit', tags: ['plans'], middleware: [admin] as const,
+      method: 'post',
+      path: '/plans/{planId}/edit',
+      tags: ['plans'],
+      middleware: [admin] as const,
       summary: '修改现行计划：以现行计划开一个预览（同导入预览一样更正），确认后按重新导入的规则生效（id 不变、有填报的归档、审计）',
       request: { params: PlanIdParam },
       responses: { 200: Json(z.object({ previewId: z.string(), plan: PlanDoc }), 'Preview of the live plan') },
@@ -142,16 +219,34 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       const plan = await loadPlan(db, planId);
       // The source pane shows the stored node texts; the spans point into the original document, so the
       // console highlights a target only where the text at its span is its quote.
-      const text = [...walkNodes(plan.nodes)].map(({ node }) => node.text).filter(Boolean).join('\n');
+      const text = [...walkNodes(plan.nodes)]
+        .map(({ node }) => node.text)
+        .filter(Boolean)
+        .join('\n');
       const bare = plan;
       const previewId = await deps.previews.put(bare, text, `${plan.title}（修改）`, c.get('actor').name, planId);
-      return c.json({ previewId, name: `${plan.title}（修改）`, plan: bare, sourceText: text, warnings: importWarnings(bare), replacesPlanId: planId, diff: await reimportDiff(db, planId, bare) }, 200);
+      return c.json(
+        {
+          previewId,
+          name: `${plan.title}（修改）`,
+          plan: bare,
+          sourceText: text,
+          warnings: importWarnings(bare),
+          replacesPlanId: planId,
+          diff: await reimportDiff(db, planId, bare),
+        },
+        200,
+      );
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/import/{previewId}/confirm', tags: ['plans'], middleware: [admin] as const, summary: '确认导入',
+      method: 'post',
+      path: '/plans/import/{previewId}/confirm',
+      tags: ['plans'],
+      middleware: [admin] as const,
+      summary: '确认导入',
       request: { params: PreviewParam },
       responses: { 200: Json(z.object({ planId: z.string(), diff: z.any().optional() }), 'Stored (a re-import: with what changed)') },
     }),
@@ -170,9 +265,15 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
-      method: 'delete', path: '/plans/{planId}', tags: ['plans'], middleware: [admin] as const,
+      method: 'delete',
+      path: '/plans/{planId}',
+      tags: ['plans'],
+      middleware: [admin] as const,
       summary: '删除计划（软删除，可恢复）；已有填报的计划须在 confirmTitle 中填写计划标题',
-      request: { params: PlanIdParam, body: { content: { 'application/json': { schema: z.object({ confirmTitle: z.string().max(500).optional() }) } }, required: false } },
+      request: {
+        params: PlanIdParam,
+        body: { content: { 'application/json': { schema: z.object({ confirmTitle: z.string().max(500).optional() }) } }, required: false },
+      },
       responses: { 200: Json(Ok, 'Deleted') },
     }),
     async (c) => {
@@ -189,7 +290,15 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   );
 
   app.openapi(
-    createRoute({ method: 'post', path: '/plans/{planId}/restore', tags: ['plans'], middleware: [admin] as const, summary: '恢复已删除的计划（审计）', request: { params: PlanIdParam }, responses: { 200: Json(Ok, 'Restored') } }),
+    createRoute({
+      method: 'post',
+      path: '/plans/{planId}/restore',
+      tags: ['plans'],
+      middleware: [admin] as const,
+      summary: '恢复已删除的计划（审计）',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(Ok, 'Restored') },
+    }),
     async (c) => {
       const { planId } = c.req.valid('param');
       if (!(await restorePlan(db, planId, c.get('actor').name))) throw new HttpProblem(404, 'NOT_DELETED', `没有已删除的计划：${planId}`);
@@ -199,7 +308,11 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
-      method: 'put', path: '/plans/{planId}/assignments', tags: ['plans'], middleware: [admin] as const, summary: '批量设置牵头/配合单位',
+      method: 'put',
+      path: '/plans/{planId}/assignments',
+      tags: ['plans'],
+      middleware: [admin] as const,
+      summary: '批量设置牵头/配合单位',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: Assignments } }, required: true } },
       responses: { 200: Json(Ok, 'Saved') },
     }),
@@ -211,7 +324,10 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
       const input = rows.map((a, i) => {
         if (a.taskId) return { taskId: a.taskId, lead: a.lead, co: a.co };
         const hit = find!(a.task!);
-        if (!hit.ok) throw new HttpProblem(400, hit.code, `第${i + 1}行：${hit.message}，未做修改`, [{ field: `assignments.${i}.task`, code: hit.code, message: hit.message }]);
+        if (!hit.ok)
+          throw new HttpProblem(400, hit.code, `第${i + 1}行：${hit.message}，未做修改`, [
+            { field: `assignments.${i}.task`, code: hit.code, message: hit.message },
+          ]);
         return { taskId: hit.id, lead: a.lead, co: a.co };
       });
       await putAssignments(db, planId, input, c.get('actor').name);
@@ -220,7 +336,14 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/plans/{planId}/periods', tags: ['periods'], summary: '月度填报周期', request: { params: PlanIdParam }, responses: { 200: Json(z.array(PeriodSchema), 'Periods') } }),
+    createRoute({
+      method: 'get',
+      path: '/plans/{planId}/periods',
+      tags: ['periods'],
+      summary: '月度填报周期',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(z.array(PeriodSchema), 'Periods') },
+    }),
     async (c) => {
       const { planId } = c.req.valid('param');
       await ensurePlan(db, planId);
@@ -231,15 +354,24 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   for (const action of ['close', 'reopen'] as const) {
     app.openapi(
       createRoute({
-        method: 'post', path: `/plans/{planId}/periods/{period}/${action}`, tags: ['periods'], middleware: [admin] as const,
+        method: 'post',
+        path: `/plans/{planId}/periods/{period}/${action}`,
+        tags: ['periods'],
+        middleware: [admin] as const,
         summary: action === 'close' ? '关闭月份（不再接受填报）' : '重新开放月份：须 {"reason":"…"}（为空则 400 REASON_REQUIRED，不修改）；原因记入审计',
-        request: { params: PeriodParams, body: { content: { 'application/json': { schema: z.object({ reason: z.string().max(500).optional() }) } }, required: false } },
+        request: {
+          params: PeriodParams,
+          body: { content: { 'application/json': { schema: z.object({ reason: z.string().max(500).optional() }) } }, required: false },
+        },
         responses: { 200: Json(PeriodSchema, 'Period') },
       }),
       async (c) => {
         const { planId, period } = c.req.valid('param');
         const reason = (((c.req.valid('json') as { reason?: string } | undefined) ?? {}).reason ?? '').trim();
-        if (action === 'reopen' && !reason) throw new HttpProblem(400, 'REASON_REQUIRED', '重新开放月份须填写原因（reason），未做修改', [{ field: 'reason', code: 'REQUIRED', message: '请填写重新开放的原因' }]);
+        if (action === 'reopen' && !reason)
+          throw new HttpProblem(400, 'REASON_REQUIRED', '重新开放月份须填写原因（reason），未做修改', [
+            { field: 'reason', code: 'REQUIRED', message: '请填写重新开放的原因' },
+          ]);
         await ensurePlan(db, planId);
         const p = await setPeriodStatus(db, planId, period, action === 'close' ? 'closed' : 'open', c.get('actor').name, reason || undefined);
         if (!p) throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有这个月份：${period}`);
@@ -250,9 +382,21 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/rows', tags: ['periods'], summary: '月度重点任务清单的行（model/sheet.ts buildRows）',
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/rows',
+      tags: ['periods'],
+      summary: '月度重点任务清单的行（model/sheet.ts buildRows）',
       request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional() }) },
-      responses: { 200: Json(z.object({ period: z.string(), rows: z.array(z.any()), cursor: z.string().openapi({ description: '从这些行之后拉取变更的游标（GET …/changes?since=）' }) }), 'Rows') },
+      responses: {
+        200: Json(
+          z.object({
+            period: z.string(),
+            rows: z.array(z.any()),
+            cursor: z.string().openapi({ description: '从这些行之后拉取变更的游标（GET …/changes?since=）' }),
+          }),
+          'Rows',
+        ),
+      },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -265,7 +409,14 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
 
   const Visibility = z.object({ unitsSeeEachOther: z.boolean() }).strict().openapi('PlanVisibility');
   app.openapi(
-    createRoute({ method: 'get', path: '/plans/{planId}/visibility', tags: ['plans'], summary: '单位之间能否互相查看填报（默认不能）', request: { params: PlanIdParam }, responses: { 200: Json(Visibility, 'Visibility') } }),
+    createRoute({
+      method: 'get',
+      path: '/plans/{planId}/visibility',
+      tags: ['plans'],
+      summary: '单位之间能否互相查看填报（默认不能）',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(Visibility, 'Visibility') },
+    }),
     async (c) => {
       const { planId } = c.req.valid('param');
       await ensurePlan(db, planId);
@@ -274,7 +425,11 @@ export function planRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void 
   );
   app.openapi(
     createRoute({
-      method: 'put', path: '/plans/{planId}/visibility', tags: ['plans'], middleware: [admin] as const, summary: '设置单位之间能否互相查看填报（审计）',
+      method: 'put',
+      path: '/plans/{planId}/visibility',
+      tags: ['plans'],
+      middleware: [admin] as const,
+      summary: '设置单位之间能否互相查看填报（审计）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: Visibility } }, required: true } },
       responses: { 200: Json(Visibility, 'Saved') },
     }),

@@ -22,7 +22,14 @@ export const ProblemDoc = z
 export const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: ProblemDoc } }, description });
 
 export const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
 };
 
 function problemBody(status: number, code: string, detail: string, errors?: ProblemField[]) {

@@ -42,7 +42,9 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/stats', tags: ['reports'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/stats',
+      tags: ['reports'],
       summary: '月度统计：按板块、牵头单位、状态的完成情况，报送/未报送单位，滞后、逾期、低于序时进度的事项',
       request: { params: PeriodParams, query: z.object({ version: VersionQuery }) },
       responses: { 200: Json(z.any(), 'PeriodStats (model/stats.ts) + snapshot: the closed version read, or null (live)') },
@@ -57,7 +59,9 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/stats/monthly', tags: ['reports'],
+      method: 'get',
+      path: '/plans/{planId}/stats/monthly',
+      tags: ['reports'],
       summary: '逐月趋势：报送率、平均完成率、序时进度、各状态事项数（到最近有填报的月份或本月为止）',
       request: { params: PlanIdParam, query: z.object({ until: PeriodParam.optional() }) },
       responses: { 200: Json(z.any(), '{series: MonthPoint[]} (model/stats.ts)') },
@@ -71,7 +75,11 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       const until = c.req.valid('query').until ?? (lastReported > thisMonth ? lastReported : thisMonth);
       const months = (data.periods.length ? data.periods.map((p) => p.period) : [...entries.keys()]).filter((m) => m <= until);
       // Closed months as they were closed (issue 11); open ones live, with the targets in force then.
-      const closed = await closedMonthRows(db, planId, data.periods.filter((p) => p.status === 'closed' && p.period <= until).map((p) => p.period));
+      const closed = await closedMonthRows(
+        db,
+        planId,
+        data.periods.filter((p) => p.status === 'closed' && p.period <= until).map((p) => p.period),
+      );
       const series = monthlySeries(
         months.map((period) => ({ period, rows: closed.get(period) ?? liveRows(data, period, entries.get(period)) })),
         data.plan.year,
@@ -82,11 +90,18 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/bulletin.docx', tags: ['reports'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/bulletin.docx',
+      tags: ['reports'],
       summary: '月度通报（Word）：总体情况、各单位报送情况、滞后任务、下步工作',
       request: {
         params: PeriodParams,
-        query: z.object({ issuedOn: IsoDate.optional(), issuer: z.string().min(1).max(60).optional(), issue: z.coerce.number().int().min(1).max(999).optional(), version: VersionQuery }),
+        query: z.object({
+          issuedOn: IsoDate.optional(),
+          issuer: z.string().min(1).max(60).optional(),
+          issue: z.coerce.number().int().min(1).max(999).optional(),
+          version: VersionQuery,
+        }),
       },
       responses: { 200: { content: { [DOCX]: { schema: z.any() } }, description: 'The 通报 as .docx' } },
     }),
@@ -124,10 +139,17 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/snapshots', tags: ['reports'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/snapshots',
+      tags: ['reports'],
       summary: '关账记录：该月每次关闭时记录的版本（重新开放后再关闭为新版本）',
       request: { params: PeriodParams },
-      responses: { 200: Json(z.object({ period: z.string(), versions: z.array(z.object({ version: z.number(), closedAt: z.string(), closedBy: z.string() })) }), 'Versions') },
+      responses: {
+        200: Json(
+          z.object({ period: z.string(), versions: z.array(z.object({ version: z.number(), closedAt: z.string(), closedBy: z.string() })) }),
+          'Versions',
+        ),
+      },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -138,9 +160,19 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/snapshots/{version}', tags: ['reports'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/snapshots/{version}',
+      tags: ['reports'],
       summary: '某一版关账记录：各行的目标、数值、状态、文字与统计（model/snapshot.ts MonthSnapshot）',
-      request: { params: PeriodParams.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) }) },
+      request: {
+        params: PeriodParams.extend({
+          version: z.coerce
+            .number()
+            .int()
+            .min(1)
+            .openapi({ param: { name: 'version', in: 'path' } }),
+        }),
+      },
       responses: { 200: Json(z.any(), '{version, closedAt, closedBy, data: MonthSnapshot}') },
     }),
     async (c) => {

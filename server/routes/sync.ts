@@ -17,7 +17,10 @@ const PushResponseDoc = PushResponse.openapi('PushResponse');
 export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/progress/batches', tags: ['sync'], middleware: [requireRole('admin', 'reporter')] as const,
+      method: 'post',
+      path: '/plans/{planId}/progress/batches',
+      tags: ['sync'],
+      middleware: [requireRole('admin', 'reporter')] as const,
       summary: '推送填报（按条目：applied | conflict | rejected；同一 batchId 只生效一次）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: PushBatch } }, required: true } },
       responses: { 200: Json(PushResponseDoc, 'Per-entry results') },
@@ -27,8 +30,14 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/changes', tags: ['sync'], summary: '拉取变更（游标不会漏掉晚提交的行；可能重复，按 version 比较）',
-      request: { params: PlanIdParam, query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
+      method: 'get',
+      path: '/plans/{planId}/changes',
+      tags: ['sync'],
+      summary: '拉取变更（游标不会漏掉晚提交的行；可能重复，按 version 比较）',
+      request: {
+        params: PlanIdParam,
+        query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }),
+      },
       responses: { 200: Json(PullResponse.openapi('PullResponse'), 'Changes') },
     }),
     async (c) => {
@@ -43,7 +52,11 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/targets/batches', tags: ['sync'], middleware: [requireRole('admin')] as const, summary: '批量修改指标（版本校验、审计）',
+      method: 'post',
+      path: '/plans/{planId}/targets/batches',
+      tags: ['sync'],
+      middleware: [requireRole('admin')] as const,
+      summary: '批量修改指标（版本校验、审计）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: TargetBatch } }, required: true } },
       responses: { 200: Json(z.any(), 'Per-edit results') },
     }),
@@ -52,16 +65,45 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/audit', tags: ['audit'], summary: '审计记录（谁、何时、旧值、新值、批次）',
-      request: { query: z.object({ entity: z.enum(['progress', 'target', 'task', 'plan', 'unit', 'token', 'period']).optional(), id: z.string().max(300).optional(), planId: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }) },
-      responses: { 200: Json(z.array(z.object({ at: z.string(), actor: z.string(), action: z.string(), entity: z.string(), entityId: z.string(), old: z.any(), new: z.any(), batchId: z.string().nullable() })), 'Audit') },
+      method: 'get',
+      path: '/audit',
+      tags: ['audit'],
+      summary: '审计记录（谁、何时、旧值、新值、批次）',
+      request: {
+        query: z.object({
+          entity: z.enum(['progress', 'target', 'task', 'plan', 'unit', 'token', 'period']).optional(),
+          id: z.string().max(300).optional(),
+          planId: z.string().max(200).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).optional(),
+        }),
+      },
+      responses: {
+        200: Json(
+          z.array(
+            z.object({
+              at: z.string(),
+              actor: z.string(),
+              action: z.string(),
+              entity: z.string(),
+              entityId: z.string(),
+              old: z.any(),
+              new: z.any(),
+              batchId: z.string().nullable(),
+            }),
+          ),
+          'Audit',
+        ),
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');
       const actor = c.get('actor');
       if (!unitBound(actor)) return c.json(await readAudit(db, q, { hideTokens: actor.role !== 'admin' }), 200);
       // A unit's token reads one plan's audit, and only its own items' unless the plan shares.
-      if (!q.planId) throw new HttpProblem(400, 'PLAN_REQUIRED', '请用 planId 指定计划：单位令牌只能查看本单位在某个计划中的记录', [{ field: 'planId', code: 'REQUIRED', message: 'planId 不能为空' }]);
+      if (!q.planId)
+        throw new HttpProblem(400, 'PLAN_REQUIRED', '请用 planId 指定计划：单位令牌只能查看本单位在某个计划中的记录', [
+          { field: 'planId', code: 'REQUIRED', message: 'planId 不能为空' },
+        ]);
       await ensurePlan(db, q.planId);
       const items = await readableItems(db, actor, q.planId);
       return c.json(await readAudit(db, q, { hideTokens: true, items }), 200);

@@ -13,7 +13,13 @@ import { loadTargetHistories, reviseTarget, targetHistory } from '../services/ta
 import { Json, PeriodParam, PlanIdParam } from './params';
 import { HttpProblem, problem } from './problem';
 
-const TargetParams = PlanIdParam.extend({ targetId: z.string().min(1).max(200).openapi({ param: { name: 'targetId', in: 'path' } }) });
+const TargetParams = PlanIdParam.extend({
+  targetId: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'targetId', in: 'path' } }),
+});
 
 const Revision = z
   .object({
@@ -24,7 +30,10 @@ const Revision = z
     comparator: Comparator.optional(),
     reason: z.string().max(500),
     /** Required when `unit` changes: the office confirms how old figures convert (公里 → 千米, factor 1). */
-    confirmUnitConversion: z.object({ from: z.string().min(1).max(20), to: z.string().min(1).max(20), factor: z.number().finite().positive() }).strict().optional(),
+    confirmUnitConversion: z
+      .object({ from: z.string().min(1).max(20), to: z.string().min(1).max(20), factor: z.number().finite().positive() })
+      .strict()
+      .optional(),
     baseVersion: z.number().int().nonnegative().optional(),
   })
   .strict()
@@ -45,10 +54,18 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/targets/{targetId}/revisions', tags: ['targets'], middleware: [admin] as const,
+      method: 'post',
+      path: '/plans/{planId}/targets/{targetId}/revisions',
+      tags: ['targets'],
+      middleware: [admin] as const,
       summary: '调整目标：从某月起适用新目标（之前月份保留原值）；改单位须确认换算；记录原因与调整人',
       request: { params: TargetParams, body: { content: { 'application/json': { schema: Revision } }, required: true } },
-      responses: { 200: Json(z.any(), '{version, replayed, history}'), 400: Json(z.any(), 'Refused (nothing stored)'), 404: Json(z.any(), 'No such target'), 409: Json(z.any(), 'Changed since baseVersion') },
+      responses: {
+        200: Json(z.any(), '{version, replayed, history}'),
+        400: Json(z.any(), 'Refused (nothing stored)'),
+        404: Json(z.any(), 'No such target'),
+        409: Json(z.any(), 'Changed since baseVersion'),
+      },
     }),
     async (c) => {
       const { planId, targetId } = c.req.valid('param');
@@ -61,7 +78,9 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/targets/{targetId}/history', tags: ['targets'],
+      method: 'get',
+      path: '/plans/{planId}/targets/{targetId}/history',
+      tags: ['targets'],
       summary: '目标调整记录：目标值、单位、起始月份、调整人、原因',
       request: { params: TargetParams },
       responses: { 200: Json(z.any(), 'TargetHistory') },
@@ -77,8 +96,12 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/targets/history', tags: ['targets'], summary: '所有调整过的目标及其调整记录',
-      request: { params: PlanIdParam }, responses: { 200: Json(z.any(), '{targets: {targetId, revisions}[]}') },
+      method: 'get',
+      path: '/plans/{planId}/targets/history',
+      tags: ['targets'],
+      summary: '所有调整过的目标及其调整记录',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(z.any(), '{targets: {targetId, revisions}[]}') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -90,8 +113,12 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/bulletin-settings', tags: ['reports'], summary: '通报设置：发文机关、期号起始、抄送、印发机关',
-      request: { params: PlanIdParam }, responses: { 200: Json(z.any(), 'BulletinSettings + configured') },
+      method: 'get',
+      path: '/plans/{planId}/bulletin-settings',
+      tags: ['reports'],
+      summary: '通报设置：发文机关、期号起始、抄送、印发机关',
+      request: { params: PlanIdParam },
+      responses: { 200: Json(z.any(), 'BulletinSettings + configured') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -102,7 +129,10 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'put', path: '/plans/{planId}/bulletin-settings', tags: ['reports'], middleware: [admin] as const,
+      method: 'put',
+      path: '/plans/{planId}/bulletin-settings',
+      tags: ['reports'],
+      middleware: [admin] as const,
       summary: '修改通报设置（已关闭月份的通报不受影响：其发文信息在关闭时已固定）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: Settings } }, required: true } },
       responses: { 200: Json(Settings, 'Saved') },

@@ -13,20 +13,31 @@ const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().pos
 
 export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
-    createRoute({ method: 'get', path: '/me', tags: ['auth'], summary: '当前令牌的角色和单位', responses: { 200: Json(z.object({ role: z.enum(ROLES), unit: Unit.nullable() }), 'Me') } }),
+    createRoute({
+      method: 'get',
+      path: '/me',
+      tags: ['auth'],
+      summary: '当前令牌的角色和单位',
+      responses: { 200: Json(z.object({ role: z.enum(ROLES), unit: Unit.nullable() }), 'Me') },
+    }),
     (c) => {
       const a = c.get('actor');
       return c.json({ role: a.role, unit: a.unit }, 200);
     },
   );
 
-  app.openapi(createRoute({ method: 'get', path: '/units', tags: ['units'], summary: '单位列表', responses: { 200: Json(z.array(Unit), 'Units') } }), async (c) =>
-    c.json(await listUnits(db), 200),
+  app.openapi(
+    createRoute({ method: 'get', path: '/units', tags: ['units'], summary: '单位列表', responses: { 200: Json(z.array(Unit), 'Units') } }),
+    async (c) => c.json(await listUnits(db), 200),
   );
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/units', tags: ['units'], middleware: [admin] as const, summary: '创建单位',
+      method: 'post',
+      path: '/units',
+      tags: ['units'],
+      middleware: [admin] as const,
+      summary: '创建单位',
       request: { body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } }, required: true } },
       responses: { 201: Json(Unit, 'Created') },
     }),
@@ -40,10 +51,19 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/units/{unitId}/tokens', tags: ['units'], middleware: [admin] as const, summary: '为单位成员创建令牌（只显示一次）',
+      method: 'post',
+      path: '/units/{unitId}/tokens',
+      tags: ['units'],
+      middleware: [admin] as const,
+      summary: '为单位成员创建令牌（只显示一次）',
       request: {
         params: IdParam('unitId'),
-        body: { content: { 'application/json': { schema: z.object({ role: z.enum(['reporter', 'viewer']).default('reporter'), label: z.string().max(100).optional() }) } }, required: false },
+        body: {
+          content: {
+            'application/json': { schema: z.object({ role: z.enum(['reporter', 'viewer']).default('reporter'), label: z.string().max(100).optional() }) },
+          },
+          required: false,
+        },
       },
       responses: { 201: Json(z.object({ id: z.number(), token: z.string(), role: z.string(), unit: Unit }), 'Token') },
     }),
@@ -51,7 +71,9 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       const { unitId } = c.req.valid('param') as { unitId: number };
       // The body is optional: an empty POST creates a reporter token.
       const text = await c.req.text().catch(() => '');
-      const body = text ? z.object({ role: z.enum(['reporter', 'viewer']).default('reporter'), label: z.string().max(100).optional() }).parse(JSON.parse(text)) : { role: 'reporter' as const, label: undefined };
+      const body = text
+        ? z.object({ role: z.enum(['reporter', 'viewer']).default('reporter'), label: z.string().max(100).optional() }).parse(JSON.parse(text))
+        : { role: 'reporter' as const, label: undefined };
       const unit = await findUnit(db, { id: unitId });
       if (!unit) throw new HttpProblem(404, 'UNKNOWN_UNIT', `找不到单位：${unitId}`);
       const { id, token } = await issueToken(db, { role: body.role, unit, label: body.label }, c.get('actor').name);
@@ -60,7 +82,15 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   );
 
   app.openapi(
-    createRoute({ method: 'delete', path: '/tokens/{tokenId}', tags: ['units'], middleware: [admin] as const, summary: '撤销令牌', request: { params: IdParam('tokenId') }, responses: { 200: Json(z.object({ ok: z.literal(true) }), 'Revoked') } }),
+    createRoute({
+      method: 'delete',
+      path: '/tokens/{tokenId}',
+      tags: ['units'],
+      middleware: [admin] as const,
+      summary: '撤销令牌',
+      request: { params: IdParam('tokenId') },
+      responses: { 200: Json(z.object({ ok: z.literal(true) }), 'Revoked') },
+    }),
     async (c) => {
       const { tokenId } = c.req.valid('param') as { tokenId: number };
       if (!(await revokeToken(db, tokenId, c.get('actor').name))) throw new HttpProblem(404, 'UNKNOWN_TOKEN', `找不到令牌或已撤销：${tokenId}`);
@@ -69,17 +99,40 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   );
 
   const TokenInfo = z
-    .object({ id: z.number(), prefix: z.string().nullable(), role: z.enum(ROLES), unit: Unit.nullable(), label: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })
+    .object({
+      id: z.number(),
+      prefix: z.string().nullable(),
+      role: z.enum(ROLES),
+      unit: Unit.nullable(),
+      label: z.string().nullable(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+      revokedAt: z.string().nullable(),
+    })
     .openapi('TokenInfo');
   app.openapi(
-    createRoute({ method: 'get', path: '/tokens', tags: ['units'], middleware: [requireRole('admin', 'viewer')] as const, summary: '令牌列表（只显示前缀；角色、单位、创建时间、最近使用、撤销时间）', responses: { 200: Json(z.array(TokenInfo), 'Tokens') } }),
+    createRoute({
+      method: 'get',
+      path: '/tokens',
+      tags: ['units'],
+      middleware: [requireRole('admin', 'viewer')] as const,
+      summary: '令牌列表（只显示前缀；角色、单位、创建时间、最近使用、撤销时间）',
+      responses: { 200: Json(z.array(TokenInfo), 'Tokens') },
+    }),
     async (c) => c.json(await listTokens(db), 200),
   );
 
   app.openapi(
     createRoute({
-      method: 'patch', path: '/units/{unitId}', tags: ['units'], middleware: [admin] as const, summary: '单位改名（填报、台账、催报中的名称一并更新；重名 409，不修改）',
-      request: { params: IdParam('unitId'), body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } }, required: true } },
+      method: 'patch',
+      path: '/units/{unitId}',
+      tags: ['units'],
+      middleware: [admin] as const,
+      summary: '单位改名（填报、台账、催报中的名称一并更新；重名 409，不修改）',
+      request: {
+        params: IdParam('unitId'),
+        body: { content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(100) }) } }, required: true },
+      },
       responses: { 200: Json(Unit, 'Renamed') },
     }),
     async (c) => {
@@ -90,8 +143,15 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   );
   app.openapi(
     createRoute({
-      method: 'post', path: '/units/{unitId}/merge', tags: ['units'], middleware: [admin] as const, summary: '把该单位并入另一单位（令牌、分工、报送、台账随之转移；该单位删除）',
-      request: { params: IdParam('unitId'), body: { content: { 'application/json': { schema: z.object({ into: z.number().int().positive() }) } }, required: true } },
+      method: 'post',
+      path: '/units/{unitId}/merge',
+      tags: ['units'],
+      middleware: [admin] as const,
+      summary: '把该单位并入另一单位（令牌、分工、报送、台账随之转移；该单位删除）',
+      request: {
+        params: IdParam('unitId'),
+        body: { content: { 'application/json': { schema: z.object({ into: z.number().int().positive() }) } }, required: true },
+      },
       responses: { 200: Json(Unit, 'Merged into') },
     }),
     async (c) => {

@@ -32,11 +32,31 @@ const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string
 
 const UploadResponse = z
   .object({
-    batchId: z.string(), replayed: z.boolean(), sheet: z.string(), headerRow: z.number(), matchedBy: z.enum(['id', 'text']),
-    applied: z.number(), conflicts: z.number(), rejected: z.number(), unchanged: z.number(),
-    rows: z.array(z.object({ row: z.number(), key: z.string(), outcome: z.enum(['applied', 'conflict', 'rejected']), version: z.number().optional(), errors: z.array(z.any()).optional(), conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional() })),
-    ignored: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('LOCKED_IGNORED'), message: z.string() })),
-    converted: z.array(z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('AMOUNT_CONVERTED'), message: z.string() })),
+    batchId: z.string(),
+    replayed: z.boolean(),
+    sheet: z.string(),
+    headerRow: z.number(),
+    matchedBy: z.enum(['id', 'text']),
+    applied: z.number(),
+    conflicts: z.number(),
+    rejected: z.number(),
+    unchanged: z.number(),
+    rows: z.array(
+      z.object({
+        row: z.number(),
+        key: z.string(),
+        outcome: z.enum(['applied', 'conflict', 'rejected']),
+        version: z.number().optional(),
+        errors: z.array(z.any()).optional(),
+        conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional(),
+      }),
+    ),
+    ignored: z.array(
+      z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('LOCKED_IGNORED'), message: z.string() }),
+    ),
+    converted: z.array(
+      z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('AMOUNT_CONVERTED'), message: z.string() }),
+    ),
     annotated: z.object({ filename: z.string(), contentType: z.string(), base64: z.string() }),
   })
   .openapi('WorkbookUploadResponse');
@@ -60,10 +80,12 @@ async function uploadedBytes(c: Context<AppEnv>): Promise<{ bytes: Buffer; name:
 }
 
 /** Remembers the uploaded file's name on a WorkbookError, for the annotated copy's name. */
-const named = (name: string) => (err: unknown): never => {
-  if (err instanceof WorkbookError) err.filename = name;
-  throw err;
-};
+const named =
+  (name: string) =>
+  (err: unknown): never => {
+    if (err instanceof WorkbookError) err.filename = name;
+    throw err;
+  };
 
 /** A WorkbookError's problem: its cells, and the annotated copy when it has one (server/app.ts onError). */
 export function workbookProblem(c: Context, err: WorkbookError, name = err.filename): Response {
@@ -90,9 +112,14 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/periods/{period}/workbook.xlsx', tags: ['workbook'],
+      method: 'get',
+      path: '/plans/{planId}/periods/{period}/workbook.xlsx',
+      tags: ['workbook'],
       summary: '导出月度重点任务清单（.xlsx；?unit= 某单位；?template=1 空白模板）',
-      request: { params: PeriodParams, query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional(), version: z.coerce.number().int().min(1).optional() }) },
+      request: {
+        params: PeriodParams,
+        query: z.object({ unit: z.string().max(100).optional(), template: z.enum(['0', '1']).optional(), version: z.coerce.number().int().min(1).optional() }),
+      },
       responses: { 200: Binary('The workbook'), 404: Problem('No such plan') },
     }),
     async (c) => {
@@ -111,10 +138,19 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/periods/{period}/workbook', tags: ['workbook'], middleware: [requireRole('admin', 'reporter')] as const,
+      method: 'post',
+      path: '/plans/{planId}/periods/{period}/workbook',
+      tags: ['workbook'],
+      middleware: [requireRole('admin', 'reporter')] as const,
       summary: '上传填好的清单（multipart 字段 file，或请求体即 .xlsx）：逐行结果 + 批注副本（base64）',
       request: { params: PeriodParams },
-      responses: { 200: Json(UploadResponse, 'Per-row results'), 409: Problem('Another plan or month'), 413: Problem('Too large / zip bomb / too many rows'), 415: Problem('Not an .xlsx'), 422: Problem('Not a 清单, or bad cells (nothing stored)') },
+      responses: {
+        200: Json(UploadResponse, 'Per-row results'),
+        409: Problem('Another plan or month'),
+        413: Problem('Too large / zip bomb / too many rows'),
+        415: Problem('Not an .xlsx'),
+        422: Problem('Not a 清单, or bad cells (nothing stored)'),
+      },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -126,8 +162,13 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/plans/{planId}/targets/workbook.xlsx', tags: ['workbook'], middleware: [requireRole('admin')] as const,
-      summary: '导出指标表（管理员修改目标值后上传）', request: { params: PlanIdParam }, responses: { 200: Binary('The targets workbook') },
+      method: 'get',
+      path: '/plans/{planId}/targets/workbook.xlsx',
+      tags: ['workbook'],
+      middleware: [requireRole('admin')] as const,
+      summary: '导出指标表（管理员修改目标值后上传）',
+      request: { params: PlanIdParam },
+      responses: { 200: Binary('The targets workbook') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -138,7 +179,10 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
 
   app.openapi(
     createRoute({
-      method: 'post', path: '/plans/{planId}/targets/workbook', tags: ['workbook'], middleware: [requireRole('admin')] as const,
+      method: 'post',
+      path: '/plans/{planId}/targets/workbook',
+      tags: ['workbook'],
+      middleware: [requireRole('admin')] as const,
       summary: '上传指标表：?preview=1 预览每处修改（旧值→新值）；?confirm=batchId 原文件再次上传，整体生效并审计',
       request: { params: PlanIdParam, query: z.object({ preview: z.enum(['1']).optional(), confirm: z.string().min(8).max(100).optional() }) },
       responses: { 200: Json(z.any(), 'Preview or applied results'), 409: Problem('Changed since preview'), 422: Problem('Bad workbook') },

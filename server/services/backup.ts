@@ -17,7 +17,10 @@ export interface Backup {
 }
 
 export class BackupError extends Error {
-  constructor(public code: string, message: string) {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -66,7 +69,8 @@ export async function backupDatabase(db: Db): Promise<Backup> {
 
 /** Restores into an empty database; returns the number of rows per table. */
 export async function restoreDatabase(db: Db, backup: Backup): Promise<Record<string, number>> {
-  if (backup?.format !== BACKUP_FORMAT || backup.version !== 1 || typeof backup.tables !== 'object') throw new BackupError('NOT_A_BACKUP', '该文件不是 qingdan 备份（format: qingdan-backup）');
+  if (backup?.format !== BACKUP_FORMAT || backup.version !== 1 || typeof backup.tables !== 'object')
+    throw new BackupError('NOT_A_BACKUP', '该文件不是 qingdan 备份（format: qingdan-backup）');
   return db.transaction(async (tx) => {
     const here = await tablesInOrder(tx);
     const names = new Set(here.map((t) => t.name));
@@ -78,14 +82,17 @@ export async function restoreDatabase(db: Db, backup: Backup): Promise<Record<st
     }
     for (const t of here) {
       const [{ n }] = await rowsOf<{ n: number }>(tx, sql`select count(*)::int as n from ${ident(t.name)}`);
-      if (n > 0 && t.name !== '__drizzle_migrations') throw new BackupError('NOT_EMPTY', `目标数据库不是空的（表 ${t.name} 有 ${n} 行）：请恢复到新的数据目录或新建的数据库`);
+      if (n > 0 && t.name !== '__drizzle_migrations')
+        throw new BackupError('NOT_EMPTY', `目标数据库不是空的（表 ${t.name} 有 ${n} 行）：请恢复到新的数据目录或新建的数据库`);
     }
     const restored: Record<string, number> = {};
     for (const t of here) {
       const rows = backup.tables[t.name]?.rows ?? [];
       if (!names.has(t.name) || !rows.length) continue;
       for (let i = 0; i < rows.length; i += 2000) {
-        await tx.execute(sql`insert into ${ident(t.name)} select * from json_populate_recordset(null::${ident(t.name)}, ${JSON.stringify(rows.slice(i, i + 2000))}::json)`);
+        await tx.execute(
+          sql`insert into ${ident(t.name)} select * from json_populate_recordset(null::${ident(t.name)}, ${JSON.stringify(rows.slice(i, i + 2000))}::json)`,
+        );
       }
       restored[t.name] = rows.length;
       // bigserial ids: the next one must come after the restored ones.

@@ -47,4 +47,3 @@ export async function importWithText(importer: Importer, bytes: Uint8Array, sour
   if (bad) throw new ImportFailed('BAD_TEXT', `文档${bad.field === 'title' ? '标题' : `（${bad.field}）`}${BAD_TEXT_MESSAGES[bad.kind]}`);
   return { plan, text: findBadText(text) ? '' : text }; // a NUL in the text would not store either
 }
-

@@ -36,7 +36,12 @@ export async function refreshLedger(db: Db, planId: string): Promise<number> {
   }
   // Only new items and changed ones travel to the database: a read after no change writes nothing.
   const known = new Map(
-    (await db.select({ key: ledgerItems.key, measures: ledgerItems.measures, lastSeenIn: ledgerItems.lastSeenIn, task: ledgerItems.task, owner: ledgerItems.owner }).from(ledgerItems).where(eq(ledgerItems.planId, planId))).map((k) => [k.key, k]),
+    (
+      await db
+        .select({ key: ledgerItems.key, measures: ledgerItems.measures, lastSeenIn: ledgerItems.lastSeenIn, task: ledgerItems.task, owner: ledgerItems.owner })
+        .from(ledgerItems)
+        .where(eq(ledgerItems.planId, planId))
+    ).map((k) => [k.key, k]),
   );
   const derived = deriveLedgerItems([...byPeriod].map(([period, rows]) => ({ period, rows }))).filter((d) => {
     const k = known.get(d.key);
@@ -48,17 +53,46 @@ export async function refreshLedger(db: Db, planId: string): Promise<number> {
     await db.transaction(async (tx) => {
       const rows = await tx
         .insert(ledgerItems)
-        .values(chunk.map((d) => ({ planId, key: d.key, itemId: d.itemId, taskId: d.taskId, task: d.task, unit: d.unit, owner: d.owner, text: d.text, measures: d.measures, raisedIn: d.raisedIn, lastSeenIn: d.lastSeenIn, due: d.due })))
+        .values(
+          chunk.map((d) => ({
+            planId,
+            key: d.key,
+            itemId: d.itemId,
+            taskId: d.taskId,
+            task: d.task,
+            unit: d.unit,
+            owner: d.owner,
+            text: d.text,
+            measures: d.measures,
+            raisedIn: d.raisedIn,
+            lastSeenIn: d.lastSeenIn,
+            due: d.due,
+          })),
+        )
         .onConflictDoUpdate({
           target: [ledgerItems.planId, ledgerItems.key],
-          set: { measures: sql`excluded.measures`, lastSeenIn: sql`greatest(${ledgerItems.lastSeenIn}, excluded.last_seen_in)`, task: sql`excluded.task`, owner: sql`excluded.owner` },
+          set: {
+            measures: sql`excluded.measures`,
+            lastSeenIn: sql`greatest(${ledgerItems.lastSeenIn}, excluded.last_seen_in)`,
+            task: sql`excluded.task`,
+            owner: sql`excluded.owner`,
+          },
           setWhere: sql`${ledgerItems.measures} is distinct from excluded.measures or ${ledgerItems.lastSeenIn} < excluded.last_seen_in or ${ledgerItems.task} <> excluded.task or ${ledgerItems.owner} <> excluded.owner`,
         })
         .returning({ id: ledgerItems.id, inserted: sql<boolean>`(xmax = 0)`, text: ledgerItems.text, raisedIn: ledgerItems.raisedIn, unit: ledgerItems.unit });
       const fresh = rows.filter((r) => r.inserted);
       opened += fresh.length;
       if (fresh.length) {
-        await tx.insert(audit).values(fresh.map((r) => ({ planId, entity: 'ledger', entityId: String(r.id), action: 'open', actor: 'system:ledger', new: { text: r.text, raisedIn: r.raisedIn, unit: r.unit } })));
+        await tx.insert(audit).values(
+          fresh.map((r) => ({
+            planId,
+            entity: 'ledger',
+            entityId: String(r.id),
+            action: 'open',
+            actor: 'system:ledger',
+            new: { text: r.text, raisedIn: r.raisedIn, unit: r.unit },
+          })),
+        );
       }
     });
   }
@@ -90,9 +124,24 @@ export interface LedgerItemView {
 
 function view(r: LedgerRow, evidence: LedgerItemView['evidence'], today: string): LedgerItemView {
   return {
-    id: r.id, status: r.status as 'open' | 'closed', text: r.text, task: r.task, taskId: r.taskId, itemId: r.itemId, unit: r.unit, owner: r.owner,
-    raisedIn: r.raisedIn, lastSeenIn: r.lastSeenIn, measures: r.measures, due: r.due, overdue: r.status === 'open' && r.due < today,
-    closedAt: r.closedAt?.toISOString() ?? null, closedBy: r.closedBy, closeNote: r.closeNote, reviewNote: r.reviewNote, evidence,
+    id: r.id,
+    status: r.status as 'open' | 'closed',
+    text: r.text,
+    task: r.task,
+    taskId: r.taskId,
+    itemId: r.itemId,
+    unit: r.unit,
+    owner: r.owner,
+    raisedIn: r.raisedIn,
+    lastSeenIn: r.lastSeenIn,
+    measures: r.measures,
+    due: r.due,
+    overdue: r.status === 'open' && r.due < today,
+    closedAt: r.closedAt?.toISOString() ?? null,
+    closedBy: r.closedBy,
+    closeNote: r.closeNote,
+    reviewNote: r.reviewNote,
+    evidence,
   };
 }
 
@@ -109,14 +158,29 @@ export async function listLedger(db: Db, planId: string, filter: LedgerFilter = 
   const rows = await db.select().from(ledgerItems).where(eq(ledgerItems.planId, planId)).orderBy(asc(ledgerItems.raisedIn), asc(ledgerItems.id));
   const ids = rows.map((r) => r.id);
   const ev = ids.length
-    ? await db.select({ id: ledgerEvidence.id, itemId: ledgerEvidence.ledgerItemId, name: ledgerEvidence.name, contentType: ledgerEvidence.contentType, size: ledgerEvidence.size }).from(ledgerEvidence).where(inArray(ledgerEvidence.ledgerItemId, ids))
+    ? await db
+        .select({
+          id: ledgerEvidence.id,
+          itemId: ledgerEvidence.ledgerItemId,
+          name: ledgerEvidence.name,
+          contentType: ledgerEvidence.contentType,
+          size: ledgerEvidence.size,
+        })
+        .from(ledgerEvidence)
+        .where(inArray(ledgerEvidence.ledgerItemId, ids))
     : [];
   const today = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
   return rows
     .filter((r) => !filter.status || r.status === filter.status)
     .filter((r) => !filter.unit || r.unit === filter.unit || r.owner.split('、').includes(filter.unit))
     .filter((r) => !filter.period || openAt(state(r), filter.period) || r.raisedIn === filter.period || r.closedIn === filter.period)
-    .map((r) => view(r, ev.filter((e) => e.itemId === r.id).map(({ itemId: _, ...e }) => e), today));
+    .map((r) =>
+      view(
+        r,
+        ev.filter((e) => e.itemId === r.id).map(({ itemId: _, ...e }) => e),
+        today,
+      ),
+    );
 }
 
 const state = (r: LedgerRow) => ({ raisedIn: r.raisedIn, due: r.due, status: r.status as 'open' | 'closed', closedIn: r.closedIn });
@@ -129,7 +193,10 @@ export async function ledgerCountsFor(db: Db, planId: string, period: PeriodId):
 }
 
 async function itemOf(db: Db, planId: string, id: number): Promise<LedgerRow> {
-  const [r] = await db.select().from(ledgerItems).where(and(eq(ledgerItems.planId, planId), eq(ledgerItems.id, id)));
+  const [r] = await db
+    .select()
+    .from(ledgerItems)
+    .where(and(eq(ledgerItems.planId, planId), eq(ledgerItems.id, id)));
   if (!r) throw new HttpProblem(404, 'NOT_FOUND', `找不到问题台账条目 ${id}`);
   return r;
 }
@@ -151,10 +218,17 @@ export interface Evidence {
 }
 
 export function checkEvidence(e: Evidence): string {
-  if (e.bytes.length === 0) throw new HttpProblem(400, 'EMPTY_FILE', '佐证材料为空文件', [{ field: 'evidence', code: 'EMPTY_FILE', message: '佐证材料为空文件' }]);
-  if (e.bytes.length > EVIDENCE_MAX_BYTES) throw new HttpProblem(413, 'FILE_TOO_LARGE', `佐证材料不能超过 ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB`, [{ field: 'evidence', code: 'FILE_TOO_LARGE', message: '文件过大' }]);
+  if (e.bytes.length === 0)
+    throw new HttpProblem(400, 'EMPTY_FILE', '佐证材料为空文件', [{ field: 'evidence', code: 'EMPTY_FILE', message: '佐证材料为空文件' }]);
+  if (e.bytes.length > EVIDENCE_MAX_BYTES)
+    throw new HttpProblem(413, 'FILE_TOO_LARGE', `佐证材料不能超过 ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB`, [
+      { field: 'evidence', code: 'FILE_TOO_LARGE', message: '文件过大' },
+    ]);
   const kind = EVIDENCE_TYPES.find((k) => k.ext.test(e.name) && k.magic.every((b, i) => e.bytes[i] === b));
-  if (!kind) throw new HttpProblem(415, 'BAD_FILE_TYPE', '佐证材料须为 PDF、PNG、JPG、DOCX 或 XLSX 文件（按文件内容检查）', [{ field: 'evidence', code: 'BAD_FILE_TYPE', message: '文件类型不允许' }]);
+  if (!kind)
+    throw new HttpProblem(415, 'BAD_FILE_TYPE', '佐证材料须为 PDF、PNG、JPG、DOCX 或 XLSX 文件（按文件内容检查）', [
+      { field: 'evidence', code: 'BAD_FILE_TYPE', message: '文件类型不允许' },
+    ]);
   return kind.type;
 }
 
@@ -165,10 +239,18 @@ function mayClose(actor: Actor, r: LedgerRow): boolean {
 }
 
 /** 销号: closes an open item with a note (required) and an optional 佐证材料 file, in one transaction. */
-export async function closeLedgerItem(db: Db, actor: Actor, planId: string, id: number, input: { note?: unknown; evidence?: Evidence | null }, now = new Date()) {
+export async function closeLedgerItem(
+  db: Db,
+  actor: Actor,
+  planId: string,
+  id: number,
+  input: { note?: unknown; evidence?: Evidence | null },
+  now = new Date(),
+) {
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   if (!note) throw new HttpProblem(400, 'NOTE_REQUIRED', '销号须说明问题是如何解决的', [{ field: 'note', code: 'REQUIRED', message: '销号说明不能为空' }]);
-  if ([...note].length > 1000) throw new HttpProblem(400, 'TEXT_TOO_LONG', '销号说明最多1000字', [{ field: 'note', code: 'TEXT_TOO_LONG', message: '最多1000字' }]);
+  if ([...note].length > 1000)
+    throw new HttpProblem(400, 'TEXT_TOO_LONG', '销号说明最多1000字', [{ field: 'note', code: 'TEXT_TOO_LONG', message: '最多1000字' }]);
   const type = input.evidence ? checkEvidence(input.evidence) : null;
   const r = await itemOf(db, planId, id);
   if (!mayClose(actor, r)) throw new HttpProblem(403, 'FORBIDDEN', '只能为本单位的问题销号');
@@ -186,10 +268,28 @@ export async function closeLedgerItem(db: Db, actor: Actor, planId: string, id: 
     }
     let evidenceId: number | null = null;
     if (input.evidence && type) {
-      const [ev] = await tx.insert(ledgerEvidence).values({ ledgerItemId: id, name: input.evidence.name.slice(0, 200), contentType: type, size: input.evidence.bytes.length, bytes: input.evidence.bytes, uploadedBy: actor.name }).returning({ id: ledgerEvidence.id });
+      const [ev] = await tx
+        .insert(ledgerEvidence)
+        .values({
+          ledgerItemId: id,
+          name: input.evidence.name.slice(0, 200),
+          contentType: type,
+          size: input.evidence.bytes.length,
+          bytes: input.evidence.bytes,
+          uploadedBy: actor.name,
+        })
+        .returning({ id: ledgerEvidence.id });
       evidenceId = ev.id;
     }
-    await tx.insert(audit).values({ planId, entity: 'ledger', entityId: String(id), action: 'close', actor: actor.name, old: { status: 'open' }, new: { status: 'closed', note, evidenceId } });
+    await tx.insert(audit).values({
+      planId,
+      entity: 'ledger',
+      entityId: String(id),
+      action: 'close',
+      actor: actor.name,
+      old: { status: 'open' },
+      new: { status: 'closed', note, evidenceId },
+    });
     return { id, status: 'closed', closedAt: now.toISOString(), evidenceId, replayed: false };
   });
 }
@@ -197,20 +297,37 @@ export async function closeLedgerItem(db: Db, actor: Actor, planId: string, id: 
 /** The office refuses a 销号 (or reopens a closed item): open again, with its reason recorded. */
 export async function reopenLedgerItem(db: Db, actor: Actor, planId: string, id: number, reason: unknown, action: 'refuse' | 'reopen') {
   const text = typeof reason === 'string' ? reason.trim() : '';
-  if (!text) throw new HttpProblem(400, 'REASON_REQUIRED', action === 'refuse' ? '不予销号须说明原因' : '重新打开须说明原因', [{ field: 'reason', code: 'REQUIRED', message: '原因不能为空' }]);
+  if (!text)
+    throw new HttpProblem(400, 'REASON_REQUIRED', action === 'refuse' ? '不予销号须说明原因' : '重新打开须说明原因', [
+      { field: 'reason', code: 'REQUIRED', message: '原因不能为空' },
+    ]);
   await itemOf(db, planId, id);
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(ledgerItems).where(eq(ledgerItems.id, id));
     if (before.status !== 'closed') throw new HttpProblem(409, 'NOT_CLOSED', '该问题尚未销号');
-    await tx.update(ledgerItems).set({ status: 'open', closedAt: null, closedIn: null, closedBy: null, closeNote: null, reviewNote: text }).where(and(eq(ledgerItems.id, id), eq(ledgerItems.status, 'closed')));
-    await tx.insert(audit).values({ planId, entity: 'ledger', entityId: String(id), action, actor: actor.name, old: { status: 'closed', note: before.closeNote, closedBy: before.closedBy }, new: { status: 'open', reason: text } });
+    await tx
+      .update(ledgerItems)
+      .set({ status: 'open', closedAt: null, closedIn: null, closedBy: null, closeNote: null, reviewNote: text })
+      .where(and(eq(ledgerItems.id, id), eq(ledgerItems.status, 'closed')));
+    await tx.insert(audit).values({
+      planId,
+      entity: 'ledger',
+      entityId: String(id),
+      action,
+      actor: actor.name,
+      old: { status: 'closed', note: before.closeNote, closedBy: before.closedBy },
+      new: { status: 'open', reason: text },
+    });
     return { id, status: 'open' as const, reviewNote: text };
   });
 }
 
 export async function evidenceFile(db: Db, planId: string, itemId: number, evidenceId: number) {
   await itemOf(db, planId, itemId);
-  const [ev] = await db.select().from(ledgerEvidence).where(and(eq(ledgerEvidence.id, evidenceId), eq(ledgerEvidence.ledgerItemId, itemId)));
+  const [ev] = await db
+    .select()
+    .from(ledgerEvidence)
+    .where(and(eq(ledgerEvidence.id, evidenceId), eq(ledgerEvidence.ledgerItemId, itemId)));
   if (!ev) throw new HttpProblem(404, 'NOT_FOUND', '找不到该佐证材料');
   return ev;
 }

@@ -29,10 +29,13 @@ export const MonthSettingsInput = z
 export async function saveMonthSettings(db: Db, planId: string, input: z.infer<typeof MonthSettingsInput>, actor: string): Promise<MonthSettings> {
   await ensurePlan(db, planId);
   if (input.lights && !validThresholds(input.lights)) {
-    throw new HttpProblem(400, 'BAD_THRESHOLDS', '黄灯、红灯阈值须满足 0 < 黄灯 < 红灯 ≤ 100（落后序时进度的百分点）', [{ field: 'lights', code: 'BAD_THRESHOLDS', message: '0 < 黄灯 < 红灯 ≤ 100' }]);
+    throw new HttpProblem(400, 'BAD_THRESHOLDS', '黄灯、红灯阈值须满足 0 < 黄灯 < 红灯 ≤ 100（落后序时进度的百分点）', [
+      { field: 'lights', code: 'BAD_THRESHOLDS', message: '0 < 黄灯 < 红灯 ≤ 100' },
+    ]);
   }
   const ids = input.rules?.map((r) => r.id) ?? [];
-  if (new Set(ids).size !== ids.length) throw new HttpProblem(400, 'DUPLICATE_RULE', '催报规则的 id 重复', [{ field: 'rules', code: 'DUPLICATE_RULE', message: '催报规则的 id 重复' }]);
+  if (new Set(ids).size !== ids.length)
+    throw new HttpProblem(400, 'DUPLICATE_RULE', '催报规则的 id 重复', [{ field: 'rules', code: 'DUPLICATE_RULE', message: '催报规则的 id 重复' }]);
   return db.transaction(async (tx) => {
     const before = await loadMonthSettings(tx as unknown as Db, planId);
     const next: MonthSettings = { lights: input.lights ?? before.lights, rules: input.rules ?? before.rules };

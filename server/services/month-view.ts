@@ -51,7 +51,12 @@ export interface SnapshotRecord {
 export async function loadSnapshot(db: Db, planId: string, period: PeriodId, version?: number): Promise<SnapshotRecord | null> {
   const where = [eq(periodSnapshots.planId, planId), eq(periodSnapshots.period, period)];
   if (version !== undefined) where.push(eq(periodSnapshots.version, version));
-  const [r] = await db.select().from(periodSnapshots).where(and(...where)).orderBy(desc(periodSnapshots.version)).limit(1);
+  const [r] = await db
+    .select()
+    .from(periodSnapshots)
+    .where(and(...where))
+    .orderBy(desc(periodSnapshots.version))
+    .limit(1);
   return r ? { version: r.version, closedAt: r.closedAt.toISOString(), closedBy: r.closedBy, data: r.data as MonthSnapshot } : null;
 }
 
@@ -101,12 +106,22 @@ export async function liveMonth(db: Db, planId: string, period: PeriodId, opts: 
   const prevMeta = ctx.periods.find((p) => p.period === prev);
   const entries = await loadEntriesByPeriod(db, planId, [period, prev]);
   const rows = liveRows(ctx, period, entries.get(period));
-  const stats = computeStats(rows, { period, year: ctx.plan.year, deadline: meta?.deadline, closed: opts.closing ? true : meta ? meta.status === 'closed' : undefined });
+  const stats = computeStats(rows, {
+    period,
+    year: ctx.plan.year,
+    deadline: meta?.deadline,
+    closed: opts.closing ? true : meta ? meta.status === 'closed' : undefined,
+  });
   let previous: PeriodStats | null = null;
   const prevSnap = prevMeta?.status === 'closed' ? await loadSnapshot(db, planId, prev) : null;
   if (prevSnap) previous = prevSnap.data.stats;
   else if (prevMeta || entries.has(prev)) {
-    previous = computeStats(liveRows(ctx, prev, entries.get(prev)), { period: prev, year: ctx.plan.year, deadline: prevMeta?.deadline, closed: prevMeta ? prevMeta.status === 'closed' : undefined });
+    previous = computeStats(liveRows(ctx, prev, entries.get(prev)), {
+      period: prev,
+      year: ctx.plan.year,
+      deadline: prevMeta?.deadline,
+      closed: prevMeta ? prevMeta.status === 'closed' : undefined,
+    });
   }
   const next = ctx.periods.find((x) => x.period > period) ?? null;
   const { id, title, year, issuer } = ctx.plan;
@@ -170,7 +185,13 @@ export async function closedMonthRows(db: Db, planId: string, months: PeriodId[]
  * A month's rows for the workbook (route and CLI): a closed month's as they were closed (one unit's cut
  * from them: model/snapshot.ts rowsForUnit), else live; null when `version` names no snapshot.
  */
-export async function workbookMonth(db: Db, planId: string, period: PeriodId, unit: string | undefined, version?: number): Promise<{ plan: Plan; rows: SheetRow[]; lastYear: Map<string, number | null> } | null> {
+export async function workbookMonth(
+  db: Db,
+  planId: string,
+  period: PeriodId,
+  unit: string | undefined,
+  version?: number,
+): Promise<{ plan: Plan; rows: SheetRow[]; lastYear: Map<string, number | null> } | null> {
   await ensurePlan(db, planId);
   const closed = version !== undefined || (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed');
   const view = closed ? await monthView(db, planId, period, { version }) : null;

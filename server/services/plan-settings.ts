@@ -23,14 +23,23 @@ export async function reportingDeadline(db: Db, planId: string): Promise<Reporti
 export async function setReportingDay(db: Db, planId: string, day: number, actor: string): Promise<ReportingDeadline & { moved: string[] }> {
   return db.transaction(async (tx) => {
     const before = await reportingDeadline(tx as unknown as Db, planId);
-    await tx.insert(planSettings).values({ planId, reportDay: day, updatedBy: actor }).onConflictDoUpdate({ target: planSettings.planId, set: { reportDay: day, updatedBy: actor, updatedAt: new Date() } });
-    const open = await tx.select().from(periods).where(and(eq(periods.planId, planId), eq(periods.status, 'open')));
+    await tx
+      .insert(planSettings)
+      .values({ planId, reportDay: day, updatedBy: actor })
+      .onConflictDoUpdate({ target: planSettings.planId, set: { reportDay: day, updatedBy: actor, updatedAt: new Date() } });
+    const open = await tx
+      .select()
+      .from(periods)
+      .where(and(eq(periods.planId, planId), eq(periods.status, 'open')));
     const moved: string[] = [];
     for (const p of open) {
       const last = Number(periodEnd(p.period).slice(8));
       const deadline = `${p.period}-${String(Math.min(day, last)).padStart(2, '0')}`;
       if (deadline === p.deadline) continue;
-      await tx.update(periods).set({ deadline }).where(and(eq(periods.planId, planId), eq(periods.period, p.period)));
+      await tx
+        .update(periods)
+        .set({ deadline })
+        .where(and(eq(periods.planId, planId), eq(periods.period, p.period)));
       moved.push(p.period);
     }
     await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'reporting-day', actor, old: before, new: { day, moved } });

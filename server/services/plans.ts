@@ -24,7 +24,14 @@ async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) =>
 /** `now`: the clock that gives a plan without a year its months (injectable for tests). */
 export async function savePlan(db: Db, plan: Plan, actor: string, opts: { now?: Date } = {}): Promise<string> {
   return db.transaction(async (tx) => {
-    const taken = new Set((await tx.select({ id: plans.id }).from(plans).where(sql`${plans.id} like ${plan.id + '%'}`)).map((r) => r.id));
+    const taken = new Set(
+      (
+        await tx
+          .select({ id: plans.id })
+          .from(plans)
+          .where(sql`${plans.id} like ${plan.id + '%'}`)
+      ).map((r) => r.id),
+    );
     let id = plan.id;
     for (let n = 2; taken.has(id); n++) id = `${plan.id}-${n}`;
     await tx.insert(plans).values({ id, title: plan.title, year: plan.year, issuer: plan.issuer ?? null, script: plan.script, source: plan.source });
@@ -33,13 +40,34 @@ export async function savePlan(db: Db, plan: Plan, actor: string, opts: { now?: 
     let ord = 0;
     for (const { node, parent } of walkNodes(plan.nodes)) {
       nodeRows.push({
-        planId: id, id: node.id, parentId: parent?.id ?? null, ord: ord++, kind: node.kind, number: node.number,
-        title: node.title, text: node.text, span: node.span, deadlines: node.deadlines, units: node.units ?? null,
+        planId: id,
+        id: node.id,
+        parentId: parent?.id ?? null,
+        ord: ord++,
+        kind: node.kind,
+        number: node.number,
+        title: node.title,
+        text: node.text,
+        span: node.span,
+        deadlines: node.deadlines,
+        units: node.units ?? null,
       });
       node.targets.forEach((t, i) =>
         targetRows.push({
-          planId: id, id: t.id, taskId: node.id, ord: i, metric: t.metric, value: t.value, max: t.max ?? null, unit: t.unit,
-          comparator: t.comparator, kind: t.kind, quote: t.quote, span: t.span, confidence: t.confidence, updatedBy: actor,
+          planId: id,
+          id: t.id,
+          taskId: node.id,
+          ord: i,
+          metric: t.metric,
+          value: t.value,
+          max: t.max ?? null,
+          unit: t.unit,
+          comparator: t.comparator,
+          kind: t.kind,
+          quote: t.quote,
+          span: t.span,
+          confidence: t.confidence,
+          updatedBy: actor,
         }),
       );
     }
@@ -63,13 +91,19 @@ export async function listPlans(db: Db): Promise<PlanSummary[]> {
 
 /** Throws NotFoundError unless the plan exists (and is not deleted); cheap, unlike loadPlan. */
 export async function ensurePlan(db: Db, planId: string): Promise<void> {
-  const [row] = await db.select({ id: plans.id }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  const [row] = await db
+    .select({ id: plans.id })
+    .from(plans)
+    .where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
   if (!row) throw new NotFoundError(`找不到计划：${planId}`);
 }
 
 /** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */
 export async function loadPlan(db: Db, planId: string): Promise<Plan> {
-  const [p] = await db.select().from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  const [p] = await db
+    .select()
+    .from(plans)
+    .where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
   if (!p) throw new NotFoundError(`找不到计划：${planId}`);
   const nodeRows = await db.select().from(nodes).where(eq(nodes.planId, planId)).orderBy(asc(nodes.ord));
   const targetRows = await db.select().from(targets).where(eq(targets.planId, planId)).orderBy(asc(targets.taskId), asc(targets.ord));
@@ -77,9 +111,17 @@ export async function loadPlan(db: Db, planId: string): Promise<Plan> {
   for (const t of targetRows) {
     const list = byTask.get(t.taskId) ?? [];
     list.push({
-      id: t.id, metric: t.metric, value: t.value, ...(t.max != null ? { max: t.max } : {}), unit: t.unit,
-      comparator: t.comparator as Target['comparator'], kind: t.kind as Target['kind'], quote: t.quote,
-      span: t.span as Span, confidence: t.confidence, version: t.version,
+      id: t.id,
+      metric: t.metric,
+      value: t.value,
+      ...(t.max != null ? { max: t.max } : {}),
+      unit: t.unit,
+      comparator: t.comparator as Target['comparator'],
+      kind: t.kind as Target['kind'],
+      quote: t.quote,
+      span: t.span as Span,
+      confidence: t.confidence,
+      version: t.version,
     });
     byTask.set(t.taskId, list);
   }
@@ -87,13 +129,29 @@ export async function loadPlan(db: Db, planId: string): Promise<Plan> {
   const roots: PlanNode[] = [];
   for (const n of nodeRows) {
     const node: PlanNode = {
-      id: n.id, kind: n.kind as PlanNode['kind'], number: n.number, title: n.title, text: n.text, span: n.span as Span,
-      targets: byTask.get(n.id) ?? [], deadlines: n.deadlines as Deadline[], ...(n.units ? { units: n.units as Units } : {}), children: [],
+      id: n.id,
+      kind: n.kind as PlanNode['kind'],
+      number: n.number,
+      title: n.title,
+      text: n.text,
+      span: n.span as Span,
+      targets: byTask.get(n.id) ?? [],
+      deadlines: n.deadlines as Deadline[],
+      ...(n.units ? { units: n.units as Units } : {}),
+      children: [],
     };
     byId.set(n.id, node);
     (n.parentId ? byId.get(n.parentId)?.children : roots)?.push(node);
   }
-  return { id: p.id, title: p.title, year: p.year, ...(p.issuer ? { issuer: p.issuer } : {}), script: p.script as Plan['script'], source: p.source, nodes: roots };
+  return {
+    id: p.id,
+    title: p.title,
+    year: p.year,
+    ...(p.issuer ? { issuer: p.issuer } : {}),
+    script: p.script as Plan['script'],
+    source: p.source,
+    nodes: roots,
+  };
 }
 
 export type DeleteOutcome = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'confirm_title'; title: string; reports: number };
@@ -104,7 +162,11 @@ export type DeleteOutcome = { ok: true } | { ok: false; reason: 'not_found' } | 
  */
 export async function softDeletePlan(db: Db, planId: string, actor: string, confirmTitle?: string): Promise<DeleteOutcome> {
   return db.transaction(async (tx) => {
-    const [plan] = await tx.select({ title: plans.title }).from(plans).where(and(eq(plans.id, planId), isNull(plans.deletedAt))).for('update');
+    const [plan] = await tx
+      .select({ title: plans.title })
+      .from(plans)
+      .where(and(eq(plans.id, planId), isNull(plans.deletedAt)))
+      .for('update');
     if (!plan) return { ok: false, reason: 'not_found' } as const;
     const [{ n }] = await rowsOf<{ n: number }>(tx as unknown as Db, sql`select count(*)::int as n from progress where plan_id = ${planId}`);
     if (n > 0 && confirmTitle?.trim() !== plan.title.trim()) return { ok: false, reason: 'confirm_title', title: plan.title, reports: n } as const;
@@ -117,7 +179,11 @@ export async function softDeletePlan(db: Db, planId: string, actor: string, conf
 /** Brings a soft-deleted plan back with everything it had; false when no deleted plan has this id. */
 export async function restorePlan(db: Db, planId: string, actor: string): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const rows = await tx.update(plans).set({ deletedAt: null }).where(and(eq(plans.id, planId), sql`${plans.deletedAt} is not null`)).returning({ id: plans.id });
+    const rows = await tx
+      .update(plans)
+      .set({ deletedAt: null })
+      .where(and(eq(plans.id, planId), sql`${plans.deletedAt} is not null`))
+      .returning({ id: plans.id });
     if (rows.length) await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'restore', actor });
     return rows.length > 0;
   });
@@ -158,7 +224,12 @@ export async function putAssignments(db: Db, planId: string, input: AssignmentIn
     const taskIds = [...new Set(input.map((a) => a.taskId))];
     const known = new Set(
       taskIds.length
-        ? (await tx.select({ id: nodes.id }).from(nodes).where(and(eq(nodes.planId, planId), inArray(nodes.id, taskIds)))).map((r) => r.id)
+        ? (
+            await tx
+              .select({ id: nodes.id })
+              .from(nodes)
+              .where(and(eq(nodes.planId, planId), inArray(nodes.id, taskIds)))
+          ).map((r) => r.id)
         : [],
     );
     const names = [...new Set(input.flatMap((a) => [...a.lead, ...a.co]))];
@@ -166,7 +237,8 @@ export async function putAssignments(db: Db, planId: string, input: AssignmentIn
     const unitId = new Map(unitRows.map((u) => [u.name, u.id]));
     input.forEach((a, i) => {
       if (!known.has(a.taskId)) throw new AssignmentError('UNKNOWN_TASK', `找不到任务：${a.taskId}`, `assignments.${i}.taskId`);
-      for (const n of [...a.lead, ...a.co]) if (!unitId.has(n)) throw new AssignmentError('UNKNOWN_UNIT', `找不到单位：${n}（请先创建单位）`, `assignments.${i}`);
+      for (const n of [...a.lead, ...a.co])
+        if (!unitId.has(n)) throw new AssignmentError('UNKNOWN_UNIT', `找不到单位：${n}（请先创建单位）`, `assignments.${i}`);
     });
     const before = await loadAssignments(tx as unknown as Db, planId);
     if (taskIds.length) await tx.delete(assignments).where(and(eq(assignments.planId, planId), inArray(assignments.taskId, taskIds)));
@@ -179,7 +251,15 @@ export async function putAssignments(db: Db, planId: string, input: AssignmentIn
     await insertChunked(rows, 2000, (c) => tx.insert(assignments).values(c));
     if (input.length)
       await tx.insert(audit).values(
-        input.map((a) => ({ planId, entity: 'task', entityId: a.taskId, action: 'assign', actor, old: before.get(a.taskId) ?? null, new: { lead: a.lead, co: a.co } })),
+        input.map((a) => ({
+          planId,
+          entity: 'task',
+          entityId: a.taskId,
+          action: 'assign',
+          actor,
+          old: before.get(a.taskId) ?? null,
+          new: { lead: a.lead, co: a.co },
+        })),
       );
   });
 }

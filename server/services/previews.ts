@@ -21,11 +21,23 @@ export interface StoredPreview {
 }
 
 function toPreview(r: typeof importPreviews.$inferSelect): StoredPreview {
-  return { id: r.id, name: r.name, plan: r.plan as Plan, sourceText: r.sourceText, replacesPlanId: r.replacesPlanId, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return {
+    id: r.id,
+    name: r.name,
+    plan: r.plan as Plan,
+    sourceText: r.sourceText,
+    replacesPlanId: r.replacesPlanId,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
 }
 
 export class PreviewStore {
-  constructor(private db: Db, private now: () => Date = () => new Date()) {}
+  constructor(
+    private db: Db,
+    private now: () => Date = () => new Date(),
+  ) {}
 
   /** `replacesPlanId`: a re-import of that live plan (confirm then updates it instead of adding a plan). */
   async put(plan: Plan, sourceText: string, name: string, actor: string, replacesPlanId: string | null = null): Promise<string> {
@@ -42,7 +54,11 @@ export class PreviewStore {
 
   /** Replaces the previewed plan with the office's corrected one; false when the preview is gone. */
   async update(id: string, plan: Plan): Promise<boolean> {
-    const rows = await this.db.update(importPreviews).set({ plan, updatedAt: this.now() }).where(eq(importPreviews.id, id)).returning({ id: importPreviews.id });
+    const rows = await this.db
+      .update(importPreviews)
+      .set({ plan, updatedAt: this.now() })
+      .where(eq(importPreviews.id, id))
+      .returning({ id: importPreviews.id });
     return rows.length > 0;
   }
 

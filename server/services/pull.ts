@@ -44,7 +44,12 @@ const Cursor = z.union([
     .object({ s: Txid, x: Txid.optional(), t: Txid.optional(), k: z.string().optional() })
     .strict()
     .refine((c) => c.t === undefined || (c.k !== undefined && c.x !== undefined))
-    .transform((c) => ({ since: c.s, open: undefined, next: c.x !== undefined ? { since: c.x } : undefined, after: c.t !== undefined ? { txid: c.t, key: c.k! } : undefined })),
+    .transform((c) => ({
+      since: c.s,
+      open: undefined,
+      next: c.x !== undefined ? { since: c.x } : undefined,
+      after: c.t !== undefined ? { txid: c.t, key: c.k! } : undefined,
+    })),
 ]);
 type Cursor = z.infer<typeof Cursor>;
 
@@ -90,8 +95,17 @@ export async function cursorNow(db: Db): Promise<string> {
 const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 
 type Row = {
-  key: string; txid: number; version: number; month_done: number | null; cumulative: number | null; status: string | null;
-  progress: string | null; problems: string | null; next_steps: string | null; updated_by: string; updated_at: string;
+  key: string;
+  txid: number;
+  version: number;
+  month_done: number | null;
+  cumulative: number | null;
+  status: string | null;
+  progress: string | null;
+  problems: string | null;
+  next_steps: string | null;
+  updated_by: string;
+  updated_at: string;
 };
 
 /** updated_at as Date.prototype.toISOString() prints it (milliseconds, UTC, Z). */
@@ -111,7 +125,9 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   const cursor = decode(since);
   // Taken before the read: anything not yet finished now is ≥ its xmax or in its running set.
   const next = cursor.next ?? (await snapshotPoint(db));
-  const from = cursor.open?.length ? sql`(txid >= ${cursor.since}::bigint or txid = any(${`{${cursor.open.join(',')}}`}::bigint[]))` : sql`txid >= ${cursor.since}::bigint`;
+  const from = cursor.open?.length
+    ? sql`(txid >= ${cursor.since}::bigint or txid = any(${`{${cursor.open.join(',')}}`}::bigint[]))`
+    : sql`txid >= ${cursor.since}::bigint`;
   const after = cursor.after ? sql`and (txid, key) > (${cursor.after.txid}::bigint, ${cursor.after.key})` : sql``;
   // One array parameter, not one parameter per item (a unit may own thousands of items).
   const only = onlyItems ? (onlyItems.length ? sql`and item_id = any(${textArray(onlyItems)}::text[])` : sql`and false`) : sql``;
@@ -142,16 +158,28 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
     if (r.last_key !== null) last = { txid: r.last_txid!, key: r.last_key };
   } else {
     // updatedAt formatted by the database (C) rather than parsed into a Date and printed again in JS.
-    const rows = await rowsOf<Row>(db, sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, ${ISO} as updated_at from (${page}) p`);
+    const rows = await rowsOf<Row>(
+      db,
+      sql`select key, txid::float8 as txid, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, ${ISO} as updated_at from (${page}) p`,
+    );
     n = rows.length;
     const kept = n > limit ? rows.slice(0, limit) : rows;
-    entries = JSON.stringify(kept.map((r): ChangedEntry => ({
-      key: r.key,
-      version: r.version,
-      values: valuesOf({ monthDone: r.month_done, cumulative: r.cumulative, status: r.status, progress: r.progress, problems: r.problems, nextSteps: r.next_steps }),
-      updatedBy: r.updated_by,
-      updatedAt: r.updated_at,
-    })));
+    entries = JSON.stringify(
+      kept.map((r): ChangedEntry => ({
+        key: r.key,
+        version: r.version,
+        values: valuesOf({
+          monthDone: r.month_done,
+          cumulative: r.cumulative,
+          status: r.status,
+          progress: r.progress,
+          problems: r.problems,
+          nextSteps: r.next_steps,
+        }),
+        updatedBy: r.updated_by,
+        updatedAt: r.updated_at,
+      })),
+    );
     if (n > limit) last = { txid: kept[limit - 1].txid, key: kept[limit - 1].key };
   }
   const hasMore = n > limit;

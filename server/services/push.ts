@@ -117,7 +117,10 @@ async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   if (!keys.length) return [];
   // One array parameter instead of one parameter per key. (Tried: the keys as one JSON text read by
   // jsonb_array_elements_text — less escaping in JS, but twice as slow in PGlite's planner/executor.)
-  return tx.select().from(progress).where(and(eq(progress.planId, planId), sql`${progress.key} = any(${sql.param(keys)}::text[])`));
+  return tx
+    .select()
+    .from(progress)
+    .where(and(eq(progress.planId, planId), sql`${progress.key} = any(${sql.param(keys)}::text[])`));
 }
 
 /**
@@ -141,15 +144,24 @@ async function upsertWithAudit(
     rows.map((r) => {
       const o = stored.get(r.key);
       return {
-        key: r.key, item_id: r.itemId, period: r.period, month_done: r.monthDone ?? null, cumulative: r.cumulative ?? null, status: r.status ?? null,
-        progress: r.progress ?? null, problems: r.problems ?? null, next_steps: r.nextSteps ?? null, version: r.version,
+        key: r.key,
+        item_id: r.itemId,
+        period: r.period,
+        month_done: r.monthDone ?? null,
+        cumulative: r.cumulative ?? null,
+        status: r.status ?? null,
+        progress: r.progress ?? null,
+        problems: r.problems ?? null,
+        next_steps: r.nextSteps ?? null,
+        version: r.version,
         old: o ? { version: o.version, ...o.values } : null,
       };
     }),
   );
-  const storeResponse = response === null
-    ? sql``
-    : sql`, answer as (
+  const storeResponse =
+    response === null
+      ? sql``
+      : sql`, answer as (
           update batches set response = ${response}::jsonb where plan_id = ${planId} and kind = 'progress' and batch_id = ${batchId}
         )`;
   const result = await rowsOf<{ key: string }>(
@@ -262,7 +274,12 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
   }
   const items = new Map<string, SnapshotItem>();
   for (const n of nodeRows) if (n.kind === 'task' && maybeTasks.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
-  for (const t of targetRows) items.set(t.id, { taskId: t.task_id, target: { unit: t.unit, value: Number(t.value), kind: t.kind }, revisions: t.revisions.length ? t.revisions : undefined });
+  for (const t of targetRows)
+    items.set(t.id, {
+      taskId: t.task_id,
+      target: { unit: t.unit, value: Number(t.value), kind: t.kind },
+      revisions: t.revisions.length ? t.revisions : undefined,
+    });
   return {
     items,
     who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
@@ -299,7 +316,17 @@ async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBat
   const response: PushResponse = { batchId: batch.batchId, replayed: false, results };
   for (let i = 0; i < writes.length; i += CHUNK) {
     const last = i + CHUNK >= writes.length;
-    for (const key of await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), old, last ? JSON.stringify(response) : null)) written.add(key);
+    for (const key of await upsertWithAudit(
+      tx,
+      planId,
+      actor.name,
+      now,
+      batch.batchId,
+      writes.slice(i, i + CHUNK),
+      old,
+      last ? JSON.stringify(response) : null,
+    ))
+      written.add(key);
     if (last) claim.stored = true;
   }
   const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);

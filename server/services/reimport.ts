@@ -29,25 +29,76 @@ export async function applyReimport(tx: Db, planId: string, next: Plan, actor: s
     for (const t of node.targets) liveTargets.set(t.id, t);
   }
   if (diff.archived.length)
-    await tx.insert(archivedItems).values(diff.archived.map((e) => ({ planId, itemId: e.id, kind: e.kind, data: (e.kind === 'target' ? liveTargets.get(e.id) : liveNodes.get(e.id)) as object, archivedBy: actor })));
+    await tx.insert(archivedItems).values(
+      diff.archived.map((e) => ({
+        planId,
+        itemId: e.id,
+        kind: e.kind,
+        data: (e.kind === 'target' ? liveTargets.get(e.id) : liveNodes.get(e.id)) as object,
+        archivedBy: actor,
+      })),
+    );
   // Nodes carry no versions: rewrite them in the new order. Targets keep their row (and version) when unchanged.
   await tx.delete(nodes).where(eq(nodes.planId, planId));
   let ord = 0;
   const changedTargets = new Set(diff.changed.filter((e) => e.kind === 'target' && e.fields?.some((f) => f.field !== 'task')).map((e) => e.id));
   const keep = new Set<string>();
   for (const { node, parent } of walkNodes(next.nodes)) {
-    await tx.insert(nodes).values({ planId, id: node.id, parentId: parent?.id ?? null, ord: ord++, kind: node.kind, number: node.number, title: node.title, text: node.text, span: node.span, deadlines: node.deadlines, units: node.units ?? null });
+    await tx.insert(nodes).values({
+      planId,
+      id: node.id,
+      parentId: parent?.id ?? null,
+      ord: ord++,
+      kind: node.kind,
+      number: node.number,
+      title: node.title,
+      text: node.text,
+      span: node.span,
+      deadlines: node.deadlines,
+      units: node.units ?? null,
+    });
     for (const [i, t] of node.targets.entries()) {
       keep.add(t.id);
-      const fields = { taskId: node.id, ord: i, metric: t.metric, value: t.value, max: t.max ?? null, unit: t.unit, comparator: t.comparator, kind: t.kind, quote: t.quote, span: t.span, confidence: t.confidence };
+      const fields = {
+        taskId: node.id,
+        ord: i,
+        metric: t.metric,
+        value: t.value,
+        max: t.max ?? null,
+        unit: t.unit,
+        comparator: t.comparator,
+        kind: t.kind,
+        quote: t.quote,
+        span: t.span,
+        confidence: t.confidence,
+      };
       const old = liveTargets.get(t.id);
       if (!old) await tx.insert(targets).values({ planId, id: t.id, ...fields, updatedBy: actor });
-      else if (changedTargets.has(t.id)) await tx.update(targets).set({ ...fields, version: sql`${targets.version} + 1`, updatedBy: actor, updatedAt: new Date() }).where(sql`${targets.planId} = ${planId} and ${targets.id} = ${t.id}`);
-      else await tx.update(targets).set({ taskId: node.id, ord: i, quote: t.quote, span: t.span }).where(sql`${targets.planId} = ${planId} and ${targets.id} = ${t.id}`);
+      else if (changedTargets.has(t.id))
+        await tx
+          .update(targets)
+          .set({ ...fields, version: sql`${targets.version} + 1`, updatedBy: actor, updatedAt: new Date() })
+          .where(sql`${targets.planId} = ${planId} and ${targets.id} = ${t.id}`);
+      else
+        await tx
+          .update(targets)
+          .set({ taskId: node.id, ord: i, quote: t.quote, span: t.span })
+          .where(sql`${targets.planId} = ${planId} and ${targets.id} = ${t.id}`);
     }
   }
   for (const id of liveTargets.keys()) if (!keep.has(id)) await tx.delete(targets).where(sql`${targets.planId} = ${planId} and ${targets.id} = ${id}`);
-  await tx.update(plans).set({ title: next.title, source: next.source, issuer: next.issuer ?? null }).where(eq(plans.id, planId));
-  await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'reimport', actor, old: { title: live.title, source: live.source }, new: { title: next.title, source: next.source, diff } });
+  await tx
+    .update(plans)
+    .set({ title: next.title, source: next.source, issuer: next.issuer ?? null })
+    .where(eq(plans.id, planId));
+  await tx.insert(audit).values({
+    planId,
+    entity: 'plan',
+    entityId: planId,
+    action: 'reimport',
+    actor,
+    old: { title: live.title, source: live.source },
+    new: { title: next.title, source: next.source, diff },
+  });
   return diff;
 }

@@ -51,18 +51,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Inserts the claim row; false when another run already holds or sent it. */
 async function claim(db: Db, job: Job, instance: string, now: Date): Promise<number | null> {
-  const [row] = await db.insert(reminderSends).values({ ...job, status: 'claimed', claimedBy: instance, claimedAt: now }).onConflictDoNothing().returning({ id: reminderSends.id });
+  const [row] = await db
+    .insert(reminderSends)
+    .values({ ...job, status: 'claimed', claimedBy: instance, claimedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: reminderSends.id });
   if (row) return row.id;
   const [stale] = await db
     .update(reminderSends)
     .set({ claimedBy: instance, claimedAt: now })
-    .where(and(eq(reminderSends.planId, job.planId), eq(reminderSends.period, job.period), eq(reminderSends.unit, job.unit), eq(reminderSends.occurrence, job.occurrence), eq(reminderSends.status, 'claimed'), lt(reminderSends.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS))))
+    .where(
+      and(
+        eq(reminderSends.planId, job.planId),
+        eq(reminderSends.period, job.period),
+        eq(reminderSends.unit, job.unit),
+        eq(reminderSends.occurrence, job.occurrence),
+        eq(reminderSends.status, 'claimed'),
+        lt(reminderSends.claimedAt, new Date(now.getTime() - STALE_CLAIM_MS)),
+      ),
+    )
     .returning({ id: reminderSends.id });
   return stale?.id ?? null;
 }
 
 async function webhookFor(db: Db, planId: string, unit: string) {
-  const rows = await db.select().from(reminderWebhooks).where(and(eq(reminderWebhooks.planId, planId), inArray(reminderWebhooks.unit, [unit, ''])));
+  const rows = await db
+    .select()
+    .from(reminderWebhooks)
+    .where(and(eq(reminderWebhooks.planId, planId), inArray(reminderWebhooks.unit, [unit, ''])));
   return rows.find((r) => r.unit === unit) ?? rows.find((r) => r.unit === '') ?? null;
 }
 
@@ -107,7 +123,10 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
   const out: SendOutcome[] = [];
   for (const p of await db.select({ id: plans.id, title: plans.title }).from(plans).where(isNull(plans.deletedAt)).orderBy(asc(plans.id))) {
     const { rules } = await loadMonthSettings(db, p.id);
-    const months = await db.select().from(periods).where(and(eq(periods.planId, p.id), eq(periods.status, 'open')));
+    const months = await db
+      .select()
+      .from(periods)
+      .where(and(eq(periods.planId, p.id), eq(periods.status, 'open')));
     for (const m of months) {
       // Load the month's statuses only when some rule is due now.
       if (!rules.some((r) => currentOccurrence(r, m.deadline, now))) continue;
@@ -124,17 +143,37 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
 }
 
 /** 一键催报: the office reminds every unit still owing the month (or the ones named), once per request id. */
-export async function remindNow(db: Db, actor: Actor, planId: string, period: PeriodId, input: { units?: string[]; requestId?: string }, opts: ReminderOptions = {}): Promise<SendOutcome[]> {
+export async function remindNow(
+  db: Db,
+  actor: Actor,
+  planId: string,
+  period: PeriodId,
+  input: { units?: string[]; requestId?: string },
+  opts: ReminderOptions = {},
+): Promise<SendOutcome[]> {
   const now = opts.now ?? new Date();
   const plan = await loadPlan(db, planId);
   const subs = await listSubmissions(db, planId, period, { now });
   const requestId = input.requestId ?? randomUUID();
-  if (!/^[A-Za-z0-9_-]{4,64}$/.test(requestId)) throw new HttpProblem(400, 'BAD_REQUEST_ID', 'requestId 须为 4–64 位字母、数字、-、_', [{ field: 'requestId', code: 'INVALID_FORMAT', message: 'requestId 格式不正确' }]);
+  if (!/^[A-Za-z0-9_-]{4,64}$/.test(requestId))
+    throw new HttpProblem(400, 'BAD_REQUEST_ID', 'requestId 须为 4–64 位字母、数字、-、_', [
+      { field: 'requestId', code: 'INVALID_FORMAT', message: 'requestId 格式不正确' },
+    ]);
   const unknown = (input.units ?? []).filter((u) => !subs.units.some((s) => s.unit === u));
-  if (unknown.length) throw new HttpProblem(400, 'UNKNOWN_UNIT', `不是本计划的单位：${unknown.join('、')}`, [{ field: 'units', code: 'UNKNOWN_UNIT', message: '不是本计划的单位' }]);
+  if (unknown.length)
+    throw new HttpProblem(400, 'UNKNOWN_UNIT', `不是本计划的单位：${unknown.join('、')}`, [
+      { field: 'units', code: 'UNKNOWN_UNIT', message: '不是本计划的单位' },
+    ]);
   const targets = subs.units.filter((u) => (input.units ? input.units.includes(u.unit) : owes(u.status as SubmissionStatus)));
   const offsetDays = daysBetween(subs.deadline, shanghaiDate(now));
-  await db.insert(audit).values({ planId, entity: 'reminder', entityId: `${planId}/${period}`, action: 'remind', actor: actor.name, new: { units: targets.map((t) => t.unit), requestId } });
+  await db.insert(audit).values({
+    planId,
+    entity: 'reminder',
+    entityId: `${planId}/${period}`,
+    action: 'remind',
+    actor: actor.name,
+    new: { units: targets.map((t) => t.unit), requestId },
+  });
   const out: SendOutcome[] = [];
   for (const u of targets) {
     const text = reminderText({ planTitle: plan.title, period, deadline: subs.deadline, unit: u.unit, offsetDays, status: u.status as SubmissionStatus });
@@ -147,15 +186,32 @@ export async function remindNow(db: Db, actor: Actor, planId: string, period: Pe
 export async function reminderLog(db: Db, planId: string, period?: string) {
   const where = period ? and(eq(reminderSends.planId, planId), eq(reminderSends.period, period)) : eq(reminderSends.planId, planId);
   const sends = await db.select().from(reminderSends).where(where).orderBy(desc(reminderSends.id)).limit(1000);
-  const attempts = sends.length ? await db.select().from(reminderAttempts).where(inArray(reminderAttempts.sendId, sends.map((s) => s.id))).orderBy(asc(reminderAttempts.id)) : [];
-  return sends.map((s) => ({ ...s, attempts: attempts.filter((a) => a.sendId === s.id).map((a) => ({ at: a.at.toISOString(), ok: a.ok, httpStatus: a.httpStatus, error: a.error })) }));
+  const attempts = sends.length
+    ? await db
+        .select()
+        .from(reminderAttempts)
+        .where(
+          inArray(
+            reminderAttempts.sendId,
+            sends.map((s) => s.id),
+          ),
+        )
+        .orderBy(asc(reminderAttempts.id))
+    : [];
+  return sends.map((s) => ({
+    ...s,
+    attempts: attempts.filter((a) => a.sendId === s.id).map((a) => ({ at: a.at.toISOString(), ok: a.ok, httpStatus: a.httpStatus, error: a.error })),
+  }));
 }
 
 /** Sets (or with url null removes) a unit's robot; unit '' = the office's group. Audited without the secret. */
 export async function setWebhook(db: Db, actor: Actor, planId: string, input: { unit?: unknown; kind?: unknown; url?: unknown; secret?: unknown }) {
   const unit = typeof input.unit === 'string' ? input.unit.trim() : '';
   const kind = input.kind as RobotKind;
-  if (!ROBOT_KINDS.includes(kind)) throw new HttpProblem(400, 'BAD_KIND', '群机器人类型须为 wecom（企业微信）、dingtalk（钉钉）或 feishu（飞书）', [{ field: 'kind', code: 'INVALID_VALUE', message: '类型不正确' }]);
+  if (!ROBOT_KINDS.includes(kind))
+    throw new HttpProblem(400, 'BAD_KIND', '群机器人类型须为 wecom（企业微信）、dingtalk（钉钉）或 feishu（飞书）', [
+      { field: 'kind', code: 'INVALID_VALUE', message: '类型不正确' },
+    ]);
   let url: URL;
   try {
     url = new URL(String(input.url ?? ''));
@@ -167,8 +223,18 @@ export async function setWebhook(db: Db, actor: Actor, planId: string, input: { 
   await loadPlan(db, planId);
   await db.transaction(async (tx) => {
     const values = { planId, unit, kind, url: url.toString(), secret, updatedBy: actor.name, updatedAt: new Date() };
-    await tx.insert(reminderWebhooks).values(values).onConflictDoUpdate({ target: [reminderWebhooks.planId, reminderWebhooks.unit], set: values });
-    await tx.insert(audit).values({ planId, entity: 'webhook', entityId: `${planId}/${unit || '(office)'}`, action: 'set', actor: actor.name, new: { unit, kind, host: url.host, signed: !!secret } });
+    await tx
+      .insert(reminderWebhooks)
+      .values(values)
+      .onConflictDoUpdate({ target: [reminderWebhooks.planId, reminderWebhooks.unit], set: values });
+    await tx.insert(audit).values({
+      planId,
+      entity: 'webhook',
+      entityId: `${planId}/${unit || '(office)'}`,
+      action: 'set',
+      actor: actor.name,
+      new: { unit, kind, host: url.host, signed: !!secret },
+    });
   });
   return { unit, kind, host: url.host, signed: !!secret };
 }
@@ -176,7 +242,14 @@ export async function setWebhook(db: Db, actor: Actor, planId: string, input: { 
 export async function listWebhooks(db: Db, planId: string) {
   const rows = await db.select().from(reminderWebhooks).where(eq(reminderWebhooks.planId, planId));
   // The URL carries the robot's key: show only the host.
-  return rows.map((r) => ({ unit: r.unit, kind: r.kind, host: new URL(r.url).host, signed: !!r.secret, updatedBy: r.updatedBy, updatedAt: r.updatedAt.toISOString() }));
+  return rows.map((r) => ({
+    unit: r.unit,
+    kind: r.kind,
+    host: new URL(r.url).host,
+    signed: !!r.secret,
+    updatedBy: r.updatedBy,
+    updatedAt: r.updatedAt.toISOString(),
+  }));
 }
 
 /** The scheduler in server/main.ts: a tick every `intervalMs`, one tick at a time. */

@@ -34,8 +34,12 @@ export interface MonthSubmissions {
 }
 
 async function periodRow(db: Db, planId: string, period: string) {
-  const [p] = await db.select().from(periods).where(and(eq(periods.planId, planId), eq(periods.period, period)));
-  if (!p) throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有月份 ${period}`, [{ field: 'period', code: 'UNKNOWN_PERIOD', message: '该计划没有这个月份' }]);
+  const [p] = await db
+    .select()
+    .from(periods)
+    .where(and(eq(periods.planId, planId), eq(periods.period, period)));
+  if (!p)
+    throw new HttpProblem(404, 'UNKNOWN_PERIOD', `该计划没有月份 ${period}`, [{ field: 'period', code: 'UNKNOWN_PERIOD', message: '该计划没有这个月份' }]);
   return p;
 }
 
@@ -54,7 +58,14 @@ export async function listSubmissions(db: Db, planId: string, period: PeriodId, 
   const p = await periodRow(db, planId, period);
   const { rows } = await loadRows(db, planId, period);
   const all = items(rows);
-  const stored = new Map((await db.select().from(submissions).where(and(eq(submissions.planId, planId), eq(submissions.period, period)))).map((s) => [s.unit, s]));
+  const stored = new Map(
+    (
+      await db
+        .select()
+        .from(submissions)
+        .where(and(eq(submissions.planId, planId), eq(submissions.period, period)))
+    ).map((s) => [s.unit, s]),
+  );
   const units = unitsOf(all).filter((u) => !opts.onlyUnit || u === opts.onlyUnit);
   const counts = { 未填报: 0, 填报中: 0, 已报送: 0, 逾期报送: 0 } as Record<SubmissionStatus, number>;
   const list = units.map((unit): UnitSubmission => {
@@ -87,7 +98,8 @@ export interface SubmitInput {
 /** The unit an actor submits or acts for: a reporter's own; the office names one. */
 function unitFor(actor: Actor, requested?: string): string {
   if (actor.role === 'reporter') {
-    if (requested && requested !== actor.unit?.name) throw new HttpProblem(403, 'FORBIDDEN_UNIT', '只能报送本单位的填报', [{ field: 'unit', code: 'FORBIDDEN_UNIT', message: '只能报送本单位的填报' }]);
+    if (requested && requested !== actor.unit?.name)
+      throw new HttpProblem(403, 'FORBIDDEN_UNIT', '只能报送本单位的填报', [{ field: 'unit', code: 'FORBIDDEN_UNIT', message: '只能报送本单位的填报' }]);
     return actor.unit!.name;
   }
   if (actor.role !== 'admin') throw new HttpProblem(403, 'FORBIDDEN', '无权报送');
@@ -108,7 +120,10 @@ export async function submitMonth(db: Db, actor: Actor, planId: string, period: 
   if (p.status === 'closed') throw new HttpProblem(409, 'PERIOD_CLOSED', '该月份已关闭，不能再报送');
   const { plan, rows } = await loadRows(db, planId, period, { unit });
   const mine = items(rows);
-  if (!mine.length) throw new HttpProblem(400, 'NOT_A_UNIT_OF_PLAN', `“${unit}”不牵头或配合本计划的任何任务`, [{ field: 'unit', code: 'NOT_A_UNIT_OF_PLAN', message: '该单位没有本计划的任务' }]);
+  if (!mine.length)
+    throw new HttpProblem(400, 'NOT_A_UNIT_OF_PLAN', `“${unit}”不牵头或配合本计划的任何任务`, [
+      { field: 'unit', code: 'NOT_A_UNIT_OF_PLAN', message: '该单位没有本计划的任务' },
+    ]);
   if (!mine.some(isReported)) throw new HttpProblem(422, 'NOTHING_REPORTED', '本月尚未填报任何内容，不能报送');
   const prev = previousPeriod(period);
   const prevEntries = (await loadEntriesByPeriod(db, planId, [prev])).get(prev);
@@ -116,23 +131,60 @@ export async function submitMonth(db: Db, actor: Actor, planId: string, period: 
   const { lights } = await loadMonthSettings(db, planId);
   const blockers = submissionBlockers(mine, { timeProgress: timeProgress(period, plan.year), lights, previousCumulative });
   if (blockers.length) {
-    throw new HttpProblem(422, 'ROWS_INVALID', `有${new Set(blockers.map((b) => b.itemId)).size}行填报不符合要求，请修改后再报送`, blockers.map((b) => ({ field: b.field, code: b.code, message: `第${b.number}项：${b.message}` })));
+    throw new HttpProblem(
+      422,
+      'ROWS_INVALID',
+      `有${new Set(blockers.map((b) => b.itemId)).size}行填报不符合要求，请修改后再报送`,
+      blockers.map((b) => ({ field: b.field, code: b.code, message: `第${b.number}项：${b.message}` })),
+    );
   }
   return db.transaction(async (tx) => {
-    const values = { planId, period, unit, status: 'submitted', submittedAt: now, ...contact, submittedBy: actor.name, returnedAt: null, returnedBy: null, returnReason: null };
+    const values = {
+      planId,
+      period,
+      unit,
+      status: 'submitted',
+      submittedAt: now,
+      ...contact,
+      submittedBy: actor.name,
+      returnedAt: null,
+      returnedBy: null,
+      returnReason: null,
+    };
     // Only a missing or returned submission is (re)written: a standing one wins, so retries change nothing.
     const written = await tx
       .insert(submissions)
       .values(values)
-      .onConflictDoUpdate({ target: [submissions.planId, submissions.period, submissions.unit], set: values, setWhere: sql`${submissions.status} <> 'submitted'` })
+      .onConflictDoUpdate({
+        target: [submissions.planId, submissions.period, submissions.unit],
+        set: values,
+        setWhere: sql`${submissions.status} <> 'submitted'`,
+      })
       .returning();
     const late = isLate(now, p.deadline);
     if (written.length) {
-      await tx.insert(audit).values({ planId, entity: 'submission', entityId: `${planId}/${period}/${unit}`, action: 'submit', actor: actor.name, new: { ...contact, submittedAt: now.toISOString(), late } });
+      await tx.insert(audit).values({
+        planId,
+        entity: 'submission',
+        entityId: `${planId}/${period}/${unit}`,
+        action: 'submit',
+        actor: actor.name,
+        new: { ...contact, submittedAt: now.toISOString(), late },
+      });
       return { unit, period, status: late ? '逾期报送' : '已报送', submittedAt: now.toISOString(), contact, replayed: false };
     }
-    const [s] = await tx.select().from(submissions).where(and(eq(submissions.planId, planId), eq(submissions.period, period), eq(submissions.unit, unit)));
-    return { unit, period, status: isLate(s.submittedAt, p.deadline) ? '逾期报送' : '已报送', submittedAt: s.submittedAt.toISOString(), contact: { reporter: s.reporter, phone: s.phone, reviewer: s.reviewer }, replayed: true };
+    const [s] = await tx
+      .select()
+      .from(submissions)
+      .where(and(eq(submissions.planId, planId), eq(submissions.period, period), eq(submissions.unit, unit)));
+    return {
+      unit,
+      period,
+      status: isLate(s.submittedAt, p.deadline) ? '逾期报送' : '已报送',
+      submittedAt: s.submittedAt.toISOString(),
+      contact: { reporter: s.reporter, phone: s.phone, reviewer: s.reviewer },
+      replayed: true,
+    };
   });
 }
 
@@ -140,13 +192,26 @@ export async function submitMonth(db: Db, actor: Actor, planId: string, period: 
 export async function returnSubmission(db: Db, actor: Actor, planId: string, period: PeriodId, unit: string, reason: unknown, now = new Date()) {
   const text = typeof reason === 'string' ? reason.trim() : '';
   if (!text) throw new HttpProblem(400, 'REASON_REQUIRED', '退回须说明原因', [{ field: 'reason', code: 'REQUIRED', message: '退回原因不能为空' }]);
-  if ([...text].length > 500) throw new HttpProblem(400, 'TEXT_TOO_LONG', '退回原因最多500字', [{ field: 'reason', code: 'TEXT_TOO_LONG', message: '最多500字' }]);
+  if ([...text].length > 500)
+    throw new HttpProblem(400, 'TEXT_TOO_LONG', '退回原因最多500字', [{ field: 'reason', code: 'TEXT_TOO_LONG', message: '最多500字' }]);
   await periodRow(db, planId, period);
   return db.transaction(async (tx) => {
     const where = and(eq(submissions.planId, planId), eq(submissions.period, period), eq(submissions.unit, unit));
-    const [done] = await tx.update(submissions).set({ status: 'returned', returnedAt: now, returnedBy: actor.name, returnReason: text }).where(and(where, eq(submissions.status, 'submitted'))).returning();
+    const [done] = await tx
+      .update(submissions)
+      .set({ status: 'returned', returnedAt: now, returnedBy: actor.name, returnReason: text })
+      .where(and(where, eq(submissions.status, 'submitted')))
+      .returning();
     if (!done) throw new HttpProblem(409, 'NOT_SUBMITTED', `“${unit}”本月没有待退回的报送`);
-    await tx.insert(audit).values({ planId, entity: 'submission', entityId: `${planId}/${period}/${unit}`, action: 'return', actor: actor.name, old: { status: 'submitted', submittedAt: done.submittedAt.toISOString() }, new: { status: 'returned', reason: text } });
+    await tx.insert(audit).values({
+      planId,
+      entity: 'submission',
+      entityId: `${planId}/${period}/${unit}`,
+      action: 'return',
+      actor: actor.name,
+      old: { status: 'submitted', submittedAt: done.submittedAt.toISOString() },
+      new: { status: 'returned', reason: text },
+    });
     return { unit, period, status: 'returned' as const, reason: text, returnedAt: now.toISOString() };
   });
 }

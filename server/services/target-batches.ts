@@ -34,7 +34,12 @@ export async function pushTargets(db: Db, actor: Actor, planId: string, batch: T
   await ensurePlan(db, planId);
   return oncePerBatch(db, planId, 'targets', batch.batchId, actor, async (tx) => {
     const ids = [...new Set(batch.edits.map((e) => e.targetId))];
-    const rows = ids.length ? await tx.select().from(targets).where(and(eq(targets.planId, planId), inArray(targets.id, ids))) : [];
+    const rows = ids.length
+      ? await tx
+          .select()
+          .from(targets)
+          .where(and(eq(targets.planId, planId), inArray(targets.id, ids)))
+      : [];
     const byId = new Map(rows.map((r) => [r.id, r]));
     const seen = new Set<string>();
     const results: TargetResult[] = [];
@@ -42,12 +47,24 @@ export async function pushTargets(db: Db, actor: Actor, planId: string, batch: T
     for (const edit of batch.edits) {
       const cur = byId.get(edit.targetId);
       const reject = (code: ErrorCode, field = 'targetId') => results.push({ targetId: edit.targetId, outcome: 'rejected', errors: [fieldError(field, code)] });
-      if (seen.has(edit.targetId)) { reject('DUPLICATE_ENTRY'); continue; }
+      if (seen.has(edit.targetId)) {
+        reject('DUPLICATE_ENTRY');
+        continue;
+      }
       seen.add(edit.targetId);
-      if (!cur) { reject('UNKNOWN_KEY'); continue; }
-      if (cur.version !== edit.baseVersion) { results.push({ targetId: edit.targetId, outcome: 'conflict', version: cur.version, values: pick(cur) }); continue; }
+      if (!cur) {
+        reject('UNKNOWN_KEY');
+        continue;
+      }
+      if (cur.version !== edit.baseVersion) {
+        results.push({ targetId: edit.targetId, outcome: 'conflict', version: cur.version, values: pick(cur) });
+        continue;
+      }
       const next = { ...pick(cur), ...edit.fields } as TargetValues;
-      if (next.max != null && next.max < next.value) { reject('MAX_BELOW_VALUE', 'max'); continue; }
+      if (next.max != null && next.max < next.value) {
+        reject('MAX_BELOW_VALUE', 'max');
+        continue;
+      }
       // The version check in the WHERE makes a concurrent edit of the same target a conflict, not a lost update.
       const [updated] = await tx
         .update(targets)
@@ -55,12 +72,30 @@ export async function pushTargets(db: Db, actor: Actor, planId: string, batch: T
         .where(and(eq(targets.planId, planId), eq(targets.id, cur.id), eq(targets.version, cur.version)))
         .returning();
       if (!updated) {
-        const [latest] = await tx.select().from(targets).where(and(eq(targets.planId, planId), eq(targets.id, cur.id)));
+        const [latest] = await tx
+          .select()
+          .from(targets)
+          .where(and(eq(targets.planId, planId), eq(targets.id, cur.id)));
         results.push({ targetId: edit.targetId, outcome: 'conflict', version: latest.version, values: pick(latest) });
         continue;
       }
-      await correctLatestRevision(tx as unknown as Db, planId, cur.id, { value: updated.value, max: updated.max, unit: updated.unit, comparator: updated.comparator as 'eq' });
-      await tx.insert(audit).values({ planId, entity: 'target', entityId: cur.id, action: 'update', actor: actor.name, at: now, old: { version: cur.version, ...pick(cur) }, new: { version: updated.version, ...pick(updated) }, batchId: batch.batchId });
+      await correctLatestRevision(tx as unknown as Db, planId, cur.id, {
+        value: updated.value,
+        max: updated.max,
+        unit: updated.unit,
+        comparator: updated.comparator as 'eq',
+      });
+      await tx.insert(audit).values({
+        planId,
+        entity: 'target',
+        entityId: cur.id,
+        action: 'update',
+        actor: actor.name,
+        at: now,
+        old: { version: cur.version, ...pick(cur) },
+        new: { version: updated.version, ...pick(updated) },
+        batchId: batch.batchId,
+      });
       results.push({ targetId: edit.targetId, outcome: 'applied', version: updated.version, values: pick(updated) });
     }
     return { batchId: batch.batchId, replayed: false, results };

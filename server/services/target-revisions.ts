@@ -42,12 +42,31 @@ export interface TargetHistory {
 }
 
 export async function targetHistory(db: Db, planId: string, targetId: string): Promise<TargetHistory | null> {
-  const [t] = await db.select().from(targets).where(and(eq(targets.planId, planId), eq(targets.id, targetId)));
+  const [t] = await db
+    .select()
+    .from(targets)
+    .where(and(eq(targets.planId, planId), eq(targets.id, targetId)));
   if (!t) return null;
-  const rows = await db.select().from(targetRevisions).where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId))).orderBy(asc(targetRevisions.id));
+  const rows = await db
+    .select()
+    .from(targetRevisions)
+    .where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId)))
+    .orderBy(asc(targetRevisions.id));
   const revisions = rows.length
     ? rows.map(toRevision)
-    : [{ fromPeriod: null, value: t.value, max: t.max, unit: t.unit, comparator: t.comparator as Target['comparator'], reason: null, actor: t.updatedBy ?? undefined, at: t.updatedAt.toISOString(), conversion: null }];
+    : [
+        {
+          fromPeriod: null,
+          value: t.value,
+          max: t.max,
+          unit: t.unit,
+          comparator: t.comparator as Target['comparator'],
+          reason: null,
+          actor: t.updatedBy ?? undefined,
+          at: t.updatedAt.toISOString(),
+          conversion: null,
+        },
+      ];
   return { targetId, metric: t.metric, version: t.version, revisions };
 }
 
@@ -60,20 +79,58 @@ export type ReviseOutcome =
  * transaction (target row locked), audited. `baseVersion` when given must be the target's version
  * (409 otherwise). Refused: see model/target-history.ts checkRevision.
  */
-export async function reviseTarget(db: Db, actor: Actor, planId: string, targetId: string, req: RevisionRequest & { baseVersion?: number }): Promise<ReviseOutcome> {
+export async function reviseTarget(
+  db: Db,
+  actor: Actor,
+  planId: string,
+  targetId: string,
+  req: RevisionRequest & { baseVersion?: number },
+): Promise<ReviseOutcome> {
   return db.transaction(async (tx) => {
-    const [cur] = await tx.select().from(targets).where(and(eq(targets.planId, planId), eq(targets.id, targetId))).for('update');
-    if (!cur) return { ok: false, status: 404, code: 'UNKNOWN_KEY', message: `找不到该指标：${targetId}`, errors: [fieldError('targetId', 'UNKNOWN_KEY', targetId)] } as const;
+    const [cur] = await tx
+      .select()
+      .from(targets)
+      .where(and(eq(targets.planId, planId), eq(targets.id, targetId)))
+      .for('update');
+    if (!cur)
+      return {
+        ok: false,
+        status: 404,
+        code: 'UNKNOWN_KEY',
+        message: `找不到该指标：${targetId}`,
+        errors: [fieldError('targetId', 'UNKNOWN_KEY', targetId)],
+      } as const;
     if (req.baseVersion !== undefined && req.baseVersion !== cur.version) {
-      return { ok: false, status: 409, code: 'CONFLICT', message: `该指标已被修改（当前版本${cur.version}），请刷新后重试`, errors: [fieldError('baseVersion', 'UNKNOWN_KEY', `当前版本${cur.version}`)] } as const;
+      return {
+        ok: false,
+        status: 409,
+        code: 'CONFLICT',
+        message: `该指标已被修改（当前版本${cur.version}），请刷新后重试`,
+        errors: [fieldError('baseVersion', 'UNKNOWN_KEY', `当前版本${cur.version}`)],
+      } as const;
     }
-    const history = await tx.select().from(targetRevisions).where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId))).orderBy(asc(targetRevisions.id));
+    const history = await tx
+      .select()
+      .from(targetRevisions)
+      .where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId)))
+      .orderBy(asc(targetRevisions.id));
     // A retry of the revision just recorded (same month, figures and reason) answers as before.
     const last = history.at(-1);
-    if (last && last.fromPeriod === req.fromPeriod && last.value === req.value && last.reason === req.reason.trim() && (req.unit === undefined || req.unit.trim() === last.unit) && (req.comparator === undefined || req.comparator === last.comparator) && (req.max === undefined || req.max === last.max)) {
+    if (
+      last &&
+      last.fromPeriod === req.fromPeriod &&
+      last.value === req.value &&
+      last.reason === req.reason.trim() &&
+      (req.unit === undefined || req.unit.trim() === last.unit) &&
+      (req.comparator === undefined || req.comparator === last.comparator) &&
+      (req.max === undefined || req.max === last.max)
+    ) {
       return { ok: true, version: cur.version, replayed: true, history: (await targetHistory(tx as unknown as Db, planId, targetId))! } as const;
     }
-    const closed = await tx.select({ period: periods.period }).from(periods).where(and(eq(periods.planId, planId), eq(periods.status, 'closed')));
+    const closed = await tx
+      .select({ period: periods.period })
+      .from(periods)
+      .where(and(eq(periods.planId, planId), eq(periods.status, 'closed')));
     const current: TargetFigures = { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as Target['comparator'] };
     const check = checkRevision(req, { current, history, closedPeriods: closed.map((p) => p.period) });
     if (!check.ok) {
@@ -83,16 +140,32 @@ export async function reviseTarget(db: Db, actor: Actor, planId: string, targetI
     const now = new Date();
     if (history.length === 0) {
       // The figures as they were before any revision, in force until the first one.
-      await tx.insert(targetRevisions).values({ planId, targetId, fromPeriod: null, ...current, reason: null, actor: cur.updatedBy ?? 'import', at: cur.updatedAt });
+      await tx
+        .insert(targetRevisions)
+        .values({ planId, targetId, fromPeriod: null, ...current, reason: null, actor: cur.updatedBy ?? 'import', at: cur.updatedAt });
     }
-    await tx.insert(targetRevisions).values({ planId, targetId, fromPeriod: req.fromPeriod, ...check.figures, reason: req.reason.trim(), conversion: check.conversion, actor: actor.name, at: now });
+    await tx.insert(targetRevisions).values({
+      planId,
+      targetId,
+      fromPeriod: req.fromPeriod,
+      ...check.figures,
+      reason: req.reason.trim(),
+      conversion: check.conversion,
+      actor: actor.name,
+      at: now,
+    });
     const [updated] = await tx
       .update(targets)
       .set({ ...check.figures, version: cur.version + 1, updatedBy: actor.name, updatedAt: now })
       .where(and(eq(targets.planId, planId), eq(targets.id, targetId)))
       .returning();
     await tx.insert(audit).values({
-      planId, entity: 'target', entityId: targetId, action: 'revise', actor: actor.name, at: now,
+      planId,
+      entity: 'target',
+      entityId: targetId,
+      action: 'revise',
+      actor: actor.name,
+      at: now,
       old: { version: cur.version, ...current },
       new: { version: updated.version, ...check.figures, fromPeriod: req.fromPeriod, reason: req.reason.trim(), conversion: check.conversion },
     });
@@ -106,7 +179,11 @@ export async function reviseTarget(db: Db, actor: Actor, planId: string, targetI
  * latest revision row follows it, so the history never disagrees with the target.
  */
 export async function correctLatestRevision(tx: Db, planId: string, targetId: string, figures: TargetFigures): Promise<void> {
-  const rows = await tx.select({ id: targetRevisions.id }).from(targetRevisions).where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId))).orderBy(asc(targetRevisions.id));
+  const rows = await tx
+    .select({ id: targetRevisions.id })
+    .from(targetRevisions)
+    .where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId)))
+    .orderBy(asc(targetRevisions.id));
   const last = rows.at(-1);
   if (last) await tx.update(targetRevisions).set(figures).where(eq(targetRevisions.id, last.id));
 }

@@ -28,7 +28,9 @@ export async function setUnitsSeeEachOther(db: Db, planId: string, value: boolea
       .insert(planVisibility)
       .values({ planId, unitsSeeEachOther: value, updatedBy: actor })
       .onConflictDoUpdate({ target: planVisibility.planId, set: { unitsSeeEachOther: value, updatedBy: actor, updatedAt: new Date() } });
-    await tx.insert(audit).values({ planId, entity: 'plan', entityId: planId, action: 'visibility', actor, old: { unitsSeeEachOther: old }, new: { unitsSeeEachOther: value } });
+    await tx
+      .insert(audit)
+      .values({ planId, entity: 'plan', entityId: planId, action: 'visibility', actor, old: { unitsSeeEachOther: old }, new: { unitsSeeEachOther: value } });
   });
 }
 

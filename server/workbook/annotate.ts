@@ -42,7 +42,12 @@ export interface RowPlace {
 
 /** Marks the push service's rejections and conflicts on the cells they are about. */
 /** With `ws` null only the errors are returned (the upload marks a loaded copy only when one is wanted). */
-export function markResults(ws: Worksheet | null, places: RowPlace[], response: PushResponse, conflictMessage: (key: string) => string | undefined = () => undefined): (FieldError & { cell?: string })[][] {
+export function markResults(
+  ws: Worksheet | null,
+  places: RowPlace[],
+  response: PushResponse,
+  conflictMessage: (key: string) => string | undefined = () => undefined,
+): (FieldError & { cell?: string })[][] {
   const byKey = new Map(places.map((p) => [p.key, p]));
   return response.results.map((res) => {
     const place = byKey.get(res.key);

@@ -202,13 +202,23 @@ function cellStyle(kind: string, key: string): Style {
   };
 }
 const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
-const PREVIOUS_STYLE: Style = { font: FONT_BODY, border: BORDER, numFmt: 'General', alignment: { vertical: 'middle', horizontal: 'right' }, protection: { locked: true } };
+const PREVIOUS_STYLE: Style = {
+  font: FONT_BODY,
+  border: BORDER,
+  numFmt: 'General',
+  alignment: { vertical: 'middle', horizontal: 'right' },
+  protection: { locked: true },
+};
 
 /** 填报人 / 联系电话 / 审核人 under the table, in the model columns (A–G) so the upload never reads them as input. */
 function writeSignLine(ws: Worksheet, r: number): void {
   const line = ws.getRow(r);
   line.height = 24;
-  const spans: [number, number][] = [[1, 2], [3, 5], [6, col('deadline')]];
+  const spans: [number, number][] = [
+    [1, 2],
+    [3, 5],
+    [6, col('deadline')],
+  ];
   SIGN_LINE.forEach((label, i) => {
     const [from, to] = spans[i];
     const cell = line.getCell(from);

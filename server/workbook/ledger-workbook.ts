@@ -4,8 +4,19 @@ import type { LedgerItemView } from '../services/ledger';
 import { createStreamingWorkbook } from './xlsx';
 
 const HEADERS: [string, number][] = [
-  ['序号', 6], ['任务', 36], ['责任单位', 16], ['填报单位', 14], ['提出月份', 10], ['存在问题', 36], ['整改措施', 36],
-  ['整改期限', 12], ['状态', 8], ['销号时间', 18], ['销号人', 14], ['销号说明', 30], ['id', 6],
+  ['序号', 6],
+  ['任务', 36],
+  ['责任单位', 16],
+  ['填报单位', 14],
+  ['提出月份', 10],
+  ['存在问题', 36],
+  ['整改措施', 36],
+  ['整改期限', 12],
+  ['状态', 8],
+  ['销号时间', 18],
+  ['销号人', 14],
+  ['销号说明', 30],
+  ['id', 6],
 ];
 
 const MONTH = (p: string) => `${p.slice(0, 4)}年${Number(p.slice(5, 7))}月`;
@@ -28,10 +39,19 @@ export async function ledgerWorkbook(title: string, items: readonly LedgerItemVi
   const sorted = [...items].sort((a, b) => (a.status === b.status ? a.raisedIn.localeCompare(b.raisedIn) || a.id - b.id : a.status === 'open' ? -1 : 1));
   sorted.forEach((it, i) => {
     const row = ws.addRow([
-      i + 1, it.task, it.owner, it.unit, MONTH(it.raisedIn), it.text, it.measures ?? '', it.due,
+      i + 1,
+      it.task,
+      it.owner,
+      it.unit,
+      MONTH(it.raisedIn),
+      it.text,
+      it.measures ?? '',
+      it.due,
       it.status === 'open' ? (it.overdue ? '逾期未销号' : '未销号') : '已销号',
       it.closedAt ? new Date(new Date(it.closedAt).getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : '',
-      it.closedBy ?? '', it.closeNote ?? '', it.id,
+      it.closedBy ?? '',
+      it.closeNote ?? '',
+      it.id,
     ]);
     row.alignment = { wrapText: true, vertical: 'top' };
     row.commit();

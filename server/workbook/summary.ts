@@ -69,17 +69,30 @@ export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], in
   const heads = ['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)', '序时进度(%)', ...(withYoy ? ['上年同期累计', '同比(%)'] : [])];
   const ws = wb.addWorksheet('固定资产投资', {
     views: [{ state: 'frozen', ySplit: INVESTMENT_HEADER_ROW }],
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${INVESTMENT_HEADER_ROW}:${INVESTMENT_HEADER_ROW}` },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: `${INVESTMENT_HEADER_ROW}:${INVESTMENT_HEADER_ROW}`,
+    },
   });
   ws.columns = [8, 40, 8, 12, 12, 12, 11, 11, ...(withYoy ? [13, 10] : [])].map((width) => ({ width }));
   const [y, m] = input.period.split('-').map(Number);
   const title = ws.getRow(1);
   title.height = 30;
-  Object.assign(title.getCell(1), { value: `${input.planTitle}固定资产投资完成情况（${y}年${m}月）`, style: { font: { name: '方正小标宋简体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } } });
+  Object.assign(title.getCell(1), {
+    value: `${input.planTitle}固定资产投资完成情况（${y}年${m}月）`,
+    style: { font: { name: '方正小标宋简体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } },
+  });
   ws.mergeCells(1, 1, 1, heads.length);
   title.commit();
   const note = ws.getRow(2);
-  Object.assign(note.getCell(1), { value: `截至${m}月底；序时进度${tp}%；合计按亿元计（万元÷10000）`, style: { font: { name: '仿宋', size: 11 }, alignment: { vertical: 'middle' } } });
+  Object.assign(note.getCell(1), {
+    value: `截至${m}月底；序时进度${tp}%；合计按亿元计（万元÷10000）`,
+    style: { font: { name: '仿宋', size: 11 }, alignment: { vertical: 'middle' } },
+  });
   ws.mergeCells(2, 1, 2, heads.length);
   note.commit();
   put(ws, INVESTMENT_HEADER_ROW, heads, HEAD);
@@ -88,7 +101,10 @@ export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], in
     put(ws, r++, [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])], BODY);
   }
   const tot = investmentTotals(lines);
-  put(ws, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], { ...BODY, font: { name: '黑体', size: 11, bold: true } });
+  put(ws, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], {
+    ...BODY,
+    font: { name: '黑体', size: 11, bold: true },
+  });
   ws.commit();
 }
 

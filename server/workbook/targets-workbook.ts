@@ -84,15 +84,26 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
       const s = stored.get(t.id);
       const line = ws.getRow(r++);
       const values: Record<Key, string | number | null> = {
-        number: node.number, task: node.title, metric: s?.metric ?? t.metric, value: s?.value ?? t.value, max: s?.max ?? t.max ?? null,
-        unit: s?.unit ?? t.unit, comparator: SYMBOL[(s?.comparator ?? t.comparator) as keyof typeof SYMBOL] ?? '=', quote: t.quote, id: t.id, version: s?.version ?? 0,
-        fromPeriod: null, reason: null,
+        number: node.number,
+        task: node.title,
+        metric: s?.metric ?? t.metric,
+        value: s?.value ?? t.value,
+        max: s?.max ?? t.max ?? null,
+        unit: s?.unit ?? t.unit,
+        comparator: SYMBOL[(s?.comparator ?? t.comparator) as keyof typeof SYMBOL] ?? '=',
+        quote: t.quote,
+        id: t.id,
+        version: s?.version ?? 0,
+        fromPeriod: null,
+        reason: null,
       };
       COLS.forEach((c, i) => {
         const cell = line.getCell(i + 1);
         cell.value = values[c.key];
         cell.style = {
-          font: { name: '仿宋', size: 11 }, border: BORDER, alignment: { vertical: 'middle', wrapText: c.key === 'task' || c.key === 'quote' },
+          font: { name: '仿宋', size: 11 },
+          border: BORDER,
+          alignment: { vertical: 'middle', wrapText: c.key === 'task' || c.key === 'quote' },
           numFmt: c.key === 'value' || c.key === 'max' || c.key === 'version' ? 'General' : '@',
           ...(c.input ? { fill: { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFF2CC' } } } : {}),
         };
@@ -102,10 +113,30 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
   }
   if (r > 3) {
     const L = (key: Key) => colLetter(C[key] - 1);
-    addValidation(ws, `${L('comparator')}3:${L('comparator')}${r - 1}`, { type: 'list', allowBlank: false, formulae: ['"=,≥,≤"'], showErrorMessage: true, error: ERROR_MESSAGES.BAD_COMPARATOR });
+    addValidation(ws, `${L('comparator')}3:${L('comparator')}${r - 1}`, {
+      type: 'list',
+      allowBlank: false,
+      formulae: ['"=,≥,≤"'],
+      showErrorMessage: true,
+      error: ERROR_MESSAGES.BAD_COMPARATOR,
+    });
     const months = plan.year ? Array.from({ length: 12 }, (_, i) => `${plan.year}-${String(i + 1).padStart(2, '0')}`) : [];
-    if (months.length) addValidation(ws, `${L('fromPeriod')}3:${L('fromPeriod')}${r - 1}`, { type: 'list', allowBlank: true, formulae: [`"${months.join(',')}"`], showErrorMessage: true, error: ERROR_MESSAGES.BAD_MONTH });
-    addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, { type: 'decimal', operator: 'greaterThanOrEqual', formulae: [0], allowBlank: true, showErrorMessage: true, error: '请填写不小于0的数值' });
+    if (months.length)
+      addValidation(ws, `${L('fromPeriod')}3:${L('fromPeriod')}${r - 1}`, {
+        type: 'list',
+        allowBlank: true,
+        formulae: [`"${months.join(',')}"`],
+        showErrorMessage: true,
+        error: ERROR_MESSAGES.BAD_MONTH,
+      });
+    addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, {
+      type: 'decimal',
+      operator: 'greaterThanOrEqual',
+      formulae: [0],
+      allowBlank: true,
+      showErrorMessage: true,
+      error: '请填写不小于0的数值',
+    });
   }
   ws.commit();
   await writeHistorySheet(db, wb, plan);
@@ -118,10 +149,17 @@ export const HISTORY_SHEET = '调整记录';
 async function writeHistorySheet(db: Db, wb: ReturnType<typeof createStreamingWorkbook>, plan: Plan): Promise<void> {
   const histories = await loadTargetHistories(db, plan.id);
   if (histories.size === 0) return;
-  const ws = wb.addWorksheet(HISTORY_SHEET, { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet(HISTORY_SHEET, {
+    views: [{ state: 'frozen', ySplit: 1 }],
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   const heads = ['序号', '任务', '指标', '起始月份', '目标值', '上限', '单位', '比较', '单位换算', '调整人', '调整时间', '调整原因'];
   ws.columns = [6, 30, 24, 10, 10, 8, 8, 6, 16, 14, 18, 30].map((width) => ({ width }));
-  const style = (head: boolean) => ({ font: { name: head ? '黑体' : '仿宋', size: 11, bold: head }, border: BORDER, alignment: { vertical: 'middle' as const, wrapText: true } });
+  const style = (head: boolean) => ({
+    font: { name: head ? '黑体' : '仿宋', size: 11, bold: head },
+    border: BORDER,
+    alignment: { vertical: 'middle' as const, wrapText: true },
+  });
   const head = ws.getRow(1);
   heads.forEach((h, i) => Object.assign(head.getCell(i + 1), { value: h, style: style(true) }));
   head.commit();
@@ -131,8 +169,18 @@ async function writeHistorySheet(db: Db, wb: ReturnType<typeof createStreamingWo
       for (const h of histories.get(t.id) ?? []) {
         const line = ws.getRow(r++);
         const values = [
-          node.number, node.title, t.metric, h.fromPeriod ?? '原目标', h.value, h.max, h.unit, SYMBOL[h.comparator] ?? '=',
-          h.conversion ? `${h.conversion.from}→${h.conversion.to} ×${h.conversion.factor}` : null, h.actor ?? null, h.at ? h.at.slice(0, 16).replace('T', ' ') : null, h.reason ?? null,
+          node.number,
+          node.title,
+          t.metric,
+          h.fromPeriod ?? '原目标',
+          h.value,
+          h.max,
+          h.unit,
+          SYMBOL[h.comparator] ?? '=',
+          h.conversion ? `${h.conversion.from}→${h.conversion.to} ×${h.conversion.factor}` : null,
+          h.actor ?? null,
+          h.at ? h.at.slice(0, 16).replace('T', ' ') : null,
+          h.reason ?? null,
         ];
         values.forEach((v, i) => Object.assign(line.getCell(i + 1), { value: v, style: style(false) }));
         line.commit();
@@ -178,7 +226,11 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
   const headerOk = ws && REQUIRED_COLS.every((c, i) => cellText(ws.getRow(2).getCell(i + 1)) === c.header);
   const hasRevisionCols = !!ws && cellText(ws.getRow(2).getCell(C.fromPeriod)) === '起始月份';
   if (!ws || !headerOk) {
-    throw new WorkbookError('NOT_A_TARGETS_WORKBOOK', `这不是本系统导出的指标表（需要工作表“${TARGETS_SHEET}”，第2行表头：${REQUIRED_COLS.map((c) => c.header).join('、')}）`, 422);
+    throw new WorkbookError(
+      'NOT_A_TARGETS_WORKBOOK',
+      `这不是本系统导出的指标表（需要工作表“${TARGETS_SHEET}”，第2行表头：${REQUIRED_COLS.map((c) => c.header).join('、')}）`,
+      422,
+    );
   }
   const plan = /plan=(\S+)/.exec(wb.keywords ?? '')?.[1];
   if (plan && plan !== planId) throw new WorkbookError('WRONG_PLAN', `这是另一份工作要点（${plan}）的指标表`, 409);
@@ -201,14 +253,20 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
     const id = cellText(line.getCell(C.id));
     if (!id) continue;
     const cur = stored.get(id);
-    if (!cur) { err(line.getCell(C.id), 'targetId', 'UNKNOWN_KEY', id); continue; }
-    if (seen.has(id)) { err(line.getCell(C.id), 'targetId', 'DUPLICATE_ROW'); continue; }
+    if (!cur) {
+      err(line.getCell(C.id), 'targetId', 'UNKNOWN_KEY', id);
+      continue;
+    }
+    if (seen.has(id)) {
+      err(line.getCell(C.id), 'targetId', 'DUPLICATE_ROW');
+      continue;
+    }
     seen.add(id);
     const rowErrors = errors.length;
     const formula = (cell: Cell) => typeof cell.value === 'object' && cell.value !== null && ('formula' in cell.value || 'sharedFormula' in cell.value);
     const num = (key: 'value' | 'max') => {
       const cell = line.getCell(C[key]);
-      if (formula(cell)) return err(cell, key, 'FORMULA_NOT_ALLOWED'), undefined;
+      if (formula(cell)) return (err(cell, key, 'FORMULA_NOT_ALLOWED'), undefined);
       const fe: ReturnType<typeof fieldError>[] = [];
       const n = readNumber(key, cell.value === null || cell.value === undefined ? null : typeof cell.value === 'number' ? cell.value : cellText(cell), fe);
       for (const e of fe) err(cell, key, e.code);
@@ -230,7 +288,10 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
     const fromCell = line.getCell(C.fromPeriod);
     const fromText = hasRevisionCols ? monthText(fromCell) : '';
     const fromPeriod = fromText ? readMonth(fromText, year) : null;
-    if (fromText && !fromPeriod) { err(fromCell, 'fromPeriod', 'BAD_MONTH', fromText); continue; }
+    if (fromText && !fromPeriod) {
+      err(fromCell, 'fromPeriod', 'BAD_MONTH', fromText);
+      continue;
+    }
     const reason = hasRevisionCols ? cellText(line.getCell(C.reason)) : '';
 
     const fields: Record<string, unknown> = {};
@@ -242,25 +303,55 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
       // With a 起始月份 the figures become a revision; the metric name is always a plain correction.
       if (fromPeriod && field !== 'metric') figureChanged.push(field);
       else fields[field] = newV;
-      changes.push({ row: r, targetId: id, number, task, field, old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV, new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV, ...(fromPeriod && field !== 'metric' ? { fromPeriod, reason } : {}) });
+      changes.push({
+        row: r,
+        targetId: id,
+        number,
+        task,
+        field,
+        old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV,
+        new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV,
+        ...(fromPeriod && field !== 'metric' ? { fromPeriod, reason } : {}),
+      });
     };
     diff('metric', cur.metric, next.metric);
     diff('value', cur.value, next.value!);
     diff('max', cur.max, next.max ?? null);
     diff('unit', cur.unit, next.unit);
     diff('comparator', cur.comparator, next.comparator!);
-    if (Object.keys(fields).length === 0 && figureChanged.length === 0) { unchanged++; continue; }
+    if (Object.keys(fields).length === 0 && figureChanged.length === 0) {
+      unchanged++;
+      continue;
+    }
     const fileVersion = Number(line.getCell(C.version).value);
     const baseVersion = Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version;
     if (figureChanged.length) {
       const req = { fromPeriod: fromPeriod!, value: next.value!, max: next.max ?? null, unit: next.unit, comparator: next.comparator!, reason };
       // The same check the 调整目标 endpoint makes, here so each refusal points at its cell. A unit
       // change needs its conversion confirmed, which a cell cannot do: the office's screen can.
-      const check = checkRevision(req, { current: { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as 'eq' }, history: histories.get(id) ?? [], closedPeriods });
+      const check = checkRevision(req, {
+        current: { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as 'eq' },
+        history: histories.get(id) ?? [],
+        closedPeriods,
+      });
       if (!check.ok) {
         for (const e of check.errors) {
-          const col = e.field === 'reason' ? C.reason : e.field === 'fromPeriod' ? C.fromPeriod : e.field === 'max' ? C.max : e.field === 'confirmUnitConversion' ? C.unit : C.value;
-          err(line.getCell(col), e.field, e.code as ErrorCode, e.code === 'UNIT_CHANGE_UNCONFIRMED' ? `${cur.unit} → ${next.unit}：请在管理页面“调整目标”中确认换算` : undefined);
+          const col =
+            e.field === 'reason'
+              ? C.reason
+              : e.field === 'fromPeriod'
+                ? C.fromPeriod
+                : e.field === 'max'
+                  ? C.max
+                  : e.field === 'confirmUnitConversion'
+                    ? C.unit
+                    : C.value;
+          err(
+            line.getCell(col),
+            e.field,
+            e.code as ErrorCode,
+            e.code === 'UNIT_CHANGE_UNCONFIRMED' ? `${cur.unit} → ${next.unit}：请在管理页面“调整目标”中确认换算` : undefined,
+          );
         }
         continue;
       }
@@ -270,20 +361,50 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
   }
   if (errors.length) {
     markCells(ws, errors);
-    throw new WorkbookError('BAD_CELLS', `指标表中有${errors.length}处错误，未做任何修改：${errors.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；')}`, 422, errors, await workbookToBuffer(wb));
+    throw new WorkbookError(
+      'BAD_CELLS',
+      `指标表中有${errors.length}处错误，未做任何修改：${errors
+        .slice(0, 3)
+        .map((e) => `${e.cell} ${e.message}`)
+        .join('；')}`,
+      422,
+      errors,
+      await workbookToBuffer(wb),
+    );
   }
-  const batchId = 'tw-' + createHash('sha256').update(JSON.stringify([planId, edits, revisions])).digest('hex').slice(0, 40);
+  const batchId =
+    'tw-' +
+    createHash('sha256')
+      .update(JSON.stringify([planId, edits, revisions]))
+      .digest('hex')
+      .slice(0, 40);
   return { batch: { batchId, edits }, revisions, changes, unchanged };
 }
 
-export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<{ batchId: string; changes: TargetChange[]; unchanged: number; confirm: string }> {
+export async function previewTargetsWorkbook(
+  db: Db,
+  planId: string,
+  bytes: Buffer,
+): Promise<{ batchId: string; changes: TargetChange[]; unchanged: number; confirm: string }> {
   const p = await parseTargets(db, planId, bytes);
-  return { batchId: p.batch.batchId, changes: p.changes, unchanged: p.unchanged, confirm: `POST …/targets/workbook?confirm=${p.batch.batchId}（再次上传同一文件）` };
+  return {
+    batchId: p.batch.batchId,
+    changes: p.changes,
+    unchanged: p.unchanged,
+    confirm: `POST …/targets/workbook?confirm=${p.batch.batchId}（再次上传同一文件）`,
+  };
 }
 
-export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string, bytes: Buffer, confirm: string): Promise<TargetBatchResponse & { changes: TargetChange[] }> {
+export async function applyTargetsWorkbook(
+  db: Db,
+  actor: Actor,
+  planId: string,
+  bytes: Buffer,
+  confirm: string,
+): Promise<TargetBatchResponse & { changes: TargetChange[] }> {
   const p = await parseTargets(db, planId, bytes);
-  if (p.batch.edits.length === 0 && p.revisions.length === 0) throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
+  if (p.batch.edits.length === 0 && p.revisions.length === 0)
+    throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
   if (p.batch.batchId !== confirm) {
     throw new WorkbookError('PREVIEW_MISMATCH', '上传的文件与预览时的修改不一致（文件被改动过，或指标已被他人修改）：请重新预览', 409);
   }
@@ -291,19 +412,41 @@ export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string,
   const stored = await storedTargets(db, planId);
   const stale = [...p.batch.edits, ...p.revisions].filter((e) => stored.get(e.targetId)?.version !== e.baseVersion);
   if (stale.length) {
-    throw new WorkbookError('STALE_TARGETS', `有${stale.length}个指标在导出后已被修改（${stale.slice(0, 3).map((e) => e.targetId).join('、')}），未做任何修改：请重新导出指标表`, 409);
+    throw new WorkbookError(
+      'STALE_TARGETS',
+      `有${stale.length}个指标在导出后已被修改（${stale
+        .slice(0, 3)
+        .map((e) => e.targetId)
+        .join('、')}），未做任何修改：请重新导出指标表`,
+      409,
+    );
   }
   // Corrections and revisions in one transaction: a refused revision undoes the whole file.
   const res = await db.transaction(async (tx) => {
     const txDb = tx as unknown as Db;
-    const res: TargetBatchResponse = p.batch.edits.length ? await pushTargets(txDb, actor, planId, p.batch) : { batchId: p.batch.batchId, replayed: false, results: [] };
+    const res: TargetBatchResponse = p.batch.edits.length
+      ? await pushTargets(txDb, actor, planId, p.batch)
+      : { batchId: p.batch.batchId, replayed: false, results: [] };
     const versions = new Map(res.results.flatMap((r) => (r.outcome === 'applied' ? [[r.targetId, r.version] as const] : [])));
     for (const { targetId, baseVersion, ...req } of p.revisions) {
       const out = await reviseTarget(txDb, actor, planId, targetId, { ...req, baseVersion: versions.get(targetId) ?? baseVersion });
-      if (!out.ok) throw new WorkbookError(out.code === 'CONFLICT' ? 'STALE_TARGETS' : 'BAD_CELLS', `${targetId}：${out.message}（未做任何修改）`, out.status === 409 ? 409 : 422);
-      const [row] = await tx.select().from(targetsTable).where(and(eq(targetsTable.planId, planId), eq(targetsTable.id, targetId)));
+      if (!out.ok)
+        throw new WorkbookError(
+          out.code === 'CONFLICT' ? 'STALE_TARGETS' : 'BAD_CELLS',
+          `${targetId}：${out.message}（未做任何修改）`,
+          out.status === 409 ? 409 : 422,
+        );
+      const [row] = await tx
+        .select()
+        .from(targetsTable)
+        .where(and(eq(targetsTable.planId, planId), eq(targetsTable.id, targetId)));
       res.results = res.results.filter((r) => r.targetId !== targetId);
-      res.results.push({ targetId, outcome: 'applied', version: out.version, values: { metric: row.metric, value: row.value, max: row.max, unit: row.unit, comparator: row.comparator } });
+      res.results.push({
+        targetId,
+        outcome: 'applied',
+        version: out.version,
+        values: { metric: row.metric, value: row.value, max: row.max, unit: row.unit, comparator: row.comparator },
+      });
     }
     return res;
   });
@@ -321,6 +464,9 @@ function monthText(cell: Cell): string {
 }
 
 async function closedMonths(db: Db, planId: string): Promise<string[]> {
-  const rows = await db.select({ period: periods.period }).from(periods).where(and(eq(periods.planId, planId), eq(periods.status, 'closed')));
+  const rows = await db
+    .select({ period: periods.period })
+    .from(periods)
+    .where(and(eq(periods.planId, planId), eq(periods.status, 'closed')));
   return rows.map((r) => r.period);
 }

@@ -72,7 +72,11 @@ export function cellText(cell: Pick<Cell, 'value'>): string {
   if (typeof v !== 'object') return String(v).trim();
   if (v instanceof Date) return v.toISOString().slice(0, 10);
   const o = v as Record<string, unknown>;
-  if (Array.isArray(o.richText)) return (o.richText as { text: string }[]).map((t) => t.text).join('').trim();
+  if (Array.isArray(o.richText))
+    return (o.richText as { text: string }[])
+      .map((t) => t.text)
+      .join('')
+      .trim();
   if ('text' in o) return String(o.text ?? '').trim();
   if ('result' in o) return o.result === undefined || o.result === null ? '' : String(o.result).trim();
   return '';
@@ -177,7 +181,14 @@ const address = (r: number, c: number) => `${colLetter(c - 1)}${r}`;
 function keywordsOf(buffer: Buffer): string | undefined {
   const xml = readZipEntry(buffer, 'docProps/core.xml')?.toString('utf8');
   const m = xml && /<(?:\w+:)?keywords\b[^>]*>([^<]*)</.exec(xml);
-  return m ? m[1].replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&') : undefined;
+  return m
+    ? m[1]
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&')
+    : undefined;
 }
 
 interface Matchers {
@@ -209,7 +220,11 @@ class SheetScan {
   private masters = new Map<Range, unknown>();
   private merged: Range[];
 
-  constructor(readonly name: string, merges: string[], private match: Matchers) {
+  constructor(
+    readonly name: string,
+    merges: string[],
+    private match: Matchers,
+  ) {
     this.merged = parseMerges(merges);
     for (const m of this.merged) {
       const list = this.byTop.get(m[0]);
@@ -307,9 +322,12 @@ class SheetScan {
     const r = line.number;
     if (this.sectionRows.has(r)) return;
     const ws = this.name;
-    const err = (field: string, at: string, code: ErrorCode, detail?: string) => this.errors.push({ ...fieldError(field, code, detail), cell: at, sheet: ws, row: r });
+    const err = (field: string, at: string, code: ErrorCode, detail?: string) =>
+      this.errors.push({ ...fieldError(field, code, detail), cell: at, sheet: ws, row: r });
     const text = (k: SheetColumnKey) => (cols[k] === undefined ? '' : cellText(this.cell(line, cols[k]!)));
-    const hasInput = INPUT_KEYS.some((k) => cols[k] !== undefined && this.cell(line, cols[k]!).value !== null && this.cell(line, cols[k]!).value !== undefined && text(k) !== '');
+    const hasInput = INPUT_KEYS.some(
+      (k) => cols[k] !== undefined && this.cell(line, cols[k]!).value !== null && this.cell(line, cols[k]!).value !== undefined && text(k) !== '',
+    );
     const id = text('id');
     let item = id ? this.match.byId.get(id) : undefined;
     if (!item && !id && (text('task') || text('metric'))) item = this.match.byText.get(textKey(text('number'), text('task'), text('metric')));
@@ -333,7 +351,11 @@ class SheetScan {
       if (norm(got) === norm(want)) continue;
       const label = COLUMNS[COLUMN_INDEX[key]].header;
       this.ignored.push({
-        cell: address(r, c), sheet: ws, row: r, field: key, code: 'LOCKED_IGNORED',
+        cell: address(r, c),
+        sheet: ws,
+        row: r,
+        field: key,
+        code: 'LOCKED_IGNORED',
         message: `“${label}”由系统维护，此处的修改已忽略（系统值：${want.slice(0, 40) || '（空）'}）`,
       });
     }
@@ -458,13 +480,31 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
 
   if (badText.length) {
     const annotated = await annotatedCopy(input.buffer, sheet, cellCount, limits, (ws) => markCells(ws, badText));
-    const summary = badText.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；');
-    throw new WorkbookError('BAD_TEXT', `清单中有${badText.length}个单元格含有无法保存的字符，未保存任何数据：${summary}${badText.length > 3 ? '…' : ''}`, 400, badText, annotated ?? undefined);
+    const summary = badText
+      .slice(0, 3)
+      .map((e) => `${e.cell} ${e.message}`)
+      .join('；');
+    throw new WorkbookError(
+      'BAD_TEXT',
+      `清单中有${badText.length}个单元格含有无法保存的字符，未保存任何数据：${summary}${badText.length > 3 ? '…' : ''}`,
+      400,
+      badText,
+      annotated ?? undefined,
+    );
   }
   if (errors.length) {
     const annotated = await annotatedCopy(input.buffer, sheet, cellCount, limits, (ws) => markCells(ws, errors));
-    const summary = errors.slice(0, 3).map((e) => `${e.cell} ${e.message}`).join('；');
-    throw new WorkbookError('BAD_CELLS', `清单中有${errors.length}处无法读取，未保存任何数据：${summary}${errors.length > 3 ? '…' : ''}`, 422, errors, annotated ?? undefined);
+    const summary = errors
+      .slice(0, 3)
+      .map((e) => `${e.cell} ${e.message}`)
+      .join('；');
+    throw new WorkbookError(
+      'BAD_CELLS',
+      `清单中有${errors.length}处无法读取，未保存任何数据：${summary}${errors.length > 3 ? '…' : ''}`,
+      422,
+      errors,
+      annotated ?? undefined,
+    );
   }
   const entries = changes.map((c) => c.entry);
   // The same changes by the same actor to the same plan and month, against the same stored versions, form
@@ -473,10 +513,22 @@ export async function parseUpload(input: UploadInput): Promise<ParsedUpload> {
   // since, the file is sent again as a new batch and meets the conflict (issue 15: an old file re-uploaded
   // after the office's change was answered "applied, replayed" while the office's value stayed).
   const storedVersions = changes.map((c) => byKey.get(c.entry.key)?.version ?? 0);
-  const batchId = 'wb-' + createHash('sha256').update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions])).digest('hex').slice(0, 40);
+  const batchId =
+    'wb-' +
+    createHash('sha256')
+      .update(JSON.stringify([input.actor ?? '', input.planId, input.period, entries, storedVersions]))
+      .digest('hex')
+      .slice(0, 40);
   return {
-    source: input.buffer, sheet, headerRow: chosen.header!.row, matchedBy: chosen.header!.cols.id !== undefined ? 'id' : 'text', changes, unchanged: chosen.unchanged,
-    ignored: chosen.ignored, converted: chosen.converted, batch: { batchId, entries },
+    source: input.buffer,
+    sheet,
+    headerRow: chosen.header!.row,
+    matchedBy: chosen.header!.cols.id !== undefined ? 'id' : 'text',
+    changes,
+    unchanged: chosen.unchanged,
+    ignored: chosen.ignored,
+    converted: chosen.converted,
+    batch: { batchId, entries },
     annotate: (mark) => annotatedCopy(input.buffer, sheet, cellCount, limits, mark),
   };
 }
@@ -515,12 +567,12 @@ export type ExplainConflicts = (conflicts: { key: string; baseVersion: number; v
 
 /** Sends the changed rows through the push protocol and marks its answers on the workbook. */
 export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch) => Promise<PushResponse>, explain?: ExplainConflicts): Promise<UploadResult> {
-  const response: PushResponse = parsed.batch.entries.length
-    ? await push(parsed.batch)
-    : { batchId: parsed.batch.batchId, replayed: false, results: [] };
+  const response: PushResponse = parsed.batch.entries.length ? await push(parsed.batch) : { batchId: parsed.batch.batchId, replayed: false, results: [] };
   const places = parsed.changes.map((c) => ({ row: c.row, key: c.entry.key, cells: c.cells }));
   const baseOf = new Map(parsed.changes.map((c) => [c.entry.key, c.entry.baseVersion]));
-  const conflicts = response.results.filter((r) => r.outcome === 'conflict').map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
+  const conflicts = response.results
+    .filter((r) => r.outcome === 'conflict')
+    .map((r) => ({ key: r.key, baseVersion: baseOf.get(r.key) ?? 0, version: (r as { version: number }).version }));
   const why = explain && conflicts.length ? await explain(conflicts) : new Map<string, ConflictExplanation>();
   const conflictMessage = (key: string) => why.get(key)?.message;
   const marked = markResults(null, places, response, conflictMessage);
@@ -549,13 +601,13 @@ export async function applyUpload(parsed: ParsedUpload, push: (batch: PushBatch)
     // Writing a workbook back costs more memory than reading it (a 10,000-row file: ~450 MB more at peak):
     // when nothing was marked, the copy is the file as it came.
     // and a file too large to load whole (LIMITS.annotateCells) comes back unmarked, its rows' errors listed.
-    annotated: count('rejected') + count('conflict') + parsed.ignored.length + parsed.converted.length > 0
-      ? ((await parsed.annotate((ws) => {
-        markResults(ws, places, response, conflictMessage);
-        markNotices(ws, parsed.ignored, '已忽略');
-        markNotices(ws, parsed.converted, '已换算');
-      })) ?? parsed.source)
-      : parsed.source,
+    annotated:
+      count('rejected') + count('conflict') + parsed.ignored.length + parsed.converted.length > 0
+        ? ((await parsed.annotate((ws) => {
+            markResults(ws, places, response, conflictMessage);
+            markNotices(ws, parsed.ignored, '已忽略');
+            markNotices(ws, parsed.converted, '已换算');
+          })) ?? parsed.source)
+        : parsed.source,
   };
 }
-

@@ -122,7 +122,13 @@ function sheetNames(buf: Buffer, byName: Map<string, Entry>): Map<string, string
   }
   return out;
 }
-const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const decodeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /**
  * An entry inflated chunk by chunk (zlib in the thread pool, with backpressure), never more than `cap`
@@ -188,7 +194,11 @@ async function countSheet(chunks: AsyncIterable<Buffer>, name: string, path: str
     const local = tag.name.slice(tag.name.indexOf(':') + 1);
     if (local === 'c') {
       if (cellsBefore + ++counts.cells > limits.cells) {
-        failure = new WorkbookError('TOO_MANY_CELLS', `工作簿的单元格超过${limits.cells}个（工作表“${name}”读到第${counts.rows}行时），超出清单的正常大小，已拒绝`, 413);
+        failure = new WorkbookError(
+          'TOO_MANY_CELLS',
+          `工作簿的单元格超过${limits.cells}个（工作表“${name}”读到第${counts.rows}行时），超出清单的正常大小，已拒绝`,
+          413,
+        );
       }
     } else if (local === 'row') {
       counts.rows++;
@@ -244,12 +254,12 @@ export async function checkXlsx(buf: Buffer, limits = LIMITS): Promise<{ sheets:
     const what = byName.has('xl/workbook.bin')
       ? '这是 Excel 二进制工作簿（.xlsb），请另存为 .xlsx 后上传'
       : byName.has('word/document.xml')
-      ? '这是 Word 文档（.docx），不是 Excel 工作簿'
-      : byName.has('ppt/presentation.xml')
-        ? '这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿'
-        : byName.has('content.xml') && byName.has('mimetype')
-          ? '这是 OpenDocument 文件（.ods 等），请另存为 .xlsx 后上传'
-          : '这是一个 zip 压缩包，但不是 .xlsx 工作簿（缺少 xl/workbook.xml）';
+        ? '这是 Word 文档（.docx），不是 Excel 工作簿'
+        : byName.has('ppt/presentation.xml')
+          ? '这是 PowerPoint 演示文稿（.pptx），不是 Excel 工作簿'
+          : byName.has('content.xml') && byName.has('mimetype')
+            ? '这是 OpenDocument 文件（.ods 等），请另存为 .xlsx 后上传'
+            : '这是一个 zip 压缩包，但不是 .xlsx 工作簿（缺少 xl/workbook.xml）';
     throw new WorkbookError('NOT_XLSX', what, 415);
   }
   let total = 0;

@@ -28,7 +28,13 @@ function dotNames(source: string): Set<string> {
   return new Set([...code.matchAll(/\.\s*([A-Za-z_]\w*)/g)].map((m) => m[1]));
 }
 
-export function checkApiUse(sources: string[], members: Record<string, string>, options: Record<string, string>, lookup: Map<string, MemberSet>, min: readonly [number, number]): string[] {
+export function checkApiUse(
+  sources: string[],
+  members: Record<string, string>,
+  options: Record<string, string>,
+  lookup: Map<string, MemberSet>,
+  min: readonly [number, number],
+): string[] {
   const problems: string[] = [];
   const excelNames = new Set([...lookup.keys()].map((k) => k.split('.')[1]));
   for (const [key, set] of Object.entries({ ...members, ...options })) {
@@ -46,13 +52,17 @@ export function checkApiUse(sources: string[], members: Record<string, string>, 
   }
   const used = new Set(sources.flatMap((s) => [...dotNames(s)]));
   const listed = new Set(Object.keys(members).map((k) => k.split('.')[1]));
-  for (const name of used) if (excelNames.has(name) && !listed.has(name) && !NOT_EXCEL.includes(name)) problems.push(`.${name}: an Excel API member used in addin/excel but not in the table`);
+  for (const name of used)
+    if (excelNames.has(name) && !listed.has(name) && !NOT_EXCEL.includes(name))
+      problems.push(`.${name}: an Excel API member used in addin/excel but not in the table`);
   for (const name of listed) if (!used.has(name)) problems.push(`.${name}: listed but no longer used (remove it from the table)`);
   return problems;
 }
 
 const dir = 'addin/excel';
-const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'api-requirements.ts').map((f) => readFileSync(`${dir}/${f}`, 'utf8'));
+const sources = readdirSync(dir)
+  .filter((f) => f.endsWith('.ts') && f !== 'api-requirements.ts')
+  .map((f) => readFileSync(`${dir}/${f}`, 'utf8'));
 
 describe('Excel API requirement sets', () => {
   it('the manifest declares ExcelApi 1.9', () => {
@@ -65,12 +75,20 @@ describe('Excel API requirement sets', () => {
 
   it('bites: a member above 1.9, an online-only one, an unlisted one, a stale table entry', () => {
     const newer = 'const r = sheet.getRangeByIndexes(0, 0, 1, 1); r.getSpillingToRangeOrNullObject(); r.getMergedAreasOrNullObject();';
-    const problems = checkApiUse([...sources, newer], { ...EXCEL_MEMBERS, 'Range.getSpillingToRangeOrNullObject': 'ExcelApi 1.12', 'Range.getCellProperties': 'ExcelApi 1.9' }, OPTION_KEYS, sets, manifestMin);
+    const problems = checkApiUse(
+      [...sources, newer],
+      { ...EXCEL_MEMBERS, 'Range.getSpillingToRangeOrNullObject': 'ExcelApi 1.12', 'Range.getCellProperties': 'ExcelApi 1.9' },
+      OPTION_KEYS,
+      sets,
+      manifestMin,
+    );
     expect(problems).toContain("Range.getSpillingToRangeOrNullObject: ExcelApi 1.12 is above the manifest's ExcelApi 1.9");
     expect(problems).toContain('.getMergedAreasOrNullObject: an Excel API member used in addin/excel but not in the table');
     expect(problems).toContain('.getCellProperties: listed but no longer used (remove it from the table)');
     const online = [...sets].find(([, d]) => d.set?.startsWith('ExcelApiOnline'))!;
     expect(checkApiUse(sources, { ...EXCEL_MEMBERS, [online[0]]: online[1].set! }, OPTION_KEYS, sets, manifestMin).join('\n')).toContain('online-only');
-    expect(checkApiUse(sources, { ...EXCEL_MEMBERS, 'Range.values': 'ExcelApi 1.9' }, OPTION_KEYS, sets, manifestMin)).toContain('Range.values: the table says ExcelApi 1.9, @types/office-js ExcelApi 1.1');
+    expect(checkApiUse(sources, { ...EXCEL_MEMBERS, 'Range.values': 'ExcelApi 1.9' }, OPTION_KEYS, sets, manifestMin)).toContain(
+      'Range.values: the table says ExcelApi 1.9, @types/office-js ExcelApi 1.1',
+    );
   });
 });

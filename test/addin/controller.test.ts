@@ -74,7 +74,9 @@ describe('controller', () => {
     await c.fill(sel);
     const state = await excel.run((ctx) => readState(ctx, stateSheetNameFor(sel.planId, sel.period)));
     expect(state?.meta.cursor).toEqual(expect.any(String));
-    const changes = await fetch(`${server.url}/api/v1/plans/${sel.planId}/changes?since=${state!.meta.cursor}`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+    const changes = await fetch(`${server.url}/api/v1/plans/${sel.planId}/changes?since=${state!.meta.cursor}`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect((await changes.json()).entries).toEqual([]);
   });
 
@@ -107,7 +109,12 @@ describe('controller', () => {
     expect(told.at(-1)).toBeNull(); // the notice is taken away once the work goes on
     // Office's own behaviour, which the pane used to show raw:
     excel.state.cellEditMode = true;
-    await expect(excel.run(async (ctx) => { ctx.workbook.worksheets.getItem(sheet).getRange(address).load('values'); await ctx.sync(); })).rejects.toMatchObject({ code: 'InvalidOperationInCellEditMode' });
+    await expect(
+      excel.run(async (ctx) => {
+        ctx.workbook.worksheets.getItem(sheet).getRange(address).load('values');
+        await ctx.sync();
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidOperationInCellEditMode' });
     excel.state.endCellEdit();
   });
 
@@ -124,7 +131,10 @@ describe('controller', () => {
     expect(reportingMonth(ps, '2024-01-05')).toBe('2023-07');
 
     const closedSel = { planId: 'sample', period: '2024-04', admin: false };
-    const res = await fetch(`${server.url}/api/v1/plans/sample/periods/2024-04/close`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}` } });
+    const res = await fetch(`${server.url}/api/v1/plans/sample/periods/2024-04/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(res.status).toBeLessThan(300);
     const excel = createFakeExcel();
     const c = new Controller(() => excel);

@@ -25,7 +25,7 @@ describe('fill', () => {
   it('fills 5,000 rows full of long Chinese texts (~8 MB) within the same bound, every request ≤ 2 MB', async () => {
     const { excel } = await filled(5_000, 'heavy');
     const st = excel.state;
-    expect(st.totalRequestBytes).toBeGreaterThan(3 * REQUEST_LIMIT / 2); // would not fit one request
+    expect(st.totalRequestBytes).toBeGreaterThan((3 * REQUEST_LIMIT) / 2); // would not fit one request
     expect(st.stats.syncs).toBeLessThanOrEqual(Math.ceil(st.totalRequestBytes / (2 * 1024 * 1024)) + 2);
     expect(st.maxRequestBytes).toBeLessThanOrEqual(REQUEST_BUDGET);
   });
@@ -33,7 +33,23 @@ describe('fill', () => {
   it('lays out the 重点任务清单: header, hidden id, frozen header, protection, locks, validation, formats', async () => {
     const { excel, sheetName, stateSheetName, items, addressOf } = await filled(30);
     const sheet = excel.state.sheet(sheetName)!;
-    expect(sheet.rows[0]!.slice(0, 15).map((c) => c.v)).toEqual(['序号', '任务', '指标', '目标值', '单位', '牵头单位', '完成时限', '本月完成', '累计完成', '完成率', '状态', '进展情况', '存在问题', '下步计划', 'id']);
+    expect(sheet.rows[0]!.slice(0, 15).map((c) => c.v)).toEqual([
+      '序号',
+      '任务',
+      '指标',
+      '目标值',
+      '单位',
+      '牵头单位',
+      '完成时限',
+      '本月完成',
+      '累计完成',
+      '完成率',
+      '状态',
+      '进展情况',
+      '存在问题',
+      '下步计划',
+      'id',
+    ]);
     expect(sheet.hiddenColumns.has(ID_COL)).toBe(true);
     expect(sheet.hiddenColumns.has(DUE_COL)).toBe(true);
     expect(sheet.frozenRows).toBe(1);
@@ -67,14 +83,16 @@ describe('fill', () => {
     const cell = (col: number) => excel.state.cellAt(sheetName, addressOf(items[0].itemId, col))!;
     for (const col of [C.number, C.task, C.targetValue, C.lead, C.deadline, C.rate]) expect(cell(col).fill).toBe(LOCKED_FILL);
     for (const col of [C.monthDone, C.cumulative, C.status, C.progress]) expect(cell(col).fill).toBeNull();
-    await updateSheet(excel, sheetName, stateSheetNameFor('plan-synthetic', '2026-03'), { marks: [{ row: Number(addressOf(items[0].itemId, 0).slice(1)) - 1, col: C.task, kind: 'rejected', message: 'x' }] });
+    await updateSheet(excel, sheetName, stateSheetNameFor('plan-synthetic', '2026-03'), {
+      marks: [{ row: Number(addressOf(items[0].itemId, 0).slice(1)) - 1, col: C.task, kind: 'rejected', message: 'x' }],
+    });
     expect(cell(C.task).fill).toBe(MARK_COLORS.rejected);
     await updateSheet(excel, sheetName, stateSheetNameFor('plan-synthetic', '2026-03'), { marks: [] });
     expect(cell(C.task).fill).toBe(LOCKED_FILL);
     expect(cell(C.cumulative).fill).toBeNull();
   });
 
-  it('puts the row\'s due date (the one the export and the stats use) into the hidden 截止日期 column', async () => {
+  it("puts the row's due date (the one the export and the stats use) into the hidden 截止日期 column", async () => {
     const { excel, sheetName, items, addressOf } = await filled(5);
     const item = items[0] as Extract<(typeof items)[number], { kind: 'item' }>;
     // The synthetic plan stores 2026-01-28 for "1月底前": the stored date wins over reading the text (01-31).
@@ -92,10 +110,16 @@ describe('fill', () => {
   });
 
   it('keeps the snapshot in the hidden state sheet and refills in place', async () => {
-    const f = await filled(20, new Map([['t1.1@2026-03', { version: 3, values: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } }]]));
+    const f = await filled(
+      20,
+      new Map([['t1.1@2026-03', { version: 3, values: { monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null } }]]),
+    );
     const state = await f.excel.run((ctx) => readState(ctx, f.stateSheetName));
     expect(state!.meta.period).toBe('2026-03');
-    expect(state!.snapshot['t1.1']).toEqual({ version: 3, hash: valuesHash({ monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null }) });
+    expect(state!.snapshot['t1.1']).toEqual({
+      version: 3,
+      hash: valuesHash({ monthDone: 5, cumulative: 9, status: '推进中', progress: '进展', problems: null, nextSteps: null }),
+    });
     expect(Object.keys(state!.snapshot)).toEqual(['t1.1']); // empty, never-reported rows are implicit
     expect(f.excel.state.read(f.sheetName, f.addressOf('t1.1', C.cumulative))).toBe(9);
   });

@@ -31,7 +31,9 @@ describe('上月累计', () => {
     excel.state.userEdit(sheetName, `${col}${r + 1}`, 30);
     const api = new FakeApi();
     const report = await new SheetSync(excel, new ApiClient('https://qd.test', 'tok', api.fetch), sheetName, stateSheetName).validate();
-    expect(report.items.map((i) => [i.kind, i.address, i.message])).toEqual([['invalid', `${col}${r + 1}`, '累计完成：累计完成不能小于上期累计（上期累计40）']]);
+    expect(report.items.map((i) => [i.kind, i.address, i.message])).toEqual([
+      ['invalid', `${col}${r + 1}`, '累计完成：累计完成不能小于上期累计（上期累计40）'],
+    ]);
     expect(api.pushes).toHaveLength(0);
   });
 });

@@ -67,10 +67,12 @@ describe('fake Excel: what a protected sheet and a finished Excel.run refuse', (
   it('objects of a finished Excel.run cannot be used in another one', async () => {
     const ex = createFakeExcel();
     const range = await ex.run(async (ctx) => ctx.workbook.worksheets.getItem('Sheet1').getRange('A1'));
-    await expect(ex.run(async (ctx) => {
-      range.values = [['late']];
-      await ctx.sync();
-    })).rejects.toMatchObject({ code: 'InvalidObjectPath' });
+    await expect(
+      ex.run(async (ctx) => {
+        range.values = [['late']];
+        await ctx.sync();
+      }),
+    ).rejects.toMatchObject({ code: 'InvalidObjectPath' });
     expect(ex.state.read('Sheet1', 'A1')).toBe('');
   });
 });

@@ -50,7 +50,12 @@ describe('sheet names per plan and month', () => {
     const cc = await fillVia(c, excel, 'plan-c', '工作要点');
     const d = await fillVia(c, excel, 'plan-d', '工作要点');
     expect(new Set([a.sheetName, b.sheetName, cc.sheetName, d.sheetName]).size).toBe(4);
-    for (const [x, id] of [[a, 'plan-a'], [b, 'plan-b'], [cc, 'plan-c'], [d, 'plan-d']] as const) {
+    for (const [x, id] of [
+      [a, 'plan-a'],
+      [b, 'plan-b'],
+      [cc, 'plan-c'],
+      [d, 'plan-d'],
+    ] as const) {
       const st = await excel.run((ctx) => readState(ctx, x.stateSheetName));
       expect(st!.meta.planId).toBe(id);
       expect(st!.meta.sheetName).toBe(x.sheetName);

@@ -12,13 +12,32 @@ import { filled } from './helpers';
 
 const meta = { planId: 'p', planTitle: 'T', period: '2026-03', sheetName: 'S', admin: true, unit: null, cursor: null, rowCount: 2 };
 const texts = (o: Partial<Record<'meta' | 'snapshot' | 'pending' | 'pendingTargets' | 'conflicts', unknown>>) =>
-  ({ meta: null, snapshot: null, pending: null, pendingTargets: null, conflicts: null, ...Object.fromEntries(Object.entries(o).map(([k, v]) => [k, JSON.stringify(v)])) }) as Record<'meta' | 'snapshot' | 'pending' | 'pendingTargets' | 'conflicts', string | null>;
+  ({
+    meta: null,
+    snapshot: null,
+    pending: null,
+    pendingTargets: null,
+    conflicts: null,
+    ...Object.fromEntries(Object.entries(o).map(([k, v]) => [k, JSON.stringify(v)])),
+  }) as Record<'meta' | 'snapshot' | 'pending' | 'pendingTargets' | 'conflicts', string | null>;
 
 describe('parseState', () => {
   it('migrates the short keys of older workbooks to the named ones', () => {
-    const old = { 'a.1': { v: 4, h: 'abc', a: ['≥5', '个', '交通局'], tv: 2, t: 'a', co: ['财政局'], tg: true, x: { monthDone: [45000, 'date'] } }, 'b.1': { v: 1, h: 'def' } };
+    const old = {
+      'a.1': { v: 4, h: 'abc', a: ['≥5', '个', '交通局'], tv: 2, t: 'a', co: ['财政局'], tg: true, x: { monthDone: [45000, 'date'] } },
+      'b.1': { v: 1, h: 'def' },
+    };
     const st = parseState('状态', texts({ meta, snapshot: old }))!;
-    expect(st.snapshot['a.1']).toEqual({ version: 4, hash: 'abc', admin: { targetText: '≥5', unit: '个', lead: '交通局' }, targetVersion: 2, taskId: 'a', coLeads: ['财政局'], isTarget: true, refused: { monthDone: [45000, 'date'] } });
+    expect(st.snapshot['a.1']).toEqual({
+      version: 4,
+      hash: 'abc',
+      admin: { targetText: '≥5', unit: '个', lead: '交通局' },
+      targetVersion: 2,
+      taskId: 'a',
+      coLeads: ['财政局'],
+      isTarget: true,
+      refused: { monthDone: [45000, 'date'] },
+    });
     expect(st.snapshot['b.1']).toEqual({ version: 1, hash: 'def' });
     expect(st.pending).toBeNull();
     expect(st.conflicts).toEqual({});

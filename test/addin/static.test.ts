@@ -34,7 +34,11 @@ describe('add-in static files', () => {
     expect(m.headers.get('content-type')).toMatch(/xml/);
     expect(await m.text()).toBe(readFileSync('manifest.xml', 'utf8'));
     const icon = await get('/assets/icon-80.png');
-    expect(Buffer.from(await icon.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await icon.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const root = await get('/');
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toMatch(/^\/(dashboard\/|addin\/taskpane\.html)$/);

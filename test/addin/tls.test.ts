@@ -21,7 +21,11 @@ describe('tlsServeOptions', () => {
 
   it.skipIf(noOpenssl)('serves https with a certificate and key', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qd-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem')],
+      { stdio: 'ignore' },
+    );
     const opts = tlsServeOptions({ QINGDAN_TLS_CERT: join(dir, 'c.pem'), QINGDAN_TLS_KEY: join(dir, 'k.pem') });
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: () => new Response('ok'), port: 0, hostname: '127.0.0.1', ...opts }, () => resolve(s));
@@ -32,7 +36,9 @@ describe('tlsServeOptions', () => {
         let data = '';
         res.on('data', (c) => (data += c));
         res.on('end', () => resolve(data));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     expect(body).toBe('ok');
     await new Promise((r) => server.close(r));

@@ -61,7 +61,10 @@ for (const target of databases()) {
         const stored = (await s.req('GET', `/api/v1/plans/${planId}`, s.admin)).body;
         expect(stored.nodes[0].children[0].targets[0].value).toBe(120);
         expect(stored.nodes[0].children[2].units).toEqual({ lead: ['建设管理处'] });
-        const again = await app2.request(`/api/v1/plans/import/${r.body.previewId}/confirm`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}` } });
+        const again = await app2.request(`/api/v1/plans/import/${r.body.previewId}/confirm`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${s.admin}` },
+        });
         expect(again.status).toBe(404); // taken once
       } finally {
         await other?.close();
@@ -147,13 +150,20 @@ for (const target of databases()) {
 
     it('assignments by task number, many rows at once; an unknown number stores nothing', async () => {
       const put = (assignments: unknown[]) => s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments });
-      const ok = await put([{ task: '1', lead: ['综合规划处'] }, { task: '（2）', lead: ['运输服务处'], co: ['综合规划处'] }, { task: '一.3', lead: ['综合规划处'] }]);
+      const ok = await put([
+        { task: '1', lead: ['综合规划处'] },
+        { task: '（2）', lead: ['运输服务处'], co: ['综合规划处'] },
+        { task: '一.3', lead: ['综合规划处'] },
+      ]);
       expect(ok.status).toBe(200);
       const got = (await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments;
       expect(got.t1.lead).toEqual(['综合规划处']);
       expect(got.t2).toEqual({ lead: ['运输服务处'], co: ['综合规划处'] });
       expect(got.t3.lead).toEqual(['综合规划处']);
-      const bad = await put([{ task: '4', lead: ['运输服务处'] }, { task: '99', lead: ['运输服务处'] }]);
+      const bad = await put([
+        { task: '4', lead: ['运输服务处'] },
+        { task: '99', lead: ['运输服务处'] },
+      ]);
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ code: 'UNKNOWN_TASK', detail: '第2行：找不到序号为“99”的任务，未做修改' });
       expect((await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments.t4).toBeUndefined();
@@ -181,17 +191,38 @@ for (const target of databases()) {
     const send = async (bytes: Uint8Array, name = '分工.xlsx') => {
       const form = new FormData();
       form.set('file', new File([new Uint8Array(bytes)], name));
-      const res = await s.app.request(`/api/v1/plans/${s.planId}/assignments/workbook`, { method: 'POST', headers: { authorization: `Bearer ${s.admin}` }, body: form });
+      const res = await s.app.request(`/api/v1/plans/${s.planId}/assignments/workbook`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.admin}` },
+        body: form,
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
     const assigned = async () => (await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments;
 
     it('序号/任务/牵头单位/配合单位 rows are applied; a bad row names its cell and nothing is stored', async () => {
-      const bad = await send(await table([['2024年分工'], ['序号', '任务', '牵头单位', '配合单位'], ['1', '重点任务1', '综合规划处', ''], ['99', '', '运输服务处', ''], ['2', '', '不存在处', '']]));
+      const bad = await send(
+        await table([
+          ['2024年分工'],
+          ['序号', '任务', '牵头单位', '配合单位'],
+          ['1', '重点任务1', '综合规划处', ''],
+          ['99', '', '运输服务处', ''],
+          ['2', '', '不存在处', ''],
+        ]),
+      );
       expect(bad.status).toBe(400);
-      expect(bad.body.errors.map((e: any) => [e.cell, e.code])).toEqual([['A4', 'UNKNOWN_TASK'], ['C5', 'UNKNOWN_UNIT']]);
+      expect(bad.body.errors.map((e: any) => [e.cell, e.code])).toEqual([
+        ['A4', 'UNKNOWN_TASK'],
+        ['C5', 'UNKNOWN_UNIT'],
+      ]);
       expect(await assigned()).toEqual({});
-      const ok = await send(await table([['序号', '任务', '牵头单位', '配合单位'], ['1', '重点任务1', '综合规划处', '运输服务处、安全监督处'], ['', '重点任务2', '运输服务处', '']]));
+      const ok = await send(
+        await table([
+          ['序号', '任务', '牵头单位', '配合单位'],
+          ['1', '重点任务1', '综合规划处', '运输服务处、安全监督处'],
+          ['', '重点任务2', '运输服务处', ''],
+        ]),
+      );
       expect(ok).toMatchObject({ status: 200, body: { applied: 2 } });
       const a = await assigned();
       expect(a.t1).toEqual({ lead: ['综合规划处'], co: ['运输服务处', '安全监督处'] });

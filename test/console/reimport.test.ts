@@ -8,7 +8,10 @@ import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from '../helpers/server';
 import { PLAN_TEXT } from './fixture';
 
-const REVISED = PLAN_TEXT.replace('2.新建改建农村公路500公里。牵头单位：公路处。\n', '').replace('4.推进智慧交通建设。\n', '3.推进综合客运枢纽建设。牵头单位：运输处。\n');
+const REVISED = PLAN_TEXT.replace('2.新建改建农村公路500公里。牵头单位：公路处。\n', '').replace(
+  '4.推进智慧交通建设。\n',
+  '3.推进综合客运枢纽建设。牵头单位：运输处。\n',
+);
 
 for (const target of databases()) {
   describe.skipIf(target.skip)(`re-import · ${target.label}`, () => {
@@ -33,7 +36,10 @@ for (const target of databases()) {
       const live = (await s.req('GET', `/api/v1/plans/${planId}`, s.admin)).body;
       const [t1, t2, t4] = live.nodes[0].children;
       const kept = live.nodes[1].children[0];
-      const pushed = await s.req('POST', `/api/v1/plans/${planId}/progress/batches`, s.admin, { batchId: batchId('ri'), entries: [{ key: `${t2.targets[0].id}@2024-03`, baseVersion: 0, fields: { monthDone: 50, cumulative: 150, status: '推进中' } }] }); // 150 of 500 公里: on pace with March's 序时进度 (issue 10's lights)
+      const pushed = await s.req('POST', `/api/v1/plans/${planId}/progress/batches`, s.admin, {
+        batchId: batchId('ri'),
+        entries: [{ key: `${t2.targets[0].id}@2024-03`, baseVersion: 0, fields: { monthDone: 50, cumulative: 150, status: '推进中' } }],
+      }); // 150 of 500 公里: on pace with March's 序时进度 (issue 10's lights)
       expect(pushed.body.results[0].outcome).toBe('applied');
 
       const revised = await upload(REVISED, `?replaces=${planId}`);
@@ -76,7 +82,10 @@ for (const target of databases()) {
     afterAll(() => database?.close());
 
     it('POST /plans/:id/edit opens a preview of the live plan; confirming applies the edit with the same rules, audited', async () => {
-      const pushed = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId('ed'), entries: [{ key: 't2@2024-03', baseVersion: 0, fields: { status: '推进中', progress: '已开工' } }] });
+      const pushed = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, {
+        batchId: batchId('ed'),
+        entries: [{ key: 't2@2024-03', baseVersion: 0, fields: { status: '推进中', progress: '已开工' } }],
+      });
       expect(pushed.body.results[0].outcome).toBe('applied');
       const p = (await s.req('POST', `/api/v1/plans/${s.planId}/edit`, s.admin)).body;
       expect(p.diff).toMatchObject({ added: [], changed: [], removed: [], archived: [] });
@@ -86,7 +95,9 @@ for (const target of databases()) {
       expect((await s.req('PUT', `/api/v1/plans/import/${p.previewId}`, s.admin, { plan: p.plan })).status).toBe(200);
       const preview = (await s.req('GET', `/api/v1/plans/import/${p.previewId}`, s.admin)).body;
       expect(preview.diff.archived.map((e: any) => e.id)).toEqual([t2.id]);
-      expect(preview.diff.changed).toEqual([{ kind: 'task', id: t1.id, label: '1 重点任务1（修订）', fields: [{ field: 'title', old: '重点任务1', new: '重点任务1（修订）' }] }]);
+      expect(preview.diff.changed).toEqual([
+        { kind: 'task', id: t1.id, label: '1 重点任务1（修订）', fields: [{ field: 'title', old: '重点任务1', new: '重点任务1（修订）' }] },
+      ]);
       expect((await s.req('POST', `/api/v1/plans/import/${p.previewId}/confirm`, s.admin)).body.planId).toBe(s.planId);
       const after = (await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body;
       expect(after.nodes[0].children.map((n: any) => n.id)).not.toContain('t2');

@@ -52,14 +52,23 @@ describe('the 通报 as sent', () => {
     expect(bulletin.issue).toBe('2026年第12期');
     const text = bulletinText(bulletin);
     expect(bulletin.blocks.filter((b) => b.kind === 'heading' && b.level === 1).map((b) => (b as { text: string }).text)).toEqual([
-      '一、总体情况', '二、固定资产投资完成情况', '三、各单位报送情况', '四、滞后任务', '五、下步工作',
+      '一、总体情况',
+      '二、固定资产投资完成情况',
+      '三、各单位报送情况',
+      '四、滞后任务',
+      '五、下步工作',
     ]);
     const lines = investmentLines(rows, stats.timeProgress, ctx.lastYear);
-    expect(lines.map((l) => l.itemId)).toEqual(plan.nodes.flatMap((s) => s.children.flatMap((t) => t.targets.filter((x) => x.unit === '亿元').map((x) => x.id))));
+    expect(lines.map((l) => l.itemId)).toEqual(
+      plan.nodes.flatMap((s) => s.children.flatMap((t) => t.targets.filter((x) => x.unit === '亿元').map((x) => x.id))),
+    );
     expect(lines[0]).toMatchObject({ plan: 101, cumulative: 11, rate: 10.9, timeProgress: 50, lastYear: 20, yoy: -45 });
     const totals = investmentTotals(lines);
     expect(text).toContain(`年度计划合计${totals.plan}亿元`);
-    const table = bulletin.blocks.find((b) => b.kind === 'table' && b.caption.includes('固定资产投资')) as Extract<(typeof bulletin.blocks)[number], { kind: 'table' }>;
+    const table = bulletin.blocks.find((b) => b.kind === 'table' && b.caption.includes('固定资产投资')) as Extract<
+      (typeof bulletin.blocks)[number],
+      { kind: 'table' }
+    >;
     expect(table.headers).toEqual(['序号', '项目', '年度计划', '本月完成', '累计完成', '完成率', '序时进度', '同比']);
     expect(table.rows[0]).toEqual(['1', '重点任务1：任务1投资', '101亿元', '2', '11', '10.9%', '50%', '-45%']);
     expect(table.rows[1][7]).toBe('—');
@@ -79,47 +88,56 @@ describe('the 通报 as sent', () => {
 
   const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find(existsSync);
   const writer = existsSync('/usr/lib/libreoffice/program/libswlo.so');
-  it.skipIf(!soffice || !writer || !existsSync('/usr/bin/pdftotext'))('LibreOffice Writer: no table row split across a page break, the header repeats on every page of a table', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qd-sent-'));
-    /** The document rendered by Writer → the text of each PDF page. */
-    const pagesOf = (name: string, docx: Buffer) => {
-      writeFileSync(join(dir, `${name}.docx`), docx);
-      execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], { timeout: 180_000, stdio: 'pipe' });
-      const text = execFileSync('/usr/bin/pdftotext', ['-layout', join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' });
-      return text.split('\f').filter((p) => p.trim());
-    };
-    /** Rows whose opening marker and closing marker are on different pages. */
-    const splitRows = (pages: string[]) =>
-      Object.keys(reports).map((_, i) => String(i + 1).padStart(3, '0')).filter((k) => {
-        const start = pages.findIndex((p) => p.includes(`P${k}`));
-        const end = pages.findIndex((p) => p.includes(`Q${k}`));
-        return start < 0 || end < 0 || start !== end;
-      });
-    try {
-      const docx = await renderBulletinDocx(bulletin);
-      const pages = pagesOf('sent', docx);
-      const lagPages = pages.filter((p) => /P\d{3}/.test(p));
-      expect(lagPages.length).toBeGreaterThan(2); // the lagging table runs over several pages
-      expect(splitRows(pages)).toEqual([]);
-      // the header row on every page the lagging table is on
-      for (const p of lagPages) expect(p).toMatch(/序号\s+任务\s+牵头单位\s+完成率\s+存在问题\s+下步计划/);
-      const flat = (p: string) => p.replace(/\s+/g, '');
-      expect(flat(pages.at(-1)!)).toContain('抄送：厅领导，厅机关各处室。');
-      expect(flat(pages.at(-1)!)).toContain('测试厅办公室2026年7月2日印发');
-      expect(flat(pages[0])).toContain('2026年第12期');
+  it.skipIf(!soffice || !writer || !existsSync('/usr/bin/pdftotext'))(
+    'LibreOffice Writer: no table row split across a page break, the header repeats on every page of a table',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'qd-sent-'));
+      /** The document rendered by Writer → the text of each PDF page. */
+      const pagesOf = (name: string, docx: Buffer) => {
+        writeFileSync(join(dir, `${name}.docx`), docx);
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, `${name}.docx`)], {
+          timeout: 180_000,
+          stdio: 'pipe',
+        });
+        const text = execFileSync('/usr/bin/pdftotext', ['-layout', join(dir, `${name}.pdf`), '-'], { encoding: 'utf8' });
+        return text.split('\f').filter((p) => p.trim());
+      };
+      /** Rows whose opening marker and closing marker are on different pages. */
+      const splitRows = (pages: string[]) =>
+        Object.keys(reports)
+          .map((_, i) => String(i + 1).padStart(3, '0'))
+          .filter((k) => {
+            const start = pages.findIndex((p) => p.includes(`P${k}`));
+            const end = pages.findIndex((p) => p.includes(`Q${k}`));
+            return start < 0 || end < 0 || start !== end;
+          });
+      try {
+        const docx = await renderBulletinDocx(bulletin);
+        const pages = pagesOf('sent', docx);
+        const lagPages = pages.filter((p) => /P\d{3}/.test(p));
+        expect(lagPages.length).toBeGreaterThan(2); // the lagging table runs over several pages
+        expect(splitRows(pages)).toEqual([]);
+        // the header row on every page the lagging table is on
+        for (const p of lagPages) expect(p).toMatch(/序号\s+任务\s+牵头单位\s+完成率\s+存在问题\s+下步计划/);
+        const flat = (p: string) => p.replace(/\s+/g, '');
+        expect(flat(pages.at(-1)!)).toContain('抄送：厅领导，厅机关各处室。');
+        expect(flat(pages.at(-1)!)).toContain('测试厅办公室2026年7月2日印发');
+        expect(flat(pages[0])).toContain('2026年第12期');
 
-      // The check can fail: the same document with rows allowed to split has rows cut across pages.
-      const zip = await JSZip.loadAsync(docx);
-      const xml = await zip.file('word/document.xml')!.async('string');
-      zip.file('word/document.xml', xml.replaceAll('<w:cantSplit/>', ''));
-      const splittable = pagesOf('splittable', await zip.generateAsync({ type: 'nodebuffer' }));
-      expect(splitRows(splittable).length).toBeGreaterThan(0);
+        // The check can fail: the same document with rows allowed to split has rows cut across pages.
+        const zip = await JSZip.loadAsync(docx);
+        const xml = await zip.file('word/document.xml')!.async('string');
+        zip.file('word/document.xml', xml.replaceAll('<w:cantSplit/>', ''));
+        const splittable = pagesOf('splittable', await zip.generateAsync({ type: 'nodebuffer' }));
+        expect(splitRows(splittable).length).toBeGreaterThan(0);
 
-      // Every page as a picture, for a person to look at.
-      mkdirSync('test-artifacts', { recursive: true });
-      execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '50', join(dir, 'sent.pdf'), 'test-artifacts/bulletin-sent'], { timeout: 120_000 });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 400_000);
+        // Every page as a picture, for a person to look at.
+        mkdirSync('test-artifacts', { recursive: true });
+        execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '50', join(dir, 'sent.pdf'), 'test-artifacts/bulletin-sent'], { timeout: 120_000 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    400_000,
+  );
 });

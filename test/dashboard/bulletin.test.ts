@@ -24,7 +24,13 @@ describe('buildBulletin', () => {
   const text = bulletinText(b);
 
   it('has the banner, issue, title, issuer and date of an official 通报', () => {
-    expect(b).toMatchObject({ banner: '重点任务推进情况通报', issue: '2026年第6期', title: '关于2026年6月重点任务推进情况的通报', issuer: '省交通运输厅规划办公室', date: '2026年7月3日' });
+    expect(b).toMatchObject({
+      banner: '重点任务推进情况通报',
+      issue: '2026年第6期',
+      title: '关于2026年6月重点任务推进情况的通报',
+      issuer: '省交通运输厅规划办公室',
+      date: '2026年7月3日',
+    });
     expect(b.blocks.filter((x) => x.kind === 'heading' && x.level === 1).map((x) => (x as { text: string }).text)).toEqual([
       '一、总体情况',
       '二、各单位报送情况',
@@ -43,7 +49,9 @@ describe('buildBulletin', () => {
   });
 
   it('names the units that have not reported, in the text and the table', () => {
-    expect(text).toContain('本月应报送牵头单位5个（报送截止日期为2026年6月28日），其中3个单位已全部报送，1个单位部分报送，1个单位未报送。未报送单位：运输处。部分报送单位：建设管理处。');
+    expect(text).toContain(
+      '本月应报送牵头单位5个（报送截止日期为2026年6月28日），其中3个单位已全部报送，1个单位部分报送，1个单位未报送。未报送单位：运输处。部分报送单位：建设管理处。',
+    );
     expect(text).toContain('另有1项事项尚未明确牵头单位');
     const units = b.blocks.find((x) => x.kind === 'table' && x.caption.includes('各牵头单位')) as Extract<Bulletin['blocks'][number], { kind: 'table' }>;
     expect(units.rows).toEqual([
@@ -66,9 +74,13 @@ describe('buildBulletin', () => {
 
   it('says so when nothing lags and everyone reported', () => {
     const allDone = Object.fromEntries(
-      buildRows(PLAN, { period: PERIOD }).flatMap((r) => (r.kind === 'item' && r.lead.length ? [[r.itemId, { ...EMPTY_PROGRESS, status: '已完成' as const }]] : [])),
+      buildRows(PLAN, { period: PERIOD }).flatMap((r) =>
+        r.kind === 'item' && r.lead.length ? [[r.itemId, { ...EMPTY_PROGRESS, status: '已完成' as const }]] : [],
+      ),
     );
-    const clean = bulletinText(buildBulletin(computeStats(buildRows(PLAN, { period: PERIOD, entries: entriesFor(PERIOD, allDone) }), { period: PERIOD, year: 2026 }), ctx));
+    const clean = bulletinText(
+      buildBulletin(computeStats(buildRows(PLAN, { period: PERIOD, entries: entriesFor(PERIOD, allDone) }), { period: PERIOD, year: 2026 }), ctx),
+    );
     expect(clean).toContain('本月无滞后任务');
     expect(clean).not.toContain('未报送单位');
     expect(clean).not.toContain('补报');
@@ -105,23 +117,31 @@ describe('renderBulletinDocx', () => {
   // Writer (Debian libreoffice-writer-nogui) is what opens .docx; calc-nogui alone cannot.
   const soffice = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find(existsSync);
   const writer = existsSync('/usr/lib/libreoffice/program/libswlo.so');
-  it.skipIf(!soffice || !writer || !existsSync('/usr/bin/pdftotext'))('opens in LibreOffice Writer and prints the Chinese text (skipped without libreoffice-writer-nogui + poppler-utils)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qd-bulletin-'));
-    try {
-      writeFileSync(join(dir, 'tb.docx'), await renderBulletinDocx(bulletin));
-      execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'tb.docx')], { timeout: 120_000, stdio: 'pipe' });
-      const text = execFileSync('/usr/bin/pdftotext', ['-layout', join(dir, 'tb.pdf'), '-'], { encoding: 'utf8' });
-      expect(text).toContain('重点任务推进情况通报');
-      expect(text).toContain('运输处');
-      expect(text).toMatch(/—\s*1\s*—/);
-      expect(readFileSync(join(dir, 'tb.pdf')).subarray(0, 4).toString()).toBe('%PDF');
-      // The first page as a picture, kept as a test artifact for a person to look at.
-      mkdirSync('test-artifacts', { recursive: true });
-      execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'tb.pdf'), 'test-artifacts/bulletin'], { timeout: 60_000 });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it.skipIf(!soffice || !writer || !existsSync('/usr/bin/pdftotext'))(
+    'opens in LibreOffice Writer and prints the Chinese text (skipped without libreoffice-writer-nogui + poppler-utils)',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'qd-bulletin-'));
+      try {
+        writeFileSync(join(dir, 'tb.docx'), await renderBulletinDocx(bulletin));
+        execFileSync(soffice!, [`-env:UserInstallation=file://${dir}/lo`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'tb.docx')], {
+          timeout: 120_000,
+          stdio: 'pipe',
+        });
+        const text = execFileSync('/usr/bin/pdftotext', ['-layout', join(dir, 'tb.pdf'), '-'], { encoding: 'utf8' });
+        expect(text).toContain('重点任务推进情况通报');
+        expect(text).toContain('运输处');
+        expect(text).toMatch(/—\s*1\s*—/);
+        expect(readFileSync(join(dir, 'tb.pdf')).subarray(0, 4).toString()).toBe('%PDF');
+        // The first page as a picture, kept as a test artifact for a person to look at.
+        mkdirSync('test-artifacts', { recursive: true });
+        execFileSync('/usr/bin/pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', join(dir, 'tb.pdf'), 'test-artifacts/bulletin'], {
+          timeout: 60_000,
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('a large plan', () => {

@@ -40,19 +40,36 @@ describe('chart options', () => {
 
   it('平均完成率 labels sit on the side away from the 序时进度 line, further out when close', () => {
     const rows = (period: string, cum: Record<string, number>) =>
-      buildRows(PLAN, { period, entries: entriesFor(period, Object.fromEntries(Object.entries(cum).map(([k, c]) => [k, { ...EMPTY_PROGRESS, cumulative: c }]))) });
-    const series = monthlySeries([
-      { period: '2026-03', rows: rows('2026-03', { 't-invest': 27.8 }) }, // 10% of 278 → mean over 4 targets 2.5 (the others 0): below 25
-      { period: '2026-04', rows: rows('2026-04', { 't-km': 631, 't-road': 150 }) }, // t-invest carried 10, t-km 100, t-road 30, t-rural 0 → 35 vs 33.3
-      { period: '2026-05', rows: rows('2026-05', { 't-rural': 3000, 't-road': 500 }) }, // 10, 100, 100, 100 → 77.5 vs 41.7
-    ], 2026);
-    expect(series.map((p) => [p.avgRateStable, p.stablePopulation])).toEqual([[2.5, 4], [35, 4], [77.5, 4]]);
+      buildRows(PLAN, {
+        period,
+        entries: entriesFor(period, Object.fromEntries(Object.entries(cum).map(([k, c]) => [k, { ...EMPTY_PROGRESS, cumulative: c }]))),
+      });
+    const series = monthlySeries(
+      [
+        { period: '2026-03', rows: rows('2026-03', { 't-invest': 27.8 }) }, // 10% of 278 → mean over 4 targets 2.5 (the others 0): below 25
+        { period: '2026-04', rows: rows('2026-04', { 't-km': 631, 't-road': 150 }) }, // t-invest carried 10, t-km 100, t-road 30, t-rural 0 → 35 vs 33.3
+        { period: '2026-05', rows: rows('2026-05', { 't-rural': 3000, 't-road': 500 }) }, // 10, 100, 100, 100 → 77.5 vs 41.7
+      ],
+      2026,
+    );
+    expect(series.map((p) => [p.avgRateStable, p.stablePopulation])).toEqual([
+      [2.5, 4],
+      [35, 4],
+      [77.5, 4],
+    ]);
     // the plain average jumps with who reported: 10 → 65 → 100
     expect(series.map((p) => p.avgRate)).toEqual([10, 65, 100]);
     const labels = (trendOption(series).series[1].data as { label: { position: string; distance: number } }[]).map((d) => [d.label.position, d.label.distance]);
-    expect(labels).toEqual([['bottom', 6], ['top', 12], ['top', 6]]);
+    expect(labels).toEqual([
+      ['bottom', 6],
+      ['top', 12],
+      ['top', 6],
+    ]);
     expect(rateLabel(null, 50)).toEqual({ position: 'top', distance: 6 });
-    const zero = trendOption(monthlySeries([{ period: '2026-01', rows: rows('2026-01', {}) }], 2026)).series[1].data[0] as { value: number; label: { show: boolean } };
+    const zero = trendOption(monthlySeries([{ period: '2026-01', rows: rows('2026-01', {}) }], 2026)).series[1].data[0] as {
+      value: number;
+      label: { show: boolean };
+    };
     expect([zero.value, zero.label.show]).toEqual([0, false]);
   });
 });

@@ -147,12 +147,17 @@ describe.skipIf(!hasChromium)(`dashboard in chromium${hasChromium ? '' : ` (SKIP
     await page.click('#close-period');
     await page.waitForFunction(() => document.getElementById('period-info')?.textContent?.includes('已关闭'));
     expect(await page.textContent('#close-period')).toBe('重新开放本月');
-    const periods = await (await fetch(`${server.url}/api/v1/plans/${server.planIds[0]}/periods`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+    const periods = await (
+      await fetch(`${server.url}/api/v1/plans/${server.planIds[0]}/periods`, { headers: { authorization: `Bearer ${server.adminToken}` } })
+    ).json();
     expect(periods.find((p: { period: string }) => p.period === '2026-06').status).toBe('closed');
   });
 
   it('reopens the month only with a reason, which the audit keeps', async () => {
-    const periodsNow = async () => (await (await fetch(`${server.url}/api/v1/plans/${server.planIds[0]}/periods`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()).find((p: { period: string }) => p.period === '2026-06').status;
+    const periodsNow = async () =>
+      (
+        await (await fetch(`${server.url}/api/v1/plans/${server.planIds[0]}/periods`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json()
+      ).find((p: { period: string }) => p.period === '2026-06').status;
     page.once('dialog', (d) => d.dismiss()); // no reason given: nothing happens
     await page.click('#close-period');
     expect(await periodsNow()).toBe('closed');
@@ -163,7 +168,9 @@ describe.skipIf(!hasChromium)(`dashboard in chromium${hasChromium ? '' : ` (SKIP
     await page.click('#close-period');
     await page.waitForFunction(() => document.getElementById('close-period')?.textContent === '关闭本月');
     expect(await periodsNow()).toBe('open');
-    const audit = await (await fetch(`${server.url}/api/v1/audit?planId=${server.planIds[0]}`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+    const audit = await (
+      await fetch(`${server.url}/api/v1/audit?planId=${server.planIds[0]}`, { headers: { authorization: `Bearer ${server.adminToken}` } })
+    ).json();
     expect(JSON.stringify(audit.filter((e: { action: string }) => e.action === 'reopen'))).toContain('补报公路局数据');
   });
 

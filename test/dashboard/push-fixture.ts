@@ -22,6 +22,12 @@ export async function pushFixture(server: TestServer): Promise<void> {
     Object.entries(REPORTS)
       .filter(([id]) => pick(id))
       .map(([id, v]) => ({ key: `${id}@2026-06`, baseVersion: 0, fields: Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null)) }));
-  await push(road, june((id) => mine.has(id)));
-  await push(server.adminToken, june((id) => !mine.has(id)));
+  await push(
+    road,
+    june((id) => mine.has(id)),
+  );
+  await push(
+    server.adminToken,
+    june((id) => !mine.has(id)),
+  );
 }

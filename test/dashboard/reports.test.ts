@@ -12,7 +12,8 @@ for (const db of ['pglite', 'pg'] as const) {
   describe.skipIf(skip)(`report routes · ${db}${skip ? ' (SKIPPED: PostgreSQL unreachable)' : ''}`, () => {
     let server: TestServer;
     let planId: string;
-    const get = (path: string, token = server.adminToken) => fetch(`${server.url}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const get = (path: string, token = server.adminToken) =>
+      fetch(`${server.url}/api/v1${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     beforeAll(async () => {
       server = await startTestServer({ db, plans: [PLAN] });
       planId = server.planIds[0];

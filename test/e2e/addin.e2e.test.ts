@@ -100,7 +100,14 @@ describe.skipIf(missing)('add-in in chromium against the real server', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     if (!existsSync('dist/addin/taskpane.js')) execFileSync(process.execPath, ['scripts/build-addin.mjs'], { stdio: 'inherit' });
-    const bundled = await build({ entryPoints: ['test/fakes/excel-fake.ts'], bundle: true, write: false, format: 'iife', globalName: 'QingdanFake', target: 'es2020' });
+    const bundled = await build({
+      entryPoints: ['test/fakes/excel-fake.ts'],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'QingdanFake',
+      target: 'es2020',
+    });
     fakeScript = bundled.outputFiles[0].text;
     server = await startTestServer();
     reporterToken = await server.reporterToken(UNIT);
@@ -121,7 +128,10 @@ describe.skipIf(missing)('add-in in chromium against the real server', () => {
     expect(await page.textContent('#status')).toMatch(/已填充 \d+ 行/);
     const ids = await page.evaluate(() => {
       const s = (window as any).__wb.sheets.find((x: any) => x.visibility === 'Visible' && x.name.startsWith('2024-03'));
-      return s.rows.slice(1).map((r: any) => r?.[14]?.v).filter((v: string) => v && !v.startsWith('§'));
+      return s.rows
+        .slice(1)
+        .map((r: any) => r?.[14]?.v)
+        .filter((v: string) => v && !v.startsWith('§'));
     });
     expect(ids.sort()).toEqual(['t1-m1', 't4-m2', 't5-m1', 't8-m2']); // only this unit's rows
 

@@ -21,7 +21,11 @@ describe.skipIf(missing)('office console in chromium', () => {
   let browser: Browser;
   let page: Page;
   const api = async (method: string, path: string, body?: unknown, token = server.adminToken) => {
-    const res = await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const res = await fetch(`${server.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   const shot = (name: string) => page.screenshot({ path: `${ARTIFACTS}/console-${name}.png`, fullPage: true });
@@ -34,8 +38,9 @@ describe.skipIf(missing)('office console in chromium', () => {
     return page.textContent('#message');
   };
   const until = async (f: () => Promise<boolean>) => {
-    for (let i = 0; i < 100; i++) if (await f()) return;
-    else await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 100; i++)
+      if (await f()) return;
+      else await new Promise((r) => setTimeout(r, 100));
     throw new Error('condition not met');
   };
 
@@ -60,7 +65,11 @@ describe.skipIf(missing)('office console in chromium', () => {
     await page.waitForSelector('main[data-loaded="plans"]');
 
     // 1. import a .docx → preview with warnings, the tree beside the source
-    await page.setInputFiles('#file', { name: '2024年交通运输工作要点.docx', mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', buffer: await planDocx() });
+    await page.setInputFiles('#file', {
+      name: '2024年交通运输工作要点.docx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      buffer: await planDocx(),
+    });
     await page.waitForSelector('#tree .node');
     const previewId = (await page.getAttribute('#preview-box', 'data-preview-id'))!;
     expect(await page.textContent('#warnings')).toContain('编号不连续：“一”之后是“三”');
@@ -117,7 +126,10 @@ describe.skipIf(missing)('office console in chromium', () => {
 
     // 6. assignments by task number: 一.1 → 建设管理处, 三.1 → 运输处
     await screen('assign');
-    for (const [task, unit] of [['一.1', '建设管理处'], ['三.1', '运输处']]) {
+    for (const [task, unit] of [
+      ['一.1', '建设管理处'],
+      ['三.1', '运输处'],
+    ]) {
       await page.check(`#assign-table input.pick[value="${task}"]`);
       await page.fill('#bulk-lead', unit);
       await page.click('#bulk-apply');
@@ -131,7 +143,21 @@ describe.skipIf(missing)('office console in chromium', () => {
 
     // 7. the unit pushes June's progress through the API (a 存在问题 opens a ledger item)
     const target = plan.nodes[0].children[0].targets[0].id;
-    const push = await api('POST', `/plans/${planId}/progress/batches`, { batchId: 'console-e2e-1', entries: [{ key: `${target}@2024-06`, baseVersion: 0, fields: { monthDone: 10, cumulative: 60, status: '推进中', problems: '部分项目资金未到位', nextSteps: '争取专项债' } }] }, token);
+    const push = await api(
+      'POST',
+      `/plans/${planId}/progress/batches`,
+      {
+        batchId: 'console-e2e-1',
+        entries: [
+          {
+            key: `${target}@2024-06`,
+            baseVersion: 0,
+            fields: { monthDone: 10, cumulative: 60, status: '推进中', problems: '部分项目资金未到位', nextSteps: '争取专项债' },
+          },
+        ],
+      },
+      token,
+    );
     expect(push.status).toBe(200);
     expect(push.body.results[0].outcome).toBe('applied');
 

@@ -39,14 +39,30 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     const admin: Actor = { tokenId: 0, role: 'admin', unit: null, name: 'admin#0' };
     await setWebhook(server.database.db, admin, 'sample', { unit: '', kind: 'wecom', url: `http://127.0.0.1:${(robot.address() as AddressInfo).port}/office` });
     const push = await fetch(`${server.url}/api/v1/plans/sample/progress/batches`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ batchId: 'e2e-month-1', entries: [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { cumulative: 10, problems: '资金缺口3亿元', nextSteps: '争取专项债' } }, { key: 't1-m1@2024-06', baseVersion: 0, fields: { cumulative: 30, status: '推进中', problems: '征地拆迁滞后', nextSteps: '召开专题会' } }] }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        batchId: 'e2e-month-1',
+        entries: [
+          { key: 't1-m1@2024-05', baseVersion: 0, fields: { cumulative: 10, problems: '资金缺口3亿元', nextSteps: '争取专项债' } },
+          { key: 't1-m1@2024-06', baseVersion: 0, fields: { cumulative: 30, status: '推进中', problems: '征地拆迁滞后', nextSteps: '召开专题会' } },
+        ],
+      }),
     });
     expect(push.status).toBe(200);
-    const fake = await build({ entryPoints: ['test/fakes/excel-fake.ts'], bundle: true, write: false, format: 'iife', globalName: 'QingdanFake', target: 'es2020' });
+    const fake = await build({
+      entryPoints: ['test/fakes/excel-fake.ts'],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: 'QingdanFake',
+      target: 'es2020',
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
     const context = await browser.newContext({ viewport: { width: 360, height: 900 }, locale: 'zh-CN' });
-    await context.addInitScript({ content: `${fake.outputFiles[0].text};window.Excel = QingdanFake.createFakeExcel(); localStorage.setItem('qingdan.month', '2024-06');` });
+    await context.addInitScript({
+      content: `${fake.outputFiles[0].text};window.Excel = QingdanFake.createFakeExcel(); localStorage.setItem('qingdan.month', '2024-06');`,
+    });
     page = await context.newPage();
   }, 60_000);
   afterAll(async () => {
@@ -61,10 +77,13 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
 
     await page.goto(`${server.url}/addin/taskpane.html`);
     await page.waitForFunction(() => document.body.dataset.ready !== undefined);
-    await page.evaluate(([url, t]) => {
-      (document.getElementById('url') as any).value = url;
-      (document.getElementById('token') as any).value = t;
-    }, [server.url, token]);
+    await page.evaluate(
+      ([url, t]) => {
+        (document.getElementById('url') as any).value = url;
+        (document.getElementById('token') as any).value = t;
+      },
+      [server.url, token],
+    );
     await page.click('#connect-btn');
     await page.waitForFunction(() => !document.getElementById('month-panel')!.hidden);
     expect(await page.textContent('#month-deadline')).toContain('2024-06-28');
@@ -75,7 +94,11 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     expect(await page.textContent('#month-ledger')).toContain('05月“资金缺口3亿元”'); // raised in May, still open in June
     await page.screenshot({ path: `${ARTIFACTS}/month-1-banner.png`, fullPage: true });
 
-    for (const [id, v] of [['month-reporter', '张三'], ['month-phone', '0871-63210000'], ['month-reviewer', '李处长']]) {
+    for (const [id, v] of [
+      ['month-reporter', '张三'],
+      ['month-phone', '0871-63210000'],
+      ['month-reviewer', '李处长'],
+    ]) {
       await page.evaluate(([id, v]) => ((document.getElementById(id) as any).value = v), [id, v]);
     }
     await page.click('#month-submit');
@@ -85,7 +108,9 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}/month-2-submitted.png`, fullPage: true });
 
     const back = await fetch(`${server.url}/api/v1/plans/sample/periods/2024-06/submissions/${encodeURIComponent(UNIT)}/return`, {
-      method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: '累计数口径不一致' }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: '累计数口径不一致' }),
     });
     expect(back.status).toBe(200);
     await page.evaluate(() => document.getElementById('month')!.dispatchEvent(new Event('change')));
@@ -97,11 +122,14 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
   it('dashboard: 报送 list, 问题台账 counts; the 低于序时进度 figure opens its list; 销号 moves the counts', async () => {
     // t1-m1 (30 of 101 in June) is behind 序时进度 with a 存在问题: one ledger item.
     const dash = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
-    await dash.addInitScript(([url, t]) => {
-      localStorage.setItem('qingdan.url', url);
-      localStorage.setItem('qingdan.token', t);
-      localStorage.setItem('qingdan.dashboard.period', '2024-06');
-    }, [server.url, server.adminToken]);
+    await dash.addInitScript(
+      ([url, t]) => {
+        localStorage.setItem('qingdan.url', url);
+        localStorage.setItem('qingdan.token', t);
+        localStorage.setItem('qingdan.dashboard.period', '2024-06');
+      },
+      [server.url, server.adminToken],
+    );
     await dash.goto(`${server.url}/dashboard/`);
     await dash.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
     await dash.waitForFunction(() => !document.getElementById('month-cards')!.hidden);
@@ -118,7 +146,11 @@ describe.skipIf(missing)('month-end loop in chromium', () => {
     // 销号 (the office's screen is console/; here through the API it calls), then the counts follow.
     const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const items = (await (await fetch(`${server.url}/api/v1/plans/sample/ledger`, { headers: auth })).json()) as { items: { id: number }[] };
-    const close = await fetch(`${server.url}/api/v1/plans/sample/ledger/${items.items[0].id}/close`, { method: 'POST', headers: auth, body: JSON.stringify({ note: '征地已完成' }) });
+    const close = await fetch(`${server.url}/api/v1/plans/sample/ledger/${items.items[0].id}/close`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ note: '征地已完成' }),
+    });
     expect(close.status).toBe(200);
     await dash.reload();
     await dash.waitForFunction(() => document.getElementById('ledger-counts')!.textContent!.includes('本月销号 1'));

@@ -12,7 +12,10 @@ export const REQUEST_LIMIT = 5 * 1024 * 1024;
 export const CELL_TEXT_LIMIT = 32767;
 
 export class FakeExcelError extends Error {
-  constructor(public code: string, message: string) {
+  constructor(
+    public code: string,
+    message: string,
+  ) {
     super(`${code}: ${message}`);
     this.name = 'RichApi.Error';
   }
@@ -69,7 +72,8 @@ export class SheetState {
   }
   /** The used rectangle (cells holding a value), or null when empty. */
   used(): Rect | null {
-    let maxR = -1, maxC = -1;
+    let maxR = -1,
+      maxC = -1;
     for (let r = 0; r < this.rows.length; r++) {
       const row = this.rows[r];
       if (!row) continue;
@@ -130,7 +134,8 @@ export class WorkbookState {
     if (sheet.protected && cell.locked) throw new FakeExcelError('AccessDenied', `cell ${address} is locked`);
     const typed = typeof value === 'string' && !value.startsWith('=') ? typedInput(value, cell.nf, this.today) : { v: value, nf: cell.nf };
     for (const v of sheet.validations) {
-      if (inside(v.rect, r, c) && !passesValidation(v.rule, typed.v)) throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
+      if (inside(v.rect, r, c) && !passesValidation(v.rule, typed.v))
+        throw new FakeExcelError('DataValidation', `${address}: ${JSON.stringify(value)} refused by validation`);
     }
     storeValue(cell, value, this.today);
   }
@@ -151,7 +156,11 @@ export class WorkbookState {
     if (sheet.protected) {
       const cols = Math.max(0, ...sheet.rows.slice(from, to).map((r) => r?.length ?? 0));
       const locked = sheet.rows.slice(from, to).some((row) => Array.from({ length: cols }, (_, c) => row?.[c]?.locked ?? true).some(Boolean));
-      if (!sheet.protectOptions?.allowSort || locked) throw new FakeExcelError('AccessDenied', 'The cell or chart you are trying to change is on a protected sheet: sorting a range with locked cells is not allowed');
+      if (!sheet.protectOptions?.allowSort || locked)
+        throw new FakeExcelError(
+          'AccessDenied',
+          'The cell or chart you are trying to change is on a protected sheet: sorting a range with locked cells is not allowed',
+        );
     }
     const block = sheet.rows.slice(from, to).map((r) => r ?? []);
     block.sort(compare);
@@ -184,7 +193,8 @@ export class WorkbookState {
 
 /** Stores what was typed or written: "=…" is a formula unless the cell is text; other strings are converted as typed input. */
 function storeValue(cell: Cell, value: CellValue, today = new Date()): void {
-  if (typeof value === 'string' && value.length > CELL_TEXT_LIMIT) throw new FakeExcelError('InvalidArgument', `text longer than ${CELL_TEXT_LIMIT} characters`);
+  if (typeof value === 'string' && value.length > CELL_TEXT_LIMIT)
+    throw new FakeExcelError('InvalidArgument', `text longer than ${CELL_TEXT_LIMIT} characters`);
   delete cell.formula;
   delete cell.prefix;
   if (typeof value === 'string' && value.startsWith('=') && cell.nf !== '@') {
@@ -307,11 +317,13 @@ export function parseAddress(a: string): { r: number; c: number } {
 function parseRange(a: string): Rect {
   const addr = a.includes('!') ? a.slice(a.indexOf('!') + 1) : a;
   const [p, q = p] = addr.split(':');
-  const s = parseAddress(p), e = parseAddress(q);
+  const s = parseAddress(p),
+    e = parseAddress(q);
   return { r: Math.min(s.r, e.r), c: Math.min(s.c, e.c), rc: Math.abs(e.r - s.r) + 1, cc: Math.abs(e.c - s.c) + 1 };
 }
 function rectAddress(sheet: string, x: Rect): string {
-  const a = `${colName(x.c)}${x.r + 1}`, b = `${colName(x.c + x.cc - 1)}${x.r + x.rc}`;
+  const a = `${colName(x.c)}${x.r + 1}`,
+    b = `${colName(x.c + x.cc - 1)}${x.r + x.rc}`;
   return `${sheet}!${a === b ? a : `${a}:${b}`}`;
 }
 
@@ -349,7 +361,8 @@ export class RequestContext {
   closed = false;
   delayForCellEdit = false;
   enqueue(path: string, action: string, value: unknown, run: () => void): void {
-    if (this.closed) throw new FakeExcelError('InvalidObjectPath', `${path}: this object belongs to an Excel.run that has ended; objects cannot be reused across Excel.run`);
+    if (this.closed)
+      throw new FakeExcelError('InvalidObjectPath', `${path}: this object belongs to an Excel.run that has ended; objects cannot be reused across Excel.run`);
     this.queue.push({ path, action, value, run });
   }
   get pending(): number {
@@ -364,7 +377,11 @@ export class RequestContext {
     const st = this.state;
     if (st.cellEditMode) {
       // Office: without delayForCellEdit the batch fails (nothing applied); with it, it waits for Enter.
-      if (!this.delayForCellEdit) throw new FakeExcelError('InvalidOperationInCellEditMode', 'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.');
+      if (!this.delayForCellEdit)
+        throw new FakeExcelError(
+          'InvalidOperationInCellEditMode',
+          'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.',
+        );
       await st.whenEditEnds();
     }
     const ops = this.queue;
@@ -388,19 +405,26 @@ export class RequestContext {
 let responseBytes = 0;
 
 function notLoaded(path: string, prop: string): never {
-  throw new FakeExcelError('PropertyNotLoaded', `The property '${prop}' of ${path} is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()".`);
+  throw new FakeExcelError(
+    'PropertyNotLoaded',
+    `The property '${prop}' of ${path} is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()".`,
+  );
 }
 
 abstract class ClientObject {
   protected loaded: Record<string, unknown> = {};
-  constructor(protected ctx: RequestContext, readonly path: string) {}
+  constructor(
+    protected ctx: RequestContext,
+    readonly path: string,
+  ) {}
   protected get<T>(prop: string): T {
     if (!(prop in this.loaded)) notLoaded(this.path, prop);
     return this.loaded[prop] as T;
   }
   protected abstract read(prop: string): unknown;
   load(props?: string | string[] | Record<string, unknown>): this {
-    const list = typeof props === 'string' ? props.split(',').map((s) => s.trim()) : Array.isArray(props) ? props : props ? Object.keys(props) : this.defaultProps();
+    const list =
+      typeof props === 'string' ? props.split(',').map((s) => s.trim()) : Array.isArray(props) ? props : props ? Object.keys(props) : this.defaultProps();
     this.ctx.enqueue(this.path, 'load', list, () => {
       for (const p of list) {
         const [head, ...rest] = p.split('/');
@@ -460,11 +484,15 @@ class WorksheetCollection extends ClientObject {
     return ['items'];
   }
   getItem(name: string): Worksheet {
-    return new Worksheet(this.ctx, () => {
-      const s = this.ctx.state.sheet(name);
-      if (!s) throw new FakeExcelError('ItemNotFound', `The requested resource doesn't exist: worksheet ${name}`);
-      return s;
-    }, name);
+    return new Worksheet(
+      this.ctx,
+      () => {
+        const s = this.ctx.state.sheet(name);
+        if (!s) throw new FakeExcelError('ItemNotFound', `The requested resource doesn't exist: worksheet ${name}`);
+        return s;
+      },
+      name,
+    );
   }
   getItemOrNullObject(name: string): Worksheet {
     return new Worksheet(this.ctx, () => this.ctx.state.sheet(name) ?? null, name);
@@ -485,7 +513,12 @@ class Worksheet extends ClientObject implements Pick<Excel.Worksheet, 'isNullObj
   readonly protection: WorksheetProtection;
   readonly freezePanes: { freezeRows: (n: number) => void };
   readonly autoFilter: { apply: (range: Range | string) => void; remove: () => void };
-  constructor(ctx: RequestContext, readonly resolve: () => SheetState | null, private sheetName: string, eager = false) {
+  constructor(
+    ctx: RequestContext,
+    readonly resolve: () => SheetState | null,
+    private sheetName: string,
+    eager = false,
+  ) {
     super(ctx, `ws(${JSON.stringify(sheetName)})`);
     if (eager) this.loaded.name = sheetName;
     this.protection = new WorksheetProtection(ctx, this);
@@ -561,7 +594,10 @@ class Worksheet extends ClientObject implements Pick<Excel.Worksheet, 'isNullObj
 }
 
 class WorksheetProtection extends ClientObject implements Pick<Excel.WorksheetProtection, 'protected' | 'unprotect'> {
-  constructor(ctx: RequestContext, private ws: Worksheet) {
+  constructor(
+    ctx: RequestContext,
+    private ws: Worksheet,
+  ) {
     super(ctx, `${ws.path}.protection`);
   }
   protected read(prop: string): unknown {
@@ -597,16 +633,27 @@ function shaped(name: string, value: unknown, rect: Rect): (r: number, c: number
   if (!Array.isArray(value)) return () => value; // a single value applies to every cell, as in Office
   if (value.length !== rect.rc || value.some((row) => !Array.isArray(row) || row.length !== rect.cc)) {
     const got = `${value.length}×${Array.isArray(value[0]) ? value[0].length : '?'}`;
-    throw new FakeExcelError('InvalidArgument', `The number of rows or columns in the input array doesn't match the size or dimensions of the range (${name}: range ${rect.rc}×${rect.cc}, array ${got}).`);
+    throw new FakeExcelError(
+      'InvalidArgument',
+      `The number of rows or columns in the input array doesn't match the size or dimensions of the range (${name}: range ${rect.rc}×${rect.cc}, array ${got}).`,
+    );
   }
   return (r, c) => (value as unknown[][])[r][c];
 }
 
-class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | 'values' | 'text' | 'rowIndex' | 'rowCount' | 'columnIndex' | 'columnCount' | 'address' | 'columnHidden' | 'select'> {
+class Range
+  extends ClientObject
+  implements
+    Pick<Excel.Range, 'isNullObject' | 'values' | 'text' | 'rowIndex' | 'rowCount' | 'columnIndex' | 'columnCount' | 'address' | 'columnHidden' | 'select'>
+{
   readonly format: RangeFormat;
   readonly dataValidation: DataValidation;
   readonly conditionalFormats: ConditionalFormatCollection;
-  constructor(ctx: RequestContext, path: string, readonly resolve: () => Target) {
+  constructor(
+    ctx: RequestContext,
+    path: string,
+    readonly resolve: () => Target,
+  ) {
     super(ctx, path);
     this.format = new RangeFormat(ctx, this);
     this.dataValidation = new DataValidation(ctx, this);
@@ -628,7 +675,10 @@ class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | '
         for (let r = 0; r < rect.rc; r++)
           for (let c = 0; c < rect.cc; c++)
             if ((contents || prop !== 'numberFormat') && sheet.cell(rect.r + r, rect.c + c).locked)
-              throw new FakeExcelError('AccessDenied', `The cell or chart you're trying to change is protected (${rectAddress(sheet.name, { r: rect.r + r, c: rect.c + c, rc: 1, cc: 1 })}).`);
+              throw new FakeExcelError(
+                'AccessDenied',
+                `The cell or chart you're trying to change is protected (${rectAddress(sheet.name, { r: rect.r + r, c: rect.c + c, rc: 1, cc: 1 })}).`,
+              );
       }
       for (let r = 0; r < rect.rc; r++) for (let c = 0; c < rect.cc; c++) apply(sheet.cell(rect.r + r, rect.c + c), at(r, c));
     });
@@ -707,7 +757,8 @@ class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | '
   set columnHidden(v: boolean) {
     this.ctx.enqueue(this.path, 'set columnHidden', v, () => {
       const { sheet, rect } = this.must();
-      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'hiding columns on a protected sheet needs allowFormatColumns');
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns)
+        throw new FakeExcelError('AccessDenied', 'hiding columns on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) v ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c);
     });
   }
@@ -730,8 +781,7 @@ class Range extends ClientObject implements Pick<Excel.Range, 'isNullObject' | '
           if (applyTo === 'Contents') {
             delete cell.formula;
             cell.v = '';
-          }
-          else if (applyTo === 'Formats') Object.assign(cell, { nf: 'General', locked: true, fill: null, bold: false });
+          } else if (applyTo === 'Formats') Object.assign(cell, { nf: 'General', locked: true, fill: null, bold: false });
           else delete sheet.rows[r]![c];
         }
       if (applyTo === 'All') {
@@ -749,7 +799,10 @@ class RangeFormat {
   readonly protection: { locked: boolean };
   readonly fill: { color: string; clear: () => void };
   readonly font: { bold: boolean; color: string };
-  constructor(private ctx: RequestContext, private range: Range) {
+  constructor(
+    private ctx: RequestContext,
+    private range: Range,
+  ) {
     const fmt = this;
     this.protection = {
       set locked(v: boolean) {
@@ -788,7 +841,8 @@ class RangeFormat {
   set columnWidth(v: number) {
     this.ctx.enqueue(this.range.path, 'set format/columnWidth', v, () => {
       const { sheet, rect } = this.range.must();
-      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns) throw new FakeExcelError('AccessDenied', 'column width on a protected sheet needs allowFormatColumns');
+      if (sheet.protected && !sheet.protectOptions?.allowFormatColumns)
+        throw new FakeExcelError('AccessDenied', 'column width on a protected sheet needs allowFormatColumns');
       for (let c = rect.c; c < rect.c + rect.cc; c++) sheet.columnWidths.set(c, v);
     });
   }
@@ -798,12 +852,16 @@ class RangeFormat {
 }
 
 class DataValidation {
-  constructor(private ctx: RequestContext, private range: Range) {}
+  constructor(
+    private ctx: RequestContext,
+    private range: Range,
+  ) {}
   set rule(rule: any) {
     this.ctx.enqueue(this.range.path, 'set dataValidation/rule', rule, () => {
       const { sheet, rect } = this.range.must();
       const kinds = Object.keys(rule ?? {});
-      if (kinds.length !== 1 || !['decimal', 'wholeNumber', 'list', 'custom', 'textLength', 'date'].includes(kinds[0])) throw new FakeExcelError('InvalidArgument', 'a data validation rule needs exactly one kind');
+      if (kinds.length !== 1 || !['decimal', 'wholeNumber', 'list', 'custom', 'textLength', 'date'].includes(kinds[0]))
+        throw new FakeExcelError('InvalidArgument', 'a data validation rule needs exactly one kind');
       sheet.validations = sheet.validations.filter((v) => !overlaps(v.rect, rect));
       sheet.validations.push({ rect, rule });
     });
@@ -823,7 +881,10 @@ class DataValidation {
 }
 
 class ConditionalFormatCollection {
-  constructor(private ctx: RequestContext, private range: Range) {}
+  constructor(
+    private ctx: RequestContext,
+    private range: Range,
+  ) {}
   add(type: string) {
     if (type !== 'Custom') throw new FakeExcelError('InvalidArgument', `the fake supports custom conditional formats only, not ${type}`);
     const cf: ConditionalFormat = { rect: { r: 0, c: 0, rc: 0, cc: 0 }, formula: '' };
@@ -832,7 +893,8 @@ class ConditionalFormatCollection {
       cf.rect = rect;
       sheet.conditionalFormats.push(cf);
     });
-    const ctx = this.ctx, path = this.range.path;
+    const ctx = this.ctx,
+      path = this.range.path;
     return {
       custom: {
         rule: {

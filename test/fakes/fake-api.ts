@@ -26,7 +26,13 @@ export class FakeApi {
   write(key: string, values: Partial<ProgressValues>, by = 'someone-else'): number {
     const cur = this.entries.get(key);
     const version = (cur?.version ?? 0) + 1;
-    this.entries.set(key, { version, values: { ...(cur?.values ?? EMPTY_PROGRESS), ...values }, updatedBy: by, updatedAt: new Date().toISOString(), seq: ++this.seq });
+    this.entries.set(key, {
+      version,
+      values: { ...(cur?.values ?? EMPTY_PROGRESS), ...values },
+      updatedBy: by,
+      updatedAt: new Date().toISOString(),
+      seq: ++this.seq,
+    });
     return version;
   }
 

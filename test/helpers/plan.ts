@@ -40,16 +40,54 @@ export function samplePlan(opts: SamplePlanOptions = {}): Plan {
     const children: PlanNode[] = [];
     for (let i = s * perSection + 1; i <= Math.min(tasks, (s + 1) * perSection); i++) {
       const targets = [];
-      if (i % 2 === 1) targets.push({ id: `t${i}-m1`, metric: `任务${i}投资`, value: 100 + i, unit: '亿元', comparator: 'eq' as const, kind: 'amount' as const, quote: `完成投资${100 + i}亿元`, span: span01, confidence: 1 });
-      if (i % 4 === 0) targets.push({ id: `t${i}-m2`, metric: `任务${i}里程`, value: 50, unit: '公里', comparator: 'gte' as const, kind: 'count' as const, quote: '建成50公里', span: span01, confidence: 0.9 });
+      if (i % 2 === 1)
+        targets.push({
+          id: `t${i}-m1`,
+          metric: `任务${i}投资`,
+          value: 100 + i,
+          unit: '亿元',
+          comparator: 'eq' as const,
+          kind: 'amount' as const,
+          quote: `完成投资${100 + i}亿元`,
+          span: span01,
+          confidence: 1,
+        });
+      if (i % 4 === 0)
+        targets.push({
+          id: `t${i}-m2`,
+          metric: `任务${i}里程`,
+          value: 50,
+          unit: '公里',
+          comparator: 'gte' as const,
+          kind: 'count' as const,
+          quote: '建成50公里',
+          span: span01,
+          confidence: 0.9,
+        });
       children.push({
-        id: `t${i}`, kind: 'task', number: String(i), title: `重点任务${i}`, text: `${i}.重点任务${i}。`, span: span01, targets,
+        id: `t${i}`,
+        kind: 'task',
+        number: String(i),
+        title: `重点任务${i}`,
+        text: `${i}.重点任务${i}。`,
+        span: span01,
+        targets,
         deadlines: i === 1 && opts.monthlyDay ? [{ text: `每月${opts.monthlyDay}日前`, monthlyDay: opts.monthlyDay }] : [{ text: '年底前' }],
         units: { lead: [UNIT_NAMES[i % 4]], co: [UNIT_NAMES[(i + 1) % 4]] },
         children: [],
       });
     }
-    nodes.push({ id: `s${s + 1}`, kind: 'section', number: '一二三四五六七八九十'[s] ?? String(s + 1), title: `第${s + 1}部分`, text: '', span: span01, targets: [], deadlines: [], children });
+    nodes.push({
+      id: `s${s + 1}`,
+      kind: 'section',
+      number: '一二三四五六七八九十'[s] ?? String(s + 1),
+      title: `第${s + 1}部分`,
+      text: '',
+      span: span01,
+      targets: [],
+      deadlines: [],
+      children,
+    });
   }
   return { id: opts.id ?? 'sample', title: '测试工作要点', year: opts.year ?? 2024, script: 'simplified', source: 'sample.txt', nodes };
 }
@@ -68,19 +106,36 @@ export function syntheticPlan(tasks: number, opts: { tasksPerSection?: number; i
     const s = Math.floor(t / per);
     if (!sections[s]) {
       sections[s] = {
-        id: `s${s + 1}`, kind: 'section', number: NUMS[s % 10] + (s >= 10 ? String(s) : ''), title: `${VERBS[s % VERBS.length]}${THINGS[s % THINGS.length]}`,
-        text: '', span: { start: 0, end: 0 }, targets: [], deadlines: [], children: [],
+        id: `s${s + 1}`,
+        kind: 'section',
+        number: NUMS[s % 10] + (s >= 10 ? String(s) : ''),
+        title: `${VERBS[s % VERBS.length]}${THINGS[s % THINGS.length]}`,
+        text: '',
+        span: { start: 0, end: 0 },
+        targets: [],
+        deadlines: [],
+        children: [],
       };
     }
     const unit = SYNTH_UNITS[t % SYNTH_UNITS.length];
     const target: Target = {
-      id: `t${t + 1}.1`, metric: `${THINGS[t % THINGS.length].slice(0, 6)}完成量`, value: 100 + (t % 400), unit,
-      comparator: 'eq', kind: unit === '%' ? 'rate' : 'amount', quote: '', span: { start: 0, end: 0 }, confidence: 1,
+      id: `t${t + 1}.1`,
+      metric: `${THINGS[t % THINGS.length].slice(0, 6)}完成量`,
+      value: 100 + (t % 400),
+      unit,
+      comparator: 'eq',
+      kind: unit === '%' ? 'rate' : 'amount',
+      quote: '',
+      span: { start: 0, end: 0 },
+      confidence: 1,
     };
     sections[s].children.push({
-      id: `t${t + 1}`, kind: 'task', number: String(t + 1),
+      id: `t${t + 1}`,
+      kind: 'task',
+      number: String(t + 1),
       title: `${VERBS[t % VERBS.length]}${THINGS[(t * 7) % THINGS.length]}，完成年度投资和建设任务（第${t + 1}项）`,
-      text: '', span: { start: 0, end: 0 },
+      text: '',
+      span: { start: 0, end: 0 },
       targets: t % 5 === 4 ? [] : [target], // every fifth task has no figure: one row on the task itself
       deadlines: [{ text: `${(t % 12) + 1}月底前`, date: `2026-${String((t % 12) + 1).padStart(2, '0')}-28` }],
       units: { lead: [LEADS[t % LEADS.length]], co: t % 3 ? [] : [LEADS[(t + 1) % LEADS.length]] },
@@ -93,12 +148,32 @@ export function syntheticPlan(tasks: number, opts: { tasksPerSection?: number; i
 /** Reported entries with long Chinese texts for every item key: a mid-year sheet (3 bytes per char). */
 export function heavyEntries(keys: string[], chars = 300): Map<string, { version: number; values: ProgressValues }> {
   const text = (n: number) => '按计划推进项目前期工作和征地拆迁，完成年度投资任务'.repeat(Math.ceil(n / 24)).slice(0, n);
-  return new Map(keys.map((k) => [k, { version: 1, values: { monthDone: 3, cumulative: 12, status: '推进中', progress: text(chars), problems: text(80), nextSteps: text(80) } }]));
+  return new Map(
+    keys.map((k) => [
+      k,
+      { version: 1, values: { monthDone: 3, cumulative: 12, status: '推进中', progress: text(chars), problems: text(80), nextSteps: text(80) } },
+    ]),
+  );
 }
 
 // ── seedPlan ──────────────────────────────────────────────────────────────────────────────────────────
-interface GoldTarget { metric: string; value: number; max?: number; unit: string; comparator: Target['comparator']; kind: Target['kind']; quote: string }
-interface GoldNode { kind: 'section' | 'task'; number: string; title: string; targets: GoldTarget[]; deadlines: string[]; children?: GoldNode[] }
+interface GoldTarget {
+  metric: string;
+  value: number;
+  max?: number;
+  unit: string;
+  comparator: Target['comparator'];
+  kind: Target['kind'];
+  quote: string;
+}
+interface GoldNode {
+  kind: 'section' | 'task';
+  number: string;
+  title: string;
+  targets: GoldTarget[];
+  deadlines: string[];
+  children?: GoldNode[];
+}
 
 const SEED_UNITS = ['综合规划处', '建设管理处', '公路局', '运输管理局'];
 

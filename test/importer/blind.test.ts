@@ -65,18 +65,20 @@ async function bytesOf(text: string, as: As): Promise<Uint8Array> {
   if (as === 'utf8') return new TextEncoder().encode(text);
   if (as === 'docx-auto') {
     // The typed label is removed and Word's list numbering draws it instead.
-    const paragraphs = text.split('\n').filter((l) => l.trim()).map((line) => {
-      const hit = TYPED_LABEL.find(([re]) => re.test(line));
-      return hit
-        ? new Paragraph({ numbering: hit[1], children: [new TextRun(line.replace(hit[0], ''))] })
-        : new Paragraph({ children: [new TextRun(line)] });
-    });
+    const paragraphs = text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((line) => {
+        const hit = TYPED_LABEL.find(([re]) => re.test(line));
+        return hit ? new Paragraph({ numbering: hit[1], children: [new TextRun(line.replace(hit[0], ''))] }) : new Paragraph({ children: [new TextRun(line)] });
+      });
     return new Uint8Array(await Packer.toBuffer(new Document({ numbering: NUMBERING, sections: [{ children: paragraphs }] })));
   }
   // One Word paragraph per line; headings (一、 （一）) in bold runs as offices type them.
-  const paragraphs = text.split('\n').filter((l) => l.trim()).map(
-    (line) => new Paragraph({ children: [new TextRun({ text: line, bold: /^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)/.test(line) })] }),
-  );
+  const paragraphs = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((line) => new Paragraph({ children: [new TextRun({ text: line, bold: /^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)/.test(line) })] }));
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })));
 }
 
@@ -99,7 +101,9 @@ describe('general rules found while judging', () => {
   });
 
   it('头/岁/分/分钟 are units; ages, scores and minutes followed by a noun are not targets', () => {
-    const [t] = flatNodes('2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。');
+    const [t] = flatNodes(
+      '2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。',
+    );
     expect(targetKeys(t)).toEqual(['45|万头|eq', '79.8|岁|eq', '85|分|gte', '8|分钟|lte']);
   });
 
@@ -109,7 +113,9 @@ describe('general rules found while judging', () => {
   });
 
   it('每季度…前 and 次年… are deadlines (next year resolved); 每季度开展 and 3-5年内 are not', () => {
-    const [t] = flatNodes('2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。');
+    const [t] = flatNodes(
+      '2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。',
+    );
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
       ['每季度末前', null],
       ['次年一季度', '2024-03-31'],
@@ -174,7 +180,11 @@ describe('general rules found while judging', () => {
   });
 
   it('a title without a year takes the latest working year of the preamble, not a past one or a target year', () => {
-    expect(parseRule('全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。').year).toBe(2023);
+    expect(
+      parseRule(
+        '全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。',
+      ).year,
+    ).toBe(2023);
     expect(parseRule('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
   });
 
@@ -196,9 +206,17 @@ describe('general rules found while judging', () => {
 describe('Word list number formats', () => {
   it('renders counters as Word draws them', () => {
     const cases: [number, string, string][] = [
-      [1, 'chineseCounting', '一'], [10, 'chineseCounting', '十'], [11, 'chineseCounting', '十一'], [20, 'chineseCounting', '二十'],
-      [35, 'chineseCountingThousand', '三十五'], [105, 'chineseCounting', '一百零五'], [3, 'decimalEnclosedCircle', '③'],
-      [2, 'decimalEnclosedParen', '⑵'], [4, 'ideographEnclosedCircle', '㈣'], [12, 'decimalFullWidth', '１２'], [7, 'decimal', '7'],
+      [1, 'chineseCounting', '一'],
+      [10, 'chineseCounting', '十'],
+      [11, 'chineseCounting', '十一'],
+      [20, 'chineseCounting', '二十'],
+      [35, 'chineseCountingThousand', '三十五'],
+      [105, 'chineseCounting', '一百零五'],
+      [3, 'decimalEnclosedCircle', '③'],
+      [2, 'decimalEnclosedParen', '⑵'],
+      [4, 'ideographEnclosedCircle', '㈣'],
+      [12, 'decimalFullWidth', '１２'],
+      [7, 'decimal', '7'],
       [4, 'upperRoman', 'IV'],
     ];
     for (const [n, fmt, want] of cases) expect(formatNumber(n, fmt), `${n} ${fmt}`).toBe(want);

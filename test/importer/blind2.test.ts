@@ -47,7 +47,10 @@ async function bytesOf(text: string, as: As): Promise<Uint8Array> {
     return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: [...body, table] }] })));
   }
   // One Word paragraph per non-blank line, labels typed in the text.
-  const paragraphs = text.split('\n').filter((l) => l.trim()).map((line) => new Paragraph({ children: [new TextRun(line)] }));
+  const paragraphs = text
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((line) => new Paragraph({ children: [new TextRun(line)] }));
   return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children: paragraphs }] })));
 }
 
@@ -87,7 +90,10 @@ describe('general rules found in round two', () => {
 2\t城西区\t8000\t0.8\t\t城西区政府`);
     expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['section 一 目标任务分解', 'task 1 城东区', 'task 2 城西区']);
     expect(targetKeys(nodes[1])).toEqual(['12000|人|eq', '1.5|万人次|eq']);
-    expect(nodes[1].targets.map((t) => [t.quote, t.metric])).toEqual([['12,000', '新增就业'], ['1.5', '培训']]);
+    expect(nodes[1].targets.map((t) => [t.quote, t.metric])).toEqual([
+      ['12,000', '新增就业'],
+      ['1.5', '培训'],
+    ]);
     expect(targetKeys(nodes[2])).toEqual(['8000|人|eq', '0.8|万人次|eq']);
     expect(nodes[2].units).toEqual({ exec: ['城西区政府'] });
   });
@@ -113,8 +119,12 @@ describe('general rules found in round two', () => {
   });
 
   it('a red-header masthead and web-page meta lines are not the title', () => {
-    expect(parseRule('某某区人民政府办公室文件\n\n某政办〔2024〕8号\n\n某某区2024年民生实事实施方案\n\n一、教育\n1.新建幼儿园3所。').title).toBe('某某区2024年民生实事实施方案');
-    expect(parseRule('某某市2024年乡村振兴工作方案\n发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】\n一、产业\n1.新增龙头企业5家。').title).toBe('某某市2024年乡村振兴工作方案');
+    expect(parseRule('某某区人民政府办公室文件\n\n某政办〔2024〕8号\n\n某某区2024年民生实事实施方案\n\n一、教育\n1.新建幼儿园3所。').title).toBe(
+      '某某区2024年民生实事实施方案',
+    );
+    expect(
+      parseRule('某某市2024年乡村振兴工作方案\n发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】\n一、产业\n1.新增龙头企业5家。').title,
+    ).toBe('某某市2024年乡村振兴工作方案');
     // 文件 at the end of a plan's own heading run is kept (it is not the first, short masthead line).
     expect(parseRule('关于落实重要文件\n一、学习\n1.组织学习2次。').title).toBe('关于落实重要文件');
   });
@@ -125,12 +135,19 @@ describe('general rules found in round two', () => {
 
   it('6月份 alone is a deadline (end of June); 1-6月份, 1至6月份 and 3月份以来 are not', () => {
     const [t] = flatNodes('2024年工作要点\n1.抓招标。6月份完成招标，11月份完成验收。1-6月份累计完成投资，1至6月份情况通报，3月份以来进展良好。');
-    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([['6月份', '2024-06-30'], ['11月份', '2024-11-30']]);
+    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
+      ['6月份', '2024-06-30'],
+      ['11月份', '2024-11-30'],
+    ]);
   });
 
   it('deadlines spaced out as in web pages (6 月底前, 2024 年 9 月 30 日前) are found, text as written', () => {
     const [t] = flatNodes('2024年工作要点\n1. 建设。 6 月底前 完成招标，2024 年 9 月 30 日前 完工，新建道路 12 公里 ，年底前 全部完成。');
-    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([['6 月底前', '2024-06-30'], ['2024 年 9 月 30 日前', '2024-09-30'], ['年底前', '2024-12-31']]);
+    expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
+      ['6 月底前', '2024-06-30'],
+      ['2024 年 9 月 30 日前', '2024-09-30'],
+      ['年底前', '2024-12-31'],
+    ]);
     expect(targetKeys(t)).toEqual(['12|公里|eq']);
   });
 
@@ -140,7 +157,9 @@ describe('general rules found in round two', () => {
   });
 
   it('a quantity right before a rate name qualifies it (500米覆盖率); 三成 is 30%', () => {
-    const [t] = flatNodes('2024年工作要点\n1.公交。站点500米覆盖率达到100%，15公里通勤率达到80%，力争三成以上的建制村实现直投，八成的乡镇开通，组建九成员专班。建成站点300个，完成年度任务。');
+    const [t] = flatNodes(
+      '2024年工作要点\n1.公交。站点500米覆盖率达到100%，15公里通勤率达到80%，力争三成以上的建制村实现直投，八成的乡镇开通，组建九成员专班。建成站点300个，完成年度任务。',
+    );
     expect(targetKeys(t)).toEqual(['100|%|eq', '80|%|eq', '30|%|gte', '80|%|eq', '300|个|eq']);
   });
 });

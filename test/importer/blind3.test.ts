@@ -40,7 +40,17 @@ const DOCS = [
   'blind3-q-shuili-pipes-tiaohao.txt',
 ];
 
-interface Row { file: string; refused?: string; tree: ReturnType<typeof treeAgreement>; tp: number; predicted: number; gold: number; deadlines: [number, number]; units: [number, number]; meta: string }
+interface Row {
+  file: string;
+  refused?: string;
+  tree: ReturnType<typeof treeAgreement>;
+  tp: number;
+  predicted: number;
+  gold: number;
+  deadlines: [number, number];
+  units: [number, number];
+  meta: string;
+}
 
 async function run(file: string): Promise<Row> {
   const name = file.replace(/\.[^.]+$/, '');
@@ -59,7 +69,17 @@ async function run(file: string): Promise<Row> {
   const n = (f: (x: GoldNode) => number) => g.reduce((a, x) => a + f(x), 0);
   if (!plan) {
     // Refused: every gold target, deadline and unit is missed.
-    return { file, refused, tree, tp: 0, predicted: 0, gold: n((x) => x.targets.length), deadlines: [0, n((x) => x.deadlines?.length ?? 0)], units: [0, n((x) => Object.values(x.units ?? {}).flat().length)], meta: '' };
+    return {
+      file,
+      refused,
+      tree,
+      tp: 0,
+      predicted: 0,
+      gold: n((x) => x.targets.length),
+      deadlines: [0, n((x) => x.deadlines?.length ?? 0)],
+      units: [0, n((x) => Object.values(x.units ?? {}).flat().length)],
+      meta: '',
+    };
   }
   const s = score(plan, gold);
   const detail = [...s.treeDiffs, ...s.targetDiffs, ...s.missingDeadlines.map((d) => `deadline ${d}`), ...s.missingUnits.map((u) => `unit ${u}`)];
@@ -68,23 +88,51 @@ async function run(file: string): Promise<Row> {
   if (detail.length) console.log(`${file}:\n${detail.join('\n')}`);
   const ok = (b: boolean) => (b ? '✓' : '✗');
   return {
-    file, tree, tp: s.truePositives, predicted: all((toGoldJson(plan) as unknown as GoldDoc).nodes).reduce((a, x) => a + x.targets.length, 0), gold: n((x) => x.targets.length),
-    deadlines: [s.deadlinesGold - s.missingDeadlines.length, s.deadlinesGold], units: [s.unitsFound, s.unitsGold],
+    file,
+    tree,
+    tp: s.truePositives,
+    predicted: all((toGoldJson(plan) as unknown as GoldDoc).nodes).reduce((a, x) => a + x.targets.length, 0),
+    gold: n((x) => x.targets.length),
+    deadlines: [s.deadlinesGold - s.missingDeadlines.length, s.deadlinesGold],
+    units: [s.unitsFound, s.unitsGold],
     meta: `${ok(plan.title === gold.title)} ${ok(plan.year === gold.year)} ${ok(plan.script === gold.script)}`,
   };
 }
 
-export interface RoundFigures { refused: number; tree: number; precision: number; recall: number; f1: number }
+export interface RoundFigures {
+  refused: number;
+  tree: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
 
 export function figures(rows: Row[]): RoundFigures {
   const sum = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0);
   const tp = sum((r) => r.tp);
-  const precision = tp / Math.max(1, sum((r) => r.predicted));
-  const recall = tp / Math.max(1, sum((r) => r.gold));
+  const precision =
+    tp /
+    Math.max(
+      1,
+      sum((r) => r.predicted),
+    );
+  const recall =
+    tp /
+    Math.max(
+      1,
+      sum((r) => r.gold),
+    );
   return {
     refused: rows.filter((r) => r.refused).length,
-    tree: sum((r) => r.tree.matched) / Math.max(1, sum((r) => Math.max(r.tree.goldNodes, r.tree.gotNodes))),
-    precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    tree:
+      sum((r) => r.tree.matched) /
+      Math.max(
+        1,
+        sum((r) => Math.max(r.tree.goldNodes, r.tree.gotNodes)),
+      ),
+    precision,
+    recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
   };
 }
 
@@ -96,7 +144,10 @@ describe('blind round three vs hand annotation (whole-round bar)', () => {
     const table = [
       '| document | refused | tree | targets TP/pred/gold | deadlines | units | title year script |',
       '|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.file} | ${r.refused ?? ''} | ${r.tree.matched}/${Math.max(r.tree.goldNodes, r.tree.gotNodes)} | ${r.tp}/${r.predicted}/${r.gold} | ${r.deadlines.join('/')} | ${r.units.join('/')} | ${r.meta} |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.file} | ${r.refused ?? ''} | ${r.tree.matched}/${Math.max(r.tree.goldNodes, r.tree.gotNodes)} | ${r.tp}/${r.predicted}/${r.gold} | ${r.deadlines.join('/')} | ${r.units.join('/')} | ${r.meta} |`,
+      ),
       `| **round** | ${f.refused} | ${f.tree.toFixed(3)} | P ${f.precision.toFixed(3)} R ${f.recall.toFixed(3)} F1 ${f.f1.toFixed(3)} | ${rows.reduce((a, r) => a + r.deadlines[0], 0)}/${rows.reduce((a, r) => a + r.deadlines[1], 0)} | ${rows.reduce((a, r) => a + r.units[0], 0)}/${rows.reduce((a, r) => a + r.units[1], 0)} | |`,
     ];
     console.log(table.join('\n'));
@@ -130,7 +181,14 @@ describe('general rules found in round three', () => {
     const plan = parseRule(body);
     expect(plan.title).toBe('某市2024年城市更新工作方案');
     const nodes = flatNodes(body);
-    expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual(['task 一 工作目标', 'section 二 重点任务', 'section (一) 抓开工', 'task 1 6月底前开工率达到70%，管网改造', 'task 2 加装电梯400部', 'task (二) 抓管理']);
+    expect(nodes.map((n) => `${n.kind} ${n.number} ${n.title}`)).toEqual([
+      'task 一 工作目标',
+      'section 二 重点任务',
+      'section (一) 抓开工',
+      'task 1 6月底前开工率达到70%，管网改造',
+      'task 2 加装电梯400部',
+      'task (二) 抓管理',
+    ]);
     expect(targetKeys(nodes[3])).toEqual(['70|%|eq', '3000|公里|eq']);
     expect(nodes[3].reason).toBe('原文无换行，按编号切分');
     // A long paragraph of an ordinary document, with one heading-like 一、 in it, is left as it is.
@@ -218,11 +276,19 @@ describe('general rules found in round three', () => {
   });
 
   it('portal chrome lines (当前位置/索引号/发布机构) are not the title', () => {
-    expect(parseRule('当前位置: 首页 > 政府信息公开 > 计划规划\n索引号: 1162/2023-00152   发布机构: 某市住建局\n某市2023年建筑业工作要点\n一、产业\n1.总产值达到1200亿元。').title).toBe('某市2023年建筑业工作要点');
+    expect(
+      parseRule(
+        '当前位置: 首页 > 政府信息公开 > 计划规划\n索引号: 1162/2023-00152   发布机构: 某市住建局\n某市2023年建筑业工作要点\n一、产业\n1.总产值达到1200亿元。',
+      ).title,
+    ).toBe('某市2023年建筑业工作要点');
   });
 
   it('a target read from a guess carries a reason (约数, 力争); a plain one has none', () => {
     const [t] = flatNodes('2024年工作要点\n1.抓投资。完成投资50亿元，减负20亿元左右，新增就业三千余人。');
-    expect(t.targets.map((x) => [x.quote, x.reason ?? null])).toEqual([['50亿元', null], ['20亿元', null], ['三千余人', expect.stringContaining('约数')]]);
+    expect(t.targets.map((x) => [x.quote, x.reason ?? null])).toEqual([
+      ['50亿元', null],
+      ['20亿元', null],
+      ['三千余人', expect.stringContaining('约数')],
+    ]);
   });
 });

@@ -7,7 +7,9 @@ import { Plan, walkNodes } from '../../model/plan';
 import { diffExpected, type ExpectedDoc } from './expected';
 
 const DIR = new URL('../fixtures/docs/', import.meta.url);
-const DOCS = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+const DOCS = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 function load(name: string) {
   const text = readFileSync(new URL(name, DIR), 'utf8');

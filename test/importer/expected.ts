@@ -2,8 +2,20 @@
 // { n: printed number, k: kind, t: ["value[-max]|unit|comparator"], d: [deadline as written], u: units, c: children }
 import type { Plan, PlanNode } from '../../model/plan';
 
-export interface ExpectedNode { n: string; k: 'section' | 'task'; t?: string[]; d?: string[]; u?: Record<string, string[]>; c?: ExpectedNode[] }
-export interface ExpectedDoc { title: string; year: number | null; script: string; nodes: ExpectedNode[] }
+export interface ExpectedNode {
+  n: string;
+  k: 'section' | 'task';
+  t?: string[];
+  d?: string[];
+  u?: Record<string, string[]>;
+  c?: ExpectedNode[];
+}
+export interface ExpectedDoc {
+  title: string;
+  year: number | null;
+  script: string;
+  nodes: ExpectedNode[];
+}
 
 export const targetKey = (t: { value: number; max?: number; unit: string; comparator: string }) =>
   `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`;
@@ -15,7 +27,8 @@ export function diffExpected(plan: Plan, exp: ExpectedDoc): string[] {
   if (plan.year !== exp.year) out.push(`year: got ${plan.year}, expected ${exp.year}`);
   if (plan.script !== exp.script) out.push(`script: got ${plan.script}, expected ${exp.script}`);
   const walk = (got: PlanNode[], want: ExpectedNode[], path: string) => {
-    if (got.length !== want.length) out.push(`${path}: ${got.length} children [${got.map((n) => n.number)}], expected ${want.length} [${want.map((n) => n.n)}]`);
+    if (got.length !== want.length)
+      out.push(`${path}: ${got.length} children [${got.map((n) => n.number)}], expected ${want.length} [${want.map((n) => n.n)}]`);
     for (let i = 0; i < Math.min(got.length, want.length); i++) {
       const g = got[i];
       const w = want[i];
@@ -27,7 +40,8 @@ export function diffExpected(plan: Plan, exp: ExpectedDoc): string[] {
       const gd = g.deadlines.map((d) => d.text).sort();
       const wd = [...(w.d ?? [])].sort();
       if (gd.join(',') !== wd.join(',')) out.push(`${here} deadlines: got [${gd}], expected [${wd}]`);
-      if (JSON.stringify(g.units ?? null) !== JSON.stringify(w.u ?? null)) out.push(`${here} units: got ${JSON.stringify(g.units)}, expected ${JSON.stringify(w.u)}`);
+      if (JSON.stringify(g.units ?? null) !== JSON.stringify(w.u ?? null))
+        out.push(`${here} units: got ${JSON.stringify(g.units)}, expected ${JSON.stringify(w.u)}`);
       walk(g.children, w.c ?? [], here);
     }
   };

@@ -3,9 +3,30 @@
 import { toGoldJson } from '../../model/importer';
 import type { Plan } from '../../model/plan';
 
-export interface GoldTarget { value: number; max?: number; unit: string; comparator: string; kind?: string; quote?: string }
-export interface GoldNode { kind: string; number: string; title: string; targets: GoldTarget[]; deadlines?: string[]; units?: Record<string, string[]>; children?: GoldNode[] }
-export interface GoldDoc { document?: string; title: string; year: number | null; script: string; nodes: GoldNode[] }
+export interface GoldTarget {
+  value: number;
+  max?: number;
+  unit: string;
+  comparator: string;
+  kind?: string;
+  quote?: string;
+}
+export interface GoldNode {
+  kind: string;
+  number: string;
+  title: string;
+  targets: GoldTarget[];
+  deadlines?: string[];
+  units?: Record<string, string[]>;
+  children?: GoldNode[];
+}
+export interface GoldDoc {
+  document?: string;
+  title: string;
+  year: number | null;
+  script: string;
+  nodes: GoldNode[];
+}
 
 export interface Comparison {
   treeDiffs: string[]; // empty when kinds, numbers and nesting are identical
@@ -43,9 +64,22 @@ function matchCount(pred: GoldTarget[], gold: GoldTarget[]): { n: number; kinds:
 
 export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
   const got = toGoldJson(plan) as unknown as GoldDoc;
-  const r: Comparison = { treeDiffs: [], truePositives: 0, predicted: 0, gold: 0, precision: 1, recall: 1, missingDeadlines: [], targetDiffs: [], titlesEqual: 0, kindsEqual: 0, nodes: 0 };
+  const r: Comparison = {
+    treeDiffs: [],
+    truePositives: 0,
+    predicted: 0,
+    gold: 0,
+    precision: 1,
+    recall: 1,
+    missingDeadlines: [],
+    targetDiffs: [],
+    titlesEqual: 0,
+    kindsEqual: 0,
+    nodes: 0,
+  };
   const walk = (p: GoldNode[] = [], g: GoldNode[] = [], path: string) => {
-    if (p.length !== g.length) r.treeDiffs.push(`${path}: ${p.length} children, gold has ${g.length} (${p.map((n) => n.number).join(' ')} vs ${g.map((n) => n.number).join(' ')})`);
+    if (p.length !== g.length)
+      r.treeDiffs.push(`${path}: ${p.length} children, gold has ${g.length} (${p.map((n) => n.number).join(' ')} vs ${g.map((n) => n.number).join(' ')})`);
     for (let i = 0; i < Math.min(p.length, g.length); i++) {
       const a = p[i];
       const b = g[i];
@@ -59,7 +93,9 @@ export function compareWithGold(plan: Plan, gold: GoldDoc): Comparison {
       r.predicted += a.targets.length;
       r.gold += b.targets.length;
       if (tp !== a.targets.length || tp !== b.targets.length)
-        r.targetDiffs.push(`${here}: got [${a.targets.map((t) => t.quote + ':' + key(t)).join(', ')}] gold [${b.targets.map((t) => t.quote + ':' + key(t)).join(', ')}]`);
+        r.targetDiffs.push(
+          `${here}: got [${a.targets.map((t) => t.quote + ':' + key(t)).join(', ')}] gold [${b.targets.map((t) => t.quote + ':' + key(t)).join(', ')}]`,
+        );
       for (const d of b.deadlines ?? []) if (!(a.deadlines ?? []).includes(d)) r.missingDeadlines.push(`${here}: ${d}`);
       walk(a.children, b.children, here);
     }

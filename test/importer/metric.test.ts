@@ -131,7 +131,7 @@ describe('metric naming rules', () => {
     expect(names('评选10条省级“美丽农村路”进一步发挥自由贸易港示范作用。')).toEqual(['10条=评选省级“美丽农村路”']);
   });
 
-  it('names a length, area or money figure after a count as the count\'s 里程/面积/投资', () => {
+  it("names a length, area or money figure after a count as the count's 里程/面积/投资", () => {
     expect(names('续建16个项目382公里，新开工4个项目87公里。')).toEqual(['16个=续建项目', '382公里=续建里程', '4个=新开工项目', '87公里=新开工里程']);
     expect(names('改造5个小区12万平方米。')).toEqual(['5个=改造小区', '12万平方米=改造小区面积']);
     expect(names('新增10个乡镇通三级以上公路74公里。')).toEqual(['10个=新增乡镇通三级以上公路', '74公里=新增乡镇通三级以上公路里程']);
@@ -158,7 +158,7 @@ describe('metric naming rules', () => {
     expect(names('加快高速公路建設。續建16個項目382公里。')).toEqual(['16個=高速公路續建項目', '382公里=高速公路續建里程']);
   });
 
-  it('leaves growth bare after an amount (the amount\'s name is put in front) and a clause without a name takes the one before', () => {
+  it("leaves growth bare after an amount (the amount's name is put in front) and a clause without a name takes the one before", () => {
     expect(names('完成交通建设投资278亿元、增长8%。')).toEqual(['278亿元=完成交通建设投资', '8%=完成交通建设投资增长']);
     expect(names('全年社会消费品零售总额增长6.5%左右，力争突破2800亿元。')).toEqual(['6.5%=社会消费品零售总额增长', '2800亿元=社会消费品零售总额']);
   });

@@ -61,7 +61,9 @@ export function expectAtBar(rows: string[], name: string, as: string, plan: Plan
     ...s.missingUnits.map((u) => `unit ${u}`),
     plan.title === gold.title ? '' : `title: got ${plan.title}`,
     plan.year === gold.year ? '' : `year: got ${plan.year}`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   if (detail) console.log(`${name}:\n${detail}`);
   expect(s.treeDiffs, detail).toEqual([]);
   expect(s.precision, detail).toBeGreaterThanOrEqual(0.97);
@@ -111,7 +113,11 @@ export function flatNodes(text: string): PlanNode[] {
 /** A node's targets as value[-max]|unit|comparator. */
 export const targetKeys = (n: PlanNode) => n.targets.map((t) => `${t.value}${t.max !== undefined ? `-${t.max}` : ''}|${t.unit}|${t.comparator}`);
 
-export interface TreeAgreement { matched: number; goldNodes: number; gotNodes: number }
+export interface TreeAgreement {
+  matched: number;
+  goldNodes: number;
+  gotNodes: number;
+}
 
 /**
  * How much of a tree agrees with the gold one, for rounds scored on the whole set (blind3): nodes are

@@ -79,13 +79,29 @@ describe('deadline phrases in text', () => {
     parsePlanText(`${year}年工作要点\n1.${sentence}`, 'd.txt').nodes[0].deadlines.map((d) => [d.text, d.date ?? d.monthlyDay ?? null]);
   it('finds and resolves them as written', () => {
     expect(deadlinesOf('到2025年，全省森林覆盖率达到45%')).toEqual([['到2025年', '2025-12-31']]);
-    expect(deadlinesOf('“十四五”末完成，十四五期间推进')).toEqual([['“十四五”末', null], ['十四五期间', null]]);
-    expect(deadlinesOf('6月底前出台方案，三季度完成验收，年内全部投用')).toEqual([['6月底前', '2023-06-30'], ['三季度', '2023-09-30'], ['年内', '2023-12-31']]);
-    expect(deadlinesOf('11月15日前报送，每月10日前调度')).toEqual([['11月15日前', '2023-11-15'], ['每月10日前', 10]]);
+    expect(deadlinesOf('“十四五”末完成，十四五期间推进')).toEqual([
+      ['“十四五”末', null],
+      ['十四五期间', null],
+    ]);
+    expect(deadlinesOf('6月底前出台方案，三季度完成验收，年内全部投用')).toEqual([
+      ['6月底前', '2023-06-30'],
+      ['三季度', '2023-09-30'],
+      ['年内', '2023-12-31'],
+    ]);
+    expect(deadlinesOf('11月15日前报送，每月10日前调度')).toEqual([
+      ['11月15日前', '2023-11-15'],
+      ['每月10日前', 10],
+    ]);
   });
   it('this year, flood season and holidays (kept as written when no date can be computed)', () => {
-    expect(deadlinesOf('今年年底前完成，今年内投用')).toEqual([['今年年底前', '2023-12-31'], ['今年内', '2023-12-31']]);
-    expect(deadlinesOf('主汛期前完成除险加固，春节前发放到位')).toEqual([['主汛期前', null], ['春节前', null]]);
+    expect(deadlinesOf('今年年底前完成，今年内投用')).toEqual([
+      ['今年年底前', '2023-12-31'],
+      ['今年内', '2023-12-31'],
+    ]);
+    expect(deadlinesOf('主汛期前完成除险加固，春节前发放到位')).toEqual([
+      ['主汛期前', null],
+      ['春节前', null],
+    ]);
   });
   it('a year before the plan year qualifies, it is not a deadline', () => {
     expect(deadlinesOf('改造2000年底前建成的老旧小区')).toEqual([]);

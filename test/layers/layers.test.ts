@@ -31,7 +31,17 @@ function typeErrors(path: string, code: string): string[] {
 
 describe('layers: imports (ESLint)', () => {
   it('model/ may not import node:, pg, drizzle, hono, exceljs, PGlite or the server', async () => {
-    for (const spec of ['node:fs', 'pg', 'drizzle-orm', 'hono', 'exceljs', '@electric-sql/pglite', '../server/app', '../addin/controller', '../dashboard/main']) {
+    for (const spec of [
+      'node:fs',
+      'pg',
+      'drizzle-orm',
+      'hono',
+      'exceljs',
+      '@electric-sql/pglite',
+      '../server/app',
+      '../addin/controller',
+      '../dashboard/main',
+    ]) {
       const messages = await lint('model/layer-probe.ts', `import * as m from '${spec}';\nexport const x = m;\n`);
       expect(messages, spec).toEqual([expect.objectContaining({ ruleId: 'no-restricted-imports' })]);
     }
@@ -54,8 +64,12 @@ describe('layers: imports (ESLint)', () => {
 
 describe('layers: globals (tsconfig per layer)', () => {
   it('model/ sees neither the DOM nor node', () => {
-    expect(typeErrors('model/layer-probe.ts', 'export const title = document.title;\n')).toEqual([expect.stringMatching(/^TS2584 Cannot find name 'document'/)]);
-    expect(typeErrors('model/layer-probe.ts', 'export const env = process.env.X;\n')).toEqual([expect.stringMatching(/^TS25(80|91) Cannot find name 'process'/)]);
+    expect(typeErrors('model/layer-probe.ts', 'export const title = document.title;\n')).toEqual([
+      expect.stringMatching(/^TS2584 Cannot find name 'document'/),
+    ]);
+    expect(typeErrors('model/layer-probe.ts', 'export const env = process.env.X;\n')).toEqual([
+      expect.stringMatching(/^TS25(80|91) Cannot find name 'process'/),
+    ]);
   });
 
   it('the add-in sees the DOM and office-js; the server sees node', () => {

@@ -98,7 +98,8 @@ describe('manifest.xml', () => {
 });
 
 describe('qingdan manifest --url', () => {
-  const cli = (...args: string[]) => execFileSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'manifest', ...args], { encoding: 'utf8', stdio: 'pipe' });
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'manifest', ...args], { encoding: 'utf8', stdio: 'pipe' });
 
   it.skipIf(noXsd)('writes an XSD-valid manifest for a deployment URL with a path', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'qd-manifest-')), 'm.xml');

@@ -14,7 +14,7 @@ describe('QINGDAN_OFFICE_JS', () => {
     expect(() => officeJsFrom('http://insecure/office.js')).toThrow(/QINGDAN_OFFICE_JS/);
   });
 
-  it('the page may load each CDN under the server\'s content security policy', () => {
+  it("the page may load each CDN under the server's content security policy", () => {
     for (const url of [OFFICE_JS.cdn, OFFICE_JS['21vianet']]) expect(CONTENT_SECURITY_POLICY.scriptSrc).toContain(new URL(url).origin);
   });
 });

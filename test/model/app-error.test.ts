@@ -9,7 +9,9 @@ import { WorkbookError } from '../../server/workbook/errors';
 
 describe('AppError', () => {
   it('one field → one detail; a list wins; neither → none', () => {
-    expect(new AppError('UNKNOWN_TASK', 400, '找不到任务：t9', 'assignments.0.taskId').details()).toEqual([{ field: 'assignments.0.taskId', code: 'UNKNOWN_TASK', message: '找不到任务：t9' }]);
+    expect(new AppError('UNKNOWN_TASK', 400, '找不到任务：t9', 'assignments.0.taskId').details()).toEqual([
+      { field: 'assignments.0.taskId', code: 'UNKNOWN_TASK', message: '找不到任务：t9' },
+    ]);
     const list = [{ field: 'unit', code: 'REQUIRED', message: '不能为空' }];
     expect(new AppError('UNIT_REQUIRED', 400, '请指定报送单位（unit）', 'ignored', list).details()).toBe(list);
     expect(new AppError('NOT_FOUND', 404, '找不到计划：p').details()).toBeUndefined();

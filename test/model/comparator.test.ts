@@ -23,7 +23,12 @@ describe('comparators', () => {
   });
 
   it('目标值 text: targetText and parseTargetText are inverse, "=278" stays refused', () => {
-    for (const t of [{ value: 278, comparator: 'eq' as const }, { value: 1000, comparator: 'gte' as const }, { value: 50, comparator: 'lte' as const }, { value: 1, max: 2, comparator: 'eq' as const }]) {
+    for (const t of [
+      { value: 278, comparator: 'eq' as const },
+      { value: 1000, comparator: 'gte' as const },
+      { value: 50, comparator: 'lte' as const },
+      { value: 1, max: 2, comparator: 'eq' as const },
+    ]) {
       expect(parseTargetText(targetText(t))).toEqual({ value: t.value, max: t.max ?? null, comparator: t.comparator });
     }
     expect(parseTargetText('不少于1,000')).toEqual({ value: 1000, max: null, comparator: 'gte' });

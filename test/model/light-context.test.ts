@@ -6,7 +6,8 @@ import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
 
 const ctx: LightContext = { timeProgress: 50, yellow: 10, red: 30, targets: { a: [200, 'amount'], n: [50, 'count'] } };
 const v = (p: Partial<ProgressValues>): ProgressValues => ({ ...EMPTY_PROGRESS, ...p });
-const codes = (itemId: string, p: Partial<ProgressValues>, c: LightContext | undefined = ctx) => contextLightErrors(itemId, v(p), c).map((e) => `${e.field}:${e.code}`);
+const codes = (itemId: string, p: Partial<ProgressValues>, c: LightContext | undefined = ctx) =>
+  contextLightErrors(itemId, v(p), c).map((e) => `${e.field}:${e.code}`);
 
 describe('contextLightErrors', () => {
   it('green, yellow and red against the item’s target and the month’s 序时进度', () => {

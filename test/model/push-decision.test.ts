@@ -13,7 +13,12 @@ function snapshot(over: Partial<PushSnapshot> = {}): PushSnapshot {
       ['t2', { taskId: 't2' }],
     ]),
     who: (taskId) => (taskId === 't1' ? { lead: ['甲局'], co: ['乙局'] } : { lead: ['乙局'], co: [] }),
-    periods: new Map([['2024-01', 'open'], ['2024-02', 'open'], ['2024-03', 'open'], ['2023-12', 'closed']]),
+    periods: new Map([
+      ['2024-01', 'open'],
+      ['2024-02', 'open'],
+      ['2024-03', 'open'],
+      ['2023-12', 'closed'],
+    ]),
     stored: new Map(),
     ...over,
   };
@@ -26,11 +31,23 @@ describe('decideEntries', () => {
   it('accepts a valid entry with the next version and the row it replaces', () => {
     const old = row(2, { cumulative: 5 });
     const [d] = decideEntries([e('m1@2024-02', { cumulative: 8, monthDone: 3 }, 2)], snapshot({ stored: new Map([['m1@2024-02', old]]) }), admin);
-    expect(d).toEqual({ key: 'm1@2024-02', outcome: 'accepted', itemId: 'm1', period: '2024-02', version: 3, values: { ...EMPTY_PROGRESS, cumulative: 8, monthDone: 3 }, old });
+    expect(d).toEqual({
+      key: 'm1@2024-02',
+      outcome: 'accepted',
+      itemId: 'm1',
+      period: '2024-02',
+      version: 3,
+      values: { ...EMPTY_PROGRESS, cumulative: 8, monthDone: 3 },
+      old,
+    });
   });
 
   it('duplicate, unknown key, unknown period, closed period, each with its code and field', () => {
-    const ds = decideEntries([e('t2@2024-01', {}), e('t2@2024-01', {}), e('nope@2024-01', {}), e('t2@2031-01', {}), e('t2@2023-12', { progress: 'x' }, 7)], snapshot(), admin);
+    const ds = decideEntries(
+      [e('t2@2024-01', {}), e('t2@2024-01', {}), e('nope@2024-01', {}), e('t2@2031-01', {}), e('t2@2023-12', { progress: 'x' }, 7)],
+      snapshot(),
+      admin,
+    );
     expect(ds.map(codes)).toEqual(['accepted', ['DUPLICATE_ENTRY'], ['UNKNOWN_KEY'], ['UNKNOWN_PERIOD'], ['PERIOD_CLOSED']]);
     expect(ds[4].outcome === 'rejected' && ds[4].errors[0]).toMatchObject({ field: 'period', message: '该月份已关闭，不能再填报' });
   });
@@ -55,10 +72,16 @@ describe('decideEntries', () => {
   it('累计 against a later month: February 10 stored, then January 20 is refused (and January 5 is not)', () => {
     const s = snapshot({ stored: new Map([['m1@2024-02', row(1, { cumulative: 10 })]]) });
     const [high] = decideEntries([e('m1@2024-01', { cumulative: 20 })], s, admin);
-    expect(high).toMatchObject({ outcome: 'rejected', errors: [{ field: 'cumulative', code: 'CUMULATIVE_ABOVE_LATER', message: expect.stringContaining('2024-02累计10') }] });
+    expect(high).toMatchObject({
+      outcome: 'rejected',
+      errors: [{ field: 'cumulative', code: 'CUMULATIVE_ABOVE_LATER', message: expect.stringContaining('2024-02累计10') }],
+    });
     expect(decideEntries([e('m1@2024-01', { cumulative: 5 })], s, admin).map(codes)).toEqual(['accepted']);
     // The later month comes first in one batch: the earlier one is refused the same way.
-    expect(decideEntries([e('m1@2024-03', { cumulative: 10 }), e('m1@2024-01', { cumulative: 20 })], snapshot(), admin).map(codes)).toEqual(['accepted', ['CUMULATIVE_ABOVE_LATER']]);
+    expect(decideEntries([e('m1@2024-03', { cumulative: 10 }), e('m1@2024-01', { cumulative: 20 })], snapshot(), admin).map(codes)).toEqual([
+      'accepted',
+      ['CUMULATIVE_ABOVE_LATER'],
+    ]);
   });
 
   it('co-lead: texts only; a figure or status is CO_LEAD_FIGURE; resending the lead figure unchanged is fine', () => {
@@ -78,12 +101,20 @@ describe('decideEntries', () => {
     expect(decideEntries([e('m1@2024-01', { cumulative: 45 })], s, admin).map(codes)).toEqual(['accepted']); // 5 behind: green
     expect(decideEntries([e('m1@2024-01', { cumulative: 30 })], s, admin).map(codes)).toEqual([['LIGHT_NEEDS_NEXT_STEP', 'LIGHT_NEEDS_PROBLEM']]); // yellow
     expect(decideEntries([e('m1@2024-01', { cumulative: 10, problems: '征地滞后', nextSteps: '加快征地' })], s, admin).map(codes)).toEqual(['accepted']); // red, explained
-    const revised = snapshot({ ...s, items: new Map([['m1', { taskId: 't1', target: { unit: '亿元', value: 100, kind: 'amount' }, revisions: [{ fromPeriod: '2024-02', value: 20 }] }]]) });
+    const revised = snapshot({
+      ...s,
+      items: new Map([['m1', { taskId: 't1', target: { unit: '亿元', value: 100, kind: 'amount' }, revisions: [{ fromPeriod: '2024-02', value: 20 }] }]]),
+    });
     expect(decideEntries([e('m1@2024-03', { cumulative: 10 })], revised, admin).map(codes)).toEqual(['accepted']); // 50% of 20: green
     expect(decideEntries([e('m1@2024-01', { cumulative: 10 })], revised, admin).map(codes)).toEqual([['LIGHT_NEEDS_NEXT_STEP', 'LIGHT_NEEDS_PROBLEM']]);
   });
 
   it('snapshotKeys: each entry, the month before it, and its item in every later month', () => {
-    expect(snapshotKeys([{ key: 'm1@2024-02' }, { key: 'bad' }], ['2024-01', '2024-02', '2024-03']).sort()).toEqual(['bad', 'm1@2024-01', 'm1@2024-02', 'm1@2024-03']);
+    expect(snapshotKeys([{ key: 'm1@2024-02' }, { key: 'bad' }], ['2024-01', '2024-02', '2024-03']).sort()).toEqual([
+      'bad',
+      'm1@2024-01',
+      'm1@2024-02',
+      'm1@2024-03',
+    ]);
   });
 });

@@ -8,6 +8,12 @@ describe('readMonth', () => {
     expect([readMonth('7月', 2024), readMonth('12', 2024)]).toEqual(['2024-07', '2024-12']);
   });
   it('refuses what is not a month', () => {
-    expect([readMonth('7月', null), readMonth('2023-13', 2023), readMonth('0月', 2023), readMonth('下月', 2023), readMonth('', 2023)]).toEqual([null, null, null, null, null]);
+    expect([readMonth('7月', null), readMonth('2023-13', 2023), readMonth('0月', 2023), readMonth('下月', 2023), readMonth('', 2023)]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 });

@@ -1,19 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assignmentOf, buildRows, colLetter, parseTargetText, targetText, rowCells, takesPart, taskDue, COLUMNS, COLUMN_INDEX, type ItemRow } from '../../model/sheet';
+import {
+  assignmentOf,
+  buildRows,
+  colLetter,
+  parseTargetText,
+  targetText,
+  rowCells,
+  takesPart,
+  taskDue,
+  COLUMNS,
+  COLUMN_INDEX,
+  type ItemRow,
+} from '../../model/sheet';
 import type { Plan, PlanNode, Target } from '../../model/plan';
 import { EMPTY_PROGRESS } from '../../model/progress';
 
 const span = { start: 0, end: 0 };
 const target = (id: string, value: number, unit: string, extra: Partial<Target> = {}): Target => ({
-  id, metric: `指标${id}`, value, unit, comparator: 'eq', kind: 'amount', quote: `${value}${unit}`, span, confidence: 1, ...extra,
+  id,
+  metric: `指标${id}`,
+  value,
+  unit,
+  comparator: 'eq',
+  kind: 'amount',
+  quote: `${value}${unit}`,
+  span,
+  confidence: 1,
+  ...extra,
 });
 const node = (id: string, kind: 'section' | 'task', number: string, title: string, extra: Partial<PlanNode> = {}): PlanNode => ({
-  id, kind, number, title, text: title, span, targets: [], deadlines: [], children: [], ...extra,
+  id,
+  kind,
+  number,
+  title,
+  text: title,
+  span,
+  targets: [],
+  deadlines: [],
+  children: [],
+  ...extra,
 });
 
 const plan: Plan = {
-  id: 'p1', title: '2023年工作要点', year: 2023, script: 'simplified', source: 'x.txt',
+  id: 'p1',
+  title: '2023年工作要点',
+  year: 2023,
+  script: 'simplified',
+  source: 'x.txt',
   nodes: [
     node('s1', 'section', '一', '加快项目建设', {
       targets: [target('t0', 278, '亿元')],
@@ -34,7 +68,14 @@ describe('buildRows', () => {
   it('gives a section row per section and an item row per target, or per task without one', () => {
     const rows = buildRows(plan, { period: '2023-03' });
     expect(rows.map((r) => (r.kind === 'section' ? `S:${r.label}` : `I:${r.itemId}`))).toEqual([
-      'S:一、加快项目建设', 'I:t0', 'I:t1', 'I:t2', 'I:t3', 'I:n2', 'S:二、党的建设', 'I:n3',
+      'S:一、加快项目建设',
+      'I:t0',
+      'I:t1',
+      'I:t2',
+      'I:t3',
+      'I:n2',
+      'S:二、党的建设',
+      'I:n3',
     ]);
     const t2 = rows.find((r) => r.kind === 'item' && r.itemId === 't2') as ItemRow;
     expect(t2).toMatchObject({ key: 't2@2023-03', taskId: 'n1', number: '1', targetText: '1-2', unit: '个', lead: ['公路局'], deadline: '年底前', version: 0 });
@@ -92,9 +133,11 @@ describe('buildRows', () => {
       fc.record({ value, comparator: fc.constantFrom('eq' as const, 'gte' as const, 'lte' as const) }).map((x) => ({ ...x, max: undefined })),
       fc.tuple(value, value).map(([a, b]) => ({ value: Math.min(a, b), max: Math.max(a, b), comparator: 'eq' as const })),
     );
-    fc.assert(fc.property(t, (x) => {
-      expect(parseTargetText(targetText(x))).toEqual({ value: x.value, max: x.max ?? null, comparator: x.comparator });
-    }));
+    fc.assert(
+      fc.property(t, (x) => {
+        expect(parseTargetText(targetText(x))).toEqual({ value: x.value, max: x.max ?? null, comparator: x.comparator });
+      }),
+    );
     expect(parseTargetText('不低于 1,000')).toEqual({ value: 1000, max: null, comparator: 'gte' });
     expect(parseTargetText(278)).toEqual({ value: 278, max: null, comparator: 'eq' });
     for (const bad of ['5-3', '约100', '', -1, '=A1']) expect(parseTargetText(bad)).toBeNull();
@@ -105,7 +148,17 @@ describe('buildRows', () => {
     expect(rows.find((r) => r.itemId === 't1')!.due).toBe('2023-12-31'); // stored date
     expect(rows.find((r) => r.itemId === 'n2')!.due).toBeNull(); // no deadline
     // A stored date wins over the text: 次年一季度 resolved at import to next year's, not this year's.
-    expect(taskDue({ deadlines: [{ text: '6月底前', date: '2023-06-30' }, { text: '次年一季度', date: '2024-03-31' }] }, 2023)).toBe('2024-03-31');
+    expect(
+      taskDue(
+        {
+          deadlines: [
+            { text: '6月底前', date: '2023-06-30' },
+            { text: '次年一季度', date: '2024-03-31' },
+          ],
+        },
+        2023,
+      ),
+    ).toBe('2024-03-31');
     expect(taskDue({ deadlines: [{ text: '6月底前' }, { text: '10月中旬' }] }, 2023)).toBe('2023-10-20');
     expect(taskDue({ deadlines: [] }, 2023)).toBeNull();
   });

@@ -7,7 +7,10 @@ import { samplePlan, UNIT_NAMES, PLAN, PERIOD, entriesFor } from '../helpers/pla
 
 describe('rowsForUnit', () => {
   it('equals buildRows(plan, {unit}) for every unit of two plans', () => {
-    for (const [plan, period, entries] of [[samplePlan({ tasks: 13, sections: 3 }), '2024-05', undefined], [PLAN, PERIOD, entriesFor(PERIOD)]] as const) {
+    for (const [plan, period, entries] of [
+      [samplePlan({ tasks: 13, sections: 3 }), '2024-05', undefined],
+      [PLAN, PERIOD, entriesFor(PERIOD)],
+    ] as const) {
       const all = buildRows(plan, { period, entries });
       const names = new Set([...UNIT_NAMES, ...all.flatMap((r) => (r.kind === 'item' ? [...r.lead, ...r.co] : []))]);
       for (const unit of names) expect(rowsForUnit(all, unit)).toEqual(buildRows(plan, { period, entries, unit }));

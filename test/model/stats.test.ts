@@ -44,7 +44,13 @@ describe('computeStats on the hand-made plan (2026-06)', () => {
 
   it('finds lagging, overdue and behind-schedule items', () => {
     expect(s.lagging.map((x) => x.itemId)).toEqual(['t-road']);
-    expect(s.lagging[0]).toMatchObject({ problems: '征地拆迁进度慢', lead: ['公路局'], rate: 60.2, dueDate: '2026-06-30', section: '一、着力加快交通项目建设' });
+    expect(s.lagging[0]).toMatchObject({
+      problems: '征地拆迁进度慢',
+      lead: ['公路局'],
+      rate: 60.2,
+      dueDate: '2026-06-30',
+      section: '一、着力加快交通项目建设',
+    });
     // 6月底前 and not done by the end of June; 安全整治 was due in March but is done.
     expect(s.overdue.map((x) => x.itemId)).toEqual(['t-road']);
     // 43.2% < 序时进度 50%; the level target 通车总里程 never counts as behind.

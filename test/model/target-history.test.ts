@@ -35,7 +35,9 @@ describe('完成率 and 序时进度 per month with the target in force', () => 
   const histories = new Map([['t3-m1', HISTORY]]);
   const cumulative: Record<string, number> = { '2024-02': 10.3, '2024-03': 20, '2024-04': 25 };
   const rowOf = (period: string) => {
-    const entries = new Map([[progressKey('t3-m1', period), { version: 1, values: { ...EMPTY_PROGRESS, cumulative: cumulative[period], status: '推进中' as const } }]]);
+    const entries = new Map([
+      [progressKey('t3-m1', period), { version: 1, values: { ...EMPTY_PROGRESS, cumulative: cumulative[period], status: '推进中' as const } }],
+    ]);
     const rows = buildRows(planAsOf(plan, histories, period), { period, entries });
     return { row: rows.find((r): r is ItemRow => r.kind === 'item' && r.itemId === 't3-m1')!, stats: computeStats(rows, { period, year: 2024 }) };
   };
@@ -51,7 +53,10 @@ describe('完成率 and 序时进度 per month with the target in force', () => 
     expect(mar.stats.behind.map((b) => b.itemId)).toContain('t3-m1');
     expect(apr.stats.behind.map((b) => b.itemId)).not.toContain('t3-m1');
     // Without the history March would read 20/103
-    const plain = buildRows(plan, { period: '2024-03', entries: new Map([[progressKey('t3-m1', '2024-03'), { version: 1, values: { ...EMPTY_PROGRESS, cumulative: 20 } }]]) });
+    const plain = buildRows(plan, {
+      period: '2024-03',
+      entries: new Map([[progressKey('t3-m1', '2024-03'), { version: 1, values: { ...EMPTY_PROGRESS, cumulative: 20 } }]]),
+    });
     expect((plain.find((r) => r.kind === 'item' && r.itemId === 't3-m1') as ItemRow).rate).toBe(19.4);
   });
 
@@ -65,15 +70,25 @@ describe('checkRevision', () => {
   const ok = { fromPeriod: '2024-07', value: 60, reason: '省政府调整年度目标' };
 
   it('accepts a new value from a later open month', () => {
-    expect(checkRevision(ok, { current, history: [], closedPeriods: ['2024-05'] })).toEqual({ ok: true, figures: { value: 60, max: null, unit: '公里', comparator: 'gte' }, conversion: null });
+    expect(checkRevision(ok, { current, history: [], closedPeriods: ['2024-05'] })).toEqual({
+      ok: true,
+      figures: { value: 60, max: null, unit: '公里', comparator: 'gte' },
+      conversion: null,
+    });
   });
 
   it('refuses a unit change without its conversion confirmed, and with a mismatching one', () => {
     const r = checkRevision({ ...ok, value: 50, unit: '千米' }, { current, history: [], closedPeriods: [] });
     expect(r).toMatchObject({ ok: false, errors: [{ field: 'confirmUnitConversion', code: 'UNIT_CHANGE_UNCONFIRMED' }] });
-    const wrong = checkRevision({ ...ok, unit: '千米', confirmUnitConversion: { from: '米', to: '千米', factor: 1 } }, { current, history: [], closedPeriods: [] });
+    const wrong = checkRevision(
+      { ...ok, unit: '千米', confirmUnitConversion: { from: '米', to: '千米', factor: 1 } },
+      { current, history: [], closedPeriods: [] },
+    );
     expect(wrong.ok).toBe(false);
-    const right = checkRevision({ ...ok, value: 50, unit: '千米', confirmUnitConversion: { from: '公里', to: '千米', factor: 1 } }, { current, history: [], closedPeriods: [] });
+    const right = checkRevision(
+      { ...ok, value: 50, unit: '千米', confirmUnitConversion: { from: '公里', to: '千米', factor: 1 } },
+      { current, history: [], closedPeriods: [] },
+    );
     expect(right).toMatchObject({ ok: true, figures: { unit: '千米' }, conversion: { from: '公里', to: '千米', factor: 1 } });
   });
 

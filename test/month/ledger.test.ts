@@ -12,7 +12,17 @@ import { docxXml } from '../helpers/docx';
 const PG = process.env.QINGDAN_REQUIRE_PG === '1' || pgReachable;
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-type Item = { id: number; status: string; text: string; unit: string; raisedIn: string; measures: string | null; itemId: string; evidence: { id: number; name: string }[]; reviewNote: string | null };
+type Item = {
+  id: number;
+  status: string;
+  text: string;
+  unit: string;
+  raisedIn: string;
+  measures: string | null;
+  itemId: string;
+  evidence: { id: number; name: string }[];
+  reviewNote: string | null;
+};
 
 for (const kind of ['pglite', 'pg'] as const) {
   describe.skipIf(kind === 'pg' && !PG)(`ledger · ${kind}`, () => {
@@ -21,9 +31,19 @@ for (const kind of ['pglite', 'pg'] as const) {
     let unit: string;
     let other: string;
     const req = (path: string, token: string, init: RequestInit = {}) =>
-      server.app.request(`/api/v1/plans/sample${path}`, { ...init, headers: { authorization: `Bearer ${token}`, ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } });
+      server.app.request(`/api/v1/plans/sample${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}),
+          ...(init.headers ?? {}),
+        },
+      });
     const push = async (entries: unknown[]) => {
-      const r = await req('/progress/batches', unit, { method: 'POST', body: JSON.stringify({ batchId: `b-${Math.random().toString(36).slice(2)}`, entries }) });
+      const r = await req('/progress/batches', unit, {
+        method: 'POST',
+        body: JSON.stringify({ batchId: `b-${Math.random().toString(36).slice(2)}`, entries }),
+      });
       expect(r.status).toBe(200);
     };
     const ledger = async (q = '', token = server.adminToken) => ((await (await req(`/ledger${q}`, token)).json()) as { items: Item[] }).items;
@@ -89,18 +109,29 @@ for (const kind of ['pglite', 'pg'] as const) {
       const file = await req(`/ledger/${id}/evidence/${item.evidence[0].id}`, unit);
       expect(Buffer.from(await file.arrayBuffer()).equals(PDF)).toBe(true);
       // The same 销号 retried is a replay, not a 409.
-      expect(await (await req(`/ledger/${id}/close`, unit, { method: 'POST', body: '{"note":"征地已完成，土地证已办结"}' })).json()).toMatchObject({ replayed: true });
+      expect(await (await req(`/ledger/${id}/close`, unit, { method: 'POST', body: '{"note":"征地已完成，土地证已办结"}' })).json()).toMatchObject({
+        replayed: true,
+      });
 
       expect(await ledgerCountsFor(server.database.db, 'sample', '2024-06')).toEqual({ period: '2024-06', new: 0, closed: 1, open: 1, overdue: 0 });
       expect(await ledgerCountsFor(server.database.db, 'sample', '2024-07')).toEqual({ period: '2024-07', new: 0, closed: 0, open: 1, overdue: 1 });
-      expect(await (await req('/ledger/counts?period=2024-05', server.adminToken)).json()).toEqual({ period: '2024-05', new: 2, closed: 0, open: 2, overdue: 0 });
+      expect(await (await req('/ledger/counts?period=2024-05', server.adminToken)).json()).toEqual({
+        period: '2024-05',
+        new: 2,
+        closed: 0,
+        open: 2,
+        overdue: 0,
+      });
 
       expect((await req(`/ledger/${id}/refuse`, unit, { method: 'POST', body: '{"reason":"x"}' })).status).toBe(403);
       expect((await req(`/ledger/${id}/refuse`, server.adminToken, { method: 'POST', body: '{"reason":""}' })).status).toBe(400);
       const refused = await req(`/ledger/${id}/refuse`, server.adminToken, { method: 'POST', body: '{"reason":"佐证材料不是本项目的"}' });
       expect(refused.status).toBe(200);
       expect((await ledger()).find((i) => i.id === id)).toMatchObject({ status: 'open', reviewNote: '佐证材料不是本项目的' });
-      const trail = await rowsOf<{ action: string; actor: string }>(server.database.db, sql.raw(`select action, actor from audit where entity = 'ledger' and entity_id = '${id}' order by id`));
+      const trail = await rowsOf<{ action: string; actor: string }>(
+        server.database.db,
+        sql.raw(`select action, actor from audit where entity = 'ledger' and entity_id = '${id}' order by id`),
+      );
       expect(trail.map((t) => `${t.action}:${t.actor.replace(/#\d+$/, '')}`)).toEqual(['open:system:ledger', 'close:建设管理处', 'refuse:admin']);
     });
 

@@ -72,7 +72,16 @@ describe('reminder rules', () => {
   it('only units that owe the report, only open months', () => {
     const due = dueReminders(
       [
-        { period: '2024-03', deadline: '2024-03-28', status: 'open', units: [{ unit: 'A', status: '未填报' }, { unit: 'B', status: '已报送' }, { unit: 'C', status: '填报中' }] },
+        {
+          period: '2024-03',
+          deadline: '2024-03-28',
+          status: 'open',
+          units: [
+            { unit: 'A', status: '未填报' },
+            { unit: 'B', status: '已报送' },
+            { unit: 'C', status: '填报中' },
+          ],
+        },
         { period: '2024-02', deadline: '2024-03-28', status: 'closed', units: [{ unit: 'A', status: '未填报' }] },
       ],
       DEFAULT_RULES,
@@ -105,7 +114,9 @@ describe('序时进度 lights', () => {
       buildRows(plan, {
         period: '2024-06',
         unit: '建设管理处',
-        entries: new Map([['t1-m1@2024-06', { version: 1, values: { monthDone: 1, cumulative: 5, status: '推进中', progress: 'x', problems, nextSteps: '加快' } }]]),
+        entries: new Map([
+          ['t1-m1@2024-06', { version: 1, values: { monthDone: 1, cumulative: 5, status: '推进中', progress: 'x', problems, nextSteps: '加快' } }],
+        ]),
       }).filter((r): r is ItemRow => r.kind === 'item');
     const blockers = submissionBlockers(rows(null), { timeProgress: 50, lights: DEFAULT_LIGHTS });
     expect(blockers.map((b) => `${b.field}:${b.code}`)).toEqual(['rows.t1-m1.problems:LIGHT_NEEDS_PROBLEM']);
@@ -118,7 +129,12 @@ describe('ledger', () => {
   const rowsOf = (period: string, problems: Record<string, string | null>, nextSteps = '下月解决') =>
     buildRows(plan, {
       period,
-      entries: new Map(Object.entries(problems).map(([id, p]) => [`${id}@${period}`, { version: 1, values: { monthDone: null, cumulative: null, status: '推进中' as const, progress: null, problems: p, nextSteps } }])),
+      entries: new Map(
+        Object.entries(problems).map(([id, p]) => [
+          `${id}@${period}`,
+          { version: 1, values: { monthDone: null, cumulative: null, status: '推进中' as const, progress: null, problems: p, nextSteps } },
+        ]),
+      ),
     })
       .filter((r): r is ItemRow => r.kind === 'item')
       .map((r) => ({ ...r, updatedBy: '建设管理处#3' }));
@@ -129,7 +145,15 @@ describe('ledger', () => {
     ]);
     expect(items).toHaveLength(2);
     const land = items.find((i) => i.itemId === 't1-m1')!;
-    expect(land).toMatchObject({ raisedIn: '2024-05', lastSeenIn: '2024-06', measures: '六月措施', unit: '建设管理处', owner: '建设管理处', due: '2024-06-30', text: '征地 拆迁滞后' });
+    expect(land).toMatchObject({
+      raisedIn: '2024-05',
+      lastSeenIn: '2024-06',
+      measures: '六月措施',
+      unit: '建设管理处',
+      owner: '建设管理处',
+      due: '2024-06-30',
+      text: '征地 拆迁滞后',
+    });
     expect(items.find((i) => i.itemId === 't2')!.raisedIn).toBe('2024-06');
   });
   it('counts: new, closed, open (carried forward), overdue; December → January', () => {

@@ -15,11 +15,18 @@ for (const kind of ['pglite', 'pg'] as const) {
     let unitToken: string;
     let otherToken: string;
     const req = (path: string, token: string, init: RequestInit = {}) =>
-      server.app.request(`/api/v1/plans/sample${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) } });
+      server.app.request(`/api/v1/plans/sample${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      });
     const push = (token: string, entries: unknown[]) =>
       req('/progress/batches', token, { method: 'POST', body: JSON.stringify({ batchId: `b-${Math.random().toString(36).slice(2)}`, entries }) });
     const contact = { reporter: '张三', phone: '0871-63210000', reviewer: '李处长' };
-    const submissionsOf = async () => (await (await req('/periods/2024-06/submissions', server.adminToken)).json()) as { units: { unit: string; status: string; returned: { reason: string } | null; submittedAt: string | null }[]; deadline: string };
+    const submissionsOf = async () =>
+      (await (await req('/periods/2024-06/submissions', server.adminToken)).json()) as {
+        units: { unit: string; status: string; returned: { reason: string } | null; submittedAt: string | null }[];
+        deadline: string;
+      };
     const count = async (q: string) => (await rowsOf<{ n: number }>(server.database.db, sql.raw(q)))[0].n;
 
     beforeAll(async () => {
@@ -81,15 +88,27 @@ for (const kind of ['pglite', 'pg'] as const) {
     it('a unit cannot submit for another; only the office returns, with a reason', async () => {
       const other = await req('/periods/2024-06/submit', otherToken, { method: 'POST', body: JSON.stringify({ ...contact, unit: '建设管理处' }) });
       expect(other.status).toBe(403);
-      const byUnit = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, unitToken, { method: 'POST', body: JSON.stringify({ reason: 'x' }) });
+      const byUnit = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, unitToken, {
+        method: 'POST',
+        body: JSON.stringify({ reason: 'x' }),
+      });
       expect(byUnit.status).toBe(403);
-      const noReason = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, server.adminToken, { method: 'POST', body: JSON.stringify({ reason: '  ' }) });
+      const noReason = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, server.adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ reason: '  ' }),
+      });
       expect(noReason.status).toBe(400);
-      const back = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, server.adminToken, { method: 'POST', body: JSON.stringify({ reason: '累计数与统计局口径不一致' }) });
+      const back = await req(`/periods/2024-06/submissions/${encodeURIComponent('建设管理处')}/return`, server.adminToken, {
+        method: 'POST',
+        body: JSON.stringify({ reason: '累计数与统计局口径不一致' }),
+      });
       expect(back.status).toBe(200);
       const mine = (await submissionsOf()).units.find((u) => u.unit === '建设管理处')!;
       expect(mine).toMatchObject({ status: '填报中', submittedAt: null, returned: { reason: '累计数与统计局口径不一致' } });
-      const audit = await rowsOf<{ actor: string; reason: string }>(server.database.db, sql.raw(`select actor, new->>'reason' as reason from audit where entity = 'submission' and action = 'return'`));
+      const audit = await rowsOf<{ actor: string; reason: string }>(
+        server.database.db,
+        sql.raw(`select actor, new->>'reason' as reason from audit where entity = 'submission' and action = 'return'`),
+      );
       expect(audit).toEqual([{ actor: expect.stringMatching(/^admin#/), reason: '累计数与统计局口径不一致' }]);
     });
 

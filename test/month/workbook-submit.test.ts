@@ -21,7 +21,9 @@ describe('workbook upload + submit · pglite', () => {
   afterAll(() => server.close());
 
   async function filled(values: Record<string, unknown>): Promise<Blob> {
-    const res = await server.app.request(`/api/v1/plans/sample/periods/2024-06/workbook.xlsx?unit=${encodeURIComponent('建设管理处')}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await server.app.request(`/api/v1/plans/sample/periods/2024-06/workbook.xlsx?unit=${encodeURIComponent('建设管理处')}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const wb = await loadWorkbook(Buffer.from(await res.arrayBuffer()));
     const ws = wb.getWorksheet(MAIN_SHEET)!;
     let row = 0;
@@ -34,7 +36,11 @@ describe('workbook upload + submit · pglite', () => {
     const form = new FormData();
     form.set('file', new File([file], '清单.xlsx'));
     for (const [k, v] of Object.entries(contact)) form.set(k, v);
-    return server.app.request('/api/v1/plans/sample/periods/2024-06/workbook/submit', { method: 'POST', body: form, headers: { authorization: `Bearer ${token}` } });
+    return server.app.request('/api/v1/plans/sample/periods/2024-06/workbook/submit', {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${token}` },
+    });
   };
   const stored = async () => (await rowsOf<{ n: number }>(server.database.db, sql.raw(`select count(*)::int as n from progress`)))[0].n;
   const contact = { reporter: '张三', phone: '13800000000', reviewer: '李处长' };
@@ -48,13 +54,19 @@ describe('workbook upload + submit · pglite', () => {
   it('a red row without 存在问题: refused on its 存在问题 and 下步计划 cells (marked in the annotated copy), nothing stored, not submitted', async () => {
     // 10 of 101 in June (序时进度 50%): 40 points behind → red; the push protocol refuses the row.
     const r = await upload(await filled({ cumulative: 10 }), contact);
-    const body = (await r.json()) as { upload: { applied: number; rejected: number; rows: { errors?: { field: string; code: string; cell?: string }[] }[]; annotated: { base64: string } }; submission: unknown };
+    const body = (await r.json()) as {
+      upload: { applied: number; rejected: number; rows: { errors?: { field: string; code: string; cell?: string }[] }[]; annotated: { base64: string } };
+      submission: unknown;
+    };
     expect(body.upload).toMatchObject({ applied: 0, rejected: 1 });
     expect(body.submission).toBeNull();
     const errors = body.upload.rows[0].errors!;
     const row = Number(errors[0].cell!.replace(/^[A-Z]+/, ''));
     const letter = (key: string) => String.fromCharCode(64 + colOf(key));
-    expect(errors.map((e) => [e.code, e.cell])).toEqual([['LIGHT_NEEDS_PROBLEM', `${letter('problems')}${row}`], ['LIGHT_NEEDS_NEXT_STEP', `${letter('nextSteps')}${row}`]]);
+    expect(errors.map((e) => [e.code, e.cell])).toEqual([
+      ['LIGHT_NEEDS_PROBLEM', `${letter('problems')}${row}`],
+      ['LIGHT_NEEDS_NEXT_STEP', `${letter('nextSteps')}${row}`],
+    ]);
     const annotated = (await loadWorkbook(Buffer.from(body.upload.annotated.base64, 'base64'))).getWorksheet(MAIN_SHEET)!;
     expect(JSON.stringify(annotated.getCell(errors[0].cell!).note)).toContain('存在问题');
     expect(String(annotated.getCell(row, colOf('id')).value)).toBe('t1-m1');

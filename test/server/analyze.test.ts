@@ -14,7 +14,9 @@ describe('PGlite statistics (analyzeIfStale)', () => {
     database = await openDatabase({ autoAnalyze: false }); // this test calls analyzeIfStale itself
     await savePlan(database.db, samplePlan({ id: 'an', tasks: 1000 }), 'test');
     const rows = [];
-    for (let i = 1; i <= 1000; i++) for (const period of ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06']) rows.push({ planId: 'an', key: `t${i}@${period}`, itemId: `t${i}`, period, version: 1, updatedBy: 'test' });
+    for (let i = 1; i <= 1000; i++)
+      for (const period of ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06'])
+        rows.push({ planId: 'an', key: `t${i}@${period}`, itemId: `t${i}`, period, version: 1, updatedBy: 'test' });
     for (let i = 0; i < rows.length; i += 2000) await database.db.insert(progress).values(rows.slice(i, i + 2000));
   });
   afterAll(() => database.close());
@@ -38,7 +40,11 @@ describe('PGlite statistics (analyzeIfStale)', () => {
     const other = await openDatabase({});
     try {
       await savePlan(other.db, samplePlan({ id: 'x', tasks: 10 }), 'test');
-      await other.db.insert(progress).values(Array.from({ length: 500 }, (_, i) => ({ planId: 'x', key: `k${i}@2024-01`, itemId: `k${i}`, period: '2024-01', version: 1, updatedBy: 'test' })));
+      await other.db
+        .insert(progress)
+        .values(
+          Array.from({ length: 500 }, (_, i) => ({ planId: 'x', key: `k${i}@2024-01`, itemId: `k${i}`, period: '2024-01', version: 1, updatedBy: 'test' })),
+        );
       const deadline = Date.now() + 8_000; // the timer ticks every 2 s
       let n = -1;
       while (Date.now() < deadline) {

@@ -6,7 +6,9 @@ import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from '../helpers/server';
 
 const SEED_DIR = new URL('../../seeds/', import.meta.url);
-const seedName = readdirSync(SEED_DIR).filter((f) => f.endsWith('.txt')).sort()[0];
+const seedName = readdirSync(SEED_DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()[0];
 
 for (const target of databases()) {
   describe.skipIf(target.skip)(`api · ${target.label}`, () => {
@@ -20,7 +22,9 @@ for (const target of databases()) {
 
     it('lists plans and returns one with its tree, targets and the document units as assignments fallback', async () => {
       const list = await s.req('GET', '/api/v1/plans', s.viewer);
-      expect(list.body).toEqual([{ id: s.planId, title: '测试工作要点', year: 2024, script: 'simplified', source: 'sample.txt', taskCount: 8, targetCount: 6 }]);
+      expect(list.body).toEqual([
+        { id: s.planId, title: '测试工作要点', year: 2024, script: 'simplified', source: 'sample.txt', taskCount: 8, targetCount: 6 },
+      ]);
       const plan = await s.req('GET', `/api/v1/plans/${s.planId}`, s.viewer);
       expect(plan.body.nodes).toHaveLength(2);
       expect(plan.body.nodes[0].children[0]).toMatchObject({ id: 't1', targets: [{ id: 't1-m1', unit: '亿元', value: 101 }], units: { lead: ['建设管理处'] } });
@@ -52,7 +56,11 @@ for (const target of databases()) {
     });
 
     it('an unreadable document is a 400 problem naming the importer error', async () => {
-      const res = await s.app.request('/api/v1/plans/import?name=x.docx', { method: 'POST', headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/octet-stream' }, body: 'not a zip' });
+      const res = await s.app.request('/api/v1/plans/import?name=x.docx', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${s.admin}`, 'content-type': 'application/octet-stream' },
+        body: 'not a zip',
+      });
       expect(res.status).toBe(400);
       const body = (await res.json()) as any;
       expect(body.code).toMatch(/^[A-Z_]+$/);
@@ -75,15 +83,25 @@ for (const target of databases()) {
       expect((await s.req('DELETE', `/api/v1/tokens/${tok.body.id}`, s.admin)).status).toBe(404);
       const trail = (await s.req('GET', `/api/v1/audit?entity=token&id=${tok.body.id}`, s.admin)).body;
       expect(trail.map((a: any) => a.action).sort()).toEqual(['create', 'revoke']);
-      expect(trail.find((a: any) => a.action === 'create')).toMatchObject({ new: { role: 'reporter', unit: '法规处' }, actor: expect.stringMatching(/^admin#/) });
+      expect(trail.find((a: any) => a.action === 'create')).toMatchObject({
+        new: { role: 'reporter', unit: '法规处' },
+        actor: expect.stringMatching(/^admin#/),
+      });
     });
 
     it('assignments: bulk put replaces the listed tasks; unknown unit or task → 400 and nothing changes', async () => {
-      const bad = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't2', lead: ['综合规划处'] }, { taskId: 't3', lead: ['不存在的处'] }] });
+      const bad = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, {
+        assignments: [
+          { taskId: 't2', lead: ['综合规划处'] },
+          { taskId: 't3', lead: ['不存在的处'] },
+        ],
+      });
       expect(bad.status).toBe(400);
       expect(bad.body).toMatchObject({ code: 'UNKNOWN_UNIT', errors: [{ field: 'assignments.1' }] });
       expect((await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments).toEqual({});
-      const ok = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't2', lead: ['综合规划处'], co: ['运输服务处'] }] });
+      const ok = await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, {
+        assignments: [{ taskId: 't2', lead: ['综合规划处'], co: ['运输服务处'] }],
+      });
       expect(ok.status).toBe(200);
       expect((await s.req('GET', `/api/v1/plans/${s.planId}`, s.admin)).body.assignments).toEqual({ t2: { lead: ['综合规划处'], co: ['运输服务处'] } });
       const audit = await s.req('GET', '/api/v1/audit?entity=task&id=t2', s.admin);
@@ -91,7 +109,10 @@ for (const target of databases()) {
     });
 
     it('rows: buildRows with stored entries; a reporter gets its own unit by default', async () => {
-      await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries: [{ key: 't3-m1@2024-02', baseVersion: 0, fields: { cumulative: 51.5 } }] }); // target 103 亿元
+      await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, {
+        batchId: batchId(),
+        entries: [{ key: 't3-m1@2024-02', baseVersion: 0, fields: { cumulative: 51.5 } }],
+      }); // target 103 亿元
       const all = await s.req('GET', `/api/v1/plans/${s.planId}/periods/2024-02/rows`, s.viewer);
       const items = all.body.rows.filter((r: any) => r.kind === 'item');
       expect(items).toHaveLength(2 + 6); // t2, t6 have no figure; t1,t3,t5,t7 (m1) and t4,t8 (m2) do
@@ -113,7 +134,14 @@ for (const target of databases()) {
 
     it('target batches: version checked, audited, replay-safe', async () => {
       const id = batchId('tg');
-      const body = { batchId: id, edits: [{ targetId: 't1-m1', baseVersion: 1, fields: { value: 300, unit: '亿元' } }, { targetId: 't3-m1', baseVersion: 7, fields: { value: 1 } }, { targetId: 't5-m1', baseVersion: 1, fields: { value: 10, max: 5 } }] };
+      const body = {
+        batchId: id,
+        edits: [
+          { targetId: 't1-m1', baseVersion: 1, fields: { value: 300, unit: '亿元' } },
+          { targetId: 't3-m1', baseVersion: 7, fields: { value: 1 } },
+          { targetId: 't5-m1', baseVersion: 1, fields: { value: 10, max: 5 } },
+        ],
+      };
       const r = await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, body);
       expect(r.body.results.map((x: any) => x.outcome)).toEqual(['applied', 'conflict', 'rejected']);
       expect(r.body.results[0]).toMatchObject({ version: 2, values: { value: 300 } });
@@ -124,14 +152,19 @@ for (const target of databases()) {
       const audit = await s.req('GET', '/api/v1/audit?entity=target&id=t1-m1', s.viewer);
       expect(audit.body).toHaveLength(1);
       expect(audit.body[0]).toMatchObject({ old: { value: 101, version: 1 }, new: { value: 300, version: 2 }, batchId: id });
-      const bad = await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, { batchId: batchId(), edits: [{ targetId: 't1-m1', baseVersion: 2, fields: { value: -1 } }] });
+      const bad = await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, {
+        batchId: batchId(),
+        edits: [{ targetId: 't1-m1', baseVersion: 2, fields: { value: -1 } }],
+      });
       expect(bad.status).toBe(400);
     });
 
     it('OpenAPI 3.1 lists the endpoints; the docs page renders them without external assets', async () => {
       const spec = await s.req('GET', '/api/v1/openapi.json');
       expect(spec.body.openapi).toBe('3.1.0');
-      expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/plans', '/plans/{planId}/progress/batches', '/plans/{planId}/changes', '/audit', '/units']));
+      expect(Object.keys(spec.body.paths)).toEqual(
+        expect.arrayContaining(['/plans', '/plans/{planId}/progress/batches', '/plans/{planId}/changes', '/audit', '/units']),
+      );
       const docs = await s.app.request('/api/v1/docs');
       const html = await docs.text();
       expect(html).toContain('/api/v1/plans/{planId}/progress/batches');
@@ -145,11 +178,20 @@ for (const target of databases()) {
       const h = await s.app.request('/health');
       expect(h.headers.get('x-content-type-options')).toBe('nosniff');
       expect(h.headers.get('x-request-id')).toMatch(/\w{8,}/);
-      const allowed = await s.app.request('/api/v1/plans', { method: 'OPTIONS', headers: { origin: 'https://addin.example', 'access-control-request-method': 'GET' } });
+      const allowed = await s.app.request('/api/v1/plans', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://addin.example', 'access-control-request-method': 'GET' },
+      });
       expect(allowed.headers.get('access-control-allow-origin')).toBe('https://addin.example');
-      const other = await s.app.request('/api/v1/plans', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+      const other = await s.app.request('/api/v1/plans', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' },
+      });
       expect(other.headers.get('access-control-allow-origin')).toBeNull();
-      const big = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries: [{ key: 't2@2024-01', baseVersion: 0, fields: { progress: 'x'.repeat(3 * 1024 * 1024) } }] });
+      const big = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, {
+        batchId: batchId(),
+        entries: [{ key: 't2@2024-01', baseVersion: 0, fields: { progress: 'x'.repeat(3 * 1024 * 1024) } }],
+      });
       expect(big.status).toBe(413);
       expect(big.body.code).toBe('BODY_TOO_LARGE');
     });

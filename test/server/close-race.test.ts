@@ -63,11 +63,19 @@ for (const target of databases()) {
         await holder.query(`select 1 from progress where key = 't2@${period}' for update`);
         const order: string[] = [];
         const pushing = s
-          .req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId('held'), entries: [{ key: `t2@${period}`, baseVersion: 1, fields: { progress: '第二次' } }, { key: `t6@${period}`, baseVersion: 0, fields: { progress: '新行' } }] })
+          .req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, {
+            batchId: batchId('held'),
+            entries: [
+              { key: `t2@${period}`, baseVersion: 1, fields: { progress: '第二次' } },
+              { key: `t6@${period}`, baseVersion: 0, fields: { progress: '新行' } },
+            ],
+          })
           .then((r) => (order.push('push'), r));
         const waiting = async (n: number) => {
           for (let i = 0; i < 200; i++) {
-            const [{ c }] = (await holder.query(`select count(*)::int as c from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)).rows;
+            const [{ c }] = (
+              await holder.query(`select count(*)::int as c from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)
+            ).rows;
             if (c >= n) return;
             await new Promise((r) => setTimeout(r, 20));
           }

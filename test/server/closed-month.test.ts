@@ -43,12 +43,27 @@ for (const target of databases()) {
       return r.body.results as { outcome: string; errors?: { code: string }[] }[];
     };
     // What May showed at close.
-    let atClose: { stats: any; cells: Awaited<ReturnType<typeof workbookCells>>; unitCells: Awaited<ReturnType<typeof workbookCells>>; docx: { xml: string; text: string }; series: any };
+    let atClose: {
+      stats: any;
+      cells: Awaited<ReturnType<typeof workbookCells>>;
+      unitCells: Awaited<ReturnType<typeof workbookCells>>;
+      docx: { xml: string; text: string };
+      series: any;
+    };
 
     beforeAll(async () => {
       database = await target.open();
       s = await setup(database);
-      expect((await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: '测试厅规划处', firstIssueNumber: 5, copyTo: '厅领导，各处室', printedBy: '测试厅办公室' })).status).toBe(200);
+      expect(
+        (
+          await s.req('PUT', `${base()}/bulletin-settings`, s.admin, {
+            issuer: '测试厅规划处',
+            firstIssueNumber: 5,
+            copyTo: '厅领导，各处室',
+            printedBy: '测试厅办公室',
+          })
+        ).status,
+      ).toBe(200);
       const results = await push([
         { key: `t1-m1@${MAY}`, baseVersion: 0, fields: { monthDone: 10, cumulative: 40.4, status: '推进中', progress: '完成投资40.4亿元' } },
         { key: `t3-m1@${MAY}`, baseVersion: 0, fields: { monthDone: 5, cumulative: 20, status: '滞后', problems: '资金未到位', nextSteps: '协调资金' } },
@@ -91,14 +106,35 @@ for (const target of databases()) {
     it('later edits change nothing in the closed month', async () => {
       // a target's value, a target's unit, a lead unit (assignment + the unit renamed), a task title,
       // the 通报 settings, and June's progress
-      const t = await s.req('POST', `${base()}/targets/batches`, s.admin, { batchId: batchId('tg'), edits: [{ targetId: 't1-m1', baseVersion: 1, fields: { value: 202 } }, { targetId: 't4-m2', baseVersion: 1, fields: { unit: '千米' } }] });
+      const t = await s.req('POST', `${base()}/targets/batches`, s.admin, {
+        batchId: batchId('tg'),
+        edits: [
+          { targetId: 't1-m1', baseVersion: 1, fields: { value: 202 } },
+          { targetId: 't4-m2', baseVersion: 1, fields: { unit: '千米' } },
+        ],
+      });
       expect(t.body.results.map((r: any) => r.outcome)).toEqual(['applied', 'applied']);
       expect((await s.req('PUT', `${base()}/assignments`, s.admin, { assignments: [{ taskId: 't3', lead: ['安全监督处'], co: [] }] })).status).toBe(200);
       await database.db.update(units).set({ name: '安全监督局' }).where(eq(units.name, '安全监督处'));
-      await database.db.update(nodes).set({ title: '重点任务1（改名）' }).where(and(eq(nodes.planId, s.planId), eq(nodes.id, 't1')));
-      expect((await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: '另一个机关', firstIssueNumber: 1, copyTo: null, printedBy: null })).status).toBe(200);
+      await database.db
+        .update(nodes)
+        .set({ title: '重点任务1（改名）' })
+        .where(and(eq(nodes.planId, s.planId), eq(nodes.id, 't1')));
+      expect(
+        (await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: '另一个机关', firstIssueNumber: 1, copyTo: null, printedBy: null })).status,
+      ).toBe(200);
       // 60.4 of the new 202 is 20 points behind June's 序时进度: a 黄灯 row, so it says why (issue 10).
-      expect((await push([{ key: `t1-m1@${JUNE}`, baseVersion: 0, fields: { monthDone: 20, cumulative: 60.4, status: '推进中', problems: '目标上调', nextSteps: '加快推进' } }]))[0].outcome).toBe('applied');
+      expect(
+        (
+          await push([
+            {
+              key: `t1-m1@${JUNE}`,
+              baseVersion: 0,
+              fields: { monthDone: 20, cumulative: 60.4, status: '推进中', problems: '目标上调', nextSteps: '加快推进' },
+            },
+          ])
+        )[0].outcome,
+      ).toBe('applied');
       // May itself refuses writes.
       expect((await push([{ key: `t3-m1@${MAY}`, baseVersion: 1, fields: { cumulative: 99 } }]))[0].outcome).not.toBe('applied');
 
@@ -146,13 +182,23 @@ for (const target of databases()) {
       const docx2 = await docxXml(await raw(`${base()}/periods/${MAY}/bulletin.docx`));
       expect(docx2.text).toContain('另一个机关');
       expect(docx2.text).toContain('2024年第5期');
-      expect((await workbookCells(await raw(`${base()}/periods/${MAY}/workbook.xlsx`)))['重点任务清单']).toSatisfy((c: Record<string, unknown>) => Object.values(c).includes('重点任务1（改名）'));
+      expect((await workbookCells(await raw(`${base()}/periods/${MAY}/workbook.xlsx`)))['重点任务清单']).toSatisfy((c: Record<string, unknown>) =>
+        Object.values(c).includes('重点任务1（改名）'),
+      );
       const audit = await s.req('GET', `/api/v1/audit?entity=period&id=${s.planId}/${MAY}`, s.admin);
-      expect(audit.body.map((a: any) => [a.action, a.new.snapshotVersion ?? null])).toEqual([['close', 1], ['close', null], ['reopen', null], ['close', 2]]); // the retried close records no snapshot
+      expect(audit.body.map((a: any) => [a.action, a.new.snapshotVersion ?? null])).toEqual([
+        ['close', 1],
+        ['close', null],
+        ['reopen', null],
+        ['close', 2],
+      ]); // the retried close records no snapshot
     });
 
     it('bulletin settings: admin only, validated, audited', async () => {
-      expect((await s.req('PUT', `${base()}/bulletin-settings`, s.reporter['建设管理处'], { issuer: 'x', firstIssueNumber: 1, copyTo: null, printedBy: null })).status).toBe(403);
+      expect(
+        (await s.req('PUT', `${base()}/bulletin-settings`, s.reporter['建设管理处'], { issuer: 'x', firstIssueNumber: 1, copyTo: null, printedBy: null }))
+          .status,
+      ).toBe(403);
       const bad = await s.req('PUT', `${base()}/bulletin-settings`, s.admin, { issuer: 'x', firstIssueNumber: 0, copyTo: null, printedBy: null });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: any) => e.field)).toContain('firstIssueNumber');

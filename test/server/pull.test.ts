@@ -55,7 +55,12 @@ for (const target of databases()) {
       await push(s, [{ key: entries[0].key, baseVersion: 1, fields: { progress: 'changed' } }]);
       const next = await pull(s, none.body.cursor);
       expect(next.body.entries).toHaveLength(1);
-      expect(next.body.entries[0]).toMatchObject({ key: entries[0].key, version: 2, values: { progress: 'changed' }, updatedBy: expect.stringMatching(/^admin#/) });
+      expect(next.body.entries[0]).toMatchObject({
+        key: entries[0].key,
+        version: 2,
+        values: { progress: 'changed' },
+        updatedBy: expect.stringMatching(/^admin#/),
+      });
     });
 
     it('the rows of a month come with a cursor: pulling from it skips the history, not what changes after', async () => {
@@ -74,14 +79,26 @@ for (const target of databases()) {
 
     it('an entry is the stored row exactly (values in order, fractions, quotes, updatedAt as toISOString); a delta after one change is under 1 KB', async () => {
       const key = 't5-m1@2024-07';
-      const fields = { monthDone: 0.1, cumulative: 12345.678, status: '推进中', progress: '含"引号"、\\反斜杠\n换行 and <tags>', problems: null, nextSteps: '下一步' };
+      const fields = {
+        monthDone: 0.1,
+        cumulative: 12345.678,
+        status: '推进中',
+        progress: '含"引号"、\\反斜杠\n换行 and <tags>',
+        problems: null,
+        nextSteps: '下一步',
+      };
       const start = await pullAll(s, undefined, 1000);
       const pushed = await push(s, [{ key, baseVersion: 0, fields }]);
       expect(pushed.body.results[0]).toMatchObject({ outcome: 'applied' });
       const res = await s.req('GET', `/api/v1/plans/${s.planId}/changes?since=${start.cursor}`, s.viewer);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-      const [stored] = await rowsOf<{ version: number; updated_by: string; updated_at: string | Date }>(database.db, sql`select version, updated_by, updated_at from progress where plan_id = ${s.planId} and key = ${key}`);
-      expect(res.body.entries).toEqual([{ key, version: stored.version, values: fields, updatedBy: stored.updated_by, updatedAt: new Date(stored.updated_at).toISOString() }]);
+      const [stored] = await rowsOf<{ version: number; updated_by: string; updated_at: string | Date }>(
+        database.db,
+        sql`select version, updated_by, updated_at from progress where plan_id = ${s.planId} and key = ${key}`,
+      );
+      expect(res.body.entries).toEqual([
+        { key, version: stored.version, values: fields, updatedBy: stored.updated_by, updatedAt: new Date(stored.updated_at).toISOString() },
+      ]);
       expect(Object.keys(res.body.entries[0].values)).toEqual(['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps']);
       expect(JSON.stringify(res.body).length).toBeLessThan(1024);
     });
@@ -98,7 +115,11 @@ for (const target of databases()) {
       const page = await pull(s, undefined, 2);
       expect(page.body.hasMore).toBe(true);
       const named = dec(page.body.cursor);
-      expect(named).toEqual({ since: 0, next: expect.objectContaining({ since: expect.any(Number) }), after: { txid: expect.any(Number), key: page.body.entries[1].key } });
+      expect(named).toEqual({
+        since: 0,
+        next: expect.objectContaining({ since: expect.any(Number) }),
+        after: { txid: expect.any(Number), key: page.body.entries[1].key },
+      });
       const legacy = enc({ s: named.since, x: named.next.since, t: named.after.txid, k: named.after.key });
       const withXmin = enc({ since: named.since, xmin: named.next.since, after: named.after }); // cursors before `next`
       const [a, b] = [await pull(s, page.body.cursor, 5), await pull(s, legacy, 5)];
@@ -115,45 +136,51 @@ for (const target of databases()) {
       }
     });
 
-    it.skipIf(target.kind === 'pglite')('a transaction left open elsewhere on the server does not make every later pull return the same rows again (PostgreSQL only)', async () => {
-      const idle = new pg.Client({ connectionString: database.url });
-      await idle.connect();
-      try {
-        await idle.query('begin');
-        await idle.query('select pg_current_xact_id()'); // holds an xid: the server-wide xmin stays behind it
-        await push(s, [{ key: 't3-m1@2024-10', baseVersion: 0, fields: { progress: 'after the idle one began' } }]);
-        const first = await pullAll(s, undefined, 1000);
-        expect(first.keys).toContain('t3-m1@2024-10');
-        const again = await pull(s, first.cursor);
-        expect(again.body).toMatchObject({ entries: [], hasMore: false });
-      } finally {
-        await idle.query('rollback');
-        await idle.end();
-      }
-    });
+    it.skipIf(target.kind === 'pglite')(
+      'a transaction left open elsewhere on the server does not make every later pull return the same rows again (PostgreSQL only)',
+      async () => {
+        const idle = new pg.Client({ connectionString: database.url });
+        await idle.connect();
+        try {
+          await idle.query('begin');
+          await idle.query('select pg_current_xact_id()'); // holds an xid: the server-wide xmin stays behind it
+          await push(s, [{ key: 't3-m1@2024-10', baseVersion: 0, fields: { progress: 'after the idle one began' } }]);
+          const first = await pullAll(s, undefined, 1000);
+          expect(first.keys).toContain('t3-m1@2024-10');
+          const again = await pull(s, first.cursor);
+          expect(again.body).toMatchObject({ entries: [], hasMore: false });
+        } finally {
+          await idle.query('rollback');
+          await idle.end();
+        }
+      },
+    );
 
-    it.skipIf(target.kind === 'pglite')('a transaction that started earlier but commits after a pull is not skipped (needs two connections: PostgreSQL only)', async () => {
-      const start = await pullAll(s, undefined, 1000);
-      const late = new pg.Client({ connectionString: database.url });
-      await late.connect();
-      try {
-        // The late writer takes its transaction id first…
-        await late.query('begin');
-        await late.query(
-          `insert into progress (plan_id, key, item_id, period, progress, version, updated_by) values ($1, 't1-m1@2024-09', 't1-m1', '2024-09', 'late', 1, 'late-writer')`,
-          [s.planId],
-        );
-        // …then a later transaction commits, and a client pulls and advances its cursor past it.
-        await push(s, [{ key: 't3-m1@2024-09', baseVersion: 0, fields: { progress: 'early' } }]);
-        const mid = await pullAll(s, start.cursor, 1000);
-        expect(mid.keys).toContain('t3-m1@2024-09');
-        expect(mid.keys).not.toContain('t1-m1@2024-09');
-        await late.query('commit');
-        const after = await pullAll(s, mid.cursor, 1000);
-        expect(after.keys).toContain('t1-m1@2024-09');
-      } finally {
-        await late.end();
-      }
-    });
+    it.skipIf(target.kind === 'pglite')(
+      'a transaction that started earlier but commits after a pull is not skipped (needs two connections: PostgreSQL only)',
+      async () => {
+        const start = await pullAll(s, undefined, 1000);
+        const late = new pg.Client({ connectionString: database.url });
+        await late.connect();
+        try {
+          // The late writer takes its transaction id first…
+          await late.query('begin');
+          await late.query(
+            `insert into progress (plan_id, key, item_id, period, progress, version, updated_by) values ($1, 't1-m1@2024-09', 't1-m1', '2024-09', 'late', 1, 'late-writer')`,
+            [s.planId],
+          );
+          // …then a later transaction commits, and a client pulls and advances its cursor past it.
+          await push(s, [{ key: 't3-m1@2024-09', baseVersion: 0, fields: { progress: 'early' } }]);
+          const mid = await pullAll(s, start.cursor, 1000);
+          expect(mid.keys).toContain('t3-m1@2024-09');
+          expect(mid.keys).not.toContain('t1-m1@2024-09');
+          await late.query('commit');
+          const after = await pullAll(s, mid.cursor, 1000);
+          expect(after.keys).toContain('t1-m1@2024-09');
+        } finally {
+          await late.end();
+        }
+      },
+    );
   });
 }

@@ -6,7 +6,8 @@ import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from '../helpers/server';
 
 const P = '2024-03';
-const push = (s: Setup, token: string, entries: unknown[], id = batchId()) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries });
+const push = (s: Setup, token: string, entries: unknown[], id = batchId()) =>
+  s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries });
 const count = async (s: Setup, table: 'progress' | 'audit' | 'batches') =>
   (await rowsOf<{ n: number }>(s.database.db, sql`select count(*)::int as n from ${sql.identifier(table)}`))[0].n;
 
@@ -61,7 +62,9 @@ for (const target of databases()) {
       // t1-m1 of its own month (2024-11, no other case writes it), stored once by the office: version 1.
       const t1 = `t1-m1@2024-11`;
       // Behind 序时进度 in November, so it carries the texts a yellow/red row needs (issue 10).
-      expect((await push(s, s.admin, [{ key: t1, baseVersion: 0, fields: { cumulative: 12, problems: '征地滞后', nextSteps: '加快征地' } }])).body.results[0]).toMatchObject({ outcome: 'applied', version: 1 });
+      expect(
+        (await push(s, s.admin, [{ key: t1, baseVersion: 0, fields: { cumulative: 12, problems: '征地滞后', nextSteps: '加快征地' } }])).body.results[0],
+      ).toMatchObject({ outcome: 'applied', version: 1 });
       const r = await push(s, s.reporter['综合规划处'], [
         { key: `t4-m2@${P}`, baseVersion: 0, fields: { status: '推进中' } },
         { key: `t3-m1@${P}`, baseVersion: 0, fields: { progress: '配合完成征地' } },
@@ -119,12 +122,22 @@ for (const target of databases()) {
 
     it('a batch sent 100 times concurrently has exactly one effect', async () => {
       const id = batchId('conc');
-      const entries = [{ key: `t6@${P}`, baseVersion: 0, fields: { status: '已完成' } }, { key: `t5-m1@${P}`, baseVersion: 0, fields: { cumulative: 30 } }];
+      const entries = [
+        { key: `t6@${P}`, baseVersion: 0, fields: { status: '已完成' } },
+        { key: `t5-m1@${P}`, baseVersion: 0, fields: { cumulative: 30 } },
+      ];
       const answers = await Promise.all(Array.from({ length: 100 }, () => push(s, s.admin, entries, id)));
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(answers.filter((a) => a.body.replayed === false)).toHaveLength(1);
-      for (const a of answers) expect(a.body.results.map((r: any) => [r.outcome, r.version])).toEqual([['applied', 1], ['applied', 1]]);
-      const versions = await rowsOf<{ key: string; version: number }>(database.db, sql`select key, version from progress where key in (${`t6@${P}`}, ${`t5-m1@${P}`}) order by key`);
+      for (const a of answers)
+        expect(a.body.results.map((r: any) => [r.outcome, r.version])).toEqual([
+          ['applied', 1],
+          ['applied', 1],
+        ]);
+      const versions = await rowsOf<{ key: string; version: number }>(
+        database.db,
+        sql`select key, version from progress where key in (${`t6@${P}`}, ${`t5-m1@${P}`}) order by key`,
+      );
       expect(versions.map((v) => v.version)).toEqual([1, 1]);
       const audits = await rowsOf<{ n: number }>(database.db, sql`select count(*)::int as n from audit where batch_id = ${id}`);
       expect(audits[0].n).toBe(2);
@@ -157,7 +170,9 @@ for (const target of databases()) {
     });
 
     it('concurrent batches over the same keys in different orders: no deadlock, each key applied once', async () => {
-      const keys = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? `t${i + 1}-m1@2024-08` : (i + 1) % 4 === 0 ? `t${i + 1}-m2@2024-08` : `t${i + 1}@2024-08`));
+      const keys = Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0 ? `t${i + 1}-m1@2024-08` : (i + 1) % 4 === 0 ? `t${i + 1}-m2@2024-08` : `t${i + 1}@2024-08`,
+      );
       const batches = Array.from({ length: 10 }, (_, b) => {
         const rotated = [...keys.slice(b % keys.length), ...keys.slice(0, b % keys.length)];
         const order = b % 2 ? rotated.reverse() : rotated; // every batch in a different order
@@ -214,7 +229,10 @@ for (const target of databases()) {
         await push(s, s.admin, [{ key: 't2@2024-01', baseVersion: 0, fields: { progress: 'x' } }]);
         for (const q of [sql`update audit set actor = 'someone else'`, sql`delete from audit`, sql`truncate audit`]) {
           // drizzle wraps the database's error ("Failed query: …"); the trigger's own words are its cause.
-          const err = (await database.db.execute(q).then(() => null, (e: unknown) => e)) as { message: string; cause?: { message?: string } } | null;
+          const err = (await database.db.execute(q).then(
+            () => null,
+            (e: unknown) => e,
+          )) as { message: string; cause?: { message?: string } } | null;
           expect(`${err?.message} ${err?.cause?.message ?? ''}`).toMatch(/audit is append-only \((UPDATE|DELETE|TRUNCATE) refused\)/);
         }
         expect(await count(s, 'audit')).toBeGreaterThan(0);

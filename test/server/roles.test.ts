@@ -78,7 +78,12 @@ for (const target of databases()) {
       const mismatches: string[] = [];
       for (const [method, path, body, allowed] of TABLE) {
         for (const who of EVERY_CALLER) {
-          const payload = body === 'BATCH' ? { batchId: batchId(who), entries: [] } : body && typeof body === 'object' && 'batchId' in body ? { ...body, batchId: batchId(who) } : body;
+          const payload =
+            body === 'BATCH'
+              ? { batchId: batchId(who), entries: [] }
+              : body && typeof body === 'object' && 'batchId' in body
+                ? { ...body, batchId: batchId(who) }
+                : body;
           let res;
           if (typeof payload === 'string') {
             const headers: Record<string, string> = { 'content-type': 'text/plain' };
@@ -98,7 +103,8 @@ for (const target of databases()) {
 
     it('a reporter of unit A cannot reach unit B’s progress', async () => {
       const got = [];
-      for (const [method, path] of PROBES) got.push([method, path, (await s.req(method, path, tokens.reporter, method === 'PUT' ? { unitsSeeEachOther: true } : undefined)).status]);
+      for (const [method, path] of PROBES)
+        got.push([method, path, (await s.req(method, path, tokens.reporter, method === 'PUT' ? { unitsSeeEachOther: true } : undefined)).status]);
       expect(got).toEqual(PROBES);
       // What A may read holds only A's tasks (t3, t4, t7, t8 — see test/helpers/plan.ts).
       const rows = (await s.req('GET', `/api/v1/plans/${PLAN}/periods/2024-11/rows?unit=`, tokens.reporter)).body.rows.filter((r: any) => r.kind !== 'section');

@@ -28,7 +28,21 @@ function cli(args: string[], env: Record<string, string>) {
 async function fill(database: Database): Promise<void> {
   const s = await setup({ ...database });
   // 0.1 of 101 is far behind May's 序时进度 (red): the row says why and what next (issue 10), texts that must survive too.
-  const entries = [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { monthDone: 1e-7, cumulative: 0.1, unit: '亿元', status: '推进中', progress: '第一行\n第二行「引号」', problems: '资金“未到位”', nextSteps: '下月\t协调' } }];
+  const entries = [
+    {
+      key: 't1-m1@2024-05',
+      baseVersion: 0,
+      fields: {
+        monthDone: 1e-7,
+        cumulative: 0.1,
+        unit: '亿元',
+        status: '推进中',
+        progress: '第一行\n第二行「引号」',
+        problems: '资金“未到位”',
+        nextSteps: '下月\t协调',
+      },
+    },
+  ];
   expect((await s.req('POST', '/api/v1/plans/sample/progress/batches', s.admin, { batchId: batchId(), entries })).body.results[0].outcome).toBe('applied');
   await s.req('PUT', '/api/v1/plans/sample/assignments', s.admin, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: [] }] });
   await setUnitsSeeEachOther(database.db, 'sample', true, 'admin#1');

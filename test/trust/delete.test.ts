@@ -16,7 +16,10 @@ for (const target of databases()) {
     afterAll(() => database?.close());
 
     it('a plan with reports: 400 without its title, deleted with it, restored with every report', async () => {
-      const pushed = await s.req('POST', '/api/v1/plans/sample/progress/batches', s.admin, { batchId: batchId(), entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { progress: '已开工' } }] });
+      const pushed = await s.req('POST', '/api/v1/plans/sample/progress/batches', s.admin, {
+        batchId: batchId(),
+        entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { progress: '已开工' } }],
+      });
       expect(pushed.body.results[0].outcome).toBe('applied');
       for (const body of [undefined, {}, { confirmTitle: '测试' }]) {
         const r = await s.req('DELETE', '/api/v1/plans/sample', s.admin, body);

@@ -25,7 +25,21 @@ export const hostileString = fc.oneof(
   { weight: 3, arbitrary: lone },
   { weight: 2, arbitrary: formula },
   { weight: 2, arbitrary: fc.string({ maxLength: 20 }) },
-  { weight: 1, arbitrary: fc.constantFrom('', ' ', '长'.repeat(200_000), 'x'.repeat(5000), '综合规划处', 't2@2024-05', '2024-05', '../../etc/passwd', '%00', "'; drop table plans; --") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '长'.repeat(200_000),
+      'x'.repeat(5000),
+      '综合规划处',
+      't2@2024-05',
+      '2024-05',
+      '../../etc/passwd',
+      '%00',
+      "'; drop table plans; --",
+    ),
+  },
 );
 const hostileLeaf = fc.oneof(
   { weight: 4, arbitrary: hostileString },
@@ -83,7 +97,8 @@ export function encodeAny(s: string): string {
   let out = '';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
-    if (c >= 0xd800 && c <= 0xdfff) out += `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 63)).toString(16)}%${(0x80 | (c & 63)).toString(16)}`.toUpperCase();
+    if (c >= 0xd800 && c <= 0xdfff)
+      out += `%${(0xe0 | (c >> 12)).toString(16)}%${(0x80 | ((c >> 6) & 63)).toString(16)}%${(0x80 | (c & 63)).toString(16)}`.toUpperCase();
     else out += encodeURIComponent(ch);
   }
   return out;
@@ -98,9 +113,19 @@ export interface FuzzCase {
   weight: number;
 }
 
-const q = (params: Record<string, string>) => '?' + Object.entries(params).map(([k, v]) => `${encodeAny(k)}=${encodeAny(v)}`).join('&');
+const q = (params: Record<string, string>) =>
+  '?' +
+  Object.entries(params)
+    .map(([k, v]) => `${encodeAny(k)}=${encodeAny(v)}`)
+    .join('&');
 const queryOf = (keys: string[]) =>
-  fc.dictionary(fc.oneof(fc.constantFrom(...keys), hostileString), fc.oneof(hostileString, fc.constantFrom('1', '0', '-1', '1e309', '2024-05', '10000', 'NaN')), { maxKeys: 4 }).map(q);
+  fc
+    .dictionary(
+      fc.oneof(fc.constantFrom(...keys), hostileString),
+      fc.oneof(hostileString, fc.constantFrom('1', '0', '-1', '1e309', '2024-05', '10000', 'NaN')),
+      { maxKeys: 4 },
+    )
+    .map(q);
 
 export function fuzzCases(s: Setup): FuzzCase[] {
   const P = '/api/v1/plans/sample';
@@ -111,17 +136,63 @@ export function fuzzCases(s: Setup): FuzzCase[] {
   const unitId = s.units['综合规划处'];
   return [
     { name: 'POST /units', method: 'POST', who: 'admin', weight: 4, request: post('/api/v1/units', { name: 'x单位' }) },
-    { name: 'POST /units/:id/tokens', method: 'POST', who: 'admin', weight: 3, request: post(`/api/v1/units/${unitId}/tokens`, { role: 'reporter', label: '某人' }) },
-    { name: 'PUT assignments', method: 'PUT', who: 'admin', weight: 4, request: post(`${P}/assignments`, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: ['建设管理处'] }] }) },
     {
-      name: 'POST progress (admin)', method: 'POST', who: 'admin', weight: 8,
-      request: fc.nat().chain((n) => post(`${P}/progress/batches`, { batchId: `fuzz-${n}-${Math.random()}`, entries: [{ key: 't1-m1@2024-05', baseVersion: 0, fields: { monthDone: 1, cumulative: 2, unit: '亿元', status: '推进中', progress: '开工', problems: '无', nextSteps: '继续' } }, { key: 't2@2024-05', baseVersion: 0, fields: { status: '滞后', problems: 'p', nextSteps: 'n' } }] })),
+      name: 'POST /units/:id/tokens',
+      method: 'POST',
+      who: 'admin',
+      weight: 3,
+      request: post(`/api/v1/units/${unitId}/tokens`, { role: 'reporter', label: '某人' }),
     },
     {
-      name: 'POST progress (reporter)', method: 'POST', who: 'reporter', weight: 4,
-      request: fc.nat().chain((n) => post(`${P}/progress/batches`, { batchId: `fuzzr-${n}-${Math.random()}`, entries: [{ key: 't4-m2@2024-06', baseVersion: 0, fields: { monthDone: 1, cumulative: 1, progress: '进展' } }] })),
+      name: 'PUT assignments',
+      method: 'PUT',
+      who: 'admin',
+      weight: 4,
+      request: post(`${P}/assignments`, { assignments: [{ taskId: 't1', lead: ['综合规划处'], co: ['建设管理处'] }] }),
     },
-    { name: 'POST targets', method: 'POST', who: 'admin', weight: 4, request: fc.nat().chain((n) => post(`${P}/targets/batches`, { batchId: `fuzzt-${n}-${Math.random()}`, edits: [{ targetId: 't1-m1', baseVersion: 1, fields: { value: 120, unit: '亿元' } }] })) },
+    {
+      name: 'POST progress (admin)',
+      method: 'POST',
+      who: 'admin',
+      weight: 8,
+      request: fc.nat().chain((n) =>
+        post(`${P}/progress/batches`, {
+          batchId: `fuzz-${n}-${Math.random()}`,
+          entries: [
+            {
+              key: 't1-m1@2024-05',
+              baseVersion: 0,
+              fields: { monthDone: 1, cumulative: 2, unit: '亿元', status: '推进中', progress: '开工', problems: '无', nextSteps: '继续' },
+            },
+            { key: 't2@2024-05', baseVersion: 0, fields: { status: '滞后', problems: 'p', nextSteps: 'n' } },
+          ],
+        }),
+      ),
+    },
+    {
+      name: 'POST progress (reporter)',
+      method: 'POST',
+      who: 'reporter',
+      weight: 4,
+      request: fc.nat().chain((n) =>
+        post(`${P}/progress/batches`, {
+          batchId: `fuzzr-${n}-${Math.random()}`,
+          entries: [{ key: 't4-m2@2024-06', baseVersion: 0, fields: { monthDone: 1, cumulative: 1, progress: '进展' } }],
+        }),
+      ),
+    },
+    {
+      name: 'POST targets',
+      method: 'POST',
+      who: 'admin',
+      weight: 4,
+      request: fc.nat().chain((n) =>
+        post(`${P}/targets/batches`, {
+          batchId: `fuzzt-${n}-${Math.random()}`,
+          edits: [{ targetId: 't1-m1', baseVersion: 1, fields: { value: 120, unit: '亿元' } }],
+        }),
+      ),
+    },
     { name: 'PUT visibility', method: 'PUT', who: 'admin', weight: 2, request: post(`${P}/visibility`, { unitsSeeEachOther: false }) },
     { name: 'DELETE plan', method: 'DELETE', who: 'admin', weight: 2, request: post('/api/v1/plans/victim', { confirmTitle: '测试' }) },
     { name: 'POST restore', method: 'POST', who: 'admin', weight: 1, request: pathParam((p) => `/api/v1/plans/${p}/restore`) },
@@ -138,7 +209,9 @@ export function fuzzCases(s: Setup): FuzzCase[] {
 }
 
 const COUNTS = sql`select json_build_array(${sql.join(
-  ['plans', 'nodes', 'targets', 'units', 'tokens', 'assignments', 'periods', 'progress', 'batches', 'audit', 'plan_visibility', 'setup_state'].map((t) => sql.raw(`(select count(*) from ${t})`)),
+  ['plans', 'nodes', 'targets', 'units', 'tokens', 'assignments', 'periods', 'progress', 'batches', 'audit', 'plan_visibility', 'setup_state'].map((t) =>
+    sql.raw(`(select count(*) from ${t})`),
+  ),
   sql`, `,
 )})::text as c`;
 const counts = async (db: TestDatabase['db']) => (await rowsOf<{ c: string }>(db, COUNTS))[0].c;
@@ -154,37 +227,42 @@ export async function fuzzEndpoints(database: TestDatabase, total: number, seed 
   const s = await setup(database);
   // A second plan with a report, to be deleted (needs its title) and restored by the fuzzer.
   await savePlan(database.db, samplePlan({ id: 'victim' }), 'test');
-  await s.req('POST', '/api/v1/plans/victim/progress/batches', s.admin, { batchId: batchId(), entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { progress: 'x' } }] });
+  await s.req('POST', '/api/v1/plans/victim/progress/batches', s.admin, {
+    batchId: batchId(),
+    entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { progress: 'x' } }],
+  });
   const tokens = { admin: s.admin, reporter: s.reporter['综合规划处'], viewer: s.viewer };
   const cases = fuzzCases(s);
   const weights = cases.reduce((n, c) => n + c.weight, 0);
   const report: FuzzReport = { cases: 0, byStatus: {}, failures: [] };
   for (const [i, c] of cases.entries()) {
     const runs = Math.max(1, Math.round((total * c.weight) / weights));
-    await fc.assert(
-      fc.asyncProperty(c.request, async (r) => {
-        const before = await counts(database.db);
-        const headers: Record<string, string> = { authorization: `Bearer ${tokens[c.who]}` };
-        if (r.body !== undefined) headers['content-type'] = 'application/json';
-        const res = await s.app.request(r.path, { method: c.method, headers, body: r.body });
-        const text = await res.text();
-        report.cases++;
-        report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
-        const where = `${c.name} ${r.path.slice(0, 120)} ${String(r.body).slice(0, 160)}`;
-        if (res.status >= 500) report.failures.push(`${res.status} ${where}: ${text.slice(0, 200)}`);
-        if (res.status >= 400) {
-          const after = await counts(database.db);
-          if (after !== before) report.failures.push(`stored on ${res.status}: ${where} ${before} → ${after}`);
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {}
-          if (findBadText(parsed)) report.failures.push(`echoed unstorable text: ${where}`);
-        }
-        return report.failures.length === 0;
-      }),
-      { numRuns: runs, seed: seed + i, endOnFailure: true },
-    ).catch(() => {}); // the failures are in the report, with the request that caused them
+    await fc
+      .assert(
+        fc.asyncProperty(c.request, async (r) => {
+          const before = await counts(database.db);
+          const headers: Record<string, string> = { authorization: `Bearer ${tokens[c.who]}` };
+          if (r.body !== undefined) headers['content-type'] = 'application/json';
+          const res = await s.app.request(r.path, { method: c.method, headers, body: r.body });
+          const text = await res.text();
+          report.cases++;
+          report.byStatus[res.status] = (report.byStatus[res.status] ?? 0) + 1;
+          const where = `${c.name} ${r.path.slice(0, 120)} ${String(r.body).slice(0, 160)}`;
+          if (res.status >= 500) report.failures.push(`${res.status} ${where}: ${text.slice(0, 200)}`);
+          if (res.status >= 400) {
+            const after = await counts(database.db);
+            if (after !== before) report.failures.push(`stored on ${res.status}: ${where} ${before} → ${after}`);
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {}
+            if (findBadText(parsed)) report.failures.push(`echoed unstorable text: ${where}`);
+          }
+          return report.failures.length === 0;
+        }),
+        { numRuns: runs, seed: seed + i, endOnFailure: true },
+      )
+      .catch(() => {}); // the failures are in the report, with the request that caused them
     if (report.failures.length) break;
   }
   return report;

@@ -115,7 +115,9 @@ describe('plan documents with unstorable text', () => {
     expect(err.code).toBe('BAD_TEXT');
     expect(err.message).toContain('nodes.0.children.1.text');
     expect(err.message).not.toContain('\ud800');
-    await expect(importDocument({ importPlan: async () => ({ ...plan, title: 'a\u0000b', nodes: [] }) }, new Uint8Array([1]), 'x.docx')).rejects.toThrow(/标题含有空字符/);
+    await expect(importDocument({ importPlan: async () => ({ ...plan, title: 'a\u0000b', nodes: [] }) }, new Uint8Array([1]), 'x.docx')).rejects.toThrow(
+      /标题含有空字符/,
+    );
   });
 
   let server: TestServer;
@@ -126,7 +128,11 @@ describe('plan documents with unstorable text', () => {
 
   it('a NUL in an imported document is refused with a clear message, nothing previewed or stored', async () => {
     const doc = '2024年工作要点\n一、总体要求\n1.完成投资10亿\u0000元。\n2.建成公路50公里。\n';
-    const res = await fetch(`${server.url}/api/v1/plans/import?name=plan.txt`, { method: 'POST', headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/plain' }, body: doc });
+    const res = await fetch(`${server.url}/api/v1/plans/import?name=plan.txt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}`, 'content-type': 'text/plain' },
+      body: doc,
+    });
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.code).toBe('NOT_TEXT'); // the decoder already refuses it as binary
@@ -146,7 +152,10 @@ for (const target of databases()) {
 
     it('a NUL in entry 500 of a 1,000-entry batch: 400 naming that field, nothing stored, the cleaned retry applies', async () => {
       const s: Setup = await setup(database, { tasks: 1000 });
-      const keys = (await s.req('GET', '/api/v1/plans/sample/periods/2024-05/rows', s.admin)).body.rows.filter((r: any) => r.key).map((r: any) => r.key).slice(0, 1000);
+      const keys = (await s.req('GET', '/api/v1/plans/sample/periods/2024-05/rows', s.admin)).body.rows
+        .filter((r: any) => r.key)
+        .map((r: any) => r.key)
+        .slice(0, 1000);
       expect(keys).toHaveLength(1000);
       const entries = keys.map((key: string, i: number) => ({ key, baseVersion: 0, fields: { progress: i === 499 ? '第五百条\u0000' : `第${i + 1}条` } }));
       const id = `nul-${Date.now()}`;

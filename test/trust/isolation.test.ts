@@ -26,9 +26,15 @@ for (const target of databases()) {
       database = await target.open();
       s = await setup(database);
       a = s.reporter[A];
-      const pushed = await s.req('POST', `${P}/progress/batches`, s.reporter[B], { batchId: batchId('b'), entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { status: '推进中', progress: SECRET } }] });
+      const pushed = await s.req('POST', `${P}/progress/batches`, s.reporter[B], {
+        batchId: batchId('b'),
+        entries: [{ key: 't2@2024-05', baseVersion: 0, fields: { status: '推进中', progress: SECRET } }],
+      });
       expect(pushed.body.results[0], JSON.stringify(pushed.body)).toMatchObject({ outcome: 'applied' });
-      const mine = await s.req('POST', `${P}/progress/batches`, a, { batchId: batchId('a'), entries: [{ key: 't8-m2@2024-05', baseVersion: 0, fields: { status: '推进中', progress: '甲的进展' } }] });
+      const mine = await s.req('POST', `${P}/progress/batches`, a, {
+        batchId: batchId('a'),
+        entries: [{ key: 't8-m2@2024-05', baseVersion: 0, fields: { status: '推进中', progress: '甲的进展' } }],
+      });
       expect(mine.body.results[0].outcome).toBe('applied');
     });
     afterAll(() => database?.close());
@@ -72,7 +78,7 @@ for (const target of databases()) {
       expect(text).not.toContain(SECRET);
       const entries = JSON.parse(text);
       expect(entries.map((e: any) => e.entityId)).toEqual(['t8-m2@2024-05']);
-      expect((await (await get('/api/v1/audit?entity=token&planId=sample')).json())).toEqual([]);
+      expect(await (await get('/api/v1/audit?entity=token&planId=sample')).json()).toEqual([]);
       // A viewer (the leaders, no unit) reads all progress but not the tokens; the office reads everything.
       const viewer = await (await get('/api/v1/audit', s.viewer)).json();
       expect(viewer.some((e: any) => e.entity === 'token')).toBe(false);

@@ -29,9 +29,14 @@ for (const target of databases()) {
       let calls = 0;
       const crashing = async (): Promise<Importer> => {
         const real = await loadImporter();
-        return { importPlan: async (bytes, source) => (++calls === 3 ? Promise.reject(new Error('进程在导入第三个计划时崩溃')) : real.importPlan(bytes, source)) };
+        return {
+          importPlan: async (bytes, source) => (++calls === 3 ? Promise.reject(new Error('进程在导入第三个计划时崩溃')) : real.importPlan(bytes, source)),
+        };
       };
-      await expect(seedIfEmpty(database.db, { importer: crashing })).rejects.toMatchObject({ code: 'IMPORT_FAILED', message: expect.stringContaining('进程在导入第三个计划时崩溃') });
+      await expect(seedIfEmpty(database.db, { importer: crashing })).rejects.toMatchObject({
+        code: 'IMPORT_FAILED',
+        message: expect.stringContaining('进程在导入第三个计划时崩溃'),
+      });
       expect(await count(database.db, 'plans')).toBe(0);
       const r = await seedIfEmpty(database.db, { importer: loadImporter });
       expect(r.seeded).toBe(true);

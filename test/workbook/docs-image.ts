@@ -14,8 +14,12 @@ import { seedPlan } from '../helpers/plan';
 const plan = seedPlan();
 const period = '2023-05';
 const PROGRESS = [
-  '已完成年度计划的四成，主体工程全面开工', '正在开展招标准备工作，方案已报审', '按月调度推进，完成路基工程', '已印发实施方案，各地正在组织落实',
-  '完成初步设计批复，启动征地拆迁', '项目已进场施工，进度符合预期',
+  '已完成年度计划的四成，主体工程全面开工',
+  '正在开展招标准备工作，方案已报审',
+  '按月调度推进，完成路基工程',
+  '已印发实施方案，各地正在组织落实',
+  '完成初步设计批复，启动征地拆迁',
+  '项目已进场施工，进度符合预期',
 ];
 const entries = new Map<string, { version: number; values: ProgressValues }>();
 buildRows(plan, { period }).forEach((r, i) => {
@@ -44,7 +48,25 @@ const xlsx = join(dir, 'export.xlsx');
 writeFileSync(xlsx, await workbookBuffer({ plan, period, rows }));
 execFileSync('soffice', [`-env:UserInstallation=file://${join(dir, 'lo')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, xlsx], { stdio: 'ignore' });
 // The top of page 1 (title, two-level header, the first sections) at a readable resolution.
-execFileSync('pdftoppm', ['-r', '130', '-png', '-f', '1', '-l', '1', '-x', '40', '-y', '55', '-W', '1440', '-H', '780', join(dir, 'export.pdf'), join(dir, 'page')]);
+execFileSync('pdftoppm', [
+  '-r',
+  '130',
+  '-png',
+  '-f',
+  '1',
+  '-l',
+  '1',
+  '-x',
+  '40',
+  '-y',
+  '55',
+  '-W',
+  '1440',
+  '-H',
+  '780',
+  join(dir, 'export.pdf'),
+  join(dir, 'page'),
+]);
 const out = new URL('../../docs/img/', import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
 copyFileSync(join(dir, 'page-1.png'), join(out, 'export.png'));

@@ -11,7 +11,8 @@ import { seedPlan } from '../helpers/plan';
 const colOf = (key: string) => COLUMNS.findIndex((c) => c.key === key) + 1;
 const plan = seedPlan('ex2023');
 let server: TestServer;
-const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...(init.headers ?? {}) } });
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...(init.headers ?? {}) } });
 async function items(period: string): Promise<ItemRow[]> {
   const body = (await (await api(`/plans/${plan.id}/periods/${period}/rows`)).json()) as { rows: SheetRow[] };
   return body.rows.filter((r): r is ItemRow => r.kind === 'item');
@@ -37,7 +38,15 @@ describe('export: 上月累计 and the signature line', () => {
     const april = (await items('2023-04')).filter((r) => r.target).slice(0, 2);
     // Texts too: whatever the seed targets are, a row behind 序时进度 must say why (issue 10's lights).
     const entries = april.map((r, i) => ({ key: r.key, baseVersion: 0, fields: { cumulative: 30 + i, problems: '进度滞后', nextSteps: '加快推进' } }));
-    expect((await api(`/plans/${plan.id}/progress/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchId: 'ex-april-0001', entries }) })).status).toBe(200);
+    expect(
+      (
+        await api(`/plans/${plan.id}/progress/batches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ batchId: 'ex-april-0001', entries }),
+        })
+      ).status,
+    ).toBe(200);
     const ws = (await download('2023-05')).getWorksheet(MAIN_SHEET)!;
     const c = columnOf(ws, PREVIOUS_HEADER);
     expect(c).toBeGreaterThan(COLUMNS.length);

@@ -59,7 +59,12 @@ describe('workbook export, streamed', () => {
     for (let i = 0; i < rows.length; i++, r++) {
       const row = rows[i];
       const next = rows[i + 1];
-      if (row.kind === 'item' && next?.kind === 'item' && next.taskId === row.taskId && (i === 0 || rows[i - 1].kind !== 'item' || (rows[i - 1] as ItemRow).taskId !== row.taskId)) {
+      if (
+        row.kind === 'item' &&
+        next?.kind === 'item' &&
+        next.taskId === row.taskId &&
+        (i === 0 || rows[i - 1].kind !== 'item' || (rows[i - 1] as ItemRow).taskId !== row.taskId)
+      ) {
         expect(merges.has(`B${r}:B${r + 1}`)).toBe(true);
         pairs++;
       }

@@ -111,11 +111,26 @@ describe('workbook export', () => {
     const invest = items.filter((i) => (i.unit === '亿元' || i.unit === '万元') && i.target?.kind === 'amount');
     // a title, a note, the header, a row per investment target and 合计
     expect(cellText(inv.getCell('A1'))).toBe(`${plan.title}固定资产投资完成情况（2023年5月）`);
-    expect([...Array(8).keys()].map((i) => cellText(inv.getRow(3).getCell(i + 1)))).toEqual(['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)', '序时进度(%)']);
+    expect([...Array(8).keys()].map((i) => cellText(inv.getRow(3).getCell(i + 1)))).toEqual([
+      '序号',
+      '项目/指标',
+      '单位',
+      '年度计划',
+      '本月完成',
+      '累计完成',
+      '完成率(%)',
+      '序时进度(%)',
+    ]);
     expect(inv.rowCount).toBe(3 + invest.length + 1);
     invest.forEach((it, i) => {
       const row = inv.getRow(4 + i);
-      expect([row.getCell(4).value, row.getCell(5).value, row.getCell(6).value, row.getCell(7).value, row.getCell(8).value]).toEqual([it.target!.value, it.values.monthDone, it.values.cumulative, it.rate, 41.7]);
+      expect([row.getCell(4).value, row.getCell(5).value, row.getCell(6).value, row.getCell(7).value, row.getCell(8).value]).toEqual([
+        it.target!.value,
+        it.values.monthDone,
+        it.values.cumulative,
+        it.rate,
+        41.7,
+      ]);
     });
     expect(cellText(inv.getRow(4 + invest.length).getCell(1))).toBe('合计');
     expect(inv.getRow(3).getCell(9).value).toBeNull(); // no 同比 without last year's figures
@@ -128,7 +143,9 @@ describe('workbook export', () => {
     const wb = await loadWorkbook(await workbookBuffer({ plan, period: '2023-05', rows, lastYear }));
     const inv = wb.getWorksheet('固定资产投资')!;
     expect(cellText(inv.getRow(3).getCell(10))).toBe('同比(%)');
-    const line = [...Array(inv.rowCount).keys()].map((i) => inv.getRow(i + 1)).find((r) => r.getCell(1).value === first.number && r.getCell(6).value === first.values.cumulative)!;
+    const line = [...Array(inv.rowCount).keys()]
+      .map((i) => inv.getRow(i + 1))
+      .find((r) => r.getCell(1).value === first.number && r.getCell(6).value === first.values.cumulative)!;
     expect([line.getCell(9).value, line.getCell(10).value]).toEqual([first.values.cumulative! / 2, 100]);
   });
 });

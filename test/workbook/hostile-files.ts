@@ -44,8 +44,20 @@ function addSheet(entries: ZipEntry[], file: string, name: string, xml: string):
   const text = (n: string) => String(entries.find((e) => e.name === n)!.data);
   const set = (n: string, data: string) => (entries.find((e) => e.name === n)!.data = data);
   set('xl/workbook.xml', text('xl/workbook.xml').replace('</sheets>', `<sheet name="${name}" sheetId="90" r:id="rIdHostile"/></sheets>`));
-  set('xl/_rels/workbook.xml.rels', text('xl/_rels/workbook.xml.rels').replace('</Relationships>', `<Relationship Id="rIdHostile" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="${file.replace(/^xl\//, '')}"/></Relationships>`));
-  set('[Content_Types].xml', text('[Content_Types].xml').replace('</Types>', `<Override PartName="/${file}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`));
+  set(
+    'xl/_rels/workbook.xml.rels',
+    text('xl/_rels/workbook.xml.rels').replace(
+      '</Relationships>',
+      `<Relationship Id="rIdHostile" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="${file.replace(/^xl\//, '')}"/></Relationships>`,
+    ),
+  );
+  set(
+    '[Content_Types].xml',
+    text('[Content_Types].xml').replace(
+      '</Types>',
+      `<Override PartName="/${file}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
+    ),
+  );
   return [...entries, { name: file, data: xml }];
 }
 

@@ -27,7 +27,11 @@ let url = '';
 function start(env: Record<string, string>): Promise<string> {
   const clean = { ...process.env };
   delete clean.DATA_DIR;
-  child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: ROOT,
+    env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   return new Promise((resolve, reject) => {
@@ -58,7 +62,9 @@ function keepPushing(keys: string[], tag: string) {
       const t = performance.now();
       const entries = [{ key: keys[i % keys.length], baseVersion: 0, fields: { progress: `${tag} ${i}` } }];
       const res = await fetch(`${url}/api/v1/plans/${plan.id}/progress/batches`, {
-        method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ batchId: `hostile-${tag}-${i}`, entries }),
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify({ batchId: `hostile-${tag}-${i}`, entries }),
       });
       await res.arrayBuffer();
       answers.push({ status: res.status, ms: performance.now() - t });
@@ -106,7 +112,9 @@ describe.skipIf(!pgReachable)('hostile workbooks against a real server process (
       const body = (await res.json()) as { code: string; detail?: string; title?: string };
       const ms = performance.now() - t;
       await pusher.stop();
-      console.log(`${code} (${what}): answered in ${Math.round(ms)} ms; ${pusher.answers.length} pushes meanwhile, slowest ${Math.round(Math.max(...pusher.answers.map((a) => a.ms)))} ms; server peak RSS ${Math.round(peakRssMb())} MB`);
+      console.log(
+        `${code} (${what}): answered in ${Math.round(ms)} ms; ${pusher.answers.length} pushes meanwhile, slowest ${Math.round(Math.max(...pusher.answers.map((a) => a.ms)))} ms; server peak RSS ${Math.round(peakRssMb())} MB`,
+      );
       expect(res.status).toBe(413);
       expect(body.code).toBe(code);
       expect(ms).toBeLessThan(15_000);

@@ -36,13 +36,23 @@ let server: TestServer;
 let work: string;
 
 async function convert(file: string, format: string, outdir: string): Promise<string> {
-  await run('soffice', [`-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`, '--headless', '--norestore', '--convert-to', format, '--outdir', outdir, file]);
+  await run('soffice', [
+    `-env:UserInstallation=file://${mkdtempSync(join(tmpdir(), 'lo-'))}`,
+    '--headless',
+    '--norestore',
+    '--convert-to',
+    format,
+    '--outdir',
+    outdir,
+    file,
+  ]);
   return join(outdir, file.replace(/^.*\//, '').replace(/\.xlsx$/, `.${format}`));
 }
 const pages = async (pdf: string) => Number(/Pages:\s+(\d+)/.exec(await run('pdfinfo', [pdf]))![1]);
 /** Every percentage printed on the PDF's pages, in order: what 完成率 reads as. */
 const percents = async (pdf: string) => (await run('pdftotext', [pdf, '-'])).match(/\d+(\.\d+)?%/g) ?? [];
-const api = (path: string, init: RequestInit = {}) => fetch(`${server.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...(init.headers ?? {}) } });
+const api = (path: string, init: RequestInit = {}) =>
+  fetch(`${server.url}/api/v1${path}`, { ...init, headers: { authorization: `Bearer ${server.adminToken}`, ...(init.headers ?? {}) } });
 async function items(): Promise<ItemRow[]> {
   const body = (await (await api(`/plans/${plan.id}/periods/${P}/rows`)).json()) as { rows: SheetRow[] };
   return body.rows.filter((r): r is ItemRow => r.kind === 'item');
@@ -62,10 +72,23 @@ describe.skipIf(!ready)(`the annotated copy in LibreOffice${ready ? '' : ': SKIP
     server = await startTestServer({ plans: [plan] });
     const rows = await items();
     // 完成率 40%–95%: none behind May's 序时进度 (41.7%) by 10 points, so no row needs 存在问题 (issue 10's lights).
-    const entries = rows.filter((r) => r.target && r.target.value > 0).slice(0, 12).map((r, i) => ({
-      key: r.key, baseVersion: 0, fields: { monthDone: 1, cumulative: Math.round(r.target!.value * (0.4 + i / 20) * 10) / 10, status: '推进中' },
-    }));
-    expect((await api(`/plans/${plan.id}/progress/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchId: 'loa-seed-0001', entries }) })).status).toBe(200);
+    const entries = rows
+      .filter((r) => r.target && r.target.value > 0)
+      .slice(0, 12)
+      .map((r, i) => ({
+        key: r.key,
+        baseVersion: 0,
+        fields: { monthDone: 1, cumulative: Math.round(r.target!.value * (0.4 + i / 20) * 10) / 10, status: '推进中' },
+      }));
+    expect(
+      (
+        await api(`/plans/${plan.id}/progress/batches`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ batchId: 'loa-seed-0001', entries }),
+        })
+      ).status,
+    ).toBe(200);
     exported = Buffer.from(await (await api(`/plans/${plan.id}/periods/${P}/workbook.xlsx`)).arrayBuffer());
   }, 120_000);
   afterAll(async () => {
@@ -108,7 +131,14 @@ describe.skipIf(!ready)(`the annotated copy in LibreOffice${ready ? '' : ': SKIP
     const res = await api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: new Uint8Array(await workbookToBuffer(wb)) });
     const body = await res.json();
     expect(body).toMatchObject({ applied: 1, rejected: 1, conflicts: 0 });
-    expect(body.ignored).toEqual([expect.objectContaining({ cell: metricCell.address, field: 'metric', code: 'LOCKED_IGNORED', message: expect.stringContaining(locked.metric.slice(0, 10)) })]);
+    expect(body.ignored).toEqual([
+      expect.objectContaining({
+        cell: metricCell.address,
+        field: 'metric',
+        code: 'LOCKED_IGNORED',
+        message: expect.stringContaining(locked.metric.slice(0, 10)),
+      }),
+    ]);
     expect((await items()).find((r) => r.key === locked.key)!.metric).toBe(locked.metric);
     const rejectedCell = body.rows.find((r: { outcome: string }) => r.outcome === 'rejected').errors[0].cell as string;
 
@@ -141,7 +171,9 @@ describe.skipIf(!ready)(`the annotated copy in LibreOffice${ready ? '' : ': SKIP
     expect(rates.every((p) => Number(p.slice(0, -1)) <= 200)).toBe(true);
     // The same figures (pdftotext may order a line differently once a row carries a note).
     expect((await percents(pdfResaved)).sort()).toEqual([...rates].sort());
-    console.log(`pages: original ${await pages(pdfOriginal)}, annotated re-saved by LibreOffice ${await pages(pdfResaved)}; 完成率 read ${rates.slice(0, 4).join(" ")}…`);
+    console.log(
+      `pages: original ${await pages(pdfOriginal)}, annotated re-saved by LibreOffice ${await pages(pdfResaved)}; 完成率 read ${rates.slice(0, 4).join(' ')}…`,
+    );
     expect(await pages(pdfResaved)).toBe(await pages(pdfOriginal));
   }, 300_000);
 });

@@ -62,11 +62,20 @@ describe.skipIf(!!why)(`LibreOffice round trip ${why}`, () => {
     server = await startTestServer({ plans: [plan] });
     // Some stored progress first, so numbers, statuses and text all make the trip.
     const rows = await items();
-    const entries = rows.filter((_, i) => i % 4 === 0).map((r, i) => ({
-      key: r.key, baseVersion: 0,
-      fields: r.target ? { monthDone: 1.5, cumulative: 10 + i, status: '推进中', progress: `按计划推进，第${i}项` } : { status: i % 2 ? '已完成' : '推进中', progress: '=不是公式' },
-    }));
-    const push = await api(`/plans/${plan.id}/progress/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchId: 'lo-seed-0001', entries }) });
+    const entries = rows
+      .filter((_, i) => i % 4 === 0)
+      .map((r, i) => ({
+        key: r.key,
+        baseVersion: 0,
+        fields: r.target
+          ? { monthDone: 1.5, cumulative: 10 + i, status: '推进中', progress: `按计划推进，第${i}项` }
+          : { status: i % 2 ? '已完成' : '推进中', progress: '=不是公式' },
+      }));
+    const push = await api(`/plans/${plan.id}/progress/batches`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ batchId: 'lo-seed-0001', entries }),
+    });
     expect(push.status).toBe(200);
     const res = await api(`/plans/${plan.id}/periods/${P}/workbook.xlsx`);
     exported = join(work, 'export.xlsx');

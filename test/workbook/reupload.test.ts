@@ -28,7 +28,11 @@ async function download(token?: string): Promise<Buffer> {
 }
 const upload = (buf: Buffer, token?: string) => api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: new Uint8Array(buf), token });
 async function officePush(key: string, baseVersion: number, fields: Record<string, unknown>, batchId: string) {
-  const res = await api(`/plans/${plan.id}/progress/batches`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ batchId, entries: [{ key, baseVersion, fields }] }) });
+  const res = await api(`/plans/${plan.id}/progress/batches`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ batchId, entries: [{ key, baseVersion, fields }] }),
+  });
   expect(res.status).toBe(200);
   return res.json();
 }
@@ -52,7 +56,12 @@ describe('re-uploading a workbook', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ applied: 0, replayed: false, conflicts: 1 });
-    expect(body.rows[0]).toMatchObject({ key: item.key, outcome: 'conflict', version: 2, conflict: { code: 'STALE_FILE', changedBy: expect.stringMatching(/^admin#/) } });
+    expect(body.rows[0]).toMatchObject({
+      key: item.key,
+      outcome: 'conflict',
+      version: 2,
+      conflict: { code: 'STALE_FILE', changedBy: expect.stringMatching(/^admin#/) },
+    });
     expect(body.rows[0].conflict.message).toMatch(/该文件早于本单位\d+月\d+日 \d\d:\d\d同步的内容（之后管理员于.+又作了修改）.*请重新下载/);
     expect((await rows()).find((r) => r.key === item.key)!.values.cumulative).toBe(20);
     const copy = (await loadWorkbook(Buffer.from(body.annotated.base64, 'base64'))).getWorksheet(MAIN_SHEET)!;
@@ -82,7 +91,10 @@ describe('re-uploading a workbook', () => {
     expect(after.find((r) => r.key === item.key)!.values.progress).toBe('第一段\u0001第二段\u001f完');
   });
 
-  for (const [escape, kind] of [['_x0000_', '空字符'], ['_xD800_', '不成对']] as const) {
+  for (const [escape, kind] of [
+    ['_x0000_', '空字符'],
+    ['_xD800_', '不成对'],
+  ] as const) {
     it(`${escape} in a cell: 400 BAD_TEXT naming the cell, nothing stored`, async () => {
       const item = (await rows()).find((r) => r.version === 0)!;
       let address = '';

@@ -32,7 +32,12 @@ function upload(buf: Buffer, token?: string, multipart = false): Promise<Respons
     form.append('file', new Blob([new Uint8Array(buf)]), '清单.xlsx');
     return api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: form, token });
   }
-  return api(`/plans/${plan.id}/periods/${P}/workbook`, { method: 'POST', body: new Uint8Array(buf), token, headers: { 'content-type': 'application/octet-stream' } });
+  return api(`/plans/${plan.id}/periods/${P}/workbook`, {
+    method: 'POST',
+    body: new Uint8Array(buf),
+    token,
+    headers: { 'content-type': 'application/octet-stream' },
+  });
 }
 
 beforeAll(async () => {
@@ -61,7 +66,12 @@ describe('workbook routes (PGlite)', () => {
     const after = await rows();
     expect(after.find((r) => r.key === a.key)!.values).toMatchObject({ monthDone: 3, cumulative: 12.5 });
     expect(after.find((r) => r.key === b.key)!.values).toMatchObject({ status: '推进中', progress: '+已开工' });
-    expect(after.filter((r) => r.version > 0).map((r) => r.key).sort()).toEqual([a.key, b.key].sort());
+    expect(
+      after
+        .filter((r) => r.version > 0)
+        .map((r) => r.key)
+        .sort(),
+    ).toEqual([a.key, b.key].sort());
 
     // The same file again changes nothing (its values are now the stored ones): nothing applied twice.
     const again = await (await upload(file)).json();
@@ -164,7 +174,15 @@ describe('workbook routes (PGlite)', () => {
     const post = (q: string) => api(`/plans/${plan.id}/targets/workbook${q}`, { method: 'POST', body: new Uint8Array(file) });
     const preview = await (await post('?preview=1')).json();
     expect(preview.changes).toEqual([
-      expect.objectContaining({ targetId: idOf(3), field: 'value', old: plan.nodes.flatMap((n) => [n, ...n.children]).flatMap((n) => n.targets).find((t) => t.id === idOf(3))!.value, new: 300 }),
+      expect.objectContaining({
+        targetId: idOf(3),
+        field: 'value',
+        old: plan.nodes
+          .flatMap((n) => [n, ...n.children])
+          .flatMap((n) => n.targets)
+          .find((t) => t.id === idOf(3))!.value,
+        new: 300,
+      }),
       expect.objectContaining({ targetId: idOf(4), field: 'unit', new: '项' }),
     ]);
     expect((await post('?confirm=tw-wrong-batch-id')).status).toBe(409);
@@ -192,7 +210,11 @@ describe('workbook routes (PGlite)', () => {
     const post = async (q: string) => api(`/plans/${plan.id}/targets/workbook${q}`, { method: 'POST', body: new Uint8Array(await workbookToBuffer(wb)) });
     const refused = await (await post('?preview=1')).json();
     expect(refused.code).toBe('BAD_CELLS');
-    expect(refused.errors.map((e: { cell: string; code: string }) => `${e.cell} ${e.code}`)).toEqual(['L5 REASON_REQUIRED', 'L6 REASON_REQUIRED', 'F7 UNIT_CHANGE_UNCONFIRMED']);
+    expect(refused.errors.map((e: { cell: string; code: string }) => `${e.cell} ${e.code}`)).toEqual([
+      'L5 REASON_REQUIRED',
+      'L6 REASON_REQUIRED',
+      'F7 UNIT_CHANGE_UNCONFIRMED',
+    ]);
     ws.getCell('L5').value = '追加投资计划';
     ws.getCell('L6').value = '项目调整';
     ws.getCell('F7').value = String(ws.getCell('F7').value).replace('（万）', '');
@@ -202,9 +224,15 @@ describe('workbook routes (PGlite)', () => {
       expect.objectContaining({ targetId: idOf(6), field: 'value', fromPeriod: '2023-09', reason: '项目调整' }),
     ]);
     const applied = await (await post(`?confirm=${preview.batchId}`)).json();
-    expect(applied.results).toEqual([expect.objectContaining({ targetId: idOf(5), outcome: 'applied' }), expect.objectContaining({ targetId: idOf(6), outcome: 'applied' })]);
+    expect(applied.results).toEqual([
+      expect.objectContaining({ targetId: idOf(5), outcome: 'applied' }),
+      expect.objectContaining({ targetId: idOf(6), outcome: 'applied' }),
+    ]);
     const history = await (await api(`/plans/${plan.id}/targets/${idOf(5)}/history`)).json();
-    expect(history.revisions.map((h: { fromPeriod: string | null; value: number }) => [h.fromPeriod, h.value])).toEqual([[null, oldValue], ['2023-08', oldValue + 50]]);
+    expect(history.revisions.map((h: { fromPeriod: string | null; value: number }) => [h.fromPeriod, h.value])).toEqual([
+      [null, oldValue],
+      ['2023-08', oldValue + 50],
+    ]);
     // May (before the revision) still shows the old target; August the new one.
     const targetIn = async (period: string) => {
       const body = await (await api(`/plans/${plan.id}/periods/${period}/rows`)).json();
@@ -227,6 +255,12 @@ describe('workbook routes (PGlite)', () => {
     const noAuth = await fetch(`${server.url}/api/v1/plans/${plan.id}/periods/${P}/workbook.xlsx`);
     expect(noAuth.status).toBe(401);
     const doc = await (await api('/openapi.json')).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/plans/{planId}/periods/{period}/workbook.xlsx', '/plans/{planId}/periods/{period}/workbook', '/plans/{planId}/targets/workbook']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/plans/{planId}/periods/{period}/workbook.xlsx',
+        '/plans/{planId}/periods/{period}/workbook',
+        '/plans/{planId}/targets/workbook',
+      ]),
+    );
   });
 });

@@ -8,7 +8,9 @@ import { workbookBuffer } from '../../server/workbook/export';
 import { parseUpload } from '../../server/workbook/upload';
 
 const dir = new URL('../../seeds/', import.meta.url).pathname;
-const seeds = readdirSync(dir).filter((f) => f.endsWith('.txt')).sort();
+const seeds = readdirSync(dir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 describe('seed plans through export and upload', () => {
   it.each(seeds)('%s', async (file) => {

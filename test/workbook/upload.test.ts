@@ -54,10 +54,12 @@ describe('workbook upload: reading a 清单 back', () => {
       ws.getCell(rowOf(ws, b.itemId), colOf('progress')).value = '=已全部完成'; // text, not a formula
     });
     const parsed = await parseUpload({ buffer, planId: plan.id, period: '2023-05', rows });
-    expect(parsed.changes.map((c) => c.entry)).toEqual([
-      { key: a.key, baseVersion: a.version, fields: { cumulative: 250 } },
-      { key: b.key, baseVersion: 0, fields: { status: '已完成', progress: '=已全部完成' } },
-    ].sort((x, y) => items.findIndex((i) => i.key === x.key) - items.findIndex((i) => i.key === y.key)));
+    expect(parsed.changes.map((c) => c.entry)).toEqual(
+      [
+        { key: a.key, baseVersion: a.version, fields: { cumulative: 250 } },
+        { key: b.key, baseVersion: 0, fields: { status: '已完成', progress: '=已全部完成' } },
+      ].sort((x, y) => items.findIndex((i) => i.key === x.key) - items.findIndex((i) => i.key === y.key)),
+    );
     expect(parsed.unchanged).toBe(items.length - 2);
     expect(parsed.batch.entries).toHaveLength(2);
     // The same changes form the same batch id (an upload repeated is replayed, not applied twice).
@@ -153,7 +155,9 @@ describe('workbook upload: reading a 清单 back', () => {
       otherCell = cell.address;
     });
     const err = await rejection(refused);
-    expect(err.errors).toEqual([expect.objectContaining({ cell: otherCell, field: 'monthDone', code: 'NOT_A_NUMBER', message: expect.stringContaining(`本指标的单位是“${other.unit}”`) })]);
+    expect(err.errors).toEqual([
+      expect.objectContaining({ cell: otherCell, field: 'monthDone', code: 'NOT_A_NUMBER', message: expect.stringContaining(`本指标的单位是“${other.unit}”`) }),
+    ]);
   });
 
   it("another month's 清单 is refused (the workbook carries its plan and month)", async () => {
@@ -170,18 +174,42 @@ describe('workbook upload: hostile and wrong files (4xx before anything is infla
     expect(await rejection(xls)).toMatchObject({ code: 'NOT_XLSX', status: 415, message: expect.stringContaining('.xls') });
     expect((await rejection(makeZip([{ name: 'word/document.xml', data: '<w/>' }]))).message).toContain('Word');
     expect((await rejection(makeZip([{ name: 'xl/workbook.bin', data: 'x' }]))).message).toContain('.xlsb');
-    expect((await rejection(makeZip([{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' }, { name: 'content.xml', data: '<x/>' }]))).message).toContain('.ods');
+    expect(
+      (
+        await rejection(
+          makeZip([
+            { name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' },
+            { name: 'content.xml', data: '<x/>' },
+          ]),
+        )
+      ).message,
+    ).toContain('.ods');
     expect((await rejection(exported.subarray(0, exported.length - 100))).message).toContain('截断');
   });
 
   it('a zip bomb: huge declared size, huge ratio, or a directory that lies', async () => {
-    const big = await rejection(makeZip([{ name: 'xl/workbook.xml', data: '<workbook/>' }, { name: 'xl/worksheets/sheet1.xml', data: 'x', declaredSize: 4_000_000_000 }]));
+    const big = await rejection(
+      makeZip([
+        { name: 'xl/workbook.xml', data: '<workbook/>' },
+        { name: 'xl/worksheets/sheet1.xml', data: 'x', declaredSize: 4_000_000_000 },
+      ]),
+    );
     expect([big.status, big.code]).toEqual([413, 'ZIP_BOMB']);
     const zeros = Buffer.alloc(30 * 1024 * 1024, 0x20);
-    const ratio = await rejection(makeZip([{ name: 'xl/workbook.xml', data: '<workbook/>' }, { name: 'xl/sharedStrings.xml', data: zeros }]));
+    const ratio = await rejection(
+      makeZip([
+        { name: 'xl/workbook.xml', data: '<workbook/>' },
+        { name: 'xl/sharedStrings.xml', data: zeros },
+      ]),
+    );
     expect(ratio.code).toBe('ZIP_BOMB');
     expect(ratio.message).toContain('压缩比');
-    const liar = await rejection(makeZip([{ name: 'xl/workbook.xml', data: '<workbook/>' }, { name: 'xl/worksheets/sheet1.xml', data: zeros, declaredSize: 1000 }]));
+    const liar = await rejection(
+      makeZip([
+        { name: 'xl/workbook.xml', data: '<workbook/>' },
+        { name: 'xl/worksheets/sheet1.xml', data: zeros, declaredSize: 1000 },
+      ]),
+    );
     expect(liar.code).toBe('ZIP_BOMB');
     expect(liar.message).toContain('超过其声明的大小');
   });
@@ -199,20 +227,32 @@ describe('workbook upload: hostile and wrong files (4xx before anything is infla
   });
 
   const dir = new URL('../../../shared/real-xlsx/', import.meta.url).pathname;
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.xlsx')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.xlsx'))
+        .sort()
+    : [];
   // What each real file must be recognised by in the message (a header or sheet it really has).
   const expectText: Record<string, string> = {
-    '01': '员工姓名', '02': '学校', '03': '第一列', '04': '廠商訂單編號', '05': 'W PS Mustermann Hans', '06': 'Sheet2',
+    '01': '员工姓名',
+    '02': '学校',
+    '03': '第一列',
+    '04': '廠商訂單編號',
+    '05': 'W PS Mustermann Hans',
+    '06': 'Sheet2',
   };
-  it.skipIf(files.length === 0)(`each real Excel/WPS workbook in ../shared/real-xlsx gets its own message (${files.length} files${files.length ? '' : ': SKIPPED, folder absent'})`, async () => {
-    const messages = new Set<string>();
-    for (const f of files) {
-      const err = await rejection(readFileSync(dir + f));
-      expect([f, err.status, err.code]).toEqual([f, 422, 'NOT_A_QINGDAN']);
-      expect(err.message).toContain('找不到重点任务清单的表头（序号、任务、本月完成');
-      expect(err.message).toContain(expectText[f.slice(0, 2)]);
-      messages.add(err.message);
-    }
-    expect(messages.size).toBe(files.length);
-  });
+  it.skipIf(files.length === 0)(
+    `each real Excel/WPS workbook in ../shared/real-xlsx gets its own message (${files.length} files${files.length ? '' : ': SKIPPED, folder absent'})`,
+    async () => {
+      const messages = new Set<string>();
+      for (const f of files) {
+        const err = await rejection(readFileSync(dir + f));
+        expect([f, err.status, err.code]).toEqual([f, 422, 'NOT_A_QINGDAN']);
+        expect(err.message).toContain('找不到重点任务清单的表头（序号、任务、本月完成');
+        expect(err.message).toContain(expectText[f.slice(0, 2)]);
+        messages.add(err.message);
+      }
+      expect(messages.size).toBe(files.length);
+    },
+  );
 });
