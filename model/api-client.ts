@@ -12,10 +12,11 @@ import type { LightThresholds } from './lights';
 import type { Period } from './progress';
 import type { MonthPoint, PeriodStats } from './stats';
 import type { SheetRow, TaskAssignment } from './sheet';
-import type { Me, PlanSummary, PullResponse, PushBatch, PushResponse } from './sync';
+import type { AuditEntry, Me, PlanSummary, PullResponse, PushBatch, PushResponse } from './sync';
+import type { LedgerItemView } from './ledger';
 import type { TargetBatch } from './target-edits';
 
-export type { Me, PlanSummary } from './sync';
+export type { AuditEntry, Me, PlanSummary } from './sync';
 
 export interface FieldError {
   field?: string;
@@ -78,16 +79,6 @@ export interface AssignmentRow {
   lead: string[];
   co: string[];
 }
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  old: unknown;
-  new: unknown;
-  batchId: string | null;
-}
 export interface UnitSubmission {
   unit: string;
   status: '未填报' | '填报中' | '已报送' | '逾期报送';
@@ -105,25 +96,7 @@ export interface Submissions {
   counts: Record<string, number>;
   units: UnitSubmission[];
 }
-export interface LedgerItem {
-  id: number;
-  status: 'open' | 'closed';
-  text: string;
-  task: string;
-  taskId: string;
-  itemId: string;
-  unit: string;
-  owner: string;
-  raisedIn: string;
-  lastSeenIn: string;
-  measures: string | null;
-  due: string;
-  overdue: boolean;
-  closedAt: string | null;
-  closedBy: string | null;
-  closeNote: string | null;
-  reviewNote: string | null;
-}
+export type LedgerItem = LedgerItemView;
 export interface TargetRevision {
   fromPeriod: string | null;
   value: number;

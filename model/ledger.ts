@@ -115,3 +115,25 @@ export function ledgerCounts(items: readonly LedgerState[], period: PeriodId): L
   }
   return { period, new: n, closed, open, overdue };
 }
+
+/** A ledger item as the API lists it (GET …/ledger). */
+export interface LedgerItemView {
+  id: number;
+  status: 'open' | 'closed';
+  text: string;
+  task: string;
+  taskId: string;
+  itemId: string;
+  unit: string;
+  owner: string;
+  raisedIn: string;
+  lastSeenIn: string;
+  measures: string | null;
+  due: string;
+  overdue: boolean;
+  closedAt: string | null;
+  closedBy: string | null;
+  closeNote: string | null;
+  reviewNote: string | null;
+  evidence: { id: number; name: string; contentType: string; size: number }[];
+}

@@ -47,6 +47,18 @@ export type ChangedEntry = z.infer<typeof ChangedEntry>;
 export const PullResponse = z.object({ entries: z.array(ChangedEntry), cursor: z.string(), hasMore: z.boolean() });
 export type PullResponse = z.infer<typeof PullResponse>;
 
+/** One entry of the audit trail (GET /audit): who did what, old → new. */
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  old: unknown;
+  new: unknown;
+  batchId: string | null;
+}
+
 /** A plan in the list (GET /plans). */
 export interface PlanSummary {
   id: string;

@@ -3,16 +3,8 @@ import { and, asc, eq, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { audit } from '../db/schema';
 
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  old: unknown;
-  new: unknown;
-  batchId: string | null;
-}
+export type { AuditEntry } from '../../model/sync';
+import type { AuditEntry } from '../../model/sync';
 
 /** What a reader may see: `hideTokens` (not the office) leaves out token issues and revocations; `items` keeps only those items' progress. */
 export interface AuditScope {

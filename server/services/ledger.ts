@@ -3,7 +3,9 @@
 // push path, so every way a 存在问题 arrives (task pane, workbook, API) opens an item the same way.
 // Clearing a 存在问题 later does not remove the item: it is closed only by 销号 with a note.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { deriveLedgerItems, ledgerCounts, openAt, type LedgerCounts } from '../../model/ledger';
+import { deriveLedgerItems, ledgerCounts, openAt, type LedgerCounts, type LedgerItemView } from '../../model/ledger';
+
+export type { LedgerItemView } from '../../model/ledger';
 import type { PeriodId } from '../../model/progress';
 import { buildRows, type ItemRow } from '../../model/sheet';
 import { shanghaiMonth } from '../../model/shanghai';
@@ -100,27 +102,6 @@ export async function refreshLedger(db: Db, planId: string): Promise<number> {
 }
 
 export type LedgerRow = typeof ledgerItems.$inferSelect;
-
-export interface LedgerItemView {
-  id: number;
-  status: 'open' | 'closed';
-  text: string;
-  task: string;
-  taskId: string;
-  itemId: string;
-  unit: string;
-  owner: string;
-  raisedIn: string;
-  lastSeenIn: string;
-  measures: string | null;
-  due: string;
-  overdue: boolean;
-  closedAt: string | null;
-  closedBy: string | null;
-  closeNote: string | null;
-  reviewNote: string | null;
-  evidence: { id: number; name: string; contentType: string; size: number }[];
-}
 
 function view(r: LedgerRow, evidence: LedgerItemView['evidence'], today: string): LedgerItemView {
   return {

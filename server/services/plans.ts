@@ -52,24 +52,7 @@ export async function savePlan(db: Db, plan: Plan, actor: string, opts: { now?: 
         deadlines: node.deadlines,
         units: node.units ?? null,
       });
-      node.targets.forEach((t, i) =>
-        targetRows.push({
-          planId: id,
-          id: t.id,
-          taskId: node.id,
-          ord: i,
-          metric: t.metric,
-          value: t.value,
-          max: t.max ?? null,
-          unit: t.unit,
-          comparator: t.comparator,
-          kind: t.kind,
-          quote: t.quote,
-          span: t.span,
-          confidence: t.confidence,
-          updatedBy: actor,
-        }),
-      );
+      node.targets.forEach((t, i) => targetRows.push({ planId: id, id: t.id, ...targetColumns(t, node.id, i), updatedBy: actor }));
     }
     await insertChunked(nodeRows, 1000, (c) => tx.insert(nodes).values(c));
     await insertChunked(targetRows, 1000, (c) => tx.insert(targets).values(c));
@@ -262,4 +245,21 @@ export async function putAssignments(db: Db, planId: string, input: AssignmentIn
         })),
       );
   });
+}
+
+/** A target's stored columns (import and re-import write the same ones). */
+export function targetColumns(t: Target, taskId: string, ord: number) {
+  return {
+    taskId,
+    ord,
+    metric: t.metric,
+    value: t.value,
+    max: t.max ?? null,
+    unit: t.unit,
+    comparator: t.comparator,
+    kind: t.kind,
+    quote: t.quote,
+    span: t.span,
+    confidence: t.confidence,
+  };
 }

@@ -6,7 +6,7 @@ import { diffPlans, type PlanDiff } from '../../model/plan-diff';
 import { walkNodes, type Plan, type PlanNode, type Target } from '../../model/plan';
 import type { Db } from '../db/connect';
 import { archivedItems, audit, nodes, plans, progress, targets } from '../db/schema';
-import { loadPlan } from './plans';
+import { loadPlan, targetColumns } from './plans';
 
 async function reportedItems(db: Db, planId: string): Promise<Set<string>> {
   const rows = await db.selectDistinct({ itemId: progress.itemId }).from(progress).where(eq(progress.planId, planId));
@@ -59,19 +59,7 @@ export async function applyReimport(tx: Db, planId: string, next: Plan, actor: s
     });
     for (const [i, t] of node.targets.entries()) {
       keep.add(t.id);
-      const fields = {
-        taskId: node.id,
-        ord: i,
-        metric: t.metric,
-        value: t.value,
-        max: t.max ?? null,
-        unit: t.unit,
-        comparator: t.comparator,
-        kind: t.kind,
-        quote: t.quote,
-        span: t.span,
-        confidence: t.confidence,
-      };
+      const fields = targetColumns(t, node.id, i);
       const old = liveTargets.get(t.id);
       if (!old) await tx.insert(targets).values({ planId, id: t.id, ...fields, updatedBy: actor });
       else if (changedTargets.has(t.id))
