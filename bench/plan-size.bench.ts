@@ -27,7 +27,11 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
       const picks = Array.from({ length: ENTRIES }, (_, k) => 1 + ((Math.floor((k * tasks) / ENTRIES) + r) % tasks));
       const body = JSON.stringify({
         batchId: `size-${kind}-${tasks}-${r}`,
-        entries: picks.map((i) => ({ key: `${itemOf(i)}@${period}`, baseVersion: 0, fields: { monthDone: 1, cumulative: 10, progress: '按计划推进' } })),
+        entries: picks.map((i) => ({
+          key: `${itemOf(i)}@${period}`,
+          baseVersion: 0,
+          fields: { monthDone: 1, cumulative: 10, progress: '按计划推进', problems: '征地拆迁进度偏慢', nextSteps: '加快推进征地拆迁' },
+        })), // texts: a row behind 序时进度 needs them
       });
       let t = performance.now();
       const res = await fetch(`${server.url}/api/v1/plans/size/progress/batches`, {
@@ -51,6 +55,8 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
             monthDone: 1,
             cumulative: 10,
             progress: '按计划推进',
+            problems: '征地拆迁进度偏慢',
+            nextSteps: '加快推进征地拆迁',
             version: 1,
             updatedBy: 'bench',
             updatedAt: new Date(),

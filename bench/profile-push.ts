@@ -76,7 +76,14 @@ for (let r = 0; r < rounds; r++) {
         entries: tasksOf(u).map((i) => ({
           key: `${itemOf(i)}@${period}`,
           baseVersion: 0,
-          fields: { monthDone: i % 7, cumulative: (i % 7) + 10, status: '推进中', progress: `第${i}项按计划推进` },
+          fields: {
+            monthDone: i % 7,
+            cumulative: (i % 7) + 10,
+            status: '推进中',
+            progress: `第${i}项按计划推进`,
+            problems: '征地拆迁进度偏慢',
+            nextSteps: '加快推进征地拆迁',
+          },
         })),
       });
       const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, {

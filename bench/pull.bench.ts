@@ -27,7 +27,14 @@ async function run(kind: 'pglite' | 'pg', tasks: number) {
       const entries = keys.slice(at, at + 5_000).map((key, j) => ({
         key,
         baseVersion: 0,
-        fields: { monthDone: 1, cumulative: 2, status: '推进中', progress: `第${at + j + 1}项按计划推进，完成阶段目标` },
+        fields: {
+          monthDone: 1,
+          cumulative: 2,
+          status: '推进中',
+          progress: `第${at + j + 1}项按计划推进，完成阶段目标`,
+          problems: '征地拆迁进度偏慢',
+          nextSteps: '加快推进征地拆迁',
+        },
       }));
       const res = await fetch(`${server.url}/api/v1/plans/bench/progress/batches`, {
         method: 'POST',

@@ -21,7 +21,14 @@ function entriesFor(period: string, base: number) {
     return {
       item,
       key: `${item}@${period}`,
-      fields: { monthDone: (i % 7) + base, cumulative: (i % 7) + 10 + base, status: '推进中', progress: `第${i}项按计划推进` },
+      fields: {
+        monthDone: (i % 7) + base,
+        cumulative: (i % 7) + 10 + base,
+        status: '推进中',
+        progress: `第${i}项按计划推进`,
+        problems: '征地拆迁进度偏慢',
+        nextSteps: '加快推进征地拆迁',
+      },
     };
   });
 }
@@ -37,8 +44,8 @@ async function rawUpsert(db: Db, planId: string, period: string, base: number): 
     cumulative: e.fields.cumulative,
     status: e.fields.status,
     progress: e.fields.progress,
-    problems: null,
-    nextSteps: null,
+    problems: e.fields.problems,
+    nextSteps: e.fields.nextSteps,
     version: 1,
     updatedBy: 'bench',
     updatedAt: now,
@@ -99,10 +106,11 @@ async function run(kind: 'pglite' | 'pg') {
       const pushPeriod = `2024-${String(2 * r + 2).padStart(2, '0')}`;
       const doRaw = async () => {
         const t = performance.now();
-        await rawUpsert(db, 'bench', rawPeriod, r);
+        // Raw months come after the push months, so their 累计 stays above every pushed one (累计 order both ways).
+        await rawUpsert(db, 'bench', rawPeriod, r + 1000);
         raw.push(performance.now() - t);
         const u = performance.now();
-        await rawUpsert(db, 'bench', rawPeriod, r + 100); // the same keys again: updates
+        await rawUpsert(db, 'bench', rawPeriod, r + 1100); // the same keys again: updates
         rawUpdate.push(performance.now() - u);
       };
       const doPush = async (base: number, baseVersion: number, out: number[]) => {
@@ -133,7 +141,7 @@ async function run(kind: 'pglite' | 'pg') {
       }
       await doPush(r + 100, 1, httpUpdate); // the same keys again: version 1 → 2
       const t = performance.now();
-      await rawUnnest(db, 'bench', `2025-${String(r + 1).padStart(2, '0')}`, r);
+      await rawUnnest(db, 'bench', `2025-${String(r + 1).padStart(2, '0')}`, r + 1000);
       unnest.push(performance.now() - t);
     }
   } finally {

@@ -17,7 +17,15 @@ const itemOf = (i: number) => (i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m
 /** Unit u leads tasks i ≡ u (mod 50); it reports on the first 100–200 of them. */
 const countOf = (u: number) => 100 + ((u * 37) % 101);
 const tasksOf = (u: number) => Array.from({ length: countOf(u) }, (_, k) => k * UNITS + u + 1);
-const fieldsOf = (i: number) => ({ monthDone: i % 7, cumulative: (i % 7) + 10, status: '推进中', progress: `第${i}项按计划推进` });
+// Every row carries 存在问题/下步计划: a row behind 序时进度 needs them (issue 10), as real month-end rows do.
+const fieldsOf = (i: number) => ({
+  monthDone: i % 7,
+  cumulative: (i % 7) + 10,
+  status: '推进中',
+  progress: `第${i}项按计划推进`,
+  problems: '征地拆迁进度偏慢',
+  nextSteps: '加快推进征地拆迁',
+});
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 
 async function run(kind: 'pglite' | 'pg') {

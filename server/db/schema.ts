@@ -154,6 +154,7 @@ export const progress = pgTable(
     primaryKey({ columns: [t.planId, t.key] }),
     index('progress_pull_idx').on(t.planId, t.txid, t.key),
     index('progress_period_idx').on(t.planId, t.period),
+    index('progress_item_idx').on(t.planId, t.itemId), // a push reads its items' rows of every month (累计 order)
   ],
 );
 

@@ -10,7 +10,7 @@ import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
 import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
-import { decideEntries, snapshotKeys, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
+import { decideEntries, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
 import { assignmentOf, type TaskAssignment } from '../../model/sheet';
 import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
@@ -257,7 +257,14 @@ export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly
             from nodes n where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
       )
     : [];
-  const storedRows = await selectByKeys(tx, planId, snapshotKeys(entries, periodStatus.keys()));
+  // Every stored month of the batch's items (a superset of snapshotKeys: the previous month and the later
+  // ones, for the 累计 order): one array of item ids instead of up to 12 keys per item.
+  const storedRows = itemIds.length
+    ? await tx
+        .select()
+        .from(progress)
+        .where(and(eq(progress.planId, planId), sql`${progress.itemId} = any(${sql.param(itemIds)}::text[])`))
+    : [];
   // 序时进度 lights (issue 10): the plan's year and its thresholds (model/lights.ts defaults when unset).
   const [light] = await rowsOf<{ year: number | null; yellow: number | null; red: number | null }>(
     tx as unknown as Db,

@@ -1,0 +1,1 @@
+CREATE INDEX "progress_item_idx" ON "progress" USING btree ("plan_id","item_id");
