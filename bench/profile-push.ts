@@ -3,8 +3,9 @@
 // benchmark (run.ts runs only *.bench.ts). `tsx bench/profile-push.ts [rounds]` → the top self-time
 // functions of the server and its .cpuprofile in /tmp/qingdan-prof; also the rush's wall time per round.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { printTimes, readProfile, selfTimes } from './cpu-profile';
 import { createToken } from '../server/auth/tokens';
 import { createUnit } from '../server/auth/units';
 import { assignments } from '../server/db/schema';
@@ -106,38 +107,11 @@ child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 await database.close();
 
-const newest = readdirSync(dir)
-  .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`))
-  .sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
-const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-};
-const self = new Map<number, number>();
-prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
-const byFn = new Map<string, number>();
-const byArea = new Map<string, number>();
-const area = (u: string) =>
-  u.includes('node_modules/')
-    ? u.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
-    : u.startsWith('node:')
-      ? 'node:' + u.slice(5).split('/')[0]
-      : u.includes(ROOT)
-        ? u.replace(ROOT, '').replace(/^file:\/\//, '')
-        : u || '(native/idle)';
-let total = 0;
-for (const n of prof.nodes) {
-  const ms = self.get(n.id) ?? 0;
-  total += ms;
-  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/.*node_modules\//, '').replace(ROOT, '')}:${n.callFrame.lineNumber}`;
-  byFn.set(k, (byFn.get(k) ?? 0) + ms);
-  const a = n.callFrame.functionName === '(idle)' ? '(idle)' : area(n.callFrame.url);
-  byArea.set(a, (byArea.get(a) ?? 0) + ms);
-}
-console.log(`\nserver self time ${(total / 1000).toFixed(0)} ms; by package/file:`);
-for (const [k, v] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+const { path, profile } = readProfile(dir, child.pid!);
+const times = selfTimes(profile);
+console.log(`\nserver self time ${times.total.toFixed(0)} ms; by package/file:`);
+printTimes(times.byArea, 15);
 console.log('\ntop functions (self time):');
-for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
-console.log(`${dir}/${newest}`);
+printTimes(times.byFn, 30);
+console.log(path);
 process.exit(0);

@@ -2,8 +2,9 @@
 // only *.bench.ts). `tsx bench/profile-server.ts [items]` → the server's .cpuprofile in /tmp/qingdan-prof,
 // its top self-time functions printed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { printTimes, readProfile, selfTimes } from './cpu-profile';
 import { createToken } from '../server/auth/tokens';
 import { savePlan } from '../server/services/plans';
 import { openPgDatabase } from '../test/helpers/db';
@@ -48,21 +49,7 @@ console.log(`VmHWM ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/stat
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));
 await database.close();
-const newest = readdirSync(dir)
-  .filter((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.`))
-  .sort((a, b) => statSync(`${dir}/${b}`).size - statSync(`${dir}/${a}`).size)[0];
-const prof = JSON.parse(readFileSync(`${dir}/${newest}`, 'utf8')) as {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
-  samples: number[];
-  timeDeltas: number[];
-};
-const self = new Map<number, number>();
-prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
-const byFn = new Map<string, number>();
-for (const n of prof.nodes) {
-  const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/.*node_modules\//, '').replace(ROOT, '')}:${n.callFrame.lineNumber}`;
-  byFn.set(k, (byFn.get(k) ?? 0) + (self.get(n.id) ?? 0));
-}
-for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(v / 1000).toFixed(0).padStart(6)} ms  ${k}`);
-console.log(`${dir}/${newest}`);
+const { path, profile } = readProfile(dir, child.pid!);
+printTimes(selfTimes(profile).byFn, 25);
+console.log(path);
 process.exit(0);
