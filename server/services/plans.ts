@@ -16,6 +16,25 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Every node of the plan as stored, in document order (import and re-import write the same rows). */
+export async function insertNodes(db: Db, planId: string, plan: Plan): Promise<void> {
+  let ord = 0;
+  const rows = [...walkNodes(plan.nodes)].map(({ node, parent }) => ({
+    planId,
+    id: node.id,
+    parentId: parent?.id ?? null,
+    ord: ord++,
+    kind: node.kind,
+    number: node.number,
+    title: node.title,
+    text: node.text,
+    span: node.span,
+    deadlines: node.deadlines,
+    units: node.units ?? null,
+  }));
+  await insertChunked(rows, 1000, (c) => db.insert(nodes).values(c));
+}
+
 async function insertChunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
@@ -35,26 +54,10 @@ export async function savePlan(db: Db, plan: Plan, actor: string, opts: { now?: 
     let id = plan.id;
     for (let n = 2; taken.has(id); n++) id = `${plan.id}-${n}`;
     await tx.insert(plans).values({ id, title: plan.title, year: plan.year, issuer: plan.issuer ?? null, script: plan.script, source: plan.source });
-    const nodeRows: (typeof nodes.$inferInsert)[] = [];
     const targetRows: (typeof targets.$inferInsert)[] = [];
-    let ord = 0;
-    for (const { node, parent } of walkNodes(plan.nodes)) {
-      nodeRows.push({
-        planId: id,
-        id: node.id,
-        parentId: parent?.id ?? null,
-        ord: ord++,
-        kind: node.kind,
-        number: node.number,
-        title: node.title,
-        text: node.text,
-        span: node.span,
-        deadlines: node.deadlines,
-        units: node.units ?? null,
-      });
+    for (const { node } of walkNodes(plan.nodes))
       node.targets.forEach((t, i) => targetRows.push({ planId: id, id: t.id, ...targetColumns(t, node.id, i), updatedBy: actor }));
-    }
-    await insertChunked(nodeRows, 1000, (c) => tx.insert(nodes).values(c));
+    await insertNodes(tx as unknown as Db, id, plan);
     await insertChunked(targetRows, 1000, (c) => tx.insert(targets).values(c));
     await tx.insert(periods).values(monthlyPeriods(plan, opts.now).map((p) => ({ ...p, planId: id })));
     await tx.insert(audit).values({ planId: id, entity: 'plan', entityId: id, action: 'import', actor, new: { title: plan.title, source: plan.source } });

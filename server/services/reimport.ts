@@ -1,12 +1,12 @@
 // Applying a re-imported document to a live plan (issue 9): ids stay where the importer matched them,
 // changed targets get a new version, and a task or target with progress is archived, not deleted
 // (archived_items; its progress rows stay). One transaction, one audit entry with the whole diff.
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { diffPlans, type PlanDiff } from '../../model/plan-diff';
 import { walkNodes, type Plan, type PlanNode, type Target } from '../../model/plan';
 import type { Db } from '../db/connect';
 import { archivedItems, audit, nodes, plans, progress, targets } from '../db/schema';
-import { loadPlan, targetColumns } from './plans';
+import { insertNodes, loadPlan, targetColumns } from './plans';
 
 async function reportedItems(db: Db, planId: string): Promise<Set<string>> {
   const rows = await db.selectDistinct({ itemId: progress.itemId }).from(progress).where(eq(progress.planId, planId));
@@ -40,23 +40,10 @@ export async function applyReimport(tx: Db, planId: string, next: Plan, actor: s
     );
   // Nodes carry no versions: rewrite them in the new order. Targets keep their row (and version) when unchanged.
   await tx.delete(nodes).where(eq(nodes.planId, planId));
-  let ord = 0;
+  await insertNodes(tx as unknown as Db, planId, next);
   const changedTargets = new Set(diff.changed.filter((e) => e.kind === 'target' && e.fields?.some((f) => f.field !== 'task')).map((e) => e.id));
   const keep = new Set<string>();
-  for (const { node, parent } of walkNodes(next.nodes)) {
-    await tx.insert(nodes).values({
-      planId,
-      id: node.id,
-      parentId: parent?.id ?? null,
-      ord: ord++,
-      kind: node.kind,
-      number: node.number,
-      title: node.title,
-      text: node.text,
-      span: node.span,
-      deadlines: node.deadlines,
-      units: node.units ?? null,
-    });
+  for (const { node } of walkNodes(next.nodes)) {
     for (const [i, t] of node.targets.entries()) {
       keep.add(t.id);
       const fields = targetColumns(t, node.id, i);
@@ -74,7 +61,8 @@ export async function applyReimport(tx: Db, planId: string, next: Plan, actor: s
           .where(sql`${targets.planId} = ${planId} and ${targets.id} = ${t.id}`);
     }
   }
-  for (const id of liveTargets.keys()) if (!keep.has(id)) await tx.delete(targets).where(sql`${targets.planId} = ${planId} and ${targets.id} = ${id}`);
+  const dropped = [...liveTargets.keys()].filter((id) => !keep.has(id));
+  if (dropped.length) await tx.delete(targets).where(and(eq(targets.planId, planId), inArray(targets.id, dropped)));
   await tx
     .update(plans)
     .set({ title: next.title, source: next.source, issuer: next.issuer ?? null })
