@@ -36,7 +36,7 @@ export interface PushSnapshot {
   items: ReadonlyMap<string, SnapshotItem>; // by item id
   who(taskId: string): TaskAssignment;
   periods: ReadonlyMap<string, 'open' | 'closed' | string>; // by YYYY-MM
-  /** Stored rows by progress key: at least snapshotKeys(entries, periods). */
+  /** Stored rows by progress key: at least every month of the batch's items (the 累计 rules read the month before and the later ones). */
   stored: ReadonlyMap<string, StoredRow>;
   /** 序时进度 of a month (model/stats.ts timeProgress), for the lights; omitted → no light rule. */
   timeProgress?: (period: string) => number;
@@ -143,20 +143,4 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
     accepted.set(entry.key, values);
     return { key: entry.key, outcome: 'accepted', itemId: key.itemId, period: key.period, version: currentVersion + 1, values, old: current };
   });
-}
-
-/** The keys whose stored rows the rules read for a batch (PushSnapshot.stored). */
-export function snapshotKeys(entries: readonly Pick<PushEntry, 'key'>[], periods: Iterable<string>): string[] {
-  // Per item: the months after its earliest entry (the later-累计 rule) and the month before each entry.
-  const keys = new Set(entries.map((e) => e.key));
-  const earliest = new Map<string, string>();
-  for (const e of entries) {
-    const k = parseProgressKey(e.key);
-    if (!k) continue;
-    keys.add(`${k.itemId}@${previousPeriod(k.period)}`);
-    if (!earliest.has(k.itemId) || k.period < earliest.get(k.itemId)!) earliest.set(k.itemId, k.period);
-  }
-  const months = [...periods];
-  for (const [i, from] of earliest) for (const p of months) if (p > from) keys.add(`${i}@${p}`);
-  return [...keys];
 }

@@ -1,7 +1,7 @@
 // decideEntries: every rule of a push, without a database (model/push-decision.ts).
 import { describe, expect, it } from 'vitest';
 import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
-import { decideEntries, roleOf, snapshotKeys, type PushSnapshot, type StoredRow } from '../../model/push-decision';
+import { decideEntries, roleOf, type PushSnapshot, type StoredRow } from '../../model/push-decision';
 import type { PushEntry } from '../../model/sync';
 
 const row = (version: number, values: Partial<ProgressValues>): StoredRow => ({ version, values: { ...EMPTY_PROGRESS, ...values } });
@@ -107,14 +107,5 @@ describe('decideEntries', () => {
     });
     expect(decideEntries([e('m1@2024-03', { cumulative: 10 })], revised, admin).map(codes)).toEqual(['accepted']); // 50% of 20: green
     expect(decideEntries([e('m1@2024-01', { cumulative: 10 })], revised, admin).map(codes)).toEqual([['LIGHT_NEEDS_NEXT_STEP', 'LIGHT_NEEDS_PROBLEM']]);
-  });
-
-  it('snapshotKeys: each entry, the month before it, and its item in every later month', () => {
-    expect(snapshotKeys([{ key: 'm1@2024-02' }, { key: 'bad' }], ['2024-01', '2024-02', '2024-03']).sort()).toEqual([
-      'bad',
-      'm1@2024-01',
-      'm1@2024-02',
-      'm1@2024-03',
-    ]);
   });
 });
