@@ -207,6 +207,9 @@ describe('workbook routes (PGlite)', () => {
     ws.getCell('F7').value = String(ws.getCell('F7').value) + '（万）';
     ws.getCell('K7').value = '9月';
     ws.getCell('L7').value = '统一口径';
+    ws.getCell('D8').value = Number(ws.getCell('D8').value) + 1;
+    ws.getCell('K8').value = '下个月'; // not a month
+    ws.getCell('L8').value = '调整';
     const post = async (q: string) => api(`/plans/${plan.id}/targets/workbook${q}`, { method: 'POST', body: new Uint8Array(await workbookToBuffer(wb)) });
     const refused = await (await post('?preview=1')).json();
     expect(refused.code).toBe('BAD_CELLS');
@@ -214,10 +217,14 @@ describe('workbook routes (PGlite)', () => {
       'L5 REASON_REQUIRED',
       'L6 REASON_REQUIRED',
       'F7 UNIT_CHANGE_UNCONFIRMED',
+      'K8 BAD_MONTH',
     ]);
+    expect(refused.errors.at(-1).message).toContain('月份无法识别');
     ws.getCell('L5').value = '追加投资计划';
     ws.getCell('L6').value = '项目调整';
     ws.getCell('F7').value = String(ws.getCell('F7').value).replace('（万）', '');
+    ws.getCell('D8').value = Number(ws.getCell('D8').value) - 1;
+    ws.getCell('K8').value = null;
     const preview = await (await post('?preview=1')).json();
     expect(preview.changes).toEqual([
       expect.objectContaining({ targetId: idOf(5), field: 'value', old: oldValue, new: oldValue + 50, fromPeriod: '2023-08', reason: '追加投资计划' }),
