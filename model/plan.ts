@@ -85,7 +85,7 @@ export const PlanNode: z.ZodType<PlanNode> = z.lazy(() =>
     confidence: z.number().min(0).max(1).optional(),
     reason: z.string().optional(),
   }),
-);
+).meta({ id: 'PlanNode' });
 
 export const Plan = z.object({
   id: z.string(),
@@ -95,8 +95,16 @@ export const Plan = z.object({
   script: Script,
   source: z.string(), // source file name
   nodes: z.array(PlanNode),
-});
+}).meta({ id: 'Plan' });
 export type Plan = z.infer<typeof Plan>;
+
+/** A task's 牵头/配合单位 (server/db assignments). */
+export const TaskAssignment = z.object({ lead: z.array(z.string()), co: z.array(z.string()) }).meta({ id: 'TaskAssignment' });
+export type TaskAssignment = z.infer<typeof TaskAssignment>;
+
+/** GET /plans/{planId}: the plan with its assignments by task id. */
+export const PlanDoc = Plan.extend({ assignments: z.record(z.string(), TaskAssignment) }).meta({ id: 'PlanDoc' });
+export type PlanDoc = z.infer<typeof PlanDoc>;
 
 /** Depth-first walk over a plan's nodes, parents before children. */
 export function* walkNodes(nodes: PlanNode[], parent?: PlanNode): Generator<{ node: PlanNode; parent?: PlanNode }> {
