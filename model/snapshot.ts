@@ -46,11 +46,19 @@ export const MonthSnapshot = z
   .meta({ id: 'MonthSnapshot' });
 export type MonthSnapshot = z.infer<typeof MonthSnapshot>;
 
+/** One close of a month: its version, when and by whom. */
+export const SnapshotVersion = z
+  .object({ version: z.number().int(), closedAt: z.string(), closedBy: z.string() })
+  .meta({ id: 'SnapshotVersion' });
+export type SnapshotVersion = z.infer<typeof SnapshotVersion>;
+
 /** GET …/snapshots/{version}: one stored close. */
-export const SnapshotRecord = z
-  .object({ version: z.number().int(), closedAt: z.string(), closedBy: z.string(), data: MonthSnapshot })
-  .meta({ id: 'SnapshotRecord' });
+export const SnapshotRecord = SnapshotVersion.extend({ data: MonthSnapshot }).meta({ id: 'SnapshotRecord' });
 export type SnapshotRecord = z.infer<typeof SnapshotRecord>;
+
+/** GET …/stats: the month's stats, and the closed version they were read from (null: live). */
+export const PeriodStatsView = PeriodStats.extend({ snapshot: SnapshotVersion.nullable() }).meta({ id: 'PeriodStatsView' });
+export type PeriodStatsView = z.infer<typeof PeriodStatsView>;
 
 /**
  * One unit's rows out of the whole plan's (what buildRows(plan, {unit}) gives): the items it leads or

@@ -263,6 +263,12 @@ export const MonthPoint = z
   .meta({ id: 'MonthPoint' });
 export type MonthPoint = z.infer<typeof MonthPoint>;
 
+/** GET …/stats/monthly: the series up to `until`, with the months read from their snapshots. */
+export const MonthlySeries = z
+  .object({ planId: z.string(), until: z.string(), closedMonths: z.array(z.string()), series: z.array(MonthPoint) })
+  .meta({ id: 'MonthlySeries' });
+export type MonthlySeries = z.infer<typeof MonthlySeries>;
+
 /** A per-month series for the trend chart, oldest month first. */
 export function monthlySeries(months: readonly { period: PeriodId; rows: readonly SheetRow[] }[], year?: number | null): MonthPoint[] {
   const stable = new Map(stableAverages(months).map((p) => [p.period, p]));

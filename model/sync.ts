@@ -60,15 +60,18 @@ export interface AuditEntry {
 }
 
 /** A plan in the list (GET /plans). */
-export interface PlanSummary {
-  id: string;
-  title: string;
-  year: number | null;
-  script: string;
-  source: string;
-  taskCount: number;
-  targetCount: number;
-}
+export const PlanSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number().nullable(),
+    script: z.string(),
+    source: z.string(),
+    taskCount: z.number().int(),
+    targetCount: z.number().int(),
+  })
+  .meta({ id: 'PlanSummary' });
+export type PlanSummary = z.infer<typeof PlanSummary>;
 
 /** Who a token stands for (GET /me). */
 export interface Me {

@@ -35,3 +35,30 @@ export const TargetBatchResponse = z
   .object({ batchId: z.string(), replayed: z.boolean(), results: z.array(TargetResult) })
   .meta({ id: 'TargetBatchResponse' });
 export type TargetBatchResponse = z.infer<typeof TargetBatchResponse>;
+
+/** One change the targets workbook makes (preview: old → new; a 起始月份 makes it a 调整目标). */
+export const TargetChange = z
+  .object({
+    row: z.number().int(),
+    targetId: z.string(),
+    number: z.string(),
+    task: z.string(),
+    field: z.enum(['metric', 'value', 'max', 'unit', 'comparator']),
+    old: z.union([z.string(), z.number()]).nullable(),
+    new: z.union([z.string(), z.number()]).nullable(),
+    /** Set when the change is a 调整目标 from that month on. */
+    fromPeriod: z.string().optional(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'TargetChange' });
+export type TargetChange = z.infer<typeof TargetChange>;
+
+/** POST …/targets/workbook?preview=1: what the file would change, and how to confirm it. */
+export const TargetsWorkbookPreview = z
+  .object({ batchId: z.string(), changes: z.array(TargetChange), unchanged: z.number().int(), confirm: z.string() })
+  .meta({ id: 'TargetsWorkbookPreview' });
+export type TargetsWorkbookPreview = z.infer<typeof TargetsWorkbookPreview>;
+
+/** POST …/targets/workbook?confirm=: the edits' results and the changes made. */
+export const TargetsWorkbookApplied = TargetBatchResponse.extend({ changes: z.array(TargetChange) }).meta({ id: 'TargetsWorkbookApplied' });
+export type TargetsWorkbookApplied = z.infer<typeof TargetsWorkbookApplied>;

@@ -1,6 +1,8 @@
 // Progress push/pull, target batches and the audit trail.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { JsonValue } from '../../model/json-value';
 import { PullResponse, PushBatch, PushResponse } from '../../model/sync';
+import { TargetBatchResponse } from '../../model/target-edits';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { readAudit } from '../services/audit';
@@ -58,7 +60,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       middleware: [requireRole('admin')] as const,
       summary: '批量修改指标（版本校验、审计）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: TargetBatch } }, required: true } },
-      responses: { 200: Json(z.any(), 'Per-edit results') },
+      responses: { 200: Json(TargetBatchResponse, 'Per-edit results') },
     }),
     async (c) => c.json(await pushTargets(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
@@ -86,8 +88,8 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
               action: z.string(),
               entity: z.string(),
               entityId: z.string(),
-              old: z.any(),
-              new: z.any(),
+              old: JsonValue,
+              new: JsonValue,
               batchId: z.string().nullable(),
             }),
           ),
