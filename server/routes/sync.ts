@@ -14,8 +14,6 @@ import { readableItems, unitBound } from '../services/visibility';
 import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';
 
-const PushResponseDoc = PushResponse.openapi('PushResponse');
-
 export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
@@ -25,7 +23,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       middleware: [requireRole('admin', 'reporter')] as const,
       summary: '推送填报（按条目：applied | conflict | rejected；同一 batchId 只生效一次）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: PushBatch } }, required: true } },
-      responses: { 200: Json(PushResponseDoc, 'Per-entry results') },
+      responses: { 200: Json(PushResponse, 'Per-entry results') },
     }),
     async (c) => c.json(await pushBatch(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
@@ -40,7 +38,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
         params: PlanIdParam,
         query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }),
       },
-      responses: { 200: Json(PullResponse.openapi('PullResponse'), 'Changes') },
+      responses: { 200: Json(PullResponse, 'Changes') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
