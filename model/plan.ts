@@ -70,32 +70,36 @@ export interface PlanNode {
   /** Why not, in Chinese, when confidence < 0.8 (the preview shows 需核对). */
   reason?: string;
 }
-export const PlanNode: z.ZodType<PlanNode> = z.lazy(() =>
-  z.object({
-    id: z.string(),
-    kind: NodeKind,
-    number: z.string(),
-    title: z.string(),
-    text: z.string(),
-    span: Span,
-    targets: z.array(Target),
-    deadlines: z.array(Deadline),
-    units: Units.optional(),
-    children: z.array(PlanNode),
-    confidence: z.number().min(0).max(1).optional(),
-    reason: z.string().optional(),
-  }),
-).meta({ id: 'PlanNode' });
+export const PlanNode: z.ZodType<PlanNode> = z
+  .lazy(() =>
+    z.object({
+      id: z.string(),
+      kind: NodeKind,
+      number: z.string(),
+      title: z.string(),
+      text: z.string(),
+      span: Span,
+      targets: z.array(Target),
+      deadlines: z.array(Deadline),
+      units: Units.optional(),
+      children: z.array(PlanNode),
+      confidence: z.number().min(0).max(1).optional(),
+      reason: z.string().optional(),
+    }),
+  )
+  .meta({ id: 'PlanNode' });
 
-export const Plan = z.object({
-  id: z.string(),
-  title: z.string(),
-  year: z.number().int().min(1949).max(2100).nullable(),
-  issuer: z.string().optional(),
-  script: Script,
-  source: z.string(), // source file name
-  nodes: z.array(PlanNode),
-}).meta({ id: 'Plan' });
+export const Plan = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number().int().min(1949).max(2100).nullable(),
+    issuer: z.string().optional(),
+    script: Script,
+    source: z.string(), // source file name
+    nodes: z.array(PlanNode),
+  })
+  .meta({ id: 'Plan' });
 export type Plan = z.infer<typeof Plan>;
 
 /** A task's 牵头/配合单位 (server/db assignments). */

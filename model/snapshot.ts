@@ -47,9 +47,7 @@ export const MonthSnapshot = z
 export type MonthSnapshot = z.infer<typeof MonthSnapshot>;
 
 /** One close of a month: its version, when and by whom. */
-export const SnapshotVersion = z
-  .object({ version: z.number().int(), closedAt: z.string(), closedBy: z.string() })
-  .meta({ id: 'SnapshotVersion' });
+export const SnapshotVersion = z.object({ version: z.number().int(), closedAt: z.string(), closedBy: z.string() }).meta({ id: 'SnapshotVersion' });
 export type SnapshotVersion = z.infer<typeof SnapshotVersion>;
 
 /** GET …/snapshots/{version}: one stored close. */

@@ -31,9 +31,7 @@ export const TargetResult = z
   .meta({ id: 'TargetResult' });
 export type TargetResult = z.infer<typeof TargetResult>;
 
-export const TargetBatchResponse = z
-  .object({ batchId: z.string(), replayed: z.boolean(), results: z.array(TargetResult) })
-  .meta({ id: 'TargetBatchResponse' });
+export const TargetBatchResponse = z.object({ batchId: z.string(), replayed: z.boolean(), results: z.array(TargetResult) }).meta({ id: 'TargetBatchResponse' });
 export type TargetBatchResponse = z.infer<typeof TargetBatchResponse>;
 
 /** One change the targets workbook makes (preview: old → new; a 起始月份 makes it a 调整目标). */

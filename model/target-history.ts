@@ -41,9 +41,7 @@ export const TargetHistory = z
 export type TargetHistory = z.infer<typeof TargetHistory>;
 
 /** POST …/targets/{targetId}/revisions: the target's new version and its whole history. */
-export const RevisionResult = z
-  .object({ version: z.number().int(), replayed: z.boolean(), history: TargetHistory })
-  .meta({ id: 'TargetRevisionResult' });
+export const RevisionResult = z.object({ version: z.number().int(), replayed: z.boolean(), history: TargetHistory }).meta({ id: 'TargetRevisionResult' });
 export type RevisionResult = z.infer<typeof RevisionResult>;
 
 const sortKey = (r: Pick<TargetRevision, 'fromPeriod'>) => r.fromPeriod ?? '';

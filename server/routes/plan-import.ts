@@ -15,7 +15,9 @@ import type { PlanRouteDeps } from './plans';
 
 // A correction is checked by the handler (400 BAD_PLAN naming each field), not by the request validator:
 // the document says it is a Plan, the schema lets any JSON through to that check.
-const PlanInput = z.unknown().openapi({ allOf: [{ $ref: '#/components/schemas/Plan' }], description: '更正后的计划（不符合格式时 400 BAD_PLAN，逐项指明字段）' } as never);
+const PlanInput = z
+  .unknown()
+  .openapi({ allOf: [{ $ref: '#/components/schemas/Plan' }], description: '更正后的计划（不符合格式时 400 BAD_PLAN，逐项指明字段）' } as never);
 const Warnings = z.array(ImportWarning);
 const PreviewParam = z.object({ previewId: z.string().max(100) });
 /** A preview as opened (import or edit): with the differences from the live plan when it replaces one. */

@@ -146,10 +146,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       summary: '关账记录：该月每次关闭时记录的版本（重新开放后再关闭为新版本）',
       request: { params: PeriodParams },
       responses: {
-        200: Json(
-          z.object({ period: z.string(), versions: z.array(SnapshotVersion) }),
-          'Versions',
-        ),
+        200: Json(z.object({ period: z.string(), versions: z.array(SnapshotVersion) }), 'Versions'),
       },
     }),
     async (c) => {

@@ -187,7 +187,11 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       middleware: [requireRole('admin')] as const,
       summary: '上传指标表：?preview=1 预览每处修改（旧值→新值）；?confirm=batchId 原文件再次上传，整体生效并审计',
       request: { params: PlanIdParam, query: z.object({ preview: z.enum(['1']).optional(), confirm: z.string().min(8).max(100).optional() }) },
-      responses: { 200: Json(z.union([TargetsWorkbookPreview, TargetsWorkbookApplied]), 'Preview (?preview=1) or applied results (?confirm=)'), 409: Problem('Changed since preview'), 422: Problem('Bad workbook') },
+      responses: {
+        200: Json(z.union([TargetsWorkbookPreview, TargetsWorkbookApplied]), 'Preview (?preview=1) or applied results (?confirm=)'),
+        409: Problem('Changed since preview'),
+        422: Problem('Bad workbook'),
+      },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

@@ -4,7 +4,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { previousPeriod, type PeriodId } from '../../model/progress';
 import { takesPart, type ItemRow } from '../../model/sheet';
 import { isReported, timeProgress } from '../../model/stats';
-import { contactErrors, countdown, isLate, submissionBlockers, submissionStatus, type MonthSubmissions, type SubmissionStatus, type SubmitResult, type UnitSubmission } from '../../model/submission';
+import {
+  contactErrors,
+  countdown,
+  isLate,
+  submissionBlockers,
+  submissionStatus,
+  type MonthSubmissions,
+  type SubmissionStatus,
+  type SubmitResult,
+  type UnitSubmission,
+} from '../../model/submission';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, periods, submissions } from '../db/schema';

@@ -1,7 +1,7 @@
 // Target edits by the office: same batch-id and version semantics as progress pushes, each change audited.
 import { and, eq, inArray } from 'drizzle-orm';
 import type { TargetBatch, TargetBatchResponse, TargetResult, TargetValues } from '../../model/target-edits';
-import { fieldError, type ErrorCode, type FieldError } from '../../model/errors';
+import { fieldError, type ErrorCode } from '../../model/errors';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';

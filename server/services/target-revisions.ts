@@ -4,7 +4,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { fieldError, type FieldError } from '../../model/errors';
 import type { Target } from '../../model/plan';
-import { checkRevision, type RevisionRequest, type TargetFigures, type TargetHistory, type TargetRevision, type UnitConversion } from '../../model/target-history';
+import {
+  checkRevision,
+  type RevisionRequest,
+  type TargetFigures,
+  type TargetHistory,
+  type TargetRevision,
+  type UnitConversion,
+} from '../../model/target-history';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, periods, targetRevisions, targets } from '../db/schema';

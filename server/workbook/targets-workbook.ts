@@ -371,11 +371,7 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
   return { batch: { batchId, edits }, revisions, changes, unchanged };
 }
 
-export async function previewTargetsWorkbook(
-  db: Db,
-  planId: string,
-  bytes: Buffer,
-): Promise<TargetsWorkbookPreview> {
+export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<TargetsWorkbookPreview> {
   const p = await parseTargets(db, planId, bytes);
   return {
     batchId: p.batch.batchId,
@@ -385,13 +381,7 @@ export async function previewTargetsWorkbook(
   };
 }
 
-export async function applyTargetsWorkbook(
-  db: Db,
-  actor: Actor,
-  planId: string,
-  bytes: Buffer,
-  confirm: string,
-): Promise<TargetsWorkbookApplied> {
+export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string, bytes: Buffer, confirm: string): Promise<TargetsWorkbookApplied> {
   const p = await parseTargets(db, planId, bytes);
   if (p.batch.edits.length === 0 && p.revisions.length === 0)
     throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);
