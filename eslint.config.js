@@ -71,6 +71,12 @@ export default tseslint.config(
     },
   },
   {
+    // A function over 80 lines mixes concerns more often than not (issue 8): split in these layers. The
+    // server is not covered yet: its route tables (planRoutes, reportRoutes…) and workbook parsers are longer.
+    files: ['model/**/*.ts', 'addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     files: ['addin/**/*.ts'],
     plugins: { 'office-addins': officeAddins },
     rules: {

@@ -153,6 +153,10 @@ async function plansScreen() {
 }
 
 // --- units and tokens ---
+type Unit = Awaited<ReturnType<ApiClient['units']>>[number];
+type TokenInfo = Awaited<ReturnType<ApiClient['tokens']>>[number];
+type IssuedToken = NonNullable<Awaited<ReturnType<ApiClient['issueToken']>>>;
+
 async function unitsScreen() {
   const units = (await run(() => api.units())) ?? [];
   const tokens = me?.role === 'admin' || me?.role === 'viewer' ? ((await run(() => api.tokens())) ?? []) : [];
@@ -162,132 +166,84 @@ async function unitsScreen() {
   const tokenUnit = unitSel();
   tokenUnit.id = 'token-unit';
   const role = h('select', { id: 'token-role' }, h('option', { value: 'reporter' }, 'reporter'), h('option', { value: 'viewer' }, 'viewer'));
+  const issue = async () => {
+    const r = await run(() => api.issueToken(Number(tokenUnit.value), role.value as 'reporter'));
+    if (!r) return;
+    await unitsScreen();
+    showIssuedToken(r);
+  };
+  const create = async () => {
+    if (await run(() => api.createUnit(name.value.trim()), `已创建单位：${name.value.trim()}`)) await unitsScreen();
+  };
   main().replaceChildren(
     h('h2', {}, t('units')),
-    h(
-      'div',
-      { class: 'write' },
-      name,
-      h(
-        'button',
-        {
-          id: 'unit-create',
-          onclick: async () => {
-            if (await run(() => api.createUnit(name.value.trim()), `已创建单位：${name.value.trim()}`)) await unitsScreen();
-          },
-        },
-        t('create'),
-      ),
-    ),
+    h('div', { class: 'write' }, name, h('button', { id: 'unit-create', onclick: create }, t('create'))),
     h(
       'table',
       { id: 'unit-list' },
       h('tr', {}, h('th', {}, 'id'), h('th', {}, t('unitName')), h('th', { class: 'write' }, t('rename')), h('th', { class: 'write' }, t('merge'))),
-      ...units.map((u) => {
-        const nn = h('input', { value: u.name, class: 'rename-input' });
-        const into = unitSel();
-        return h(
-          'tr',
-          { 'data-unit': u.name },
-          h('td', {}, String(u.id)),
-          h('td', {}, u.name),
-          h(
-            'td',
-            { class: 'write' },
-            nn,
-            h(
-              'button',
-              {
-                onclick: async () => {
-                  if (await run(() => api.renameUnit(u.id, nn.value.trim()), '已改名')) await unitsScreen();
-                },
-              },
-              t('rename'),
-            ),
-          ),
-          h(
-            'td',
-            { class: 'write' },
-            into,
-            h(
-              'button',
-              {
-                onclick: async () => {
-                  if (
-                    confirm(`把“${u.name}”并入“${into.selectedOptions[0]?.textContent}”？`) &&
-                    (await run(() => api.mergeUnit(u.id, Number(into.value)), '已合并'))
-                  )
-                    await unitsScreen();
-                },
-              },
-              t('merge'),
-            ),
-          ),
-        );
-      }),
+      ...units.map((u) => unitRow(u, unitSel())),
     ),
     h('h2', {}, t('tokens')),
-    h(
-      'div',
-      { class: 'write' },
-      tokenUnit,
-      role,
-      h(
-        'button',
-        {
-          id: 'token-issue',
-          onclick: async () => {
-            const r = await run(() => api.issueToken(Number(tokenUnit.value), role.value as 'reporter'));
-            if (!r) return;
-            await unitsScreen();
-            const text = `${r.unit.name}：\n服务地址：${location.origin}\n令牌：${r.token}\n使用方法：在 Excel 中加载 qingdan 加载项（${location.origin}/manifest.xml），填入服务地址和令牌；或在 ${location.origin}/api/v1/docs 查看如何下载本单位的月度工作簿。`;
-            const area = h('textarea', { id: 'token-text', readonly: true }, text);
-            $('token-once').replaceChildren(
-              h('p', {}, t('shownOnce')),
-              h('code', { id: 'token-secret' }, r.token),
-              ' ',
-              h('button', { onclick: () => void navigator.clipboard?.writeText(r.token) }, t('copy')),
-              area,
-            );
-            $('token-once').className = 'once';
-          },
-        },
-        t('issue'),
-      ),
-    ),
+    h('div', { class: 'write' }, tokenUnit, role, h('button', { id: 'token-issue', onclick: issue }, t('issue'))),
     once,
     h(
       'table',
       { id: 'token-list' },
       h('tr', {}, ...['prefix', 'role', 'unit', 'created', 'lastUsed', 'status'].map((k) => h('th', {}, t(k as Key))), h('th', { class: 'write' }, '')),
-      ...tokens.map((x) =>
-        h(
-          'tr',
-          { 'data-token': x.id },
-          h('td', {}, x.prefix ?? '—'),
-          h('td', {}, x.role),
-          h('td', {}, x.unit?.name ?? '—'),
-          h('td', {}, fmt(x.createdAt)),
-          h('td', {}, fmt(x.lastUsedAt)),
-          h('td', {}, x.revokedAt ? t('revoked') : ''),
-          h(
-            'td',
-            { class: 'write' },
-            x.revokedAt
-              ? ''
-              : h(
-                  'button',
-                  {
-                    onclick: async () => {
-                      if (confirm('撤销该令牌？') && (await run(() => api.revokeToken(x.id), '已撤销'))) await unitsScreen();
-                    },
-                  },
-                  t('revoke'),
-                ),
-          ),
-        ),
-      ),
+      ...tokens.map(tokenRow),
     ),
+  );
+}
+
+/** A unit with its rename and merge-into controls (`into`: a select of every unit). */
+function unitRow(u: Unit, into: HTMLSelectElement): HTMLElement {
+  const nn = h('input', { value: u.name, class: 'rename-input' });
+  const rename = async () => {
+    if (await run(() => api.renameUnit(u.id, nn.value.trim()), '已改名')) await unitsScreen();
+  };
+  const merge = async () => {
+    if (confirm(`把“${u.name}”并入“${into.selectedOptions[0]?.textContent}”？`) && (await run(() => api.mergeUnit(u.id, Number(into.value)), '已合并')))
+      await unitsScreen();
+  };
+  return h(
+    'tr',
+    { 'data-unit': u.name },
+    h('td', {}, String(u.id)),
+    h('td', {}, u.name),
+    h('td', { class: 'write' }, nn, h('button', { onclick: rename }, t('rename'))),
+    h('td', { class: 'write' }, into, h('button', { onclick: merge }, t('merge'))),
+  );
+}
+
+/** The new token, shown once, with a ready-to-send text: server URL, token, how to load the add-in. */
+function showIssuedToken(r: IssuedToken): void {
+  const text = `${r.unit.name}：\n服务地址：${location.origin}\n令牌：${r.token}\n使用方法：在 Excel 中加载 qingdan 加载项（${location.origin}/manifest.xml），填入服务地址和令牌；或在 ${location.origin}/api/v1/docs 查看如何下载本单位的月度工作簿。`;
+  const area = h('textarea', { id: 'token-text', readonly: true }, text);
+  $('token-once').replaceChildren(
+    h('p', {}, t('shownOnce')),
+    h('code', { id: 'token-secret' }, r.token),
+    ' ',
+    h('button', { onclick: () => void navigator.clipboard?.writeText(r.token) }, t('copy')),
+    area,
+  );
+  $('token-once').className = 'once';
+}
+
+function tokenRow(x: TokenInfo): HTMLElement {
+  const revoke = async () => {
+    if (confirm('撤销该令牌？') && (await run(() => api.revokeToken(x.id), '已撤销'))) await unitsScreen();
+  };
+  return h(
+    'tr',
+    { 'data-token': x.id },
+    h('td', {}, x.prefix ?? '—'),
+    h('td', {}, x.role),
+    h('td', {}, x.unit?.name ?? '—'),
+    h('td', {}, fmt(x.createdAt)),
+    h('td', {}, fmt(x.lastUsedAt)),
+    h('td', {}, x.revokedAt ? t('revoked') : ''),
+    h('td', { class: 'write' }, x.revokedAt ? '' : h('button', { onclick: revoke }, t('revoke'))),
   );
 }
 
@@ -338,22 +294,7 @@ async function assignScreen() {
         t('apply'),
       ),
     ),
-    h(
-      'table',
-      { id: 'assign-table' },
-      h('tr', {}, h('th', { class: 'write' }, ''), h('th', {}, t('number')), h('th', {}, t('task')), h('th', {}, t('lead')), h('th', {}, t('co'))),
-      ...rows.map((r) =>
-        h(
-          'tr',
-          { 'data-task': r.number },
-          h('td', { class: 'write' }, h('input', { type: 'checkbox', class: 'pick', value: r.number })),
-          h('td', {}, r.number),
-          h('td', {}, r.title),
-          h('td', { class: 'lead' }, r.lead.join('、')),
-          h('td', { class: 'co' }, r.co.join('、')),
-        ),
-      ),
-    ),
+    assignTable(rows),
     h(
       'div',
       { class: 'write' },
@@ -374,20 +315,35 @@ async function assignScreen() {
       h('p', {}, t('assignText')),
       text,
       h('br'),
+      h('button', { id: 'assign-text-apply', onclick: () => void apply(assignmentLines(text.value)) }, t('save')),
+    ),
+  );
+}
+
+/** `序号, 牵头单位, 配合单位` lines (tab, comma or full-width comma between the three). */
+function assignmentLines(text: string): { task: string; lead: string[]; co: string[] }[] {
+  return text
+    .split('\n')
+    .map((l) => l.split(/[\t,，]/).map((x) => x.trim()))
+    .filter((p) => p[0])
+    .map(([task, l = '', c = '']) => ({ task, lead: csv(l), co: csv(c) }));
+}
+
+/** Every task by its number, with a tick box for the bulk 牵头/配合 setting. */
+function assignTable(rows: ReturnType<typeof taskRows>): HTMLElement {
+  return h(
+    'table',
+    { id: 'assign-table' },
+    h('tr', {}, h('th', { class: 'write' }, ''), h('th', {}, t('number')), h('th', {}, t('task')), h('th', {}, t('lead')), h('th', {}, t('co'))),
+    ...rows.map((r) =>
       h(
-        'button',
-        {
-          id: 'assign-text-apply',
-          onclick: () => {
-            const list = text.value
-              .split('\n')
-              .map((l) => l.split(/[\t,，]/).map((x) => x.trim()))
-              .filter((p) => p[0])
-              .map(([task, l = '', c = '']) => ({ task, lead: csv(l), co: csv(c) }));
-            void apply(list);
-          },
-        },
-        t('save'),
+        'tr',
+        { 'data-task': r.number },
+        h('td', { class: 'write' }, h('input', { type: 'checkbox', class: 'pick', value: r.number })),
+        h('td', {}, r.number),
+        h('td', {}, r.title),
+        h('td', { class: 'lead' }, r.lead.join('、')),
+        h('td', { class: 'co' }, r.co.join('、')),
       ),
     ),
   );
@@ -448,37 +404,31 @@ async function monthsScreen() {
       'table',
       { id: 'months' },
       h('tr', {}, h('th', {}, t('month')), h('th', {}, t('deadline')), h('th', {}, t('status')), h('th', { class: 'write' }, '')),
-      ...periods.map((p) => {
-        const reason = h('input', { class: 'reason', placeholder: t('reason') });
-        return h(
-          'tr',
-          { 'data-period': p.period },
-          h('td', {}, p.period),
-          h('td', {}, p.deadline),
-          h('td', { class: 'status' }, t(p.status)),
-          h(
-            'td',
-            { class: 'write' },
-            p.status === 'open'
-              ? h('button', { class: 'close', onclick: () => void closeMonth(p.period) }, t('close'))
-              : h(
-                  'span',
-                  {},
-                  reason,
-                  h(
-                    'button',
-                    {
-                      class: 'reopen',
-                      onclick: async () => {
-                        if (await run(() => api.reopenPeriod(planId(), p.period, reason.value), `${p.period} 已重新开放`)) await monthsScreen();
-                      },
-                    },
-                    t('reopen'),
-                  ),
-                ),
-          ),
-        );
-      }),
+      ...periods.map((p) => monthRow(p, closeMonth)),
+    ),
+  );
+}
+
+type Period = Awaited<ReturnType<ApiClient['periods']>>[number];
+
+/** A month with its 关闭 button (open) or its reason and 重新开放 button (closed). */
+function monthRow(p: Period, closeMonth: (period: string) => Promise<void>): HTMLElement {
+  const reason = h('input', { class: 'reason', placeholder: t('reason') });
+  const reopen = async () => {
+    if (await run(() => api.reopenPeriod(planId(), p.period, reason.value), `${p.period} 已重新开放`)) await monthsScreen();
+  };
+  return h(
+    'tr',
+    { 'data-period': p.period },
+    h('td', {}, p.period),
+    h('td', {}, p.deadline),
+    h('td', { class: 'status' }, t(p.status)),
+    h(
+      'td',
+      { class: 'write' },
+      p.status === 'open'
+        ? h('button', { class: 'close', onclick: () => void closeMonth(p.period) }, t('close'))
+        : h('span', {}, reason, h('button', { class: 'reopen', onclick: reopen }, t('reopen'))),
     ),
   );
 }
@@ -516,57 +466,40 @@ async function ledgerScreen() {
         h('th', {}, t('note')),
         h('th', { class: 'write' }, ''),
       ),
-      ...items.map((i) => {
-        const note = h('input', { class: 'note', placeholder: i.status === 'open' ? t('note') : t('reason') });
-        return h(
-          'tr',
-          { 'data-item': i.id, 'data-status': i.status },
-          h('td', {}, i.task),
-          h('td', {}, i.unit),
-          h('td', {}, i.text),
-          h('td', {}, i.raisedIn),
-          h('td', { class: 'status' }, i.status === 'open' ? (i.overdue ? '逾期未销号' : '未销号') : '已销号'),
-          h('td', {}, i.closeNote ?? i.reviewNote ?? ''),
-          h(
-            'td',
-            { class: 'write' },
-            note,
-            i.status === 'open'
-              ? h(
-                  'button',
-                  {
-                    class: 'close-item',
-                    onclick: async () => {
-                      if (await run(() => api.closeLedger(planId(), i.id, note.value), '已销号')) await ledgerScreen();
-                    },
-                  },
-                  t('closeItem'),
-                )
-              : h(
-                  'span',
-                  {},
-                  h(
-                    'button',
-                    {
-                      onclick: async () => {
-                        if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'refuse'), '已退回')) await ledgerScreen();
-                      },
-                    },
-                    t('refuse'),
-                  ),
-                  h(
-                    'button',
-                    {
-                      onclick: async () => {
-                        if (await run(() => api.reopenLedger(planId(), i.id, note.value, 'reopen'), '已重新打开')) await ledgerScreen();
-                      },
-                    },
-                    t('reopenItem'),
-                  ),
-                ),
+      ...items.map(ledgerRow),
+    ),
+  );
+}
+
+type LedgerItem = Awaited<ReturnType<ApiClient['ledger']>>['items'][number];
+
+/** A 问题台账 item: 销号 while open; once closed, 退回 (refuse) or 重新打开, each with the note typed beside it. */
+function ledgerRow(i: LedgerItem): HTMLElement {
+  const note = h('input', { class: 'note', placeholder: i.status === 'open' ? t('note') : t('reason') });
+  const act = (call: () => Promise<unknown>, done: string) => async () => {
+    if (await run(call, done)) await ledgerScreen();
+  };
+  return h(
+    'tr',
+    { 'data-item': i.id, 'data-status': i.status },
+    h('td', {}, i.task),
+    h('td', {}, i.unit),
+    h('td', {}, i.text),
+    h('td', {}, i.raisedIn),
+    h('td', { class: 'status' }, i.status === 'open' ? (i.overdue ? '逾期未销号' : '未销号') : '已销号'),
+    h('td', {}, i.closeNote ?? i.reviewNote ?? ''),
+    h(
+      'td',
+      { class: 'write' },
+      note,
+      i.status === 'open'
+        ? h('button', { class: 'close-item', onclick: act(() => api.closeLedger(planId(), i.id, note.value), '已销号') }, t('closeItem'))
+        : h(
+            'span',
+            {},
+            h('button', { onclick: act(() => api.reopenLedger(planId(), i.id, note.value, 'refuse'), '已退回') }, t('refuse')),
+            h('button', { onclick: act(() => api.reopenLedger(planId(), i.id, note.value, 'reopen'), '已重新打开') }, t('reopenItem')),
           ),
-        );
-      }),
     ),
   );
 }

@@ -159,6 +159,44 @@ function finish(acc: Acc): Tally {
   return { ...acc.tally, tasks: acc.tasks.size, avgRate: acc.tally.rated ? round1(acc.rateSum / acc.tally.rated) : null };
 }
 
+/** An item row as the 通报 and the dashboard list it. */
+function itemSummary(row: ItemRow, section: string, status: ItemSummary['status']): ItemSummary {
+  return {
+    itemId: row.itemId,
+    taskId: row.taskId,
+    number: row.number,
+    task: row.task,
+    metric: row.metric,
+    section,
+    lead: row.lead,
+    status,
+    targetText: row.targetText,
+    unit: row.unit,
+    cumulative: row.values.cumulative,
+    rate: row.rate,
+    deadline: row.deadline,
+    dueDate: row.due,
+    progress: row.values.progress,
+    problems: row.values.problems,
+    nextSteps: row.values.nextSteps,
+  };
+}
+
+/** Each lead unit's tally and report state, the units that owe the most first. */
+function rankUnits(units: Map<string, Acc>): UnitStats[] {
+  const byUnit: UnitStats[] = [...units].map(([unit, acc]) => {
+    const t = finish(acc);
+    const state: ReportState = t.reported === 0 ? '未报送' : t.reported < t.items ? '部分报送' : '已报送';
+    return { ...t, unit, state, unassigned: unit === UNASSIGNED_UNIT };
+  });
+  // Units that owe the most come first: not reported, then partly, then fully; within, by item count.
+  const order: Record<ReportState, number> = { 未报送: 0, 部分报送: 1, 已报送: 2 };
+  byUnit.sort(
+    (a, b) => Number(a.unassigned) - Number(b.unassigned) || order[a.state] - order[b.state] || b.items - a.items || a.unit.localeCompare(b.unit, 'zh-CN'),
+  );
+  return byUnit;
+}
+
 /** One month's summary. `rows` is buildRows() output for the whole plan (not one unit's view). */
 export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): PeriodStats {
   const end = periodEnd(opts.period);
@@ -177,28 +215,9 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
       continue;
     }
     const status = statusOf(row);
-    const due = row.due;
-    const s: ItemSummary = {
-      itemId: row.itemId,
-      taskId: row.taskId,
-      number: row.number,
-      task: row.task,
-      metric: row.metric,
-      section: section.label,
-      lead: row.lead,
-      status,
-      targetText: row.targetText,
-      unit: row.unit,
-      cumulative: row.values.cumulative,
-      rate: row.rate,
-      deadline: row.deadline,
-      dueDate: due,
-      progress: row.values.progress,
-      problems: row.values.problems,
-      nextSteps: row.values.nextSteps,
-    };
+    const s = itemSummary(row, section.label, status);
     const flags = {
-      overdue: due !== null && due <= end && status !== '已完成',
+      overdue: row.due !== null && row.due <= end && status !== '已完成',
       // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
       behind: status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
     };
@@ -215,16 +234,7 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
     }
   }
 
-  const byUnit: UnitStats[] = [...units].map(([unit, acc]) => {
-    const t = finish(acc);
-    const state: ReportState = t.reported === 0 ? '未报送' : t.reported < t.items ? '部分报送' : '已报送';
-    return { ...t, unit, state, unassigned: unit === UNASSIGNED_UNIT };
-  });
-  // Units that owe the most come first: not reported, then partly, then fully; within, by item count.
-  const order: Record<ReportState, number> = { 未报送: 0, 部分报送: 1, 已报送: 2 };
-  byUnit.sort(
-    (a, b) => Number(a.unassigned) - Number(b.unassigned) || order[a.state] - order[b.state] || b.items - a.items || a.unit.localeCompare(b.unit, 'zh-CN'),
-  );
+  const byUnit = rankUnits(units);
   const named = byUnit.filter((u) => !u.unassigned);
 
   return {

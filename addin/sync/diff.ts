@@ -72,7 +72,10 @@ export const EMPTY_HASH = valuesHash(EMPTY_PROGRESS);
 
 /** Whether the row's cells differ from what was last synced (an invalid cell always counts). */
 export function touched(read: CellsRead, snap: SnapEntry | undefined): boolean {
-  const { values, bad } = normalized(read, snap);
+  return isTouched(normalized(read, snap), snap);
+}
+
+function isTouched({ values, bad }: ReturnType<typeof normalized>, snap: SnapEntry | undefined): boolean {
   return bad.size > 0 || valuesHash(values as ProgressValues) !== (snap?.hash ?? EMPTY_HASH);
 }
 
@@ -94,8 +97,10 @@ export function refusedAfter(read: CellsRead, snap: SnapEntry | undefined): Part
 
 /** A changed row sends all six input fields: the snapshot keeps a hash, and baseVersion guards them. */
 export function diffRow(read: RowRead, snap: SnapEntry | undefined, period: string, lights?: LightContext): Change | null {
-  if (!touched(read, snap)) return null;
-  const { raw, figures } = normalized(read, snap);
+  // Normalised once: the same reading decides "touched" and gives the fields to check (issue 8's count).
+  const row = normalized(read, snap);
+  if (!isTouched(row, snap)) return null;
+  const { raw, figures } = row;
   const fields: Change['fields'] = { ...raw };
   // 上月累计 (read-only, from the fill): 累计 may not fall below it — found by 校验, not only by 同步.
   const prev = read.cells[PREV_COL];

@@ -139,6 +139,137 @@ function paragraphText(p: El): string {
   return out;
 }
 
+/** A w:num: its abstract list, "restart numbering" start overrides and level overrides, by level. */
+interface NumDef {
+  abs: string;
+  overrides: Map<number, number>;
+  levels: Map<number, Level>;
+}
+
+interface Numbering {
+  abstracts: Map<string, Level[]>;
+  nums: Map<string, NumDef>;
+}
+
+function readNumbering(numbering: Document): Numbering {
+  const abstracts = new Map<string, Level[]>();
+  for (const a of kids(numbering, 'abstractNum')) abstracts.set(a.getAttributeNS(W, 'abstractNumId') ?? a.getAttribute('w:abstractNumId') ?? '', readLevels(a));
+  const nums = new Map<string, NumDef>();
+  for (const n of kids(numbering, 'num')) {
+    const overrides = new Map<number, number>();
+    const levels = new Map<number, Level>();
+    for (const o of kids(n, 'lvlOverride')) {
+      const i = Number(o.getAttributeNS(W, 'ilvl') ?? o.getAttribute('w:ilvl') ?? 0);
+      const so = val(child(o, 'startOverride'));
+      if (so !== undefined) overrides.set(i, Number(so));
+      const lvl = child(o, 'lvl');
+      if (lvl) levels.set(i, readLevels(o)[i] ?? readLevels(o).find(Boolean)!);
+    }
+    nums.set(n.getAttributeNS(W, 'numId') ?? n.getAttribute('w:numId') ?? '', { abs: val(child(n, 'abstractNumId')) ?? '', overrides, levels });
+  }
+  return { abstracts, nums };
+}
+
+type ListRef = { numId?: string; ilvl?: number };
+
+/** Paragraph styles that carry a list (heading styles linked to a multilevel list), through basedOn. */
+function styleLists(styles: Document | undefined): (styleId: string | undefined) => ListRef {
+  const styleNum = new Map<string, ListRef & { basedOn?: string }>();
+  for (const s of styles ? kids(styles, 'style') : []) {
+    const pPr = child(s, 'pPr');
+    const numPr = pPr && child(pPr, 'numPr');
+    styleNum.set(s.getAttributeNS(W, 'styleId') ?? s.getAttribute('w:styleId') ?? '', {
+      numId: numPr && val(child(numPr, 'numId')),
+      ilvl: numPr && val(child(numPr, 'ilvl')) !== undefined ? Number(val(child(numPr, 'ilvl'))) : undefined,
+      basedOn: val(child(s, 'basedOn')),
+    });
+  }
+  const fromStyle = (id: string | undefined, depth = 0): ListRef => {
+    const s = id ? styleNum.get(id) : undefined;
+    if (!s || depth > 5) return {};
+    if (s.numId !== undefined) return { numId: s.numId, ilvl: s.ilvl };
+    return fromStyle(s.basedOn, depth + 1);
+  };
+  return fromStyle;
+}
+
+/** Word's list counters, advanced paragraph by paragraph in document order. */
+class ListCounters {
+  private readonly counters = new Map<string, (number | undefined)[]>(); // per abstract list: current value per level
+  private readonly started = new Set<string>(); // nums whose startOverride has been applied
+
+  constructor(
+    private readonly numbering: Numbering,
+    private readonly fromStyle: (styleId: string | undefined) => ListRef,
+  ) {}
+
+  /** The label Word draws before the paragraph and what follows it; undefined outside a numbered list. */
+  next(p: El): { label: string; suffix: string } | undefined {
+    const pPr = child(p, 'pPr');
+    const numPr = pPr && child(pPr, 'numPr');
+    const styled = this.fromStyle(pPr && val(child(pPr, 'pStyle')));
+    const numId = (numPr && val(child(numPr, 'numId'))) ?? styled.numId;
+    const ilvl = Number((numPr && val(child(numPr, 'ilvl'))) ?? styled.ilvl ?? 0);
+    const num = numId && numId !== '0' ? this.numbering.nums.get(numId) : undefined;
+    const levels = num && this.numbering.abstracts.get(num.abs);
+    const level = num?.levels.get(ilvl) ?? levels?.[ilvl];
+    if (!num || !levels || !level || level.fmt === 'bullet') return undefined;
+    const c = this.counters.get(num.abs) ?? [];
+    this.counters.set(num.abs, c);
+    if (!this.started.has(numId!)) {
+      this.started.add(numId!);
+      // "Restart numbering" in Word is a new num with a startOverride.
+      for (const [i, v] of num.overrides) {
+        c[i] = v - 1;
+        c.fill(undefined, i + 1);
+      }
+    }
+    c[ilvl] = c[ilvl] === undefined ? level.start : c[ilvl]! + 1;
+    c.fill(undefined, ilvl + 1); // deeper levels restart under a new item
+    const label = level.text.replace(/%([1-9])/g, (_, k: string) => {
+      const i = Number(k) - 1;
+      const l = num.levels.get(i) ?? levels[i];
+      return l ? formatNumber(c[i] ?? l.start, l.fmt) : '';
+    });
+    return { label, suffix: level.suffix };
+  }
+}
+
+/**
+ * The text's lines: a paragraph per line, and a table row (a 任务分解表) as one line, cells joined by
+ * tabs, a cell's paragraphs by spaces, as the table would read when copied out of Word. mammoth's raw
+ * text gives one line per cell.
+ */
+class LineWriter {
+  readonly lines: string[] = [];
+  rows = 0;
+  private row: { tr: El; tc?: El; cells: string[] } | undefined;
+
+  emit(p: El, line: string): void {
+    const tr = ancestor(p, 'tr');
+    if (!tr) {
+      this.flush();
+      this.lines.push(line);
+      return;
+    }
+    if (this.row?.tr !== tr) {
+      this.flush();
+      this.row = { tr, cells: [] };
+      this.rows++;
+    }
+    const row = this.row;
+    const tc = ancestor(p, 'tc');
+    if (row.tc !== tc || !row.cells.length) row.cells.push(line.trim());
+    else row.cells[row.cells.length - 1] = [row.cells[row.cells.length - 1], line.trim()].filter(Boolean).join(' ');
+    row.tc = tc;
+  }
+
+  flush(): void {
+    if (this.row) this.lines.push(this.row.cells.join('\t'));
+    this.row = undefined;
+  }
+}
+
 /**
  * The document's paragraphs with Word's list labels written in, one per line, and each table row as
  * one tab-separated line; undefined when the document has no numbered (non-bullet) list paragraph and
@@ -153,105 +284,16 @@ export async function docxTextWithNumbering(bytes: Uint8Array): Promise<string |
   // A document without lists is still rewritten when it holds tables (each row becomes one line).
   if (!numXml && !docXml.includes('<w:tbl>') && !docXml.includes('<w:tbl ')) return undefined;
   const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
-  const numbering = parse(numXml ?? `<w:numbering xmlns:w="${W}"/>`);
-  const abstracts = new Map<string, Level[]>();
-  for (const a of kids(numbering, 'abstractNum')) abstracts.set(a.getAttributeNS(W, 'abstractNumId') ?? a.getAttribute('w:abstractNumId') ?? '', readLevels(a));
-  const nums = new Map<string, { abs: string; overrides: Map<number, number>; levels: Map<number, Level> }>();
-  for (const n of kids(numbering, 'num')) {
-    const overrides = new Map<number, number>();
-    const levels = new Map<number, Level>();
-    for (const o of kids(n, 'lvlOverride')) {
-      const i = Number(o.getAttributeNS(W, 'ilvl') ?? o.getAttribute('w:ilvl') ?? 0);
-      const so = val(child(o, 'startOverride'));
-      if (so !== undefined) overrides.set(i, Number(so));
-      const lvl = child(o, 'lvl');
-      if (lvl) levels.set(i, readLevels(o)[i] ?? readLevels(o).find(Boolean)!);
-    }
-    nums.set(n.getAttributeNS(W, 'numId') ?? n.getAttribute('w:numId') ?? '', { abs: val(child(n, 'abstractNumId')) ?? '', overrides, levels });
-  }
-  // Paragraph styles that carry a list (heading styles linked to a multilevel list), with basedOn.
-  const styleNum = new Map<string, { numId?: string; ilvl?: number; basedOn?: string }>();
-  if (stylesXml) {
-    for (const s of kids(parse(stylesXml), 'style')) {
-      const pPr = child(s, 'pPr');
-      const numPr = pPr && child(pPr, 'numPr');
-      styleNum.set(s.getAttributeNS(W, 'styleId') ?? s.getAttribute('w:styleId') ?? '', {
-        numId: numPr && val(child(numPr, 'numId')),
-        ilvl: numPr && val(child(numPr, 'ilvl')) !== undefined ? Number(val(child(numPr, 'ilvl'))) : undefined,
-        basedOn: val(child(s, 'basedOn')),
-      });
-    }
-  }
-  const fromStyle = (id: string | undefined, depth = 0): { numId?: string; ilvl?: number } => {
-    const s = id ? styleNum.get(id) : undefined;
-    if (!s || depth > 5) return {};
-    if (s.numId !== undefined) return { numId: s.numId, ilvl: s.ilvl };
-    return fromStyle(s.basedOn, depth + 1);
-  };
-
-  const counters = new Map<string, (number | undefined)[]>(); // per abstract list: current value per level
-  const started = new Set<string>(); // nums whose startOverride has been applied
-  const lines: string[] = [];
+  const numbering = readNumbering(parse(numXml ?? `<w:numbering xmlns:w="${W}"/>`));
+  const counters = new ListCounters(numbering, styleLists(stylesXml ? parse(stylesXml) : undefined));
+  const out = new LineWriter();
   let labelled = 0;
-  // Table rows (a 任务分解表): one line per row, cells joined by tabs, a cell's paragraphs by spaces,
-  // as the table would read when copied out of Word. mammoth's raw text gives one line per cell.
-  let rows = 0;
-  let row: { tr: El; tc?: El; cells: string[] } | undefined;
-  const flush = () => {
-    if (row) lines.push(row.cells.join('\t'));
-    row = undefined;
-  };
-  const emit = (p: El, line: string) => {
-    const tr = ancestor(p, 'tr');
-    if (!tr) {
-      flush();
-      lines.push(line);
-      return;
-    }
-    if (row?.tr !== tr) {
-      flush();
-      row = { tr, cells: [] };
-      rows++;
-    }
-    const tc = ancestor(p, 'tc');
-    if (row.tc !== tc || !row.cells.length) row.cells.push(line.trim());
-    else row.cells[row.cells.length - 1] = [row.cells[row.cells.length - 1], line.trim()].filter(Boolean).join(' ');
-    row.tc = tc;
-  };
   for (const p of kids(parse(docXml), 'p')) {
     const text = paragraphText(p);
-    const pPr = child(p, 'pPr');
-    const numPr = pPr && child(pPr, 'numPr');
-    const styled = fromStyle(pPr && val(child(pPr, 'pStyle')));
-    const numId = (numPr && val(child(numPr, 'numId'))) ?? styled.numId;
-    const ilvl = Number((numPr && val(child(numPr, 'ilvl'))) ?? styled.ilvl ?? 0);
-    const num = numId && numId !== '0' ? nums.get(numId) : undefined;
-    const levels = num && abstracts.get(num.abs);
-    const level = num?.levels.get(ilvl) ?? levels?.[ilvl];
-    if (!num || !levels || !level || level.fmt === 'bullet') {
-      emit(p, text);
-      continue;
-    }
-    const c = counters.get(num.abs) ?? [];
-    counters.set(num.abs, c);
-    if (!started.has(numId!)) {
-      started.add(numId!);
-      // "Restart numbering" in Word is a new num with a startOverride.
-      for (const [i, v] of num.overrides) {
-        c[i] = v - 1;
-        c.fill(undefined, i + 1);
-      }
-    }
-    c[ilvl] = c[ilvl] === undefined ? level.start : c[ilvl]! + 1;
-    c.fill(undefined, ilvl + 1); // deeper levels restart under a new item
-    const label = level.text.replace(/%([1-9])/g, (_, k: string) => {
-      const i = Number(k) - 1;
-      const l = num.levels.get(i) ?? levels[i];
-      return l ? formatNumber(c[i] ?? l.start, l.fmt) : '';
-    });
-    if (label) labelled++;
-    emit(p, label ? label + level.suffix + text : text);
+    const l = counters.next(p);
+    if (l?.label) labelled++;
+    out.emit(p, l?.label ? l.label + l.suffix + text : text);
   }
-  flush();
-  return labelled || rows ? lines.join('\n') : undefined;
+  out.flush();
+  return labelled || out.rows ? out.lines.join('\n') : undefined;
 }

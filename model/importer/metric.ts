@@ -156,16 +156,39 @@ function countedThing(orig: string, v: string, end: number): Twin {
   return t;
 }
 
-/** The metric name of the quantity at v[start, end). */
-export function metricName(input: MetricInput): string {
-  const { orig, v, start, end, unit, count } = input;
+/** Back from `start` to its clause's start; a parenthesis on the way is an aside (园池至图们(一期工程)), stepped over. */
+function clauseStart(v: string, start: number): number {
   let from = start;
-  // Back to the clause start; a parenthesis on the way is an aside (园池至图们(一期工程)), stepped over.
   while (from > 0 && start - from < 64 && !/[,。;:(\n\t]/.test(v[from - 1])) {
     const open = v[from - 1] === ')' ? v.lastIndexOf('(', from - 1) : -1;
     if (v[from - 1] === ')' && (open < 0 || from - open > 20)) break;
     from = open >= 0 ? open : from - 1;
   }
+  return from;
+}
+
+/** 建设通自然屯公路649公里, 实施安防工程1800公里: the length of an activity is the object's 建设里程. */
+function activityLength(name: Twin, verb: string, noun: string): Twin {
+  const object = name.v.slice(verb.length);
+  if (noun === '投资' || !/^(?:建设|整治|实施)$/.test(verb) || object.length < 2 || /(?:里程|面积|长度)$/.test(object)) return name;
+  const keepVerb = verb !== '实施' || /工程$/.test(object);
+  return new Twin(object + (keepVerb ? verb : '') + noun, name.o.slice(verb.length) + (keepVerb ? name.o.slice(0, verb.length) : '') + noun);
+}
+
+/** 续建5个项目 under 加快高速公路建设: the clause names only the verb and a generic thing, the task title names the object. */
+function withTitleObject(name: Twin, verb: string, input: MetricInput, from: number): Twin {
+  const { orig, v } = input;
+  const rest = name.v.slice(verb.length);
+  if (!verb || (rest && !GENERIC_THING.test(rest))) return name;
+  const at = input.title === undefined && input.segStart !== undefined ? inlineTitle(v, input.segStart, from) : undefined;
+  const object = at ? titleObject(orig.slice(...at), v.slice(...at)) : input.title ? titleObject(input.title) : '';
+  return object && !name.o.includes(object) ? new Twin(object + name.v, object + name.o) : name;
+}
+
+/** The metric name of the quantity at v[start, end). */
+export function metricName(input: MetricInput): string {
+  const { orig, v, start, end, unit, count } = input;
+  const from = clauseStart(v, start);
   const clause = new Twin(v.slice(from, start), orig.slice(from, start)).cut(LEADING);
   const clauseVerb = VERB.exec(clause.v)?.[0] ?? '';
   const qs = quantities(v, from, start).filter((q) => q.end <= start);
@@ -222,20 +245,8 @@ export function metricName(input: MetricInput): string {
   name.remove(/至少|分别/g);
   // A quote cut in half by a removed quantity (建成“15分钟就业服务圈”示范点) loses its marks.
   if ((name.v.match(/“/g) ?? []).length !== (name.v.match(/”/g) ?? []).length) name.remove(/[“”]/g);
-  // 建设通自然屯公路649公里, 实施安防工程1800公里: the length of an activity is the object's 建设里程.
-  const object = name.v.slice(verb.length);
-  if (noun && noun !== '投资' && /^(?:建设|整治|实施)$/.test(verb) && object.length >= 2 && !/(?:里程|面积|长度)$/.test(object) && !count) {
-    const keepVerb = verb !== '实施' || /工程$/.test(object);
-    name = new Twin(object + (keepVerb ? verb : '') + noun, name.o.slice(verb.length) + (keepVerb ? name.o.slice(0, verb.length) : '') + noun);
-  }
-  // 续建5个项目 under 加快高速公路建设: the clause names only the verb and a generic thing, the task title
-  // names the object.
-  const rest = name.v.slice(verb.length);
-  if (verb && (!rest || GENERIC_THING.test(rest))) {
-    const at = input.title === undefined && input.segStart !== undefined ? inlineTitle(v, input.segStart, from) : undefined;
-    const object = at ? titleObject(orig.slice(...at), v.slice(...at)) : input.title ? titleObject(input.title) : '';
-    if (object && !name.o.includes(object)) name = new Twin(object + name.v, object + name.o);
-  }
+  if (noun && !count) name = activityLength(name, verb, noun);
+  name = withTitleObject(name, verb, input, from);
   // 2024年底前建成通车120公里: a bare verb with a length or area is that verb's 里程/面积.
   if (noun && noun !== '投资' && verb && name.v === verb) name = new Twin(name.v + noun, name.o + noun);
   // 社会消费品零售总额增长6.5%，力争突破2800亿元: a clause with no name of its own takes the subject of

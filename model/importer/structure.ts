@@ -47,54 +47,187 @@ function* lines(text: string): Generator<{ start: number; end: number }> {
 }
 
 export function buildSkeleton(orig: string, view: string): Skeleton {
-  const preamble: Seg[] = [];
-  const roots: Draft[] = [];
-  const stack: Draft[] = [];
-  const last: number[] = new Array(RANKS).fill(0); // last value seen per rank under the current parent
-  let inAttachmentList = false;
-  let table: TableHeader | undefined; // inside a flattened task table
-  let tableUnits: ({ unit: string; unitView: string; metric: string } | undefined)[] = [];
-  let runOn: ColumnRole[] | undefined; // inside a table whose cells run together (序号重点任务牵头单位…)
-  let runOnText = false; // the current view line is part of a document line without breaks
+  const walk = new SkeletonWalk(orig, view);
+  for (const line of lines(view)) walk.line(line);
+  const { preamble, roots } = walk;
+  if (!roots.length) return promoteInlineItems(orig, view, preamble);
+  flagCutOff(view, roots);
+  return { preamble, roots };
+}
 
-  const open = (label: Label, at: number): Draft => {
+const isBreak = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
+
+/** A row's label read as rank 3 (an item of the plan's task list): its 序号 up to `numberEnd`. */
+const rowLabel = (lineView: string, numberEnd: number): Label => ({
+  rank: 3,
+  value: Number(lineView.slice(0, numberEnd)),
+  numberStart: 0,
+  numberEnd,
+  length: numberEnd,
+});
+
+/**
+ * One pass over the view's lines: the open nodes (a stack by rank), the last number seen per rank, and
+ * which kind of block the walk is in (a list of attachments, a flattened task table, a run-on table).
+ */
+class SkeletonWalk {
+  readonly preamble: Seg[] = []; // lines before the first label
+  readonly roots: Draft[] = [];
+  private readonly stack: Draft[] = [];
+  private readonly last: number[] = new Array(RANKS).fill(0); // last value seen per rank under the current parent
+  private inAttachmentList = false;
+  private table: TableHeader | undefined; // inside a flattened task table
+  private tableUnits: ({ unit: string; unitView: string; metric: string } | undefined)[] = [];
+  private runOn: ColumnRole[] | undefined; // inside a table whose cells run together (序号重点任务牵头单位…)
+  private runOnText = false; // the current view line is part of a document line without breaks
+
+  constructor(
+    private readonly orig: string,
+    private readonly view: string,
+  ) {}
+
+  line(line: { start: number; end: number }): void {
+    const { orig, view } = this;
+    // A break restoreLayout put in the view (none in the document) before or after this line.
+    this.runOnText = (line.start > 0 && !isBreak(orig[line.start - 1])) || (line.end < orig.length && !isBreak(orig[line.end]));
+    let s = line.start;
+    while (s < line.end && /\s/.test(view[s])) s++;
+    if (s >= line.end) return;
+    const lineView = view.slice(s, line.end);
+    if (this.skipped(s, line.end, lineView) || this.tableLine(s, lineView) || this.runOnLine(s, lineView)) return;
+    if (this.stack.length && isUnitLine(lineView)) {
+      this.addText(s, line.end, true);
+      return;
+    }
+    // Cut the line where labels start: at its beginning, and after 。/； when the label is the next number.
+    let segStart = s;
+    const first = matchLabel(lineView);
+    if (first) {
+      this.open(first, s);
+      segStart = s + first.length;
+    }
+    segStart = this.cutInline(segStart, line.end);
+    this.addText(segStart, line.end);
+  }
+
+  /** Attachments, page furniture and document metadata: lines that are never a node's text. */
+  private skipped(s: number, end: number, lineView: string): boolean {
+    if (isAttachment(lineView)) {
+      this.inAttachmentList = true;
+      // Before the first label it still ends the title block (see titleBlock); it is never a node.
+      if (!this.stack.length) this.preamble.push({ start: s, end });
+      return true;
+    }
+    // 附件：1.XX表 / 2.YY台账: the list of attachments goes on with short numbered lines, not tasks.
+    if (this.inAttachmentList && matchLabel(lineView) && lineView.length <= 40 && !/[。;]/.test(lineView)) return true;
+    this.inAttachmentList = false;
+    return isFurniture(lineView) || isDocMeta(lineView);
+  }
+
+  /** A flattened task table's header (remembered) or one of its rows (a node); false past the table. */
+  private tableLine(s: number, lineView: string): boolean {
+    const { orig } = this;
+    const header = tableHeader(lineView);
+    if (header) {
+      this.table = header;
+      this.tableUnits = header.quantities.map(
+        (q) =>
+          q && {
+            unit: orig.slice(s + q.unitStart, s + q.unitEnd),
+            unitView: lineView.slice(q.unitStart, q.unitEnd),
+            metric: orig.slice(s, s + q.unitStart - 1).slice(-q.name.length),
+          },
+      );
+      return true;
+    }
+    if (!this.table) return false;
+    const row = tableRow(lineView, this.table);
+    if (!row) {
+      this.table = undefined;
+      return false;
+    }
+    this.open(rowLabel(lineView, row.numberEnd), s);
+    const draft = this.stack[this.stack.length - 1];
+    draft.confidence = 0.9;
+    for (const c of row.cells) {
+      if (c.start >= c.end) continue; // an empty cell
+      const q = c.role === 'quantity' ? this.tableUnits[c.column] : undefined;
+      const measure = c.role === 'text' ? matchLabel(lineView.slice(c.start, c.end)) : undefined;
+      if (q && /^[\d.,]+$/.test(lineView.slice(c.start, c.end))) draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, quantity: q });
+      else if (measure && measure.rank > 3 && measure.value === 1) {
+        // A 具体措施 cell listing (1)…；(2)…: the measures are the row's tasks.
+        this.open(measure, s + c.start);
+        this.addText(this.cutInline(s + c.start + measure.length, s + c.end), s + c.end, false, true);
+      } else if (c.role === 'text' || c.role === 'deadline' || c.role === 'quantity') this.addCell(draft, s + c.start, s + c.end);
+      else draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, unitRole: c.role });
+    }
+    return true;
+  }
+
+  /** A run-on table's header (remembered) or one of its rows (a node, cut by unit names); false past it. */
+  private runOnLine(s: number, lineView: string): boolean {
+    const runOnColumns = runOnHeader(lineView);
+    if (runOnColumns) {
+      this.runOn = runOnColumns;
+      return true;
+    }
+    if (!this.runOn) return false;
+    const row = runOnRow(lineView, this.runOn);
+    if (!row) {
+      this.runOn = undefined;
+      return false;
+    }
+    const draft = this.open(rowLabel(lineView, row.numberEnd), s);
+    draft.confidence = 0.6;
+    draft.reason = '表格各栏未分隔，任务、单位与时限按单位名称切分';
+    this.addCell(draft, s + row.text.start, s + row.text.end);
+    for (const u of row.units) draft.segs.push({ start: s + u.start, end: s + u.end, unitLine: true, unitRole: u.role });
+    if (row.deadline) this.addCell(draft, s + row.deadline.start, s + row.deadline.end);
+    return true;
+  }
+
+  private open(label: Label, at: number): Draft {
+    const { stack, last } = this;
     while (stack.length && stack[stack.length - 1].rank >= label.rank) stack.pop();
     for (let r = label.rank + 1; r < last.length; r++) last[r] = 0;
     last[label.rank] = label.value;
     const draft: Draft = {
       rank: label.rank,
       value: label.value,
-      number: orig.slice(at + label.numberStart, at + label.numberEnd).replace(/\s+/g, ''),
+      number: this.orig.slice(at + label.numberStart, at + label.numberEnd).replace(/\s+/g, ''),
       labelStart: at + label.numberStart,
       segs: [],
       children: [],
     };
-    if (runOnText) {
+    if (this.runOnText) {
       draft.confidence = 0.7;
       draft.reason = '原文无换行，按编号切分';
     }
-    (stack.length ? stack[stack.length - 1].children : roots).push(draft);
+    (stack.length ? stack[stack.length - 1].children : this.roots).push(draft);
     stack.push(draft);
     return draft;
-  };
+  }
 
-  const addCell = (draft: Draft, start: number, end: number) => {
+  private addCell(draft: Draft, start: number, end: number): void {
+    const { view } = this;
     while (start < end && /\s/.test(view[start])) start++;
     while (end > start && /\s/.test(view[end - 1])) end--;
     if (start < end) draft.segs.push({ start, end, cell: true });
-  };
+  }
 
-  const addText = (start: number, end: number, unitLine = false, cell = false) => {
+  private addText(start: number, end: number, unitLine = false, cell = false): void {
+    const { view, stack } = this;
     while (start < end && /\s/.test(view[start])) start++;
     while (end > start && /\s/.test(view[end - 1])) end--;
     if (start >= end) return;
     if (stack.length) stack[stack.length - 1].segs.push({ start, end, ...(unitLine ? { unitLine } : {}), ...(cell ? { cell } : {}) });
-    else preamble.push({ start, end });
-  };
+    else this.preamble.push({ start, end });
+  }
 
   // Labels inside a line, after 。/；/： when the label is the next number: each opens a node. Returns
   // where the text of the last node opened starts (its text is added by the caller).
-  const cutInline = (segStart: number, end: number): number => {
+  private cutInline(segStart: number, end: number): number {
+    const { view, stack, last } = this;
     for (;;) {
       const body = view.slice(segStart, end);
       INLINE_LABEL.lastIndex = 0;
@@ -111,101 +244,12 @@ export function buildSkeleton(orig: string, view: string): Skeleton {
         if ((label.value > 1 && stack.some((d) => d.rank === label.rank)) || (label.value === 1 && (!top || top.rank < label.rank))) cut = { at, label };
       }
       if (!cut) break;
-      addText(segStart, cut.at);
-      open(cut.label, cut.at);
+      this.addText(segStart, cut.at);
+      this.open(cut.label, cut.at);
       segStart = cut.at + cut.label.length;
     }
     return segStart;
-  };
-
-  const isBreak = (c: string | undefined) => c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029';
-  for (const line of lines(view)) {
-    // A break restoreLayout put in the view (none in the document) before or after this line.
-    runOnText = (line.start > 0 && !isBreak(orig[line.start - 1])) || (line.end < orig.length && !isBreak(orig[line.end]));
-    let s = line.start;
-    while (s < line.end && /\s/.test(view[s])) s++;
-    if (s >= line.end) continue;
-    const lineView = view.slice(s, line.end);
-    if (isAttachment(lineView)) {
-      inAttachmentList = true;
-      // Before the first label it still ends the title block (see titleBlock); it is never a node.
-      if (!stack.length) preamble.push({ start: s, end: line.end });
-      continue;
-    }
-    // 附件：1.XX表 / 2.YY台账: the list of attachments goes on with short numbered lines, not tasks.
-    if (inAttachmentList && matchLabel(lineView) && lineView.length <= 40 && !/[。;]/.test(lineView)) continue;
-    inAttachmentList = false;
-    if (isFurniture(lineView) || isDocMeta(lineView)) continue;
-    const header = tableHeader(lineView);
-    if (header) {
-      table = header;
-      tableUnits = header.quantities.map(
-        (q) =>
-          q && {
-            unit: orig.slice(s + q.unitStart, s + q.unitEnd),
-            unitView: lineView.slice(q.unitStart, q.unitEnd),
-            metric: orig.slice(s, s + q.unitStart - 1).slice(-q.name.length),
-          },
-      );
-      continue;
-    }
-    if (table) {
-      const row = tableRow(lineView, table);
-      if (row) {
-        open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
-        const draft = stack[stack.length - 1];
-        draft.confidence = 0.9;
-        for (const c of row.cells) {
-          if (c.start >= c.end) continue; // an empty cell
-          const q = c.role === 'quantity' ? tableUnits[c.column] : undefined;
-          const measure = c.role === 'text' ? matchLabel(lineView.slice(c.start, c.end)) : undefined;
-          if (q && /^[\d.,]+$/.test(lineView.slice(c.start, c.end))) draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, quantity: q });
-          else if (measure && measure.rank > 3 && measure.value === 1) {
-            // A 具体措施 cell listing (1)…；(2)…: the measures are the row's tasks.
-            open(measure, s + c.start);
-            addText(cutInline(s + c.start + measure.length, s + c.end), s + c.end, false, true);
-          } else if (c.role === 'text' || c.role === 'deadline' || c.role === 'quantity') addCell(draft, s + c.start, s + c.end);
-          else draft.segs.push({ start: s + c.start, end: s + c.end, unitLine: true, unitRole: c.role });
-        }
-        continue;
-      }
-      table = undefined;
-    }
-    const runOnColumns = runOnHeader(lineView);
-    if (runOnColumns) {
-      runOn = runOnColumns;
-      continue;
-    }
-    if (runOn) {
-      const row = runOnRow(lineView, runOn);
-      if (row) {
-        const draft = open({ rank: 3, value: Number(lineView.slice(0, row.numberEnd)), numberStart: 0, numberEnd: row.numberEnd, length: row.numberEnd }, s);
-        draft.confidence = 0.6;
-        draft.reason = '表格各栏未分隔，任务、单位与时限按单位名称切分';
-        addCell(draft, s + row.text.start, s + row.text.end);
-        for (const u of row.units) draft.segs.push({ start: s + u.start, end: s + u.end, unitLine: true, unitRole: u.role });
-        if (row.deadline) addCell(draft, s + row.deadline.start, s + row.deadline.end);
-        continue;
-      }
-      runOn = undefined;
-    }
-    if (stack.length && isUnitLine(lineView)) {
-      addText(s, line.end, true);
-      continue;
-    }
-    // Cut the line where labels start: at its beginning, and after 。/； when the label is the next number.
-    let segStart = s;
-    const first = matchLabel(lineView);
-    if (first) {
-      open(first, s);
-      segStart = s + first.length;
-    }
-    segStart = cutInline(segStart, line.end);
-    addText(segStart, line.end);
   }
-  if (!roots.length) return promoteInlineItems(orig, view, preamble);
-  flagCutOff(view, roots);
-  return { preamble, roots };
 }
 
 /**

@@ -119,7 +119,8 @@ for (const target of databases()) {
       const mine = list.body.find((t: any) => t.id === issued.body.id);
       expect(mine).toMatchObject({ role: 'reporter', unit: { id: unitId, name: '综合规划处' }, revokedAt: null });
       expect(issued.body.token.startsWith(mine.prefix.replace('…', ''))).toBe(true);
-      expect(mine.lastUsedAt).not.toBeNull();
+      // Used just now by GET /me: not before it was created, and a real timestamp.
+      expect(Date.parse(mine.lastUsedAt)).toBeGreaterThanOrEqual(Date.parse(mine.createdAt));
       expect(JSON.stringify(list.body)).not.toContain(issued.body.token);
       expect((await s.req('GET', '/api/v1/tokens', s.viewer)).status).toBe(200); // read-only screens
       const denied = await s.req('GET', '/api/v1/tokens', s.reporter['综合规划处']);

@@ -148,7 +148,7 @@ describe.skipIf(missing)('add-in in chromium against the real server', () => {
     await page.waitForFunction(() => (window as any).__wb.selection?.rect?.c === 7);
     const selected = await page.evaluate(() => (window as any).__wb.selection);
     expect(selected.rect.c).toBe(7); // 本月完成
-    expect((await cell(page, 't5-m1', '本月完成')).fill).not.toBeNull();
+    expect((await cell(page, 't5-m1', '本月完成')).fill).toBe('#F8D7DA'); // MARK_COLORS.invalid
     await page.screenshot({ path: `${ARTIFACTS}/addin-validate.png`, fullPage: true });
 
     expect(await act(page, 'sync')).toBe('');

@@ -102,19 +102,22 @@ describe('general rules found while judging', () => {
 
   it('头/岁/分/分钟 are units; ages, scores and minutes followed by a noun are not targets', () => {
     const [t] = flatNodes(
-      '2024年工作要点\n1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。',
+      `2024年工作要点
+1.惠民生。生猪出栏45万头，人均预期寿命达到79.8岁，满意度85分以上，到达时间缩短至8分钟以内。为65岁以上老年人、0-3岁婴幼儿提供服务，3分钟响应机制，85分以上的单位予以表扬。`,
     );
     expect(targetKeys(t)).toEqual(['45|万头|eq', '79.8|岁|eq', '85|分|gte', '8|分钟|lte']);
   });
 
   it('前20% is a rank, not a rate; 分别…、…以上 bounds every value', () => {
-    const [t] = flatNodes('2024年工作要点\n1.提质量。排名进入全国前20%的医院达到15家，减排量分别达到1200吨、450吨以上，新建A类10个、B类20个以上。');
+    const [t] = flatNodes(`2024年工作要点
+1.提质量。排名进入全国前20%的医院达到15家，减排量分别达到1200吨、450吨以上，新建A类10个、B类20个以上。`);
     expect(targetKeys(t)).toEqual(['15|家|eq', '1200|吨|gte', '450|吨|gte', '10|个|eq', '20|个|gte']);
   });
 
   it('每季度…前 and 次年… are deadlines (next year resolved); 每季度开展 and 3-5年内 are not', () => {
     const [t] = flatNodes(
-      '2023年工作要点\n1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。',
+      `2023年工作要点
+1.抓调度。每季度末前报送进展，考核结果于次年一季度通报，明年6月底前完成验收。每季度开展抽查，3-5年内建成体系，年内完成评估。`,
     );
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
       ['每季度末前', null],
@@ -125,12 +128,14 @@ describe('general rules found while judging', () => {
   });
 
   it('【牵头单位：…；配合单位：…】 brackets read like parentheses', () => {
-    const [t] = flatNodes('2024年工作要点\n1.壮大产业集群。新增企业10家。【牵头单位：省工业和信息化厅；配合单位：省发展改革委、省财政厅】');
+    const [t] = flatNodes(`2024年工作要点
+1.壮大产业集群。新增企业10家。【牵头单位：省工业和信息化厅；配合单位：省发展改革委、省财政厅】`);
     expect(t.units).toEqual({ lead: ['省工业和信息化厅'], co: ['省发展改革委', '省财政厅'] });
   });
 
   it('千 after digits is a multiplier (3～5千个), not a Chinese numeral of its own', () => {
-    const [t] = flatNodes('2024年工作要点\n1.托育。新增托位3～5千个，培训5千人，建成三千个网点。');
+    const [t] = flatNodes(`2024年工作要点
+1.托育。新增托位3～5千个，培训5千人，建成三千个网点。`);
     expect(targetKeys(t)).toEqual(['3-5|千个|eq', '5|千人|eq', '3000|个|eq']);
   });
 
@@ -152,7 +157,8 @@ describe('general rules found while judging', () => {
   });
 
   it('一 counts only after a comparator (至少办好一所); a clause comparator also bounds 百分之N', () => {
-    const [t] = flatNodes('2024年工作要点\n1.办学。每个县至少办好一所高中，形成一个良好格局，建成一批示范校，规模不低于全省的百分之六十。');
+    const [t] = flatNodes(`2024年工作要点
+1.办学。每个县至少办好一所高中，形成一个良好格局，建成一批示范校，规模不低于全省的百分之六十。`);
     expect(targetKeys(t)).toEqual(['1|所|gte', '60|%|gte']);
   });
 
@@ -165,7 +171,13 @@ describe('general rules found while judging', () => {
 5座泵站完成改造。`;
     const [a, b] = flatNodes(text);
     expect(targetKeys(a)).toEqual(['1|座|eq', '15|座|eq', '1200|公里|eq']);
-    expect(a.deadlines.map((d) => [d.text, d.date])).toEqual([['6月\n底前', '2024-06-30']]);
+    expect(a.deadlines.map((d) => [d.text, d.date])).toEqual([
+      [
+        `6月
+底前`,
+        '2024-06-30',
+      ],
+    ]);
     for (const t of a.targets) expect(text.slice(t.span.start, t.span.end)).toBe(t.quote);
     expect(targetKeys(b)).toEqual(['5|座|eq']);
     expect(b.targets[0].metric).not.toContain('管网改造');
@@ -182,14 +194,23 @@ describe('general rules found while judging', () => {
   it('a title without a year takes the latest working year of the preamble, not a past one or a target year', () => {
     expect(
       parseRule(
-        '全市统计工作要点\n2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。\n一、夯实基础\n1.更新名录库。年底前完成。',
+        `全市统计工作要点
+2022年，全市统计系统圆满完成各项任务。2023年全市统计工作的总体要求是：到2035年基本建成现代化统计体系。
+一、夯实基础
+1.更新名录库。年底前完成。`,
       ).year,
     ).toBe(2023);
-    expect(parseRule('全市统计工作要点\n2020年以来，改革持续深化。\n一、夯实基础\n1.更新名录库。到2022年底完成。').year).toBe(2022);
+    expect(
+      parseRule(`全市统计工作要点
+2020年以来，改革持续深化。
+一、夯实基础
+1.更新名录库。到2022年底完成。`).year,
+    ).toBe(2022);
   });
 
   it('批次/件次 and 吨标准煤 are units as written', () => {
-    const [t] = flatNodes('2024年工作要点\n1.抽检。完成抽检1.2万批次，办理投诉5000件次，节能10万吨标准煤。');
+    const [t] = flatNodes(`2024年工作要点
+1.抽检。完成抽检1.2万批次，办理投诉5000件次，节能10万吨标准煤。`);
     expect(targetKeys(t)).toEqual(['1.2|万批次|eq', '5000|件次|eq', '10|万吨标准煤|eq']);
   });
 

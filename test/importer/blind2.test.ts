@@ -111,30 +111,62 @@ describe('general rules found in round two', () => {
   });
 
   it('a unit list ends at the next field of its line (；完成时限：…); a 附件 line and a dated note end the title', () => {
-    const [t] = flatNodes('2024年工作要点\n1.新开工项目30个；责任单位：县发改委、县住建局；完成时限：12月底前');
+    const [t] = flatNodes(`2024年工作要点
+1.新开工项目30个；责任单位：县发改委、县住建局；完成时限：12月底前`);
     expect(t.units).toEqual({ exec: ['县发改委', '县住建局'] });
     expect(t.deadlines.map((d) => d.text)).toEqual(['12月底前']);
-    expect(parseRule('某县2024年工作要点\n附件\n重点工作任务分解表\n1.新开工项目30个。').title).toBe('某县2024年工作要点');
-    expect(parseRule('中共某县委组织部\n2024年党建工作要点\n（2024年2月1日）\n一、学习\n1.集中学习12次。').title).toBe('中共某县委组织部2024年党建工作要点');
+    expect(
+      parseRule(`某县2024年工作要点
+附件
+重点工作任务分解表
+1.新开工项目30个。`).title,
+    ).toBe('某县2024年工作要点');
+    expect(
+      parseRule(`中共某县委组织部
+2024年党建工作要点
+（2024年2月1日）
+一、学习
+1.集中学习12次。`).title,
+    ).toBe('中共某县委组织部2024年党建工作要点');
   });
 
   it('a red-header masthead and web-page meta lines are not the title', () => {
-    expect(parseRule('某某区人民政府办公室文件\n\n某政办〔2024〕8号\n\n某某区2024年民生实事实施方案\n\n一、教育\n1.新建幼儿园3所。').title).toBe(
-      '某某区2024年民生实事实施方案',
-    );
     expect(
-      parseRule('某某市2024年乡村振兴工作方案\n发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】\n一、产业\n1.新增龙头企业5家。').title,
+      parseRule(`某某区人民政府办公室文件
+
+某政办〔2024〕8号
+
+某某区2024年民生实事实施方案
+
+一、教育
+1.新建幼儿园3所。`).title,
+    ).toBe('某某区2024年民生实事实施方案');
+    expect(
+      parseRule(`某某市2024年乡村振兴工作方案
+发布时间：2024-02-28 10:30  来源：市农业农村局  【字体：大 中 小】
+一、产业
+1.新增龙头企业5家。`).title,
     ).toBe('某某市2024年乡村振兴工作方案');
     // 文件 at the end of a plan's own heading run is kept (it is not the first, short masthead line).
-    expect(parseRule('关于落实重要文件\n一、学习\n1.组织学习2次。').title).toBe('关于落实重要文件');
+    expect(
+      parseRule(`关于落实重要文件
+一、学习
+1.组织学习2次。`).title,
+    ).toBe('关于落实重要文件');
   });
 
   it('a notice in traditional script (關於印發…的通知) gives the plan it publishes as the title', () => {
-    expect(parseRule('某省生態環境廳關於印發\n2024年大氣污染防治方案的通知\n一、目標\n1.完成改造15家。').title).toBe('2024年大氣污染防治方案');
+    expect(
+      parseRule(`某省生態環境廳關於印發
+2024年大氣污染防治方案的通知
+一、目標
+1.完成改造15家。`).title,
+    ).toBe('2024年大氣污染防治方案');
   });
 
   it('6月份 alone is a deadline (end of June); 1-6月份, 1至6月份 and 3月份以来 are not', () => {
-    const [t] = flatNodes('2024年工作要点\n1.抓招标。6月份完成招标，11月份完成验收。1-6月份累计完成投资，1至6月份情况通报，3月份以来进展良好。');
+    const [t] = flatNodes(`2024年工作要点
+1.抓招标。6月份完成招标，11月份完成验收。1-6月份累计完成投资，1至6月份情况通报，3月份以来进展良好。`);
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
       ['6月份', '2024-06-30'],
       ['11月份', '2024-11-30'],
@@ -142,7 +174,8 @@ describe('general rules found in round two', () => {
   });
 
   it('deadlines spaced out as in web pages (6 月底前, 2024 年 9 月 30 日前) are found, text as written', () => {
-    const [t] = flatNodes('2024年工作要点\n1. 建设。 6 月底前 完成招标，2024 年 9 月 30 日前 完工，新建道路 12 公里 ，年底前 全部完成。');
+    const [t] = flatNodes(`2024年工作要点
+1. 建设。 6 月底前 完成招标，2024 年 9 月 30 日前 完工，新建道路 12 公里 ，年底前 全部完成。`);
     expect(t.deadlines.map((d) => [d.text, d.date ?? null])).toEqual([
       ['6 月底前', '2024-06-30'],
       ['2024 年 9 月 30 日前', '2024-09-30'],
@@ -152,13 +185,15 @@ describe('general rules found in round two', () => {
   });
 
   it('a comparator after one space still bounds the number (320万亩 以上)', () => {
-    const [t] = flatNodes('2024年工作要点\n1.稳面积。播种面积稳定在 320万亩 以上，收入 60亿元 以上，新建 50户 以上村庄道路。');
+    const [t] = flatNodes(`2024年工作要点
+1.稳面积。播种面积稳定在 320万亩 以上，收入 60亿元 以上，新建 50户 以上村庄道路。`);
     expect(targetKeys(t)).toEqual(['320|万亩|gte', '60|亿元|gte']);
   });
 
   it('a quantity right before a rate name qualifies it (500米覆盖率); 三成 is 30%', () => {
     const [t] = flatNodes(
-      '2024年工作要点\n1.公交。站点500米覆盖率达到100%，15公里通勤率达到80%，力争三成以上的建制村实现直投，八成的乡镇开通，组建九成员专班。建成站点300个，完成年度任务。',
+      `2024年工作要点
+1.公交。站点500米覆盖率达到100%，15公里通勤率达到80%，力争三成以上的建制村实现直投，八成的乡镇开通，组建九成员专班。建成站点300个，完成年度任务。`,
     );
     expect(targetKeys(t)).toEqual(['100|%|eq', '80|%|eq', '30|%|gte', '80|%|eq', '300|个|eq']);
   });

@@ -172,7 +172,10 @@ describe('general rules found in round three', () => {
     expect(plan.nodes[1].deadlines).toEqual([]);
     expect(plan.nodes[0]).toMatchObject({ confidence: 0.75, reason: expect.stringContaining('一是') });
     // One 一是 alone is not an enumeration: still no structure.
-    expect(parseRule('关于会议的通知\n一是请准时参加。').nodes).toEqual([]);
+    expect(
+      parseRule(`关于会议的通知
+一是请准时参加。`).nodes,
+    ).toEqual([]);
   });
 
   it('text without line breaks: headings after 。 or a space, page field codes and chrome blanked, flagged', () => {
@@ -209,7 +212,10 @@ describe('general rules found in round three', () => {
     expect(targetKeys(nodes[3])).toEqual(['10|个|eq']);
     expect(targetKeys(nodes[4])).toEqual(['15|个工作日|lte']);
     // A line with one | is prose.
-    expect(flatNodes('2024年工作要点\n1.建设 A|B 双线。').map((n) => n.number)).toEqual(['1']);
+    expect(
+      flatNodes(`2024年工作要点
+1.建设 A|B 双线。`).map((n) => n.number),
+    ).toEqual(['1']);
   });
 
   it('a table whose cells ran together: units split by their names, the first to 牵头, the rest to 配合', () => {
@@ -225,7 +231,10 @@ describe('general rules found in round three', () => {
     expect(nodes[1].deadlines).toEqual([]);
     expect(nodes[0].reason).toContain('按单位名称切分');
     // Without the run-together header, 12月底前完成… is not a row.
-    expect(flatNodes('2022年分工\n12月底前完成市交通运输局验收。').map((n) => n.number)).toEqual([]);
+    expect(
+      flatNodes(`2022年分工
+12月底前完成市交通运输局验收。`).map((n) => n.number),
+    ).toEqual([]);
   });
 
   it('Taiwan-style 壹、貳、 over 一、 over （一）; ROC years in the title and in deadlines', () => {
@@ -247,7 +256,11 @@ describe('general rules found in round three', () => {
     expect(targetKeys(nodes[3])).toEqual(['150|處|eq', '5|%|gte']);
     expect(nodes[3].deadlines.map((d) => [d.text, d.date])).toEqual([['112年12月底前', '2023-12-31']]);
     // A simplified-script title's 3-digit number is not a ROC year.
-    expect(parseRule('全市112项重点工作方案\n一、任务\n1.完成投资5亿元。').year).toBeNull();
+    expect(
+      parseRule(`全市112项重点工作方案
+一、任务
+1.完成投资5亿元。`).year,
+    ).toBeNull();
   });
 
   it('numbering that is not consecutive is kept as printed and flagged; numbering running on across sections is not', () => {
@@ -269,22 +282,31 @@ describe('general rules found in round three', () => {
   });
 
   it('a paste that stops mid-sentence keeps what it has, its last node flagged; a finished one is not', () => {
-    const cut = flatNodes('2024年工作要点\n1.建设站点。新建站点60个，覆盖率达到90%，力争年底前实现快');
+    const cut = flatNodes(`2024年工作要点
+1.建设站点。新建站点60个，覆盖率达到90%，力争年底前实现快`);
     expect(targetKeys(cut[0])).toEqual(['60|个|eq', '90|%|eq']);
     expect(cut[0]).toMatchObject({ confidence: 0.6, reason: '原文在句中截断，内容可能不全' });
-    expect(flatNodes('2024年工作要点\n1.建设站点。新建站点60个，覆盖率达到90%。')[0].reason).toBeUndefined();
+    expect(
+      flatNodes(`2024年工作要点
+1.建设站点。新建站点60个，覆盖率达到90%。`)[0].reason,
+    ).toBeUndefined();
   });
 
   it('portal chrome lines (当前位置/索引号/发布机构) are not the title', () => {
     expect(
       parseRule(
-        '当前位置: 首页 > 政府信息公开 > 计划规划\n索引号: 1162/2023-00152   发布机构: 某市住建局\n某市2023年建筑业工作要点\n一、产业\n1.总产值达到1200亿元。',
+        `当前位置: 首页 > 政府信息公开 > 计划规划
+索引号: 1162/2023-00152   发布机构: 某市住建局
+某市2023年建筑业工作要点
+一、产业
+1.总产值达到1200亿元。`,
       ).title,
     ).toBe('某市2023年建筑业工作要点');
   });
 
   it('a target read from a guess carries a reason (约数, 力争); a plain one has none', () => {
-    const [t] = flatNodes('2024年工作要点\n1.抓投资。完成投资50亿元，减负20亿元左右，新增就业三千余人。');
+    const [t] = flatNodes(`2024年工作要点
+1.抓投资。完成投资50亿元，减负20亿元左右，新增就业三千余人。`);
     expect(t.targets.map((x) => [x.quote, x.reason ?? null])).toEqual([
       ['50亿元', null],
       ['20亿元', null],
