@@ -557,7 +557,7 @@ async function targetsScreen() {
             h('td', {}, `${r.value}${r.unit}`),
             h('td', {}, r.actor),
             h('td', {}, r.reason ?? ''),
-            h('td', {}, fmt(r.at)),
+            h('td', {}, fmt(r.at ?? null)),
           ),
         ),
       ),

@@ -6,15 +6,18 @@
 // and re-send it with the same batchId) and ApiError (the server answered with a problem response: its
 // code, Chinese message and the fields it names).
 import type { ImportWarning } from './import-warnings';
-import type { Plan } from './plan';
+import type { Plan, PlanDoc } from './plan';
 import type { PlanDiff } from './plan-diff';
 import type { LightThresholds } from './lights';
 import type { Period } from './progress';
-import type { MonthPoint, PeriodStats } from './stats';
-import type { SheetRow, TaskAssignment } from './sheet';
+import type { MonthlySeries } from './stats';
+import type { PeriodStatsView } from './snapshot';
+import type { MonthSubmissions } from './submission';
+import type { SheetRow } from './sheet';
 import type { AuditEntry, Me, PlanSummary, PullResponse, PushBatch, PushResponse } from './sync';
-import type { LedgerItemView } from './ledger';
-import type { TargetBatch } from './target-edits';
+import type { LedgerCloseResult, LedgerItemView } from './ledger';
+import type { TargetBatch, TargetBatchResponse } from './target-edits';
+import type { RevisionResult, TargetRevision } from './target-history';
 
 export type { AuditEntry, Me, PlanSummary } from './sync';
 
@@ -43,10 +46,8 @@ export class NetworkError extends Error {
   }
 }
 
-/** POST …/targets/batches answers one of these per target (server/services/target-batches.ts TargetResult). */
-export type TargetResult =
-  | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: { value: number; max: number | null; unit: string } }
-  | { targetId: string; outcome: 'rejected'; errors: { message: string }[] };
+/** POST …/targets/batches answers one of these per target. */
+export type { TargetResult } from './target-edits';
 
 export interface Unit {
   id: number;
@@ -72,41 +73,18 @@ export interface Preview {
   replacesPlanId?: string | null;
   diff?: PlanDiff | null;
 }
-export type PlanWithAssignments = Plan & { assignments?: Record<string, TaskAssignment> };
+/** GET /plans/{planId} (model/plan.ts PlanDoc). */
+export type PlanWithAssignments = PlanDoc;
 export interface AssignmentRow {
   taskId?: string;
   task?: string;
   lead: string[];
   co: string[];
 }
-export interface UnitSubmission {
-  unit: string;
-  status: '未填报' | '填报中' | '已报送' | '逾期报送';
-  rows: number;
-  reportedRows: number;
-  submittedAt: string | null;
-  contact?: { reporter: string; phone: string; reviewer?: string } | null;
-  returned?: { reason: string } | null;
-}
-export interface Submissions {
-  planId: string;
-  period: string;
-  deadline: string;
-  periodStatus: string;
-  counts: Record<string, number>;
-  units: UnitSubmission[];
-}
+export type { UnitSubmission } from './submission';
+export type Submissions = MonthSubmissions;
 export type LedgerItem = LedgerItemView;
-export interface TargetRevision {
-  fromPeriod: string | null;
-  value: number;
-  max?: number | null;
-  unit: string;
-  comparator: string;
-  reason: string | null;
-  actor: string;
-  at: string;
-}
+export type { TargetRevision } from './target-history';
 
 /** What the client needs of fetch (the browser's or node's fits). */
 export type FetchLike = (
@@ -193,14 +171,15 @@ export class ApiClient {
   audit = (q: { planId?: string; entity?: string; id?: string; limit?: number }) => this.call<AuditEntry[]>('GET', `/audit?${qs(q)}`);
   ledger = (planId: string, q: { status?: string; unit?: string; period?: string } = {}) =>
     this.call<{ items: LedgerItem[] }>('GET', `/plans/${enc(planId)}/ledger?${qs(q)}`);
-  closeLedger = (planId: string, itemId: number, note: string) => this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/close`, { note });
+  closeLedger = (planId: string, itemId: number, note: string) =>
+    this.call<LedgerCloseResult>('POST', `/plans/${enc(planId)}/ledger/${itemId}/close`, { note });
   reopenLedger = (planId: string, itemId: number, reason: string, action: 'refuse' | 'reopen' = 'reopen') =>
     this.call<unknown>('POST', `/plans/${enc(planId)}/ledger/${itemId}/${action}`, { reason });
   remind = (planId: string, period: string, units?: string[]) =>
     this.call<{ results: unknown[] }>('POST', `/plans/${enc(planId)}/periods/${period}/remind`, units ? { units } : {});
   // the dashboard
-  stats = (planId: string, period: string) => this.call<PeriodStats>('GET', `/plans/${enc(planId)}/periods/${period}/stats`);
-  monthly = (planId: string, until: string) => this.call<{ series: MonthPoint[] }>('GET', `/plans/${enc(planId)}/stats/monthly?until=${until}`);
+  stats = (planId: string, period: string) => this.call<PeriodStatsView>('GET', `/plans/${enc(planId)}/periods/${period}/stats`);
+  monthly = (planId: string, until: string) => this.call<MonthlySeries>('GET', `/plans/${enc(planId)}/stats/monthly?until=${until}`);
   ledgerCounts = (planId: string, period: string) =>
     this.call<{ new: number; closed: number; open: number; overdue: number }>('GET', `/plans/${enc(planId)}/ledger/counts?period=${period}`);
   monthSettings = (planId: string) => this.call<{ lights: LightThresholds }>('GET', `/plans/${enc(planId)}/month-settings`);
@@ -210,11 +189,11 @@ export class ApiClient {
   push = (planId: string, batch: PushBatch) => this.call<PushResponse>('POST', `/plans/${enc(planId)}/progress/batches`, batch);
   changes = (planId: string, since: string | null, limit = 1000) =>
     this.call<PullResponse>('GET', `/plans/${enc(planId)}/changes?${since ? `since=${enc(since)}&` : ''}limit=${limit}`);
-  pushTargets = (planId: string, batch: TargetBatch) => this.call<{ results: TargetResult[] }>('POST', `/plans/${enc(planId)}/targets/batches`, batch);
+  pushTargets = (planId: string, batch: TargetBatch) => this.call<TargetBatchResponse>('POST', `/plans/${enc(planId)}/targets/batches`, batch);
   targetHistories = (planId: string) =>
     this.call<{ targets: { targetId: string; revisions: TargetRevision[] }[] }>('GET', `/plans/${enc(planId)}/targets/history`);
   reviseTarget = (planId: string, targetId: string, body: { fromPeriod: string; value: number; unit?: string; reason: string }) =>
-    this.call<unknown>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
+    this.call<RevisionResult>('POST', `/plans/${enc(planId)}/targets/${enc(targetId)}/revisions`, body);
 }
 
 const enc = encodeURIComponent;

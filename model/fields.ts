@@ -58,7 +58,9 @@ export type ProgressValues = z.infer<typeof ProgressValues>;
  * stored: it must match the target's.
  */
 type FieldsShape = { [K in InputKey | 'unit']: z.ZodOptional<z.ZodUnknown> };
-export const ProgressFields = z.object(Object.fromEntries([...INPUT_KEYS, 'unit'].map((k) => [k, z.unknown().optional()])) as FieldsShape).strict();
+// Documented as what a cell or a JSON client sends; anything else still reaches rules.ts and is refused there by field.
+const FieldInput = () => z.unknown().meta({ type: ['string', 'number', 'null'], description: '文本或数字；null 清空' } as Record<string, unknown>);
+export const ProgressFields = z.object(Object.fromEntries([...INPUT_KEYS, 'unit'].map((k) => [k, FieldInput().optional()])) as FieldsShape).strict();
 export type ProgressFields = z.infer<typeof ProgressFields>;
 
 export const EMPTY_PROGRESS: ProgressValues = Object.freeze(Object.fromEntries(INPUT_KEYS.map((k) => [k, null]))) as ProgressValues;

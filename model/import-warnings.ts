@@ -1,15 +1,15 @@
 // What the office must see before confirming an import (issue 9): no targets at all, tasks without a
 // 牵头单位 or a deadline, sibling numbers that skip (（一）→（三）), and readings the importer is unsure of.
+import { z } from 'zod';
 import { walkNodes, type Plan, type PlanNode } from './plan';
 
-export type ImportWarningCode = 'NO_TARGETS' | 'NO_UNIT' | 'NO_DEADLINE' | 'SKIPPED_NUMBER' | 'LOW_CONFIDENCE';
+export const ImportWarningCode = z.enum(['NO_TARGETS', 'NO_UNIT', 'NO_DEADLINE', 'SKIPPED_NUMBER', 'LOW_CONFIDENCE']);
+export type ImportWarningCode = z.infer<typeof ImportWarningCode>;
 
-export interface ImportWarning {
-  code: ImportWarningCode;
-  message: string;
-  nodeId?: string;
-  targetId?: string;
-}
+export const ImportWarning = z
+  .object({ code: ImportWarningCode, message: z.string(), nodeId: z.string().optional(), targetId: z.string().optional() })
+  .meta({ id: 'ImportWarning' });
+export type ImportWarning = z.infer<typeof ImportWarning>;
 
 /** Below this the preview marks a reading 需核对 (the importer sets `reason` then). */
 export const LOW_CONFIDENCE = 0.8;

@@ -5,9 +5,10 @@
 // text (whitespace-normalised). The month it first appears is 'raisedIn'; later months with the same
 // text only refresh 整改措施 (下步计划) and lastSeenIn. A changed text is a new item; the old one stays open
 // until 销号 (an office does not want a problem to vanish because a unit rephrased it).
+import { z } from 'zod';
 import { hash53 } from './ids';
 import { nextPeriod } from './period-math';
-import { periodEnd, type PeriodId } from './progress';
+import { PeriodId, periodEnd } from './progress';
 import type { ItemRow } from './sheet';
 
 export interface DerivedItem {
@@ -90,13 +91,16 @@ export function openAt(item: LedgerState, period: PeriodId): boolean {
   return item.raisedIn <= period && (item.status === 'open' || (item.closedIn !== null && item.closedIn > period));
 }
 
-export interface LedgerCounts {
-  period: PeriodId;
-  new: number; // raised this month
-  closed: number; // 销号 this month
-  open: number; // open at the end of the month (carried forward)
-  overdue: number; // open at the end of the month and past its 整改期限
-}
+export const LedgerCounts = z
+  .object({
+    period: PeriodId,
+    new: z.number().int(), // raised this month
+    closed: z.number().int(), // 销号 this month
+    open: z.number().int(), // open at the end of the month (carried forward)
+    overdue: z.number().int(), // open at the end of the month and past its 整改期限
+  })
+  .meta({ id: 'LedgerCounts' });
+export type LedgerCounts = z.infer<typeof LedgerCounts>;
 
 /** The 通报's ledger figures for a month. */
 export function ledgerCounts(items: readonly LedgerState[], period: PeriodId): LedgerCounts {
@@ -117,23 +121,41 @@ export function ledgerCounts(items: readonly LedgerState[], period: PeriodId): L
 }
 
 /** A ledger item as the API lists it (GET …/ledger). */
-export interface LedgerItemView {
-  id: number;
-  status: 'open' | 'closed';
-  text: string;
-  task: string;
-  taskId: string;
-  itemId: string;
-  unit: string;
-  owner: string;
-  raisedIn: string;
-  lastSeenIn: string;
-  measures: string | null;
-  due: string;
-  overdue: boolean;
-  closedAt: string | null;
-  closedBy: string | null;
-  closeNote: string | null;
-  reviewNote: string | null;
-  evidence: { id: number; name: string; contentType: string; size: number }[];
-}
+export const LedgerEvidence = z
+  .object({ id: z.number().int(), name: z.string(), contentType: z.string(), size: z.number().int() })
+  .meta({ id: 'LedgerEvidence' });
+export const LedgerItemView = z
+  .object({
+    id: z.number().int(),
+    status: z.enum(['open', 'closed']),
+    text: z.string(),
+    task: z.string(),
+    taskId: z.string(),
+    itemId: z.string(),
+    unit: z.string(),
+    owner: z.string(),
+    raisedIn: z.string(),
+    lastSeenIn: z.string(),
+    measures: z.string().nullable(),
+    due: z.string(),
+    overdue: z.boolean(),
+    closedAt: z.string().nullable(),
+    closedBy: z.string().nullable(),
+    closeNote: z.string().nullable(),
+    reviewNote: z.string().nullable(),
+    evidence: z.array(LedgerEvidence),
+  })
+  .meta({ id: 'LedgerItem' });
+export type LedgerItemView = z.infer<typeof LedgerItemView>;
+
+/** POST …/ledger/{itemId}/close: the 销号 (a retry of the same one: replayed, without evidenceId). */
+export const LedgerCloseResult = z
+  .object({
+    id: z.number().int(),
+    status: z.literal('closed'),
+    closedAt: z.string(),
+    evidenceId: z.number().int().nullable().optional(),
+    replayed: z.boolean(),
+  })
+  .meta({ id: 'LedgerCloseResult' });
+export type LedgerCloseResult = z.infer<typeof LedgerCloseResult>;

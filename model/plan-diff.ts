@@ -1,25 +1,33 @@
 // Re-importing a revised document (issue 9): what changes against the live plan. Nodes and targets are
 // matched by id (the importer gives an unchanged task or target the same id), so ids stay where nothing
 // changed; something that has progress is never deleted — it is archived with its history.
+import { z } from 'zod';
+import { JsonValue } from './json-value';
 import { walkNodes, type Plan, type PlanNode, type Target } from './plan';
 
-export interface DiffEntry {
-  kind: 'task' | 'section' | 'target';
-  id: string;
-  label: string;
-  /** For a change: which fields, old → new. */
-  fields?: { field: string; old: unknown; new: unknown }[];
-}
+export const DiffEntry = z
+  .object({
+    kind: z.enum(['task', 'section', 'target']),
+    id: z.string(),
+    label: z.string(),
+    /** For a change: which fields, old → new. */
+    fields: z.array(z.object({ field: z.string(), old: JsonValue, new: JsonValue })).optional(),
+  })
+  .meta({ id: 'DiffEntry' });
+export type DiffEntry = z.infer<typeof DiffEntry>;
 
-export interface PlanDiff {
-  added: DiffEntry[];
-  changed: DiffEntry[];
-  /** Gone from the document and without progress: deleted on confirm. */
-  removed: DiffEntry[];
-  /** Gone from the document but with progress: archived on confirm (kept with its history). */
-  archived: DiffEntry[];
-  unchanged: number;
-}
+export const PlanDiff = z
+  .object({
+    added: z.array(DiffEntry),
+    changed: z.array(DiffEntry),
+    /** Gone from the document and without progress: deleted on confirm. */
+    removed: z.array(DiffEntry),
+    /** Gone from the document but with progress: archived on confirm (kept with its history). */
+    archived: z.array(DiffEntry),
+    unchanged: z.number().int(),
+  })
+  .meta({ id: 'PlanDiff' });
+export type PlanDiff = z.infer<typeof PlanDiff>;
 
 const nodeLabel = (n: PlanNode) => `${n.number} ${n.title}`.trim();
 const targetLabel = (t: Target) => `${t.metric} ${t.value}${t.unit}`;

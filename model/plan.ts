@@ -70,33 +70,45 @@ export interface PlanNode {
   /** Why not, in Chinese, when confidence < 0.8 (the preview shows 需核对). */
   reason?: string;
 }
-export const PlanNode: z.ZodType<PlanNode> = z.lazy(() =>
-  z.object({
-    id: z.string(),
-    kind: NodeKind,
-    number: z.string(),
-    title: z.string(),
-    text: z.string(),
-    span: Span,
-    targets: z.array(Target),
-    deadlines: z.array(Deadline),
-    units: Units.optional(),
-    children: z.array(PlanNode),
-    confidence: z.number().min(0).max(1).optional(),
-    reason: z.string().optional(),
-  }),
-);
+export const PlanNode: z.ZodType<PlanNode> = z
+  .lazy(() =>
+    z.object({
+      id: z.string(),
+      kind: NodeKind,
+      number: z.string(),
+      title: z.string(),
+      text: z.string(),
+      span: Span,
+      targets: z.array(Target),
+      deadlines: z.array(Deadline),
+      units: Units.optional(),
+      children: z.array(PlanNode),
+      confidence: z.number().min(0).max(1).optional(),
+      reason: z.string().optional(),
+    }),
+  )
+  .meta({ id: 'PlanNode' });
 
-export const Plan = z.object({
-  id: z.string(),
-  title: z.string(),
-  year: z.number().int().min(1949).max(2100).nullable(),
-  issuer: z.string().optional(),
-  script: Script,
-  source: z.string(), // source file name
-  nodes: z.array(PlanNode),
-});
+export const Plan = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number().int().min(1949).max(2100).nullable(),
+    issuer: z.string().optional(),
+    script: Script,
+    source: z.string(), // source file name
+    nodes: z.array(PlanNode),
+  })
+  .meta({ id: 'Plan' });
 export type Plan = z.infer<typeof Plan>;
+
+/** A task's 牵头/配合单位 (server/db assignments). */
+export const TaskAssignment = z.object({ lead: z.array(z.string()), co: z.array(z.string()) }).meta({ id: 'TaskAssignment' });
+export type TaskAssignment = z.infer<typeof TaskAssignment>;
+
+/** GET /plans/{planId}: the plan with its assignments by task id. */
+export const PlanDoc = Plan.extend({ assignments: z.record(z.string(), TaskAssignment) }).meta({ id: 'PlanDoc' });
+export type PlanDoc = z.infer<typeof PlanDoc>;
 
 /** Depth-first walk over a plan's nodes, parents before children. */
 export function* walkNodes(nodes: PlanNode[], parent?: PlanNode): Generator<{ node: PlanNode; parent?: PlanNode }> {

@@ -1,10 +1,11 @@
 // The 重点任务清单 layout: one list of columns and one way to turn a plan into rows, shared by the
 // add-in's sheet, the exported workbook and the workbook upload, so all three agree cell for cell.
-import { walkNodes, type Plan, type PlanNode, type Target, type Units } from './plan';
+import { z } from 'zod';
+import { Target, walkNodes, type Plan, type PlanNode, type TaskAssignment, type Units } from './plan';
 import { completionRate } from './rules';
 import { COMPARATOR_SYMBOL, leadingComparator, type Comparator } from './comparator';
 import { dueDate } from './deadlines';
-import { EMPTY_PROGRESS, progressKey, type PeriodId, type ProgressValues } from './progress';
+import { EMPTY_PROGRESS, progressKey, ProgressValues, type PeriodId } from './progress';
 
 export type ColumnKind = 'text' | 'number' | 'status' | 'rate' | 'id';
 
@@ -65,39 +66,43 @@ export const COLUMN_INDEX = Object.fromEntries(COLUMNS.map((c, i) => [c.key, i])
 export { INPUT_KEYS, type InputKey } from './fields';
 
 /** Who leads and co-leads a task: unit names, from the office's assignment or else from the document. */
-export interface TaskAssignment {
-  lead: string[];
-  co: string[];
-}
+export type { TaskAssignment } from './plan';
 
-export interface SectionRow {
-  kind: 'section';
-  nodeId: string;
-  label: string; // "二、着力加快交通项目建设"
-  depth: number;
-}
+export const SectionRow = z
+  .object({
+    kind: z.literal('section'),
+    nodeId: z.string(),
+    label: z.string(), // "二、着力加快交通项目建设"
+    depth: z.number().int(),
+  })
+  .meta({ id: 'SectionRow' });
+export type SectionRow = z.infer<typeof SectionRow>;
 
-export interface ItemRow {
-  kind: 'item';
-  itemId: string; // a target id, or the task's node id when the task has no figure
-  key: string; // progressKey(itemId, period)
-  taskId: string;
-  number: string;
-  task: string;
-  metric: string;
-  target?: Pick<Target, 'value' | 'max' | 'unit' | 'comparator' | 'kind'>;
-  targetText: string; // 目标值 as shown: 278 | 1-2 | ≥1000 | ≤50
-  unit: string;
-  lead: string[];
-  co: string[];
-  deadline: string;
-  /** When the task falls due (ISO date): the same for the add-in's 截止日期 column, the export and the stats. */
-  due: string | null;
-  version: number; // 0 = nothing reported yet
-  values: ProgressValues;
-  rate: number | null; // 完成率 in %
-}
+export const ItemRow = z
+  .object({
+    kind: z.literal('item'),
+    itemId: z.string(), // a target id, or the task's node id when the task has no figure
+    key: z.string(), // progressKey(itemId, period)
+    taskId: z.string(),
+    number: z.string(),
+    task: z.string(),
+    metric: z.string(),
+    target: Target.pick({ value: true, max: true, unit: true, comparator: true, kind: true }).optional(),
+    targetText: z.string(), // 目标值 as shown: 278 | 1-2 | ≥1000 | ≤50
+    unit: z.string(),
+    lead: z.array(z.string()),
+    co: z.array(z.string()),
+    deadline: z.string(),
+    /** When the task falls due (ISO date): the same for the add-in's 截止日期 column, the export and the stats. */
+    due: z.string().nullable(),
+    version: z.number().int(), // 0 = nothing reported yet
+    values: ProgressValues,
+    rate: z.number().nullable(), // 完成率 in %
+  })
+  .meta({ id: 'ItemRow' });
+export type ItemRow = z.infer<typeof ItemRow>;
 
+export const SheetRow = z.discriminatedUnion('kind', [SectionRow, ItemRow]).meta({ id: 'SheetRow' });
 export type SheetRow = SectionRow | ItemRow;
 
 export function targetText(t: Pick<Target, 'value' | 'max' | 'comparator'>): string {

@@ -1,7 +1,8 @@
 // Summaries of one month's 重点任务清单 for the leaders' dashboard and the monthly 通报: completion by
 // section, by lead unit and by status, who has and has not reported, lagging / overdue / behind-schedule
 // items, and a per-month series. Pure: everything is computed from model/sheet.ts rows.
-import { periodEnd, STATUSES, type PeriodId, type ProgressValues } from './progress';
+import { z } from 'zod';
+import { PeriodId, periodEnd, STATUSES, type ProgressValues } from './progress';
 import type { ItemRow, SheetRow } from './sheet';
 import { stableAverages } from './trend';
 
@@ -12,68 +13,75 @@ export type StatStatus = (typeof STAT_STATUSES)[number];
 /** The bucket for items whose task has no lead unit yet (shown, never counted as a unit). */
 export const UNASSIGNED_UNIT = '未明确牵头单位';
 
-export interface Tally {
-  items: number; // 填报事项: one per target, or per task without a figure
-  tasks: number; // distinct tasks
-  reported: number;
-  byStatus: Record<StatStatus, number>;
-  /** Items with a 完成率 (quantitative targets with cumulative reported). */
-  rated: number;
-  /** Mean 完成率 of rated items, each capped at 100 so one over-achiever does not hide others. */
-  avgRate: number | null;
-  overdue: number;
-  behind: number;
-}
+const ByStatus = z.record(z.enum(STAT_STATUSES), z.number().int());
 
-export interface SectionStats extends Tally {
-  sectionId: string;
-  label: string;
-}
+export const Tally = z
+  .object({
+    items: z.number().int(), // 填报事项: one per target, or per task without a figure
+    tasks: z.number().int(), // distinct tasks
+    reported: z.number().int(),
+    byStatus: ByStatus,
+    /** Items with a 完成率 (quantitative targets with cumulative reported). */
+    rated: z.number().int(),
+    /** Mean 完成率 of rated items, each capped at 100 so one over-achiever does not hide others. */
+    avgRate: z.number().nullable(),
+    overdue: z.number().int(),
+    behind: z.number().int(),
+  })
+  .meta({ id: 'Tally' });
+export type Tally = z.infer<typeof Tally>;
 
-export type ReportState = '已报送' | '部分报送' | '未报送';
-export interface UnitStats extends Tally {
-  unit: string;
-  state: ReportState;
-  unassigned: boolean;
-}
+export const SectionStats = Tally.extend({ sectionId: z.string(), label: z.string() }).meta({ id: 'SectionStats' });
+export type SectionStats = z.infer<typeof SectionStats>;
 
-export interface ItemSummary {
-  itemId: string;
-  taskId: string;
-  number: string;
-  task: string;
-  metric: string;
-  section: string;
-  lead: string[];
-  status: StatStatus;
-  targetText: string;
-  unit: string;
-  cumulative: number | null;
-  rate: number | null;
-  deadline: string;
-  dueDate: string | null;
-  progress: string | null;
-  problems: string | null;
-  nextSteps: string | null;
-}
+export const ReportState = z.enum(['已报送', '部分报送', '未报送']);
+export type ReportState = z.infer<typeof ReportState>;
+export const UnitStats = Tally.extend({ unit: z.string(), state: ReportState, unassigned: z.boolean() }).meta({ id: 'UnitStats' });
+export type UnitStats = z.infer<typeof UnitStats>;
 
-export interface PeriodStats {
-  period: PeriodId;
-  /** The day reports were due, and whether the month is closed (when known). */
-  deadline: string | null;
-  closed: boolean | null;
-  /** 序时进度: the share of the plan year elapsed at the end of this month, in %. */
-  timeProgress: number;
-  totals: Tally;
-  bySection: SectionStats[];
-  byUnit: UnitStats[];
-  reportedUnits: string[];
-  partialUnits: string[];
-  unreportedUnits: string[];
-  lagging: ItemSummary[]; // status 滞后
-  overdue: ItemSummary[]; // due by the end of the month and not 已完成
-  behind: ItemSummary[]; // 完成率 below 序时进度 (amount and count targets only)
-}
+export const ItemSummary = z
+  .object({
+    itemId: z.string(),
+    taskId: z.string(),
+    number: z.string(),
+    task: z.string(),
+    metric: z.string(),
+    section: z.string(),
+    lead: z.array(z.string()),
+    status: z.enum(STAT_STATUSES),
+    targetText: z.string(),
+    unit: z.string(),
+    cumulative: z.number().nullable(),
+    rate: z.number().nullable(),
+    deadline: z.string(),
+    dueDate: z.string().nullable(),
+    progress: z.string().nullable(),
+    problems: z.string().nullable(),
+    nextSteps: z.string().nullable(),
+  })
+  .meta({ id: 'ItemSummary' });
+export type ItemSummary = z.infer<typeof ItemSummary>;
+
+export const PeriodStats = z
+  .object({
+    period: PeriodId,
+    /** The day reports were due, and whether the month is closed (when known). */
+    deadline: z.string().nullable(),
+    closed: z.boolean().nullable(),
+    /** 序时进度: the share of the plan year elapsed at the end of this month, in %. */
+    timeProgress: z.number(),
+    totals: Tally,
+    bySection: z.array(SectionStats),
+    byUnit: z.array(UnitStats),
+    reportedUnits: z.array(z.string()),
+    partialUnits: z.array(z.string()),
+    unreportedUnits: z.array(z.string()),
+    lagging: z.array(ItemSummary), // status 滞后
+    overdue: z.array(ItemSummary), // due by the end of the month and not 已完成
+    behind: z.array(ItemSummary), // 完成率 below 序时进度 (amount and count targets only)
+  })
+  .meta({ id: 'PeriodStats' });
+export type PeriodStats = z.infer<typeof PeriodStats>;
 
 export interface StatsOptions {
   period: PeriodId;
@@ -246,21 +254,30 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
   };
 }
 
-export interface MonthPoint {
-  period: PeriodId;
-  items: number;
-  reported: number;
-  /** 报送率 in %. */
-  reportRate: number | null;
-  avgRate: number | null;
-  timeProgress: number;
-  byStatus: Record<StatStatus, number>;
-  lagging: number;
-  unreportedUnits: number;
-  /** 平均完成率 over a stable population (model/trend.ts STABLE_POPULATION), and its size. */
-  avgRateStable: number | null;
-  stablePopulation: number;
-}
+export const MonthPoint = z
+  .object({
+    period: PeriodId,
+    items: z.number().int(),
+    reported: z.number().int(),
+    /** 报送率 in %. */
+    reportRate: z.number().nullable(),
+    avgRate: z.number().nullable(),
+    timeProgress: z.number(),
+    byStatus: ByStatus,
+    lagging: z.number().int(),
+    unreportedUnits: z.number().int(),
+    /** 平均完成率 over a stable population (model/trend.ts STABLE_POPULATION), and its size. */
+    avgRateStable: z.number().nullable(),
+    stablePopulation: z.number().int(),
+  })
+  .meta({ id: 'MonthPoint' });
+export type MonthPoint = z.infer<typeof MonthPoint>;
+
+/** GET …/stats/monthly: the series up to `until`, with the months read from their snapshots. */
+export const MonthlySeries = z
+  .object({ planId: z.string(), until: z.string(), closedMonths: z.array(z.string()), series: z.array(MonthPoint) })
+  .meta({ id: 'MonthlySeries' });
+export type MonthlySeries = z.infer<typeof MonthlySeries>;
 
 /** A per-month series for the trend chart, oldest month first. */
 export function monthlySeries(months: readonly { period: PeriodId; rows: readonly SheetRow[] }[], year?: number | null): MonthPoint[] {

@@ -94,3 +94,44 @@ export function submissionBlockers(
   }
   return out;
 }
+
+/** One unit's state for the month (GET …/submissions). */
+export const UnitSubmission = z
+  .object({
+    unit: z.string(),
+    status: z.enum(SUBMISSION_STATUSES),
+    rows: z.number().int(),
+    reportedRows: z.number().int(),
+    submittedAt: z.string().nullable(),
+    contact: SubmissionContact.nullable(),
+    /** The office's last 退回 (shown to the unit until it submits again). */
+    returned: z.object({ reason: z.string(), by: z.string(), at: z.string() }).nullable(),
+  })
+  .meta({ id: 'UnitSubmission' });
+export type UnitSubmission = z.infer<typeof UnitSubmission>;
+
+export const MonthSubmissions = z
+  .object({
+    planId: z.string(),
+    period: z.string(),
+    deadline: z.string(),
+    periodStatus: z.string(),
+    countdown: z.object({ ms: z.number(), label: z.string() }),
+    counts: z.record(z.enum(SUBMISSION_STATUSES), z.number().int()),
+    units: z.array(UnitSubmission),
+  })
+  .meta({ id: 'MonthSubmissions' });
+export type MonthSubmissions = z.infer<typeof MonthSubmissions>;
+
+/** POST …/submit: the submission stored, or the standing one (replayed). */
+export const SubmitResult = z
+  .object({
+    unit: z.string(),
+    period: z.string(),
+    status: z.enum(['已报送', '逾期报送']),
+    submittedAt: z.string(),
+    contact: SubmissionContact,
+    replayed: z.boolean(),
+  })
+  .meta({ id: 'SubmitResult' });
+export type SubmitResult = z.infer<typeof SubmitResult>;

@@ -19,7 +19,9 @@ export type PushBatch = z.infer<typeof PushBatch>;
 
 // The answers are zod schemas too: the server's OpenAPI document is made from them (server/routes/sync.ts).
 /** One refusal, about a field (or, from a workbook, a cell): model/errors.ts FieldError. */
-export const FieldErrorDoc = z.object({ field: z.string().optional(), cell: z.string().optional(), code: z.string(), message: z.string() });
+export const FieldErrorDoc = z
+  .object({ field: z.string().optional(), cell: z.string().optional(), code: z.string(), message: z.string() })
+  .meta({ id: 'FieldError' });
 
 export const PushResult = z.discriminatedUnion('outcome', [
   z.object({ key: z.string(), outcome: z.literal('applied'), version: z.number().int(), values: ProgressValues }),
@@ -31,11 +33,13 @@ export type PushResult =
   | { key: string; outcome: 'conflict'; version: number; values: ProgressValues }
   | { key: string; outcome: 'rejected'; errors: FieldError[] };
 
-export const PushResponse = z.object({
-  batchId: z.string(),
-  replayed: z.boolean(), // true when this batchId was seen before and the stored answer is returned
-  results: z.array(PushResult),
-});
+export const PushResponse = z
+  .object({
+    batchId: z.string(),
+    replayed: z.boolean(), // true when this batchId was seen before and the stored answer is returned
+    results: z.array(PushResult),
+  })
+  .meta({ id: 'PushResponse' });
 export interface PushResponse {
   batchId: string;
   replayed: boolean;
@@ -44,7 +48,7 @@ export interface PushResponse {
 
 export const ChangedEntry = z.object({ key: z.string(), version: z.number().int(), values: ProgressValues, updatedBy: z.string(), updatedAt: z.string() });
 export type ChangedEntry = z.infer<typeof ChangedEntry>;
-export const PullResponse = z.object({ entries: z.array(ChangedEntry), cursor: z.string(), hasMore: z.boolean() });
+export const PullResponse = z.object({ entries: z.array(ChangedEntry), cursor: z.string(), hasMore: z.boolean() }).meta({ id: 'PullResponse' });
 export type PullResponse = z.infer<typeof PullResponse>;
 
 /** One entry of the audit trail (GET /audit): who did what, old → new. */
@@ -60,15 +64,18 @@ export interface AuditEntry {
 }
 
 /** A plan in the list (GET /plans). */
-export interface PlanSummary {
-  id: string;
-  title: string;
-  year: number | null;
-  script: string;
-  source: string;
-  taskCount: number;
-  targetCount: number;
-}
+export const PlanSummary = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    year: z.number().nullable(),
+    script: z.string(),
+    source: z.string(),
+    taskCount: z.number().int(),
+    targetCount: z.number().int(),
+  })
+  .meta({ id: 'PlanSummary' });
+export type PlanSummary = z.infer<typeof PlanSummary>;
 
 /** Who a token stands for (GET /me). */
 export interface Me {

@@ -2,26 +2,47 @@
 // 完成率 (and so 序时进度 comparisons) use the target in force in that month. Pure: the server stores
 // revisions (server/db/schema.ts target_revisions) and asks these functions what applies when.
 import { fieldError, type FieldError } from './errors';
-import type { Plan, PlanNode, Target } from './plan';
+import { z } from 'zod';
+import { Comparator, type Plan, type PlanNode, type Target } from './plan';
 import type { PeriodId } from './progress';
 
 export type TargetFigures = { value: number; max: number | null; unit: string; comparator: Target['comparator'] };
 
-export interface TargetRevision extends TargetFigures {
-  /** The first month it applies to; null = the original figures, from the start of the plan. */
-  fromPeriod: PeriodId | null;
-  reason?: string | null;
-  actor?: string;
-  at?: string;
-  conversion?: UnitConversion | null;
-}
-
 /** An explicit confirmation that figures in `from` become figures in `to` by multiplying with `factor`. */
-export interface UnitConversion {
-  from: string;
-  to: string;
-  factor: number;
-}
+export const UnitConversion = z.object({ from: z.string(), to: z.string(), factor: z.number() }).meta({ id: 'UnitConversion' });
+export type UnitConversion = z.infer<typeof UnitConversion>;
+
+export const TargetRevision = z
+  .object({
+    value: z.number(),
+    max: z.number().nullable(),
+    unit: z.string(),
+    comparator: Comparator,
+    /** The first month it applies to; null = the original figures, from the start of the plan. */
+    fromPeriod: z.string().nullable(),
+    reason: z.string().nullable().optional(),
+    actor: z.string().optional(),
+    at: z.string().optional(),
+    conversion: UnitConversion.nullable().optional(),
+  })
+  .meta({ id: 'TargetRevision' });
+export type TargetRevision = z.infer<typeof TargetRevision>;
+
+/** GET …/targets/{targetId}/history. */
+export const TargetHistory = z
+  .object({
+    targetId: z.string(),
+    metric: z.string(),
+    version: z.number().int(),
+    /** Oldest first; the first entry (fromPeriod null) is the figure as imported, when revised at all. */
+    revisions: z.array(TargetRevision),
+  })
+  .meta({ id: 'TargetHistory' });
+export type TargetHistory = z.infer<typeof TargetHistory>;
+
+/** POST …/targets/{targetId}/revisions: the target's new version and its whole history. */
+export const RevisionResult = z.object({ version: z.number().int(), replayed: z.boolean(), history: TargetHistory }).meta({ id: 'TargetRevisionResult' });
+export type RevisionResult = z.infer<typeof RevisionResult>;
 
 const sortKey = (r: Pick<TargetRevision, 'fromPeriod'>) => r.fromPeriod ?? '';
 

@@ -13,7 +13,7 @@ import { loadWorkbook } from '../workbook/xlsx';
 import { checkXlsx } from '../workbook/zipcheck';
 import { Json, PlanIdParam } from './params';
 import { reportingDeadline, setReportingDay } from '../services/plan-settings';
-import { HttpProblem } from './problem';
+import { HttpProblem, Problem } from './problem';
 
 export function consoleRoutes(db: Db): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
@@ -25,7 +25,7 @@ export function consoleRoutes(db: Db): OpenAPIHono<AppEnv> {
       middleware: [requireRole('admin')] as const,
       summary: '上传分工表（.xlsx：序号、任务、牵头单位、配合单位；multipart 的 file 字段）：全部成功才保存，问题指明单元格',
       request: { params: PlanIdParam },
-      responses: { 200: Json(z.object({ applied: z.number() }), 'Applied'), 400: Json(z.any(), 'Refused (nothing stored)') },
+      responses: { 200: Json(z.object({ applied: z.number() }), 'Applied'), 400: Problem('Refused (nothing stored)') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

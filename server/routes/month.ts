@@ -15,7 +15,8 @@ import { uploadWorkbook } from '../services/workbook-upload';
 import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
 import { Problem, problem } from './problem';
-import { contactErrors } from '../../model/submission';
+import { contactErrors, MonthSubmissions, SubmitResult } from '../../model/submission';
+import { LedgerCloseResult, LedgerItemView } from '../../model/ledger';
 import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger-workbook';
@@ -24,28 +25,6 @@ import { loadPlan } from '../services/plans';
 import { HttpProblem } from './problem';
 import type { Context } from 'hono';
 import type { Actor } from '../auth/tokens';
-
-const SubmissionsResponse = z
-  .object({
-    planId: z.string(),
-    period: z.string(),
-    deadline: z.string(),
-    periodStatus: z.string(),
-    countdown: z.object({ ms: z.number(), label: z.string() }),
-    counts: z.record(z.string(), z.number()),
-    units: z.array(
-      z.object({
-        unit: z.string(),
-        status: z.enum(['未填报', '填报中', '已报送', '逾期报送']),
-        rows: z.number(),
-        reportedRows: z.number(),
-        submittedAt: z.string().nullable(),
-        contact: z.any(),
-        returned: z.any(),
-      }),
-    ),
-  })
-  .openapi('MonthSubmissions');
 
 /** A JSON body, or {} when there is none (the services check the fields and name them). */
 async function body(c: { req: { json(): Promise<unknown>; header(n: string): string | undefined } }): Promise<Record<string, unknown>> {
@@ -66,7 +45,7 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
       tags: ['month'],
       summary: '各单位本月报送状态（未填报/填报中/已报送/逾期报送）、截止日与倒计时',
       request: { params: PeriodParams },
-      responses: { 200: Json(SubmissionsResponse, 'Status per unit'), 404: Problem('No such plan or month') },
+      responses: { 200: Json(MonthSubmissions, 'Status per unit'), 404: Problem('No such plan or month') },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -84,7 +63,7 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
       summary: '报送本单位本月填报（须填报人、联系电话、审核人；有不合格行时拒绝，不保存）',
       request: { params: PeriodParams },
       responses: {
-        200: Json(z.any(), 'Submitted (or the standing submission: replayed)'),
+        200: Json(SubmitResult, 'Submitted (or the standing submission: replayed)'),
         400: Problem('Missing fields'),
         422: Problem('Rows invalid (errors name them)'),
       },
@@ -173,28 +152,6 @@ const LedgerQuery = z.object({
   period: PeriodParam.optional(),
 });
 
-const LedgerItem = z
-  .object({
-    id: z.number(),
-    status: z.enum(['open', 'closed']),
-    text: z.string(),
-    task: z.string(),
-    taskId: z.string(),
-    itemId: z.string(),
-    unit: z.string(),
-    owner: z.string(),
-    raisedIn: z.string(),
-    lastSeenIn: z.string(),
-    measures: z.string().nullable(),
-    due: z.string(),
-    overdue: z.boolean(),
-    closedAt: z.string().nullable(),
-    closedBy: z.string().nullable(),
-    closeNote: z.string().nullable(),
-    reviewNote: z.string().nullable(),
-    evidence: z.array(z.any()),
-  })
-  .openapi('LedgerItem');
 const ItemParams = PlanIdParam.extend({
   itemId: z.coerce
     .number()
@@ -231,7 +188,7 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
       tags: ['ledger'],
       summary: '问题台账（由各月“存在问题”生成；未销号的逐月结转）',
       request: { params: PlanIdParam, query: LedgerQuery },
-      responses: { 200: Json(z.object({ items: z.array(LedgerItem) }), 'Ledger items') },
+      responses: { 200: Json(z.object({ items: z.array(LedgerItemView) }), 'Ledger items') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -269,7 +226,7 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
       summary: '销号：{"note":"…"}（必填；空则 400，不保存）；multipart 可附佐证材料（evidence：PDF/PNG/JPG/DOCX/XLSX，≤5 MB）',
       request: { params: ItemParams },
       responses: {
-        200: Json(z.any(), 'Closed'),
+        200: Json(LedgerCloseResult, 'Closed'),
         400: Problem('Empty note'),
         409: Problem('Already closed'),
         413: Problem('File too large'),

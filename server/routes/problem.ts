@@ -4,6 +4,7 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import { AppError, type AppErrorCode } from '../../model/errors';
+import { JsonValue } from '../../model/json-value';
 import { FieldErrorDoc } from '../../model/sync';
 
 export interface ProblemField {
@@ -16,7 +17,7 @@ export interface ProblemField {
 /** The problem response as the OpenAPI document describes it (every 4xx/5xx). */
 export const ProblemDoc = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(), errors: z.array(FieldErrorDoc).optional() })
-  .passthrough()
+  .catchall(JsonValue) // RFC 9457 extensions (e.g. the workbook's annotated copy)
   .openapi('Problem');
 /** A response entry for a problem status. */
 export const Problem = (description: string) => ({ content: { 'application/problem+json': { schema: ProblemDoc } }, description });

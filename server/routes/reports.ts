@@ -3,7 +3,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { buildBulletin } from '../../model/bulletin';
 import type { Period } from '../../model/progress';
-import { monthlySeries } from '../../model/stats';
+import { monthlySeries, MonthlySeries } from '../../model/stats';
+import { PeriodStatsView, SnapshotRecord, SnapshotVersion } from '../../model/snapshot';
 import type { AppEnv } from '../auth/middleware';
 import { renderBulletinDocx } from '../bulletin';
 import type { Db } from '../db/connect';
@@ -47,7 +48,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       tags: ['reports'],
       summary: '月度统计：按板块、牵头单位、状态的完成情况，报送/未报送单位，滞后、逾期、低于序时进度的事项',
       request: { params: PeriodParams, query: z.object({ version: VersionQuery }) },
-      responses: { 200: Json(z.any(), 'PeriodStats (model/stats.ts) + snapshot: the closed version read, or null (live)') },
+      responses: { 200: Json(PeriodStatsView, 'PeriodStats (model/stats.ts) + snapshot: the closed version read, or null (live)') },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -64,7 +65,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       tags: ['reports'],
       summary: '逐月趋势：报送率、平均完成率、序时进度、各状态事项数（到最近有填报的月份或本月为止）',
       request: { params: PlanIdParam, query: z.object({ until: PeriodParam.optional() }) },
-      responses: { 200: Json(z.any(), '{series: MonthPoint[]} (model/stats.ts)') },
+      responses: { 200: Json(MonthlySeries, 'The per-month series (model/stats.ts MonthPoint)') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -103,7 +104,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
           version: VersionQuery,
         }),
       },
-      responses: { 200: { content: { [DOCX]: { schema: z.any() } }, description: 'The 通报 as .docx' } },
+      responses: { 200: { content: { [DOCX]: { schema: z.string().openapi({ format: 'binary' }) } }, description: 'The 通报 as .docx' } },
     }),
     async (c) => {
       const { planId, period } = c.req.valid('param');
@@ -145,10 +146,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       summary: '关账记录：该月每次关闭时记录的版本（重新开放后再关闭为新版本）',
       request: { params: PeriodParams },
       responses: {
-        200: Json(
-          z.object({ period: z.string(), versions: z.array(z.object({ version: z.number(), closedAt: z.string(), closedBy: z.string() })) }),
-          'Versions',
-        ),
+        200: Json(z.object({ period: z.string(), versions: z.array(SnapshotVersion) }), 'Versions'),
       },
     }),
     async (c) => {
@@ -173,7 +171,7 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
             .openapi({ param: { name: 'version', in: 'path' } }),
         }),
       },
-      responses: { 200: Json(z.any(), '{version, closedAt, closedBy, data: MonthSnapshot}') },
+      responses: { 200: Json(SnapshotRecord, '{version, closedAt, closedBy, data: MonthSnapshot}') },
     }),
     async (c) => {
       const { planId, period, version } = c.req.valid('param');

@@ -1,6 +1,8 @@
 // Progress push/pull, target batches and the audit trail.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { JsonValue } from '../../model/json-value';
 import { PullResponse, PushBatch, PushResponse } from '../../model/sync';
+import { TargetBatchResponse } from '../../model/target-edits';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { readAudit } from '../services/audit';
@@ -12,8 +14,6 @@ import { readableItems, unitBound } from '../services/visibility';
 import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';
 
-const PushResponseDoc = PushResponse.openapi('PushResponse');
-
 export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
@@ -23,7 +23,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       middleware: [requireRole('admin', 'reporter')] as const,
       summary: '推送填报（按条目：applied | conflict | rejected；同一 batchId 只生效一次）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: PushBatch } }, required: true } },
-      responses: { 200: Json(PushResponseDoc, 'Per-entry results') },
+      responses: { 200: Json(PushResponse, 'Per-entry results') },
     }),
     async (c) => c.json(await pushBatch(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
@@ -38,7 +38,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
         params: PlanIdParam,
         query: z.object({ since: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(10_000).optional() }),
       },
-      responses: { 200: Json(PullResponse.openapi('PullResponse'), 'Changes') },
+      responses: { 200: Json(PullResponse, 'Changes') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -58,7 +58,7 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       middleware: [requireRole('admin')] as const,
       summary: '批量修改指标（版本校验、审计）',
       request: { params: PlanIdParam, body: { content: { 'application/json': { schema: TargetBatch } }, required: true } },
-      responses: { 200: Json(z.any(), 'Per-edit results') },
+      responses: { 200: Json(TargetBatchResponse, 'Per-edit results') },
     }),
     async (c) => c.json(await pushTargets(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
@@ -86,8 +86,8 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
               action: z.string(),
               entity: z.string(),
               entityId: z.string(),
-              old: z.any(),
-              new: z.any(),
+              old: JsonValue,
+              new: JsonValue,
               batchId: z.string().nullable(),
             }),
           ),

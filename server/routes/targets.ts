@@ -4,14 +4,16 @@
 //   GET  /plans/:planId/targets/history               every revised target's history
 //   GET|PUT /plans/:planId/bulletin-settings          issuer, 期号 start, 抄送, 印发机关 (PUT: admin)
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { BulletinSettings, BulletinSettingsView } from '../../model/bulletin-settings';
 import { Comparator } from '../../model/plan';
+import { RevisionResult, TargetHistory } from '../../model/target-history';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { getBulletinSettings, putBulletinSettings } from '../services/bulletin-settings';
 import { ensurePlan } from '../services/plans';
 import { loadTargetHistories, reviseTarget, targetHistory } from '../services/target-revisions';
 import { Json, PeriodParam, PlanIdParam } from './params';
-import { HttpProblem, problem } from './problem';
+import { HttpProblem, Problem, problem } from './problem';
 
 const TargetParams = PlanIdParam.extend({
   targetId: z
@@ -39,15 +41,7 @@ const Revision = z
   .strict()
   .openapi('TargetRevisionRequest');
 
-const Settings = z
-  .object({
-    issuer: z.string().trim().min(1).max(60).nullable(),
-    firstIssueNumber: z.number().int().min(1).max(999),
-    copyTo: z.string().trim().max(300).nullable(),
-    printedBy: z.string().trim().max(60).nullable(),
-  })
-  .strict()
-  .openapi('BulletinSettings');
+const Settings = BulletinSettings;
 
 export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   const admin = requireRole('admin');
@@ -61,10 +55,10 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       summary: '调整目标：从某月起适用新目标（之前月份保留原值）；改单位须确认换算；记录原因与调整人',
       request: { params: TargetParams, body: { content: { 'application/json': { schema: Revision } }, required: true } },
       responses: {
-        200: Json(z.any(), '{version, replayed, history}'),
-        400: Json(z.any(), 'Refused (nothing stored)'),
-        404: Json(z.any(), 'No such target'),
-        409: Json(z.any(), 'Changed since baseVersion'),
+        200: Json(RevisionResult, '{version, replayed, history}'),
+        400: Problem('Refused (nothing stored)'),
+        404: Problem('No such target'),
+        409: Problem('Changed since baseVersion'),
       },
     }),
     async (c) => {
@@ -83,7 +77,7 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       tags: ['targets'],
       summary: '目标调整记录：目标值、单位、起始月份、调整人、原因',
       request: { params: TargetParams },
-      responses: { 200: Json(z.any(), 'TargetHistory') },
+      responses: { 200: Json(TargetHistory, 'TargetHistory') },
     }),
     async (c) => {
       const { planId, targetId } = c.req.valid('param');
@@ -101,7 +95,7 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       tags: ['targets'],
       summary: '所有调整过的目标及其调整记录',
       request: { params: PlanIdParam },
-      responses: { 200: Json(z.any(), '{targets: {targetId, revisions}[]}') },
+      responses: { 200: Json(z.object({ targets: z.array(TargetHistory.pick({ targetId: true, revisions: true })) }), '{targets: {targetId, revisions}[]}') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -118,7 +112,7 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       tags: ['reports'],
       summary: '通报设置：发文机关、期号起始、抄送、印发机关',
       request: { params: PlanIdParam },
-      responses: { 200: Json(z.any(), 'BulletinSettings + configured') },
+      responses: { 200: Json(BulletinSettingsView, 'BulletinSettings + configured') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

@@ -12,6 +12,8 @@
 //        are exactly the previewed ones (ID) and no target changed since; all or nothing; audited.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { FieldErrorDoc } from '../../model/sync';
+import { TargetsWorkbookApplied, TargetsWorkbookPreview } from '../../model/target-edits';
 import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
@@ -47,7 +49,7 @@ const UploadResponse = z
         key: z.string(),
         outcome: z.enum(['applied', 'conflict', 'rejected']),
         version: z.number().optional(),
-        errors: z.array(z.any()).optional(),
+        errors: z.array(FieldErrorDoc).optional(),
         conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional(),
       }),
     ),
@@ -185,7 +187,11 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       middleware: [requireRole('admin')] as const,
       summary: '上传指标表：?preview=1 预览每处修改（旧值→新值）；?confirm=batchId 原文件再次上传，整体生效并审计',
       request: { params: PlanIdParam, query: z.object({ preview: z.enum(['1']).optional(), confirm: z.string().min(8).max(100).optional() }) },
-      responses: { 200: Json(z.any(), 'Preview or applied results'), 409: Problem('Changed since preview'), 422: Problem('Bad workbook') },
+      responses: {
+        200: Json(z.union([TargetsWorkbookPreview, TargetsWorkbookApplied]), 'Preview (?preview=1) or applied results (?confirm=)'),
+        409: Problem('Changed since preview'),
+        422: Problem('Bad workbook'),
+      },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');

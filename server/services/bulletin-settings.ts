@@ -4,16 +4,13 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { audit, bulletinSettings } from '../db/schema';
 
-export interface BulletinSettings {
-  issuer: string | null;
-  firstIssueNumber: number;
-  copyTo: string | null;
-  printedBy: string | null;
-}
+import type { BulletinSettings, BulletinSettingsView } from '../../model/bulletin-settings';
+
+export type { BulletinSettings } from '../../model/bulletin-settings';
 
 export const DEFAULT_BULLETIN_SETTINGS: BulletinSettings = { issuer: null, firstIssueNumber: 1, copyTo: null, printedBy: null };
 
-export async function getBulletinSettings(db: Db, planId: string): Promise<BulletinSettings & { configured: boolean }> {
+export async function getBulletinSettings(db: Db, planId: string): Promise<BulletinSettingsView> {
   const [s] = await db.select().from(bulletinSettings).where(eq(bulletinSettings.planId, planId));
   if (!s) return { ...DEFAULT_BULLETIN_SETTINGS, configured: false };
   return { issuer: s.issuer, firstIssueNumber: s.firstIssueNumber, copyTo: s.copyTo, printedBy: s.printedBy, configured: true };

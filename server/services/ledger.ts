@@ -3,7 +3,7 @@
 // push path, so every way a 存在问题 arrives (task pane, workbook, API) opens an item the same way.
 // Clearing a 存在问题 later does not remove the item: it is closed only by 销号 with a note.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { deriveLedgerItems, ledgerCounts, openAt, type LedgerCounts, type LedgerItemView } from '../../model/ledger';
+import { deriveLedgerItems, ledgerCounts, openAt, type LedgerCloseResult, type LedgerCounts, type LedgerItemView } from '../../model/ledger';
 
 export type { LedgerItemView } from '../../model/ledger';
 import type { PeriodId } from '../../model/progress';
@@ -227,7 +227,7 @@ export async function closeLedgerItem(
   id: number,
   input: { note?: unknown; evidence?: Evidence | null },
   now = new Date(),
-) {
+): Promise<LedgerCloseResult> {
   const note = typeof input.note === 'string' ? input.note.trim() : '';
   if (!note) throw new HttpProblem(400, 'NOTE_REQUIRED', '销号须说明问题是如何解决的', [{ field: 'note', code: 'REQUIRED', message: '销号说明不能为空' }]);
   if ([...note].length > 1000)

@@ -5,7 +5,7 @@ import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
 import { previousPeriod, type Period, type PeriodId } from '../../model/progress';
 import { buildRows, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
-import { rowsForUnit, SNAPSHOT_FORMAT, type BulletinHeader, type MonthSnapshot } from '../../model/snapshot';
+import { rowsForUnit, SNAPSHOT_FORMAT, type BulletinHeader, type MonthSnapshot, type SnapshotRecord } from '../../model/snapshot';
 import { computeStats, type PeriodStats } from '../../model/stats';
 import { planAsOf, type TargetRevision } from '../../model/target-history';
 import type { Db } from '../db/connect';
@@ -40,12 +40,7 @@ export function liveRows(ctx: PlanContext, period: PeriodId, entries?: ReadonlyM
   return buildRows(planAsOf(ctx.plan, ctx.histories, period), { period, assignments: ctx.assignments, entries, unit });
 }
 
-export interface SnapshotRecord {
-  version: number;
-  closedAt: string;
-  closedBy: string;
-  data: MonthSnapshot;
-}
+export type { SnapshotRecord } from '../../model/snapshot';
 
 /** The latest snapshot of a month (or the given version); null when it was never closed. */
 export async function loadSnapshot(db: Db, planId: string, period: PeriodId, version?: number): Promise<SnapshotRecord | null> {

@@ -4,7 +4,17 @@ import { and, eq, sql } from 'drizzle-orm';
 import { previousPeriod, type PeriodId } from '../../model/progress';
 import { takesPart, type ItemRow } from '../../model/sheet';
 import { isReported, timeProgress } from '../../model/stats';
-import { contactErrors, countdown, isLate, submissionBlockers, submissionStatus, type SubmissionContact, type SubmissionStatus } from '../../model/submission';
+import {
+  contactErrors,
+  countdown,
+  isLate,
+  submissionBlockers,
+  submissionStatus,
+  type MonthSubmissions,
+  type SubmissionStatus,
+  type SubmitResult,
+  type UnitSubmission,
+} from '../../model/submission';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, periods, submissions } from '../db/schema';
@@ -12,26 +22,7 @@ import { HttpProblem } from '../routes/problem';
 import { loadMonthSettings } from './month-settings';
 import { loadEntriesByPeriod, loadRows } from './rows';
 
-export interface UnitSubmission {
-  unit: string;
-  status: SubmissionStatus;
-  rows: number;
-  reportedRows: number;
-  submittedAt: string | null;
-  contact: SubmissionContact | null;
-  /** The office's last 退回 (shown to the unit until it submits again). */
-  returned: { reason: string; by: string; at: string } | null;
-}
-
-export interface MonthSubmissions {
-  planId: string;
-  period: PeriodId;
-  deadline: string;
-  periodStatus: string;
-  countdown: { ms: number; label: string };
-  counts: Record<SubmissionStatus, number>;
-  units: UnitSubmission[];
-}
+export type { MonthSubmissions, UnitSubmission } from '../../model/submission';
 
 async function periodRow(db: Db, planId: string, period: string) {
   const [p] = await db
@@ -111,7 +102,7 @@ function unitFor(actor: Actor, requested?: string): string {
  * Submits a unit's month. Refused (nothing stored) with the rows' problems while any row is invalid.
  * Idempotent: submitting again while a submission stands returns it (`replayed`), changing nothing.
  */
-export async function submitMonth(db: Db, actor: Actor, planId: string, period: PeriodId, input: SubmitInput, now = new Date()) {
+export async function submitMonth(db: Db, actor: Actor, planId: string, period: PeriodId, input: SubmitInput, now = new Date()): Promise<SubmitResult> {
   const unit = unitFor(actor, input.unit);
   const errors = contactErrors(input);
   if (errors.length) throw new HttpProblem(400, 'VALIDATION_FAILED', '请填写填报人、联系电话和审核人', errors);

@@ -1,7 +1,7 @@
 // Target edits by the office: same batch-id and version semantics as progress pushes, each change audited.
 import { and, eq, inArray } from 'drizzle-orm';
-import type { TargetBatch } from '../../model/target-edits';
-import { fieldError, type ErrorCode, type FieldError } from '../../model/errors';
+import type { TargetBatch, TargetBatchResponse, TargetResult, TargetValues } from '../../model/target-edits';
+import { fieldError, type ErrorCode } from '../../model/errors';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, targets } from '../db/schema';
@@ -12,21 +12,7 @@ import { correctLatestRevision } from './target-revisions';
 // The edit shapes are model/target-edits.ts (shared with the add-in's state sheet).
 export { TargetBatch, TargetEdit, TargetFields } from '../../model/target-edits';
 
-export interface TargetValues {
-  metric: string;
-  value: number;
-  max: number | null;
-  unit: string;
-  comparator: string;
-}
-export type TargetResult =
-  | { targetId: string; outcome: 'applied' | 'conflict'; version: number; values: TargetValues }
-  | { targetId: string; outcome: 'rejected'; errors: FieldError[] };
-export interface TargetBatchResponse {
-  batchId: string;
-  replayed: boolean;
-  results: TargetResult[];
-}
+export type { TargetBatchResponse, TargetResult, TargetValues } from '../../model/target-edits';
 
 const pick = (t: typeof targets.$inferSelect): TargetValues => ({ metric: t.metric, value: t.value, max: t.max, unit: t.unit, comparator: t.comparator });
 

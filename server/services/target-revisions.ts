@@ -4,7 +4,14 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { fieldError, type FieldError } from '../../model/errors';
 import type { Target } from '../../model/plan';
-import { checkRevision, type RevisionRequest, type TargetFigures, type TargetRevision, type UnitConversion } from '../../model/target-history';
+import {
+  checkRevision,
+  type RevisionRequest,
+  type TargetFigures,
+  type TargetHistory,
+  type TargetRevision,
+  type UnitConversion,
+} from '../../model/target-history';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { audit, periods, targetRevisions, targets } from '../db/schema';
@@ -33,13 +40,7 @@ export async function loadTargetHistories(db: Db, planId: string): Promise<Map<s
   return out;
 }
 
-export interface TargetHistory {
-  targetId: string;
-  metric: string;
-  version: number;
-  /** Oldest first; the first entry (fromPeriod null) is the figure as imported, when revised at all. */
-  revisions: TargetRevision[];
-}
+export type { TargetHistory } from '../../model/target-history';
 
 export async function targetHistory(db: Db, planId: string, targetId: string): Promise<TargetHistory | null> {
   const [t] = await db

@@ -17,6 +17,7 @@ import { loadTargetHistories, reviseTarget } from '../services/target-revisions'
 import { checkRevision, type RevisionRequest } from '../../model/target-history';
 import { readMonth } from '../../model/period-math';
 import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/target-batches';
+import type { TargetChange, TargetsWorkbookApplied, TargetsWorkbookPreview } from '../../model/target-edits';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './upload';
@@ -190,18 +191,7 @@ async function writeHistorySheet(db: Db, wb: ReturnType<typeof createStreamingWo
   ws.commit();
 }
 
-export interface TargetChange {
-  row: number;
-  targetId: string;
-  number: string;
-  task: string;
-  field: 'metric' | 'value' | 'max' | 'unit' | 'comparator';
-  old: string | number | null;
-  new: string | number | null;
-  /** Set when the change is a 调整目标 from that month on. */
-  fromPeriod?: string;
-  reason?: string;
-}
+export type { TargetChange } from '../../model/target-edits';
 
 /** A row with a 起始月份: applied as a 调整目标 (server/services/target-revisions.ts). */
 interface WorkbookRevision extends RevisionRequest {
@@ -381,11 +371,7 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
   return { batch: { batchId, edits }, revisions, changes, unchanged };
 }
 
-export async function previewTargetsWorkbook(
-  db: Db,
-  planId: string,
-  bytes: Buffer,
-): Promise<{ batchId: string; changes: TargetChange[]; unchanged: number; confirm: string }> {
+export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<TargetsWorkbookPreview> {
   const p = await parseTargets(db, planId, bytes);
   return {
     batchId: p.batch.batchId,
@@ -395,13 +381,7 @@ export async function previewTargetsWorkbook(
   };
 }
 
-export async function applyTargetsWorkbook(
-  db: Db,
-  actor: Actor,
-  planId: string,
-  bytes: Buffer,
-  confirm: string,
-): Promise<TargetBatchResponse & { changes: TargetChange[] }> {
+export async function applyTargetsWorkbook(db: Db, actor: Actor, planId: string, bytes: Buffer, confirm: string): Promise<TargetsWorkbookApplied> {
   const p = await parseTargets(db, planId, bytes);
   if (p.batch.edits.length === 0 && p.revisions.length === 0)
     throw new WorkbookError('NO_CHANGES', '文件中的指标与系统中一致：没有要修改的内容（若刚确认过，修改已生效）', 409);

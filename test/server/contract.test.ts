@@ -1,0 +1,160 @@
+// The API contract: every schema in the OpenAPI document says what it is (no untyped `{}`), and the main
+// routes answer exactly what they declare — each body is parsed with the model schema the route registers
+// and must come back unchanged (zod strips undeclared keys, so an extra or missing field fails).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { PlanDoc } from '../../model/plan';
+import { SheetRow } from '../../model/sheet';
+import { MonthlySeries } from '../../model/stats';
+import { PeriodStatsView, SnapshotRecord } from '../../model/snapshot';
+import { MonthSubmissions } from '../../model/submission';
+import { PushResponse, PlanSummary } from '../../model/sync';
+import { TargetBatchResponse } from '../../model/target-edits';
+import { RevisionResult, TargetHistory } from '../../model/target-history';
+import { BulletinSettingsView } from '../../model/bulletin-settings';
+import { databases, type TestDatabase } from '../helpers/db';
+import { batchId, setup, type Setup } from '../helpers/server';
+
+type Json = Record<string, unknown>;
+
+/** Where a schema in the document has neither a type nor a reference nor a combination: its JSON path. */
+export function untypedSchemas(doc: Json): string[] {
+  const out: string[] = [];
+  const typed = (s: Json) => 'type' in s || '$ref' in s || 'oneOf' in s || 'anyOf' in s || 'allOf' in s || 'const' in s || 'enum' in s;
+  const walk = (s: unknown, path: string) => {
+    if (!s || typeof s !== 'object') return;
+    const schema = s as Json;
+    if (!typed(schema)) out.push(path);
+    for (const [k, v] of Object.entries((schema.properties as Json) ?? {})) walk(v, `${path}.properties.${k}`);
+    if (schema.items) walk(schema.items, `${path}.items`);
+    if (schema.additionalProperties && typeof schema.additionalProperties === 'object') walk(schema.additionalProperties, `${path}.additionalProperties`);
+    for (const key of ['oneOf', 'anyOf', 'allOf', 'prefixItems'] as const) ((schema[key] as unknown[]) ?? []).forEach((v, i) => walk(v, `${path}.${key}.${i}`));
+  };
+  for (const [name, s] of Object.entries(((doc.components as Json)?.schemas as Json) ?? {})) walk(s, `components.schemas.${name}`);
+  for (const [route, ops] of Object.entries((doc.paths as Json) ?? {}))
+    for (const [method, op] of Object.entries(ops as Json)) {
+      const o = op as { requestBody?: { content?: Json }; responses?: Record<string, { content?: Json }>; parameters?: { name: string; schema?: unknown }[] };
+      const at = `paths.${route}.${method}`;
+      for (const [type, c] of Object.entries(o.requestBody?.content ?? {})) walk((c as Json).schema, `${at}.requestBody.${type}`);
+      for (const [status, r] of Object.entries(o.responses ?? {}))
+        for (const [type, c] of Object.entries(r.content ?? {})) walk((c as Json).schema, `${at}.responses.${status}.${type}`);
+      for (const p of o.parameters ?? []) walk(p.schema, `${at}.parameters.${p.name}`);
+    }
+  return out;
+}
+
+describe('untypedSchemas', () => {
+  it('finds an untyped schema however deep, and passes typed ones', () => {
+    const doc = {
+      components: { schemas: { A: { type: 'object', properties: { ok: { type: 'string' }, bad: { type: 'array', items: {} } } } } },
+      paths: { '/x': { get: { responses: { 200: { content: { 'application/json': { schema: { anyOf: [{ $ref: '#/A' }, {}] } } } } } } } },
+    };
+    expect(untypedSchemas(doc)).toEqual(['components.schemas.A.properties.bad.items', 'paths./x.get.responses.200.application/json.anyOf.1']);
+  });
+});
+
+/** The body exactly as the schema describes it: parsing keeps every field and adds none. */
+function conforms(schema: z.ZodType, body: unknown) {
+  const parsed = schema.safeParse(body);
+  expect(parsed.error?.issues ?? []).toEqual([]);
+  expect(parsed.data).toEqual(body);
+}
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`contract · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    let period: string;
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+      period = (await s.req('GET', `/api/v1/plans/${s.planId}/periods`, s.admin)).body[0].period;
+    });
+    afterAll(() => database?.close());
+
+    it('the OpenAPI document has no untyped schema, and names the model shapes as components', async () => {
+      const doc = (await s.req('GET', '/api/v1/openapi.json')).body;
+      expect(untypedSchemas(doc)).toEqual([]);
+      expect(Object.keys(doc.components.schemas)).toEqual(
+        expect.arrayContaining([
+          'PlanDoc',
+          'Plan',
+          'PlanNode',
+          'PeriodStats',
+          'PeriodStatsView',
+          'MonthPoint',
+          'SheetRow',
+          'PushResponse',
+          'TargetBatchResponse',
+          'PlanDiff',
+          'ImportWarning',
+          'MonthSnapshot',
+          'TargetHistory',
+        ]),
+      );
+      expect(doc.paths['/plans/{planId}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PlanDoc' });
+    });
+
+    it('plans, the plan document and a month’s rows are what they declare', async () => {
+      for (const p of (await s.req('GET', '/api/v1/plans', s.viewer)).body) conforms(PlanSummary, p);
+      await s.req('PUT', `/api/v1/plans/${s.planId}/assignments`, s.admin, { assignments: [{ taskId: 't1', lead: ['建设管理处'], co: ['综合规划处'] }] });
+      const plan = await s.req('GET', `/api/v1/plans/${s.planId}`, s.viewer);
+      expect(plan.body.assignments).toEqual({ t1: { lead: ['建设管理处'], co: ['综合规划处'] } });
+      conforms(PlanDoc, plan.body);
+      const rows = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/rows`, s.admin);
+      expect(rows.body.rows.length).toBeGreaterThan(0);
+      for (const r of rows.body.rows) conforms(SheetRow, r);
+    });
+
+    it('a push, its stats and the monthly series are what they declare', async () => {
+      const key = `t1-m1@${period}`;
+      const push = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, {
+        batchId: batchId('contract'),
+        entries: [
+          { key, baseVersion: 0, fields: { monthDone: 3, cumulative: 30, status: '推进中', progress: '开工' } },
+          { key: `t3-m1@${period}`, baseVersion: 0, fields: { cumulative: -1 } },
+          { key: `nope@${period}`, baseVersion: 0, fields: { status: '滞后' } },
+        ],
+      });
+      expect(push.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['applied', 'rejected', 'rejected']);
+      conforms(PushResponse, push.body);
+      const stats = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/stats`, s.viewer);
+      expect(stats.body.totals.reported).toBe(1);
+      conforms(PeriodStatsView, stats.body);
+      const series = await s.req('GET', `/api/v1/plans/${s.planId}/stats/monthly?until=${period}`, s.viewer);
+      expect(series.body.series.at(-1).period).toBe(period);
+      conforms(MonthlySeries, series.body);
+      const subs = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/submissions`, s.admin);
+      conforms(MonthSubmissions, subs.body);
+    });
+
+    it('target edits, a revision and the histories are what they declare', async () => {
+      const edits = await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, {
+        batchId: batchId('contract-t'),
+        edits: [
+          { targetId: 't1-m1', baseVersion: 1, fields: { value: 120 } },
+          { targetId: 't3-m1', baseVersion: 7, fields: { value: 5 } },
+          { targetId: 'nope', baseVersion: 1, fields: { value: 5 } },
+        ],
+      });
+      expect(edits.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['applied', 'conflict', 'rejected']);
+      conforms(TargetBatchResponse, edits.body);
+      const later = (await s.req('GET', `/api/v1/plans/${s.planId}/periods`, s.admin)).body.at(-1).period;
+      const rev = await s.req('POST', `/api/v1/plans/${s.planId}/targets/t1-m1/revisions`, s.admin, { fromPeriod: later, value: 150, reason: '调整' });
+      expect(rev.status).toBe(200);
+      conforms(RevisionResult, rev.body);
+      conforms(TargetHistory, (await s.req('GET', `/api/v1/plans/${s.planId}/targets/t1-m1/history`, s.viewer)).body);
+      conforms(BulletinSettingsView, (await s.req('GET', `/api/v1/plans/${s.planId}/bulletin-settings`, s.viewer)).body);
+    });
+
+    it('a closed month’s snapshot is what it declares', async () => {
+      expect((await s.req('POST', `/api/v1/plans/${s.planId}/periods/${period}/close`, s.admin)).status).toBe(200);
+      const snap = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/snapshots/1`, s.viewer);
+      expect(snap.body.data.period).toBe(period);
+      conforms(SnapshotRecord, snap.body);
+      const stats = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/stats`, s.viewer);
+      expect(stats.body.snapshot).toMatchObject({ version: 1 });
+      conforms(PeriodStatsView, stats.body);
+    });
+  });
+}
