@@ -19,7 +19,7 @@ import { readMonth } from '../../model/period-math';
 import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../services/target-batches';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
-import { cellText } from './upload';
+import { cellText } from './cell-text';
 import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
 
