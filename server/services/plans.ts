@@ -161,33 +161,6 @@ const planOf = (p: typeof plans.$inferSelect, roots: PlanNode[]): Plan => ({
   nodes: roots,
 });
 
-/**
- * Some nodes of the plan, each with all its targets, as a flat Plan in document order (no children):
- * what buildRows needs for the rows of those nodes alone, without loading the plan (issue 13).
- * Throws NotFoundError like loadPlan.
- */
-export async function loadPlanNodes(db: Db, planId: string, nodeIds: readonly string[]): Promise<Plan> {
-  const p = await planRow(db, planId);
-  const ids = [...new Set(nodeIds)];
-  const [nodeRows, targetRows] = await Promise.all([
-    db
-      .select()
-      .from(nodes)
-      .where(and(eq(nodes.planId, planId), anyText(nodes.id, ids)))
-      .orderBy(asc(nodes.ord)),
-    db
-      .select()
-      .from(targets)
-      .where(and(eq(targets.planId, planId), anyText(targets.taskId, ids)))
-      .orderBy(asc(targets.taskId), asc(targets.ord)),
-  ]);
-  const byTask = targetsByTask(targetRows);
-  return planOf(
-    p,
-    nodeRows.map((n) => nodeOf(n, byTask.get(n.id) ?? [])),
-  );
-}
-
 export type DeleteOutcome = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'confirm_title'; title: string; reports: number };
 
 /**

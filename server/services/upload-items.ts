@@ -1,51 +1,107 @@
 // The stored rows a workbook upload compares its sheet with, fetched a page at a time for the ids the
 // page names (issue 13: the upload of a 50,000-row 清单 held the whole plan's rows before reading a cell).
 // Each page's rows come from the same projection as every sheet (model/sheet.ts buildRows), over just the
-// page's nodes with their targets in force that month, assignments and the month's entries.
-import { and, asc, eq } from 'drizzle-orm';
-import { itemsOf, buildRows, type ItemRow, type StoredEntry } from '../../model/sheet';
-import type { PlanNode } from '../../model/plan';
+// page's nodes and targets, with the targets in force that month, the assignments and the month's entries.
+import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import type { Deadline, Plan, PlanNode, Target, Units } from '../../model/plan';
 import { progressKey, type PeriodId } from '../../model/progress';
+import { buildRows, itemsOf, type ItemRow } from '../../model/sheet';
 import { planAsOf } from '../../model/target-history';
 import { anyText } from '../db/any-of';
 import type { Db } from '../db/connect';
-import { nodes, progress, targets } from '../db/schema';
+import { nodes, plans, progress, targets } from '../db/schema';
 import { textIndexOf, type StoredItems } from '../workbook/upload-stored';
-import { loadAssignments, loadPlanNodes } from './plans';
+import { loadAssignments, NotFoundError } from './plans';
 import { valuesOf } from './push';
 import { loadTargetHistories } from './target-revisions';
 
-/** The month's stored entries of these keys. */
-async function loadEntries(db: Db, planId: string, keys: string[]): Promise<Map<string, StoredEntry>> {
-  const rows = await db
-    .select()
-    .from(progress)
-    .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
-  return new Map(rows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }]));
-}
+// What no sheet row shows is not read: the document's text and the spans and quotes it was read from.
+const NOT_READ = { text: '', span: { start: 0, end: 0 } };
 
 /** The rows of the items with these ids (a target's id, or a task's without targets), as buildRows builds them. */
-async function itemRows(db: Db, planId: string, period: PeriodId, itemIds: readonly string[]): Promise<Map<string, ItemRow>> {
-  // An id is a target's (its task is the node to load) or a node's own.
-  const owners = await db
-    .select({ taskId: targets.taskId })
+async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodId, itemIds: readonly string[]): Promise<Map<string, ItemRow>> {
+  const planId = plan.id;
+  // The wanted targets, and every target of a wanted node (a node with targets is no item itself).
+  const targetRows = await db
+    .select({
+      id: targets.id,
+      taskId: targets.taskId,
+      metric: targets.metric,
+      value: targets.value,
+      max: targets.max,
+      unit: targets.unit,
+      comparator: targets.comparator,
+      kind: targets.kind,
+      version: targets.version,
+    })
     .from(targets)
-    .where(and(eq(targets.planId, planId), anyText(targets.id, itemIds)));
-  const nodeIds = [...new Set([...itemIds, ...owners.map((o) => o.taskId)])];
-  const plan = await loadPlanNodes(db, planId, nodeIds);
-  const targetIds = plan.nodes.flatMap((n) => n.targets.map((t) => t.id));
-  const [histories, assignments, entries] = await Promise.all([
-    loadTargetHistories(db, planId, targetIds),
-    loadAssignments(db, planId, nodeIds),
-    loadEntries(
+    .where(and(eq(targets.planId, planId), or(anyText(targets.id, itemIds), anyText(targets.taskId, itemIds))))
+    .orderBy(asc(targets.taskId), asc(targets.ord));
+  const nodeIds = [...new Set([...itemIds, ...targetRows.map((t) => t.taskId)])];
+  const keys = itemIds.map((id) => progressKey(id, period));
+  const [nodeRows, histories, assignments, entryRows] = await Promise.all([
+    db
+      .select({ id: nodes.id, kind: nodes.kind, number: nodes.number, title: nodes.title, deadlines: nodes.deadlines, units: nodes.units })
+      .from(nodes)
+      .where(and(eq(nodes.planId, planId), anyText(nodes.id, nodeIds)))
+      .orderBy(asc(nodes.ord)),
+    loadTargetHistories(
       db,
       planId,
-      itemIds.map((id) => progressKey(id, period)),
+      targetRows.map((t) => t.id),
     ),
+    loadAssignments(db, planId, nodeIds),
+    db
+      .select({
+        key: progress.key,
+        version: progress.version,
+        monthDone: progress.monthDone,
+        cumulative: progress.cumulative,
+        status: progress.status,
+        progress: progress.progress,
+        problems: progress.problems,
+        nextSteps: progress.nextSteps,
+      })
+      .from(progress)
+      .where(and(eq(progress.planId, planId), anyText(progress.key, keys))),
   ]);
+  // Plain object literals, no spreads: a spread that overrides a key makes a slow, ~8× larger object.
+  const byTask = new Map<string, Target[]>();
+  for (const t of targetRows) {
+    const list = byTask.get(t.taskId) ?? [];
+    const target: Target = {
+      id: t.id,
+      metric: t.metric,
+      value: t.value,
+      unit: t.unit,
+      comparator: t.comparator as Target['comparator'],
+      kind: t.kind as Target['kind'],
+      quote: NOT_READ.text,
+      span: NOT_READ.span,
+      confidence: 1,
+      version: t.version,
+    };
+    if (t.max != null) target.max = t.max;
+    list.push(target);
+    byTask.set(t.taskId, list);
+  }
+  const pageNodes = nodeRows.map((n): PlanNode => ({
+    id: n.id,
+    kind: n.kind as PlanNode['kind'],
+    number: n.number,
+    title: n.title,
+    text: NOT_READ.text,
+    span: NOT_READ.span,
+    targets: byTask.get(n.id) ?? [],
+    deadlines: n.deadlines as Deadline[],
+    units: (n.units as Units | null) ?? undefined,
+    children: [],
+  }));
+  const entries = new Map(entryRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }]));
+  const page: Plan = { id: planId, title: '', year: plan.year, script: 'simplified', source: '', nodes: pageNodes };
   const wanted = new Set(itemIds);
   const out = new Map<string, ItemRow>();
-  for (const row of buildRows(planAsOf(plan, histories, period), { period, assignments, entries })) {
+  for (const row of buildRows(planAsOf(page, histories, period), { period, assignments, entries })) {
     if (row.kind === 'item' && wanted.has(row.itemId)) out.set(row.itemId, row);
   }
   return out;
@@ -77,10 +133,15 @@ async function textIndex(db: Db, planId: string): Promise<Map<string, string>> {
   return textIndexOf(items());
 }
 
-/** The plan's stored rows in `period` as an upload's source (server/workbook/upload-stored.ts). */
-export function uploadItems(db: Db, planId: string, period: PeriodId): StoredItems {
+/** The plan's stored rows in `period` as an upload's source (server/workbook/upload-stored.ts); throws NotFoundError. */
+export async function uploadItems(db: Db, planId: string, period: PeriodId): Promise<StoredItems> {
+  const [plan] = await db
+    .select({ id: plans.id, year: plans.year })
+    .from(plans)
+    .where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
+  if (!plan) throw new NotFoundError(`找不到计划：${planId}`);
   return {
-    byIds: (itemIds) => itemRows(db, planId, period, itemIds),
+    byIds: (itemIds) => itemRows(db, plan, period, itemIds),
     textIndex: () => textIndex(db, planId),
   };
 }

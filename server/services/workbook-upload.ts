@@ -9,7 +9,6 @@ import { explainConflict, type ConflictExplanation } from '../../model/upload-co
 import { audit } from '../db/schema';
 import { parseUpload } from '../workbook/upload';
 import { applyUpload, type ExplainConflicts, type UploadResult } from '../workbook/upload-apply';
-import { ensurePlan } from './plans';
 import { pushBatch } from './push';
 import { uploadItems } from './upload-items';
 
@@ -19,8 +18,8 @@ import { uploadItems } from './upload-items';
  * unchanged, and edits to them are refused per row by the push service (FORBIDDEN_TASK).
  */
 export async function uploadWorkbook(db: Db, actor: Actor, planId: string, period: PeriodId, buffer: Buffer): Promise<UploadResult> {
-  await ensurePlan(db, planId);
-  const parsed = await parseUpload({ buffer, planId, period, stored: uploadItems(db, planId, period), actor: actor.name });
+  const stored = await uploadItems(db, planId, period);
+  const parsed = await parseUpload({ buffer, planId, period, stored, actor: actor.name });
   return applyUpload(parsed, (batch) => pushBatch(db, actor, planId, batch), conflictsExplained(db, actor, planId));
 }
 /** Each conflicting row's history from the audit: an old file of the uploader's unit, or who changed it. */

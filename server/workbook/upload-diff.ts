@@ -8,11 +8,11 @@ import { normalizeField } from '../../model/rules';
 import { INPUT_FIELD } from '../../model/fields';
 import { BAD_TEXT_MESSAGES, badTextKind } from '../../model/text-check';
 import { readAmount } from '../../model/amount';
-import { COLUMNS, COLUMN_INDEX, rowCells, type InputKey, type ItemRow } from '../../model/sheet';
+import { COLUMNS, COLUMN_INDEX, INPUT_KEYS, rowCells, type InputKey, type ItemRow } from '../../model/sheet';
 import type { PushEntry } from '../../model/sync';
 import type { CellError, CellNotice } from './errors';
 import { norm, type Header } from './upload-header';
-import { LOCKED_KEYS, type SheetLine } from './upload-lines';
+import { LOCKED_KEYS, matchTexts, Unreadable, type SheetLine } from './upload-lines';
 import { address } from './upload-merges';
 import { textKey, type StoredItems } from './upload-stored';
 
@@ -63,9 +63,9 @@ export class UploadDiff {
   async page(lines: SheetLine[]): Promise<void> {
     const wanted: (string | undefined)[] = [];
     for (const line of lines) {
-      const t = line.texts;
+      const [number, task, metric] = matchTexts(line);
       if (line.id) wanted.push(line.id);
-      else if (t.task || t.metric) wanted.push((await this.textIndex()).get(textKey(t.number ?? '', t.task ?? '', t.metric ?? '')));
+      else if (task || metric) wanted.push((await this.textIndex()).get(textKey(number, task, metric)));
       else wanted.push(undefined);
     }
     const ids = [...new Set(wanted.filter((id): id is string => id !== undefined))];
@@ -82,14 +82,15 @@ export class UploadDiff {
   }
 
   private compare(line: SheetLine, item: ItemRow | undefined): void {
+    const taskCell = () => address(line.row, this.cols.task ?? 1);
     if (!item) {
-      const where = line.id ? `id ${line.id}` : `第${line.row}行：${(line.texts.task ?? '').slice(0, 20) || '（空）'}`;
-      if (line.hasInput) this.error(line, 'row', line.taskCell, 'UNKNOWN_KEY', where);
+      const where = line.id ? `id ${line.id}` : `第${line.row}行：${matchTexts(line)[1].slice(0, 20) || '（空）'}`;
+      if (line.hasInput) this.error(line, 'row', taskCell(), 'UNKNOWN_KEY', where);
       return; // blank lines, notes under the table, other units' tasks left empty
     }
     const first = this.seen.get(item.itemId);
     if (first !== undefined) {
-      this.error(line, 'row', line.taskCell, 'DUPLICATE_ROW', `与第${first}行重复`);
+      this.error(line, 'row', taskCell(), 'DUPLICATE_ROW', `与第${first}行重复`);
       return;
     }
     this.seen.set(item.itemId, line.row);
@@ -102,7 +103,8 @@ export class UploadDiff {
     }
     // The version the file was exported at, when it kept the column; else what is stored now.
     const baseVersion = Number.isInteger(line.fileVersion) && line.fileVersion >= 0 ? line.fileVersion : item.version;
-    const cells = Object.fromEntries(line.inputs.map((i) => [i.key, i.cell])) as Partial<Record<InputKey, string>>;
+    const cells: Partial<Record<InputKey, string>> = {};
+    for (const [i, key] of INPUT_KEYS.entries()) if (line.values[i] !== undefined) cells[key] = address(line.row, this.cols[key]!);
     this.changes.push({ row: line.row, entry: { key: item.key, baseVersion, fields }, cells });
     this.storedVersions.push(item.version);
   }
@@ -110,8 +112,8 @@ export class UploadDiff {
   /** A locked cell whose text differs from the model's is not used: reported, per cell. */
   private lockedNotices(line: SheetLine, item: ItemRow): void {
     const model = rowCells(item);
-    for (const key of LOCKED_KEYS) {
-      const got = line.texts[key];
+    for (const [i, key] of LOCKED_KEYS.entries()) {
+      const got = line.texts[i];
       if (got === undefined) continue;
       const want = String(model[COLUMN_INDEX[key]] ?? '');
       if (norm(got) === norm(want)) continue;
@@ -135,18 +137,15 @@ export class UploadDiff {
   private changedFields(line: SheetLine, item: ItemRow): Record<string, unknown> | null {
     const fields: Record<string, unknown> = {};
     let rowOk = true;
-    for (const { key, cell: at, merged, read } of line.inputs) {
-      if (merged) {
-        this.error(line, key, at, 'MERGED_CELL', `${FIELD_LABELS[key]}，合并区域 ${merged}`);
+    for (const [i, key] of INPUT_KEYS.entries()) {
+      let value = line.values[i];
+      if (value === undefined) continue;
+      const at = address(line.row, this.cols[key]!);
+      if (value instanceof Unreadable) {
+        this.error(line, key, at, value.code, value.range ? `${FIELD_LABELS[key]}，合并区域 ${value.range}` : FIELD_LABELS[key]);
         rowOk = false;
         continue;
       }
-      if ('error' in read) {
-        this.error(line, key, at, read.error, FIELD_LABELS[key]);
-        rowOk = false;
-        continue;
-      }
-      let value = read.value;
       if (INPUT_FIELD[key].kind === 'number' && typeof value === 'string') {
         const amount = readAmount(value, item.unit);
         if (amount.kind === 'refused') {
