@@ -164,6 +164,12 @@ export function taskDue(node: Pick<PlanNode, 'deadlines'>, year: number, readTex
   return readText(node.deadlines.map((d) => d.text).join('、'));
 }
 
+/** A node's item rows: one per target, or the node itself when it has none (a section without targets has none). */
+export function itemsOf<T extends { id: string }>(node: { id: string; kind: PlanNode['kind']; targets: readonly T[] }): { itemId: string; target?: T }[] {
+  if (node.targets.length) return node.targets.map((t) => ({ itemId: t.id, target: t }));
+  return node.kind === 'section' ? [] : [{ itemId: node.id }];
+}
+
 /** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
 export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
   const rows: SheetRow[] = [];
@@ -190,8 +196,7 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
     rows.push(...pendingSections);
     pendingSections = [];
     const due = taskDue(node, year, readText);
-    const items: { itemId: string; target?: Target }[] = node.targets.length ? node.targets.map((t) => ({ itemId: t.id, target: t })) : [{ itemId: node.id }];
-    for (const { itemId, target } of items) {
+    for (const { itemId, target } of itemsOf(node)) {
       const key = progressKey(itemId, opts.period);
       const entry = opts.entries?.get(key);
       const values = entry?.values ?? EMPTY_PROGRESS;

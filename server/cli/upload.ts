@@ -9,7 +9,7 @@ import { NotFoundError } from '../services/plans';
 import { annotatedName } from '../workbook/annotate';
 import { WorkbookError } from '../workbook/errors';
 import { uploadWorkbook } from '../services/workbook-upload';
-import type { UploadResult } from '../workbook/upload';
+import type { UploadResult } from '../workbook/upload-apply';
 import { CliError } from './cli-error';
 import { CLI_ACTOR, openConfigured, remoteFailure, remoteOf } from './workbook-target';
 

@@ -8,7 +8,7 @@ import { requireRole, type AppEnv } from '../auth/middleware';
 import { listUnits } from '../auth/units';
 import type { Db } from '../db/connect';
 import { ensurePlan, loadPlan, putAssignments } from '../services/plans';
-import { cellText } from '../workbook/upload';
+import { cellText } from '../workbook/cell-text';
 import { loadWorkbook } from '../workbook/xlsx';
 import { checkXlsx } from '../workbook/zipcheck';
 import { Json, PlanIdParam } from './params';

@@ -7,6 +7,7 @@ import type { TaskAssignment } from '../../model/sheet';
 import type { PlanSummary } from '../../model/sync';
 import type { Db } from '../db/connect';
 import { rowsOf } from '../db/connect';
+import { anyText } from '../db/any-of';
 import { assignments, audit, nodes, periods, plans, targets, units } from '../db/schema';
 import { AppError } from '../../model/errors';
 
@@ -84,61 +85,81 @@ export async function ensurePlan(db: Db, planId: string): Promise<void> {
   if (!row) throw new NotFoundError(`找不到计划：${planId}`);
 }
 
-/** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */
-export async function loadPlan(db: Db, planId: string): Promise<Plan> {
+type NodeRow = typeof nodes.$inferSelect;
+type TargetRow = typeof targets.$inferSelect;
+
+const targetOf = (t: TargetRow): Target => ({
+  id: t.id,
+  metric: t.metric,
+  value: t.value,
+  ...(t.max != null ? { max: t.max } : {}),
+  unit: t.unit,
+  comparator: t.comparator as Target['comparator'],
+  kind: t.kind as Target['kind'],
+  quote: t.quote,
+  span: t.span as Span,
+  confidence: t.confidence,
+  version: t.version,
+});
+
+/** Target rows (ordered by task, then ord) → each task's targets. */
+function targetsByTask(rows: TargetRow[]): Map<string, Target[]> {
+  const byTask = new Map<string, Target[]>();
+  for (const t of rows) {
+    const list = byTask.get(t.taskId) ?? [];
+    list.push(targetOf(t));
+    byTask.set(t.taskId, list);
+  }
+  return byTask;
+}
+
+const nodeOf = (n: NodeRow, targets: Target[]): PlanNode => ({
+  id: n.id,
+  kind: n.kind as PlanNode['kind'],
+  number: n.number,
+  title: n.title,
+  text: n.text,
+  span: n.span as Span,
+  targets,
+  deadlines: n.deadlines as Deadline[],
+  ...(n.units ? { units: n.units as Units } : {}),
+  children: [],
+});
+
+async function planRow(db: Db, planId: string) {
   const [p] = await db
     .select()
     .from(plans)
     .where(and(eq(plans.id, planId), isNull(plans.deletedAt)));
   if (!p) throw new NotFoundError(`找不到计划：${planId}`);
+  return p;
+}
+
+/** The stored plan as a model Plan (node tree in document order); throws NotFoundError. */
+export async function loadPlan(db: Db, planId: string): Promise<Plan> {
+  const p = await planRow(db, planId);
   const nodeRows = await db.select().from(nodes).where(eq(nodes.planId, planId)).orderBy(asc(nodes.ord));
   const targetRows = await db.select().from(targets).where(eq(targets.planId, planId)).orderBy(asc(targets.taskId), asc(targets.ord));
-  const byTask = new Map<string, Target[]>();
-  for (const t of targetRows) {
-    const list = byTask.get(t.taskId) ?? [];
-    list.push({
-      id: t.id,
-      metric: t.metric,
-      value: t.value,
-      ...(t.max != null ? { max: t.max } : {}),
-      unit: t.unit,
-      comparator: t.comparator as Target['comparator'],
-      kind: t.kind as Target['kind'],
-      quote: t.quote,
-      span: t.span as Span,
-      confidence: t.confidence,
-      version: t.version,
-    });
-    byTask.set(t.taskId, list);
-  }
+  const byTask = targetsByTask(targetRows);
   const byId = new Map<string, PlanNode>();
   const roots: PlanNode[] = [];
   for (const n of nodeRows) {
-    const node: PlanNode = {
-      id: n.id,
-      kind: n.kind as PlanNode['kind'],
-      number: n.number,
-      title: n.title,
-      text: n.text,
-      span: n.span as Span,
-      targets: byTask.get(n.id) ?? [],
-      deadlines: n.deadlines as Deadline[],
-      ...(n.units ? { units: n.units as Units } : {}),
-      children: [],
-    };
+    const node = nodeOf(n, byTask.get(n.id) ?? []);
     byId.set(n.id, node);
     (n.parentId ? byId.get(n.parentId)?.children : roots)?.push(node);
   }
-  return {
-    id: p.id,
-    title: p.title,
-    year: p.year,
-    ...(p.issuer ? { issuer: p.issuer } : {}),
-    script: p.script as Plan['script'],
-    source: p.source,
-    nodes: roots,
-  };
+  return planOf(p, roots);
 }
+
+const planOf = (p: typeof plans.$inferSelect, roots: PlanNode[]): Plan => ({
+  id: p.id,
+  title: p.title,
+  year: p.year,
+  ...(p.issuer ? { issuer: p.issuer } : {}),
+  script: p.script as Plan['script'],
+  source: p.source,
+  nodes: roots,
+});
 
 export type DeleteOutcome = { ok: true } | { ok: false; reason: 'not_found' } | { ok: false; reason: 'confirm_title'; title: string; reports: number };
 
@@ -176,12 +197,13 @@ export async function restorePlan(db: Db, planId: string, actor: string): Promis
 }
 
 /** The office's explicit assignments, by task id (unit names). Tasks absent here keep the document's. */
-export async function loadAssignments(db: Db, planId: string): Promise<Map<string, TaskAssignment>> {
+/** `taskIds`: only those tasks' (the upload's page of rows). */
+export async function loadAssignments(db: Db, planId: string, taskIds?: readonly string[]): Promise<Map<string, TaskAssignment>> {
   const rows = await db
     .select({ taskId: assignments.taskId, role: assignments.role, name: units.name })
     .from(assignments)
     .innerJoin(units, eq(units.id, assignments.unitId))
-    .where(eq(assignments.planId, planId))
+    .where(taskIds ? and(eq(assignments.planId, planId), anyText(assignments.taskId, taskIds)) : eq(assignments.planId, planId))
     .orderBy(asc(assignments.taskId), asc(assignments.ord));
   const map = new Map<string, TaskAssignment>();
   for (const r of rows) {

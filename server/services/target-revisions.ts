@@ -2,6 +2,7 @@
 // `targets` keeps the latest figures (what the targets workbook shows and edits). Which figures a month
 // uses: model/target-history.ts planAsOf over loadTargetHistories().
 import { and, asc, eq } from 'drizzle-orm';
+import { anyText } from '../db/any-of';
 import { fieldError, type FieldError } from '../../model/errors';
 import type { Target } from '../../model/plan';
 import {
@@ -29,9 +30,10 @@ const toRevision = (r: RevisionRow): TargetRevision => ({
   conversion: (r.conversion as UnitConversion | null) ?? null,
 });
 
-/** Every revised target's history, oldest first; targets never revised are absent. */
-export async function loadTargetHistories(db: Db, planId: string): Promise<Map<string, TargetRevision[]>> {
-  const rows = await db.select().from(targetRevisions).where(eq(targetRevisions.planId, planId)).orderBy(asc(targetRevisions.id));
+/** Every revised target's history, oldest first; targets never revised are absent. `targetIds`: only those. */
+export async function loadTargetHistories(db: Db, planId: string, targetIds?: readonly string[]): Promise<Map<string, TargetRevision[]>> {
+  const where = targetIds ? and(eq(targetRevisions.planId, planId), anyText(targetRevisions.targetId, targetIds)) : eq(targetRevisions.planId, planId);
+  const rows = await db.select().from(targetRevisions).where(where).orderBy(asc(targetRevisions.id));
   const out = new Map<string, TargetRevision[]>();
   for (const r of rows) {
     if (!out.has(r.targetId)) out.set(r.targetId, []);

@@ -1,14 +1,16 @@
-// A workbook upload against the database, for the route and the CLI: the month's stored rows, the
-// workbook checks (server/workbook/upload.ts), then the push service as the uploading actor.
+// A workbook upload against the database, for the route and the CLI: the workbook read and compared with
+// the month's stored rows page by page (server/workbook/upload.ts, services/upload-items.ts), then the
+// push service as the uploading actor.
 import type { PeriodId } from '../../model/progress';
 import type { Actor } from '../auth/tokens';
 import type { Db } from '../db/connect';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { explainConflict, type ConflictExplanation } from '../../model/upload-conflict';
 import { audit } from '../db/schema';
-import { applyUpload, parseUpload, type ExplainConflicts, type UploadResult } from '../workbook/upload';
+import { parseUpload } from '../workbook/upload';
+import { applyUpload, type ExplainConflicts, type UploadResult } from '../workbook/upload-apply';
 import { pushBatch } from './push';
-import { loadRows } from './rows';
+import { uploadItems } from './upload-items';
 
 /**
  * An uploaded 清单 checked against the month's stored rows and pushed as `actor`. The rows are the whole
@@ -16,11 +18,10 @@ import { loadRows } from './rows';
  * unchanged, and edits to them are refused per row by the push service (FORBIDDEN_TASK).
  */
 export async function uploadWorkbook(db: Db, actor: Actor, planId: string, period: PeriodId, buffer: Buffer): Promise<UploadResult> {
-  const { rows } = await loadRows(db, planId, period);
-  const parsed = await parseUpload({ buffer, planId, period, rows, actor: actor.name });
+  const stored = await uploadItems(db, planId, period);
+  const parsed = await parseUpload({ buffer, planId, period, stored, actor: actor.name });
   return applyUpload(parsed, (batch) => pushBatch(db, actor, planId, batch), conflictsExplained(db, actor, planId));
 }
-
 /** Each conflicting row's history from the audit: an old file of the uploader's unit, or who changed it. */
 function conflictsExplained(db: Db, actor: Actor, planId: string): ExplainConflicts {
   return async (conflicts) => {

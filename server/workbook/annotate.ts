@@ -4,7 +4,7 @@ import type { FieldError } from '../../model/errors';
 import type { PushResponse } from '../../model/sync';
 import type { InputKey } from '../../model/sheet';
 import type { CellError } from './errors';
-import type { Worksheet } from './xlsx';
+import { loadWorkbook, workbookToBuffer, type Worksheet } from './xlsx';
 
 const RED = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFC7CE' } };
 const ORANGE = { type: 'pattern' as const, pattern: 'solid' as const, fgColor: { argb: 'FFFFEB9C' } };
@@ -66,4 +66,16 @@ export function markResults(
     }
     return [];
   });
+}
+
+/** The whole workbook in memory with `mark` applied to the upload's sheet, or null when it is too large
+ *  to load (more than `maxCells` cells, LIMITS.annotateCells) or the sheet is not found: the caller then
+ *  returns the file unmarked. */
+export async function annotatedCopy(source: Buffer, sheet: string, cells: number, maxCells: number, mark: (ws: Worksheet) => void): Promise<Buffer | null> {
+  if (cells > maxCells) return null;
+  const wb = await loadWorkbook(source);
+  const ws = wb.worksheets.find((w) => w.name === sheet);
+  if (!ws) return null;
+  mark(ws);
+  return workbookToBuffer(wb);
 }

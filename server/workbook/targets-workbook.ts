@@ -20,7 +20,7 @@ import { pushTargets, type TargetBatch, type TargetBatchResponse } from '../serv
 import type { TargetChange, TargetsWorkbookApplied, TargetsWorkbookPreview } from '../../model/target-edits';
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
-import { cellText } from './upload';
+import { cellText } from './cell-text';
 import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
 

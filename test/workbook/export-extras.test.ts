@@ -2,7 +2,7 @@
 // 填报人/联系电话/审核人 line under the table; a unit that types its names there still uploads cleanly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
-import { cellText } from '../../server/workbook/upload';
+import { cellText } from '../../server/workbook/cell-text';
 import { FIRST_DATA_ROW, HEADER_ROW, MAIN_SHEET, PREVIOUS_HEADER, SIGN_LINE } from '../../server/workbook/export';
 import { loadWorkbook, workbookToBuffer, type Worksheet } from '../../server/workbook/xlsx';
 import { startTestServer, type TestServer } from '../helpers/server';

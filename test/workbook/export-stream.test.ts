@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { buildRows, type ItemRow } from '../../model/sheet';
 import { FIRST_DATA_ROW, MAIN_SHEET, workbookBuffer, writeWorkbook } from '../../server/workbook/export';
-import { cellText } from '../../server/workbook/upload';
+import { cellText } from '../../server/workbook/cell-text';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { samplePlan } from '../helpers/plan';
 

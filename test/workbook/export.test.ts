@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COLUMNS, rowCells, type ItemRow } from '../../model/sheet';
 import { FIRST_DATA_ROW, HEADER_ROW, MAIN_SHEET, workbookBuffer } from '../../server/workbook/export';
-import { cellText } from '../../server/workbook/upload';
+import { cellText } from '../../server/workbook/cell-text';
 import { loadWorkbook } from '../../server/workbook/xlsx';
 import { readZipEntry } from '../../server/workbook/zipcheck';
 import { seedPlan, seedRows } from '../helpers/plan';
