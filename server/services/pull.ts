@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { z } from 'zod';
+import type { ChangedEntry } from '../../model/sync';
 import { rowsOf, type Db } from '../db/connect';
 import { AppError } from '../../model/errors';
 import { NotFoundError } from './plans';
@@ -149,7 +150,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
              (pg_snapshot_xmin(s)::text::bigint)::float8 as xmin, (pg_snapshot_xmax(s)::text::bigint)::float8 as xmax,
              (select array_agg(x::text::bigint::float8 order by x) from (select x from pg_snapshot_xip(s) x limit ${MAX_OPEN + 1}) x) as open
       from pg_current_snapshot() s)`;
-  const page = sql`select txid, key, ${ENTRY} as entry from progress
+  const page = sql`select * from progress
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
   let h: Head;
@@ -159,7 +160,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   if (inProcess(db)) {
     const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
       db,
-      sql`with ${head}, page as materialized (select *, row_number() over (order by txid, key) as n from (${page}) p)
+      sql`with ${head}, page as materialized (select txid, key, ${ENTRY} as entry, row_number() over (order by txid, key) as n from (${page}) p)
           select found, xmin, xmax, open,
                  (select string_agg(entry, ',' order by n) from page where n <= ${limit}) as entries,
                  (select count(*)::int from page) as n,
@@ -172,26 +173,47 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
     n = r.n;
     if (r.last_key !== null) last = { txid: Number(r.last_txid), key: r.last_key };
   } else {
-    // The head as the first row (txid null, its JSON in entry), then the page's rows: [txid, key, entry].
+    // The head as one more row (txid null, its JSON in the key column), then the page's rows as arrays of
+    // the text PostgreSQL sent. Objects built here and one JSON.stringify beat both the server's JSON
+    // (its to_json per string costs more than the rows) and JSON assembled by string concatenation.
+    const cols = sql.raw(`txid, key, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, ${ISO}`);
     const q = dialect.sqlToQuery(
       sql`with ${head}
-          select null::bigint as txid, null::text as key,
-                 json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text as entry
+          select null::bigint, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text,
+                 null::int, null::float8, null::float8, null, null, null, null, null, null
           from head
-          union all (${page})`,
+          union all (select ${cols} from (${page}) p)`,
     );
     const pool = (db as unknown as { $client: pg.Pool }).$client;
-    const res = await pool.query<[string | null, string, string]>({ text: q.sql, values: q.params, rowMode: 'array', types: asText });
+    const res = await pool.query<(string | null)[]>({ text: q.sql, values: q.params, rowMode: 'array', types: asText });
     const rows = res.rows;
     const at = rows.findIndex((r) => r[0] === null); // Append keeps its inputs' order; found wherever it is
-    h = JSON.parse(rows[at][2]) as Head;
+    h = JSON.parse(rows[at][1]!) as Head;
     rows.splice(at, 1);
     n = rows.length;
-    const kept = n > limit ? limit : n;
-    const parts = new Array<string>(kept);
-    for (let i = 0; i < kept; i++) parts[i] = rows[i][2];
-    entries = parts.join(',');
-    if (n > limit) last = { txid: Number(rows[limit - 1][0]), key: rows[limit - 1][1] };
+    const kept = Math.min(n, limit);
+    const out = new Array<ChangedEntry>(kept);
+    // Numbers through Number(): JSON.stringify prints them as the JS client would (NaN → null).
+    const num = (v: string | null) => (v === null ? null : Number(v));
+    for (let i = 0; i < kept; i++) {
+      const r = rows[i];
+      out[i] = {
+        key: r[1]!,
+        version: Number(r[2]),
+        values: {
+          monthDone: num(r[3]),
+          cumulative: num(r[4]),
+          status: r[5] as ChangedEntry['values']['status'],
+          progress: r[6],
+          problems: r[7],
+          nextSteps: r[8],
+        },
+        updatedBy: r[9]!,
+        updatedAt: r[10]!,
+      };
+    }
+    entries = JSON.stringify(out).slice(1, -1);
+    if (n > limit) last = { txid: Number(rows[limit - 1][0]), key: rows[limit - 1][1]! };
   }
   if (!h.found) throw new NotFoundError(`找不到计划：${planId}`);
   // A later page keeps the first page's starting point for what follows; the first page takes its own.
