@@ -104,8 +104,8 @@ const str = (col: string) => `coalesce(to_json(${col})::text, 'null')`;
 const num = (col: string) => `case when ${col} is null or ${col} in ('NaN', 'Infinity', '-Infinity') then 'null' else ${col}::text end`;
 /**
  * One ChangedEntry as compact JSON text, in ChangedEntry's field order (key, version, values, updatedBy,
- * updatedAt). Built by the database on both drivers, so both send the same bytes: on PostgreSQL the
- * row then costs one text field to decode instead of eleven values parsed, mapped and stringified again.
+ * updatedAt): the bytes JSON.stringify prints on PostgreSQL's path (test/server/pull-drivers.test.ts),
+ * except numbers float8 prints with an exponent (below 1e-4, from 1e15), which read back the same.
  */
 const ENTRY = sql.raw(
   `'{"key":' || to_json(key)::text || ',"version":' || version::text ||
@@ -134,8 +134,8 @@ const toPoint = (h: Head): Point => {
  * The answer is the JSON text of a PullResponse (the route sends it as it is); throws NotFoundError for
  * a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
- * it gives is exactly what this read could not see. On PGlite the page's rows are joined by the database
- * (one value out of the WebAssembly heap); on PostgreSQL each row comes as its JSON text and JS joins them.
+ * it gives is exactly what this read could not see. On PGlite the page's JSON is built by the database
+ * (one value out of the WebAssembly heap); on PostgreSQL the rows come as text and JS builds it.
  */
 export async function pullChangesJson(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<string> {
   const cursor = decode(since);
