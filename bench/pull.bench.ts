@@ -98,7 +98,9 @@ const lines = [
   '| database | tasks | raw drizzle select | whole pull (HTTP) | ratio | ≤ 1.5× | delta pull after one change | < 1 KB | GET /plans/:id | GET …/rows (buildRows) |',
   '|---|---:|---:|---:|---:|:---:|---:|:---:|---:|---:|',
 ];
-for (const kind of ['pglite', 'pg'] as const) {
+// BENCH_DBS=pg (or pglite) runs one driver only.
+const DBS = (process.env.BENCH_DBS ?? 'pglite,pg').split(',') as ('pglite' | 'pg')[];
+for (const kind of DBS) {
   const label = kind === 'pg' ? 'PostgreSQL 15' : 'PGlite 0.5';
   if (kind === 'pg' && !pgReachable) {
     lines.push(`| ${label} | | not run: PostgreSQL unreachable | | | | | | | |`);

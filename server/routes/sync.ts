@@ -43,9 +43,12 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     async (c) => {
       const { planId } = c.req.valid('param');
       const { since, limit } = c.req.valid('query');
-      await ensurePlan(db, planId);
+      const actor = c.get('actor');
+      // The pull checks the plan in its own statement; a unit-bound reader's items need the plan first.
+      if (unitBound(actor)) await ensurePlan(db, planId);
+      const only = unitBound(actor) ? await readableItems(db, actor, planId) : null;
       // The service answers with the JSON text itself (built by the database): sent as it is.
-      const body = await pullChangesJson(db, planId, since, limit, await readableItems(db, c.get('actor'), planId));
+      const body = await pullChangesJson(db, planId, since, limit, only);
       return c.body(body, 200, { 'content-type': 'application/json' }) as never;
     },
   );

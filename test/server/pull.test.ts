@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
+import { savePlan } from '../../server/services/plans';
+import { samplePlan } from '../helpers/plan';
 import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from '../helpers/server';
 
@@ -101,6 +103,18 @@ for (const target of databases()) {
       ]);
       expect(Object.keys(res.body.entries[0].values)).toEqual(['monthDone', 'cumulative', 'status', 'progress', 'problems', 'nextSteps']);
       expect(JSON.stringify(res.body).length).toBeLessThan(1024);
+    });
+
+    it('a missing or deleted plan is a 404 problem, for a reader and for a unit-bound reporter', async () => {
+      const reporter = Object.values(s.reporter)[0];
+      const deleted = await savePlan(database.db, samplePlan({ tasks: 3 }), 'test');
+      await database.db.execute(sql`update plans set deleted_at = now() where id = ${deleted}`);
+      for (const planId of ['no-such-plan', deleted])
+        for (const token of [s.viewer, reporter]) {
+          const r = await s.req('GET', `/api/v1/plans/${planId}/changes`, token);
+          expect(r.status).toBe(404);
+          expect(r.body.code).toBe('NOT_FOUND');
+        }
     });
 
     it('a bad cursor is a 400 problem', async () => {
