@@ -39,7 +39,8 @@ async function parts(buffer: Buffer): Promise<Record<string, string>> {
 /** Each sheet's values; an empty text (`<c t="str"><v/></c>` inline) reads back as no value, or null in merged cells. */
 async function cellValues(buffer: Buffer): Promise<Record<string, unknown[][]>> {
   const wb = await loadWorkbook(buffer);
-  const rows = (ws: (typeof wb.worksheets)[number]) => ws.getSheetValues().map((r) => (Array.isArray(r) ? r.slice(1).map((v) => (v === '' || v === null ? undefined : v)) : []));
+  const rows = (ws: (typeof wb.worksheets)[number]) =>
+    ws.getSheetValues().map((r) => (Array.isArray(r) ? r.slice(1).map((v) => (v === '' || v === null ? undefined : v)) : []));
   return Object.fromEntries(wb.worksheets.map((ws) => [ws.name, rows(ws)]));
 }
 
@@ -55,7 +56,11 @@ async function store(database: TestDatabase, file: string, period: PeriodId): Pr
   const assigned = tasks.filter((_, i) => i % 4 === 1).map((t) => ({ taskId: t.id, lead: [`分页甲${file}`], co: [`分页乙${file}`] }));
   await putAssignments(database.db, planId, assigned, 'test');
   const amount = items.find((r) => r.target?.kind === 'amount') ?? items.find((r) => r.target)!;
-  const revised = await reviseTarget(database.db, ADMIN, planId, amount.itemId, { fromPeriod: previousPeriod(period), value: amount.target!.value * 2 + 1, reason: '调整' });
+  const revised = await reviseTarget(database.db, ADMIN, planId, amount.itemId, {
+    fromPeriod: previousPeriod(period),
+    value: amount.target!.value * 2 + 1,
+    reason: '调整',
+  });
   expect(revised.ok).toBe(true);
   const [y, m] = period.split('-');
   const months = [period, previousPeriod(period), `${Number(y) - 1}-${m}`];
@@ -107,12 +112,7 @@ for (const target of databases()) {
       const { plan, unit } = stored.get(file)!;
       // A unit the document names (tasks the office did not assign keep the document's units).
       const named = [...walkNodes(plan.nodes)].map((x) => x.node.units?.lead?.[0]).find((u) => u !== undefined);
-      const cases = [
-        { pageSize: 7 },
-        { pageSize: 1, unit },
-        { pageSize: 2000, template: true },
-        ...(named ? [{ pageSize: 7, unit: named }] : []),
-      ];
+      const cases = [{ pageSize: 7 }, { pageSize: 1, unit }, { pageSize: 2000, template: true }, ...(named ? [{ pageSize: 7, unit: named }] : [])];
       for (const c of cases) {
         const { whole, pages, rows } = await both(plan.id, c);
         expect(rows.filter((r) => r.kind === 'item').length, JSON.stringify(c)).toBeGreaterThan(0);
