@@ -88,89 +88,100 @@ export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts:
   const add = rowBuilder(plan.year, { period, unit: opts.unit });
   const size = opts.pageSize ?? PAGE_NODES;
 
-  async function* pages(): AsyncGenerator<RowPage> {
-    for (let i = 0; i < ids.length; i += size) {
-      const page = ids.slice(i, i + size);
-      // One statement at a time: `db` may be a transaction's single connection.
-      const nodeRows = await rowsOf<NodeRow>(
-        db,
-        sql`select id, kind, number, title, deadlines, units from nodes where plan_id = ${planId} and id = any(${textArray(page)})`,
-      );
-      const targetRows = await rowsOf<TargetRow>(
-        db,
-        sql`select id, task_id, metric, value, max, unit, comparator, kind from targets
+  async function readPage(page: string[]): Promise<RowPage> {
+    // One statement at a time: `db` may be a transaction's single connection.
+    const nodeRows = await rowsOf<NodeRow>(
+      db,
+      sql`select id, kind, number, title, deadlines, units from nodes where plan_id = ${planId} and id = any(${textArray(page)})`,
+    );
+    const targetRows = await rowsOf<TargetRow>(
+      db,
+      sql`select id, task_id, metric, value, max, unit, comparator, kind from targets
             where plan_id = ${planId} and task_id = any(${textArray(page)}) order by task_id, ord`,
-      );
-      const assignmentRows = await rowsOf<{ task_id: string; role: string; name: string }>(
-        db,
-        sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id
+    );
+    const assignmentRows = await rowsOf<{ task_id: string; role: string; name: string }>(
+      db,
+      sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id
             where a.plan_id = ${planId} and a.task_id = any(${textArray(page)}) order by a.task_id, a.ord`,
-      );
-      const targetsOf = new Map<string, RowTarget[]>();
-      for (const t of targetRows) {
-        const target: RowTarget = {
-          id: t.id,
-          metric: t.metric,
-          value: t.value,
-          ...(t.max != null ? { max: t.max } : {}),
-          unit: t.unit,
-          comparator: t.comparator,
-          kind: t.kind,
-        };
-        const list = targetsOf.get(t.task_id) ?? [];
-        list.push(targetAsOf(target, histories.get(t.id), period));
-        targetsOf.set(t.task_id, list);
-      }
-      const assignments = new Map<string, TaskAssignment>();
-      for (const a of assignmentRows) {
-        const who = assignments.get(a.task_id) ?? { lead: [], co: [] };
-        (a.role === 'lead' ? who.lead : who.co).push(a.name);
-        assignments.set(a.task_id, who);
-      }
-      const byId = new Map(nodeRows.map((n) => [n.id, n]));
-      const itemIds: string[] = [];
-      for (const id of page) {
-        const t = targetsOf.get(id);
-        if (t?.length) for (const x of t) itemIds.push(x.id);
-        else itemIds.push(id);
-      }
-      const keys = itemIds.flatMap((id) => [progressKey(id, period), progressKey(id, prev), progressKey(id, lastYear)]);
-      const progressRows = await rowsOf<ProgressRow>(
-        db,
-        sql`select key, period, version, month_done, cumulative, status, progress, problems, next_steps from progress
+    );
+    const targetsOf = new Map<string, RowTarget[]>();
+    for (const t of targetRows) {
+      const target: RowTarget = {
+        id: t.id,
+        metric: t.metric,
+        value: t.value,
+        ...(t.max != null ? { max: t.max } : {}),
+        unit: t.unit,
+        comparator: t.comparator,
+        kind: t.kind,
+      };
+      const list = targetsOf.get(t.task_id) ?? [];
+      list.push(targetAsOf(target, histories.get(t.id), period));
+      targetsOf.set(t.task_id, list);
+    }
+    const assignments = new Map<string, TaskAssignment>();
+    for (const a of assignmentRows) {
+      const who = assignments.get(a.task_id) ?? { lead: [], co: [] };
+      (a.role === 'lead' ? who.lead : who.co).push(a.name);
+      assignments.set(a.task_id, who);
+    }
+    const byId = new Map(nodeRows.map((n) => [n.id, n]));
+    const itemIds: string[] = [];
+    for (const id of page) {
+      const t = targetsOf.get(id);
+      if (t?.length) for (const x of t) itemIds.push(x.id);
+      else itemIds.push(id);
+    }
+    const keys = itemIds.flatMap((id) => [progressKey(id, period), progressKey(id, prev), progressKey(id, lastYear)]);
+    const progressRows = await rowsOf<ProgressRow>(
+      db,
+      sql`select key, period, version, month_done, cumulative, status, progress, problems, next_steps from progress
             where plan_id = ${planId} and key = any(${textArray(keys)})`,
-      );
-      const entries = new Map<string, StoredEntry>();
-      const out: RowPage = { rows: [], previous: new Map(), lastYear: new Map() };
-      for (const r of progressRows) {
-        const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
-        if (r.period === period) {
-          const values = {
-            monthDone: r.month_done,
-            cumulative: r.cumulative,
-            status: r.status,
-            progress: r.progress,
-            problems: r.problems,
-            nextSteps: r.next_steps,
-          };
-          entries.set(r.key, { version: r.version, values });
-        } else if (r.cumulative !== null) (r.period === prev ? out.previous : out.lastYear).set(itemId, r.cumulative);
-      }
-      for (const id of page) {
-        const n = byId.get(id);
-        if (!n) continue; // deleted since the ids were read
-        const node: RowNode = {
-          id: n.id,
-          kind: n.kind,
-          number: n.number,
-          title: n.title,
-          deadlines: n.deadlines,
-          targets: targetsOf.get(id) ?? [],
-          ...(n.units ? { units: n.units } : {}),
+    );
+    const entries = new Map<string, StoredEntry>();
+    const out: RowPage = { rows: [], previous: new Map(), lastYear: new Map() };
+    for (const r of progressRows) {
+      const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
+      if (r.period === period) {
+        const values = {
+          monthDone: r.month_done,
+          cumulative: r.cumulative,
+          status: r.status,
+          progress: r.progress,
+          problems: r.problems,
+          nextSteps: r.next_steps,
         };
-        add(node, depthOf.get(id)!, { entries, assignments }, out.rows);
-      }
-      yield out;
+        entries.set(r.key, { version: r.version, values });
+      } else if (r.cumulative !== null) (r.period === prev ? out.previous : out.lastYear).set(itemId, r.cumulative);
+    }
+    for (const id of page) {
+      const n = byId.get(id);
+      if (!n) continue; // deleted since the ids were read
+      const node: RowNode = {
+        id: n.id,
+        kind: n.kind,
+        number: n.number,
+        title: n.title,
+        deadlines: n.deadlines,
+        targets: targetsOf.get(id) ?? [],
+        ...(n.units ? { units: n.units } : {}),
+      };
+      add(node, depthOf.get(id)!, { entries, assignments }, out.rows);
+    }
+    return out;
+  }
+
+  async function* pages(): AsyncGenerator<RowPage> {
+    // The next page is read while the writer works on this one (the database's time overlaps the
+    // writer's); one page ahead at most, so one page's statements run at a time. Pages are built in order
+    // (rowBuilder carries the pending sections from one to the next).
+    let next: Promise<RowPage> | null = ids.length ? readPage(ids.slice(0, size)) : null;
+    for (let i = 0; next; i += size) {
+      const current = await next;
+      next = i + size < ids.length ? readPage(ids.slice(i + size, i + 2 * size)) : null;
+      // An unread prefetch must not become an unhandled rejection if the writer stops early.
+      next?.catch(() => undefined);
+      yield current;
     }
   }
   return { plan, nodes: ids.length, pages: pages() };
