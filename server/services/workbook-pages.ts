@@ -13,7 +13,8 @@ import { rowsOf, type Db } from '../db/connect';
 import { NotFoundError } from './plans';
 import { loadTargetHistories } from './target-revisions';
 
-export const PAGE_NODES = 2000;
+/** 500 measured better than 2,000 at 50,000 rows (1.12× vs 1.68× the bare writer, peak 323 vs 348 MB; loaded machine). */
+export const PAGE_NODES = 500;
 
 /** One page of rows with the read-only figures their items need. */
 export interface RowPage {
