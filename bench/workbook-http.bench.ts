@@ -14,7 +14,9 @@ import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { buildRows, rowCells } from '../model/sheet';
+import { walkNodes } from '../model/plan';
 import { createToken } from '../server/auth/tokens';
+import { INLINE_STRINGS_ABOVE } from '../server/routes/workbook';
 import { savePlan } from '../server/services/plans';
 import { LIMITS } from '../server/workbook/zipcheck';
 import { openPgDatabase, pgReachable } from '../test/helpers/db';
@@ -48,8 +50,9 @@ function start(env: Record<string, string>): Promise<{ child: ChildProcess; url:
 const peakMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 const sink = () => new Writable({ write: (_c, _e, cb) => cb() });
 
-async function bareWrite(rows: ReturnType<typeof buildRows>): Promise<void> {
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink(), useStyles: true, useSharedStrings: true });
+/** The baseline writes strings the way the export does for a plan of this size (shared, or inline for big plans). */
+async function bareWrite(rows: ReturnType<typeof buildRows>, useSharedStrings: boolean): Promise<void> {
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink(), useStyles: true, useSharedStrings });
   const ws = wb.addWorksheet('重点任务清单');
   for (const row of rows) ws.addRow(row.kind === 'section' ? [row.label] : rowCells(row)).commit();
   ws.commit();
@@ -101,12 +104,13 @@ async function curve(items: number) {
     }
     const rssUpload = peakMb(child.pid!);
     const rows = buildRows(plan, { period: PERIOD });
-    await bareWrite(rows);
+    const shared = [...walkNodes(plan.nodes)].length <= INLINE_STRINGS_ABOVE;
+    await bareWrite(rows, shared);
     const w: number[] = [];
     const r: number[] = [];
     let cells = 0;
     for (let i = 0; i < 3; i++) {
-      w.push(await timed(() => bareWrite(rows)));
+      w.push(await timed(() => bareWrite(rows, shared)));
       r.push(await timed(async () => (cells = await bareRead(file))));
     }
     return {
@@ -135,7 +139,7 @@ if (!pgReachable) {
   const results = [];
   for (const n of (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number)) results.push(await curve(n));
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
+  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules; strings shared up to ${INLINE_STRINGS_ABOVE.toLocaleString('en')} plan nodes, inline above, as the export writes them) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
 
 | item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS idle / exports / uploads |
 |---:|---:|---:|---:|---:|---:|---|---:|---:|---:|

@@ -173,32 +173,52 @@ export function itemsOf<T extends { id: string }>(node: { id: string; kind: Plan
 /** Plan → sheet rows: a section row per section, an item row per target (or per task without one). */
 export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
   const rows: SheetRow[] = [];
-  const year = plan.year ?? Number(opts.period.slice(0, 4));
+  const add = rowBuilder(plan.year, opts);
+  const depthOf = new Map<string, number>();
+  for (const { node, parent } of walkNodes(plan.nodes)) {
+    const depth = parent ? (depthOf.get(parent.id) ?? 0) + 1 : 0;
+    depthOf.set(node.id, depth);
+    add(node, depth, opts, rows);
+  }
+  return rows;
+}
+
+/** The node fields rows are built from (no source text or spans: the paged export reads only these). */
+export type RowTarget = Pick<Target, 'id' | 'metric' | 'value' | 'max' | 'unit' | 'comparator' | 'kind'>;
+export type RowNode = Pick<PlanNode, 'id' | 'kind' | 'number' | 'title' | 'deadlines' | 'units'> & { targets: readonly RowTarget[] };
+
+/**
+ * buildRows one node at a time, in document order with each node's depth: the whole-plan rows and the
+ * export's pages from the database (server/services/workbook-pages.ts) share it. Entries and assignments
+ * are given per call (a page's); the month and the unit filter are fixed by `opts`.
+ */
+export function rowBuilder(
+  planYear: number | null,
+  opts: Pick<BuildRowsOptions, 'period' | 'unit'>,
+): (node: RowNode, depth: number, page: Pick<BuildRowsOptions, 'entries' | 'assignments'>, out: SheetRow[]) => void {
+  const year = planYear ?? Number(opts.period.slice(0, 4));
   // Many tasks share a deadline text (年底前 everywhere): read each text once.
   const dueByText = new Map<string, string | null>();
   const readText = (text: string) => {
     if (!dueByText.has(text)) dueByText.set(text, dueDate(text, year));
     return dueByText.get(text)!;
   };
-  const depthOf = new Map<string, number>();
   let pendingSections: SectionRow[] = [];
-  for (const { node, parent } of walkNodes(plan.nodes)) {
-    const depth = parent ? (depthOf.get(parent.id) ?? 0) + 1 : 0;
-    depthOf.set(node.id, depth);
+  return (node, depth, { entries, assignments }, rows) => {
     if (node.kind === 'section') {
       // A section row is emitted only once a task under it survives the unit filter.
       pendingSections = pendingSections.filter((s) => s.depth < depth);
       pendingSections.push({ kind: 'section', nodeId: node.id, label: sectionLabel(node), depth });
-      if (node.targets.length === 0) continue;
+      if (node.targets.length === 0) return;
     }
-    const who = assignmentOf(node, opts.assignments);
-    if (opts.unit && !takesPart(who, opts.unit)) continue;
+    const who = assignmentOf(node, assignments);
+    if (opts.unit && !takesPart(who, opts.unit)) return;
     rows.push(...pendingSections);
     pendingSections = [];
     const due = taskDue(node, year, readText);
     for (const { itemId, target } of itemsOf(node)) {
       const key = progressKey(itemId, opts.period);
-      const entry = opts.entries?.get(key);
+      const entry = entries?.get(key);
       const values = entry?.values ?? EMPTY_PROGRESS;
       rows.push({
         kind: 'item',
@@ -220,11 +240,10 @@ export function buildRows(plan: Plan, opts: BuildRowsOptions): SheetRow[] {
         rate: completionRate(values.cumulative, target),
       });
     }
-  }
-  return rows;
+  };
 }
 
-function sectionLabel(node: PlanNode): string {
+function sectionLabel(node: Pick<PlanNode, 'number' | 'title'>): string {
   const sep = /^[（(]/.test(node.number) ? '' : /^[一二三四五六七八九十百]+$/.test(node.number) ? '、' : '.';
   return `${node.number}${sep}${node.title}`;
 }

@@ -54,11 +54,15 @@ export function revisionInForce<R extends Pick<TargetRevision, 'fromPeriod'>>(hi
 }
 
 /** A target with the figures in force in `period` (unchanged when it has no history). */
-export function targetAsOf(target: Target, history: readonly TargetRevision[] | undefined, period: PeriodId): Target {
+export function targetAsOf<T extends Pick<Target, 'value' | 'max' | 'unit' | 'comparator'>>(
+  target: T,
+  history: readonly TargetRevision[] | undefined,
+  period: PeriodId,
+): T {
   const r = history?.length ? revisionInForce(history, period) : null;
   if (!r) return target;
   const { max: _max, ...rest } = target;
-  return { ...rest, value: r.value, ...(r.max != null ? { max: r.max } : {}), unit: r.unit, comparator: r.comparator };
+  return { ...rest, value: r.value, ...(r.max != null ? { max: r.max } : {}), unit: r.unit, comparator: r.comparator } as unknown as T;
 }
 
 /** The plan as it stood in `period`: every revised target replaced by its figures in force then. */

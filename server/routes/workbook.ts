@@ -26,8 +26,17 @@ import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets-workbook';
 import { uploadWorkbook } from '../services/workbook-upload';
 import { previousCumulatives } from '../services/previous';
+import { listPeriods } from '../services/periods';
+import { pagedMonth } from '../services/workbook-pages';
 import { HttpProblem, Problem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
+
+/** Plans with more nodes write their strings inline: exceljs keeps the shared-strings table in memory. */
+export const INLINE_STRINGS_ABOVE = 10_000;
+
+async function isClosed(db: Db, planId: string, period: string): Promise<boolean> {
+  return (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed');
+}
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
@@ -129,6 +138,13 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
+      if (q.version === undefined && !(await isClosed(db, planId, period))) {
+        // A live month: rows read from the database page by page as the sheet is written (issue 13).
+        const paged = await pagedMonth(db, planId, period, { unit });
+        const name = `${paged.plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
+        const inlineStrings = paged.nodes > INLINE_STRINGS_ABOVE;
+        return streamed(c, name, (out) => writeWorkbook(out, { plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings }), log);
+      }
       const month = await workbookMonth(db, planId, period, unit, q.version);
       if (!month) throw new HttpProblem(404, 'UNKNOWN_SNAPSHOT', `该月份没有第${q.version}版关账记录`);
       const { plan, rows, lastYear } = month;

@@ -6,11 +6,25 @@ import { STATUSES, type PeriodId } from '../../model/progress';
 import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
 import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
 import { writeInvestmentSheet, writeSummarySheet } from './summary';
+import { isInvestment } from '../../model/investment';
+
+/** A run of rows with the read-only figures of their items (server/services/workbook-pages.ts). */
+export interface WorkbookPage {
+  rows: SheetRow[];
+  previous?: ReadonlyMap<string, number>;
+  lastYear?: ReadonlyMap<string, number | null>;
+}
 
 export interface WorkbookInput {
-  plan: Plan;
+  plan: Pick<Plan, 'id' | 'title' | 'year'>;
   period: PeriodId;
-  rows: SheetRow[];
+  /** The whole month's rows, or `pages` of them read as the sheet is written (a big plan never held whole). */
+  rows?: SheetRow[];
+  /** Rows page by page; `previous` and `lastYear` then come with each page. Not with `rows`. */
+  pages?: AsyncIterable<WorkbookPage>;
+  /** Strings written in their cells instead of the shared-strings table, which exceljs holds in memory
+   *  until the end (a 50,000-row plan's texts); for big plans. */
+  inlineStrings?: boolean;
   /** One unit's workbook: printed on the 填报单位 line. */
   unit?: string;
   /** An empty template (for the coming month): input cells are left blank. */
@@ -70,10 +84,29 @@ export function workbookKeywords(planId: string, period: PeriodId): string {
   return `qingdan plan=${planId} period=${period}`;
 }
 
+/** What the summary sheets need of a row: its figures, not its texts (a paged export keeps one per row). */
+export function summaryRow(row: SheetRow): SheetRow {
+  if (row.kind === 'section') return row;
+  if (isInvestment(row as SheetRow)) return row; // the 固定资产投资 sheet prints its 任务 and 指标
+  const v = row.values;
+  // statusOf and isReported only ask whether a text is there.
+  const mark = (t: string | null) => (t ? '·' : t);
+  return {
+    ...row,
+    key: '',
+    number: '',
+    task: '',
+    metric: '',
+    targetText: '',
+    deadline: '',
+    values: { ...v, progress: mark(v.progress), problems: mark(v.problems), nextSteps: mark(v.nextSteps) },
+  };
+}
+
 export async function writeWorkbook(stream: Writable, input: WorkbookInput): Promise<void> {
-  const { plan, period, rows } = input;
+  const { plan, period } = input;
   const [year, month] = yearMonth(period);
-  const wb = createStreamingWorkbook(stream);
+  const wb = createStreamingWorkbook(stream, { sharedStrings: !input.inlineStrings });
   wb.creator = 'qingdan';
   wb.title = `${plan.title} 重点任务清单 ${period}`;
   wb.subject = '重点任务清单';
@@ -103,15 +136,19 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
 
   writeTitle(ws, input, year, month);
   writeHeader(ws);
-  const last = await writeBody(ws, input, stream);
+  const pages: AsyncIterable<WorkbookPage> | WorkbookPage[] = input.pages ?? [{ rows: input.rows ?? [], previous: input.previous, lastYear: input.lastYear }];
+  // The summary sheets come after the main one: from the given rows, or from slim copies of the pages'.
+  const summary = input.pages ? { rows: [] as SheetRow[], lastYear: new Map<string, number | null>() } : null;
+  const last = await writeBody(ws, pages, input.template === true, stream, summary);
   writeSignLine(ws, last + 2);
   if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
   await ws.protect('', PROTECTION);
   ws.commit();
 
   if (!input.template) {
+    const rows = summary?.rows ?? input.rows ?? [];
     writeSummarySheet(wb, rows, period, plan.year);
-    writeInvestmentSheet(wb, rows, { planTitle: plan.title, period, year: plan.year, lastYear: input.lastYear });
+    writeInvestmentSheet(wb, rows, { planTitle: plan.title, period, year: plan.year, lastYear: summary?.lastYear ?? input.lastYear });
   }
   await wb.commit();
 }
@@ -251,10 +288,14 @@ async function breathe(out: Writable): Promise<void> {
   });
 }
 
-/** Writes section and item rows; returns the last row written. */
-async function writeBody(ws: Worksheet, input: WorkbookInput, out: Writable): Promise<number> {
-  const itemsPerTask = new Map<string, number>();
-  for (const row of input.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
+/** Writes section and item rows; returns the last row written. `summary` collects what the summary sheets need. */
+async function writeBody(
+  ws: Worksheet,
+  pages: AsyncIterable<WorkbookPage> | WorkbookPage[],
+  template: boolean,
+  out: Writable,
+  summary: { rows: SheetRow[]; lastYear: Map<string, number | null> } | null,
+): Promise<number> {
   let r = FIRST_DATA_ROW;
   let group: { taskId: string; first: number } | null = null;
   // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单; merges must be set
@@ -267,39 +308,48 @@ async function writeBody(ws: Worksheet, input: WorkbookInput, out: Writable): Pr
     group = null;
   };
   let written = 0;
-  for (const row of input.rows) {
-    // Pause only where no row is pending (a task's rows are committed together, with their merges).
-    if (++written >= ROWS_PER_PAUSE && (row.kind === 'section' || group?.taskId !== row.taskId)) {
-      closeGroup(r - 1);
-      written = 0;
-      await breathe(out);
-    }
-    if (row.kind === 'section') {
-      closeGroup(r - 1);
-      const line = ws.getRow(r);
-      const cell = line.getCell(1);
-      cell.value = row.label;
-      cell.style = {
-        font: { ...FONT_HEAD, bold: true, size: row.depth === 0 ? 12 : 11 },
-        fill: SECTION_FILL,
-        border: BORDER,
-        numFmt: '@',
-        alignment: { vertical: 'middle', indent: row.depth },
-      };
-      for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = { border: BORDER, fill: SECTION_FILL };
-      line.getCell(PREVIOUS_COL).style = { border: BORDER, fill: SECTION_FILL };
-      ws.mergeCells(r, 1, r, VISIBLE);
-      line.height = 22;
-      line.commit();
+  for await (const page of pages) {
+    // A task's rows come from one node, so they are always in one page.
+    const itemsPerTask = new Map<string, number>();
+    for (const row of page.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
+    for (const row of page.rows) {
+      if (summary) {
+        summary.rows.push(summaryRow(row));
+        if (isInvestment(row) && page.lastYear?.has(row.itemId)) summary.lastYear.set(row.itemId, page.lastYear.get(row.itemId)!);
+      }
+      // Pause only where no row is pending (a task's rows are committed together, with their merges).
+      if (++written >= ROWS_PER_PAUSE && (row.kind === 'section' || group?.taskId !== row.taskId)) {
+        closeGroup(r - 1);
+        written = 0;
+        await breathe(out);
+      }
+      if (row.kind === 'section') {
+        closeGroup(r - 1);
+        const line = ws.getRow(r);
+        const cell = line.getCell(1);
+        cell.value = row.label;
+        cell.style = {
+          font: { ...FONT_HEAD, bold: true, size: row.depth === 0 ? 12 : 11 },
+          fill: SECTION_FILL,
+          border: BORDER,
+          numFmt: '@',
+          alignment: { vertical: 'middle', indent: row.depth },
+        };
+        for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = { border: BORDER, fill: SECTION_FILL };
+        line.getCell(PREVIOUS_COL).style = { border: BORDER, fill: SECTION_FILL };
+        ws.mergeCells(r, 1, r, VISIBLE);
+        line.height = 22;
+        line.commit();
+        r++;
+        continue;
+      }
+      if (!group || (group as { taskId: string }).taskId !== row.taskId) {
+        closeGroup(r - 1);
+        group = { taskId: row.taskId, first: r };
+      }
+      writeItem(ws, r, row, template, row.due, itemsPerTask.get(row.taskId) === 1, template ? undefined : page.previous?.get(row.itemId));
       r++;
-      continue;
     }
-    if (!group || (group as { taskId: string }).taskId !== row.taskId) {
-      closeGroup(r - 1);
-      group = { taskId: row.taskId, first: r };
-    }
-    writeItem(ws, r, row, input.template === true, row.due, itemsPerTask.get(row.taskId) === 1, input.previous?.get(row.itemId));
-    r++;
   }
   closeGroup(r - 1);
   return r - 1;

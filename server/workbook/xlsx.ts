@@ -14,9 +14,12 @@ export type Fill = ExcelJS.Fill;
 export type DataValidation = ExcelJS.DataValidation;
 export type StreamingWorkbook = ExcelJS.stream.xlsx.WorkbookWriter;
 
-/** A streaming writer: rows are written to `stream` as they are committed, so memory stays flat. */
-export function createStreamingWorkbook(stream: Writable): StreamingWorkbook {
-  return new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: true });
+/**
+ * A streaming writer: rows are written to `stream` as they are committed. The shared-strings table is
+ * kept in memory until the end, so big workbooks write their strings inline (`sharedStrings: false`).
+ */
+export function createStreamingWorkbook(stream: Writable, opts: { sharedStrings?: boolean } = {}): StreamingWorkbook {
+  return new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
 }
 
 /** Loads a whole workbook in memory. Call only on a buffer that passed checkZip (size, ratio, rows). */
