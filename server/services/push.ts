@@ -129,7 +129,7 @@ async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
  * One statement per chunk: the rows travel as one JSON text (jsonb_to_recordset), the upsert only takes
  * rows whose version is still the one we read, and the audit rows are inserted from what the upsert
  * returned. `response` (the last chunk): the batch's answer if every row is written, stored in the same
- * statement. Returns the keys written.
+ * statement. Returns the keys not written (a concurrent writer got there first).
  */
 async function upsertWithAudit(
   tx: Tx,
@@ -181,7 +181,7 @@ async function upsertWithAudit(
           -- Someone committed this key after we read it: keep their row, the entry becomes a conflict.
           where progress.version = excluded.version - 1
           returning key
-        )${storeResponse}
+        )${storeResponse}, logged as (
         insert into audit (plan_id, entity, entity_id, action, actor, at, old, new, batch_id)
         select ${planId}, 'progress', i.key, case when i.old is null then 'create' else 'update' end, ${actor}, ${at}, i.old,
           jsonb_build_object('version', i.version, 'monthDone', i.month_done, 'cumulative', i.cumulative, 'status', i.status,
@@ -189,7 +189,9 @@ async function upsertWithAudit(
           ${batchId}
         from input i join up on up.key = i.key
         order by i.key
-        returning entity_id as key`,
+        )
+        -- Only the keys not written come back (usually none), not one row per written key.
+        select i.key from input i where not exists (select 1 from up where up.key = i.key)`,
   );
   return result.map((r) => r.key);
 }
@@ -382,26 +384,15 @@ async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBat
 
   // Sorted so that two concurrent batches lock shared rows in the same order (no deadlock).
   writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const written = new Set<string>();
+  const lost: string[] = [];
   // The answer as it stands if every write lands: stored by the last chunk's statement. A lost write (a
   // concurrent writer got there first) changes the answer, and oncePerBatch stores the corrected one.
   const response: PushResponse = { batchId: batch.batchId, replayed: false, results };
   for (let i = 0; i < writes.length; i += CHUNK) {
     const last = i + CHUNK >= writes.length;
-    for (const key of await upsertWithAudit(
-      tx,
-      planId,
-      actor.name,
-      now,
-      batch.batchId,
-      writes.slice(i, i + CHUNK),
-      old,
-      last ? JSON.stringify(response) : null,
-    ))
-      written.add(key);
+    lost.push(...(await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), old, last ? JSON.stringify(response) : null)));
     if (last) claim.stored = true;
   }
-  const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);
   if (lost.length) {
     claim.stored = false;
     for (const r of await selectByKeys(tx, planId, lost)) {
