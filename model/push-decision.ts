@@ -36,11 +36,39 @@ export interface PushSnapshot {
   items: ReadonlyMap<string, SnapshotItem>; // by item id
   who(taskId: string): TaskAssignment;
   periods: ReadonlyMap<string, 'open' | 'closed' | string>; // by YYYY-MM
-  /** Stored rows by progress key: at least every month of the batch's items (the 累计 rules read the month before and the later ones). */
+  /** Stored rows by progress key: at least those storedScope names (the 累计 rules read the month before and the later ones). */
   stored: ReadonlyMap<string, StoredRow>;
   /** 序时进度 of a month (model/stats.ts timeProgress), for the lights; omitted → no light rule. */
   timeProgress?: (period: string) => number;
   lights?: LightThresholds;
+}
+
+/** Whether decideEntries asks snapshot.who: only a reporter's push depends on the task's units. */
+export function readsAssignments(actor: PushActor): boolean {
+  return actor.role === 'reporter';
+}
+
+/**
+ * The stored rows decideEntries needs (a loader may give more): the batch's keys and the month before
+ * each (`keys`), and for each item and month of the batch (`later`), among the item's stored rows in a
+ * later month that is not itself in the batch, the one with the lowest 累计. The batch's own later months
+ * count with the values the batch gives them, so the lowest of the rest is all 累计 order needs.
+ */
+export function storedScope(entries: readonly { key: string }[]): { keys: string[]; later: { itemId: string; period: string; batchMonths: string[] }[] } {
+  const keys = new Set<string>();
+  const monthsOf = new Map<string, string[]>();
+  for (const e of entries) {
+    const k = parseProgressKey(e.key);
+    if (!k) continue;
+    keys.add(e.key);
+    keys.add(`${k.itemId}@${previousPeriod(k.period)}`);
+    const months = monthsOf.get(k.itemId);
+    if (!months) monthsOf.set(k.itemId, [k.period]);
+    else if (!months.includes(k.period)) months.push(k.period);
+  }
+  const later: { itemId: string; period: string; batchMonths: string[] }[] = [];
+  for (const [itemId, months] of monthsOf) for (const period of months) later.push({ itemId, period, batchMonths: months });
+  return { keys: [...keys], later };
 }
 
 export type EntryDecision =

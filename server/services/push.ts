@@ -10,7 +10,7 @@ import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
 import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
-import { decideEntries, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
+import { decideEntries, readsAssignments, storedScope, type PushActor, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
 import { assignmentOf, type TaskAssignment } from '../../model/sheet';
 import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
@@ -113,6 +113,8 @@ function isRetryable(err: unknown): boolean {
   return code === '40P01' || code === '40001'; // deadlock, serialization failure
 }
 
+const arr = (xs: readonly string[]) => sql`${sql.param([...xs])}::text[]`;
+
 async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   if (!keys.length) return [];
   // One array parameter instead of one parameter per key. (Tried: the keys as one JSON text read by
@@ -127,7 +129,7 @@ async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
  * One statement per chunk: the rows travel as one JSON text (jsonb_to_recordset), the upsert only takes
  * rows whose version is still the one we read, and the audit rows are inserted from what the upsert
  * returned. `response` (the last chunk): the batch's answer if every row is written, stored in the same
- * statement. Returns the keys written.
+ * statement. Returns the keys not written (a concurrent writer got there first).
  */
 async function upsertWithAudit(
   tx: Tx,
@@ -139,8 +141,9 @@ async function upsertWithAudit(
   stored: ReadonlyMap<string, StoredRow | null>,
   response: string | null,
 ): Promise<string[]> {
-  // One JSON.stringify (native) instead of eleven array parameters escaped element by element in JS.
-  const input = JSON.stringify(
+  // One JSON.stringify (native) instead of eleven array parameters escaped element by element in JS
+  // (measured against unnest arrays, issue 13: the same CPU on PGlite, on PostgreSQL no clear difference).
+  const input = sql`select * from jsonb_to_recordset(${JSON.stringify(
     rows.map((r) => {
       const o = stored.get(r.key);
       return {
@@ -157,7 +160,8 @@ async function upsertWithAudit(
         old: o ? { version: o.version, ...o.values } : null,
       };
     }),
-  );
+  )}::jsonb)
+          as t(key text, item_id text, period text, month_done float8, cumulative float8, status text, progress text, problems text, next_steps text, version int, old jsonb)`;
   const storeResponse =
     response === null
       ? sql``
@@ -166,10 +170,7 @@ async function upsertWithAudit(
         )`;
   const result = await rowsOf<{ key: string }>(
     tx as unknown as Db,
-    sql`with input as (
-          select * from jsonb_to_recordset(${input}::jsonb)
-          as t(key text, item_id text, period text, month_done float8, cumulative float8, status text, progress text, problems text, next_steps text, version int, old jsonb)
-        ), up as (
+    sql`with input as (${input}), up as (
           insert into progress (plan_id, key, item_id, period, month_done, cumulative, status, progress, problems, next_steps, version, updated_by, updated_at)
           select ${planId}, key, item_id, period, month_done, cumulative, status, progress, problems, next_steps, version, ${actor}, ${at}
           from input order by key
@@ -180,7 +181,7 @@ async function upsertWithAudit(
           -- Someone committed this key after we read it: keep their row, the entry becomes a conflict.
           where progress.version = excluded.version - 1
           returning key
-        )${storeResponse}
+        )${storeResponse}, logged as (
         insert into audit (plan_id, entity, entity_id, action, actor, at, old, new, batch_id)
         select ${planId}, 'progress', i.key, case when i.old is null then 'create' else 'update' end, ${actor}, ${at}, i.old,
           jsonb_build_object('version', i.version, 'monthDone', i.month_done, 'cumulative', i.cumulative, 'status', i.status,
@@ -188,7 +189,9 @@ async function upsertWithAudit(
           ${batchId}
         from input i join up on up.key = i.key
         order by i.key
-        returning entity_id as key`,
+        )
+        -- Only the keys not written come back (usually none), not one row per written key.
+        select i.key from input i where not exists (select 1 from up where up.key = i.key)`,
   );
   return result.map((r) => r.key);
 }
@@ -209,99 +212,163 @@ export async function pushBatch(db: Db, actor: Actor, planId: string, batch: Pus
   return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(tx, actor, planId, batch, claim), { checked: true });
 }
 
-const arr = (xs: readonly string[]) => sql`${sql.param([...xs])}::text[]`;
+type StoredSql = {
+  key: string;
+  version: number;
+  month_done: number | null;
+  cumulative: number | null;
+  status: string | null;
+  progress: string | null;
+  problems: string | null;
+  next_steps: string | null;
+};
+const storedRow = (r: StoredSql): StoredRow => ({
+  version: r.version,
+  values: {
+    monthDone: r.month_done,
+    cumulative: r.cumulative,
+    status: r.status as ProgressStatus | null,
+    progress: r.progress,
+    problems: r.problems,
+    nextSteps: r.next_steps,
+  },
+});
 
 /**
  * What decideEntries reads, scoped to the batch's keys: its items by primary key (not the plan's whole
- * index), their tasks' units and assignments, the plan's months and the items' rows in every month.
- * The batch's months are read FOR SHARE: a close (FOR UPDATE, server/services/periods.ts) waits for this
- * push to commit, and a push that starts after a close sees the month closed (issue 15).
+ * index), their tasks' units and assignments (a reporter's push only), the plan's months and the stored
+ * rows storedScope names (not every month of every item: a 10,000-row push into a year of rows read
+ * ten times the rows it writes). The batch's months are read FOR SHARE: a close (FOR UPDATE,
+ * server/services/periods.ts) waits for this push to commit, and a push that starts after a close sees
+ * the month closed (issue 15).
  */
-export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly { key: string }[]): Promise<PushSnapshot> {
+export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly { key: string }[], actor: PushActor): Promise<PushSnapshot> {
   const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
   const itemIds = [...new Set(parsed.map((k) => k.itemId))];
   const months = [...new Set(parsed.map((k) => k.period))];
-  // One statement: the batch's months locked, with every month of the plan (the later-累计 rule) alongside.
-  const locked = months.length
-    ? await rowsOf<{ period: string; status: string; months: [string, string][] }>(
-        tx as unknown as Db,
-        sql`select p.period, p.status, (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = p.plan_id) as months
-            from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p`,
-      )
-    : [];
-  const periodStatus = new Map<string, string>(locked[0]?.months ?? []);
-  for (const p of locked) periodStatus.set(p.period, p.status); // the locked read is the one that counts
-
-  // Few round trips (issue 13): each statement waits for a pooled connection in a month-end rush.
-  const targetRows = itemIds.length
-    ? await rowsOf<{ id: string; task_id: string; unit: string; value: number; kind: string; revisions: { fromPeriod: string | null; value: number }[] }>(
-        tx as unknown as Db,
-        sql`select t.id, t.task_id, t.unit, t.value, t.kind,
-              (select coalesce(json_agg(json_build_object('fromPeriod', r.from_period, 'value', r.value) order by r.id), '[]'::json)
-                 from target_revisions r where r.plan_id = t.plan_id and r.target_id = t.id) as revisions
-            from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})`,
-      )
-    : [];
-  const asTarget = new Set(targetRows.map((t) => t.id));
-  const maybeTasks = new Set(itemIds.filter((id) => !asTarget.has(id)));
-  const taskIds = [...new Set([...targetRows.map((t) => t.task_id), ...maybeTasks])];
-  // The tasks with their document units, the office's assignments, and whether they carry targets (a task
-  // with targets is reported through them, not as a row of its own: targets_task_idx).
-  const nodeRows = taskIds.length
-    ? await rowsOf<{ id: string; kind: string; units: Units | null; has_targets: boolean; assigned: { role: string; name: string }[] }>(
-        tx as unknown as Db,
-        sql`select n.id, n.kind, n.units,
-              exists (select 1 from targets t where t.plan_id = n.plan_id and t.task_id = n.id) as has_targets,
-              (select coalesce(json_agg(json_build_object('role', a.role, 'name', u.name) order by a.ord, u.name), '[]'::json)
-                 from assignments a join units u on u.id = a.unit_id where a.plan_id = n.plan_id and a.task_id = n.id) as assigned
-            from nodes n where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
-      )
-    : [];
-  // Every stored month of the batch's items (a superset of snapshotKeys: the previous month and the later
-  // ones, for the 累计 order): one array of item ids instead of up to 12 keys per item.
-  const storedRows = itemIds.length
-    ? await tx
-        .select()
-        .from(progress)
-        .where(and(eq(progress.planId, planId), sql`${progress.itemId} = any(${sql.param(itemIds)}::text[])`))
-    : [];
-  // 序时进度 lights (issue 10): the plan's year and its thresholds (model/lights.ts defaults when unset).
-  const [light] = await rowsOf<{ year: number | null; yellow: number | null; red: number | null }>(
-    tx as unknown as Db,
-    sql`select p.year, s.yellow_points as yellow, s.red_points as red from plans p left join month_settings s on s.plan_id = p.id where p.id = ${planId}`,
+  const db = tx as unknown as Db;
+  // One statement: the batch's months locked, every month of the plan (the later-累计 rule), and the
+  // plan's year and 序时进度 thresholds (issue 10; model/lights.ts defaults when unset).
+  const [head] = await rowsOf<{
+    locked: [string, string][] | null;
+    months: [string, string][] | null;
+    year: number | null;
+    yellow: number | null;
+    red: number | null;
+  }>(
+    db,
+    sql`with locked as (
+          select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p
+        )
+        select (select json_agg(json_build_array(l.period, l.status)) from locked l) as locked,
+          (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = ${planId}) as months,
+          pl.year, s.yellow_points as yellow, s.red_points as red
+        from plans pl left join month_settings s on s.plan_id = pl.id where pl.id = ${planId}`,
   );
+  const periodStatus = new Map<string, string>(head?.months ?? []);
+  for (const [period, status] of head?.locked ?? []) periodStatus.set(period, status); // the locked read is the one that counts
 
-  const docUnits = new Map(nodeRows.map((n) => [n.id, n.units]));
-  const assigned = new Map<string, TaskAssignment>();
-  for (const n of nodeRows) {
-    if (!n.assigned.length) continue;
-    const a: TaskAssignment = { lead: [], co: [] };
-    for (const r of n.assigned) (r.role === 'lead' ? a.lead : a.co).push(r.name);
-    assigned.set(n.id, a);
-  }
+  // A target with its revisions: one row per revision (a join, not a sub-select per target).
+  const targetRows = itemIds.length
+    ? await rowsOf<{
+        id: string;
+        task_id: string;
+        unit: string;
+        value: number;
+        kind: string;
+        rev_id: number | null;
+        from_period: string | null;
+        rev_value: number | null;
+      }>(
+        db,
+        sql`select t.id, t.task_id, t.unit, t.value, t.kind, r.id as rev_id, r.from_period, r.value as rev_value
+            from targets t left join target_revisions r on r.plan_id = t.plan_id and r.target_id = t.id
+            where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})`,
+      )
+    : [];
   const items = new Map<string, SnapshotItem>();
-  for (const n of nodeRows) if (n.kind === 'task' && maybeTasks.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
-  for (const t of targetRows)
-    items.set(t.id, {
-      taskId: t.task_id,
-      target: { unit: t.unit, value: Number(t.value), kind: t.kind },
-      revisions: t.revisions.length ? t.revisions : undefined,
-    });
+  const revisions = new Map<string, { id: number; fromPeriod: string | null; value: number }[]>();
+  for (const t of targetRows) {
+    if (!items.has(t.id)) items.set(t.id, { taskId: t.task_id, target: { unit: t.unit, value: Number(t.value), kind: t.kind } });
+    if (t.rev_id === null) continue;
+    const list = revisions.get(t.id) ?? [];
+    list.push({ id: Number(t.rev_id), fromPeriod: t.from_period, value: Number(t.rev_value) });
+    revisions.set(t.id, list);
+  }
+  for (const [id, list] of revisions) items.get(id)!.revisions = list.sort((a, b) => a.id - b.id).map(({ fromPeriod, value }) => ({ fromPeriod, value }));
+  const maybeTasks = itemIds.filter((id) => !items.has(id));
+  const who = readsAssignments(actor);
+  const taskIds = who ? [...new Set([...[...items.values()].map((t) => t.taskId), ...maybeTasks])] : maybeTasks;
+  // The tasks (a task with targets is reported through them, not as a row of its own: one targets_task_idx
+  // probe per task, not a scan of the plan's targets) and, for a reporter, their document units and the
+  // office's assignments (one row per assignment).
+  const nodeRows = taskIds.length
+    ? await rowsOf<{ id: string; kind: string; has_targets: boolean; units: Units | null; role: string | null; name: string | null }>(
+        db,
+        who
+          ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units, a.role, u.name
+                from nodes n left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+                left join assignments a on a.plan_id = n.plan_id and a.task_id = n.id left join units u on u.id = a.unit_id
+                where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})
+                order by n.id, a.ord, u.name`
+          : sql`select n.id, n.kind, h.has is not null as has_targets, null as units, null as role, null as name
+                from nodes n left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+                where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
+      )
+    : [];
+  const docUnits = new Map<string, Units | null>();
+  const assigned = new Map<string, TaskAssignment>();
+  const maybe = new Set(maybeTasks);
+  for (const n of nodeRows) {
+    if (!docUnits.has(n.id)) {
+      docUnits.set(n.id, n.units);
+      if (n.kind === 'task' && maybe.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
+    }
+    if (n.role === null || n.name === null) continue;
+    let a = assigned.get(n.id);
+    if (!a) assigned.set(n.id, (a = { lead: [], co: [] }));
+    (n.role === 'lead' ? a.lead : a.co).push(n.name);
+  }
+
+  // The stored rows the rules read (model/push-decision.ts storedScope): the batch's keys and the month
+  // before each by primary key, and per item and month the lowest 累计 of a later month outside the batch.
+  const scope = storedScope(entries);
+  const storedRows = scope.keys.length
+    ? await rowsOf<StoredSql>(
+        db,
+        sql`select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
+            from progress p where p.plan_id = ${planId} and p.key = any(${arr(scope.keys)})
+            union all
+            select l.* from unnest(${arr(scope.later.map((l) => l.itemId))}, ${arr(scope.later.map((l) => l.period))}, ${arr(scope.later.map((l) => l.batchMonths.join(',')))})
+              as b(item_id, period, months)
+            cross join lateral (
+              select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
+              from progress p where p.plan_id = ${planId} and p.item_id = b.item_id and p.period > b.period and p.cumulative is not null
+                and p.period <> all(string_to_array(b.months, ','))
+              order by p.cumulative, p.period limit 1
+            ) l`,
+      )
+    : [];
+  const stored = new Map<string, StoredRow>();
+  for (const r of storedRows) stored.set(r.key, storedRow(r));
+
+  const year = head?.year;
   return {
     items,
     who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
     periods: periodStatus,
-    stored: new Map(storedRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }])),
+    stored,
     // A yellow or red row without 存在问题/下步计划 is refused at push, as 滞后 is (LIGHT_NEEDS_*); 报送
     // still re-checks (model/submission.ts) for rows stored before the rule or under other thresholds.
-    timeProgress: (period) => timeProgress(period, light?.year),
-    lights: light?.yellow != null && light.red != null ? { yellow: Number(light.yellow), red: Number(light.red) } : DEFAULT_LIGHTS,
+    timeProgress: (period) => timeProgress(period, year),
+    lights: head?.yellow != null && head.red != null ? { yellow: Number(head.yellow), red: Number(head.red) } : DEFAULT_LIGHTS,
   };
 }
 
 async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBatch, claim: BatchClaim): Promise<PushResponse> {
-  const snapshot = await loadPushSnapshot(tx, planId, batch.entries);
-  const decisions = decideEntries(batch.entries, snapshot, { role: actor.role, unit: actor.unit?.name ?? null });
+  const pushActor: PushActor = { role: actor.role, unit: actor.unit?.name ?? null };
+  const snapshot = await loadPushSnapshot(tx, planId, batch.entries, pushActor);
+  const decisions = await decideEntries(batch.entries, snapshot, pushActor);
   const now = new Date();
   const results: PushResult[] = new Array(decisions.length);
   const writes: (typeof progress.$inferInsert)[] = [];
@@ -317,26 +384,15 @@ async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBat
 
   // Sorted so that two concurrent batches lock shared rows in the same order (no deadlock).
   writes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const written = new Set<string>();
+  const lost: string[] = [];
   // The answer as it stands if every write lands: stored by the last chunk's statement. A lost write (a
   // concurrent writer got there first) changes the answer, and oncePerBatch stores the corrected one.
   const response: PushResponse = { batchId: batch.batchId, replayed: false, results };
   for (let i = 0; i < writes.length; i += CHUNK) {
     const last = i + CHUNK >= writes.length;
-    for (const key of await upsertWithAudit(
-      tx,
-      planId,
-      actor.name,
-      now,
-      batch.batchId,
-      writes.slice(i, i + CHUNK),
-      old,
-      last ? JSON.stringify(response) : null,
-    ))
-      written.add(key);
+    lost.push(...(await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), old, last ? JSON.stringify(response) : null)));
     if (last) claim.stored = true;
   }
-  const lost = writes.filter((w) => !written.has(w.key)).map((w) => w.key);
   if (lost.length) {
     claim.stored = false;
     for (const r of await selectByKeys(tx, planId, lost)) {

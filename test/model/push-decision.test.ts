@@ -1,7 +1,7 @@
 // decideEntries: every rule of a push, without a database (model/push-decision.ts).
 import { describe, expect, it } from 'vitest';
 import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
-import { decideEntries, roleOf, type PushSnapshot, type StoredRow } from '../../model/push-decision';
+import { decideEntries, readsAssignments, roleOf, storedScope, type PushSnapshot, type StoredRow } from '../../model/push-decision';
 import type { PushEntry } from '../../model/sync';
 
 const row = (version: number, values: Partial<ProgressValues>): StoredRow => ({ version, values: { ...EMPTY_PROGRESS, ...values } });
@@ -107,5 +107,21 @@ describe('decideEntries', () => {
     });
     expect(decideEntries([e('m1@2024-03', { cumulative: 10 })], revised, admin).map(codes)).toEqual(['accepted']); // 50% of 20: green
     expect(decideEntries([e('m1@2024-01', { cumulative: 10 })], revised, admin).map(codes)).toEqual([['LIGHT_NEEDS_NEXT_STEP', 'LIGHT_NEEDS_PROBLEM']]);
+  });
+});
+
+describe('storedScope', () => {
+  it('names the batch keys, the month before each, and per item and month the later months to search outside the batch', () => {
+    const scope = storedScope([{ key: 'm1@2024-03' }, { key: 'm1@2024-06' }, { key: 't2@2024-01' }, { key: 'nonsense' }]);
+    expect(scope.keys.sort()).toEqual(['m1@2024-02', 'm1@2024-03', 'm1@2024-05', 'm1@2024-06', 't2@2023-12', 't2@2024-01']);
+    expect(scope.later).toEqual([
+      { itemId: 'm1', period: '2024-03', batchMonths: ['2024-03', '2024-06'] },
+      { itemId: 'm1', period: '2024-06', batchMonths: ['2024-03', '2024-06'] },
+      { itemId: 't2', period: '2024-01', batchMonths: ['2024-01'] },
+    ]);
+  });
+
+  it('only a reporter push reads the tasks’ units and assignments', () => {
+    expect([readsAssignments({ role: 'reporter', unit: '甲局' }), readsAssignments(admin)]).toEqual([true, false]);
   });
 });
