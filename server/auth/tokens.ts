@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { audit, tokenMeta, tokens, units } from '../db/schema';
+import { actorGeneration, cachedActor, dropActors, storeActor } from './token-cache';
 
 export const ROLES = ['admin', 'reporter', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -46,6 +47,9 @@ export async function createToken(
 export async function verifyToken(db: Db, secret: string): Promise<Actor | null> {
   if (!secret || secret.length > 200) return null;
   const hash = hashToken(secret);
+  const cached = cachedActor(db, hash);
+  if (cached) return cached;
+  const generation = actorGeneration(db);
   const [row] = await db
     .select({ id: tokens.id, hash: tokens.hash, role: tokens.role, unitId: tokens.unitId, unitName: units.name })
     .from(tokens)
@@ -58,7 +62,9 @@ export async function verifyToken(db: Db, secret: string): Promise<Actor | null>
   await touchToken(db, row.id);
   const role = row.role as Role;
   const unit = row.unitId != null && row.unitName != null ? { id: row.unitId, name: row.unitName } : null;
-  return { tokenId: row.id, role, unit, name: actorName(role, unit?.name ?? null, row.id) };
+  const actor: Actor = { tokenId: row.id, role, unit, name: actorName(role, unit?.name ?? null, row.id) };
+  storeActor(db, hash, actor, generation);
+  return actor;
 }
 
 /** What the token list shows of a secret: enough to tell two apart, not enough to use one. */
@@ -139,7 +145,7 @@ export async function issueToken(
 
 /** Revokes a token and audits it; false when it is unknown or already revoked. */
 export async function revokeToken(db: Db, id: number, actor: string): Promise<boolean> {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const rows = await tx
       .update(tokens)
       .set({ revokedAt: new Date() })
@@ -148,4 +154,7 @@ export async function revokeToken(db: Db, id: number, actor: string): Promise<bo
     if (rows.length) await tx.insert(audit).values({ entity: 'token', entityId: String(id), action: 'revoke', actor });
     return rows.length > 0;
   });
+  // Once committed: the next request with this token reads the database and is refused.
+  if (revoked) dropActors(db);
+  return revoked;
 }

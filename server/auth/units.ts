@@ -3,6 +3,7 @@ import { AppError, type AppErrorCode } from '../../model/errors';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { assignments, audit, ledgerItems, reminderWebhooks, submissions, tokens, units } from '../db/schema';
+import { dropActors } from './token-cache';
 
 export interface Unit {
   id: number;
@@ -39,7 +40,7 @@ const BY_NAME = [submissions, ledgerItems, reminderWebhooks] as const;
 
 /** Renames a unit everywhere it is named; refuses a name another unit has (409) — nothing changes then. */
 export async function renameUnit(db: Db, id: number, name: string, actor: string): Promise<Unit> {
-  return db.transaction(async (tx) => {
+  const renamed = await db.transaction(async (tx) => {
     const [before] = await tx.select().from(units).where(eq(units.id, id));
     if (!before) throw new UnitError(404, 'UNKNOWN_UNIT', `找不到单位：${id}`, 'unitId');
     if (before.name === name) return { id, name };
@@ -50,6 +51,8 @@ export async function renameUnit(db: Db, id: number, name: string, actor: string
     await tx.insert(audit).values({ entity: 'unit', entityId: String(id), action: 'rename', actor, old: { name: before.name }, new: { name } });
     return { id, name };
   });
+  dropActors(db); // cached actors carry the unit's name (updated_by, the audit)
+  return renamed;
 }
 
 /**
@@ -58,7 +61,7 @@ export async function renameUnit(db: Db, id: number, name: string, actor: string
  */
 export async function mergeUnits(db: Db, fromId: number, intoId: number, actor: string): Promise<Unit> {
   if (fromId === intoId) throw new UnitError(400, 'SAME_UNIT', '不能把单位合并到它自己', 'into');
-  return db.transaction(async (tx) => {
+  const merged = await db.transaction(async (tx) => {
     const [from] = await tx.select().from(units).where(eq(units.id, fromId));
     const [into] = await tx.select().from(units).where(eq(units.id, intoId));
     if (!from) throw new UnitError(404, 'UNKNOWN_UNIT', `找不到单位：${fromId}`, 'unitId');
@@ -87,4 +90,6 @@ export async function mergeUnits(db: Db, fromId: number, intoId: number, actor: 
     });
     return { id: intoId, name: into.name };
   });
+  dropActors(db); // the merged unit's tokens now stand for the other unit
+  return merged;
 }

@@ -50,7 +50,13 @@ async function storedAnswer(db: Db | Tx, planId: string, kind: string, batchId: 
   return { ...(row.response as PushResponse), replayed: true };
 }
 
-class Replay extends Error {}
+/** The batch id is someone else's (a replay, or a concurrent duplicate that committed first). */
+class Replay extends Error {
+  /** The committed row, when the claiming statement could already see it. */
+  constructor(readonly seen: { actor: string; response: PushResponse | null } | null = null) {
+    super('replay');
+  }
+}
 
 /** Handed to a batch's work: set `stored` when the work's own last statement already wrote the response. */
 export interface BatchClaim {
@@ -60,7 +66,8 @@ export interface BatchClaim {
 /**
  * Runs `work` once per batch id: inside one transaction that first claims the batch id. A replay (or a
  * concurrent duplicate, once the first commits) gets the stored answer. Shared with target batches.
- * `checked`: the caller has already looked the batch id up (pushBatch does it with the plan check).
+ * `claimedByWork`: the work's first statement claims the id itself (pushBatch folds the claim into its
+ * reads, issue 13) and throws `Replay` when the id was taken.
  */
 export async function oncePerBatch<R extends { batchId: string; replayed: boolean }>(
   db: Db,
@@ -69,34 +76,40 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
   batchId: string,
   actor: Actor,
   work: (tx: Tx, claim: BatchClaim) => Promise<R>,
-  opts: { checked?: boolean } = {},
+  opts: { claimedByWork?: boolean } = {},
 ): Promise<R> {
-  if (!opts.checked) {
+  if (!opts.claimedByWork) {
     const early = await storedAnswer(db, planId, kind, batchId, actor);
     if (early) return early as unknown as R;
   }
   for (let attempt = 0; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        const claimed = await tx
-          .insert(batches)
-          .values({ planId, kind, batchId, actor: actor.name })
-          .onConflictDoNothing()
-          .returning({ batchId: batches.batchId });
-        if (!claimed.length) throw new Replay();
+        if (!opts.claimedByWork) {
+          const claimed = await tx
+            .insert(batches)
+            .values({ planId, kind, batchId, actor: actor.name })
+            .onConflictDoNothing()
+            .returning({ batchId: batches.batchId });
+          if (!claimed.length) throw new Replay();
+        }
         const claim: BatchClaim = { stored: false };
         const response = await work(tx, claim);
         // One round trip fewer per push when the work wrote the response in its upsert (issue 13).
         if (!claim.stored) {
-          await tx
-            .update(batches)
-            .set({ response })
-            .where(and(eq(batches.planId, planId), eq(batches.kind, kind), eq(batches.batchId, batchId)));
+          await rowsOf(
+            tx as unknown as Db,
+            sql`update batches set response = ${JSON.stringify(response)}::jsonb where plan_id = ${planId} and kind = ${kind} and batch_id = ${batchId}`,
+          );
         }
         return response;
       });
     } catch (err) {
       if (err instanceof Replay) {
+        if (err.seen?.response) {
+          if (err.seen.actor !== actor.name) throw new BatchReuseError(batchId);
+          return { ...(err.seen.response as unknown as R), replayed: true };
+        }
         const stored = await storedAnswer(db, planId, kind, batchId, actor);
         if (stored) return stored as unknown as R;
       } else if (!isRetryable(err)) {
@@ -197,177 +210,175 @@ async function upsertWithAudit(
 }
 
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
-  // The plan check and the batch id's stored answer in one round trip (issue 13): a retried batch answers
-  // the stored result (applied once); oncePerBatch still claims the id inside its transaction.
-  const [seen] = await rowsOf<{ plan: boolean; actor: string | null; response: PushResponse | null }>(
-    db,
-    sql`select exists (select 1 from plans p where p.id = ${planId} and p.deleted_at is null) as plan, b.actor, b.response
-        from (select 1) one left join batches b on b.plan_id = ${planId} and b.kind = 'progress' and b.batch_id = ${batch.batchId}`,
-  );
-  if (!seen?.plan) throw new NotFoundError(`找不到计划：${planId}`);
-  if (seen.response) {
-    if (seen.actor !== actor.name) throw new BatchReuseError(batch.batchId);
-    return { ...seen.response, replayed: true };
-  }
-  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(tx, actor, planId, batch, claim), { checked: true });
+  // No look-up before the transaction (issue 13): its first statement claims the batch id and reads the
+  // snapshot; a retried batch (the id already committed) rolls back and answers the stored result.
+  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(tx, actor, planId, batch, claim), { claimedByWork: true });
 }
 
-type StoredSql = {
-  key: string;
-  version: number;
-  month_done: number | null;
-  cumulative: number | null;
-  status: string | null;
-  progress: string | null;
-  problems: string | null;
-  next_steps: string | null;
-};
-const storedRow = (r: StoredSql): StoredRow => ({
-  version: r.version,
-  values: {
-    monthDone: r.month_done,
-    cumulative: r.cumulative,
-    status: r.status as ProgressStatus | null,
-    progress: r.progress,
-    problems: r.problems,
-    nextSteps: r.next_steps,
-  },
-});
+/** What the claim-and-read statement says besides the snapshot. */
+export interface PushClaim {
+  plan: boolean;
+  /** This transaction holds the batch id (its row inserted, committed with the answer). */
+  claimed: boolean;
+  /** The batch id's committed row when it was not claimed (a replay): its actor and answer. */
+  seen: { actor: string; response: PushResponse | null } | null;
+}
+
+type StoredTuple = [string, number, number | null, number | null, string | null, string | null, string | null, string | null];
+type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
+type NodeTuple = [string, string, boolean, Units | null, string | null, string | null];
 
 /**
- * What decideEntries reads, scoped to the batch's keys: its items by primary key (not the plan's whole
- * index), their tasks' units and assignments (a reporter's push only), the plan's months and the stored
- * rows storedScope names (not every month of every item: a 10,000-row push into a year of rows read
- * ten times the rows it writes). The batch's months are read FOR SHARE: a close (FOR UPDATE,
- * server/services/periods.ts) waits for this push to commit, and a push that starts after a close sees
- * the month closed (issue 15).
+ * One statement (issue 13: each statement is a round trip, and in the rush they queue on a shared server):
+ * the batch id claimed (insert … on conflict do nothing, only for a live plan) and what decideEntries reads,
+ * scoped to the batch's keys — its items by primary key (not the plan's whole index), their tasks' units
+ * and assignments (a reporter's push only), the plan's months and the stored rows storedScope names.
+ * Every part comes back as one JSON value built by the database: one row to parse, not one per stored row.
+ *
+ * The batch's months are read FOR SHARE: a close (FOR UPDATE, server/services/periods.ts) waits for this
+ * push to commit, and a push that starts after a close sees the month closed (issue 15) — the locked read
+ * follows the close's update, so it is the month status that counts. The other reads share the
+ * statement's snapshot, which may predate that wait or a concurrent duplicate's commit: a stored row read
+ * stale is caught by the upsert's version check (a conflict), and an unclaimed batch id is answered from
+ * the committed row after this transaction rolls back.
  */
-export async function loadPushSnapshot(tx: Tx, planId: string, entries: readonly { key: string }[], actor: PushActor): Promise<PushSnapshot> {
+export async function claimAndLoad(
+  tx: Tx,
+  planId: string,
+  batchId: string,
+  actorName: string,
+  entries: readonly { key: string }[],
+  actor: PushActor,
+): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
   const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
   const itemIds = [...new Set(parsed.map((k) => k.itemId))];
   const months = [...new Set(parsed.map((k) => k.period))];
-  const db = tx as unknown as Db;
-  // One statement: the batch's months locked, every month of the plan (the later-累计 rule), and the
-  // plan's year and 序时进度 thresholds (issue 10; model/lights.ts defaults when unset).
-  const [head] = await rowsOf<{
+  const who = readsAssignments(actor);
+  const scope = storedScope(entries);
+  // A task with targets is reported through them, not as a row of its own: one targets_task_idx probe
+  // per task (has_targets), not a scan of the plan's targets. A reporter also reads the tasks of the
+  // batch's targets, for their document units and the office's assignments (one row per assignment).
+  const tasks = who
+    ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units from nodes n
+          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)))`
+    : sql`select n.id, n.kind, h.has is not null as has_targets, null::jsonb as units from nodes n
+          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+          where n.plan_id = ${planId} and n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)`;
+  const nodes = who
+    ? sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, k.units, a.role, u.name) order by k.id, a.ord, u.name)
+          from tasks k left join assignments a on a.plan_id = ${planId} and a.task_id = k.id left join units u on u.id = a.unit_id`
+    : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
+  const [row] = await rowsOf<{
+    plan: boolean;
+    claimed: boolean;
+    seen: [string, PushResponse | null] | null;
     locked: [string, string][] | null;
     months: [string, string][] | null;
     year: number | null;
     yellow: number | null;
     red: number | null;
+    targets: TargetTuple[] | null;
+    nodes: NodeTuple[] | null;
+    stored: StoredTuple[] | null;
   }>(
-    db,
-    sql`with locked as (
+    tx as unknown as Db,
+    sql`with claim as (
+          insert into batches (plan_id, kind, batch_id, actor)
+          select ${planId}, 'progress', ${batchId}, ${actorName}
+          where exists (select 1 from plans p where p.id = ${planId} and p.deleted_at is null)
+          on conflict do nothing
+          returning 1
+        ), locked as (
           select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p
+        ), tg as (
+          select t.id, t.task_id, t.unit, t.value, t.kind from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})
+        ), tasks as (${tasks}), stored as (
+          select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
+          from progress p where p.plan_id = ${planId} and p.key = any(${arr(scope.keys)})
+          union all
+          select l.* from unnest(${arr(scope.later.map((l) => l.itemId))}, ${arr(scope.later.map((l) => l.period))}, ${arr(scope.later.map((l) => l.batchMonths.join(',')))})
+            as b(item_id, period, months)
+          cross join lateral (
+            select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
+            from progress p where p.plan_id = ${planId} and p.item_id = b.item_id and p.period > b.period and p.cumulative is not null
+              and p.period <> all(string_to_array(b.months, ','))
+            order by p.cumulative, p.period limit 1
+          ) l
         )
-        select (select json_agg(json_build_array(l.period, l.status)) from locked l) as locked,
+        select pl.id is not null and pl.deleted_at is null as plan,
+          exists (select 1 from claim) as claimed,
+          (select json_build_array(b.actor, b.response) from batches b where b.plan_id = ${planId} and b.kind = 'progress' and b.batch_id = ${batchId}) as seen,
+          (select json_agg(json_build_array(l.period, l.status)) from locked l) as locked,
           (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = ${planId}) as months,
-          pl.year, s.yellow_points as yellow, s.red_points as red
-        from plans pl left join month_settings s on s.plan_id = pl.id where pl.id = ${planId}`,
+          pl.year, s.yellow_points as yellow, s.red_points as red,
+          (select json_agg(json_build_array(t.id, t.task_id, t.unit, t.value, t.kind, r.id, r.from_period, r.value))
+            from tg t left join target_revisions r on r.plan_id = ${planId} and r.target_id = t.id) as targets,
+          (${nodes}) as nodes,
+          (select json_agg(json_build_array(x.key, x.version, x.month_done, x.cumulative, x.status, x.progress, x.problems, x.next_steps)) from stored x) as stored
+        from (select 1) one left join plans pl on pl.id = ${planId} left join month_settings s on s.plan_id = pl.id`,
   );
-  const periodStatus = new Map<string, string>(head?.months ?? []);
-  for (const [period, status] of head?.locked ?? []) periodStatus.set(period, status); // the locked read is the one that counts
+  const claim: PushClaim = {
+    plan: !!row?.plan,
+    claimed: !!row?.claimed,
+    seen: row?.seen ? { actor: row.seen[0], response: row.seen[1] } : null,
+  };
 
-  // A target with its revisions: one row per revision (a join, not a sub-select per target).
-  const targetRows = itemIds.length
-    ? await rowsOf<{
-        id: string;
-        task_id: string;
-        unit: string;
-        value: number;
-        kind: string;
-        rev_id: number | null;
-        from_period: string | null;
-        rev_value: number | null;
-      }>(
-        db,
-        sql`select t.id, t.task_id, t.unit, t.value, t.kind, r.id as rev_id, r.from_period, r.value as rev_value
-            from targets t left join target_revisions r on r.plan_id = t.plan_id and r.target_id = t.id
-            where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})`,
-      )
-    : [];
+  const periodStatus = new Map<string, string>(row?.months ?? []);
+  for (const [period, status] of row?.locked ?? []) periodStatus.set(period, status); // the locked read is the one that counts
+
+  // A target with its revisions: one tuple per revision.
   const items = new Map<string, SnapshotItem>();
   const revisions = new Map<string, { id: number; fromPeriod: string | null; value: number }[]>();
-  for (const t of targetRows) {
-    if (!items.has(t.id)) items.set(t.id, { taskId: t.task_id, target: { unit: t.unit, value: Number(t.value), kind: t.kind } });
-    if (t.rev_id === null) continue;
-    const list = revisions.get(t.id) ?? [];
-    list.push({ id: Number(t.rev_id), fromPeriod: t.from_period, value: Number(t.rev_value) });
-    revisions.set(t.id, list);
+  for (const [id, taskId, unit, value, kind, revId, fromPeriod, revValue] of row?.targets ?? []) {
+    if (!items.has(id)) items.set(id, { taskId, target: { unit, value: Number(value), kind } });
+    if (revId === null) continue;
+    const list = revisions.get(id) ?? [];
+    list.push({ id: Number(revId), fromPeriod, value: Number(revValue) });
+    revisions.set(id, list);
   }
   for (const [id, list] of revisions) items.get(id)!.revisions = list.sort((a, b) => a.id - b.id).map(({ fromPeriod, value }) => ({ fromPeriod, value }));
-  const maybeTasks = itemIds.filter((id) => !items.has(id));
-  const who = readsAssignments(actor);
-  const taskIds = who ? [...new Set([...[...items.values()].map((t) => t.taskId), ...maybeTasks])] : maybeTasks;
-  // The tasks (a task with targets is reported through them, not as a row of its own: one targets_task_idx
-  // probe per task, not a scan of the plan's targets) and, for a reporter, their document units and the
-  // office's assignments (one row per assignment).
-  const nodeRows = taskIds.length
-    ? await rowsOf<{ id: string; kind: string; has_targets: boolean; units: Units | null; role: string | null; name: string | null }>(
-        db,
-        who
-          ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units, a.role, u.name
-                from nodes n left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-                left join assignments a on a.plan_id = n.plan_id and a.task_id = n.id left join units u on u.id = a.unit_id
-                where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})
-                order by n.id, a.ord, u.name`
-          : sql`select n.id, n.kind, h.has is not null as has_targets, null as units, null as role, null as name
-                from nodes n left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-                where n.plan_id = ${planId} and n.id = any(${arr(taskIds)})`,
-      )
-    : [];
+  const maybe = new Set(itemIds.filter((id) => !items.has(id)));
+
   const docUnits = new Map<string, Units | null>();
   const assigned = new Map<string, TaskAssignment>();
-  const maybe = new Set(maybeTasks);
-  for (const n of nodeRows) {
-    if (!docUnits.has(n.id)) {
-      docUnits.set(n.id, n.units);
-      if (n.kind === 'task' && maybe.has(n.id) && !n.has_targets) items.set(n.id, { taskId: n.id });
+  for (const [id, kind, hasTargets, units, role, name] of row?.nodes ?? []) {
+    if (!docUnits.has(id)) {
+      docUnits.set(id, units);
+      if (kind === 'task' && maybe.has(id) && !hasTargets) items.set(id, { taskId: id });
     }
-    if (n.role === null || n.name === null) continue;
-    let a = assigned.get(n.id);
-    if (!a) assigned.set(n.id, (a = { lead: [], co: [] }));
-    (n.role === 'lead' ? a.lead : a.co).push(n.name);
+    if (role === null || name === null) continue;
+    let a = assigned.get(id);
+    if (!a) assigned.set(id, (a = { lead: [], co: [] }));
+    (role === 'lead' ? a.lead : a.co).push(name);
   }
 
-  // The stored rows the rules read (model/push-decision.ts storedScope): the batch's keys and the month
-  // before each by primary key, and per item and month the lowest 累计 of a later month outside the batch.
-  const scope = storedScope(entries);
-  const storedRows = scope.keys.length
-    ? await rowsOf<StoredSql>(
-        db,
-        sql`select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
-            from progress p where p.plan_id = ${planId} and p.key = any(${arr(scope.keys)})
-            union all
-            select l.* from unnest(${arr(scope.later.map((l) => l.itemId))}, ${arr(scope.later.map((l) => l.period))}, ${arr(scope.later.map((l) => l.batchMonths.join(',')))})
-              as b(item_id, period, months)
-            cross join lateral (
-              select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
-              from progress p where p.plan_id = ${planId} and p.item_id = b.item_id and p.period > b.period and p.cumulative is not null
-                and p.period <> all(string_to_array(b.months, ','))
-              order by p.cumulative, p.period limit 1
-            ) l`,
-      )
-    : [];
   const stored = new Map<string, StoredRow>();
-  for (const r of storedRows) stored.set(r.key, storedRow(r));
+  for (const [key, version, monthDone, cumulative, status, progress, problems, nextSteps] of row?.stored ?? []) {
+    stored.set(key, { version, values: { monthDone, cumulative, status: status as ProgressStatus | null, progress, problems, nextSteps } });
+  }
 
-  const year = head?.year;
+  const year = row?.year;
   return {
-    items,
-    who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
-    periods: periodStatus,
-    stored,
-    // A yellow or red row without 存在问题/下步计划 is refused at push, as 滞后 is (LIGHT_NEEDS_*); 报送
-    // still re-checks (model/submission.ts) for rows stored before the rule or under other thresholds.
-    timeProgress: (period) => timeProgress(period, year),
-    lights: head?.yellow != null && head.red != null ? { yellow: Number(head.yellow), red: Number(head.red) } : DEFAULT_LIGHTS,
+    claim,
+    snapshot: {
+      items,
+      who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
+      periods: periodStatus,
+      stored,
+      // A yellow or red row without 存在问题/下步计划 is refused at push, as 滞后 is (LIGHT_NEEDS_*); 报送
+      // still re-checks (model/submission.ts) for rows stored before the rule or under other thresholds.
+      timeProgress: (period) => timeProgress(period, year),
+      lights: row?.yellow != null && row.red != null ? { yellow: Number(row.yellow), red: Number(row.red) } : DEFAULT_LIGHTS,
+    },
   };
 }
 
 async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBatch, claim: BatchClaim): Promise<PushResponse> {
   const pushActor: PushActor = { role: actor.role, unit: actor.unit?.name ?? null };
-  const snapshot = await loadPushSnapshot(tx, planId, batch.entries, pushActor);
+  const { claim: claimed, snapshot } = await claimAndLoad(tx, planId, batch.batchId, actor.name, batch.entries, pushActor);
+  if (!claimed.plan) throw new NotFoundError(`找不到计划：${planId}`);
+  if (!claimed.claimed) throw new Replay(claimed.seen);
   const decisions = await decideEntries(batch.entries, snapshot, pushActor);
   const now = new Date();
   const results: PushResult[] = new Array(decisions.length);

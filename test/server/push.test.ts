@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
+import { savePlan, softDeletePlan } from '../../server/services/plans';
+import { samplePlan } from '../helpers/plan';
 import { batchId, setup, type Setup } from '../helpers/server';
 
 const P = '2024-03';
@@ -193,6 +195,20 @@ for (const target of databases()) {
       const r = await push(s, s.reporter['综合规划处'], [], id);
       expect(r.status).toBe(409);
       expect(r.body.code).toBe('BATCH_ID_REUSED');
+    });
+
+    it('a push to an unknown or deleted plan is a 404 and claims no batch id (the claim is part of the snapshot read)', async () => {
+      const before = await count(s, 'batches');
+      const gone = await savePlan(s.database.db, samplePlan({ id: 'push-gone' }), 'test');
+      await softDeletePlan(s.database.db, gone, 'test');
+      for (const planId of ['no-such-plan', gone]) {
+        const r = await s.req('POST', `/api/v1/plans/${planId}/progress/batches`, s.admin, {
+          batchId: batchId(),
+          entries: [{ key: `t2@${P}`, baseVersion: 0, fields: {} }],
+        });
+        expect(r.status).toBe(404);
+      }
+      expect(await count(s, 'batches')).toBe(before);
     });
 
     it('a closed period refuses writes with PERIOD_CLOSED; reopening allows them again', async () => {

@@ -1,0 +1,48 @@
+// Round trips of one push on PostgreSQL (issue 13: in the month-end rush each statement is a socket write
+// and a wait on a shared server). Counted at pg's Client.query, where every statement leaves the process.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databases, type TestDatabase } from '../helpers/db';
+import { batchId, setup, type Setup } from '../helpers/server';
+
+const target = databases().find((t) => t.kind === 'pg')!;
+
+describe.skipIf(target.skip)('push round trips · PostgreSQL', () => {
+  let database: TestDatabase;
+  let s: Setup;
+  const statements: string[] = [];
+  const query = pg.Client.prototype.query;
+  beforeAll(async () => {
+    database = await target.open();
+    s = await setup(database);
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const q = args[0] as string | { text: string };
+      statements.push(typeof q === 'string' ? q : q.text);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+  });
+  afterAll(async () => {
+    pg.Client.prototype.query = query;
+    await database?.close();
+  });
+
+  const entries = (period: string, baseVersion: number) =>
+    ['t4-m2', 't8-m2'].map((item, i) => ({
+      key: `${item}@${period}`,
+      baseVersion,
+      fields: { monthDone: i + 1, cumulative: i + 10, status: '推进中', progress: '推进', problems: '征地偏慢', nextSteps: '加快征地' },
+    }));
+
+  it('a reporter push: begin, one claim-and-read statement, one write statement, commit (the token cached)', async () => {
+    const token = s.reporter['综合规划处'];
+    const push = (id: string, period: string, base: number) =>
+      s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries: entries(period, base) });
+    const first = await push(batchId(), '2024-03', 0); // verifies the token (and touches it)
+    expect(first.status).toBe(200);
+    statements.length = 0;
+    const r = await push(batchId(), '2024-04', 0);
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual(['applied', 'applied']);
+    expect(statements.length).toBe(4);
+  });
+});
