@@ -1,5 +1,5 @@
 // The workbook curve through HTTP (issue 13): a real server process (server/main.ts on PostgreSQL, as
-// deployed for large offices) exports and takes back the 清单 of plans of 1,000, 10,000 and 50,000 item rows.
+// deployed for large offices; the bundle `npm start` runs, or through tsx with BENCH_SERVER=tsx) exports and takes back the 清单 of plans of 1,000, 10,000 and 50,000 item rows.
 //   Export: GET …/workbook.xlsx, median of 3, vs exceljs's bare streaming WorkbookWriter writing the same
 //   cell values (no styles, merges, rules, extra sheets) in this process.
 //   Upload: POST the exported file unchanged, median of 3, vs exceljs's bare streaming WorkbookReader
@@ -8,7 +8,7 @@
 //   uploads in a fresh server process (so the upload's peak is its own, not the export's).
 // Uploads above the cell limit (server/workbook/zipcheck.ts LIMITS.cells) are refused with 413: the
 // table says so rather than hiding the row.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -26,11 +26,15 @@ import { median, timed } from './measure';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ADMIN = 'qd_bench_workbook_admin_0123456789abcdef';
 const PERIOD = '2024-05';
+/** The server as `npm start` runs it (the bundle dist/server.mjs under plain node); BENCH_SERVER=tsx runs
+ *  server/main.ts through tsx instead (as the tests do), whose loader adds ~70 MB to every RSS figure. */
+const VIA_TSX = process.env.BENCH_SERVER === 'tsx';
+if (!VIA_TSX) execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'ignore' });
 
 function start(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const clean = { ...process.env };
   delete clean.DATA_DIR;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, VIA_TSX ? ['--import', 'tsx', 'server/main.ts'] : ['dist/server.mjs'], {
     cwd: ROOT,
     env: { ...clean, ...env, PORT: '0', QINGDAN_HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -139,7 +143,7 @@ if (!pgReachable) {
   const results = [];
   for (const n of (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number)) results.push(await curve(n));
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  console.log(`A server process (server/main.ts, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules; strings shared up to ${INLINE_STRINGS_ABOVE.toLocaleString('en')} plan nodes, inline above, as the export writes them) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
+  console.log(`A server process (${VIA_TSX ? 'server/main.ts through tsx' : 'dist/server.mjs under node, as npm start runs it'}, PostgreSQL) and plans of 1,000, 10,000 and 50,000 tasks (the workbook curve), one item row each (samplePlan), nothing reported. Export: GET through HTTP, median of 3; baseline: exceljs's bare streaming WorkbookWriter writing the same cell values (one sheet, no styles or rules; strings shared up to ${INLINE_STRINGS_ABOVE.toLocaleString('en')} plan nodes, inline above, as the export writes them) in the bench process. Upload: the exported file POSTed back unchanged, median of 3; baseline: exceljs's bare streaming WorkbookReader visiting every cell of that file in the bench process. Server peak RSS is VmHWM of the server process: idle, after the exports, and after the uploads in a fresh server process. Upload limits: ${LIMITS.rows.toLocaleString('en')} rows per sheet, ${LIMITS.cells.toLocaleString('en')} cells per workbook.
 
 | item rows | file | export (HTTP) | bare writer | ratio | upload (HTTP) | answer | bare reader (cells) | ratio | server peak RSS idle / exports / uploads |
 |---:|---:|---:|---:|---:|---:|---|---:|---:|---:|

@@ -37,22 +37,24 @@ export function yoyGrowth(now: number | null, before: number | null): number | n
  * at the same month (absent when there are no previous-year figures).
  */
 export function investmentLines(rows: readonly SheetRow[], tp: number, lastYear?: ReadonlyMap<string, number | null>): InvestmentLine[] {
-  return rows.filter(isInvestment).map((r) => {
-    const before = lastYear?.get(r.itemId) ?? null;
-    return {
-      itemId: r.itemId,
-      number: r.number,
-      name: r.metric ? `${r.task}：${r.metric}` : r.task,
-      unit: r.unit,
-      plan: r.target!.value,
-      month: r.values.monthDone,
-      cumulative: r.values.cumulative,
-      rate: r.rate,
-      timeProgress: tp,
-      lastYear: before,
-      yoy: yoyGrowth(r.values.cumulative, before),
-    };
-  });
+  return rows.filter(isInvestment).map((r) => investmentLine(r, tp, lastYear?.get(r.itemId) ?? null));
+}
+
+/** The line of one investment row (a paged export keeps the lines, not the rows). */
+export function investmentLine(r: ItemRow, tp: number, before: number | null): InvestmentLine {
+  return {
+    itemId: r.itemId,
+    number: r.number,
+    name: r.metric ? `${r.task}：${r.metric}` : r.task,
+    unit: r.unit,
+    plan: r.target!.value,
+    month: r.values.monthDone,
+    cumulative: r.values.cumulative,
+    rate: r.rate,
+    timeProgress: tp,
+    lastYear: before,
+    yoy: yoyGrowth(r.values.cumulative, before),
+  };
 }
 
 /** Totals in 亿元 (万元 ÷ 10000): plan, 累计 and the overall 完成率. */

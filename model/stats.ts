@@ -141,7 +141,7 @@ interface Acc {
 }
 const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: new Set() });
 
-function add(acc: Acc, s: ItemSummary, flags: { overdue: boolean; behind: boolean }): void {
+function addTo(acc: Acc, s: ItemSummary, flags: { overdue: boolean; behind: boolean }): void {
   const t = acc.tally;
   t.items++;
   acc.tasks.add(s.taskId);
@@ -199,6 +199,17 @@ function rankUnits(units: Map<string, Acc>): UnitStats[] {
 
 /** One month's summary. `rows` is buildRows() output for the whole plan (not one unit's view). */
 export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): PeriodStats {
+  const acc = statsAccumulator(opts);
+  for (const row of rows) acc.add(row);
+  return acc.result();
+}
+
+/**
+ * computeStats one row at a time: a paged export counts its rows as they are written instead of keeping
+ * them. `lists: false` leaves lagging/overdue/behind empty: they keep a summary (texts included) of every
+ * such item — in a plan whose deadlines have passed, of nearly every row — and the 汇总 sheet prints only counts.
+ */
+export function statsAccumulator(opts: StatsOptions, { lists = true }: { lists?: boolean } = {}): { add(row: SheetRow): void; result(): PeriodStats } {
   const end = periodEnd(opts.period);
   const tp = timeProgress(opts.period, opts.year);
   const totals = newAcc();
@@ -209,10 +220,10 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
   const behind: ItemSummary[] = [];
 
   let section = { id: '', label: '其他' };
-  for (const row of rows) {
+  function add(row: SheetRow): void {
     if (row.kind === 'section') {
       if (row.depth === 0) section = { id: row.nodeId, label: row.label };
-      continue;
+      return;
     }
     const status = statusOf(row);
     const s = itemSummary(row, section.label, status);
@@ -221,37 +232,42 @@ export function computeStats(rows: readonly SheetRow[], opts: StatsOptions): Per
       // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
       behind: status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
     };
-    if (status === '滞后') lagging.push(s);
-    if (flags.overdue) overdue.push(s);
-    if (flags.behind) behind.push(s);
+    if (lists) {
+      if (status === '滞后') lagging.push(s);
+      if (flags.overdue) overdue.push(s);
+      if (flags.behind) behind.push(s);
+    }
 
-    add(totals, s, flags);
+    addTo(totals, s, flags);
     if (!sections.has(section.id)) sections.set(section.id, { label: section.label, acc: newAcc() });
-    add(sections.get(section.id)!.acc, s, flags);
+    addTo(sections.get(section.id)!.acc, s, flags);
     for (const unit of row.lead.length ? row.lead : [UNASSIGNED_UNIT]) {
       if (!units.has(unit)) units.set(unit, newAcc());
-      add(units.get(unit)!, s, flags);
+      addTo(units.get(unit)!, s, flags);
     }
   }
 
-  const byUnit = rankUnits(units);
-  const named = byUnit.filter((u) => !u.unassigned);
+  function result(): PeriodStats {
+    const byUnit = rankUnits(units);
+    const named = byUnit.filter((u) => !u.unassigned);
 
-  return {
-    period: opts.period,
-    deadline: opts.deadline ?? null,
-    closed: opts.closed ?? null,
-    timeProgress: tp,
-    totals: finish(totals),
-    bySection: [...sections].map(([sectionId, { label, acc }]) => ({ ...finish(acc), sectionId, label })),
-    byUnit,
-    reportedUnits: named.filter((u) => u.state === '已报送').map((u) => u.unit),
-    partialUnits: named.filter((u) => u.state === '部分报送').map((u) => u.unit),
-    unreportedUnits: named.filter((u) => u.state === '未报送').map((u) => u.unit),
-    lagging,
-    overdue,
-    behind,
-  };
+    return {
+      period: opts.period,
+      deadline: opts.deadline ?? null,
+      closed: opts.closed ?? null,
+      timeProgress: tp,
+      totals: finish(totals),
+      bySection: [...sections].map(([sectionId, { label, acc }]) => ({ ...finish(acc), sectionId, label })),
+      byUnit,
+      reportedUnits: named.filter((u) => u.state === '已报送').map((u) => u.unit),
+      partialUnits: named.filter((u) => u.state === '部分报送').map((u) => u.unit),
+      unreportedUnits: named.filter((u) => u.state === '未报送').map((u) => u.unit),
+      lagging,
+      overdue,
+      behind,
+    };
+  }
+  return { add, result };
 }
 
 export const MonthPoint = z

@@ -8,12 +8,12 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import pg from 'pg';
-import { fileURLToPath } from 'node:url';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as schema from './schema';
 import { startAutoAnalyze } from './analyze';
 import { acquireLock, type Lock } from './lock';
+import { ROOT } from '../root';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -23,7 +23,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = join(ROOT, 'drizzle');
 
 /** pg_advisory_lock key of migrations ("qdmigr"). */
 const MIGRATE_LOCK = '124814218848626';

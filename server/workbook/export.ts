@@ -6,7 +6,8 @@ import { STATUSES, type PeriodId } from '../../model/progress';
 import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
 import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
 import { writeInvestmentSheet, writeSummarySheet } from './summary';
-import { isInvestment } from '../../model/investment';
+import { investmentLine, isInvestment, type InvestmentLine } from '../../model/investment';
+import { statsAccumulator, timeProgress } from '../../model/stats';
 
 /** A run of rows with the read-only figures of their items (server/services/workbook-pages.ts). */
 export interface WorkbookPage {
@@ -84,25 +85,6 @@ export function workbookKeywords(planId: string, period: PeriodId): string {
   return `qingdan plan=${planId} period=${period}`;
 }
 
-/** What the summary sheets need of a row: its figures, not its texts (a paged export keeps one per row). */
-export function summaryRow(row: SheetRow): SheetRow {
-  if (row.kind === 'section') return row;
-  if (isInvestment(row as SheetRow)) return row; // the 固定资产投资 sheet prints its 任务 and 指标
-  const v = row.values;
-  // statusOf and isReported only ask whether a text is there.
-  const mark = (t: string | null) => (t ? '·' : t);
-  return {
-    ...row,
-    key: '',
-    number: '',
-    task: '',
-    metric: '',
-    targetText: '',
-    deadline: '',
-    values: { ...v, progress: mark(v.progress), problems: mark(v.problems), nextSteps: mark(v.nextSteps) },
-  };
-}
-
 export async function writeWorkbook(stream: Writable, input: WorkbookInput): Promise<void> {
   const { plan, period } = input;
   const [year, month] = yearMonth(period);
@@ -137,8 +119,11 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
   writeTitle(ws, input, year, month);
   writeHeader(ws);
   const pages: AsyncIterable<WorkbookPage> | WorkbookPage[] = input.pages ?? [{ rows: input.rows ?? [], previous: input.previous, lastYear: input.lastYear }];
-  // The summary sheets come after the main one: from the given rows, or from slim copies of the pages'.
-  const summary = input.pages ? { rows: [] as SheetRow[], lastYear: new Map<string, number | null>() } : null;
+  // The summary sheets come after the main one: from the given rows, or counted as the pages' rows are
+  // written (the 汇总 figures) with only the 固定资产投资 lines kept, not their rows.
+  const summary: Summary | null = input.pages
+    ? { stats: statsAccumulator({ period, year: plan.year }, { lists: false }), timeProgress: timeProgress(period, plan.year), investment: [] }
+    : null;
   const last = await writeBody(ws, pages, input.template === true, stream, summary);
   writeSignLine(ws, last + 2);
   if (last >= FIRST_DATA_ROW) addRules(ws, last, year, month);
@@ -146,9 +131,9 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
   ws.commit();
 
   if (!input.template) {
-    const rows = summary?.rows ?? input.rows ?? [];
-    writeSummarySheet(wb, rows, period, plan.year);
-    writeInvestmentSheet(wb, rows, { planTitle: plan.title, period, year: plan.year, lastYear: summary?.lastYear ?? input.lastYear });
+    const rows = input.rows ?? [];
+    writeSummarySheet(wb, summary?.stats.result() ?? rows, period, plan.year);
+    writeInvestmentSheet(wb, rows, { planTitle: plan.title, period, year: plan.year, lastYear: input.lastYear, lines: summary?.investment });
   }
   await wb.commit();
 }
@@ -288,13 +273,20 @@ async function breathe(out: Writable): Promise<void> {
   });
 }
 
+/** What a paged export keeps for its summary sheets. */
+interface Summary {
+  stats: ReturnType<typeof statsAccumulator>;
+  timeProgress: number;
+  investment: InvestmentLine[];
+}
+
 /** Writes section and item rows; returns the last row written. `summary` collects what the summary sheets need. */
 async function writeBody(
   ws: Worksheet,
   pages: AsyncIterable<WorkbookPage> | WorkbookPage[],
   template: boolean,
   out: Writable,
-  summary: { rows: SheetRow[]; lastYear: Map<string, number | null> } | null,
+  summary: Summary | null,
 ): Promise<number> {
   let r = FIRST_DATA_ROW;
   let group: { taskId: string; first: number } | null = null;
@@ -314,8 +306,8 @@ async function writeBody(
     for (const row of page.rows) if (row.kind === 'item') itemsPerTask.set(row.taskId, (itemsPerTask.get(row.taskId) ?? 0) + 1);
     for (const row of page.rows) {
       if (summary) {
-        summary.rows.push(summaryRow(row));
-        if (isInvestment(row) && page.lastYear?.has(row.itemId)) summary.lastYear.set(row.itemId, page.lastYear.get(row.itemId)!);
+        summary.stats.add(row);
+        if (isInvestment(row)) summary.investment.push(investmentLine(row, summary.timeProgress, page.lastYear?.get(row.itemId) ?? null));
       }
       // Pause only where no row is pending (a task's rows are committed together, with their merges).
       if (++written >= ROWS_PER_PAUSE && (row.kind === 'section' || group?.taskId !== row.taskId)) {

@@ -3,8 +3,8 @@
 // over the first sheet, so they read the same in Excel, WPS and LibreOffice and after any re-sort.
 import type { PeriodId } from '../../model/progress';
 import type { SheetRow } from '../../model/sheet';
-import { investmentLines, investmentTotals } from '../../model/investment';
-import { computeStats, timeProgress, type Tally } from '../../model/stats';
+import { investmentLines, investmentTotals, type InvestmentLine } from '../../model/investment';
+import { computeStats, timeProgress, type PeriodStats, type Tally } from '../../model/stats';
 import type { Borders, StreamingWorkbook, Style, Worksheet } from './xlsx';
 
 const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
@@ -32,8 +32,9 @@ function tallyCells(name: string, t: Tally): (string | number | null)[] {
   return [name, t.tasks, t.items, t.reported, t.byStatus['已完成'], t.byStatus['推进中'], t.byStatus['滞后'], t.overdue, t.avgRate];
 }
 
-export function writeSummarySheet(wb: StreamingWorkbook, rows: SheetRow[], period: PeriodId, year: number | null): void {
-  const stats = computeStats(rows, { period, year });
+/** From the month's rows, or from `stats` counted as a paged export wrote them (model/stats.ts statsAccumulator). */
+export function writeSummarySheet(wb: StreamingWorkbook, rows: SheetRow[] | PeriodStats, period: PeriodId, year: number | null): void {
+  const stats = Array.isArray(rows) ? computeStats(rows, { period, year }) : rows;
   const ws = wb.addWorksheet('汇总', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 40 }, ...TALLY_HEAD.map(() => ({ width: 11 }))];
   let r = 1;
@@ -54,6 +55,8 @@ export interface InvestmentSheetInput {
   year: number | null;
   /** Last year's 累计 at the same month by item id: adds 上年同期 and 同比 columns when any is known. */
   lastYear?: ReadonlyMap<string, number | null>;
+  /** The lines already made as a paged export wrote the rows (then `rows` and `lastYear` are not read). */
+  lines?: InvestmentLine[];
 }
 
 /**
@@ -63,7 +66,7 @@ export interface InvestmentSheetInput {
  */
 export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], input: InvestmentSheetInput): void {
   const tp = timeProgress(input.period, input.year);
-  const lines = investmentLines(rows, tp, input.lastYear);
+  const lines = input.lines ?? investmentLines(rows, tp, input.lastYear);
   if (lines.length === 0) return;
   const withYoy = lines.some((l) => l.lastYear !== null);
   const heads = ['序号', '项目/指标', '单位', '年度计划', '本月完成', '累计完成', '完成率(%)', '序时进度(%)', ...(withYoy ? ['上年同期累计', '同比(%)'] : [])];
