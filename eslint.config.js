@@ -71,9 +71,9 @@ export default tseslint.config(
     },
   },
   {
-    // A function over 80 lines mixes concerns more often than not (issue 8): split in these layers. The
-    // server is not covered yet: its route tables (planRoutes, reportRoutes…) and workbook parsers are longer.
-    files: ['model/**/*.ts', 'addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts'],
+    // A function over 80 lines mixes concerns more often than not (issue 8): split in every layer. Route
+    // tables register one small function per route group (server/routes/plans.ts mounting plan-crud…).
+    files: ['model/**/*.ts', 'addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts', 'server/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
   },
   {

@@ -12,6 +12,13 @@ const admin = requireRole('admin');
 const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().positive() });
 
 export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  unitListRoutes(db, app);
+  tokenRoutes(db, app);
+  unitEditRoutes(db, app);
+}
+
+/** Who am I, the units, a new unit. */
+function unitListRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -48,7 +55,10 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json(unit, 201);
     },
   );
+}
 
+/** Unit members' tokens: issue one, revoke one, list them. */
+function tokenRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -121,7 +131,10 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => c.json(await listTokens(db), 200),
   );
+}
 
+/** Renaming a unit and merging it into another. */
+function unitEditRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'patch',
