@@ -47,6 +47,14 @@ function duplicateIds(plan: Plan): string | null {
 }
 
 export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  importRoute(deps, app);
+  previewRoutes(deps, app);
+  editRoute(deps, app);
+  confirmRoute(deps, app);
+}
+
+/** POST /plans/import: a document becomes a preview. */
+function importRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
   const { db } = deps;
 
   app.openapi(
@@ -90,7 +98,11 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan), replacesPlanId: replaces, diff }, 200);
     },
   );
+}
 
+/** Reading and correcting a preview. */
+function previewRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  const { db } = deps;
   app.openapi(
     createRoute({
       method: 'get',
@@ -148,7 +160,11 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       return c.json({ previewId, plan: parsed.plan, warnings: importWarnings(parsed.plan) }, 200);
     },
   );
+}
 
+/** Editing a stored plan through a new preview. */
+function editRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  const { db } = deps;
   app.openapi(
     createRoute({
       method: 'post',
@@ -184,7 +200,10 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       );
     },
   );
+}
 
+/** Confirming a preview: the plan is stored. */
+function confirmRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
