@@ -1,13 +1,13 @@
 // /me, /units, unit tokens and revocation.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { issueToken, listTokens, revokeToken, ROLES } from '../auth/tokens';
+import { Role, TokenInfo, Unit } from '../../model/accounts';
+import { issueToken, listTokens, revokeToken } from '../auth/tokens';
 import { createUnit, findUnit, listUnits, mergeUnits, renameUnit } from '../auth/units';
 import type { Db } from '../db/connect';
 import { Json } from './params';
 import { HttpProblem } from './problem';
 
-const Unit = z.object({ id: z.number(), name: z.string() }).openapi('Unit');
 const admin = requireRole('admin');
 const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().positive() });
 
@@ -25,7 +25,7 @@ function unitListRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       path: '/me',
       tags: ['auth'],
       summary: '当前令牌的角色和单位',
-      responses: { 200: Json(z.object({ role: z.enum(ROLES), unit: Unit.nullable() }), 'Me') },
+      responses: { 200: Json(z.object({ role: Role, unit: Unit.nullable() }), 'Me') },
     }),
     (c) => {
       const a = c.get('actor');
@@ -108,18 +108,6 @@ function tokenRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     },
   );
 
-  const TokenInfo = z
-    .object({
-      id: z.number(),
-      prefix: z.string().nullable(),
-      role: z.enum(ROLES),
-      unit: Unit.nullable(),
-      label: z.string().nullable(),
-      createdAt: z.string(),
-      lastUsedAt: z.string().nullable(),
-      revokedAt: z.string().nullable(),
-    })
-    .openapi('TokenInfo');
   app.openapi(
     createRoute({
       method: 'get',
