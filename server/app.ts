@@ -18,7 +18,7 @@ import { renderDocs } from './routes/docs';
 import { planRoutes } from './routes/plans';
 import { problem, zodFields } from './routes/problem';
 import { syncRoutes } from './routes/sync';
-import { unitRoutes } from './routes/units';
+import { accountRoutes } from './routes/accounts';
 import { workbookProblem, workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { targetRoutes } from './routes/targets';
@@ -142,7 +142,7 @@ function apiApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const db = deps.db;
   const authed = authenticate(db, new AuthThrottle(deps.authThrottle));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
-  unitRoutes(db, api);
+  accountRoutes(db, api);
   planRoutes({ db, previews: new PreviewStore(db), importer: deps.importer ?? loadImporter }, api);
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));

@@ -1,4 +1,4 @@
-// /me, /units, unit tokens and revocation.
+// Accounts: /me, /units, unit tokens and revocation (the units themselves: server/auth/units.ts).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import { Role, TokenInfo, Unit } from '../../model/accounts';
@@ -11,7 +11,7 @@ import { HttpProblem } from './problem';
 const admin = requireRole('admin');
 const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().positive() });
 
-export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+export function accountRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   unitListRoutes(db, app);
   tokenRoutes(db, app);
   unitEditRoutes(db, app);
