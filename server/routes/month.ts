@@ -16,7 +16,7 @@ import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
 import { Problem, problem } from './problem';
 import { contactErrors, MonthSubmissions, SubmitResult } from '../../model/submission';
-import { LedgerCloseResult, LedgerItemView } from '../../model/ledger';
+import { LedgerCloseResult, LedgerCounts, LedgerItemView, LedgerReopenResult } from '../../model/ledger';
 import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger-workbook';
@@ -227,12 +227,21 @@ function ledgerListRoutes(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): vo
     });
   });
 
-  app.get('/plans/:planId/ledger/counts', async (c) => {
-    const { planId } = PlanIdParam.parse(c.req.param());
-    const { period } = z.object({ period: PeriodParam }).parse(c.req.query());
-    await ensurePlan(db, planId);
-    return c.json(await ledgerCountsFor(db, planId, period), 200);
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/plans/{planId}/ledger/counts',
+      tags: ['ledger'],
+      summary: '某月问题数：新增、销号、未销号（结转）、逾期',
+      request: { params: PlanIdParam, query: z.object({ period: PeriodParam }) },
+      responses: { 200: Json(LedgerCounts, 'Counts for the month') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await ensurePlan(db, planId);
+      return c.json(await ledgerCountsFor(db, planId, c.req.valid('query').period), 200);
+    },
+  );
 }
 
 /** One ledger item: closing it, refusing or reopening the close, its evidence. */
@@ -261,11 +270,23 @@ function ledgerItemRoutes(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): vo
   );
 
   for (const action of ['refuse', 'reopen'] as const) {
-    app.post(`/plans/:planId/ledger/:itemId/${action}`, requireRole('admin'), async (c) => {
-      const { planId, itemId } = ItemParams.parse(c.req.param());
-      await ensurePlan(db, planId);
-      return c.json(await reopenLedgerItem(db, c.get('actor'), planId, itemId, (await body(c)).reason, action), 200);
-    });
+    // The body {"reason"} is read by the service (400 REASON_REQUIRED naming the field), not the validator.
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/plans/{planId}/ledger/{itemId}/${action}`,
+        tags: ['ledger'],
+        middleware: [requireRole('admin')] as const,
+        summary: action === 'refuse' ? '不予销号：{"reason":"…"}（必填），问题重新打开' : '重新打开已销号的问题：{"reason":"…"}（必填）',
+        request: { params: ItemParams },
+        responses: { 200: Json(LedgerReopenResult, 'Open again'), 400: Problem('No reason'), 409: Problem('Not closed') },
+      }),
+      async (c) => {
+        const { planId, itemId } = c.req.valid('param');
+        await ensurePlan(db, planId);
+        return c.json(await reopenLedgerItem(db, c.get('actor'), planId, itemId, (await body(c)).reason, action), 200);
+      },
+    );
   }
 
   app.get('/plans/:planId/ledger/:itemId/evidence/:evidenceId', async (c) => {
