@@ -71,10 +71,16 @@ export default tseslint.config(
     },
   },
   {
-    // A function over 80 lines mixes concerns more often than not (issue 8): split in these layers. The
-    // server is not covered yet: its route tables (planRoutes, reportRoutes…) and workbook parsers are longer.
-    files: ['model/**/*.ts', 'addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts'],
+    // A function over 80 lines mixes concerns more often than not (issue 8): split in every layer. Route
+    // tables register one small function per route group (server/routes/plans.ts mounting plan-crud…).
+    files: ['model/**/*.ts', 'addin/**/*.ts', 'dashboard/**/*.ts', 'console/**/*.ts', 'server/**/*.ts'],
     rules: { 'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }] },
+  },
+  {
+    // Being split by other work in progress (issue 8: the push's snapshot read, the paged month export and
+    // the upload's item rows): the rule comes back on for them when that lands.
+    files: ['server/services/push.ts', 'server/services/workbook-pages.ts', 'server/services/upload-items.ts'],
+    rules: { 'max-lines-per-function': 'off' },
   },
   {
     files: ['addin/**/*.ts'],

@@ -5,7 +5,9 @@
 // (no answer, or an answer cut off — the request may or may not have reached the server: keep the batch
 // and re-send it with the same batchId) and ApiError (the server answered with a problem response: its
 // code, Chinese message and the fields it names).
-import type { ImportWarning } from './import-warnings';
+import type { z } from 'zod';
+import type { TokenInfo, Unit } from './accounts';
+import type { NewImportPreview, SavedImportPreview } from './import-preview';
 import type { Plan, PlanDoc } from './plan';
 import type { PlanDiff } from './plan-diff';
 import type { LightThresholds } from './lights';
@@ -49,30 +51,11 @@ export class NetworkError extends Error {
 /** POST …/targets/batches answers one of these per target. */
 export type { TargetResult } from './target-edits';
 
-export interface Unit {
-  id: number;
-  name: string;
-}
-export interface TokenInfo {
-  id: number;
-  prefix: string | null;
-  role: Me['role'];
-  unit: Unit | null;
-  label: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
+export type { TokenInfo, Unit } from './accounts';
 export type { Period } from './progress';
-export interface Preview {
-  previewId: string;
-  name?: string;
-  plan: Plan;
-  sourceText: string;
-  warnings: ImportWarning[];
-  replacesPlanId?: string | null;
-  diff?: PlanDiff | null;
-}
+/** An import preview (model/import-preview.ts): POST /plans/import, GET /plans/import/{id}, POST …/edit. */
+export type Preview = z.infer<typeof NewImportPreview>;
+export type SavedPreview = z.infer<typeof SavedImportPreview>;
 /** GET /plans/{planId} (model/plan.ts PlanDoc). */
 export type PlanWithAssignments = PlanDoc;
 export interface AssignmentRow {
@@ -147,7 +130,7 @@ export class ApiClient {
   }
   editPlan = (planId: string) => this.call<Preview>('POST', `/plans/${enc(planId)}/edit`);
   preview = (id: string) => this.call<Preview>('GET', `/plans/import/${enc(id)}`);
-  savePreview = (id: string, plan: Plan) => this.call<Preview>('PUT', `/plans/import/${enc(id)}`, { plan });
+  savePreview = (id: string, plan: Plan) => this.call<SavedPreview>('PUT', `/plans/import/${enc(id)}`, { plan });
   confirmPreview = (id: string) => this.call<{ planId: string; diff?: PlanDiff }>('POST', `/plans/import/${enc(id)}/confirm`);
   units = () => this.call<Unit[]>('GET', '/units');
   createUnit = (name: string) => this.call<Unit>('POST', '/units', { name });

@@ -159,3 +159,7 @@ export const LedgerCloseResult = z
   })
   .meta({ id: 'LedgerCloseResult' });
 export type LedgerCloseResult = z.infer<typeof LedgerCloseResult>;
+
+/** POST …/ledger/{itemId}/refuse | reopen: the item open again, with the office's reason. */
+export const LedgerReopenResult = z.object({ id: z.number().int(), status: z.literal('open'), reviewNote: z.string() }).meta({ id: 'LedgerReopenResult' });
+export type LedgerReopenResult = z.infer<typeof LedgerReopenResult>;

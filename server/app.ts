@@ -18,7 +18,7 @@ import { renderDocs } from './routes/docs';
 import { planRoutes } from './routes/plans';
 import { problem, zodFields } from './routes/problem';
 import { syncRoutes } from './routes/sync';
-import { unitRoutes } from './routes/units';
+import { accountRoutes } from './routes/accounts';
 import { workbookProblem, workbookRoutes } from './routes/workbook';
 import { reportRoutes } from './routes/reports';
 import { targetRoutes } from './routes/targets';
@@ -73,11 +73,11 @@ function isPublic(path: string): boolean {
   return path === '/api/v1/openapi.json' || path === '/api/v1/docs';
 }
 
-export function createApp(deps: AppDeps) {
-  const log = deps.log ?? ((line: string) => console.log(line));
-  const origins = new Set(deps.config?.addinOrigins ?? []);
+type Log = (line: string) => void;
 
-  const onError = (err: Error, c: Context<AppEnv>) => {
+/** Every error the app answers with, as a problem response: the expected ones by their code, the rest logged. */
+function errorHandler(log: Log) {
+  return (err: Error, c: Context<AppEnv>) => {
     // One error type (model/errors.ts AppError) carries its own status and code; a workbook's adds the
     // cells and the annotated copy. Then the errors thrown by zod, JSON.parse and hono themselves.
     if (err instanceof WorkbookError) return workbookProblem(c, err);
@@ -94,11 +94,15 @@ export function createApp(deps: AppDeps) {
     log(`[${c.get('requestId')}] 内部错误 ${c.req.method} ${logText(c.req.path)}: ${describeError(err)}`);
     return problem(c, 500, 'INTERNAL', `服务器内部错误（请求号 ${c.get('requestId')}）`);
   };
-  const defaultHook = (result: { success: boolean; error?: unknown }, c: Context<AppEnv>) => {
-    if (!result.success) return problem(c, 400, 'VALIDATION_FAILED', '请求内容不符合要求，未做任何修改', zodFields(result.error as ZodError));
-  };
+}
 
-  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+const defaultHook = (result: { success: boolean; error?: unknown }, c: Context<AppEnv>) => {
+  if (!result.success) return problem(c, 400, 'VALIDATION_FAILED', '请求内容不符合要求，未做任何修改', zodFields(result.error as ZodError));
+};
+
+/** Request id and log line, security headers, CORS for the add-in's origins, body limit, text guard. */
+function useMiddleware(app: OpenAPIHono<AppEnv>, deps: AppDeps, log: Log): void {
+  const origins = new Set(deps.config?.addinOrigins ?? []);
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     const start = performance.now();
@@ -130,13 +134,15 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.use('/api/*', refuseBadText());
-  app.get('/health', (c) => c.json({ ok: true }));
+}
 
+/** /api/v1: the token check (not for the document itself), every route module, the OpenAPI document. */
+function apiApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const api = new OpenAPIHono<AppEnv>({ defaultHook });
   const db = deps.db;
   const authed = authenticate(db, new AuthThrottle(deps.authThrottle));
   api.use('*', (c, next) => (isPublic(c.req.path) ? next() : authed(c, next)));
-  unitRoutes(db, api);
+  accountRoutes(db, api);
   planRoutes({ db, previews: new PreviewStore(db), importer: deps.importer ?? loadImporter }, api);
   syncRoutes(db, api);
   api.route('/', workbookRoutes(deps));
@@ -154,6 +160,16 @@ export function createApp(deps: AppDeps) {
   api.get('/docs', (c) =>
     c.html(renderDocs(api.getOpenAPI31Document({ openapi: '3.1.0', info: { title: 'qingdan 清单', version: '1.0.0' } }) as never, '/api/v1/openapi.json')),
   );
+  return api;
+}
+
+export function createApp(deps: AppDeps) {
+  const log = deps.log ?? ((line: string) => console.log(line));
+  const onError = errorHandler(log);
+  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+  useMiddleware(app, deps, log);
+  app.get('/health', (c) => c.json({ ok: true }));
+  const api = apiApp(deps);
   api.onError(onError);
   app.onError(onError);
   app.route('/api/v1', api);

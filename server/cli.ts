@@ -13,7 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(args
   },
   upload: {
     summary: 'upload FILE --plan PLAN --period P [--annotated OUT] [--json] [--url URL --token T]  上传填好的清单',
-    load: () => import('./cli/upload'),
+    load: () => import('./cli/upload-command'),
   },
   backup: { summary: 'backup FILE              备份全部数据（JSON；内置数据库须先停止服务）', load: () => import('./cli/backup') },
   restore: { summary: 'restore FILE             从备份恢复到空的数据目录或数据库', load: () => import('./cli/restore') },

@@ -5,7 +5,7 @@ import { nodeId, targetId } from '../ids';
 import type { Draft, Seg } from './structure';
 import { extractTargets, tableCellTarget, type DraftTarget } from './target-phrases';
 import { extractDeadlines } from './deadline-phrases';
-import { cellUnits, extractUnits, toUnits, type UnitHit } from './units';
+import { cellUnits, extractUnits, toUnits, type UnitHit } from './responsible-units';
 import { chineseToNumber } from './numerals';
 
 interface Ctx {

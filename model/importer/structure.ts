@@ -3,7 +3,7 @@
 // (第一部分 > 一、 > （一） > 1. > （1） > ①).
 import { matchLabel, INLINE_LABEL, RANKS, type Label } from './labels';
 import { isAttachment, isFurniture, isDocMeta } from './furniture';
-import { isUnitLine } from './units';
+import { isUnitLine } from './responsible-units';
 import { runOnHeader, runOnRow, tableHeader, tableRow, type ColumnRole, type TableHeader } from './table-rows';
 import type { UnitRole } from '../plan';
 import { chineseToNumber } from './numerals';

@@ -63,42 +63,15 @@ function btString(id: string, t: Text): string {
   return `        <bt:String id="${id}" DefaultValue="${esc(t.en)}">\n          <bt:Override Locale="zh-CN" Value="${esc(t.zh)}"/>\n        </bt:String>`;
 }
 
-export function buildManifest(baseUrl: string): string {
-  const base = esc(normalizeBaseUrl(baseUrl));
-  const origin = esc(new URL(normalizeBaseUrl(baseUrl)).origin);
+/** The ribbon button that opens the task pane, with its icons, URLs and strings. */
+function versionOverrides(base: string): string {
   const icons = `
                   <Icon>
                     <bt:Image size="16" resid="Icon.16x16"/>
                     <bt:Image size="32" resid="Icon.32x32"/>
                     <bt:Image size="80" resid="Icon.80x80"/>
                   </Icon>`;
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<OfficeApp xmlns="http://schemas.microsoft.com/office/appforoffice/1.1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:bt="http://schemas.microsoft.com/office/officeappbasictypes/1.0" xmlns:ov="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="TaskPaneApp">
-  <Id>${ADDIN_ID}</Id>
-  <Version>${ADDIN_VERSION}</Version>
-  <ProviderName>qingdan</ProviderName>
-  <DefaultLocale>en-US</DefaultLocale>
-${top('DisplayName', STRINGS.displayName)}
-${top('Description', STRINGS.description)}
-  <IconUrl DefaultValue="${base}/assets/icon-32.png"/>
-  <HighResolutionIconUrl DefaultValue="${base}/assets/icon-64.png"/>
-  <SupportUrl DefaultValue="${base}/addin/help.html"/>
-  <AppDomains>
-    <AppDomain>${origin}</AppDomain>
-  </AppDomains>
-  <Hosts>
-    <Host Name="Workbook"/>
-  </Hosts>
-  <Requirements>
-    <Sets DefaultMinVersion="1.1">
-      <Set Name="ExcelApi" MinVersion="1.9"/>
-    </Sets>
-  </Requirements>
-  <DefaultSettings>
-    <SourceLocation DefaultValue="${base}/addin/taskpane.html"/>
-  </DefaultSettings>
-  <Permissions>ReadWriteDocument</Permissions>
-  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="VersionOverridesV1_0">
+  return `  <VersionOverrides xmlns="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="VersionOverridesV1_0">
     <Hosts>
       <Host xsi:type="Workbook">
         <DesktopFormFactor>
@@ -148,7 +121,39 @@ ${btString('GetStarted.Description', STRINGS.getStartedDescription)}
 ${btString('TaskpaneButton.Tooltip', STRINGS.buttonTooltip)}
       </bt:LongStrings>
     </Resources>
-  </VersionOverrides>
+  </VersionOverrides>`;
+}
+
+export function buildManifest(baseUrl: string): string {
+  const base = esc(normalizeBaseUrl(baseUrl));
+  const origin = esc(new URL(normalizeBaseUrl(baseUrl)).origin);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<OfficeApp xmlns="http://schemas.microsoft.com/office/appforoffice/1.1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:bt="http://schemas.microsoft.com/office/officeappbasictypes/1.0" xmlns:ov="http://schemas.microsoft.com/office/taskpaneappversionoverrides" xsi:type="TaskPaneApp">
+  <Id>${ADDIN_ID}</Id>
+  <Version>${ADDIN_VERSION}</Version>
+  <ProviderName>qingdan</ProviderName>
+  <DefaultLocale>en-US</DefaultLocale>
+${top('DisplayName', STRINGS.displayName)}
+${top('Description', STRINGS.description)}
+  <IconUrl DefaultValue="${base}/assets/icon-32.png"/>
+  <HighResolutionIconUrl DefaultValue="${base}/assets/icon-64.png"/>
+  <SupportUrl DefaultValue="${base}/addin/help.html"/>
+  <AppDomains>
+    <AppDomain>${origin}</AppDomain>
+  </AppDomains>
+  <Hosts>
+    <Host Name="Workbook"/>
+  </Hosts>
+  <Requirements>
+    <Sets DefaultMinVersion="1.1">
+      <Set Name="ExcelApi" MinVersion="1.9"/>
+    </Sets>
+  </Requirements>
+  <DefaultSettings>
+    <SourceLocation DefaultValue="${base}/addin/taskpane.html"/>
+  </DefaultSettings>
+  <Permissions>ReadWriteDocument</Permissions>
+${versionOverrides(base)}
 </OfficeApp>
 `;
 }

@@ -17,6 +17,13 @@ import { HttpProblem, Problem } from './problem';
 
 export function consoleRoutes(db: Db): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
+  assignmentWorkbookRoute(db, app);
+  reportingDeadlineRoutes(db, app);
+  return app;
+}
+
+/** The 分工 table upload. */
+function assignmentWorkbookRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -72,7 +79,11 @@ export function consoleRoutes(db: Db): OpenAPIHono<AppEnv> {
       return c.json({ applied: r.assignments.length }, 200);
     },
   );
-  const Deadline = z.object({ day: z.number().int(), source: z.enum(['setting', 'document', 'default']) }).openapi('ReportingDeadline');
+}
+
+const Deadline = z.object({ day: z.number().int(), source: z.enum(['setting', 'document', 'default']) }).openapi('ReportingDeadline');
+/** The monthly reporting deadline day. */
+function reportingDeadlineRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -107,5 +118,4 @@ export function consoleRoutes(db: Db): OpenAPIHono<AppEnv> {
       return c.json(await setReportingDay(db, planId, c.req.valid('json').day, c.get('actor').name), 200);
     },
   );
-  return app;
 }

@@ -16,7 +16,7 @@ import { WorkbookError } from '../workbook/errors';
 import { annotatedName } from '../workbook/annotate';
 import { Problem, problem } from './problem';
 import { contactErrors, MonthSubmissions, SubmitResult } from '../../model/submission';
-import { LedgerCloseResult, LedgerItemView } from '../../model/ledger';
+import { LedgerCloseResult, LedgerCounts, LedgerItemView, LedgerReopenResult } from '../../model/ledger';
 import { Json, PeriodParam, PeriodParams, PlanIdParam } from './params';
 import { closeLedgerItem, evidenceFile, ledgerCountsFor, listLedger, reopenLedgerItem, type Evidence, type LedgerFilter } from '../services/ledger';
 import { ledgerWorkbook } from '../workbook/ledger-workbook';
@@ -37,7 +37,14 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono<AppEnv>();
+  submissionRoutes(db, now, app);
+  workbookSubmitRoute(db, now, app);
+  monthSettingsRoutes(db, app);
+  return app;
+}
 
+/** The units' submissions: the list, submitting, returning one. */
+function submissionRoutes(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -76,6 +83,16 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
     },
   );
 
+  app.post('/plans/:planId/periods/:period/submissions/:unit/return', requireRole('admin'), async (c) => {
+    const { planId, period, unit } = PeriodParams.extend({ unit: z.string().min(1).max(100) }).parse(c.req.param());
+    await ensurePlan(db, planId);
+    const b = await body(c);
+    return c.json(await returnSubmission(db, c.get('actor'), planId, period, unit, b.reason, now()), 200);
+  });
+}
+
+/** POST …/workbook/submit: the workbook upload that also submits. */
+function workbookSubmitRoute(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): void {
   // The workbook upload that also submits: multipart {file, reporter, phone, reviewer}. The rows are
   // applied as by POST …/workbook; the submission follows only when no row was rejected or in conflict
   // (else `submission` is null with the reason), and is itself refused like POST …/submit.
@@ -116,14 +133,10 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
       return c.json({ ...body, submission: null, notSubmitted: err.message, errors: err.errors ?? [] }, 200);
     }
   });
+}
 
-  app.post('/plans/:planId/periods/:period/submissions/:unit/return', requireRole('admin'), async (c) => {
-    const { planId, period, unit } = PeriodParams.extend({ unit: z.string().min(1).max(100) }).parse(c.req.param());
-    await ensurePlan(db, planId);
-    const b = await body(c);
-    return c.json(await returnSubmission(db, c.get('actor'), planId, period, unit, b.reason, now()), 200);
-  });
-
+/** The plan's month settings. */
+function monthSettingsRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.get('/plans/:planId/month-settings', async (c) => {
     const { planId } = PlanIdParam.parse(c.req.param());
     await ensurePlan(db, planId);
@@ -134,8 +147,6 @@ export function monthRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<App
     const input = MonthSettingsInput.parse(await body(c));
     return c.json(await saveMonthSettings(db, planId, input, c.get('actor').name), 200);
   });
-
-  return app;
 }
 
 // --- 问题台账 ---
@@ -180,7 +191,13 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono<AppEnv>();
+  ledgerListRoutes(db, now, app);
+  ledgerItemRoutes(db, now, app);
+  return app;
+}
 
+/** The ledger as JSON and as a workbook, and one month's counts. */
+function ledgerListRoutes(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -210,13 +227,25 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
     });
   });
 
-  app.get('/plans/:planId/ledger/counts', async (c) => {
-    const { planId } = PlanIdParam.parse(c.req.param());
-    const { period } = z.object({ period: PeriodParam }).parse(c.req.query());
-    await ensurePlan(db, planId);
-    return c.json(await ledgerCountsFor(db, planId, period), 200);
-  });
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/plans/{planId}/ledger/counts',
+      tags: ['ledger'],
+      summary: '某月问题数：新增、销号、未销号（结转）、逾期',
+      request: { params: PlanIdParam, query: z.object({ period: PeriodParam }) },
+      responses: { 200: Json(LedgerCounts, 'Counts for the month') },
+    }),
+    async (c) => {
+      const { planId } = c.req.valid('param');
+      await ensurePlan(db, planId);
+      return c.json(await ledgerCountsFor(db, planId, c.req.valid('query').period), 200);
+    },
+  );
+}
 
+/** One ledger item: closing it, refusing or reopening the close, its evidence. */
+function ledgerItemRoutes(db: Db, now: () => Date, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -241,11 +270,23 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
   );
 
   for (const action of ['refuse', 'reopen'] as const) {
-    app.post(`/plans/:planId/ledger/:itemId/${action}`, requireRole('admin'), async (c) => {
-      const { planId, itemId } = ItemParams.parse(c.req.param());
-      await ensurePlan(db, planId);
-      return c.json(await reopenLedgerItem(db, c.get('actor'), planId, itemId, (await body(c)).reason, action), 200);
-    });
+    // The body {"reason"} is read by the service (400 REASON_REQUIRED naming the field), not the validator.
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: `/plans/{planId}/ledger/{itemId}/${action}`,
+        tags: ['ledger'],
+        middleware: [requireRole('admin')] as const,
+        summary: action === 'refuse' ? '不予销号：{"reason":"…"}（必填），问题重新打开' : '重新打开已销号的问题：{"reason":"…"}（必填）',
+        request: { params: ItemParams },
+        responses: { 200: Json(LedgerReopenResult, 'Open again'), 400: Problem('No reason'), 409: Problem('Not closed') },
+      }),
+      async (c) => {
+        const { planId, itemId } = c.req.valid('param');
+        await ensurePlan(db, planId);
+        return c.json(await reopenLedgerItem(db, c.get('actor'), planId, itemId, (await body(c)).reason, action), 200);
+      },
+    );
   }
 
   app.get('/plans/:planId/ledger/:itemId/evidence/:evidenceId', async (c) => {
@@ -263,8 +304,6 @@ export function ledgerRoutes(deps: { db: Db; now?: () => Date }): OpenAPIHono<Ap
       'x-content-type-options': 'nosniff',
     });
   });
-
-  return app;
 }
 
 // --- 催报 ---

@@ -27,6 +27,13 @@ const Assignments = z.object({
 const admin = requireRole('admin');
 
 export function planCrudRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  planReadDeleteRoutes(db, app);
+  restoreRoute(db, app);
+  assignmentRoute(db, app);
+}
+
+/** The plans, one plan, deleting one. */
+function planReadDeleteRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({ method: 'get', path: '/plans', tags: ['plans'], summary: '计划列表', responses: { 200: Json(z.array(PlanSummary), 'Plans') } }),
     async (c) => c.json(await listPlans(db), 200),
@@ -73,7 +80,10 @@ export function planCrudRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json({ ok: true as const }, 200);
     },
   );
+}
 
+/** Restoring a deleted plan. */
+function restoreRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -90,7 +100,10 @@ export function planCrudRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json({ ok: true as const }, 200);
     },
   );
+}
 
+/** The 牵头/配合 units of the plan's tasks. */
+function assignmentRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'put',

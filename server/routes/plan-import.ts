@@ -1,7 +1,8 @@
 // /plans/import: a document → a preview (stored, correctable) → confirm; and /plans/{planId}/edit, which
 // opens the live plan as a preview confirmed by the re-import rules.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { ImportWarning, importWarnings } from '../../model/import-warnings';
+import { ImportPreview, NewImportPreview, SavedImportPreview } from '../../model/import-preview';
+import { importWarnings } from '../../model/import-warnings';
 import { Plan, walkNodes } from '../../model/plan';
 import { PlanDiff } from '../../model/plan-diff';
 import { requireRole, type AppEnv } from '../auth/middleware';
@@ -18,21 +19,7 @@ import type { PlanRouteDeps } from './plans';
 const PlanInput = z
   .unknown()
   .openapi({ allOf: [{ $ref: '#/components/schemas/Plan' }], description: '更正后的计划（不符合格式时 400 BAD_PLAN，逐项指明字段）' } as never);
-const Warnings = z.array(ImportWarning);
 const PreviewParam = z.object({ previewId: z.string().max(100) });
-/** A preview as opened (import or edit): with the differences from the live plan when it replaces one. */
-const NewPreview = z
-  .object({
-    previewId: z.string(),
-    name: z.string(),
-    plan: Plan,
-    sourceText: z.string(),
-    warnings: Warnings,
-    replacesPlanId: z.string().nullable(),
-    diff: PlanDiff.nullable(),
-  })
-  .openapi('NewImportPreview');
-const PreviewDoc = NewPreview.extend({ createdBy: z.string(), updatedAt: z.string() }).openapi('ImportPreview');
 const admin = requireRole('admin');
 
 /** The first node or target id used twice in a plan, or null (the console's edits must keep ids unique). */
@@ -47,6 +34,14 @@ function duplicateIds(plan: Plan): string | null {
 }
 
 export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  importRoute(deps, app);
+  previewRoutes(deps, app);
+  editRoute(deps, app);
+  confirmRoute(deps, app);
+}
+
+/** POST /plans/import: a document becomes a preview. */
+function importRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
   const { db } = deps;
 
   app.openapi(
@@ -66,7 +61,7 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
             .openapi({ description: '重新导入：修订后的文档替换这个已有计划（预览中给出与现行计划的差异；确认后 id 不变，已有填报的任务归档而不删除）' }),
         }),
       },
-      responses: { 200: Json(NewPreview, 'Preview') },
+      responses: { 200: Json(NewImportPreview, 'Preview') },
     }),
     async (c) => {
       let bytes: Uint8Array;
@@ -90,7 +85,11 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       return c.json({ previewId, name, plan, sourceText: text, warnings: importWarnings(plan), replacesPlanId: replaces, diff }, 200);
     },
   );
+}
 
+/** Reading and correcting a preview. */
+function previewRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  const { db } = deps;
   app.openapi(
     createRoute({
       method: 'get',
@@ -99,7 +98,7 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       middleware: [requireRole('admin', 'viewer')] as const,
       summary: '读取导入预览（保存在数据库中：重启后仍在，其他服务进程也可确认）',
       request: { params: PreviewParam },
-      responses: { 200: Json(PreviewDoc, 'Preview') },
+      responses: { 200: Json(ImportPreview, 'Preview') },
     }),
     async (c) => {
       const p = await deps.previews.get(c.req.valid('param').previewId);
@@ -130,7 +129,7 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       middleware: [admin] as const,
       summary: '保存对预览的更正（整个计划：标题、节点、指标、期限、单位）；不符合计划格式时 400，不保存',
       request: { params: PreviewParam, body: { content: { 'application/json': { schema: z.object({ plan: PlanInput }) } }, required: true } },
-      responses: { 200: Json(z.object({ previewId: z.string(), plan: Plan, warnings: Warnings }), 'Saved') },
+      responses: { 200: Json(SavedImportPreview, 'Saved') },
     }),
     async (c) => {
       const { previewId } = c.req.valid('param');
@@ -148,7 +147,11 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       return c.json({ previewId, plan: parsed.plan, warnings: importWarnings(parsed.plan) }, 200);
     },
   );
+}
 
+/** Editing a stored plan through a new preview. */
+function editRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
+  const { db } = deps;
   app.openapi(
     createRoute({
       method: 'post',
@@ -157,7 +160,7 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       middleware: [admin] as const,
       summary: '修改现行计划：以现行计划开一个预览（同导入预览一样更正），确认后按重新导入的规则生效（id 不变、有填报的归档、审计）',
       request: { params: PlanIdParam },
-      responses: { 200: Json(NewPreview, 'Preview of the live plan') },
+      responses: { 200: Json(NewImportPreview, 'Preview of the live plan') },
     }),
     async (c) => {
       const { planId } = c.req.valid('param');
@@ -184,7 +187,10 @@ export function planImportRoutes(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>):
       );
     },
   );
+}
 
+/** Confirming a preview: the plan is stored. */
+function confirmRoute(deps: PlanRouteDeps, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',

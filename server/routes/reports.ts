@@ -40,7 +40,14 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
   const { db } = deps;
   // Validation failures answer through the /api/v1 app's defaultHook (zod-openapi resolves it from the parent).
   const app = new OpenAPIHono<AppEnv>();
+  statsRoutes(db, app);
+  bulletinRoute(db, app);
+  snapshotRoutes(db, app);
+  return app;
+}
 
+/** One month's stats and the per-month series. */
+function statsRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -88,7 +95,10 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       return c.json({ planId, until, closedMonths: [...closed.keys()].sort(), series }, 200);
     },
   );
+}
 
+/** The monthly 通报 as .docx. */
+function bulletinRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -137,7 +147,10 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       }) as never;
     },
   );
+}
 
+/** A closed month's snapshots: the versions and one of them. */
+function snapshotRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -181,6 +194,4 @@ export function reportRoutes(deps: ReportRouteDeps): OpenAPIHono<AppEnv> {
       return c.json(snap, 200);
     },
   );
-
-  return app;
 }

@@ -15,6 +15,13 @@ import { HttpProblem } from './problem';
 import { Json, PlanIdParam } from './params';
 
 export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  progressRoutes(db, app);
+  targetBatchRoute(db, app);
+  auditRoute(db, app);
+}
+
+/** Progress: push a batch, pull the changes. */
+function progressRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -52,7 +59,10 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.body(body, 200, { 'content-type': 'application/json' }) as never;
     },
   );
+}
 
+/** A batch of target edits. */
+function targetBatchRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -65,7 +75,10 @@ export function syncRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => c.json(await pushTargets(db, c.get('actor'), c.req.valid('param').planId, c.req.valid('json')), 200),
   );
+}
 
+/** The audit trail, scoped to what the token may read. */
+function auditRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',

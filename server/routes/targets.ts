@@ -43,9 +43,16 @@ const Revision = z
 
 const Settings = BulletinSettings;
 
-export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
-  const admin = requireRole('admin');
+const admin = requireRole('admin');
 
+export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  revisionRoute(db, app);
+  historyRoutes(db, app);
+  bulletinSettingsRoutes(db, app);
+}
+
+/** 调整目标: a target's new value from a month on. */
+function revisionRoute(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -69,7 +76,10 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json({ version: r.version, replayed: r.replayed, history: r.history }, 200);
     },
   );
+}
 
+/** The revisions of one target and of every revised target. */
+function historyRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -104,7 +114,10 @@ export function targetRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json({ targets: [...all].map(([targetId, revisions]) => ({ targetId, revisions })) }, 200);
     },
   );
+}
 
+/** The 通报 settings. */
+function bulletinSettingsRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',

@@ -120,7 +120,13 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
   const { db } = deps;
   const log = deps.log ?? ((s: string) => console.error(s));
   const app = new OpenAPIHono<AppEnv>();
+  monthWorkbookRoutes(db, log, app);
+  targetsWorkbookRoutes(db, log, app);
+  return app;
+}
 
+/** One month's workbook: download and upload. */
+function monthWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -177,7 +183,10 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       return c.json({ ...rest, annotated: { filename: annotatedName(name), contentType: XLSX, base64: annotated.toString('base64') } }, 200);
     },
   );
+}
 
+/** The targets workbook: download and upload. */
+function targetsWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
@@ -217,6 +226,4 @@ export function workbookRoutes(deps: { db: Db; log?: (line: string) => void }): 
       return c.json(await previewTargetsWorkbook(db, planId, bytes).catch(named(name)), 200);
     },
   );
-
-  return app;
 }

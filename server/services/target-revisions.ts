@@ -117,17 +117,7 @@ export async function reviseTarget(
       .from(targetRevisions)
       .where(and(eq(targetRevisions.planId, planId), eq(targetRevisions.targetId, targetId)))
       .orderBy(asc(targetRevisions.id));
-    // A retry of the revision just recorded (same month, figures and reason) answers as before.
-    const last = history.at(-1);
-    if (
-      last &&
-      last.fromPeriod === req.fromPeriod &&
-      last.value === req.value &&
-      last.reason === req.reason.trim() &&
-      (req.unit === undefined || req.unit.trim() === last.unit) &&
-      (req.comparator === undefined || req.comparator === last.comparator) &&
-      (req.max === undefined || req.max === last.max)
-    ) {
+    if (isRetry(history.at(-1), req)) {
       return { ok: true, version: cur.version, replayed: true, history: (await targetHistory(tx as unknown as Db, planId, targetId))! } as const;
     }
     const closed = await tx
@@ -140,41 +130,74 @@ export async function reviseTarget(
       const code = check.errors[0].code;
       return { ok: false, status: 400, code, message: check.errors.map((e) => e.message).join('；'), errors: check.errors } as const;
     }
-    const now = new Date();
-    if (history.length === 0) {
-      // The figures as they were before any revision, in force until the first one.
-      await tx
-        .insert(targetRevisions)
-        .values({ planId, targetId, fromPeriod: null, ...current, reason: null, actor: cur.updatedBy ?? 'import', at: cur.updatedAt });
-    }
-    await tx.insert(targetRevisions).values({
-      planId,
-      targetId,
-      fromPeriod: req.fromPeriod,
-      ...check.figures,
-      reason: req.reason.trim(),
-      conversion: check.conversion,
-      actor: actor.name,
-      at: now,
-    });
-    const [updated] = await tx
-      .update(targets)
-      .set({ ...check.figures, version: cur.version + 1, updatedBy: actor.name, updatedAt: now })
-      .where(and(eq(targets.planId, planId), eq(targets.id, targetId)))
-      .returning();
-    await tx.insert(audit).values({
-      planId,
-      entity: 'target',
-      entityId: targetId,
-      action: 'revise',
-      actor: actor.name,
-      at: now,
-      old: { version: cur.version, ...current },
-      new: { version: updated.version, ...check.figures, fromPeriod: req.fromPeriod, reason: req.reason.trim(), conversion: check.conversion },
-    });
+    const updated = await recordRevision(tx as unknown as Db, actor, { planId, targetId, req, cur, current, first: history.length === 0, ...check });
     const h = await targetHistory(tx as unknown as Db, planId, targetId);
     return { ok: true, version: updated.version, replayed: false, history: h! } as const;
   });
+}
+
+/** A retry of the revision just recorded (same month, figures and reason) answers as before. */
+function isRetry(last: RevisionRow | undefined, req: RevisionRequest): boolean {
+  return (
+    !!last &&
+    last.fromPeriod === req.fromPeriod &&
+    last.value === req.value &&
+    last.reason === req.reason.trim() &&
+    (req.unit === undefined || req.unit.trim() === last.unit) &&
+    (req.comparator === undefined || req.comparator === last.comparator) &&
+    (req.max === undefined || req.max === last.max)
+  );
+}
+
+interface RevisionWrite {
+  planId: string;
+  targetId: string;
+  req: RevisionRequest;
+  cur: typeof targets.$inferSelect;
+  current: TargetFigures;
+  /** No revision recorded yet: the figures before it are stored first. */
+  first: boolean;
+  figures: TargetFigures;
+  conversion: UnitConversion | null;
+}
+
+/** The revision's rows: the one before the first revision, the revision, the target's new figures, the audit. */
+async function recordRevision(tx: Db, actor: Actor, w: RevisionWrite): Promise<typeof targets.$inferSelect> {
+  const { planId, targetId, req, cur, current } = w;
+  const check = { figures: w.figures, conversion: w.conversion };
+  const now = new Date();
+  if (w.first) {
+    // The figures as they were before any revision, in force until the first one.
+    await tx
+      .insert(targetRevisions)
+      .values({ planId, targetId, fromPeriod: null, ...current, reason: null, actor: cur.updatedBy ?? 'import', at: cur.updatedAt });
+  }
+  await tx.insert(targetRevisions).values({
+    planId,
+    targetId,
+    fromPeriod: req.fromPeriod,
+    ...check.figures,
+    reason: req.reason.trim(),
+    conversion: check.conversion,
+    actor: actor.name,
+    at: now,
+  });
+  const [updated] = await tx
+    .update(targets)
+    .set({ ...check.figures, version: cur.version + 1, updatedBy: actor.name, updatedAt: now })
+    .where(and(eq(targets.planId, planId), eq(targets.id, targetId)))
+    .returning();
+  await tx.insert(audit).values({
+    planId,
+    entity: 'target',
+    entityId: targetId,
+    action: 'revise',
+    actor: actor.name,
+    at: now,
+    old: { version: cur.version, ...current },
+    new: { version: updated.version, ...check.figures, fromPeriod: req.fromPeriod, reason: req.reason.trim(), conversion: check.conversion },
+  });
+  return updated;
 }
 
 /**

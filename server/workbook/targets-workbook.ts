@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { and, eq } from 'drizzle-orm';
 import { ERROR_MESSAGES, fieldError, type ErrorCode } from '../../model/errors';
-import { walkNodes, type Plan } from '../../model/plan';
+import { walkNodes, type Plan, type Target } from '../../model/plan';
 import { colLetter } from '../../model/sheet';
 import { COMPARATOR_SYMBOL, parseComparator } from '../../model/comparator';
 import { readNumber } from '../../model/rules';
@@ -21,7 +21,7 @@ import type { TargetChange, TargetsWorkbookApplied, TargetsWorkbookPreview } fro
 import { markCells } from './annotate';
 import { WorkbookError, type CellError } from './errors';
 import { cellText } from './cell-text';
-import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Worksheet } from './xlsx';
+import { addValidation, createStreamingWorkbook, loadWorkbook, workbookToBuffer, type Borders, type Cell, type Row, type Worksheet } from './xlsx';
 import { checkXlsx, LIMITS } from './zipcheck';
 
 export const TARGETS_SHEET = '指标';
@@ -112,36 +112,39 @@ export async function writeTargetsWorkbook(db: Db, out: Writable, plan: Plan): P
       line.commit();
     }
   }
-  if (r > 3) {
-    const L = (key: Key) => colLetter(C[key] - 1);
-    addValidation(ws, `${L('comparator')}3:${L('comparator')}${r - 1}`, {
-      type: 'list',
-      allowBlank: false,
-      formulae: ['"=,≥,≤"'],
-      showErrorMessage: true,
-      error: ERROR_MESSAGES.BAD_COMPARATOR,
-    });
-    const months = plan.year ? Array.from({ length: 12 }, (_, i) => `${plan.year}-${String(i + 1).padStart(2, '0')}`) : [];
-    if (months.length)
-      addValidation(ws, `${L('fromPeriod')}3:${L('fromPeriod')}${r - 1}`, {
-        type: 'list',
-        allowBlank: true,
-        formulae: [`"${months.join(',')}"`],
-        showErrorMessage: true,
-        error: ERROR_MESSAGES.BAD_MONTH,
-      });
-    addValidation(ws, `${L('value')}3:${L('max')}${r - 1}`, {
-      type: 'decimal',
-      operator: 'greaterThanOrEqual',
-      formulae: [0],
-      allowBlank: true,
-      showErrorMessage: true,
-      error: '请填写不小于0的数值',
-    });
-  }
+  if (r > 3) addTargetValidations(ws, plan, r - 1);
   ws.commit();
   await writeHistorySheet(db, wb, plan);
   await wb.commit();
+}
+
+/** The 比较 list, the 起始月份 list (the plan's months) and non-negative figures on rows 3…last. */
+function addTargetValidations(ws: Worksheet, plan: Plan, last: number): void {
+  const L = (key: Key) => colLetter(C[key] - 1);
+  addValidation(ws, `${L('comparator')}3:${L('comparator')}${last}`, {
+    type: 'list',
+    allowBlank: false,
+    formulae: ['"=,≥,≤"'],
+    showErrorMessage: true,
+    error: ERROR_MESSAGES.BAD_COMPARATOR,
+  });
+  const months = plan.year ? Array.from({ length: 12 }, (_, i) => `${plan.year}-${String(i + 1).padStart(2, '0')}`) : [];
+  if (months.length)
+    addValidation(ws, `${L('fromPeriod')}3:${L('fromPeriod')}${last}`, {
+      type: 'list',
+      allowBlank: true,
+      formulae: [`"${months.join(',')}"`],
+      showErrorMessage: true,
+      error: ERROR_MESSAGES.BAD_MONTH,
+    });
+  addValidation(ws, `${L('value')}3:${L('max')}${last}`, {
+    type: 'decimal',
+    operator: 'greaterThanOrEqual',
+    formulae: [0],
+    allowBlank: true,
+    showErrorMessage: true,
+    error: '请填写不小于0的数值',
+  });
 }
 
 export const HISTORY_SHEET = '调整记录';
@@ -206,7 +209,30 @@ interface Parsed {
   unchanged: number;
 }
 
-async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Parsed> {
+/** What reading the rows needs and collects: the stored targets, the month rules, the findings so far. */
+interface ParseState {
+  ws: Worksheet;
+  hasRevisionCols: boolean;
+  year: number | null;
+  stored: Map<string, Stored>;
+  histories: Awaited<ReturnType<typeof loadTargetHistories>>;
+  closedPeriods: string[];
+  errors: CellError[];
+  changes: TargetChange[];
+  edits: TargetBatch['edits'];
+  revisions: WorkbookRevision[];
+  seen: Set<string>;
+  unchanged: number;
+}
+
+type Figures = { metric: string; value: number | null | undefined; max: number | null | undefined; unit: string; comparator: Target['comparator'] | undefined };
+
+function cellError(st: ParseState, cell: Cell, field: string, code: ErrorCode, detail?: string): void {
+  st.errors.push({ ...fieldError(field, code, detail), cell: cell.address, sheet: st.ws.name, row: Number(cell.row) });
+}
+
+/** The workbook and its 指标 sheet, refused unless it is this plan's targets workbook. */
+async function openTargetsSheet(bytes: Buffer, planId: string) {
   // Read whole in memory (a targets workbook is small): keep the in-memory bound, not the 清单's streamed one.
   await checkXlsx(bytes, { ...LIMITS, cells: LIMITS.annotateCells });
   const wb = await loadWorkbook(bytes).catch((err) => {
@@ -224,131 +250,27 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
   }
   const plan = /plan=(\S+)/.exec(wb.keywords ?? '')?.[1];
   if (plan && plan !== planId) throw new WorkbookError('WRONG_PLAN', `这是另一份工作要点（${plan}）的指标表`, 409);
+  return { wb, ws, hasRevisionCols };
+}
 
-  const stored = await storedTargets(db, planId);
-  const histories = hasRevisionCols ? await loadTargetHistories(db, planId) : new Map();
-  const closedPeriods = hasRevisionCols ? await closedMonths(db, planId) : [];
-  const year = (await db.select({ year: plans.year }).from(plans).where(eq(plans.id, planId)))[0]?.year ?? null;
-  const errors: CellError[] = [];
-  const err = (cell: Cell, field: string, code: ErrorCode, detail?: string) =>
-    errors.push({ ...fieldError(field, code, detail), cell: cell.address, sheet: ws.name, row: Number(cell.row) });
-  const changes: TargetChange[] = [];
-  const edits: TargetBatch['edits'] = [];
-  const revisions: WorkbookRevision[] = [];
-  const seen = new Set<string>();
-  let unchanged = 0;
-
-  for (let r = 3; r <= ws.rowCount; r++) {
-    const line = ws.getRow(r);
-    const id = cellText(line.getCell(C.id));
-    if (!id) continue;
-    const cur = stored.get(id);
-    if (!cur) {
-      err(line.getCell(C.id), 'targetId', 'UNKNOWN_KEY', id);
-      continue;
-    }
-    if (seen.has(id)) {
-      err(line.getCell(C.id), 'targetId', 'DUPLICATE_ROW');
-      continue;
-    }
-    seen.add(id);
-    const rowErrors = errors.length;
-    const formula = (cell: Cell) => typeof cell.value === 'object' && cell.value !== null && ('formula' in cell.value || 'sharedFormula' in cell.value);
-    const num = (key: 'value' | 'max') => {
-      const cell = line.getCell(C[key]);
-      if (formula(cell)) return (err(cell, key, 'FORMULA_NOT_ALLOWED'), undefined);
-      const fe: ReturnType<typeof fieldError>[] = [];
-      const n = readNumber(key, cell.value === null || cell.value === undefined ? null : typeof cell.value === 'number' ? cell.value : cellText(cell), fe);
-      for (const e of fe) err(cell, key, e.code);
-      return n;
-    };
-    const next = {
-      metric: cellText(line.getCell(C.metric)),
-      value: num('value'),
-      max: num('max'),
-      unit: cellText(line.getCell(C.unit)),
-      comparator: parseComparator(cellText(line.getCell(C.comparator))) ?? undefined,
-    };
-    if (!next.metric) err(line.getCell(C.metric), 'metric', 'REQUIRED', '指标名称');
-    if (next.value === null && errors.length === rowErrors) err(line.getCell(C.value), 'value', 'NOT_A_NUMBER');
-    if (!next.comparator) err(line.getCell(C.comparator), 'comparator', 'BAD_COMPARATOR');
-    if (next.max !== null && next.max !== undefined && next.value != null && next.max < next.value) err(line.getCell(C.max), 'max', 'MAX_BELOW_VALUE');
-    if (errors.length > rowErrors) continue;
-
-    const fromCell = line.getCell(C.fromPeriod);
-    const fromText = hasRevisionCols ? monthText(fromCell) : '';
-    const fromPeriod = fromText ? readMonth(fromText, year) : null;
-    if (fromText && !fromPeriod) {
-      err(fromCell, 'fromPeriod', 'BAD_MONTH', fromText);
-      continue;
-    }
-    const reason = hasRevisionCols ? cellText(line.getCell(C.reason)) : '';
-
-    const fields: Record<string, unknown> = {};
-    const number = cellText(line.getCell(C.number));
-    const task = cellText(line.getCell(C.task));
-    const figureChanged: TargetChange['field'][] = [];
-    const diff = (field: TargetChange['field'], oldV: string | number | null, newV: string | number | null) => {
-      if (oldV === newV) return;
-      // With a 起始月份 the figures become a revision; the metric name is always a plain correction.
-      if (fromPeriod && field !== 'metric') figureChanged.push(field);
-      else fields[field] = newV;
-      changes.push({
-        row: r,
-        targetId: id,
-        number,
-        task,
-        field,
-        old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV,
-        new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV,
-        ...(fromPeriod && field !== 'metric' ? { fromPeriod, reason } : {}),
-      });
-    };
-    diff('metric', cur.metric, next.metric);
-    diff('value', cur.value, next.value!);
-    diff('max', cur.max, next.max ?? null);
-    diff('unit', cur.unit, next.unit);
-    diff('comparator', cur.comparator, next.comparator!);
-    if (Object.keys(fields).length === 0 && figureChanged.length === 0) {
-      unchanged++;
-      continue;
-    }
-    const fileVersion = Number(line.getCell(C.version).value);
-    const baseVersion = Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version;
-    if (figureChanged.length) {
-      const req = { fromPeriod: fromPeriod!, value: next.value!, max: next.max ?? null, unit: next.unit, comparator: next.comparator!, reason };
-      // The same check the 调整目标 endpoint makes, here so each refusal points at its cell. A unit
-      // change needs its conversion confirmed, which a cell cannot do: the office's screen can.
-      const check = checkRevision(req, {
-        current: { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as 'eq' },
-        history: histories.get(id) ?? [],
-        closedPeriods,
-      });
-      if (!check.ok) {
-        for (const e of check.errors) {
-          const col =
-            e.field === 'reason'
-              ? C.reason
-              : e.field === 'fromPeriod'
-                ? C.fromPeriod
-                : e.field === 'max'
-                  ? C.max
-                  : e.field === 'confirmUnitConversion'
-                    ? C.unit
-                    : C.value;
-          err(
-            line.getCell(col),
-            e.field,
-            e.code as ErrorCode,
-            e.code === 'UNIT_CHANGE_UNCONFIRMED' ? `${cur.unit} → ${next.unit}：请在管理页面“调整目标”中确认换算` : undefined,
-          );
-        }
-        continue;
-      }
-      revisions.push({ targetId: id, baseVersion, ...req });
-    }
-    if (Object.keys(fields).length) edits.push({ targetId: id, baseVersion, fields });
-  }
+async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Parsed> {
+  const { wb, ws, hasRevisionCols } = await openTargetsSheet(bytes, planId);
+  const st: ParseState = {
+    ws,
+    hasRevisionCols,
+    year: (await db.select({ year: plans.year }).from(plans).where(eq(plans.id, planId)))[0]?.year ?? null,
+    stored: await storedTargets(db, planId),
+    histories: hasRevisionCols ? await loadTargetHistories(db, planId) : new Map(),
+    closedPeriods: hasRevisionCols ? await closedMonths(db, planId) : [],
+    errors: [],
+    changes: [],
+    edits: [],
+    revisions: [],
+    seen: new Set<string>(),
+    unchanged: 0,
+  };
+  for (let r = 3; r <= ws.rowCount; r++) readTargetRow(st, ws.getRow(r), r);
+  const { errors, edits, revisions } = st;
   if (errors.length) {
     markCells(ws, errors);
     throw new WorkbookError(
@@ -368,7 +290,130 @@ async function parseTargets(db: Db, planId: string, bytes: Buffer): Promise<Pars
       .update(JSON.stringify([planId, edits, revisions]))
       .digest('hex')
       .slice(0, 40);
-  return { batch: { batchId, edits }, revisions, changes, unchanged };
+  return { batch: { batchId, edits }, revisions, changes: st.changes, unchanged: st.unchanged };
+}
+
+/** One row: its figures checked, its changes listed, a correction or a 调整目标 (or both) queued. */
+function readTargetRow(st: ParseState, line: Row, r: number): void {
+  const id = cellText(line.getCell(C.id));
+  if (!id) return;
+  const cur = st.stored.get(id);
+  if (!cur) return cellError(st, line.getCell(C.id), 'targetId', 'UNKNOWN_KEY', id);
+  if (st.seen.has(id)) return cellError(st, line.getCell(C.id), 'targetId', 'DUPLICATE_ROW');
+  st.seen.add(id);
+  const next = readFigures(st, line);
+  if (!next) return;
+
+  const fromCell = line.getCell(C.fromPeriod);
+  const fromText = st.hasRevisionCols ? monthText(fromCell) : '';
+  const fromPeriod = fromText ? readMonth(fromText, st.year) : null;
+  if (fromText && !fromPeriod) return cellError(st, fromCell, 'fromPeriod', 'BAD_MONTH', fromText);
+  const reason = st.hasRevisionCols ? cellText(line.getCell(C.reason)) : '';
+
+  const { fields, figureChanged } = diffTarget(st, line, r, cur, next, fromPeriod ? { fromPeriod, reason } : null);
+  if (Object.keys(fields).length === 0 && figureChanged.length === 0) {
+    st.unchanged++;
+    return;
+  }
+  const fileVersion = Number(line.getCell(C.version).value);
+  const baseVersion = Number.isInteger(fileVersion) && fileVersion > 0 ? fileVersion : cur.version;
+  if (figureChanged.length) {
+    const req = { fromPeriod: fromPeriod!, value: next.value!, max: next.max ?? null, unit: next.unit, comparator: next.comparator!, reason };
+    if (!checkRowRevision(st, line, cur, req)) return;
+    st.revisions.push({ targetId: id, baseVersion, ...req });
+  }
+  if (Object.keys(fields).length) st.edits.push({ targetId: id, baseVersion, fields });
+}
+
+/** The row's figures, or null when a cell is refused (each refusal recorded at its cell). */
+function readFigures(st: ParseState, line: Row): Figures | null {
+  const rowErrors = st.errors.length;
+  const formula = (cell: Cell) => typeof cell.value === 'object' && cell.value !== null && ('formula' in cell.value || 'sharedFormula' in cell.value);
+  const num = (key: 'value' | 'max') => {
+    const cell = line.getCell(C[key]);
+    if (formula(cell)) return (cellError(st, cell, key, 'FORMULA_NOT_ALLOWED'), undefined);
+    const fe: ReturnType<typeof fieldError>[] = [];
+    const n = readNumber(key, cell.value === null || cell.value === undefined ? null : typeof cell.value === 'number' ? cell.value : cellText(cell), fe);
+    for (const e of fe) cellError(st, cell, key, e.code);
+    return n;
+  };
+  const next: Figures = {
+    metric: cellText(line.getCell(C.metric)),
+    value: num('value'),
+    max: num('max'),
+    unit: cellText(line.getCell(C.unit)),
+    comparator: parseComparator(cellText(line.getCell(C.comparator))) ?? undefined,
+  };
+  if (!next.metric) cellError(st, line.getCell(C.metric), 'metric', 'REQUIRED', '指标名称');
+  if (next.value === null && st.errors.length === rowErrors) cellError(st, line.getCell(C.value), 'value', 'NOT_A_NUMBER');
+  if (!next.comparator) cellError(st, line.getCell(C.comparator), 'comparator', 'BAD_COMPARATOR');
+  if (next.max !== null && next.max !== undefined && next.value != null && next.max < next.value) cellError(st, line.getCell(C.max), 'max', 'MAX_BELOW_VALUE');
+  return st.errors.length > rowErrors ? null : next;
+}
+
+/**
+ * The row's changes against the stored target (listed for the preview). With a 起始月份 the figures
+ * become a revision; the metric name is always a plain correction (`fields`).
+ */
+function diffTarget(st: ParseState, line: Row, r: number, cur: Stored, next: Figures, revision: { fromPeriod: string; reason: string } | null) {
+  const fields: Record<string, unknown> = {};
+  const number = cellText(line.getCell(C.number));
+  const task = cellText(line.getCell(C.task));
+  const figureChanged: TargetChange['field'][] = [];
+  const diff = (field: TargetChange['field'], oldV: string | number | null, newV: string | number | null) => {
+    if (oldV === newV) return;
+    if (revision && field !== 'metric') figureChanged.push(field);
+    else fields[field] = newV;
+    st.changes.push({
+      row: r,
+      targetId: cur.id,
+      number,
+      task,
+      field,
+      old: field === 'comparator' ? SYMBOL[oldV as 'eq'] : oldV,
+      new: field === 'comparator' ? SYMBOL[newV as 'eq'] : newV,
+      ...(revision && field !== 'metric' ? revision : {}),
+    });
+  };
+  diff('metric', cur.metric, next.metric);
+  diff('value', cur.value, next.value!);
+  diff('max', cur.max, next.max ?? null);
+  diff('unit', cur.unit, next.unit);
+  diff('comparator', cur.comparator, next.comparator!);
+  return { fields, figureChanged };
+}
+
+/**
+ * The same check the 调整目标 endpoint makes, here so each refusal points at its cell. A unit change
+ * needs its conversion confirmed, which a cell cannot do: the office's screen can.
+ */
+function checkRowRevision(st: ParseState, line: Row, cur: Stored, req: RevisionRequest): boolean {
+  const check = checkRevision(req, {
+    current: { value: cur.value, max: cur.max, unit: cur.unit, comparator: cur.comparator as 'eq' },
+    history: st.histories.get(cur.id) ?? [],
+    closedPeriods: st.closedPeriods,
+  });
+  if (check.ok) return true;
+  for (const e of check.errors) {
+    const col =
+      e.field === 'reason'
+        ? C.reason
+        : e.field === 'fromPeriod'
+          ? C.fromPeriod
+          : e.field === 'max'
+            ? C.max
+            : e.field === 'confirmUnitConversion'
+              ? C.unit
+              : C.value;
+    cellError(
+      st,
+      line.getCell(col),
+      e.field,
+      e.code as ErrorCode,
+      e.code === 'UNIT_CHANGE_UNCONFIRMED' ? `${cur.unit} → ${req.unit}：请在管理页面“调整目标”中确认换算` : undefined,
+    );
+  }
+  return false;
 }
 
 export async function previewTargetsWorkbook(db: Db, planId: string, bytes: Buffer): Promise<TargetsWorkbookPreview> {

@@ -3,6 +3,8 @@
 // and must come back unchanged (zod strips undeclared keys, so an extra or missing field fails).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { TokenInfo, Unit } from '../../model/accounts';
+import { LedgerCounts } from '../../model/ledger';
 import { PlanDoc } from '../../model/plan';
 import { SheetRow } from '../../model/sheet';
 import { MonthlySeries } from '../../model/stats';
@@ -155,6 +157,24 @@ for (const target of databases()) {
       const stats = await s.req('GET', `/api/v1/plans/${s.planId}/periods/${period}/stats`, s.viewer);
       expect(stats.body.snapshot).toMatchObject({ version: 1 });
       conforms(PeriodStatsView, stats.body);
+    });
+
+    it('units, tokens and the ledger counts are what they declare, and refuse/reopen are in the document', async () => {
+      for (const u of (await s.req('GET', '/api/v1/units', s.viewer)).body) conforms(Unit, u);
+      const tokens = (await s.req('GET', '/api/v1/tokens', s.admin)).body;
+      expect(tokens.length).toBeGreaterThan(0);
+      for (const t of tokens) conforms(TokenInfo, t);
+      const counts = await s.req('GET', `/api/v1/plans/${s.planId}/ledger/counts?period=${period}`, s.viewer);
+      expect(counts.body.period).toBe(period);
+      conforms(LedgerCounts, counts.body);
+      const doc = (await s.req('GET', '/api/v1/openapi.json')).body;
+      expect(doc.paths['/plans/{planId}/ledger/counts'].get.responses['200'].content['application/json'].schema).toEqual({
+        $ref: '#/components/schemas/LedgerCounts',
+      });
+      for (const action of ['refuse', 'reopen'])
+        expect(doc.paths[`/plans/{planId}/ledger/{itemId}/${action}`].post.responses['200'].content['application/json'].schema).toEqual({
+          $ref: '#/components/schemas/LedgerReopenResult',
+        });
     });
   });
 }

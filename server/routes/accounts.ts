@@ -1,24 +1,31 @@
-// /me, /units, unit tokens and revocation.
+// Accounts: /me, /units, unit tokens and revocation (the units themselves: server/auth/units.ts).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { requireRole, type AppEnv } from '../auth/middleware';
-import { issueToken, listTokens, revokeToken, ROLES } from '../auth/tokens';
+import { Role, TokenInfo, Unit } from '../../model/accounts';
+import { issueToken, listTokens, revokeToken } from '../auth/tokens';
 import { createUnit, findUnit, listUnits, mergeUnits, renameUnit } from '../auth/units';
 import type { Db } from '../db/connect';
 import { Json } from './params';
 import { HttpProblem } from './problem';
 
-const Unit = z.object({ id: z.number(), name: z.string() }).openapi('Unit');
 const admin = requireRole('admin');
 const IdParam = (name: string) => z.object({ [name]: z.coerce.number().int().positive() });
 
-export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+export function accountRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
+  unitListRoutes(db, app);
+  tokenRoutes(db, app);
+  unitEditRoutes(db, app);
+}
+
+/** Who am I, the units, a new unit. */
+function unitListRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'get',
       path: '/me',
       tags: ['auth'],
       summary: '当前令牌的角色和单位',
-      responses: { 200: Json(z.object({ role: z.enum(ROLES), unit: Unit.nullable() }), 'Me') },
+      responses: { 200: Json(z.object({ role: Role, unit: Unit.nullable() }), 'Me') },
     }),
     (c) => {
       const a = c.get('actor');
@@ -48,7 +55,10 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       return c.json(unit, 201);
     },
   );
+}
 
+/** Unit members' tokens: issue one, revoke one, list them. */
+function tokenRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'post',
@@ -98,18 +108,6 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     },
   );
 
-  const TokenInfo = z
-    .object({
-      id: z.number(),
-      prefix: z.string().nullable(),
-      role: z.enum(ROLES),
-      unit: Unit.nullable(),
-      label: z.string().nullable(),
-      createdAt: z.string(),
-      lastUsedAt: z.string().nullable(),
-      revokedAt: z.string().nullable(),
-    })
-    .openapi('TokenInfo');
   app.openapi(
     createRoute({
       method: 'get',
@@ -121,7 +119,10 @@ export function unitRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
     }),
     async (c) => c.json(await listTokens(db), 200),
   );
+}
 
+/** Renaming a unit and merging it into another. */
+function unitEditRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
   app.openapi(
     createRoute({
       method: 'patch',

@@ -1,4 +1,4 @@
-// `npx qingdan upload FILE --plan PLAN --period YYYY-MM [--annotated OUT] [--url URL --token T]`
+// The CLI's upload command: `npx qingdan upload FILE --plan PLAN --period YYYY-MM [--annotated OUT] [--url URL --token T]`
 // sends a filled-in 清单 through the same checks and push protocol as the API; prints the per-row
 // results and writes the annotated copy next to FILE when anything was not saved. Exit 0: all saved
 // or unchanged; 3: some rows rejected or in conflict; 1: the file was refused (nothing saved).
