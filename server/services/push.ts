@@ -228,6 +228,53 @@ type StoredTuple = [string, number, number | null, number | null, string | null,
 type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
 type NodeTuple = [string, string, boolean, Units | null, string | null, string | null];
 
+/** The answer of the claim-and-read statement: one row, each part one JSON value. */
+interface ClaimAndLoadRow {
+  plan: boolean;
+  claimed: boolean;
+  seen: [string, PushResponse | null] | null;
+  locked: [string, string][] | null;
+  months: [string, string][] | null;
+  year: number | null;
+  yellow: number | null;
+  red: number | null;
+  targets: TargetTuple[] | null;
+  nodes: NodeTuple[] | null;
+  stored: StoredTuple[] | null;
+}
+
+/** What the claim-and-read statement is scoped to: the batch's items and months, the stored rows storedScope names. */
+interface LoadScope {
+  itemIds: string[];
+  months: string[];
+  scope: ReturnType<typeof storedScope>;
+  /** A reporter's push: the tasks' units and assignments are read too. */
+  who: boolean;
+}
+
+/**
+ * The tasks the batch names (a task with targets is reported through them, not as a row of its own): one
+ * targets_task_idx probe per task (has_targets), not a scan of the plan's targets. A reporter also reads
+ * the tasks of the batch's targets, for their document units and the office's assignments.
+ */
+function tasksSql(planId: string, { itemIds, who }: LoadScope) {
+  return who
+    ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units from nodes n
+          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)))`
+    : sql`select n.id, n.kind, h.has is not null as has_targets, null::jsonb as units from nodes n
+          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
+          where n.plan_id = ${planId} and n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)`;
+}
+
+/** The tasks as NodeTuples: a reporter's with their units and one tuple per assignment. */
+function nodesSql(planId: string, { who }: LoadScope) {
+  return who
+    ? sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, k.units, a.role, u.name) order by k.id, a.ord, u.name)
+          from tasks k left join assignments a on a.plan_id = ${planId} and a.task_id = k.id left join units u on u.id = a.unit_id`
+    : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
+}
+
 /**
  * One statement (issue 13: each statement is a round trip, and in the rush they queue on a shared server):
  * the batch id claimed (insert … on conflict do nothing, only for a live plan) and what decideEntries reads,
@@ -242,48 +289,9 @@ type NodeTuple = [string, string, boolean, Units | null, string | null, string |
  * stale is caught by the upsert's version check (a conflict), and an unclaimed batch id is answered from
  * the committed row after this transaction rolls back.
  */
-export async function claimAndLoad(
-  tx: Tx,
-  planId: string,
-  batchId: string,
-  actorName: string,
-  entries: readonly { key: string }[],
-  actor: PushActor,
-): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
-  const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
-  const itemIds = [...new Set(parsed.map((k) => k.itemId))];
-  const months = [...new Set(parsed.map((k) => k.period))];
-  const who = readsAssignments(actor);
-  const scope = storedScope(entries);
-  // A task with targets is reported through them, not as a row of its own: one targets_task_idx probe
-  // per task (has_targets), not a scan of the plan's targets. A reporter also reads the tasks of the
-  // batch's targets, for their document units and the office's assignments (one row per assignment).
-  const tasks = who
-    ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units from nodes n
-          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)))`
-    : sql`select n.id, n.kind, h.has is not null as has_targets, null::jsonb as units from nodes n
-          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)`;
-  const nodes = who
-    ? sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, k.units, a.role, u.name) order by k.id, a.ord, u.name)
-          from tasks k left join assignments a on a.plan_id = ${planId} and a.task_id = k.id left join units u on u.id = a.unit_id`
-    : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
-  const [row] = await rowsOf<{
-    plan: boolean;
-    claimed: boolean;
-    seen: [string, PushResponse | null] | null;
-    locked: [string, string][] | null;
-    months: [string, string][] | null;
-    year: number | null;
-    yellow: number | null;
-    red: number | null;
-    targets: TargetTuple[] | null;
-    nodes: NodeTuple[] | null;
-    stored: StoredTuple[] | null;
-  }>(
-    tx as unknown as Db,
-    sql`with claim as (
+function claimAndLoadSql(planId: string, batchId: string, actorName: string, load: LoadScope) {
+  const { itemIds, months, scope } = load;
+  return sql`with claim as (
           insert into batches (plan_id, kind, batch_id, actor)
           select ${planId}, 'progress', ${batchId}, ${actorName}
           where exists (select 1 from plans p where p.id = ${planId} and p.deleted_at is null)
@@ -293,7 +301,7 @@ export async function claimAndLoad(
           select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p
         ), tg as (
           select t.id, t.task_id, t.unit, t.value, t.kind from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})
-        ), tasks as (${tasks}), stored as (
+        ), tasks as (${tasksSql(planId, load)}), stored as (
           select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
           from progress p where p.plan_id = ${planId} and p.key = any(${arr(scope.keys)})
           union all
@@ -314,23 +322,31 @@ export async function claimAndLoad(
           pl.year, s.yellow_points as yellow, s.red_points as red,
           (select json_agg(json_build_array(t.id, t.task_id, t.unit, t.value, t.kind, r.id, r.from_period, r.value))
             from tg t left join target_revisions r on r.plan_id = ${planId} and r.target_id = t.id) as targets,
-          (${nodes}) as nodes,
+          (${nodesSql(planId, load)}) as nodes,
           (select json_agg(json_build_array(x.key, x.version, x.month_done, x.cumulative, x.status, x.progress, x.problems, x.next_steps)) from stored x) as stored
-        from (select 1) one left join plans pl on pl.id = ${planId} left join month_settings s on s.plan_id = pl.id`,
-  );
-  const claim: PushClaim = {
+        from (select 1) one left join plans pl on pl.id = ${planId} left join month_settings s on s.plan_id = pl.id`;
+}
+
+function readClaim(row: ClaimAndLoadRow | undefined): PushClaim {
+  return {
     plan: !!row?.plan,
     claimed: !!row?.claimed,
     seen: row?.seen ? { actor: row.seen[0], response: row.seen[1] } : null,
   };
+}
 
+/** Every month's status, the batch's months as the locked read saw them (the one that counts). */
+function readPeriods(row: ClaimAndLoadRow | undefined): Map<string, string> {
   const periodStatus = new Map<string, string>(row?.months ?? []);
-  for (const [period, status] of row?.locked ?? []) periodStatus.set(period, status); // the locked read is the one that counts
+  for (const [period, status] of row?.locked ?? []) periodStatus.set(period, status);
+  return periodStatus;
+}
 
-  // A target with its revisions: one tuple per revision.
+/** The batch's targets as items, with their revisions (one tuple per revision), in revision order. */
+function readTargets(tuples: readonly TargetTuple[]): Map<string, SnapshotItem> {
   const items = new Map<string, SnapshotItem>();
   const revisions = new Map<string, { id: number; fromPeriod: string | null; value: number }[]>();
-  for (const [id, taskId, unit, value, kind, revId, fromPeriod, revValue] of row?.targets ?? []) {
+  for (const [id, taskId, unit, value, kind, revId, fromPeriod, revValue] of tuples) {
     if (!items.has(id)) items.set(id, { taskId, target: { unit, value: Number(value), kind } });
     if (revId === null) continue;
     const list = revisions.get(id) ?? [];
@@ -338,11 +354,18 @@ export async function claimAndLoad(
     revisions.set(id, list);
   }
   for (const [id, list] of revisions) items.get(id)!.revisions = list.sort((a, b) => a.id - b.id).map(({ fromPeriod, value }) => ({ fromPeriod, value }));
-  const maybe = new Set(itemIds.filter((id) => !items.has(id)));
+  return items;
+}
 
+/**
+ * The tasks with their assignments: each document's units and the office's assignments by task id. A
+ * named id that is no target and is a task without targets becomes an item of `items`.
+ */
+function readTasks(tuples: readonly NodeTuple[], itemIds: readonly string[], items: Map<string, SnapshotItem>) {
+  const maybe = new Set(itemIds.filter((id) => !items.has(id)));
   const docUnits = new Map<string, Units | null>();
   const assigned = new Map<string, TaskAssignment>();
-  for (const [id, kind, hasTargets, units, role, name] of row?.nodes ?? []) {
+  for (const [id, kind, hasTargets, units, role, name] of tuples) {
     if (!docUnits.has(id)) {
       docUnits.set(id, units);
       if (kind === 'task' && maybe.has(id) && !hasTargets) items.set(id, { taskId: id });
@@ -352,20 +375,45 @@ export async function claimAndLoad(
     if (!a) assigned.set(id, (a = { lead: [], co: [] }));
     (role === 'lead' ? a.lead : a.co).push(name);
   }
+  return { docUnits, assigned };
+}
 
+/** The stored rows by key. */
+function readStored(tuples: readonly StoredTuple[]): Map<string, StoredRow> {
   const stored = new Map<string, StoredRow>();
-  for (const [key, version, monthDone, cumulative, status, progress, problems, nextSteps] of row?.stored ?? []) {
+  for (const [key, version, monthDone, cumulative, status, progress, problems, nextSteps] of tuples) {
     stored.set(key, { version, values: { monthDone, cumulative, status: status as ProgressStatus | null, progress, problems, nextSteps } });
   }
+  return stored;
+}
 
+/** The claim-and-read statement's answer for a batch (claimAndLoadSql says what it reads and why). */
+export async function claimAndLoad(
+  tx: Tx,
+  planId: string,
+  batchId: string,
+  actorName: string,
+  entries: readonly { key: string }[],
+  actor: PushActor,
+): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
+  const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
+  const load: LoadScope = {
+    itemIds: [...new Set(parsed.map((k) => k.itemId))],
+    months: [...new Set(parsed.map((k) => k.period))],
+    scope: storedScope(entries),
+    who: readsAssignments(actor),
+  };
+  const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, claimAndLoadSql(planId, batchId, actorName, load));
+  const items = readTargets(row?.targets ?? []);
+  const { docUnits, assigned } = readTasks(row?.nodes ?? [], load.itemIds, items);
   const year = row?.year;
   return {
-    claim,
+    claim: readClaim(row),
     snapshot: {
       items,
       who: (taskId) => assignmentOf({ id: taskId, units: docUnits.get(taskId) }, assigned),
-      periods: periodStatus,
-      stored,
+      periods: readPeriods(row),
+      stored: readStored(row?.stored ?? []),
       // A yellow or red row without 存在问题/下步计划 is refused at push, as 滞后 is (LIGHT_NEEDS_*); 报送
       // still re-checks (model/submission.ts) for rows stored before the rule or under other thresholds.
       timeProgress: (period) => timeProgress(period, year),

@@ -18,11 +18,9 @@ import { loadTargetHistories } from './target-revisions';
 // What no sheet row shows is not read: the document's text and the spans and quotes it was read from.
 const NOT_READ = { text: '', span: { start: 0, end: 0 } };
 
-/** The rows of the items with these ids (a target's id, or a task's without targets), as buildRows builds them. */
-async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodId, itemIds: readonly string[]): Promise<Map<string, ItemRow>> {
-  const planId = plan.id;
-  // The wanted targets, and every target of a wanted node (a node with targets is no item itself).
-  const targetRows = await db
+/** The wanted targets, and every target of a wanted node (a node with targets is no item itself). */
+function readTargets(db: Db, planId: string, itemIds: readonly string[]) {
+  return db
     .select({
       id: targets.id,
       taskId: targets.taskId,
@@ -37,35 +35,37 @@ async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodI
     .from(targets)
     .where(and(eq(targets.planId, planId), or(anyText(targets.id, itemIds), anyText(targets.taskId, itemIds))))
     .orderBy(asc(targets.taskId), asc(targets.ord));
-  const nodeIds = [...new Set([...itemIds, ...targetRows.map((t) => t.taskId)])];
-  const keys = itemIds.map((id) => progressKey(id, period));
-  const [nodeRows, histories, assignments, entryRows] = await Promise.all([
-    db
-      .select({ id: nodes.id, kind: nodes.kind, number: nodes.number, title: nodes.title, deadlines: nodes.deadlines, units: nodes.units })
-      .from(nodes)
-      .where(and(eq(nodes.planId, planId), anyText(nodes.id, nodeIds)))
-      .orderBy(asc(nodes.ord)),
-    loadTargetHistories(
-      db,
-      planId,
-      targetRows.map((t) => t.id),
-    ),
-    loadAssignments(db, planId, nodeIds),
-    db
-      .select({
-        key: progress.key,
-        version: progress.version,
-        monthDone: progress.monthDone,
-        cumulative: progress.cumulative,
-        status: progress.status,
-        progress: progress.progress,
-        problems: progress.problems,
-        nextSteps: progress.nextSteps,
-      })
-      .from(progress)
-      .where(and(eq(progress.planId, planId), anyText(progress.key, keys))),
-  ]);
-  // Plain object literals, no spreads: a spread that overrides a key makes a slow, ~8× larger object.
+}
+type TargetRow = Awaited<ReturnType<typeof readTargets>>[number];
+
+function readNodes(db: Db, planId: string, nodeIds: readonly string[]) {
+  return db
+    .select({ id: nodes.id, kind: nodes.kind, number: nodes.number, title: nodes.title, deadlines: nodes.deadlines, units: nodes.units })
+    .from(nodes)
+    .where(and(eq(nodes.planId, planId), anyText(nodes.id, nodeIds)))
+    .orderBy(asc(nodes.ord));
+}
+type NodeRow = Awaited<ReturnType<typeof readNodes>>[number];
+
+/** The stored entries with these keys. */
+function readEntries(db: Db, planId: string, keys: readonly string[]) {
+  return db
+    .select({
+      key: progress.key,
+      version: progress.version,
+      monthDone: progress.monthDone,
+      cumulative: progress.cumulative,
+      status: progress.status,
+      progress: progress.progress,
+      problems: progress.problems,
+      nextSteps: progress.nextSteps,
+    })
+    .from(progress)
+    .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
+}
+
+/** The targets by task id, as plan targets. Plain object literals, no spreads: a spread that overrides a key makes a slow, ~8× larger object. */
+function targetsByTask(targetRows: readonly TargetRow[]): Map<string, Target[]> {
   const byTask = new Map<string, Target[]>();
   for (const t of targetRows) {
     const list = byTask.get(t.taskId) ?? [];
@@ -85,7 +85,12 @@ async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodI
     list.push(target);
     byTask.set(t.taskId, list);
   }
-  const pageNodes = nodeRows.map((n): PlanNode => ({
+  return byTask;
+}
+
+/** The nodes as a flat list of plan nodes (the rows need no tree: buildRows reads them in order). */
+function planNodesOf(nodeRows: readonly NodeRow[], byTask: ReadonlyMap<string, Target[]>): PlanNode[] {
+  return nodeRows.map((n): PlanNode => ({
     id: n.id,
     kind: n.kind as PlanNode['kind'],
     number: n.number,
@@ -97,8 +102,26 @@ async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodI
     units: (n.units as Units | null) ?? undefined,
     children: [],
   }));
+}
+
+/** The rows of the items with these ids (a target's id, or a task's without targets), as buildRows builds them. */
+async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodId, itemIds: readonly string[]): Promise<Map<string, ItemRow>> {
+  const planId = plan.id;
+  const targetRows = await readTargets(db, planId, itemIds);
+  const nodeIds = [...new Set([...itemIds, ...targetRows.map((t) => t.taskId)])];
+  const keys = itemIds.map((id) => progressKey(id, period));
+  const [nodeRows, histories, assignments, entryRows] = await Promise.all([
+    readNodes(db, planId, nodeIds),
+    loadTargetHistories(
+      db,
+      planId,
+      targetRows.map((t) => t.id),
+    ),
+    loadAssignments(db, planId, nodeIds),
+    readEntries(db, planId, keys),
+  ]);
   const entries = new Map(entryRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }]));
-  const page: Plan = { id: planId, title: '', year: plan.year, script: 'simplified', source: '', nodes: pageNodes };
+  const page: Plan = { id: planId, title: '', year: plan.year, script: 'simplified', source: '', nodes: planNodesOf(nodeRows, targetsByTask(targetRows)) };
   const wanted = new Set(itemIds);
   const out = new Map<string, ItemRow>();
   for (const row of buildRows(planAsOf(page, histories, period), { period, assignments, entries })) {

@@ -64,15 +64,34 @@ interface ProgressRow {
   next_steps: string | null;
 }
 
-/** A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError. */
-export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts: { unit?: string; pageSize?: number } = {}): Promise<PagedMonth> {
+/** What every page of one month's export reads with: the month, the months it compares with, the depths. */
+interface PageContext {
+  db: Db;
+  planId: string;
+  period: PeriodId;
+  /** The month before and last year's same month (their 累计 only). */
+  prev: string;
+  lastYear: string;
+  histories: Awaited<ReturnType<typeof loadTargetHistories>>;
+  depthOf: Map<string, number>;
+  add: ReturnType<typeof rowBuilder>;
+}
+
+/** The live plan's id, title and year; throws NotFoundError. */
+async function livePlan(db: Db, planId: string): Promise<PagedMonth['plan']> {
   const [plan] = await rowsOf<{ id: string; title: string; year: number | null }>(
     db,
     sql`select id, title, year from plans where id = ${planId} and deleted_at is null`,
   );
   if (!plan) throw new NotFoundError(`找不到计划：${planId}`);
-  // Ids and parents only: depth comes from the parent, and (as loadPlan builds the tree) a node whose
-  // parent is not in the plan is left out with everything under it.
+  return plan;
+}
+
+/**
+ * The node ids in document order with their depths. Ids and parents only: depth comes from the parent,
+ * and (as loadPlan builds the tree) a node whose parent is not in the plan is left out with everything under it.
+ */
+async function documentOrder(db: Db, planId: string): Promise<{ ids: string[]; depthOf: Map<string, number> }> {
   const order = await rowsOf<{ id: string; parent_id: string | null }>(db, sql`select id, parent_id from nodes where plan_id = ${planId} order by ord`);
   const depthOf = new Map<string, number>();
   const ids: string[] = [];
@@ -82,108 +101,152 @@ export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts:
     depthOf.set(n.id, depth);
     ids.push(n.id);
   }
+  return { ids, depthOf };
+}
+
+/** A page's nodes, their targets and assignments. One statement at a time: `db` may be a transaction's single connection. */
+async function readPageNodes({ db, planId }: PageContext, page: string[]) {
+  const nodeRows = await rowsOf<NodeRow>(
+    db,
+    sql`select id, kind, number, title, deadlines, units from nodes where plan_id = ${planId} and id = any(${textArray(page)})`,
+  );
+  const targetRows = await rowsOf<TargetRow>(
+    db,
+    sql`select id, task_id, metric, value, max, unit, comparator, kind from targets
+          where plan_id = ${planId} and task_id = any(${textArray(page)}) order by task_id, ord`,
+  );
+  const assignmentRows = await rowsOf<{ task_id: string; role: string; name: string }>(
+    db,
+    sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id
+          where a.plan_id = ${planId} and a.task_id = any(${textArray(page)}) order by a.task_id, a.ord`,
+  );
+  return { nodeRows, targetRows, assignmentRows };
+}
+
+/** The targets by task id, each as in force in the month. */
+function targetsByTask({ histories, period }: PageContext, targetRows: readonly TargetRow[]): Map<string, RowTarget[]> {
+  const targetsOf = new Map<string, RowTarget[]>();
+  for (const t of targetRows) {
+    const target: RowTarget = {
+      id: t.id,
+      metric: t.metric,
+      value: t.value,
+      ...(t.max != null ? { max: t.max } : {}),
+      unit: t.unit,
+      comparator: t.comparator,
+      kind: t.kind,
+    };
+    const list = targetsOf.get(t.task_id) ?? [];
+    list.push(targetAsOf(target, histories.get(t.id), period));
+    targetsOf.set(t.task_id, list);
+  }
+  return targetsOf;
+}
+
+function assignmentsByTask(assignmentRows: readonly { task_id: string; role: string; name: string }[]): Map<string, TaskAssignment> {
+  const assignments = new Map<string, TaskAssignment>();
+  for (const a of assignmentRows) {
+    const who = assignments.get(a.task_id) ?? { lead: [], co: [] };
+    (a.role === 'lead' ? who.lead : who.co).push(a.name);
+    assignments.set(a.task_id, who);
+  }
+  return assignments;
+}
+
+/** The page's items: a node's targets, or the node itself when it has none. */
+function pageItemIds(page: readonly string[], targetsOf: ReadonlyMap<string, RowTarget[]>): string[] {
+  const itemIds: string[] = [];
+  for (const id of page) {
+    const t = targetsOf.get(id);
+    if (t?.length) for (const x of t) itemIds.push(x.id);
+    else itemIds.push(id);
+  }
+  return itemIds;
+}
+
+/** The items' entries in the month, and into `out` their 累计 in the month before and last year. */
+async function readEntries(ctx: PageContext, itemIds: readonly string[], out: RowPage): Promise<Map<string, StoredEntry>> {
+  const { db, planId, period, prev, lastYear } = ctx;
+  const keys = itemIds.flatMap((id) => [progressKey(id, period), progressKey(id, prev), progressKey(id, lastYear)]);
+  const progressRows = await rowsOf<ProgressRow>(
+    db,
+    sql`select key, period, version, month_done, cumulative, status, progress, problems, next_steps from progress
+          where plan_id = ${planId} and key = any(${textArray(keys)})`,
+  );
+  const entries = new Map<string, StoredEntry>();
+  for (const r of progressRows) {
+    const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
+    if (r.period === period) {
+      const values = {
+        monthDone: r.month_done,
+        cumulative: r.cumulative,
+        status: r.status,
+        progress: r.progress,
+        problems: r.problems,
+        nextSteps: r.next_steps,
+      };
+      entries.set(r.key, { version: r.version, values });
+    } else if (r.cumulative !== null) (r.period === prev ? out.previous : out.lastYear).set(itemId, r.cumulative);
+  }
+  return entries;
+}
+
+/** One page of nodes' rows, built by the month's rowBuilder. */
+async function readPage(ctx: PageContext, page: string[]): Promise<RowPage> {
+  const { nodeRows, targetRows, assignmentRows } = await readPageNodes(ctx, page);
+  const targetsOf = targetsByTask(ctx, targetRows);
+  const assignments = assignmentsByTask(assignmentRows);
+  const byId = new Map(nodeRows.map((n) => [n.id, n]));
+  const out: RowPage = { rows: [], previous: new Map(), lastYear: new Map() };
+  const entries = await readEntries(ctx, pageItemIds(page, targetsOf), out);
+  for (const id of page) {
+    const n = byId.get(id);
+    if (!n) continue; // deleted since the ids were read
+    const node: RowNode = {
+      id: n.id,
+      kind: n.kind,
+      number: n.number,
+      title: n.title,
+      deadlines: n.deadlines,
+      targets: targetsOf.get(id) ?? [],
+      ...(n.units ? { units: n.units } : {}),
+    };
+    ctx.add(node, ctx.depthOf.get(id)!, { entries, assignments }, out.rows);
+  }
+  return out;
+}
+
+/**
+ * The pages in order. The next page is read while the writer works on this one (the database's time
+ * overlaps the writer's); one page ahead at most, so one page's statements run at a time. Pages are built
+ * in order (rowBuilder carries the pending sections from one to the next).
+ */
+async function* pagesOf(ctx: PageContext, ids: readonly string[], size: number): AsyncGenerator<RowPage> {
+  let next: Promise<RowPage> | null = ids.length ? readPage(ctx, ids.slice(0, size)) : null;
+  for (let i = 0; next; i += size) {
+    const current = await next;
+    next = i + size < ids.length ? readPage(ctx, ids.slice(i + size, i + 2 * size)) : null;
+    // An unread prefetch must not become an unhandled rejection if the writer stops early.
+    next?.catch(() => undefined);
+    yield current;
+  }
+}
+
+/** A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError. */
+export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts: { unit?: string; pageSize?: number } = {}): Promise<PagedMonth> {
+  const plan = await livePlan(db, planId);
+  const { ids, depthOf } = await documentOrder(db, planId);
   const histories = await loadTargetHistories(db, planId);
-  const prev = previousPeriod(period);
   const [y, m] = period.split('-');
-  const lastYear = `${Number(y) - 1}-${m}`;
-  const add = rowBuilder(plan.year, { period, unit: opts.unit });
-  const size = opts.pageSize ?? PAGE_NODES;
-
-  async function readPage(page: string[]): Promise<RowPage> {
-    // One statement at a time: `db` may be a transaction's single connection.
-    const nodeRows = await rowsOf<NodeRow>(
-      db,
-      sql`select id, kind, number, title, deadlines, units from nodes where plan_id = ${planId} and id = any(${textArray(page)})`,
-    );
-    const targetRows = await rowsOf<TargetRow>(
-      db,
-      sql`select id, task_id, metric, value, max, unit, comparator, kind from targets
-            where plan_id = ${planId} and task_id = any(${textArray(page)}) order by task_id, ord`,
-    );
-    const assignmentRows = await rowsOf<{ task_id: string; role: string; name: string }>(
-      db,
-      sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id
-            where a.plan_id = ${planId} and a.task_id = any(${textArray(page)}) order by a.task_id, a.ord`,
-    );
-    const targetsOf = new Map<string, RowTarget[]>();
-    for (const t of targetRows) {
-      const target: RowTarget = {
-        id: t.id,
-        metric: t.metric,
-        value: t.value,
-        ...(t.max != null ? { max: t.max } : {}),
-        unit: t.unit,
-        comparator: t.comparator,
-        kind: t.kind,
-      };
-      const list = targetsOf.get(t.task_id) ?? [];
-      list.push(targetAsOf(target, histories.get(t.id), period));
-      targetsOf.set(t.task_id, list);
-    }
-    const assignments = new Map<string, TaskAssignment>();
-    for (const a of assignmentRows) {
-      const who = assignments.get(a.task_id) ?? { lead: [], co: [] };
-      (a.role === 'lead' ? who.lead : who.co).push(a.name);
-      assignments.set(a.task_id, who);
-    }
-    const byId = new Map(nodeRows.map((n) => [n.id, n]));
-    const itemIds: string[] = [];
-    for (const id of page) {
-      const t = targetsOf.get(id);
-      if (t?.length) for (const x of t) itemIds.push(x.id);
-      else itemIds.push(id);
-    }
-    const keys = itemIds.flatMap((id) => [progressKey(id, period), progressKey(id, prev), progressKey(id, lastYear)]);
-    const progressRows = await rowsOf<ProgressRow>(
-      db,
-      sql`select key, period, version, month_done, cumulative, status, progress, problems, next_steps from progress
-            where plan_id = ${planId} and key = any(${textArray(keys)})`,
-    );
-    const entries = new Map<string, StoredEntry>();
-    const out: RowPage = { rows: [], previous: new Map(), lastYear: new Map() };
-    for (const r of progressRows) {
-      const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
-      if (r.period === period) {
-        const values = {
-          monthDone: r.month_done,
-          cumulative: r.cumulative,
-          status: r.status,
-          progress: r.progress,
-          problems: r.problems,
-          nextSteps: r.next_steps,
-        };
-        entries.set(r.key, { version: r.version, values });
-      } else if (r.cumulative !== null) (r.period === prev ? out.previous : out.lastYear).set(itemId, r.cumulative);
-    }
-    for (const id of page) {
-      const n = byId.get(id);
-      if (!n) continue; // deleted since the ids were read
-      const node: RowNode = {
-        id: n.id,
-        kind: n.kind,
-        number: n.number,
-        title: n.title,
-        deadlines: n.deadlines,
-        targets: targetsOf.get(id) ?? [],
-        ...(n.units ? { units: n.units } : {}),
-      };
-      add(node, depthOf.get(id)!, { entries, assignments }, out.rows);
-    }
-    return out;
-  }
-
-  async function* pages(): AsyncGenerator<RowPage> {
-    // The next page is read while the writer works on this one (the database's time overlaps the
-    // writer's); one page ahead at most, so one page's statements run at a time. Pages are built in order
-    // (rowBuilder carries the pending sections from one to the next).
-    let next: Promise<RowPage> | null = ids.length ? readPage(ids.slice(0, size)) : null;
-    for (let i = 0; next; i += size) {
-      const current = await next;
-      next = i + size < ids.length ? readPage(ids.slice(i + size, i + 2 * size)) : null;
-      // An unread prefetch must not become an unhandled rejection if the writer stops early.
-      next?.catch(() => undefined);
-      yield current;
-    }
-  }
-  return { plan, nodes: ids.length, pages: pages() };
+  const ctx: PageContext = {
+    db,
+    planId,
+    period,
+    prev: previousPeriod(period),
+    lastYear: `${Number(y) - 1}-${m}`,
+    histories,
+    depthOf,
+    add: rowBuilder(plan.year, { period, unit: opts.unit }),
+  };
+  return { plan, nodes: ids.length, pages: pagesOf(ctx, ids, opts.pageSize ?? PAGE_NODES) };
 }
