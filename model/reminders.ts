@@ -105,6 +105,8 @@ export const SendOutcome = z
     period: z.string(),
     unit: z.string(),
     occurrence: z.string(),
+    /** The message as sent (or as it would have been). */
+    text: z.string(),
     status: z.enum(['sent', 'failed', 'no-webhook', 'skipped']),
     attempts: z.number().int(),
   })

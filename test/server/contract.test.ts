@@ -9,7 +9,8 @@ import { PlanDoc } from '../../model/plan';
 import { SheetRow } from '../../model/sheet';
 import { MonthlySeries } from '../../model/stats';
 import { PeriodStatsView, SnapshotRecord } from '../../model/snapshot';
-import { MonthSubmissions } from '../../model/submission';
+import { MonthSubmissions, ReturnResult, SubmitResult } from '../../model/submission';
+import { MonthSettings, ReminderLog, RemindResult, WebhookList, WebhookSet } from '../../model/reminders';
 import { PushResponse, PlanSummary } from '../../model/sync';
 import { TargetBatchResponse } from '../../model/target-edits';
 import { RevisionResult, TargetHistory } from '../../model/target-history';
@@ -175,6 +176,72 @@ for (const target of databases()) {
         expect(doc.paths[`/plans/{planId}/ledger/{itemId}/${action}`].post.responses['200'].content['application/json'].schema).toEqual({
           $ref: '#/components/schemas/LedgerReopenResult',
         });
+    });
+    it('the month-end routes are in the document: JSON answers by their model component, files as binary', async () => {
+      const doc = (await s.req('GET', '/api/v1/openapi.json')).body;
+      const json: [string, string, string][] = [
+        ['post', '/plans/{planId}/periods/{period}/workbook/submit', 'WorkbookSubmitResult'],
+        ['post', '/plans/{planId}/periods/{period}/submissions/{unit}/return', 'ReturnResult'],
+        ['get', '/plans/{planId}/month-settings', 'MonthSettings'],
+        ['put', '/plans/{planId}/month-settings', 'MonthSettings'],
+        ['post', '/plans/{planId}/periods/{period}/remind', 'RemindResult'],
+        ['get', '/plans/{planId}/reminders', 'ReminderLog'],
+        ['get', '/plans/{planId}/webhooks', 'WebhookList'],
+        ['put', '/plans/{planId}/webhooks', 'WebhookSet'],
+      ];
+      for (const [method, path, component] of json) {
+        expect(doc.paths[path]?.[method]?.responses['200'].content['application/json'].schema, `${method} ${path}`).toEqual({
+          $ref: `#/components/schemas/${component}`,
+        });
+        expect(doc.components.schemas[component]).toBeDefined();
+      }
+      const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      expect(doc.paths['/plans/{planId}/ledger.xlsx'].get.responses['200'].content[xlsx].schema).toEqual({ type: 'string', format: 'binary' });
+      const evidence = doc.paths['/plans/{planId}/ledger/{itemId}/evidence/{evidenceId}'].get;
+      expect(evidence.responses['200'].content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' });
+      expect(evidence.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['evidenceId', 'itemId', 'planId']);
+      // Routes still registered with plain app.get/post are missing from the document: none of /api/v1's are.
+      expect(Object.keys(doc.paths).filter((p) => p.includes(':'))).toEqual([]);
+    });
+
+    it('month settings, 催报, robots and a return answer exactly what they declare', async () => {
+      const P = `/api/v1/plans/${s.planId}`;
+      conforms(MonthSettings, (await s.req('GET', `${P}/month-settings`, s.viewer)).body);
+      const saved = await s.req('PUT', `${P}/month-settings`, s.admin, { lights: { yellow: 5, red: 20 }, rules: [{ id: 'on-day', offsetDays: 0 }] });
+      expect(saved.body).toEqual({ lights: { yellow: 5, red: 20 }, rules: [{ id: 'on-day', offsetDays: 0, hour: 9, daily: false, maxDays: 10 }] });
+      conforms(MonthSettings, saved.body);
+      const bad = await s.req('PUT', `${P}/month-settings`, s.admin, { lights: { yellow: 'x' } });
+      expect([bad.status, bad.body.code, bad.body.detail]).toEqual([400, 'VALIDATION_FAILED', '请求内容不符合要求']);
+      // A bad path parameter answers as before the route was declared (the app's ZodError answer).
+      const badPeriod = await s.req('POST', `${P}/periods/2024-13/remind`, s.admin, {});
+      expect([badPeriod.status, badPeriod.body.code, badPeriod.body.detail]).toEqual([400, 'VALIDATION_FAILED', '请求内容不符合要求']);
+
+      // Before any robot is set: every owing unit is reminded with no webhook (nothing leaves the machine).
+      const later = (await s.req('GET', `${P}/periods`, s.admin)).body.at(-1).period;
+      const remind = await s.req('POST', `${P}/periods/${later}/remind`, s.admin, { requestId: 'contract-1' });
+      expect(remind.status).toBe(200);
+      expect(remind.body.results.length).toBeGreaterThan(0);
+      expect(remind.body.results.every((r: { status: string }) => r.status === 'no-webhook')).toBe(true);
+      conforms(RemindResult, remind.body);
+      const log = await s.req('GET', `${P}/reminders?period=${later}`, s.admin);
+      expect(log.body.sends.length).toBe(remind.body.results.length);
+      conforms(ReminderLog, log.body);
+
+      const set = await s.req('PUT', `${P}/webhooks`, s.admin, { unit: '', kind: 'wecom', url: 'https://robot.example/send?key=secret' });
+      expect(set.body).toEqual({ unit: '', kind: 'wecom', host: 'robot.example', signed: false });
+      conforms(WebhookSet, set.body);
+      const hooks = await s.req('GET', `${P}/webhooks`, s.admin);
+      expect(hooks.body.webhooks).toHaveLength(1);
+      conforms(WebhookList, hooks.body);
+
+      const unit = Object.keys(s.reporter)[0];
+      const contact = { reporter: '张三', phone: '13800000000', reviewer: '李四' };
+      const submitted = await s.req('POST', `${P}/periods/${later}/submit`, s.reporter[unit], contact);
+      expect(submitted.status).toBe(200);
+      conforms(SubmitResult, submitted.body);
+      const back = await s.req('POST', `${P}/periods/${later}/submissions/${encodeURIComponent(unit)}/return`, s.admin, { reason: '口径不一致' });
+      expect(back.body).toMatchObject({ unit, period: later, status: 'returned', reason: '口径不一致' });
+      conforms(ReturnResult, back.body);
     });
   });
 }
