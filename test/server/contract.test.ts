@@ -9,7 +9,7 @@ import { PlanDoc } from '../../model/plan';
 import { SheetRow } from '../../model/sheet';
 import { MonthlySeries } from '../../model/stats';
 import { PeriodStatsView, SnapshotRecord } from '../../model/snapshot';
-import { MonthSubmissions, ReturnResult } from '../../model/submission';
+import { MonthSubmissions, ReturnResult, WorkbookSubmitResult } from '../../model/submission';
 import { submissions } from '../../server/db/schema';
 import { MonthSettings, ReminderLog, RemindResult, WebhookList, WebhookSet } from '../../model/reminders';
 import { PushResponse, PlanSummary } from '../../model/sync';
@@ -251,6 +251,23 @@ for (const target of databases()) {
       const back = await s.req('POST', `${P}/periods/${later}/submissions/${encodeURIComponent(unit)}/return`, s.admin, { reason: '口径不一致' });
       expect(back.body).toMatchObject({ unit, period: later, status: 'returned', reason: '口径不一致' });
       conforms(ReturnResult, back.body);
+
+      // The workbook upload that also submits: the file as exported (nothing changed), the submission refused with its rows.
+      const exported = await s.app.request(`${P}/periods/${later}/workbook.xlsx`, { headers: { authorization: `Bearer ${s.reporter[unit]}` } });
+      expect(exported.status).toBe(200);
+      const form = new FormData();
+      form.set('file', new File([new Uint8Array(await exported.arrayBuffer())], '清单.xlsx'));
+      for (const [k, v] of Object.entries({ reporter: '张三', phone: '13800000000', reviewer: '李四' })) form.set(k, v);
+      const res = await s.app.request(`${P}/periods/${later}/workbook/submit`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${s.reporter[unit]}` },
+      });
+      expect(res.status).toBe(200);
+      const both = await res.json();
+      expect(both.upload).toMatchObject({ applied: 0, rejected: 0, conflicts: 0 });
+      expect([both.submission, both.notSubmitted, both.errors]).toEqual([null, '本月尚未填报任何内容，不能报送', []]);
+      conforms(WorkbookSubmitResult, both);
     });
   });
 }
