@@ -89,3 +89,58 @@ export function reminderText(r: { planTitle: string; period: string; deadline: s
   const when = r.offsetDays < 0 ? `距报送截止还有${-r.offsetDays}天` : r.offsetDays === 0 ? '今天是报送截止日' : `已逾期${r.offsetDays}天`;
   return `【催报】${r.unit}：《${r.planTitle}》${y}年${Number(m)}月工作进展请于${r.deadline.slice(5, 7)}月${Number(r.deadline.slice(8))}日24时前报送（${when}，当前状态：${r.status}）。`;
 }
+
+// --- The answers of the month-settings and 催报 routes (server/routes/month.ts) ---
+
+/** GET/PUT …/month-settings: the 序时进度 light thresholds and the 催报 rules. */
+export const MonthSettings = z
+  .object({ lights: z.object({ yellow: z.number(), red: z.number() }), rules: z.array(ReminderRule) })
+  .meta({ id: 'MonthSettings' });
+export type MonthSettings = z.infer<typeof MonthSettings>;
+
+/** One reminder sent (or tried) to one unit. */
+export const SendOutcome = z
+  .object({
+    planId: z.string(),
+    period: z.string(),
+    unit: z.string(),
+    occurrence: z.string(),
+    /** The message as sent (or as it would have been). */
+    text: z.string(),
+    status: z.enum(['sent', 'failed', 'no-webhook', 'skipped']),
+    attempts: z.number().int(),
+  })
+  .meta({ id: 'SendOutcome' });
+export type SendOutcome = z.infer<typeof SendOutcome>;
+
+/** POST …/remind. */
+export const RemindResult = z.object({ results: z.array(SendOutcome) }).meta({ id: 'RemindResult' });
+
+/** GET …/reminders: one claimed send with every attempt (times as ISO strings). */
+export const ReminderSend = z
+  .object({
+    id: z.number().int(),
+    planId: z.string(),
+    period: z.string(),
+    unit: z.string(),
+    occurrence: z.string(),
+    status: z.string(),
+    text: z.string(),
+    attempts: z.array(z.object({ at: z.string(), ok: z.boolean(), httpStatus: z.number().int().nullable(), error: z.string().nullable() })),
+    lastError: z.string().nullable(),
+    claimedBy: z.string(),
+    claimedAt: z.string(),
+    sentAt: z.string().nullable(),
+  })
+  .meta({ id: 'ReminderSend' });
+export const ReminderLog = z.object({ sends: z.array(ReminderSend) }).meta({ id: 'ReminderLog' });
+
+/** PUT …/webhooks: what was stored (the URL carries the robot's key: only its host is shown). */
+export const WebhookSet = z
+  .object({ unit: z.string(), kind: z.enum(['wecom', 'dingtalk', 'feishu']), host: z.string(), signed: z.boolean() })
+  .meta({ id: 'WebhookSet' });
+/** GET …/webhooks: one robot per unit ('' = the office's group). */
+export const WebhookView = z
+  .object({ unit: z.string(), kind: z.string(), host: z.string(), signed: z.boolean(), updatedBy: z.string(), updatedAt: z.string() })
+  .meta({ id: 'WebhookView' });
+export const WebhookList = z.object({ webhooks: z.array(WebhookView) }).meta({ id: 'WebhookList' });

@@ -2,6 +2,7 @@
 // hold before it may submit. The deadline is a date (periods.deadline, the plan's 每月N日 rule, default
 // the 28th); reports are on time until 23:59:59 of that day in Asia/Shanghai.
 import { z } from 'zod';
+import { FieldErrorDoc } from './sync';
 import { fieldError, type FieldError } from './errors';
 import { addDays, shanghaiInstant } from './shanghai';
 import { lightErrors, lightOf, type LightThresholds } from './lights';
@@ -135,3 +136,51 @@ export const SubmitResult = z
   })
   .meta({ id: 'SubmitResult' });
 export type SubmitResult = z.infer<typeof SubmitResult>;
+
+/** POST …/submissions/:unit/return: the submission sent back, with the reason. */
+export const ReturnResult = z
+  .object({ unit: z.string(), period: z.string(), status: z.literal('returned'), reason: z.string(), returnedAt: z.string() })
+  .meta({ id: 'ReturnResult' });
+export type ReturnResult = z.infer<typeof ReturnResult>;
+
+const CellNotice = <C extends string>(code: C) =>
+  z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal(code), message: z.string() });
+
+/** The rows of an uploaded workbook as stored (server/workbook/upload-apply.ts UploadResult), the annotated copy as base64. */
+export const WorkbookUploadSummary = z
+  .object({
+    batchId: z.string(),
+    replayed: z.boolean(),
+    sheet: z.string(),
+    headerRow: z.number(),
+    matchedBy: z.enum(['id', 'text']),
+    applied: z.number(),
+    conflicts: z.number(),
+    rejected: z.number(),
+    unchanged: z.number(),
+    rows: z.array(
+      z.object({
+        row: z.number(),
+        key: z.string(),
+        outcome: z.enum(['applied', 'conflict', 'rejected']),
+        version: z.number().optional(),
+        errors: z.array(FieldErrorDoc).optional(),
+        conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional(),
+      }),
+    ),
+    ignored: z.array(CellNotice('LOCKED_IGNORED')),
+    converted: z.array(CellNotice('AMOUNT_CONVERTED')),
+    annotated: z.object({ filename: z.string(), base64: z.string() }),
+  })
+  .meta({ id: 'WorkbookUploadSummary' });
+
+/** POST …/workbook/submit: the upload, then the submission — or null with why it was not made. */
+export const WorkbookSubmitResult = z
+  .object({
+    upload: WorkbookUploadSummary,
+    submission: SubmitResult.nullable(),
+    notSubmitted: z.string().optional(),
+    errors: z.array(FieldErrorDoc.extend({ itemId: z.string().optional(), number: z.string().optional() })).optional(),
+  })
+  .meta({ id: 'WorkbookSubmitResult' });
+export type WorkbookSubmitResult = z.infer<typeof WorkbookSubmitResult>;

@@ -4,10 +4,11 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connect';
 import { audit, tokenMeta, tokens, units } from '../db/schema';
+import type { Role } from '../../model/accounts';
 import { actorGeneration, cachedActor, dropActors, storeActor } from './token-cache';
 
-export const ROLES = ['admin', 'reporter', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles are model/accounts.ts `Role` (one list for the API, the database checks and the CLI).
+export type { Role } from '../../model/accounts';
 
 export interface Actor {
   tokenId: number;

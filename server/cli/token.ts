@@ -2,7 +2,8 @@
 // `npx qingdan token revoke ID`. Works on the configured database (DATABASE_URL or DATA_DIR); with the
 // embedded database the server must be stopped first (or use the API: POST /api/v1/units/{id}/tokens).
 import { parseArgs } from 'node:util';
-import { issueToken, revokeToken, ROLES, type Role } from '../auth/tokens';
+import { issueToken, revokeToken } from '../auth/tokens';
+import { Role } from '../../model/accounts';
 import { createUnit, findUnit } from '../auth/units';
 import { CliError } from './cli-error';
 import { openConfigured } from './workbook-target';
@@ -17,8 +18,9 @@ export async function run(args: string[]): Promise<number> {
     allowPositionals: true,
   });
   if (sub === 'create') {
-    const role = values.role as Role;
-    if (!ROLES.includes(role)) throw new CliError('BAD_ROLE', '请用 --role 指定角色：admin、reporter 或 viewer');
+    const parsed = Role.safeParse(values.role);
+    if (!parsed.success) throw new CliError('BAD_ROLE', '请用 --role 指定角色：admin、reporter 或 viewer');
+    const role = parsed.data;
     if (role === 'reporter' && !values.unit) throw new CliError('NO_UNIT', '填报令牌须用 --unit 指定单位，例如 --unit 综合规划处');
     const database = await open();
     try {

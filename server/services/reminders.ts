@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
 import { daysBetween, shanghaiDate } from '../../model/shanghai';
-import { currentOccurrence, dueReminders, owes, reminderText } from '../../model/reminders';
+import { currentOccurrence, dueReminders, owes, reminderText, type SendOutcome } from '../../model/reminders';
 import type { PeriodId } from '../../model/progress';
 import type { SubmissionStatus } from '../../model/submission';
 import type { Actor } from '../auth/tokens';
@@ -30,14 +30,8 @@ export interface ReminderOptions {
   log?: (line: string) => void;
 }
 
-export interface SendOutcome {
-  planId: string;
-  period: string;
-  unit: string;
-  occurrence: string;
-  status: 'sent' | 'failed' | 'no-webhook' | 'skipped';
-  attempts: number;
-}
+/** What one send did: model/reminders.ts SendOutcome (the answer of POST …/remind). */
+export type { SendOutcome } from '../../model/reminders';
 
 interface Job {
   planId: string;

@@ -9,7 +9,9 @@ import { PlanDoc } from '../../model/plan';
 import { SheetRow } from '../../model/sheet';
 import { MonthlySeries } from '../../model/stats';
 import { PeriodStatsView, SnapshotRecord } from '../../model/snapshot';
-import { MonthSubmissions } from '../../model/submission';
+import { MonthSubmissions, ReturnResult, WorkbookSubmitResult } from '../../model/submission';
+import { submissions } from '../../server/db/schema';
+import { MonthSettings, ReminderLog, RemindResult, WebhookList, WebhookSet } from '../../model/reminders';
 import { PushResponse, PlanSummary } from '../../model/sync';
 import { TargetBatchResponse } from '../../model/target-edits';
 import { RevisionResult, TargetHistory } from '../../model/target-history';
@@ -175,6 +177,102 @@ for (const target of databases()) {
         expect(doc.paths[`/plans/{planId}/ledger/{itemId}/${action}`].post.responses['200'].content['application/json'].schema).toEqual({
           $ref: '#/components/schemas/LedgerReopenResult',
         });
+    });
+    it('the month-end routes are in the document: JSON answers by their model component, files as binary', async () => {
+      const doc = (await s.req('GET', '/api/v1/openapi.json')).body;
+      const json: [string, string, string][] = [
+        ['post', '/plans/{planId}/periods/{period}/workbook/submit', 'WorkbookSubmitResult'],
+        ['post', '/plans/{planId}/periods/{period}/submissions/{unit}/return', 'ReturnResult'],
+        ['get', '/plans/{planId}/month-settings', 'MonthSettings'],
+        ['put', '/plans/{planId}/month-settings', 'MonthSettings'],
+        ['post', '/plans/{planId}/periods/{period}/remind', 'RemindResult'],
+        ['get', '/plans/{planId}/reminders', 'ReminderLog'],
+        ['get', '/plans/{planId}/webhooks', 'WebhookList'],
+        ['put', '/plans/{planId}/webhooks', 'WebhookSet'],
+      ];
+      for (const [method, path, component] of json) {
+        expect(doc.paths[path]?.[method]?.responses['200'].content['application/json'].schema, `${method} ${path}`).toEqual({
+          $ref: `#/components/schemas/${component}`,
+        });
+        expect(doc.components.schemas[component]).toBeDefined();
+      }
+      const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      expect(doc.paths['/plans/{planId}/ledger.xlsx'].get.responses['200'].content[xlsx].schema).toEqual({ type: 'string', format: 'binary' });
+      const evidence = doc.paths['/plans/{planId}/ledger/{itemId}/evidence/{evidenceId}'].get;
+      expect(evidence.responses['200'].content['application/octet-stream'].schema).toEqual({ type: 'string', format: 'binary' });
+      expect(evidence.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['evidenceId', 'itemId', 'planId']);
+      // Every route the app serves under /api/v1 is in the document (a plain app.get/post would be missing),
+      // but the document itself and its viewer page.
+      const served = s.app.routes
+        .filter((r) => r.path.startsWith('/api/v1/') && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(r.method))
+        .map((r) => `${r.method.toLowerCase()} ${r.path.slice('/api/v1'.length).replace(/:(\w+)/g, '{$1}')}`);
+      expect(served.length).toBeGreaterThan(40);
+      expect(served.filter((r) => !['get /openapi.json', 'get /docs'].includes(r) && !doc.paths[r.split(' ')[1]]?.[r.split(' ')[0]])).toEqual([]);
+    });
+
+    it('month settings, 催报, robots and a return answer exactly what they declare', async () => {
+      const P = `/api/v1/plans/${s.planId}`;
+      conforms(MonthSettings, (await s.req('GET', `${P}/month-settings`, s.viewer)).body);
+      const saved = await s.req('PUT', `${P}/month-settings`, s.admin, { lights: { yellow: 5, red: 20 }, rules: [{ id: 'on-day', offsetDays: 0 }] });
+      expect(saved.body).toEqual({ lights: { yellow: 5, red: 20 }, rules: [{ id: 'on-day', offsetDays: 0, hour: 9, daily: false, maxDays: 10 }] });
+      conforms(MonthSettings, saved.body);
+      const bad = await s.req('PUT', `${P}/month-settings`, s.admin, { lights: { yellow: 'x' } });
+      expect([bad.status, bad.body.code, bad.body.detail]).toEqual([400, 'VALIDATION_FAILED', '请求内容不符合要求']);
+      // A bad path parameter answers as before the route was declared (the app's ZodError answer).
+      const badPeriod = await s.req('POST', `${P}/periods/2024-13/remind`, s.admin, {});
+      expect([badPeriod.status, badPeriod.body.code, badPeriod.body.detail]).toEqual([400, 'VALIDATION_FAILED', '请求内容不符合要求']);
+
+      // Before any robot is set: every owing unit is reminded with no webhook (nothing leaves the machine).
+      const later = (await s.req('GET', `${P}/periods`, s.admin)).body.at(-1).period;
+      const remind = await s.req('POST', `${P}/periods/${later}/remind`, s.admin, { requestId: 'contract-1' });
+      expect(remind.status).toBe(200);
+      expect(remind.body.results.length).toBeGreaterThan(0);
+      expect(remind.body.results.every((r: { status: string }) => r.status === 'no-webhook')).toBe(true);
+      conforms(RemindResult, remind.body);
+      const log = await s.req('GET', `${P}/reminders?period=${later}`, s.admin);
+      expect(log.body.sends.length).toBe(remind.body.results.length);
+      conforms(ReminderLog, log.body);
+
+      const set = await s.req('PUT', `${P}/webhooks`, s.admin, { unit: '', kind: 'wecom', url: 'https://robot.example/send?key=secret' });
+      expect(set.body).toEqual({ unit: '', kind: 'wecom', host: 'robot.example', signed: false });
+      conforms(WebhookSet, set.body);
+      const hooks = await s.req('GET', `${P}/webhooks`, s.admin);
+      expect(hooks.body.webhooks).toHaveLength(1);
+      conforms(WebhookList, hooks.body);
+
+      // A standing submission (its rows need not be valid for the office to send it back).
+      const unit = Object.keys(s.reporter)[0];
+      await s.database.db.insert(submissions).values({
+        planId: s.planId,
+        period: later,
+        unit,
+        status: 'submitted',
+        submittedAt: new Date(),
+        reporter: '张三',
+        phone: '13800000000',
+        reviewer: '李四',
+        submittedBy: 'test',
+      });
+      const back = await s.req('POST', `${P}/periods/${later}/submissions/${encodeURIComponent(unit)}/return`, s.admin, { reason: '口径不一致' });
+      expect(back.body).toMatchObject({ unit, period: later, status: 'returned', reason: '口径不一致' });
+      conforms(ReturnResult, back.body);
+
+      // The workbook upload that also submits: the file as exported (nothing changed), the submission refused with its rows.
+      const exported = await s.app.request(`${P}/periods/${later}/workbook.xlsx`, { headers: { authorization: `Bearer ${s.reporter[unit]}` } });
+      expect(exported.status).toBe(200);
+      const form = new FormData();
+      form.set('file', new File([new Uint8Array(await exported.arrayBuffer())], '清单.xlsx'));
+      for (const [k, v] of Object.entries({ reporter: '张三', phone: '13800000000', reviewer: '李四' })) form.set(k, v);
+      const res = await s.app.request(`${P}/periods/${later}/workbook/submit`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${s.reporter[unit]}` },
+      });
+      expect(res.status).toBe(200);
+      const both = await res.json();
+      expect(both.upload).toMatchObject({ applied: 0, rejected: 0, conflicts: 0 });
+      expect([both.submission, both.notSubmitted, both.errors]).toEqual([null, '本月尚未填报任何内容，不能报送', []]);
+      conforms(WorkbookSubmitResult, both);
     });
   });
 }
