@@ -173,6 +173,10 @@ export const WorkbookUploadSummary = z
     annotated: z.object({ filename: z.string(), base64: z.string() }),
   })
   .meta({ id: 'WorkbookUploadSummary' });
+/** POST …/workbook: the same summary, the annotated copy with its content type (the .xlsx one). */
+export const WorkbookUploadResponse = WorkbookUploadSummary.extend({
+  annotated: WorkbookUploadSummary.shape.annotated.extend({ contentType: z.string() }),
+}).meta({ id: 'WorkbookUploadResponse' });
 
 /** POST …/workbook/submit: the upload, then the submission — or null with why it was not made. */
 export const WorkbookSubmitResult = z

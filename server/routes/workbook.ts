@@ -2,7 +2,7 @@
 //
 //   GET  /plans/:planId/periods/:period/workbook.xlsx[?unit=NAME][&template=1]   streamed .xlsx
 //   POST /plans/:planId/periods/:period/workbook        body: multipart (field "file") or the raw .xlsx
-//        200 → UploadResponse: per-row results of the push protocol + `annotated` (base64 .xlsx with
+//        200 → WorkbookUploadResponse (model/submission.ts): per-row results of the push protocol + `annotated` (base64 .xlsx with
 //              rejected/conflicting cells marked). 4xx problem (nothing stored) for a file that is not
 //              a 清单, hostile, or has formulas/merged cells in input columns; its `errors` name the
 //              cells, and `annotated` (base64) is included when the problem is in cells.
@@ -12,7 +12,7 @@
 //        are exactly the previewed ones (ID) and no target changed since; all or nothing; audited.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { FieldErrorDoc } from '../../model/sync';
+import { WorkbookUploadResponse } from '../../model/submission';
 import { TargetsWorkbookApplied, TargetsWorkbookPreview } from '../../model/target-edits';
 import { PassThrough, Readable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
@@ -40,37 +40,6 @@ async function isClosed(db: Db, planId: string, period: string): Promise<boolean
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
-
-const UploadResponse = z
-  .object({
-    batchId: z.string(),
-    replayed: z.boolean(),
-    sheet: z.string(),
-    headerRow: z.number(),
-    matchedBy: z.enum(['id', 'text']),
-    applied: z.number(),
-    conflicts: z.number(),
-    rejected: z.number(),
-    unchanged: z.number(),
-    rows: z.array(
-      z.object({
-        row: z.number(),
-        key: z.string(),
-        outcome: z.enum(['applied', 'conflict', 'rejected']),
-        version: z.number().optional(),
-        errors: z.array(FieldErrorDoc).optional(),
-        conflict: z.object({ code: z.enum(['STALE_FILE', 'CHANGED_BY_OTHER']), message: z.string(), changedBy: z.string(), changedAt: z.string() }).optional(),
-      }),
-    ),
-    ignored: z.array(
-      z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('LOCKED_IGNORED'), message: z.string() }),
-    ),
-    converted: z.array(
-      z.object({ cell: z.string(), sheet: z.string(), row: z.number(), field: z.string(), code: z.literal('AMOUNT_CONVERTED'), message: z.string() }),
-    ),
-    annotated: z.object({ filename: z.string(), contentType: z.string(), base64: z.string() }),
-  })
-  .openapi('WorkbookUploadResponse');
 
 function attachment(name: string): string {
   return `attachment; filename="qingdan.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
@@ -169,7 +138,7 @@ function monthWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHo
       summary: '上传填好的清单（multipart 字段 file，或请求体即 .xlsx）：逐行结果 + 批注副本（base64）',
       request: { params: PeriodParams },
       responses: {
-        200: Json(UploadResponse, 'Per-row results'),
+        200: Json(WorkbookUploadResponse, 'Per-row results'),
         409: Problem('Another plan or month'),
         413: Problem('Too large / zip bomb / too many rows'),
         415: Problem('Not an .xlsx'),
