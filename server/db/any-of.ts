@@ -3,3 +3,6 @@
 import { sql, type Column, type SQL } from 'drizzle-orm';
 
 export const anyText = (column: Column, values: readonly string[]): SQL => sql`${column} = any(${sql.param([...values])}::text[])`;
+
+/** A list as one `text[]` parameter, for `= any(…)` / `unnest(…)` inside raw SQL. */
+export const textArray = (values: readonly string[]): SQL => sql`${sql.param([...values])}::text[]`;

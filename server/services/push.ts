@@ -5,6 +5,7 @@
 // inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
+import { textArray } from '../db/any-of';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
@@ -125,8 +126,6 @@ function isRetryable(err: unknown): boolean {
   const code = (err as { code?: string; cause?: { code?: string } })?.code ?? (err as { cause?: { code?: string } })?.cause?.code;
   return code === '40P01' || code === '40001'; // deadlock, serialization failure
 }
-
-const arr = (xs: readonly string[]) => sql`${sql.param([...xs])}::text[]`;
 
 async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   if (!keys.length) return [];
@@ -261,10 +260,10 @@ function tasksSql(planId: string, { itemIds, who }: LoadScope) {
   return who
     ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units from nodes n
           left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)))`
+          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${textArray(itemIds)}) and n.id not in (select id from tg)))`
     : sql`select n.id, n.kind, h.has is not null as has_targets, null::jsonb as units from nodes n
           left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and n.id = any(${arr(itemIds)}) and n.id not in (select id from tg)`;
+          where n.plan_id = ${planId} and n.id = any(${textArray(itemIds)}) and n.id not in (select id from tg)`;
 }
 
 /** The tasks as NodeTuples: a reporter's with their units and one tuple per assignment. */
@@ -298,14 +297,14 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
           on conflict do nothing
           returning 1
         ), locked as (
-          select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${arr(months)}) order by p.period for share of p
+          select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${textArray(months)}) order by p.period for share of p
         ), tg as (
-          select t.id, t.task_id, t.unit, t.value, t.kind from targets t where t.plan_id = ${planId} and t.id = any(${arr(itemIds)})
+          select t.id, t.task_id, t.unit, t.value, t.kind from targets t where t.plan_id = ${planId} and t.id = any(${textArray(itemIds)})
         ), tasks as (${tasksSql(planId, load)}), stored as (
           select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
-          from progress p where p.plan_id = ${planId} and p.key = any(${arr(scope.keys)})
+          from progress p where p.plan_id = ${planId} and p.key = any(${textArray(scope.keys)})
           union all
-          select l.* from unnest(${arr(scope.later.map((l) => l.itemId))}, ${arr(scope.later.map((l) => l.period))}, ${arr(scope.later.map((l) => l.batchMonths.join(',')))})
+          select l.* from unnest(${textArray(scope.later.map((l) => l.itemId))}, ${textArray(scope.later.map((l) => l.period))}, ${textArray(scope.later.map((l) => l.batchMonths.join(',')))})
             as b(item_id, period, months)
           cross join lateral (
             select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps

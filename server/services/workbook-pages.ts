@@ -3,6 +3,7 @@
 // Only the node ids in document order are read up front; each page then reads its nodes, targets,
 // assignments and the month's, the month before's and last year's entries by key (`= any(array)`), and
 // is built by the same rowBuilder as buildRows, so the rows are the whole-plan export's, cell for cell.
+import { textArray } from '../db/any-of';
 import { sql } from 'drizzle-orm';
 import type { Deadline, Units } from '../../model/plan';
 import type { Target } from '../../model/plan';
@@ -31,8 +32,6 @@ export interface PagedMonth {
   nodes: number;
   pages: AsyncGenerator<RowPage>;
 }
-
-const textArray = (xs: readonly string[]) => sql`${sql.param([...xs])}::text[]`;
 
 interface NodeRow {
   id: string;
