@@ -254,23 +254,30 @@ interface LoadScope {
 /**
  * The tasks the batch names (a task with targets is reported through them, not as a row of its own): one
  * targets_task_idx probe per task (has_targets), not a scan of the plan's targets. A reporter also reads
- * the tasks of the batch's targets, for their document units and the office's assignments.
+ * the tasks of the batch's targets, for their document units and the office's assignments. The ids are
+ * gathered first and each looked up on the primary key: lateral with `limit 1` (one row at most anyway),
+ * so the planner cannot flatten it into a hash join over the plan's every node — it did (issue 13:
+ * 10,000 nodes read for 196 in a 10,000-task plan on PGlite, whose in-memory pages cost what disk does).
  */
 function tasksSql(planId: string, { itemIds, who }: LoadScope) {
-  return who
-    ? sql`select n.id, n.kind, h.has is not null as has_targets, n.units from nodes n
-          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and (n.id in (select task_id from tg) or (n.id = any(${textArray(itemIds)}) and n.id not in (select id from tg)))`
-    : sql`select n.id, n.kind, h.has is not null as has_targets, null::jsonb as units from nodes n
-          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true
-          where n.plan_id = ${planId} and n.id = any(${textArray(itemIds)}) and n.id not in (select id from tg)`;
+  const named = sql`select x from unnest(${textArray(itemIds)}::text[]) x where x not in (select id from tg)`;
+  const ids = who ? sql`select task_id from tg union ${named}` : named;
+  return sql`select n.id, n.kind, h.has is not null as has_targets, ${who ? sql`n.units` : sql`null::jsonb`} as units
+          from (${ids}) as k(id) cross join lateral (select n.id, n.kind, n.units, n.plan_id from nodes n where n.plan_id = ${planId} and n.id = k.id limit 1) n
+          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true`;
 }
 
-/** The tasks as NodeTuples: a reporter's with their units and one tuple per assignment. */
+/**
+ * The tasks as NodeTuples: a reporter's with their units and one tuple per assignment. The assignments
+ * are probed per task on their primary key: `offset 0` keeps the lateral subquery from being flattened
+ * into a hash join over the plan's whole list (10,000 rows for 196 tasks, issue 13).
+ */
 function nodesSql(planId: string, { who }: LoadScope) {
   return who
     ? sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, k.units, a.role, u.name) order by k.id, a.ord, u.name)
-          from tasks k left join assignments a on a.plan_id = ${planId} and a.task_id = k.id left join units u on u.id = a.unit_id`
+          from tasks k left join lateral (
+            select a.role, a.ord, a.unit_id from assignments a where a.plan_id = ${planId} and a.task_id = k.id offset 0
+          ) a on true left join units u on u.id = a.unit_id`
     : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
 }
 
@@ -280,6 +287,9 @@ function nodesSql(planId: string, { who }: LoadScope) {
  * scoped to the batch's keys — its items by primary key (not the plan's whole index), their tasks' units
  * and assignments (a reporter's push only), the plan's months and the stored rows storedScope names.
  * Every part comes back as one JSON value built by the database: one row to parse, not one per stored row.
+ * Every look-up by key is a lateral probe of a primary key (`limit 1`: the planner cannot turn it into a
+ * scan of the plan's rows filtered by key, which both databases chose at times — issue 13: PostgreSQL read
+ * 15,000 progress rows for 196 stored ones, PGlite 10,000 nodes for 196 tasks).
  *
  * The batch's months are read FOR SHARE: a close (FOR UPDATE, server/services/periods.ts) waits for this
  * push to commit, and a push that starts after a close sees the month closed (issue 15) — the locked read
@@ -299,10 +309,12 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
         ), locked as (
           select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${textArray(months)}) order by p.period for share of p
         ), tg as (
-          select t.id, t.task_id, t.unit, t.value, t.kind from targets t where t.plan_id = ${planId} and t.id = any(${textArray(itemIds)})
+          select t.id, t.task_id, t.unit, t.value, t.kind from unnest(${textArray(itemIds)}::text[]) k(id)
+          cross join lateral (select * from targets t where t.plan_id = ${planId} and t.id = k.id limit 1) t
         ), tasks as (${tasksSql(planId, load)}), stored as (
           select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
-          from progress p where p.plan_id = ${planId} and p.key = any(${textArray(scope.keys)})
+          from unnest(${textArray(scope.keys)}::text[]) k(key)
+          cross join lateral (select * from progress p where p.plan_id = ${planId} and p.key = k.key limit 1) p
           union all
           select l.* from unnest(${textArray(scope.later.map((l) => l.itemId))}, ${textArray(scope.later.map((l) => l.period))}, ${textArray(scope.later.map((l) => l.batchMonths.join(',')))})
             as b(item_id, period, months)
@@ -386,6 +398,18 @@ function readStored(tuples: readonly StoredTuple[]): Map<string, StoredRow> {
   return stored;
 }
 
+/** The claim-and-read statement for a batch, and what it is scoped to (test/server/push-scope.test.ts explains it). */
+export function claimAndLoadStatement(planId: string, batchId: string, actorName: string, entries: readonly { key: string }[], actor: PushActor) {
+  const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
+  const load: LoadScope = {
+    itemIds: [...new Set(parsed.map((k) => k.itemId))],
+    months: [...new Set(parsed.map((k) => k.period))],
+    scope: storedScope(entries),
+    who: readsAssignments(actor),
+  };
+  return { load, statement: claimAndLoadSql(planId, batchId, actorName, load) };
+}
+
 /** The claim-and-read statement's answer for a batch (claimAndLoadSql says what it reads and why). */
 export async function claimAndLoad(
   tx: Tx,
@@ -395,14 +419,8 @@ export async function claimAndLoad(
   entries: readonly { key: string }[],
   actor: PushActor,
 ): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
-  const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
-  const load: LoadScope = {
-    itemIds: [...new Set(parsed.map((k) => k.itemId))],
-    months: [...new Set(parsed.map((k) => k.period))],
-    scope: storedScope(entries),
-    who: readsAssignments(actor),
-  };
-  const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, claimAndLoadSql(planId, batchId, actorName, load));
+  const { load, statement } = claimAndLoadStatement(planId, batchId, actorName, entries, actor);
+  const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, statement);
   const items = readTargets(row?.targets ?? []);
   const { docUnits, assigned } = readTasks(row?.nodes ?? [], load.itemIds, items);
   const year = row?.year;

@@ -48,7 +48,8 @@ export interface DatabaseTarget {
   label: string;
   /** false, or the reason the variant is skipped (use with describe.skipIf). */
   skip: false | string;
-  open(opts?: { poolSize?: number }): Promise<TestDatabase>;
+  /** `autoAnalyze: false`: PGlite without its statistics timer (as before it first runs). */
+  open(opts?: { poolSize?: number; autoAnalyze?: boolean }): Promise<TestDatabase>;
 }
 
 /** A fresh PostgreSQL database qd_<random>, migrated; close() drops it. */
@@ -76,7 +77,7 @@ export async function openPgDatabase(opts: { poolSize?: number } = {}): Promise<
 
 export function databases(): DatabaseTarget[] {
   return [
-    { kind: 'pglite', label: 'PGlite', skip: false, open: () => openDatabase({}) },
+    { kind: 'pglite', label: 'PGlite', skip: false, open: (o) => openDatabase({ autoAnalyze: o?.autoAnalyze }) },
     {
       kind: 'pg',
       label: pgError ? `PostgreSQL (SKIPPED: unreachable at ${PG_ADMIN_URL}: ${pgError})` : 'PostgreSQL',
