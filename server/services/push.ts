@@ -252,19 +252,18 @@ interface LoadScope {
 }
 
 /**
- * The tasks the batch names (a task with targets is reported through them, not as a row of its own): one
- * targets_task_idx probe per task (has_targets), not a scan of the plan's targets. A reporter also reads
- * the tasks of the batch's targets, for their document units and the office's assignments. The ids are
- * gathered first and each looked up on the primary key: lateral with `limit 1` (one row at most anyway),
- * so the planner cannot flatten it into a hash join over the plan's every node — it did (issue 13:
- * 10,000 nodes read for 196 in a 10,000-task plan on PGlite, whose in-memory pages cost what disk does).
+ * The tasks the batch names (a task with targets is reported through them, not as a row of its own). A
+ * reporter also reads the tasks of the batch's targets, for their document units and the office's
+ * assignments; those have targets by definition, so only the tasks named directly are probed on
+ * targets_task_idx (has_targets), not the plan's targets scanned.
  */
 function tasksSql(planId: string, { itemIds, who }: LoadScope) {
-  const named = sql`select x from unnest(${textArray(itemIds)}::text[]) x where x not in (select id from tg)`;
-  const ids = who ? sql`select task_id from tg union ${named}` : named;
-  return sql`select n.id, n.kind, h.has is not null as has_targets, ${who ? sql`n.units` : sql`null::jsonb`} as units
-          from (${ids}) as k(id) cross join lateral (select n.id, n.kind, n.units, n.plan_id from nodes n where n.plan_id = ${planId} and n.id = k.id limit 1) n
-          left join lateral (select true as has from targets t where t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true`;
+  const named = sql`select x, false from unnest(${textArray(itemIds)}::text[]) x where x not in (select id from tg)`;
+  const ids = who ? sql`select id, bool_or(of_target) from (select task_id, true from tg union all ${named}) u(id, of_target) group by id` : named;
+  return sql`select n.id, n.kind, k.of_target or h.has is not null as has_targets, ${who ? sql`n.units` : sql`null::jsonb`} as units
+          from (${ids}) as k(id, of_target)
+          cross join lateral (select n.id, n.kind, n.units, n.plan_id from nodes n where n.plan_id = ${planId} and n.id = k.id limit 1) n
+          left join lateral (select true as has from targets t where not k.of_target and t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true`;
 }
 
 /**
@@ -280,6 +279,9 @@ function nodesSql(planId: string, { who }: LoadScope) {
           ) a on true left join units u on u.id = a.unit_id`
     : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
 }
+
+/** The earliest month storedScope looks after (null: none, and no later row is read). */
+const firstMonth = (scope: LoadScope['scope']) => scope.later.reduce<string | null>((m, l) => (m === null || l.period < m ? l.period : m), null);
 
 /**
  * One statement (issue 13: each statement is a round trip, and in the rush they queue on a shared server):
@@ -316,6 +318,9 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
           from unnest(${textArray(scope.keys)}::text[]) k(key)
           cross join lateral (select * from progress p where p.plan_id = ${planId} and p.key = k.key limit 1) p
           union all
+          -- Each item's later months are probed only when the plan has a row in a month after the batch's
+          -- first (at month-end, usually none: one probe of progress_period_idx ("order by period" makes
+          -- the planner take that index rather than scan the plan's rows for one) instead of one per item.
           select l.* from unnest(${textArray(scope.later.map((l) => l.itemId))}, ${textArray(scope.later.map((l) => l.period))}, ${textArray(scope.later.map((l) => l.batchMonths.join(',')))})
             as b(item_id, period, months)
           cross join lateral (
@@ -324,6 +329,7 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
               and p.period <> all(string_to_array(b.months, ','))
             order by p.cumulative, p.period limit 1
           ) l
+          where (select p.period from progress p where p.plan_id = ${planId} and p.period > ${firstMonth(scope)} order by p.period limit 1) is not null
         )
         select pl.id is not null and pl.deleted_at is null as plan,
           exists (select 1 from claim) as claimed,
