@@ -223,14 +223,38 @@ function cellStyle(kind: string, key: string): Style {
     ...(COLUMNS.find((c) => c.key === key)!.input ? { fill: INPUT_FILL } : {}),
   };
 }
-const STYLES = COLUMNS.map((c) => cellStyle(c.kind, c.key));
-const PREVIOUS_STYLE: Style = {
+// Every cell of a kind is given the same style object, never a fresh one: exceljs caches a style's id by
+// object identity (StylesXform.addStyleModel, a WeakMap), so a new object per cell costs a full style
+// lookup (its XML rendered and looked up) for every cell. Frozen so no cell's edit can recolour the others.
+const frozen = (style: Style): Style => Object.freeze(style);
+const STYLES = COLUMNS.map((c) => frozen(cellStyle(c.kind, c.key)));
+const PREVIOUS_STYLE = frozen({
   font: FONT_BODY,
   border: BORDER,
   numFmt: 'General',
   alignment: { vertical: 'middle', horizontal: 'right' },
   protection: { locked: true },
-};
+});
+/** The hidden helper columns: the version as a plain number (what exceljs gives an unstyled cell), the due date as a date. */
+const VERSION_STYLE = frozen({});
+const DUE_STYLE = frozen({ numFmt: 'yyyy-mm-dd' });
+/** A section row: its label (bigger at the top level, indented by depth) and the other cells of the row. */
+const SECTION_CELL_STYLE = frozen({ border: BORDER, fill: SECTION_FILL });
+const sectionStyles = new Map<number, Style>();
+function sectionStyle(depth: number): Style {
+  let style = sectionStyles.get(depth);
+  if (!style) {
+    style = frozen({
+      font: { ...FONT_HEAD, bold: true, size: depth === 0 ? 12 : 11 },
+      fill: SECTION_FILL,
+      border: BORDER,
+      numFmt: '@',
+      alignment: { vertical: 'middle', indent: depth },
+    });
+    sectionStyles.set(depth, style);
+  }
+  return style;
+}
 
 /** 填报人 / 联系电话 / 审核人 under the table, in the model columns (A–G) so the upload never reads them as input. */
 function writeSignLine(ws: Worksheet, r: number): void {
@@ -320,15 +344,9 @@ async function writeBody(
         const line = ws.getRow(r);
         const cell = line.getCell(1);
         cell.value = row.label;
-        cell.style = {
-          font: { ...FONT_HEAD, bold: true, size: row.depth === 0 ? 12 : 11 },
-          fill: SECTION_FILL,
-          border: BORDER,
-          numFmt: '@',
-          alignment: { vertical: 'middle', indent: row.depth },
-        };
-        for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = { border: BORDER, fill: SECTION_FILL };
-        line.getCell(PREVIOUS_COL).style = { border: BORDER, fill: SECTION_FILL };
+        cell.style = sectionStyle(row.depth);
+        for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = SECTION_CELL_STYLE;
+        line.getCell(PREVIOUS_COL).style = SECTION_CELL_STYLE;
         ws.mergeCells(r, 1, r, VISIBLE);
         line.height = 22;
         line.commit();
@@ -384,14 +402,16 @@ function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, du
     cell.value = v === null ? null : c.kind === 'rate' ? Math.round(Number(v) * 10) / 1000 : c.kind === 'number' ? v : typeof v === 'number' ? v : String(v);
     cell.style = STYLES[i];
   }
-  line.getCell(VERSION_COL).value = row.version;
+  const version = line.getCell(VERSION_COL);
+  version.value = row.version;
+  version.style = VERSION_STYLE;
   const prev = line.getCell(PREVIOUS_COL);
   prev.value = previous ?? null;
   prev.style = PREVIOUS_STYLE;
   if (due) {
     const cell = line.getCell(DUE_COL);
     cell.value = new Date(`${due}T00:00:00Z`);
-    cell.numFmt = 'yyyy-mm-dd';
+    cell.style = DUE_STYLE;
   }
 }
 
