@@ -275,8 +275,10 @@ function writeSignLine(ws: Worksheet, r: number): void {
   line.commit();
 }
 
-/** Rows written between two pauses of the body loop. */
-const ROWS_PER_PAUSE = 500;
+/** Rows written between two pauses of the body loop. Each pause is also when the next page's statements
+ *  (read ahead while these rows are written) get their answers: at 500 a 50,000-row export spent ~3 s of
+ *  its ~5 s waiting for pages, at 100 ~1 s. */
+const ROWS_PER_PAUSE = 100;
 
 /**
  * Lets the event loop run (other requests, and the zip's deflate and the socket draining the rows
