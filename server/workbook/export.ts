@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Plan } from '../../model/plan';
 import { STATUSES, type PeriodId } from '../../model/progress';
 import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
-import { addValidation, createStreamingWorkbook, type Borders, type Style, type Worksheet } from './xlsx';
+import { addValidation, createStreamingWorkbook, mergeDisjoint, type Borders, type Style, type Worksheet } from './xlsx';
 import { writeInvestmentSheet, writeSummarySheet } from './summary';
 import { investmentLine, isInvestment, type InvestmentLine } from '../../model/investment';
 import { statsAccumulator, timeProgress } from '../../model/stats';
@@ -317,10 +317,11 @@ async function writeBody(
   let r = FIRST_DATA_ROW;
   let group: { taskId: string; first: number } | null = null;
   // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单; merges must be set
-  // before the rows are committed, so a task's rows are committed when the next task starts.
+  // before the rows are committed, so a task's rows are committed when the next task starts. Each body
+  // merge covers rows of its own (one section row, or one task's rows), so none overlaps another.
   const closeGroup = (end: number) => {
     if (group && end > group.first) {
-      for (const key of ['number', 'task', 'lead', 'deadline'] as const) ws.mergeCells(group.first, col(key), end, col(key));
+      for (const key of ['number', 'task', 'lead', 'deadline'] as const) mergeDisjoint(ws, group.first, col(key), end, col(key));
     }
     if (group) ws.getRow(end).commit();
     group = null;
@@ -349,7 +350,7 @@ async function writeBody(
         cell.style = sectionStyle(row.depth);
         for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = SECTION_CELL_STYLE;
         line.getCell(PREVIOUS_COL).style = SECTION_CELL_STYLE;
-        ws.mergeCells(r, 1, r, VISIBLE);
+        mergeDisjoint(ws, r, 1, r, VISIBLE);
         line.height = 22;
         line.commit();
         r++;
