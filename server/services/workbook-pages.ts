@@ -111,8 +111,8 @@ async function documentOrder(db: Db, planId: string): Promise<{ ids: string[]; d
  * A page's nodes, their targets and assignments. The three statements are sent together: the writer
  * lets the event loop run only between runs of rows (server/workbook/export.ts breathe), and statements
  * awaited one after another took one of those turns each, so the writer waited for its next page (at
- * 50,000 rows, ~3 s of a 5 s export). On a pool they run on three connections; on one connection (a
- * transaction, PGlite) the driver queues them, one at a time as before.
+ * 50,000 rows, ~3 s of a 5 s export). On a pool they run on three connections (six with READ_AHEAD
+ * pages); on one connection (a transaction, PGlite) the driver queues them, one at a time as before.
  */
 async function readPageNodes({ db, planId }: PageContext, page: string[]) {
   const [nodeRows, targetRows, assignmentRows] = await Promise.all([
@@ -199,14 +199,29 @@ async function readEntries(ctx: PageContext, itemIds: readonly string[], out: Ro
   return entries;
 }
 
-/** One page of nodes' rows, built by the month's rowBuilder. */
-async function readPage(ctx: PageContext, page: string[]): Promise<RowPage> {
+/** What one page reads from the database, before its rows are built. */
+interface PageRead {
+  page: string[];
+  byId: Map<string, NodeRow>;
+  targetsOf: Map<string, RowTarget[]>;
+  assignments: Map<string, TaskAssignment>;
+  entries: Map<string, StoredEntry>;
+  out: RowPage;
+}
+
+/** One page's statements (no rows built: pages are built in order, see pagesOf). */
+async function readPage(ctx: PageContext, page: string[]): Promise<PageRead> {
   const { nodeRows, targetRows, assignmentRows } = await readPageNodes(ctx, page);
   const targetsOf = targetsByTask(ctx, targetRows);
   const assignments = assignmentsByTask(assignmentRows);
   const byId = new Map(nodeRows.map((n) => [n.id, n]));
   const out: RowPage = { rows: [], previous: new Map(), lastYear: new Map() };
   const entries = await readEntries(ctx, pageItemIds(page, targetsOf), out);
+  return { page, byId, targetsOf, assignments, entries, out };
+}
+
+/** One page of nodes' rows, built by the month's rowBuilder. */
+function buildPage(ctx: PageContext, { page, byId, targetsOf, assignments, entries, out }: PageRead): RowPage {
   for (const id of page) {
     const n = byId.get(id);
     if (!n) continue; // deleted since the ids were read
@@ -224,19 +239,30 @@ async function readPage(ctx: PageContext, page: string[]): Promise<RowPage> {
   return out;
 }
 
+/** Pages read ahead of the one being written: a page that the database is slow to answer (a loaded machine)
+ *  is absorbed by the writing of two pages, not one. At most this many pages' statements run at once. */
+const READ_AHEAD = 2;
+
 /**
- * The pages in order. The next page is read while the writer works on this one (the database's time
- * overlaps the writer's); one page ahead at most, so one page's statements run at a time. Pages are built
- * in order (rowBuilder carries the pending sections from one to the next).
+ * The pages in order. The next pages are read while the writer works on this one (the database's time
+ * overlaps the writer's); rows are built only when a page is handed out, in order (rowBuilder carries the
+ * pending sections from one page to the next).
  */
 async function* pagesOf(ctx: PageContext, ids: readonly string[], size: number): AsyncGenerator<RowPage> {
-  let next: Promise<RowPage> | null = ids.length ? readPage(ctx, ids.slice(0, size)) : null;
-  for (let i = 0; next; i += size) {
-    const current = await next;
-    next = i + size < ids.length ? readPage(ctx, ids.slice(i + size, i + 2 * size)) : null;
-    // An unread prefetch must not become an unhandled rejection if the writer stops early.
-    next?.catch(() => undefined);
-    yield current;
+  const reads: Promise<PageRead>[] = [];
+  let from = 0;
+  const readNext = () => {
+    const read = readPage(ctx, ids.slice(from, from + size));
+    // An unread page must not become an unhandled rejection if the writer stops early.
+    read.catch(() => undefined);
+    reads.push(read);
+    from += size;
+  };
+  while (reads.length < READ_AHEAD && from < ids.length) readNext();
+  while (reads.length) {
+    const read = await reads.shift()!;
+    if (from < ids.length) readNext();
+    yield buildPage(ctx, read);
   }
 }
 
