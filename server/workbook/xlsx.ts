@@ -37,3 +37,24 @@ export async function workbookToBuffer(wb: Workbook): Promise<Buffer> {
 export function addValidation(ws: Worksheet, range: string, rule: DataValidation): void {
   (ws as unknown as { dataValidations: { add(address: string, v: DataValidation): void } }).dataValidations.add(range, rule);
 }
+
+/**
+ * `ws.mergeCells` for a merge the caller knows overlaps no earlier one. exceljs's streaming mergeCells
+ * first compares the new merge with every earlier merge of the sheet, which is quadratic: a month of
+ * 25,000 tasks with several items each makes ~100,000 merges (4 per task), ~5·10⁹ comparisons. The
+ * export's body merges (a section row across the table, a task's rows in 序号/任务/牵头单位/完成时限)
+ * each cover rows no other merge touches, so that check can only pass; this hides the earlier merges
+ * from it. The merge itself (the cells pointing at their master, the <mergeCell> written at the end)
+ * is exceljs's own.
+ */
+export function mergeDisjoint(ws: Worksheet, top: number, left: number, bottom: number, right: number): void {
+  const sheet = ws as unknown as { _merges: unknown[] };
+  const earlier = sheet._merges;
+  sheet._merges = [];
+  try {
+    ws.mergeCells(top, left, bottom, right);
+  } finally {
+    earlier.push(...sheet._merges);
+    sheet._merges = earlier;
+  }
+}
