@@ -43,11 +43,6 @@ export interface PushSnapshot {
   lights?: LightThresholds;
 }
 
-/** Whether decideEntries asks snapshot.who: only a reporter's push depends on the task's units. */
-export function readsAssignments(actor: PushActor): boolean {
-  return actor.role === 'reporter';
-}
-
 /**
  * The stored rows decideEntries needs (a loader may give more): the batch's keys and the month before
  * each (`keys`), and for each item and month of the batch (`later`), among the item's stored rows in a

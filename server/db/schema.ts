@@ -202,6 +202,17 @@ export const planVisibility = pgTable('plan_visibility', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * One row: the version of every plan's structure (nodes, targets, target revisions, assignments, units),
+ * bumped by statement triggers on those tables (drizzle/0009_structure_triggers.sql). A push reads it in
+ * its claim statement and reuses the structure it read before at the same version
+ * (server/services/push-structure.ts) instead of reading the batch's tasks again (issue 13).
+ */
+export const structureVersion = pgTable('structure_version', {
+  id: integer('id').primaryKey().default(1),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
+
 /** Facts about the database itself, e.g. key 'seeded': first-start seeding committed (with its plans and admin token). */
 export const setupState = pgTable('setup_state', {
   key: text('key').primaryKey(),

@@ -25,13 +25,17 @@ export class BackupError extends Error {
   }
 }
 
-/** The schema's tables, parents before the tables whose foreign keys point at them. */
+/**
+ * The schema's tables, parents before the tables whose foreign keys point at them. Not structure_version:
+ * it is the restored rows' own triggers that set it, and a backup's older number must not replace it.
+ */
 async function tablesInOrder(db: Pick<Db, 'execute'>): Promise<{ name: string; columns: string[] }[]> {
   const cols = await rowsOf<{ table: string; column: string }>(
     db,
     sql`select c.table_name as "table", c.column_name as "column" from information_schema.columns c
         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' order by c.table_name, c.ordinal_position`,
+        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'structure_version'
+        order by c.table_name, c.ordinal_position`,
   );
   const fks = await rowsOf<{ child: string; parent: string }>(
     db,

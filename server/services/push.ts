@@ -9,10 +9,10 @@ import { textArray } from '../db/any-of';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
-import type { Units } from '../../model/plan';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
-import { decideEntries, readsAssignments, storedScope, type PushActor, type PushSnapshot, type SnapshotItem, type StoredRow } from '../../model/push-decision';
-import { assignmentOf, type TaskAssignment } from '../../model/sheet';
+import { decideEntries, storedScope, type PushActor, type PushSnapshot, type StoredRow } from '../../model/push-decision';
+import { batchStructure, structureAsk, structureColumns, structureCtes, type NodeTuple, type StructureAsk, type TargetTuple } from './push-structure';
+import { assignmentOf } from '../../model/sheet';
 import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
@@ -211,7 +211,7 @@ async function upsertWithAudit(
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
   // No look-up before the transaction (issue 13): its first statement claims the batch id and reads the
   // snapshot; a retried batch (the id already committed) rolls back and answers the stored result.
-  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(tx, actor, planId, batch, claim), { claimedByWork: true });
+  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(db, tx, actor, planId, batch, claim), { claimedByWork: true });
 }
 
 /** What the claim-and-read statement says besides the snapshot. */
@@ -224,8 +224,6 @@ export interface PushClaim {
 }
 
 type StoredTuple = [string, number, number | null, number | null, string | null, string | null, string | null, string | null];
-type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
-type NodeTuple = [string, string, boolean, Units | null, string | null, string | null];
 
 /** The answer of the claim-and-read statement: one row, each part one JSON value. */
 interface ClaimAndLoadRow {
@@ -237,6 +235,7 @@ interface ClaimAndLoadRow {
   year: number | null;
   yellow: number | null;
   red: number | null;
+  version: number;
   targets: TargetTuple[] | null;
   nodes: NodeTuple[] | null;
   stored: StoredTuple[] | null;
@@ -247,37 +246,8 @@ interface LoadScope {
   itemIds: string[];
   months: string[];
   scope: ReturnType<typeof storedScope>;
-  /** A reporter's push: the tasks' units and assignments are read too. */
-  who: boolean;
-}
-
-/**
- * The tasks the batch names (a task with targets is reported through them, not as a row of its own). A
- * reporter also reads the tasks of the batch's targets, for their document units and the office's
- * assignments; those have targets by definition, so only the tasks named directly are probed on
- * targets_task_idx (has_targets), not the plan's targets scanned.
- */
-function tasksSql(planId: string, { itemIds, who }: LoadScope) {
-  const named = sql`select x, false from unnest(${textArray(itemIds)}::text[]) x where x not in (select id from tg)`;
-  const ids = who ? sql`select id, bool_or(of_target) from (select task_id, true from tg union all ${named}) u(id, of_target) group by id` : named;
-  return sql`select n.id, n.kind, k.of_target or h.has is not null as has_targets, ${who ? sql`n.units` : sql`null::jsonb`} as units
-          from (${ids}) as k(id, of_target)
-          cross join lateral (select n.id, n.kind, n.units, n.plan_id from nodes n where n.plan_id = ${planId} and n.id = k.id limit 1) n
-          left join lateral (select true as has from targets t where not k.of_target and t.plan_id = n.plan_id and t.task_id = n.id limit 1) h on true`;
-}
-
-/**
- * The tasks as NodeTuples: a reporter's with their units and one tuple per assignment. The assignments
- * are probed per task on their primary key: `offset 0` keeps the lateral subquery from being flattened
- * into a hash join over the plan's whole list (10,000 rows for 196 tasks, issue 13).
- */
-function nodesSql(planId: string, { who }: LoadScope) {
-  return who
-    ? sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, k.units, a.role, u.name) order by k.id, a.ord, u.name)
-          from tasks k left join lateral (
-            select a.role, a.ord, a.unit_id from assignments a where a.plan_id = ${planId} and a.task_id = k.id offset 0
-          ) a on true left join units u on u.id = a.unit_id`
-    : sql`select json_agg(json_build_array(k.id, k.kind, k.has_targets, null, null, null)) from tasks k`;
+  /** The structure the statement reads: the ids push-structure.ts does not hold yet. */
+  ask: StructureAsk;
 }
 
 /** The earliest month storedScope looks after (null: none, and no later row is read). */
@@ -286,8 +256,8 @@ const firstMonth = (scope: LoadScope['scope']) => scope.later.reduce<string | nu
 /**
  * One statement (issue 13: each statement is a round trip, and in the rush they queue on a shared server):
  * the batch id claimed (insert … on conflict do nothing, only for a live plan) and what decideEntries reads,
- * scoped to the batch's keys — its items by primary key (not the plan's whole index), their tasks' units
- * and assignments (a reporter's push only), the plan's months and the stored rows storedScope names.
+ * scoped to the batch's keys — the structure of its items that server/services/push-structure.ts does not
+ * hold at the current structure version, the plan's months and the stored rows storedScope names.
  * Every part comes back as one JSON value built by the database: one row to parse, not one per stored row.
  * Every look-up by key is a lateral probe of a primary key (`limit 1`: the planner cannot turn it into a
  * scan of the plan's rows filtered by key, which both databases chose at times — issue 13: PostgreSQL read
@@ -301,7 +271,7 @@ const firstMonth = (scope: LoadScope['scope']) => scope.later.reduce<string | nu
  * the committed row after this transaction rolls back.
  */
 function claimAndLoadSql(planId: string, batchId: string, actorName: string, load: LoadScope) {
-  const { itemIds, months, scope } = load;
+  const { months, scope } = load;
   return sql`with claim as (
           insert into batches (plan_id, kind, batch_id, actor)
           select ${planId}, 'progress', ${batchId}, ${actorName}
@@ -310,10 +280,7 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
           returning 1
         ), locked as (
           select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${textArray(months)}) order by p.period for share of p
-        ), tg as (
-          select t.id, t.task_id, t.unit, t.value, t.kind from unnest(${textArray(itemIds)}::text[]) k(id)
-          cross join lateral (select * from targets t where t.plan_id = ${planId} and t.id = k.id limit 1) t
-        ), tasks as (${tasksSql(planId, load)}), stored as (
+        ), ${structureCtes(planId, load.ask)}, stored as (
           select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
           from unnest(${textArray(scope.keys)}::text[]) k(key)
           cross join lateral (select * from progress p where p.plan_id = ${planId} and p.key = k.key limit 1) p
@@ -337,9 +304,7 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
           (select json_agg(json_build_array(l.period, l.status)) from locked l) as locked,
           (select json_agg(json_build_array(q.period, q.status)) from periods q where q.plan_id = ${planId}) as months,
           pl.year, s.yellow_points as yellow, s.red_points as red,
-          (select json_agg(json_build_array(t.id, t.task_id, t.unit, t.value, t.kind, r.id, r.from_period, r.value))
-            from tg t left join target_revisions r on r.plan_id = ${planId} and r.target_id = t.id) as targets,
-          (${nodesSql(planId, load)}) as nodes,
+          ${structureColumns(planId)},
           (select json_agg(json_build_array(x.key, x.version, x.month_done, x.cumulative, x.status, x.progress, x.problems, x.next_steps)) from stored x) as stored
         from (select 1) one left join plans pl on pl.id = ${planId} left join month_settings s on s.plan_id = pl.id`;
 }
@@ -359,42 +324,6 @@ function readPeriods(row: ClaimAndLoadRow | undefined): Map<string, string> {
   return periodStatus;
 }
 
-/** The batch's targets as items, with their revisions (one tuple per revision), in revision order. */
-function readTargets(tuples: readonly TargetTuple[]): Map<string, SnapshotItem> {
-  const items = new Map<string, SnapshotItem>();
-  const revisions = new Map<string, { id: number; fromPeriod: string | null; value: number }[]>();
-  for (const [id, taskId, unit, value, kind, revId, fromPeriod, revValue] of tuples) {
-    if (!items.has(id)) items.set(id, { taskId, target: { unit, value: Number(value), kind } });
-    if (revId === null) continue;
-    const list = revisions.get(id) ?? [];
-    list.push({ id: Number(revId), fromPeriod, value: Number(revValue) });
-    revisions.set(id, list);
-  }
-  for (const [id, list] of revisions) items.get(id)!.revisions = list.sort((a, b) => a.id - b.id).map(({ fromPeriod, value }) => ({ fromPeriod, value }));
-  return items;
-}
-
-/**
- * The tasks with their assignments: each document's units and the office's assignments by task id. A
- * named id that is no target and is a task without targets becomes an item of `items`.
- */
-function readTasks(tuples: readonly NodeTuple[], itemIds: readonly string[], items: Map<string, SnapshotItem>) {
-  const maybe = new Set(itemIds.filter((id) => !items.has(id)));
-  const docUnits = new Map<string, Units | null>();
-  const assigned = new Map<string, TaskAssignment>();
-  for (const [id, kind, hasTargets, units, role, name] of tuples) {
-    if (!docUnits.has(id)) {
-      docUnits.set(id, units);
-      if (kind === 'task' && maybe.has(id) && !hasTargets) items.set(id, { taskId: id });
-    }
-    if (role === null || name === null) continue;
-    let a = assigned.get(id);
-    if (!a) assigned.set(id, (a = { lead: [], co: [] }));
-    (role === 'lead' ? a.lead : a.co).push(name);
-  }
-  return { docUnits, assigned };
-}
-
 /** The stored rows by key. */
 function readStored(tuples: readonly StoredTuple[]): Map<string, StoredRow> {
   const stored = new Map<string, StoredRow>();
@@ -405,30 +334,31 @@ function readStored(tuples: readonly StoredTuple[]): Map<string, StoredRow> {
 }
 
 /** The claim-and-read statement for a batch, and what it is scoped to (test/server/push-scope.test.ts explains it). */
-export function claimAndLoadStatement(planId: string, batchId: string, actorName: string, entries: readonly { key: string }[], actor: PushActor) {
+export function claimAndLoadStatement(db: Db, planId: string, batchId: string, actorName: string, entries: readonly { key: string }[]) {
   const parsed = entries.map((e) => parseProgressKey(e.key)).filter((k) => k !== null);
+  const itemIds = [...new Set(parsed.map((k) => k.itemId))];
   const load: LoadScope = {
-    itemIds: [...new Set(parsed.map((k) => k.itemId))],
+    itemIds,
     months: [...new Set(parsed.map((k) => k.period))],
     scope: storedScope(entries),
-    who: readsAssignments(actor),
+    ask: structureAsk(db, planId, itemIds),
   };
   return { load, statement: claimAndLoadSql(planId, batchId, actorName, load) };
 }
 
 /** The claim-and-read statement's answer for a batch (claimAndLoadSql says what it reads and why). */
 export async function claimAndLoad(
+  db: Db,
   tx: Tx,
   planId: string,
   batchId: string,
   actorName: string,
   entries: readonly { key: string }[],
-  actor: PushActor,
 ): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
-  const { load, statement } = claimAndLoadStatement(planId, batchId, actorName, entries, actor);
+  const { load, statement } = claimAndLoadStatement(db, planId, batchId, actorName, entries);
   const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, statement);
-  const items = readTargets(row?.targets ?? []);
-  const { docUnits, assigned } = readTasks(row?.nodes ?? [], load.itemIds, items);
+  const read = { version: Number(row?.version ?? 0), targets: row?.targets ?? [], nodes: row?.nodes ?? [] };
+  const { items, docUnits, assigned } = batchStructure(db, planId, load.itemIds, read);
   const year = row?.year;
   return {
     claim: readClaim(row),
@@ -445,9 +375,9 @@ export async function claimAndLoad(
   };
 }
 
-async function applyEntries(tx: Tx, actor: Actor, planId: string, batch: PushBatch, claim: BatchClaim): Promise<PushResponse> {
+async function applyEntries(db: Db, tx: Tx, actor: Actor, planId: string, batch: PushBatch, claim: BatchClaim): Promise<PushResponse> {
   const pushActor: PushActor = { role: actor.role, unit: actor.unit?.name ?? null };
-  const { claim: claimed, snapshot } = await claimAndLoad(tx, planId, batch.batchId, actor.name, batch.entries, pushActor);
+  const { claim: claimed, snapshot } = await claimAndLoad(db, tx, planId, batch.batchId, actor.name, batch.entries);
   if (!claimed.plan) throw new NotFoundError(`找不到计划：${planId}`);
   if (!claimed.claimed) throw new Replay(claimed.seen);
   const decisions = await decideEntries(batch.entries, snapshot, pushActor);

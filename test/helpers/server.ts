@@ -42,6 +42,8 @@ export interface TestServer {
 
 export interface TestServerOptions {
   db?: 'pglite' | 'pg';
+  /** PGlite only: keep its files under this folder (DATA_DIR, as `npm start` does) instead of in memory. */
+  dataDir?: string;
   plans?: Plan[];
   seeds?: boolean;
   /** Extra app options (CORS origins, body limit, importer, log). Logs are silent by default. */
@@ -55,7 +57,7 @@ async function reporterFor(db: TestDatabase['db'], name: string): Promise<{ unit
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
-  const database: TestDatabase = opts.db === 'pg' ? await openPgDatabase() : await openDatabase({});
+  const database: TestDatabase = opts.db === 'pg' ? await openPgDatabase() : await openDatabase({ dataDir: opts.dataDir });
   const { db } = database;
   let adminToken: string;
   let planIds: string[] = [];

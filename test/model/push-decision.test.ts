@@ -1,7 +1,7 @@
 // decideEntries: every rule of a push, without a database (model/push-decision.ts).
 import { describe, expect, it } from 'vitest';
 import { EMPTY_PROGRESS, type ProgressValues } from '../../model/progress';
-import { decideEntries, readsAssignments, roleOf, storedScope, type PushSnapshot, type StoredRow } from '../../model/push-decision';
+import { decideEntries, roleOf, storedScope, type PushSnapshot, type StoredRow } from '../../model/push-decision';
 import type { PushEntry } from '../../model/sync';
 
 const row = (version: number, values: Partial<ProgressValues>): StoredRow => ({ version, values: { ...EMPTY_PROGRESS, ...values } });
@@ -119,9 +119,5 @@ describe('storedScope', () => {
       { itemId: 'm1', period: '2024-06', batchMonths: ['2024-03', '2024-06'] },
       { itemId: 't2', period: '2024-01', batchMonths: ['2024-01'] },
     ]);
-  });
-
-  it('only a reporter push reads the tasks’ units and assignments', () => {
-    expect([readsAssignments({ role: 'reporter', unit: '甲局' }), readsAssignments(admin)]).toEqual([true, false]);
   });
 });

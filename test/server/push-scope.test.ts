@@ -4,12 +4,14 @@
 // reported, and the rows its scans of plan tables touch are counted: a batch of 100 entries may touch a few
 // hundred (a handful of primary-key probes per entry), a plan-wide scan touches thousands. Counted before
 // the tables have statistics (PGlite until its analyzer runs) and after ANALYZE, on both databases.
-import { sql } from 'drizzle-orm';
+// Then the structure a push keeps (server/services/push-structure.ts): a second push of the same tasks reads
+// none of it again, and any write to nodes, targets, revisions, assignments or units makes it read again.
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUnit } from '../../server/auth/units';
 import { rowsOf, type Db } from '../../server/db/connect';
-import { assignments, progress } from '../../server/db/schema';
-import { claimAndLoadStatement } from '../../server/services/push';
+import { assignments, progress, units } from '../../server/db/schema';
+import { claimAndLoadStatement, pushBatch } from '../../server/services/push';
 import { savePlan } from '../../server/services/plans';
 import { databases, type TestDatabase } from '../helpers/db';
 import { samplePlan } from '../helpers/plan';
@@ -40,10 +42,15 @@ function rowsTouched(node: PlanNode, into = new Map<string, number>()): Map<stri
   return into;
 }
 
-async function explainClaim(db: Db, unit: string, period: string): Promise<Map<string, number>> {
+/** Unit u's first 100 tasks (it leads tasks i ≡ u mod 60), in `period`. */
+const batchOf = (unit: string, period: string) => {
   const u = Number(unit.replace('单位', ''));
-  const entries = Array.from({ length: 100 }, (_, k) => ({ key: `${itemOf(k * UNITS + u + 1)}@${period}` }));
-  const { statement } = claimAndLoadStatement('scope', `scope-${unit}-${period}-0001`, 'bench', entries, { role: 'reporter', unit });
+  return Array.from({ length: 100 }, (_, k) => ({ key: `${itemOf((k + 1) * UNITS - UNITS + u)}@${period}` }));
+};
+
+async function explainClaim(db: Db, unit: string, period: string): Promise<Map<string, number>> {
+  const entries = batchOf(unit, period);
+  const { statement } = claimAndLoadStatement(db, 'scope', `scope-${unit}-${period}-0001`, 'bench', entries);
   let plan: PlanNode | undefined;
   // The statement claims the batch id: explained in a transaction that is rolled back.
   await db
@@ -103,6 +110,52 @@ for (const target of databases()) {
     it('and with statistics (after ANALYZE)', async () => {
       await database.db.execute(sql`analyze`);
       check(await explainClaim(database.db, '单位8', '2024-04'));
+    });
+
+    it('a second push of the same tasks reads none of their structure; any change to it reads it again', async () => {
+      const { db } = database;
+      const [unit] = await db.select().from(units).where(eq(units.name, '单位9'));
+      const actor = { tokenId: 0, role: 'reporter' as const, unit: { id: unit.id, name: unit.name }, name: `${unit.name}#0` };
+      const entries = batchOf('单位9', '2024-06').map((e) => ({ ...e, baseVersion: 0, fields: { status: '推进中' as const, progress: '推进' } }));
+      const first = await pushBatch(db, actor, 'scope', { batchId: 'scope-structure-0001', entries });
+      expect(first.results.filter((r) => r.outcome === 'applied')).toHaveLength(100);
+      const structure = (t: Map<string, number>) => (t.get('nodes') ?? 0) + (t.get('targets') ?? 0) + (t.get('assignments') ?? 0);
+      expect(structure(await explainClaim(db, '单位9', '2024-07'))).toBe(0);
+      // Each table that holds structure, written by a statement that changes nothing a push would see.
+      const writes = [
+        sql`update nodes set kind = kind where plan_id = 'scope' and id = 't1'`,
+        sql`update targets set unit = unit where plan_id = 'scope' and id = 't1-m1'`,
+        sql`delete from target_revisions where plan_id = 'scope' and target_id = 'no-such-target'`,
+        sql`update assignments set ord = ord where plan_id = 'scope' and task_id = 't1'`,
+        sql`update units set name = name where id = ${unit.id}`,
+      ];
+      for (const write of writes) {
+        await db.execute(write);
+        expect(structure(await explainClaim(db, '单位9', '2024-07')), String(write.queryChunks[0])).toBeGreaterThanOrEqual(200);
+        await pushBatch(db, actor, 'scope', { batchId: `scope-structure-${writes.indexOf(write)}-again`, entries: [] }); // keeps it again
+        const refill = await pushBatch(db, actor, 'scope', {
+          batchId: `scope-structure-${writes.indexOf(write)}-fill`,
+          entries: entries.map((e) => ({ ...e, key: e.key.replace('2024-06', '2024-08'), baseVersion: writes.indexOf(write) })),
+        });
+        expect(refill.results.every((r) => r.outcome === 'applied')).toBe(true);
+        expect(structure(await explainClaim(db, '单位9', '2024-07'))).toBe(0);
+      }
+      // Progress, audit and batches are no structure: the pushes above wrote them and kept what they read.
+    });
+
+    it('the reassigned task is refused at once to the unit that no longer leads it', async () => {
+      const { db } = database;
+      const [unit] = await db.select().from(units).where(eq(units.name, '单位10'));
+      const actor = { tokenId: 0, role: 'reporter' as const, unit: { id: unit.id, name: unit.name }, name: `${unit.name}#0` };
+      const [entry] = batchOf('单位10', '2024-09').map((e) => ({ ...e, baseVersion: 0, fields: { progress: '推进' } }));
+      expect((await pushBatch(db, actor, 'scope', { batchId: 'scope-reassign-0001', entries: [entry] })).results[0].outcome).toBe('applied');
+      const task = entry.key.replace(/-m\d@.*|@.*/, '');
+      await db
+        .update(assignments)
+        .set({ unitId: unit.id + 1 })
+        .where(sql`plan_id = 'scope' and task_id = ${task}`);
+      const again = await pushBatch(db, actor, 'scope', { batchId: 'scope-reassign-0002', entries: [{ ...entry, baseVersion: 1 }] });
+      expect(again.results[0]).toMatchObject({ outcome: 'rejected', errors: [{ code: 'FORBIDDEN_TASK' }] });
     });
   });
 }
