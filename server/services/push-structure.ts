@@ -18,14 +18,19 @@ import type { Db } from '../db/connect';
 export type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
 export type NodeTuple = [string, string, boolean, Units | null, string | null, string | null];
 
+/** Per plan: each target id's tuples (one per revision), each task id's tuples (one per assignment). */
+interface PlanKept {
+  targets: Map<string, TargetTuple[]>;
+  nodes: Map<string, NodeTuple[]>;
+}
+
 interface Kept {
   version: number;
-  /** Per plan: each target id's tuples (one per revision), each task id's tuples (one per assignment). */
-  plans: Map<string, { targets: Map<string, TargetTuple[]>; nodes: Map<string, NodeTuple[]> }>;
+  plans: Map<string, PlanKept>;
   size: number;
 }
 
-/** Above this many kept ids the next version change or overflow starts afresh (a 50,000-task plan fits). */
+/** Above this many kept tuples the next read starts afresh (a 50,000-task plan fits). */
 const MAX_KEPT = 200_000;
 const kept = new WeakMap<object, Kept>();
 
@@ -34,17 +39,20 @@ export interface StructureAsk {
   version: number;
   all: string[];
   missing: string[];
+  /** The kept tuples the ask was made from: the batch is answered from these even if another push of
+   *  this process moves the kept version on before this statement's answer comes back. */
+  from: PlanKept | null;
 }
 
 export function structureAsk(db: Db, planId: string, itemIds: string[]): StructureAsk {
   const k = kept.get(db);
   const plan = k?.plans.get(planId);
-  if (!k || !plan) return { version: -1, all: itemIds, missing: itemIds };
+  if (!k || !plan) return { version: -1, all: itemIds, missing: itemIds, from: null };
   const known = (id: string) => {
     const target = plan.targets.get(id);
     return target ? plan.nodes.has(target[0][1]) : plan.nodes.has(id);
   };
-  return { version: k.version, all: itemIds, missing: itemIds.filter((id) => !known(id)) };
+  return { version: k.version, all: itemIds, missing: itemIds.filter((id) => !known(id)), from: plan };
 }
 
 /**
@@ -85,21 +93,40 @@ export function structureColumns(planId: string) {
             ) a on true left join units u on u.id = a.unit_id) as nodes`;
 }
 
-const groupBy = <T extends unknown[]>(tuples: readonly T[]) => {
+/** Tuples by their first element (the target or task id), in the statement's order. */
+const groupBy = <T extends [string, ...unknown[]]>(tuples: readonly T[]) => {
   const by = new Map<string, T[]>();
-  for (const t of tuples) by.set(t[0] as string, [...(by.get(t[0] as string) ?? []), t]);
+  for (const t of tuples) {
+    const list = by.get(t[0]);
+    if (list) list.push(t);
+    else by.set(t[0], [t]);
+  }
   return by;
 };
 
-/** Keeps what the statement read (at `version`) and answers every id of the batch from what is kept. */
-export function batchStructure(db: Db, planId: string, itemIds: string[], read: { version: number; targets: TargetTuple[]; nodes: NodeTuple[] }) {
+/**
+ * Keeps what the statement read and answers every id of the batch. At the asked version the statement
+ * read only the missing ids: they join the tuples the ask was made from. At another version it read all
+ * of them: they start a new set, kept unless this process already keeps a newer version (a push whose
+ * snapshot is older than another's).
+ */
+export function batchStructure(
+  db: Db,
+  planId: string,
+  itemIds: string[],
+  ask: StructureAsk,
+  read: { version: number; targets: TargetTuple[]; nodes: NodeTuple[] },
+) {
+  let plan = read.version === ask.version ? ask.from : null;
   let k = kept.get(db);
-  if (!k || k.version !== read.version || k.size > MAX_KEPT) kept.set(db, (k = { version: read.version, plans: new Map(), size: 0 }));
-  let plan = k.plans.get(planId);
-  if (!plan) k.plans.set(planId, (plan = { targets: new Map(), nodes: new Map() }));
+  if (!plan) {
+    if (!k || k.version < read.version || k.size > MAX_KEPT) kept.set(db, (k = { version: read.version, plans: new Map(), size: 0 }));
+    plan = (k.version === read.version && k.plans.get(planId)) || { targets: new Map(), nodes: new Map() };
+    if (k.version === read.version) k.plans.set(planId, plan);
+  }
   for (const [id, tuples] of groupBy(read.targets)) plan.targets.set(id, tuples);
   for (const [id, tuples] of groupBy(read.nodes)) plan.nodes.set(id, tuples);
-  k.size += read.targets.length + read.nodes.length;
+  if (k) k.size += read.targets.length + read.nodes.length;
   const targets = itemIds.flatMap((id) => plan.targets.get(id) ?? []);
   const taskIds = new Set([...targets.map((t) => t[1]), ...itemIds]);
   const nodes = [...taskIds].flatMap((id) => plan.nodes.get(id) ?? []);

@@ -358,7 +358,7 @@ export async function claimAndLoad(
   const { load, statement } = claimAndLoadStatement(db, planId, batchId, actorName, entries);
   const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, statement);
   const read = { version: Number(row?.version ?? 0), targets: row?.targets ?? [], nodes: row?.nodes ?? [] };
-  const { items, docUnits, assigned } = batchStructure(db, planId, load.itemIds, read);
+  const { items, docUnits, assigned } = batchStructure(db, planId, load.itemIds, load.ask, read);
   const year = row?.year;
   return {
     claim: readClaim(row),
