@@ -12,7 +12,9 @@ import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { z } from 'zod';
+import { anyText } from '../db/any-of';
 import { rowsOf, type Db } from '../db/connect';
+import { progress } from '../db/schema';
 import { AppError } from '../../model/errors';
 import { NotFoundError } from './plans';
 
@@ -92,9 +94,6 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode(await snapshotPoint(db));
 }
 
-/** A PostgreSQL text[] literal: every element double-quoted, `"` and `\` escaped. */
-const textArray = (xs: string[]) => `{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-
 /** updated_at as Date.prototype.toISOString() prints it (milliseconds, UTC, Z). */
 const ISO = `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** A JSON string or null; to_json escapes as JSON.stringify does (", \, control characters). */
@@ -144,7 +143,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
     : sql`txid >= ${cursor.since}::bigint`;
   const after = cursor.after ? sql`and (txid, key) > (${cursor.after.txid}::bigint, ${cursor.after.key})` : sql``;
   // One array parameter, not one parameter per item (a unit may own thousands of items).
-  const only = onlyItems ? (onlyItems.length ? sql`and item_id = any(${textArray(onlyItems)}::text[])` : sql`and false`) : sql``;
+  const only = onlyItems ? (onlyItems.length ? sql`and ${anyText(progress.itemId, onlyItems)}` : sql`and false`) : sql``;
   const head = sql`head as materialized (
       select exists(select 1 from plans where id = ${planId} and deleted_at is null) as found,
              (pg_snapshot_xmin(s)::text::bigint)::float8 as xmin, (pg_snapshot_xmax(s)::text::bigint)::float8 as xmax,
