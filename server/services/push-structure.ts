@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm';
 import type { Units } from '../../model/plan';
 import type { SnapshotItem } from '../../model/push-decision';
 import type { TaskAssignment } from '../../model/sheet';
-import { textArray } from '../db/any-of';
+import { probes, textArray } from '../db/any-of';
 import type { Db } from '../db/connect';
 
 export type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
@@ -57,19 +57,19 @@ export function structureAsk(db: Db, planId: string, itemIds: string[]): Structu
 
 /**
  * The statement's structure CTEs: `want` — the ids to read (the missing ones at the kept version, all
- * otherwise) — then `tg`, the targets among them, and `tasks`: the targets' tasks and the tasks named
- * directly, each looked up by primary key (lateral with `limit 1`, so no planner turns it into a scan of
- * the plan's nodes). Only the tasks named directly are probed for targets (has_targets): a target's task
+ * otherwise) — then `tg`, the targets among them (server/db/any-of.ts probes), and `tasks`: the targets'
+ * tasks and the tasks named directly, each looked up by primary key (lateral with `limit 1`, so no planner
+ * turns it into a scan of the plan's nodes). Only the tasks named directly are probed for targets (has_targets): a target's task
  * has some by definition.
  */
 export function structureCtes(planId: string, ask: StructureAsk) {
+  const wanted = sql`(case when (select version from sv) = ${ask.version} then ${textArray(ask.missing)} else ${textArray(ask.all)} end)`;
   return sql`sv as (
           select coalesce((select version from structure_version where id = 1), 0)::float8 as version
         ), want as (
-          select x from unnest(case when (select version from sv) = ${ask.version} then ${textArray(ask.missing)}::text[] else ${textArray(ask.all)}::text[] end) x
+          select unnest(${wanted}) as x
         ), tg as (
-          select t.id, t.task_id, t.unit, t.value, t.kind from want k
-          cross join lateral (select * from targets t where t.plan_id = ${planId} and t.id = k.x limit 1) t
+          select t.id, t.task_id, t.unit, t.value, t.kind from ${probes(wanted, 't', (id) => sql`select * from targets t where t.plan_id = ${planId} and t.id = ${id}`)}
         ), tasks as (
           select n.id, n.kind, k.of_target or h.has is not null as has_targets, n.units
           from (select id, bool_or(of_target) from (select task_id, true from tg union all select x, false from want where x not in (select id from tg)) u(id, of_target) group by id) as k(id, of_target)

@@ -5,7 +5,7 @@
 // inserted first: a concurrent duplicate blocks on its primary key until the first commits, then finds
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
-import { textArray } from '../db/any-of';
+import { anyText, probes, textArray } from '../db/any-of';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
@@ -134,7 +134,7 @@ async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   return tx
     .select()
     .from(progress)
-    .where(and(eq(progress.planId, planId), sql`${progress.key} = any(${sql.param(keys)}::text[])`));
+    .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
 }
 
 /**
@@ -259,9 +259,7 @@ const firstMonth = (scope: LoadScope['scope']) => scope.later.reduce<string | nu
  * scoped to the batch's keys — the structure of its items that server/services/push-structure.ts does not
  * hold at the current structure version, the plan's months and the stored rows storedScope names.
  * Every part comes back as one JSON value built by the database: one row to parse, not one per stored row.
- * Every look-up by key is a lateral probe of a primary key (`limit 1`: the planner cannot turn it into a
- * scan of the plan's rows filtered by key, which both databases chose at times — issue 13: PostgreSQL read
- * 15,000 progress rows for 196 stored ones, PGlite 10,000 nodes for 196 tasks).
+ * Every look-up by key is an index probe (server/db/any-of.ts probes), never a scan of the plan's rows.
  *
  * The batch's months are read FOR SHARE: a close (FOR UPDATE, server/services/periods.ts) waits for this
  * push to commit, and a push that starts after a close sees the month closed (issue 15) — the locked read
@@ -282,8 +280,7 @@ function claimAndLoadSql(planId: string, batchId: string, actorName: string, loa
           select p.period, p.status from periods p where p.plan_id = ${planId} and p.period = any(${textArray(months)}) order by p.period for share of p
         ), ${structureCtes(planId, load.ask)}, stored as (
           select p.key, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
-          from unnest(${textArray(scope.keys)}::text[]) k(key)
-          cross join lateral (select * from progress p where p.plan_id = ${planId} and p.key = k.key limit 1) p
+          from ${probes(scope.keys, 'p', (key) => sql`select * from progress p where p.plan_id = ${planId} and p.key = ${key}`)}
           union all
           -- Each item's later months are probed only when the plan has a row in a month after the batch's
           -- first (at month-end, usually none: one probe of progress_period_idx ("order by period" makes

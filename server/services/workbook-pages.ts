@@ -3,7 +3,7 @@
 // Only the node ids in document order are read up front; each page then reads its nodes, targets,
 // assignments and the month's, the month before's and last year's entries by key (`= any(array)`), and
 // is built by the same rowBuilder as buildRows, so the rows are the whole-plan export's, cell for cell.
-import { textArray } from '../db/any-of';
+import { probes } from '../db/any-of';
 import { sql } from 'drizzle-orm';
 import type { Deadline, Units } from '../../model/plan';
 import type { Target } from '../../model/plan';
@@ -108,7 +108,8 @@ async function documentOrder(db: Db, planId: string): Promise<{ ids: string[]; d
 }
 
 /**
- * A page's nodes, their targets and assignments. The three statements are sent together: the writer
+ * A page's nodes, their targets and assignments, each by index probes (server/db/any-of.ts probes: with
+ * `task_id = any(…)` PostgreSQL scanned the plan's every target for each page). The three statements are sent together: the writer
  * lets the event loop run only between runs of rows (server/workbook/export.ts breathe), and statements
  * awaited one after another took one of those turns each, so the writer waited for its next page (at
  * 50,000 rows, ~3 s of a 5 s export). On a pool they run on three connections (six with READ_AHEAD
@@ -116,16 +117,22 @@ async function documentOrder(db: Db, planId: string): Promise<{ ids: string[]; d
  */
 async function readPageNodes({ db, planId }: PageContext, page: string[]) {
   const [nodeRows, targetRows, assignmentRows] = await Promise.all([
-    rowsOf<NodeRow>(db, sql`select id, kind, number, title, deadlines, units from nodes where plan_id = ${planId} and id = any(${textArray(page)})`),
+    rowsOf<NodeRow>(
+      db,
+      sql`select n.id, n.kind, n.number, n.title, n.deadlines, n.units
+            from ${probes(page, 'n', (id) => sql`select * from nodes n where n.plan_id = ${planId} and n.id = ${id}`)}`,
+    ),
     rowsOf<TargetRow>(
       db,
-      sql`select id, task_id, metric, value, max, unit, comparator, kind from targets
-            where plan_id = ${planId} and task_id = any(${textArray(page)}) order by task_id, ord`,
+      sql`select t.id, t.task_id, t.metric, t.value, t.max, t.unit, t.comparator, t.kind
+            from ${probes(page, 't', (id) => sql`select * from targets t where t.plan_id = ${planId} and t.task_id = ${id}`)}
+            order by t.task_id, t.ord`,
     ),
     rowsOf<{ task_id: string; role: string; name: string }>(
       db,
-      sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id
-            where a.plan_id = ${planId} and a.task_id = any(${textArray(page)}) order by a.task_id, a.ord`,
+      sql`select a.task_id, a.role, u.name
+            from ${probes(page, 'a', (id) => sql`select * from assignments a where a.plan_id = ${planId} and a.task_id = ${id}`)}
+            join units u on u.id = a.unit_id order by a.task_id, a.ord`,
     ),
   ]);
   return { nodeRows, targetRows, assignmentRows };
@@ -178,8 +185,8 @@ async function readEntries(ctx: PageContext, itemIds: readonly string[], out: Ro
   const keys = itemIds.flatMap((id) => [progressKey(id, period), progressKey(id, prev), progressKey(id, lastYear)]);
   const progressRows = await rowsOf<ProgressRow>(
     db,
-    sql`select key, period, version, month_done, cumulative, status, progress, problems, next_steps from progress
-          where plan_id = ${planId} and key = any(${textArray(keys)})`,
+    sql`select p.key, p.period, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
+          from ${probes(keys, 'p', (key) => sql`select * from progress p where p.plan_id = ${planId} and p.key = ${key}`)}`,
   );
   const entries = new Map<string, StoredEntry>();
   for (const r of progressRows) {
