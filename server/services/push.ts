@@ -17,6 +17,7 @@ import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
+import { preparedRows } from '../db/prepared';
 import { batches, progress } from '../db/schema';
 import { NotFoundError } from './plans';
 
@@ -353,7 +354,8 @@ export async function claimAndLoad(
   entries: readonly { key: string }[],
 ): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
   const { load, statement } = claimAndLoadStatement(db, planId, batchId, actorName, entries);
-  const [row] = await rowsOf<ClaimAndLoadRow>(tx as unknown as Db, statement);
+  // The statement's text is the same for every batch: on PGlite it is planned once (server/db/prepared.ts).
+  const [row] = await preparedRows<ClaimAndLoadRow>(db, tx as unknown as Db, statement);
   const read = { version: Number(row?.version ?? 0), targets: row?.targets ?? [], nodes: row?.nodes ?? [] };
   const { items, docUnits, assigned } = batchStructure(db, planId, load.itemIds, load.ask, read);
   const year = row?.year;
