@@ -11,6 +11,7 @@ import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
 import { decideEntries, storedScope, type PushActor, type PushSnapshot, type StoredRow } from '../../model/push-decision';
+import { answerFrom, storedForm } from './push-answer';
 import { batchStructure, structureAsk, structureColumns, structureCtes, type NodeTuple, type StructureAsk, type TargetTuple } from './push-structure';
 import { assignmentOf } from '../../model/sheet';
 import { timeProgress } from '../../model/stats';
@@ -42,14 +43,22 @@ export function valuesOf(r: Pick<typeof progress.$inferSelect, 'monthDone' | 'cu
   };
 }
 
-async function storedAnswer(db: Db | Tx, planId: string, kind: string, batchId: string, actor: Actor): Promise<PushResponse | null> {
+/** How a kind of batch stores its answer, and reads it back (a progress push: server/services/push-answer.ts). */
+export interface AnswerForm<R> {
+  store(response: R): unknown;
+  read(db: Db, planId: string, stored: unknown): Promise<R>;
+}
+
+const asItIs: AnswerForm<never> = { store: (r) => r, read: async (_db, _planId, stored) => stored as never };
+
+async function storedAnswer<R>(db: Db, planId: string, kind: string, batchId: string, actor: Actor, form: AnswerForm<R>): Promise<R | null> {
   const [row] = await db
     .select({ actor: batches.actor, response: batches.response })
     .from(batches)
     .where(and(eq(batches.planId, planId), eq(batches.kind, kind), eq(batches.batchId, batchId)));
   if (!row || !row.response) return null;
   if (row.actor !== actor.name) throw new BatchReuseError(batchId);
-  return { ...(row.response as PushResponse), replayed: true };
+  return { ...(await form.read(db, planId, row.response)), replayed: true };
 }
 
 /** The batch id is someone else's (a replay, or a concurrent duplicate that committed first). */
@@ -78,11 +87,12 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
   batchId: string,
   actor: Actor,
   work: (tx: Tx, claim: BatchClaim) => Promise<R>,
-  opts: { claimedByWork?: boolean } = {},
+  opts: { claimedByWork?: boolean; answer?: AnswerForm<R> } = {},
 ): Promise<R> {
+  const form = opts.answer ?? (asItIs as AnswerForm<R>);
   if (!opts.claimedByWork) {
-    const early = await storedAnswer(db, planId, kind, batchId, actor);
-    if (early) return early as unknown as R;
+    const early = await storedAnswer(db, planId, kind, batchId, actor, form);
+    if (early) return early;
   }
   for (let attempt = 0; ; attempt++) {
     try {
@@ -101,7 +111,7 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
         if (!claim.stored) {
           await rowsOf(
             tx as unknown as Db,
-            sql`update batches set response = ${JSON.stringify(response)}::jsonb where plan_id = ${planId} and kind = ${kind} and batch_id = ${batchId}`,
+            sql`update batches set response = ${JSON.stringify(form.store(response))}::jsonb where plan_id = ${planId} and kind = ${kind} and batch_id = ${batchId}`,
           );
         }
         return response;
@@ -110,10 +120,10 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
       if (err instanceof Replay) {
         if (err.seen?.response) {
           if (err.seen.actor !== actor.name) throw new BatchReuseError(batchId);
-          return { ...(err.seen.response as unknown as R), replayed: true };
+          return { ...(await form.read(db, planId, err.seen.response)), replayed: true };
         }
-        const stored = await storedAnswer(db, planId, kind, batchId, actor);
-        if (stored) return stored as unknown as R;
+        const stored = await storedAnswer(db, planId, kind, batchId, actor, form);
+        if (stored) return stored;
       } else if (!isRetryable(err)) {
         throw err;
       }
@@ -209,10 +219,19 @@ async function upsertWithAudit(
   return result.map((r) => r.key);
 }
 
+/** A push's answer is stored without what its audit rows hold (server/services/push-answer.ts). */
+const progressAnswer: AnswerForm<PushResponse> = {
+  store: storedForm,
+  read: (db, planId, stored) => answerFrom(db, planId, stored as ReturnType<typeof storedForm>),
+};
+
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
   // No look-up before the transaction (issue 13): its first statement claims the batch id and reads the
   // snapshot; a retried batch (the id already committed) rolls back and answers the stored result.
-  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(db, tx, actor, planId, batch, claim), { claimedByWork: true });
+  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(db, tx, actor, planId, batch, claim), {
+    claimedByWork: true,
+    answer: progressAnswer,
+  });
 }
 
 /** What the claim-and-read statement says besides the snapshot. */
@@ -401,7 +420,18 @@ async function applyEntries(db: Db, tx: Tx, actor: Actor, planId: string, batch:
   const response: PushResponse = { batchId: batch.batchId, replayed: false, results };
   for (let i = 0; i < writes.length; i += CHUNK) {
     const last = i + CHUNK >= writes.length;
-    lost.push(...(await upsertWithAudit(tx, planId, actor.name, now, batch.batchId, writes.slice(i, i + CHUNK), old, last ? JSON.stringify(response) : null)));
+    lost.push(
+      ...(await upsertWithAudit(
+        tx,
+        planId,
+        actor.name,
+        now,
+        batch.batchId,
+        writes.slice(i, i + CHUNK),
+        old,
+        last ? JSON.stringify(storedForm(response)) : null,
+      )),
+    );
     if (last) claim.stored = true;
   }
   if (lost.length) {

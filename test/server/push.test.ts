@@ -1,6 +1,7 @@
 // Push: per-entry outcomes, validation through model/rules, exactly-once batches, conflicts, audit.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { verifyToken } from '../../server/auth/tokens';
 import { rowsOf } from '../../server/db/connect';
 import { databases, type TestDatabase } from '../helpers/db';
 import { savePlan, softDeletePlan } from '../../server/services/plans';
@@ -120,6 +121,55 @@ for (const target of databases()) {
       const [row] = await rowsOf<{ version: number }>(database.db, sql`select version from progress where key = ${`t8-m2@${P}`}`);
       expect(row.version).toBe(1);
       expect(await count(s, 'audit')).toBe(auditBefore);
+    });
+
+    it("a replay answers what the first answer said — applied values from the batch's own audit rows — even after later writes", async () => {
+      const id = batchId('mixed');
+      const entries = [
+        {
+          key: `t1-m1@2024-12`,
+          baseVersion: 0,
+          fields: { monthDone: 0.1, cumulative: 40.25, status: '推进中', progress: "“引号”\\与'撇号'", problems: '征地', nextSteps: '加快' },
+        },
+        { key: `t3-m1@2024-06`, baseVersion: 0, fields: { cumulative: -1 } },
+        { key: `t6@2024-06`, baseVersion: 0, fields: { status: '已完成', problems: null } },
+      ];
+      const first = await push(s, s.admin, entries, id);
+      expect(
+        first.body.results.map((r: any) => r.outcome),
+        JSON.stringify(first.body.results[0]),
+      ).toEqual(['applied', 'rejected', 'applied']);
+      // Stored: the refusal in full, an applied entry as its key and outcome only (its values are in the audit).
+      const [stored] = await rowsOf<{ response: any }>(database.db, sql`select response from batches where batch_id = ${id}`);
+      expect(stored.response.results[0]).toEqual({ key: `t1-m1@2024-12`, outcome: 'applied' });
+      expect(stored.response.results[1]).toEqual(first.body.results[1]);
+      // A later batch changes the same row: the replay still answers the first batch's values and version.
+      const later = await push(s, s.admin, [{ key: `t1-m1@2024-12`, baseVersion: 1, fields: { cumulative: 50, progress: '后来的' } }]);
+      expect(later.body.results[0]).toMatchObject({ outcome: 'applied', version: 2 });
+      const again = await push(s, s.admin, entries, id);
+      expect(again.body).toEqual({ ...first.body, replayed: true });
+    });
+
+    it('an answer stored in full (as before issue 13) is replayed as it was stored', async () => {
+      const id = batchId('full');
+      const answer = {
+        batchId: id,
+        replayed: false,
+        results: [
+          {
+            key: 't2@2024-02',
+            outcome: 'applied',
+            version: 3,
+            values: { monthDone: null, cumulative: null, status: '推进中', progress: '旧', problems: null, nextSteps: null },
+          },
+        ],
+      };
+      const actor = (await verifyToken(database.db, s.admin))!.name;
+      await database.db.execute(
+        sql`insert into batches (plan_id, kind, batch_id, actor, response) values (${s.planId}, 'progress', ${id}, ${actor}, ${JSON.stringify(answer)}::jsonb)`,
+      );
+      const again = await push(s, s.admin, [{ key: 't2@2024-02', baseVersion: 0, fields: {} }], id);
+      expect(again.body).toEqual({ ...answer, replayed: true });
     });
 
     it('a batch sent 100 times concurrently has exactly one effect', async () => {
