@@ -59,9 +59,16 @@ export async function preparedRows<T>(db: Db, tx: Pick<Db, 'execute'>, statement
   let name = names.get(query.sql);
   if (!name) {
     name = `qingdan_prepared_${names.size + 1}`;
-    // Not undone by a rollback: a prepared statement belongs to the session, not the transaction.
-    await rowsOf(tx, sql.raw(`prepare ${name} as ${query.sql}`));
+    // Named before the PREPARE is awaited, so a call meanwhile does not prepare the same name again (PGlite
+    // runs statements in the order they were sent: its EXECUTE comes after this PREPARE).
     names.set(query.sql, name);
+    try {
+      // Not undone by a rollback: a prepared statement belongs to the session, not the transaction.
+      await rowsOf(tx, sql.raw(`prepare ${name} as ${query.sql}`));
+    } catch (err) {
+      names.delete(query.sql);
+      throw err;
+    }
   }
   const args = query.params.length ? `(${query.params.map(sqlLiteral).join(', ')})` : '';
   return rowsOf<T>(tx, sql.raw(`execute ${name}${args}`));

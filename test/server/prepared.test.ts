@@ -65,5 +65,10 @@ describe('prepared statements on PGlite', () => {
       .catch(() => {});
     for (let k = 2; k < 10; k++) expect(await preparedRows(db, db, once(k))).toEqual([{ next: k + 1, tag: 'qingdan_once' }]);
     expect(await count()).toBe(1);
+    // Called many times at once with a text not prepared yet: prepared once, every call answered.
+    const twice = (k: number) => sql`select ${k}::int * 2 as double, 'qingdan_once_concurrent' as tag`;
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, k) => preparedRows<{ double: number }>(db, db, twice(k))));
+    expect(answers.map(([r]) => r.double)).toEqual(Array.from({ length: 20 }, (_, k) => 2 * k));
+    expect(await count()).toBe(2);
   });
 });
