@@ -69,11 +69,14 @@ export function markResults(
 }
 
 /** The whole workbook in memory with `mark` applied to the upload's sheet, or null when it is too large
- *  to load (more than `maxCells` cells, LIMITS.annotateCells) or the sheet is not found: the caller then
+ *  to load (more than `maxCells` cells, LIMITS.annotateCells), cannot be loaded, or the sheet is not found: the caller then
  *  returns the file unmarked. */
 export async function annotatedCopy(source: Buffer, sheet: string, cells: number, maxCells: number, mark: (ws: Worksheet) => void): Promise<Buffer | null> {
   if (cells > maxCells) return null;
-  const wb = await loadWorkbook(source);
+  // A part the upload never read (another sheet) may not be well formed XML: the zip check counts tags, it
+  // does not parse (server/workbook/sheet-scan.ts). Then there is no marked copy, as above the cell bound.
+  const wb = await loadWorkbook(source).catch(() => null);
+  if (!wb) return null;
   const ws = wb.worksheets.find((w) => w.name === sheet);
   if (!ws) return null;
   mark(ws);

@@ -2,10 +2,9 @@
 // if not, what it is), that the zip's central directory declares sane sizes (a zip bomb declares a huge
 // uncompressed size or ratio), and that no worksheet has more rows than a 清单 can have. Each worksheet
 // is inflated with a hard output cap, so a central directory that lies about sizes is caught too.
-import { StringDecoder } from 'node:string_decoder';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
-import { SaxesParser } from 'saxes';
 import { WorkbookError } from './errors';
+import { attribute, scanSheet } from './sheet-scan';
 
 export const LIMITS = {
   fileBytes: 20 * 1024 * 1024,
@@ -177,22 +176,20 @@ export interface SheetCounts {
 }
 
 /**
- * Reads a sheet's XML as a stream (SAX) and counts its rows and cells as it goes: the row limit holds for
- * the <row> elements there are (whatever r= they claim), the highest r= and the declared dimension; the
- * cell limit for the whole workbook (`cellsBefore` are the cells of sheets read before). Stops at the
- * first limit passed, so a sheet of a million rows costs the time to read 100,000 of them.
+ * Reads a sheet's XML as a stream and counts its rows and cells as it goes (server/workbook/sheet-scan.ts
+ * finds the tags): the row limit holds for the <row> elements there are (whatever r= they claim), the
+ * highest r= and the declared dimension; the cell limit for the whole workbook (`cellsBefore` are the
+ * cells of sheets read before). Stops at the first limit passed, so a sheet of a million rows costs the
+ * time to read 100,000 of them. Whether the XML is well formed is for the reader (sheet-stream.ts) to say.
  */
 async function countSheet(chunks: AsyncIterable<Buffer>, name: string, path: string, limits: typeof LIMITS, cellsBefore: number): Promise<SheetCounts> {
   const no = EXCELJS_SHEET.exec(path)?.[1];
   const counts: SheetCounts = { name, path, sheetNo: no === undefined ? null : Number(no), merges: [], rows: 0, lastRow: 0, cells: 0 };
   const tooManyRows = (detail: string) =>
     new WorkbookError('TOO_MANY_ROWS', `工作表“${name}”的行数超过清单的上限${limits.rows}行（${detail}），已拒绝（请删除多余的空行后再上传）`, 413);
-  const parser = new SaxesParser({ xmlns: false, position: false });
   let failure: WorkbookError | null = null;
-  parser.on('opentag', (tag) => {
-    if (failure) return;
-    const local = tag.name.slice(tag.name.indexOf(':') + 1);
-    if (local === 'c') {
+  await scanSheet(chunks, name, (tag) => {
+    if (tag.name === 'c') {
       if (cellsBefore + ++counts.cells > limits.cells) {
         failure = new WorkbookError(
           'TOO_MANY_CELLS',
@@ -200,31 +197,21 @@ async function countSheet(chunks: AsyncIterable<Buffer>, name: string, path: str
           413,
         );
       }
-    } else if (local === 'row') {
+    } else if (tag.name === 'row') {
       counts.rows++;
-      const r = Number(tag.attributes.r ?? counts.lastRow + 1);
+      const r = Number(attribute(tag.attributes, 'r') ?? counts.lastRow + 1);
       counts.lastRow = Number.isFinite(r) ? Math.max(counts.lastRow, r, counts.rows) : counts.rows;
       if (counts.lastRow > limits.rows) failure = tooManyRows(`读到第${counts.lastRow}行`);
-    } else if (local === 'mergeCell') {
-      if (counts.merges.push(String(tag.attributes.ref ?? '')) > limits.merges) {
+    } else if (tag.name === 'mergeCell') {
+      if (counts.merges.push(attribute(tag.attributes, 'ref') ?? '') > limits.merges) {
         failure = new WorkbookError('TOO_MANY_CELLS', `工作表“${name}”的合并单元格超过${limits.merges}处，超出清单的正常大小，已拒绝`, 413);
       }
-    } else if (local === 'dimension') {
-      const m = /^[A-Z]+\d+:[A-Z]+(\d+)$/.exec(String(tag.attributes.ref ?? ''));
+    } else {
+      const m = /^[A-Z]+\d+:[A-Z]+(\d+)$/.exec(attribute(tag.attributes, 'ref') ?? '');
       if (m && Number(m[1]) > limits.rows) failure = tooManyRows(`声明${m[1]}行`);
     }
+    return failure === null;
   });
-  const decoder = new StringDecoder('utf8');
-  try {
-    for await (const chunk of chunks) {
-      parser.write(decoder.write(chunk));
-      if (failure) throw failure;
-    }
-    parser.write(decoder.end()).close();
-  } catch (err) {
-    if (err instanceof WorkbookError) throw err;
-    throw new WorkbookError('NOT_XLSX', `工作表“${name}”的内容不是有效的 XML（${(err as Error).message.slice(0, 60)}）`, 422);
-  }
   if (failure) throw failure;
   return counts;
 }

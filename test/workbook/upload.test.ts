@@ -1,3 +1,4 @@
+import JSZip from 'jszip';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildRows, COLUMNS, type ItemRow, type SheetRow } from '../../model/sheet';
@@ -212,6 +213,31 @@ describe('workbook upload: hostile and wrong files (4xx before anything is infla
     );
     expect(liar.code).toBe('ZIP_BOMB');
     expect(liar.message).toContain('超过其声明的大小');
+  });
+
+  it('a main sheet whose XML is not well formed is refused (422 NOT_XLSX), nothing read from it', async () => {
+    // The zip check only counts tags (server/workbook/sheet-scan.ts); the reader's XML parser refuses this.
+    const zip = await JSZip.loadAsync(exported);
+    const path = 'xl/worksheets/sheet1.xml';
+    const xml = await zip.file(path)!.async('string');
+    const broken = xml.replace(/<\/v><\/c>/, '</c></v>');
+    expect(broken).not.toBe(xml);
+    zip.file(path, broken);
+    const err = await rejection(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect([err.status, err.code]).toEqual([422, 'NOT_XLSX']);
+    expect(err.message).toContain('无法读取该工作簿');
+  });
+
+  it('a bad cell next to another sheet that is not well formed: the cell is named, the file comes back unmarked', async () => {
+    const item = items[0];
+    const bad = await edited((ws) => (ws.getCell(rowOf(ws, item.itemId), colOf('monthDone')).value = '3亿'));
+    const zip = await JSZip.loadAsync(bad);
+    const other = Object.keys(zip.files).find((n) => /^xl\/worksheets\/sheet[2-9]\.xml$/.test(n))!;
+    zip.file(other, (await zip.file(other)!.async('string')).replace('</sheetData>', '<row></sheetData>'));
+    const err = await rejection(await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+    expect([err.status, err.code]).toEqual([422, 'BAD_CELLS']);
+    expect(err.errors).toEqual([expect.objectContaining({ field: 'monthDone', code: 'NOT_A_NUMBER' })]);
+    expect(err.annotated).toBeUndefined();
   });
 
   it('a sheet with 1,048,576 rows is refused from its XML, without loading it', async () => {
