@@ -138,21 +138,26 @@ interface Acc {
   tally: Tally;
   rateSum: number;
   tasks: Set<string>;
+  /** The task of the last item counted: a task's items come one after another, so most skip the set. */
+  lastTask: string | null;
 }
-const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: new Set() });
+const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: new Set(), lastTask: null });
 
-function addTo(acc: Acc, s: ItemSummary, flags: { overdue: boolean; behind: boolean }): void {
+function addTo(acc: Acc, taskId: string, status: StatStatus, rate: number | null, overdue: boolean, behind: boolean): void {
   const t = acc.tally;
   t.items++;
-  acc.tasks.add(s.taskId);
-  if (s.status !== '未填报') t.reported++;
-  t.byStatus[s.status]++;
-  if (s.rate !== null) {
-    t.rated++;
-    acc.rateSum += Math.min(s.rate, 100);
+  if (acc.lastTask !== taskId) {
+    acc.tasks.add(taskId);
+    acc.lastTask = taskId;
   }
-  if (flags.overdue) t.overdue++;
-  if (flags.behind) t.behind++;
+  if (status !== '未填报') t.reported++;
+  t.byStatus[status]++;
+  if (rate !== null) {
+    t.rated++;
+    acc.rateSum += Math.min(rate, 100);
+  }
+  if (overdue) t.overdue++;
+  if (behind) t.behind++;
 }
 
 function finish(acc: Acc): Tally {
@@ -220,30 +225,38 @@ export function statsAccumulator(opts: StatsOptions, { lists = true }: { lists?:
   const behind: ItemSummary[] = [];
 
   let section = { id: '', label: '其他' };
+  // The current section's tally, found once per section (created at its first item, as before).
+  let sectionAcc: Acc | null = null;
   function add(row: SheetRow): void {
     if (row.kind === 'section') {
-      if (row.depth === 0) section = { id: row.nodeId, label: row.label };
+      if (row.depth === 0) {
+        section = { id: row.nodeId, label: row.label };
+        sectionAcc = null;
+      }
       return;
     }
     const status = statusOf(row);
-    const s = itemSummary(row, section.label, status);
-    const flags = {
-      overdue: row.due !== null && row.due <= end && status !== '已完成',
-      // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
-      behind: status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp,
-    };
-    if (lists) {
+    const isOverdue = row.due !== null && row.due <= end && status !== '已完成';
+    // Only amounts and counts accumulate over the year; a level or rate target has no 序时进度.
+    const isBehind = status !== '已完成' && row.rate !== null && (row.target?.kind === 'amount' || row.target?.kind === 'count') && row.rate < tp;
+    // The item's summary only for the lists it goes in (one object shared by them).
+    if (lists && (status === '滞后' || isOverdue || isBehind)) {
+      const s = itemSummary(row, section.label, status);
       if (status === '滞后') lagging.push(s);
-      if (flags.overdue) overdue.push(s);
-      if (flags.behind) behind.push(s);
+      if (isOverdue) overdue.push(s);
+      if (isBehind) behind.push(s);
     }
 
-    addTo(totals, s, flags);
-    if (!sections.has(section.id)) sections.set(section.id, { label: section.label, acc: newAcc() });
-    addTo(sections.get(section.id)!.acc, s, flags);
+    addTo(totals, row.taskId, status, row.rate, isOverdue, isBehind);
+    if (!sectionAcc) {
+      if (!sections.has(section.id)) sections.set(section.id, { label: section.label, acc: newAcc() });
+      sectionAcc = sections.get(section.id)!.acc;
+    }
+    addTo(sectionAcc, row.taskId, status, row.rate, isOverdue, isBehind);
     for (const unit of row.lead.length ? row.lead : [UNASSIGNED_UNIT]) {
-      if (!units.has(unit)) units.set(unit, newAcc());
-      addTo(units.get(unit)!, s, flags);
+      let acc = units.get(unit);
+      if (!acc) units.set(unit, (acc = newAcc()));
+      addTo(acc, row.taskId, status, row.rate, isOverdue, isBehind);
     }
   }
 
