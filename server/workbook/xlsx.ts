@@ -140,7 +140,8 @@ export class DirectRows {
     if (this.values || height) {
       const ht = height ? ` ht="${height}" customHeight="1"` : '';
       const spans = this.min > 0 && this.max > 0 ? ` spans="${this.min}:${this.max}"` : '';
-      this.xml += `<row r="${r}"${ht}${spans}${this.rowStyle} x14ac:dyDescent="0.25">${this.cells}</row>`;
+      const open = `<row r="${r}"${ht}${spans}${this.rowStyle} x14ac:dyDescent="0.25"`;
+      this.xml += this.cells ? `${open}>${this.cells}</row>` : `${open}/>`;
     }
     this.sheet._rowZero = r + 1;
   }
