@@ -137,19 +137,53 @@ function emptyTally(): Tally {
 interface Acc {
   tally: Tally;
   rateSum: number;
-  tasks: Set<string>;
-  /** The task of the last item counted: a task's items come one after another, so most skip the set. */
-  lastTask: string | null;
+  /** The tasks counted, by their number in order of first appearance (TaskNumbers), ascending. */
+  tasks: number[];
 }
-const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: new Set(), lastTask: null });
+const newAcc = (): Acc => ({ tally: emptyTally(), rateSum: 0, tasks: [] });
 
-function addTo(acc: Acc, taskId: string, status: StatStatus, rate: number | null, overdue: boolean, behind: boolean): void {
+/**
+ * Tasks numbered in the order they first appear. A task's items come one after another, so its number is
+ * found once per task, and a task new to the month is new to every tally: counted by a push, not a set
+ * insertion per item and tally (three or more per item; ~75 ms of a 50,000-row export).
+ */
+function taskNumbers(): (taskId: string) => number {
+  const numbers = new Map<string, number>();
+  let lastId: string | null = null;
+  let last = -1;
+  return (taskId) => {
+    if (taskId !== lastId) {
+      lastId = taskId;
+      last = numbers.get(taskId) ?? numbers.size;
+      if (last === numbers.size) numbers.set(taskId, last);
+    }
+    return last;
+  };
+}
+
+/** Counts task `n` once in `tasks` (ascending): appended when it is the newest, else looked up. */
+function countTask(tasks: number[], n: number): void {
+  const top = tasks.length ? tasks[tasks.length - 1] : -1;
+  if (n === top) return;
+  if (n > top) {
+    tasks.push(n);
+    return;
+  }
+  // A task met again after others (rows out of document order): binary search, insert if absent.
+  let lo = 0;
+  let hi = tasks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tasks[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  if (tasks[lo] !== n) tasks.splice(lo, 0, n);
+}
+
+function addTo(acc: Acc, task: number, status: StatStatus, rate: number | null, overdue: boolean, behind: boolean): void {
   const t = acc.tally;
   t.items++;
-  if (acc.lastTask !== taskId) {
-    acc.tasks.add(taskId);
-    acc.lastTask = taskId;
-  }
+  countTask(acc.tasks, task);
   if (status !== '未填报') t.reported++;
   t.byStatus[status]++;
   if (rate !== null) {
@@ -161,7 +195,7 @@ function addTo(acc: Acc, taskId: string, status: StatStatus, rate: number | null
 }
 
 function finish(acc: Acc): Tally {
-  return { ...acc.tally, tasks: acc.tasks.size, avgRate: acc.tally.rated ? round1(acc.rateSum / acc.tally.rated) : null };
+  return { ...acc.tally, tasks: acc.tasks.length, avgRate: acc.tally.rated ? round1(acc.rateSum / acc.tally.rated) : null };
 }
 
 /** An item row as the 通报 and the dashboard list it. */
@@ -223,6 +257,7 @@ export function statsAccumulator(opts: StatsOptions, { lists = true }: { lists?:
   const lagging: ItemSummary[] = [];
   const overdue: ItemSummary[] = [];
   const behind: ItemSummary[] = [];
+  const taskNumber = taskNumbers();
 
   let section = { id: '', label: '其他' };
   // The current section's tally, found once per section (created at its first item, as before).
@@ -247,16 +282,17 @@ export function statsAccumulator(opts: StatsOptions, { lists = true }: { lists?:
       if (isBehind) behind.push(s);
     }
 
-    addTo(totals, row.taskId, status, row.rate, isOverdue, isBehind);
+    const task = taskNumber(row.taskId);
+    addTo(totals, task, status, row.rate, isOverdue, isBehind);
     if (!sectionAcc) {
       if (!sections.has(section.id)) sections.set(section.id, { label: section.label, acc: newAcc() });
       sectionAcc = sections.get(section.id)!.acc;
     }
-    addTo(sectionAcc, row.taskId, status, row.rate, isOverdue, isBehind);
+    addTo(sectionAcc, task, status, row.rate, isOverdue, isBehind);
     for (const unit of row.lead.length ? row.lead : [UNASSIGNED_UNIT]) {
       let acc = units.get(unit);
       if (!acc) units.set(unit, (acc = newAcc()));
-      addTo(acc, row.taskId, status, row.rate, isOverdue, isBehind);
+      addTo(acc, task, status, row.rate, isOverdue, isBehind);
     }
   }
 

@@ -82,6 +82,8 @@ export class DirectRows {
   private xml = '';
   private cells = '';
   private r = 0;
+  /** The row number as text, once per row (in every cell's address). */
+  private rowText = '';
   private height: number | undefined;
   private min = 0;
   private max = 0;
@@ -103,6 +105,7 @@ export class DirectRows {
 
   begin(r: number, height?: number): void {
     this.r = r;
+    this.rowText = String(r);
     this.height = height;
     this.cells = '';
     this.min = 0;
@@ -121,7 +124,8 @@ export class DirectRows {
     }
     this.values = true;
     const open = s ? `<c r="${this.address(c)}" s="${s}"` : `<c r="${this.address(c)}"`;
-    if (type === NUMBER) this.cells += `${open}><v>${xmlEncode(String(value))}</v></c>`;
+    // A number's text (digits, sign, point, exponent, Infinity, NaN) never needs escaping.
+    if (type === NUMBER) this.cells += `${open}><v>${value as number}</v></c>`;
     else if (type === DATE) this.cells += `${open}><v>${25569 + (value as Date).getTime() / (24 * 3600 * 1000)}</v></c>`;
     else if (this.sheet.useSharedStrings) this.cells += `${open} t="s"><v>${this.sheet._workbook.sharedStrings.add(value as string)}</v></c>`;
     else this.cells += `${open} t="str"><v>${xmlEncode(value as string)}</v></c>`;
@@ -183,6 +187,6 @@ export class DirectRows {
       for (let n = c; n > 0; n = Math.floor((n - 1) / 26)) letter = String.fromCharCode(65 + ((n - 1) % 26)) + letter;
       this.letters[c] = letter;
     }
-    return letter + this.r;
+    return letter + this.rowText;
   }
 }
