@@ -248,25 +248,30 @@ function sectionLabel(node: Pick<PlanNode, 'number' | 'title'>): string {
   return `${node.number}${sep}${node.title}`;
 }
 
+/** Each column's value of an item row (what rowCells reads, one function per column in COLUMNS order). */
+const CELL_VALUE: Record<SheetColumnKey, (row: ItemRow) => string | number | null | undefined> = {
+  number: (row) => row.number,
+  task: (row) => row.task,
+  metric: (row) => row.metric,
+  targetValue: (row) => (row.target && row.target.max === undefined && row.target.comparator === 'eq' ? row.target.value : row.targetText),
+  unit: (row) => row.unit,
+  lead: (row) => row.lead.join('、'),
+  deadline: (row) => row.deadline,
+  monthDone: (row) => row.values.monthDone,
+  cumulative: (row) => row.values.cumulative,
+  rate: (row) => row.rate,
+  status: (row) => row.values.status,
+  progress: (row) => row.values.progress,
+  problems: (row) => row.values.problems,
+  nextSteps: (row) => row.values.nextSteps,
+  id: (row) => row.itemId,
+};
+const CELL_VALUES = COLUMNS.map((c) => CELL_VALUE[c.key]);
+
 /** The cell values of an item row, in COLUMNS order (what the add-in writes and the export prints). */
 export function rowCells(row: ItemRow): (string | number | null)[] {
-  const v = row.values;
-  const cells: Record<SheetColumnKey, string | number | null> = {
-    number: row.number,
-    task: row.task,
-    metric: row.metric,
-    targetValue: row.target && row.target.max === undefined && row.target.comparator === 'eq' ? row.target.value : row.targetText,
-    unit: row.unit,
-    lead: row.lead.join('、'),
-    deadline: row.deadline,
-    monthDone: v.monthDone,
-    cumulative: v.cumulative,
-    rate: row.rate,
-    status: v.status,
-    progress: v.progress,
-    problems: v.problems,
-    nextSteps: v.nextSteps,
-    id: row.itemId,
-  } as Record<SheetColumnKey, string | number | null>;
-  return COLUMNS.map((c) => cells[c.key] ?? null);
+  // Read column by column (no record of every value first: the export calls this for each of 50,000 rows).
+  const cells: (string | number | null)[] = new Array<string | number | null>(CELL_VALUES.length);
+  for (let i = 0; i < CELL_VALUES.length; i++) cells[i] = CELL_VALUES[i](row) ?? null;
+  return cells;
 }

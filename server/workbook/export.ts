@@ -3,8 +3,8 @@
 import type { Writable } from 'node:stream';
 import type { Plan } from '../../model/plan';
 import { STATUSES, type PeriodId } from '../../model/progress';
-import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SheetRow } from '../../model/sheet';
-import { addValidation, createStreamingWorkbook, mergeDisjoint, type Borders, type Style, type Worksheet } from './xlsx';
+import { COLUMNS, COLUMN_INDEX, colLetter, rowCells, type ItemRow, type SectionRow, type SheetRow } from '../../model/sheet';
+import { addValidation, createStreamingWorkbook, DirectRows, type Borders, type Style, type Worksheet } from './xlsx';
 import { writeInvestmentSheet, writeSummarySheet } from './summary';
 import { investmentLine, isInvestment, type InvestmentLine } from '../../model/investment';
 import { statsAccumulator, timeProgress } from '../../model/stats';
@@ -314,16 +314,14 @@ async function writeBody(
   out: Writable,
   summary: Summary | null,
 ): Promise<number> {
+  const rows = new DirectRows(ws);
   let r = FIRST_DATA_ROW;
   let group: { taskId: string; first: number } | null = null;
-  // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单; merges must be set
-  // before the rows are committed, so a task's rows are committed when the next task starts. Each body
-  // merge covers rows of its own (one section row, or one task's rows), so none overlaps another.
+  // Rows of one task are merged in 序号/任务/牵头单位/完成时限 like a printed 清单 (a task's later rows
+  // write those cells as merged). Each body merge covers rows of its own (one section row, or one task's
+  // rows), so none overlaps another.
   const closeGroup = (end: number) => {
-    if (group && end > group.first) {
-      for (const key of ['number', 'task', 'lead', 'deadline'] as const) mergeDisjoint(ws, group.first, col(key), end, col(key));
-    }
-    if (group) ws.getRow(end).commit();
+    if (group && end > group.first) for (const c of GROUP_MERGED) rows.merge(group.first, c, end, c);
     group = null;
   };
   let written = 0;
@@ -336,36 +334,42 @@ async function writeBody(
         summary.stats.add(row);
         if (isInvestment(row)) summary.investment.push(investmentLine(row, summary.timeProgress, page.lastYear?.get(row.itemId) ?? null));
       }
-      // Pause only where no row is pending (a task's rows are committed together, with their merges).
+      // Pause only where no row is pending (a task's rows are merged together).
       if (++written >= ROWS_PER_PAUSE && (row.kind === 'section' || group?.taskId !== row.taskId)) {
         closeGroup(r - 1);
         written = 0;
+        rows.flush();
         await breathe(out);
       }
       if (row.kind === 'section') {
         closeGroup(r - 1);
-        const line = ws.getRow(r);
-        const cell = line.getCell(1);
-        cell.value = row.label;
-        cell.style = sectionStyle(row.depth);
-        for (let c = 2; c <= VISIBLE; c++) line.getCell(c).style = SECTION_CELL_STYLE;
-        line.getCell(PREVIOUS_COL).style = SECTION_CELL_STYLE;
-        mergeDisjoint(ws, r, 1, r, VISIBLE);
-        line.height = 22;
-        line.commit();
+        writeSection(rows, r, row);
         r++;
         continue;
       }
-      if (!group || (group as { taskId: string }).taskId !== row.taskId) {
+      const later = group !== null && (group as { taskId: string }).taskId === row.taskId;
+      if (!later) {
         closeGroup(r - 1);
         group = { taskId: row.taskId, first: r };
       }
-      writeItem(ws, r, row, template, row.due, itemsPerTask.get(row.taskId) === 1, template ? undefined : page.previous?.get(row.itemId));
+      writeItem(rows, r, row, template, itemsPerTask.get(row.taskId) === 1, later, template ? undefined : page.previous?.get(row.itemId));
       r++;
     }
   }
   closeGroup(r - 1);
+  rows.flush();
   return r - 1;
+}
+
+/** A section row: its label across the table (the merged cells take the label's style, as exceljs's merge gives them). */
+function writeSection(rows: DirectRows, r: number, row: SectionRow): void {
+  const style = sectionStyle(row.depth);
+  rows.begin(r, 22);
+  rows.cell(1, row.label, style);
+  for (let c = 2; c <= VISIBLE; c++) rows.merged(c, style);
+  rows.cell(PREVIOUS_COL, null, SECTION_CELL_STYLE);
+  rows.end();
+  rows.merge(r, 1, r, VISIBLE);
 }
 
 /** Display width of text in Excel character units: CJK and full-width characters count double. */
@@ -398,31 +402,33 @@ function rowHeight(cells: (string | number | null)[], solo: boolean): number | u
   return lines > 1 ? Math.min(lines, 30) * 14.5 + 4 : undefined;
 }
 
-function writeItem(ws: Worksheet, r: number, row: ItemRow, template: boolean, due: string | null, solo: boolean, previous: number | undefined): void {
-  const line = ws.getRow(r);
+/** The columns a task's rows share (merged over them). */
+const GROUP_MERGED = (['number', 'task', 'lead', 'deadline'] as const).map(col);
+const IN_GROUP = COLUMNS.map((c) => MERGED_IN_GROUP.has(c.key));
+
+/** An item row; a task's `later` rows leave the task's shared columns to its first row's merged cells. */
+function writeItem(rows: DirectRows, r: number, row: ItemRow, template: boolean, solo: boolean, later: boolean, previous: number | undefined): void {
   const cells = rowCells(row);
   if (template) COLUMNS.forEach((c, i) => (c.input || c.key === 'rate') && (cells[i] = null));
-  const height = rowHeight(cells, solo);
-  if (height) line.height = height;
+  rows.begin(r, rowHeight(cells, solo));
   for (let i = 0; i < N; i++) {
+    if (later && IN_GROUP[i]) {
+      rows.merged(i + 1, STYLES[i]);
+      continue;
+    }
     const c = COLUMNS[i];
-    const cell = line.getCell(i + 1);
     const v = cells[i];
     // Strings are written as strings (shared strings, never <f>), whatever their first character.
-    cell.value = v === null ? null : c.kind === 'rate' ? Math.round(Number(v) * 10) / 1000 : c.kind === 'number' ? v : typeof v === 'number' ? v : String(v);
-    cell.style = STYLES[i];
+    rows.cell(
+      i + 1,
+      v === null ? null : c.kind === 'rate' ? Math.round(Number(v) * 10) / 1000 : c.kind === 'number' ? v : typeof v === 'number' ? v : String(v),
+      STYLES[i],
+    );
   }
-  const version = line.getCell(VERSION_COL);
-  version.value = row.version;
-  version.style = VERSION_STYLE;
-  const prev = line.getCell(PREVIOUS_COL);
-  prev.value = previous ?? null;
-  prev.style = PREVIOUS_STYLE;
-  if (due) {
-    const cell = line.getCell(DUE_COL);
-    cell.value = new Date(`${due}T00:00:00Z`);
-    cell.style = DUE_STYLE;
-  }
+  if (row.due) rows.cell(DUE_COL, new Date(`${row.due}T00:00:00Z`), DUE_STYLE);
+  rows.cell(VERSION_COL, row.version, VERSION_STYLE);
+  rows.cell(PREVIOUS_COL, previous ?? null, PREVIOUS_STYLE);
+  rows.end();
 }
 
 function addRules(ws: Worksheet, last: number, year: number, month: number): void {

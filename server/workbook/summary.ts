@@ -5,7 +5,7 @@ import type { PeriodId } from '../../model/progress';
 import type { SheetRow } from '../../model/sheet';
 import { investmentLines, investmentTotals, type InvestmentLine } from '../../model/investment';
 import { computeStats, timeProgress, type PeriodStats, type Tally } from '../../model/stats';
-import type { Borders, StreamingWorkbook, Style, Worksheet } from './xlsx';
+import { DirectRows, type Borders, type StreamingWorkbook, type Style, type Worksheet } from './xlsx';
 
 const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
 const BORDER: Borders = { top: thin, left: thin, bottom: thin, right: thin };
@@ -100,9 +100,21 @@ export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], in
   note.commit();
   put(ws, INVESTMENT_HEADER_ROW, heads, HEAD);
   let r = INVESTMENT_HEADER_ROW + 1;
+  // One line per investment target, so as many rows as the main sheet's in a plan of investments: written
+  // straight into the sheet's XML (what put would write, without exceljs's objects per cell).
+  const body = new DirectRows(ws);
   for (const l of lines) {
-    put(ws, r++, [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])], BODY);
+    body.begin(r++);
+    const values = [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress];
+    values.forEach((v, i) => body.cell(i + 1, v, BODY));
+    if (withYoy) {
+      body.cell(9, l.lastYear, BODY);
+      body.cell(10, l.yoy, BODY);
+    }
+    body.end();
+    if (r % 100 === 0) body.flush();
   }
+  body.flush();
   const tot = investmentTotals(lines);
   put(ws, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], {
     ...BODY,

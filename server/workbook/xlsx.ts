@@ -1,6 +1,7 @@
 // The one place that imports exceljs (little maintained upstream): if it has to be replaced, only this
 // file and the types it re-exports change. Everything else in server/workbook works through these.
 import ExcelJS from 'exceljs';
+import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
 
 export type Workbook = ExcelJS.Workbook;
@@ -38,23 +39,154 @@ export function addValidation(ws: Worksheet, range: string, rule: DataValidation
   (ws as unknown as { dataValidations: { add(address: string, v: DataValidation): void } }).dataValidations.add(range, rule);
 }
 
+/** exceljs's ValueType numbers (doc/enums.js) of the values DirectRows writes: a style without a number
+ *  format is registered with the type of the first cell that uses it (General for numbers). */
+const NULL = 0;
+const MERGE = 1;
+const NUMBER = 2;
+const STRING = 3;
+const DATE = 4;
+
+// exceljs's own pieces, so what DirectRows writes is what exceljs would: its XML escaping and its range
+// (what the worksheet's <mergeCells> prints and later mergeCells checks against).
+const require = createRequire(import.meta.url);
+const { xmlEncode } = require('exceljs/lib/utils/utils') as { xmlEncode(text: string): string };
+const Range = require('exceljs/lib/doc/range') as new (...tlbr: number[]) => object;
+
+/** The streaming worksheet's internals DirectRows writes through. */
+interface SheetInternals {
+  stream: { write(xml: string): void };
+  startedData?: boolean;
+  useSharedStrings: boolean;
+  _workbook: { styles: { addStyleModel(style: Style, type: number): number }; sharedStrings: { add(text: string): number } };
+  _writeColumns(): void;
+  _writeOpenSheetData(): void;
+  _rows: unknown[];
+  _rowZero: number;
+  _merges: object[];
+}
+
 /**
- * `ws.mergeCells` for a merge the caller knows overlaps no earlier one. exceljs's streaming mergeCells
- * first compares the new merge with every earlier merge of the sheet, which is quadratic: a month of
- * 25,000 tasks with several items each makes ~100,000 merges (4 per task), ~5·10⁹ comparisons. The
- * export's body merges (a section row across the table, a task's rows in 序号/任务/牵头单位/完成时限)
- * each cover rows no other merge touches, so that check can only pass; this hides the earlier merges
- * from it. The merge itself (the cells pointing at their master, the <mergeCell> written at the end)
- * is exceljs's own.
+ * Rows written straight into a streaming worksheet's XML, as exceljs's row and cell xforms would write
+ * them for the same cells, byte for byte: at 50,000 rows, exceljs's Row and Cell objects (a value, a style
+ * copy, an address check, a model per cell) and its XML builder were most of the export's time and garbage.
+ * Style ids and shared strings still come from the workbook's own tables, asked in the same order as
+ * exceljs asks them (row by row, cell by cell), so the ids are the same. Rows go after every row exceljs
+ * has committed; exceljs's getRow goes on after the last one written here.
  */
-export function mergeDisjoint(ws: Worksheet, top: number, left: number, bottom: number, right: number): void {
-  const sheet = ws as unknown as { _merges: unknown[] };
-  const earlier = sheet._merges;
-  sheet._merges = [];
-  try {
-    ws.mergeCells(top, left, bottom, right);
-  } finally {
-    earlier.push(...sheet._merges);
-    sheet._merges = earlier;
+export class DirectRows {
+  private readonly sheet: SheetInternals;
+  private readonly letters: string[] = [];
+  private readonly styleIds = new Map<Style, number>();
+  private readonly rowStyle: string;
+  private xml = '';
+  private cells = '';
+  private r = 0;
+  /** The row number as text, once per row (in every cell's address). */
+  private rowText = '';
+  private height: number | undefined;
+  private min = 0;
+  private max = 0;
+  private values = false;
+
+  constructor(ws: Worksheet) {
+    const sheet = ws as unknown as SheetInternals;
+    if (sheet._rows.some(Boolean)) throw new Error('DirectRows: the worksheet has rows not committed');
+    if (!sheet.startedData) {
+      sheet._writeColumns();
+      sheet._writeOpenSheetData();
+      sheet.startedData = true;
+    }
+    this.sheet = sheet;
+    // exceljs gives every row a fresh empty style: its id (0 unless the default style is not the first).
+    const id = sheet._workbook.styles.addStyleModel({}, NUMBER);
+    this.rowStyle = id ? ` s="${id}" customFormat="1"` : '';
+  }
+
+  begin(r: number, height?: number): void {
+    this.r = r;
+    this.rowText = String(r);
+    this.height = height;
+    this.cells = '';
+    this.min = 0;
+    this.max = 0;
+    this.values = false;
+  }
+
+  /** A cell with a value (or none: written only if its style is not the default), in column order. */
+  cell(c: number, value: string | number | Date | null, style: Style): void {
+    const type = value === null ? NULL : typeof value === 'string' ? STRING : typeof value === 'number' ? NUMBER : DATE;
+    const s = this.styleId(style, type);
+    this.span(c);
+    if (type === NULL) {
+      if (s) this.cells += `<c r="${this.address(c)}" s="${s}"/>`;
+      return;
+    }
+    this.values = true;
+    const open = s ? `<c r="${this.address(c)}" s="${s}"` : `<c r="${this.address(c)}"`;
+    // A number's text (digits, sign, point, exponent, Infinity, NaN) never needs escaping.
+    if (type === NUMBER) this.cells += `${open}><v>${value as number}</v></c>`;
+    else if (type === DATE) this.cells += `${open}><v>${25569 + (value as Date).getTime() / (24 * 3600 * 1000)}</v></c>`;
+    else if (this.sheet.useSharedStrings) this.cells += `${open} t="s"><v>${this.sheet._workbook.sharedStrings.add(value as string)}</v></c>`;
+    else this.cells += `${open} t="str"><v>${xmlEncode(value as string)}</v></c>`;
+  }
+
+  /** A cell merged into another: no value, the style its master had (exceljs's Cell.merge). */
+  merged(c: number, masterStyle: Style): void {
+    const s = this.styleId(masterStyle, MERGE);
+    this.span(c);
+    this.values = true;
+    this.cells += s ? `<c r="${this.address(c)}" s="${s}"/>` : `<c r="${this.address(c)}"/>`;
+  }
+
+  end(): void {
+    const { r, height } = this;
+    if (this.values || height) {
+      const ht = height ? ` ht="${height}" customHeight="1"` : '';
+      const spans = this.min > 0 && this.max > 0 ? ` spans="${this.min}:${this.max}"` : '';
+      const open = `<row r="${r}"${ht}${spans}${this.rowStyle} x14ac:dyDescent="0.25"`;
+      this.xml += this.cells ? `${open}>${this.cells}</row>` : `${open}/>`;
+    }
+    this.sheet._rowZero = r + 1;
+  }
+
+  /**
+   * A merge the caller knows overlaps no earlier one, listed at the end as exceljs's mergeCells lists it,
+   * without its check against every earlier merge of the sheet (quadratic: a month of 25,000 tasks with
+   * several items each makes ~100,000 merges). The cells inside are written with `merged`.
+   */
+  merge(top: number, left: number, bottom: number, right: number): void {
+    this.sheet._merges.push(new Range(top, left, bottom, right));
+  }
+
+  /** Hands the rows written so far to the worksheet's stream. */
+  flush(): void {
+    if (this.xml) this.sheet.stream.write(this.xml);
+    this.xml = '';
+  }
+
+  private styleId(style: Style, type: number): number {
+    let id = this.styleIds.get(style);
+    if (id === undefined) {
+      // exceljs keeps an id per style object, of the type it first saw it with: so do we, from its table.
+      id = this.sheet._workbook.styles.addStyleModel(style, type);
+      this.styleIds.set(style, id);
+    }
+    return id;
+  }
+
+  private span(c: number): void {
+    if (!this.min || this.min > c) this.min = c;
+    if (this.max < c) this.max = c;
+  }
+
+  private address(c: number): string {
+    let letter = this.letters[c];
+    if (letter === undefined) {
+      letter = '';
+      for (let n = c; n > 0; n = Math.floor((n - 1) / 26)) letter = String.fromCharCode(65 + ((n - 1) % 26)) + letter;
+      this.letters[c] = letter;
+    }
+    return letter + this.rowText;
   }
 }

@@ -129,3 +129,23 @@ describe('invariants over random reports', () => {
     );
   });
 });
+
+describe('distinct tasks', () => {
+  // Tasks are counted without a set per tally (model/stats.ts countTask): a task's items normally come one
+  // after another, but rows in any order must count each task once per tally all the same.
+  // The hand-made plan's items twice over: tasks of several items, each met again after others.
+  const items = [...rowsFor(), ...rowsFor()].filter((r) => r.kind === 'item');
+  const distinct = (rows: typeof items) => new Set(rows.map((r) => r.taskId)).size;
+
+  it('counts each task once in every tally, whatever the order of the rows', () => {
+    expect(items.length).toBeGreaterThan(distinct(items)); // some tasks have several items
+    fc.assert(
+      fc.property(fc.shuffledSubarray(items, { minLength: 1 }), (rows) => {
+        const s = computeStats(rows, { period: PERIOD, year: 2026 });
+        expect(s.totals.tasks).toBe(distinct(rows));
+        expect(s.bySection.map((x) => x.tasks)).toEqual([distinct(rows)]);
+        for (const u of s.byUnit) expect(u.tasks, u.unit).toBe(distinct(rows.filter((r) => (r.lead.length ? r.lead : [UNASSIGNED_UNIT]).includes(u.unit))));
+      }),
+    );
+  });
+});
