@@ -18,12 +18,15 @@ export type Period = z.infer<typeof Period>;
 // The entry's fields, types, labels and limits are described once in fields.ts; re-exported here.
 export { EMPTY_PROGRESS, FIELD_LABELS, ProgressFields, ProgressStatus, ProgressValues, STATUSES, TEXT_LIMITS } from './fields';
 
+/** Between the item and the month in an entry's key (SQL that builds keys takes it from here). */
+export const KEY_SEPARATOR = '@';
+
 /** An entry's key: the task or target it reports on, and the month. */
 export function progressKey(itemId: string, period: PeriodId): string {
-  return `${itemId}@${period}`;
+  return `${itemId}${KEY_SEPARATOR}${period}`;
 }
 export function parseProgressKey(key: string): { itemId: string; period: string } | null {
-  const at = key.lastIndexOf('@');
+  const at = key.lastIndexOf(KEY_SEPARATOR);
   if (at <= 0) return null;
   const period = key.slice(at + 1);
   return PeriodId.safeParse(period).success ? { itemId: key.slice(0, at), period } : null;

@@ -7,7 +7,7 @@ import { probes, textArray } from '../db/any-of';
 import { sql } from 'drizzle-orm';
 import type { Deadline, Units } from '../../model/plan';
 import type { Target } from '../../model/plan';
-import { previousPeriod, type PeriodId, type ProgressStatus } from '../../model/progress';
+import { KEY_SEPARATOR, previousPeriod, type PeriodId, type ProgressStatus } from '../../model/progress';
 import { rowBuilder, type RowNode, type RowTarget, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
 import { targetAsOf } from '../../model/target-history';
 import { rowsOf, type Db } from '../db/connect';
@@ -185,7 +185,7 @@ async function readEntries(ctx: PageContext, itemIds: readonly string[], out: Ro
   // The three months' keys (model/progress.ts progressKey: item@month) are made by the database from the
   // item ids, so the statement carries each id once instead of three keys: at 50,000 rows its parameter,
   // written to the socket and escaped by the driver, was most of a page's statements' bytes.
-  const keys = sql`array(select i.v || '@' || m.v from unnest(${textArray(itemIds)}) as i(v) cross join unnest(${textArray([period, prev, lastYear])}) as m(v))`;
+  const keys = sql`array(select i.v || ${KEY_SEPARATOR}::text || m.v from unnest(${textArray(itemIds)}) as i(v) cross join unnest(${textArray([period, prev, lastYear])}) as m(v))`;
   const progressRows = await rowsOf<ProgressRow>(
     db,
     sql`select p.key, p.period, p.version, p.month_done, p.cumulative, p.status, p.progress, p.problems, p.next_steps
