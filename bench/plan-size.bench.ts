@@ -82,7 +82,7 @@ const lines = [
   `| database | ${SIZES.map((s) => `${s.toLocaleString('en')} tasks: push (raw)`).join(' | ')} | 50k ÷ 1k | goal |`,
   `|---|${SIZES.map(() => '---:').join('|')}|---:|:---:|`,
 ];
-for (const kind of ['pg', 'pglite'] as const) {
+for (const kind of (['pg', 'pglite'] as const).filter((k) => !process.env.BENCH_DB || process.env.BENCH_DB === k)) {
   if (kind === 'pg' && !pgReachable) {
     lines.push(`| PostgreSQL | ${SIZES.map(() => '—').join(' | ')} | — | not run |`);
     continue;
