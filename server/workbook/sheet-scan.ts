@@ -10,6 +10,7 @@
 // byte of a multi-byte UTF-8 character is ≥ 0x80, so none is taken for "<", ">" or a quote (an attribute
 // value read is decoded back from UTF-8).
 import { WorkbookError } from './errors';
+import { decodeXml } from './xml-text';
 
 /** A counted start tag: its local name (any namespace prefix dropped) and its raw attribute text. */
 export interface ScannedTag {
@@ -31,12 +32,7 @@ export function attribute(attributes: string, name: string): string | undefined 
   if (!m) return undefined;
   const raw = m[1] ?? m[2];
   // The scan read bytes as latin1: a value with other characters is decoded as the UTF-8 it was.
-  return (/[\x80-\xff]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw)
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+  return decodeXml(/[\x80-\xff]/.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw);
 }
 
 /**

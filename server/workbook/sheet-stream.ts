@@ -7,6 +7,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { readZipEntry, zipEntryChunks } from './zipcheck';
+import { decodeXml } from './xml-text';
 
 export interface StreamRow {
   number: number;
@@ -62,13 +63,6 @@ function sharedStrings(buf: Buffer): unknown[] {
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const attr = (tag: SaxesTagPlain, name: string) => tag.attributes[name] as string | undefined;
-const decodeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 /** Built-in number formats that are dates or times (ECMA-376 18.8.30). */
 const DATE_IDS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);

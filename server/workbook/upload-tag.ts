@@ -3,6 +3,7 @@
 import type { PeriodId } from '../../model/progress';
 import { WorkbookError } from './errors';
 import { readZipEntry } from './zipcheck';
+import { decodeXml } from './xml-text';
 
 export function parseKeywords(keywords: string | undefined): { plan?: string; period?: string } {
   if (!keywords || !keywords.startsWith('qingdan')) return {};
@@ -13,14 +14,7 @@ export function parseKeywords(keywords: string | undefined): { plan?: string; pe
 function keywordsOf(buffer: Buffer): string | undefined {
   const xml = readZipEntry(buffer, 'docProps/core.xml')?.toString('utf8');
   const m = xml && /<(?:\w+:)?keywords\b[^>]*>([^<]*)</.exec(xml);
-  return m
-    ? m[1]
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&apos;/g, "'")
-        .replace(/&amp;/g, '&')
-    : undefined;
+  return m ? decodeXml(m[1]) : undefined;
 }
 
 /** Throws WRONG_PLAN / WRONG_PERIOD when the file says it is another plan's or month's; untagged files pass. */

@@ -5,6 +5,7 @@
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 import { WorkbookError } from './errors';
 import { attribute, scanSheet } from './sheet-scan';
+import { decodeXml } from './xml-text';
 
 export const LIMITS = {
   fileBytes: 20 * 1024 * 1024,
@@ -121,13 +122,6 @@ function sheetNames(buf: Buffer, byName: Map<string, Entry>): Map<string, string
   }
   return out;
 }
-const decodeXml = (s: string) =>
-  s
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 
 /**
  * An entry inflated chunk by chunk (zlib in the thread pool, with backpressure), never more than `cap`
