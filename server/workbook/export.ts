@@ -386,7 +386,12 @@ function textWidth(text: string): number {
 }
 const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
-const MERGED_IN_GROUP = new Set(['number', 'task', 'lead', 'deadline']);
+/** The columns a task's rows share: merged over them, like a printed 清单. */
+const GROUP_KEYS = ['number', 'task', 'lead', 'deadline'] as const;
+const MERGED_IN_GROUP = new Set<string>(GROUP_KEYS);
+/** Their column numbers, and per column (COLUMNS order) whether it is one. */
+const GROUP_MERGED = GROUP_KEYS.map(col);
+const IN_GROUP = COLUMNS.map((c) => MERGED_IN_GROUP.has(c.key));
 
 /**
  * Row height for wrapped text. Excel and WPS grow rows on open, LibreOffice keeps what the file says:
@@ -401,10 +406,6 @@ function rowHeight(cells: (string | number | null)[], solo: boolean): number | u
   });
   return lines > 1 ? Math.min(lines, 30) * 14.5 + 4 : undefined;
 }
-
-/** The columns a task's rows share (merged over them). */
-const GROUP_MERGED = (['number', 'task', 'lead', 'deadline'] as const).map(col);
-const IN_GROUP = COLUMNS.map((c) => MERGED_IN_GROUP.has(c.key));
 
 /** An item row; a task's `later` rows leave the task's shared columns to its first row's merged cells. */
 function writeItem(rows: DirectRows, r: number, row: ItemRow, template: boolean, solo: boolean, later: boolean, previous: number | undefined): void {

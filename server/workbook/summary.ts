@@ -105,12 +105,8 @@ export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], in
   const body = new DirectRows(ws);
   for (const l of lines) {
     body.begin(r++);
-    const values = [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress];
+    const values = [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])];
     values.forEach((v, i) => body.cell(i + 1, v, BODY));
-    if (withYoy) {
-      body.cell(9, l.lastYear, BODY);
-      body.cell(10, l.yoy, BODY);
-    }
     body.end();
     if (r % 100 === 0) body.flush();
   }
