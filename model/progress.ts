@@ -25,6 +25,8 @@ export const KEY_SEPARATOR = '@';
 export function progressKey(itemId: string, period: PeriodId): string {
   return `${itemId}${KEY_SEPARATOR}${period}`;
 }
+/** The item of a key known to be well formed (a stored row's): no check of its month. */
+export const itemIdOf = (key: string): string => key.slice(0, key.lastIndexOf(KEY_SEPARATOR));
 export function parseProgressKey(key: string): { itemId: string; period: string } | null {
   const at = key.lastIndexOf(KEY_SEPARATOR);
   if (at <= 0) return null;

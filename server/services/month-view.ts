@@ -3,7 +3,7 @@
 // when it was closed (server/services/snapshots.ts), so later edits never change what was published.
 import { and, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Plan } from '../../model/plan';
-import { previousPeriod, type Period, type PeriodId } from '../../model/progress';
+import { itemIdOf, previousPeriod, type Period, type PeriodId } from '../../model/progress';
 import { buildRows, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
 import { rowsForUnit, SNAPSHOT_FORMAT, type BulletinHeader, type MonthSnapshot, type SnapshotRecord } from '../../model/snapshot';
 import { computeStats, type PeriodStats } from '../../model/stats';
@@ -89,7 +89,7 @@ export async function loadLastYear(db: Db, planId: string, period: PeriodId): Pr
   const before = `${Number(y) - 1}-${m}`;
   const entries = (await loadEntriesByPeriod(db, planId, [before])).get(before);
   const out: Record<string, number | null> = {};
-  for (const [key, e] of entries ?? []) if (e.values.cumulative !== null) out[key.slice(0, key.lastIndexOf('@'))] = e.values.cumulative;
+  for (const [key, e] of entries ?? []) if (e.values.cumulative !== null) out[itemIdOf(key)] = e.values.cumulative;
   return out;
 }
 

@@ -7,7 +7,7 @@ import { probes, textArray } from '../db/any-of';
 import { sql } from 'drizzle-orm';
 import type { Deadline, Units } from '../../model/plan';
 import type { Target } from '../../model/plan';
-import { KEY_SEPARATOR, previousPeriod, type PeriodId, type ProgressStatus } from '../../model/progress';
+import { itemIdOf, KEY_SEPARATOR, previousPeriod, type PeriodId, type ProgressStatus } from '../../model/progress';
 import { rowBuilder, type RowNode, type RowTarget, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
 import { targetAsOf } from '../../model/target-history';
 import { rowsOf, type Db } from '../db/connect';
@@ -17,8 +17,7 @@ import { loadTargetHistories } from './target-revisions';
 /** Nodes per page. 500 measured better than 2,000 at 50,000 rows when each statement waited for a pause of
  *  the writer (1.12× vs 1.68× the bare writer, peak 323 vs 348 MB; loaded machine). Since the statements go
  *  together and the writer pauses every 100 rows, 1,000 beat 500 in paired runs of a 50,000-row export
- *  through HTTP (4.6 vs 6.4 s, 3.5 vs 5.7 s; load 4–5): fewer pages, fewer statements, and each page's
- *  targets statement scans the plan's targets once (the planner's choice on one plan's tables). */
+ *  through HTTP (4.6 vs 6.4 s, 3.5 vs 5.7 s; load 4–5): fewer pages, fewer statements. */
 export const PAGE_NODES = 1000;
 
 /** One page of rows with the read-only figures their items need. */
@@ -193,7 +192,7 @@ async function readEntries(ctx: PageContext, itemIds: readonly string[], out: Ro
   );
   const entries = new Map<string, StoredEntry>();
   for (const r of progressRows) {
-    const itemId = r.key.slice(0, r.key.lastIndexOf('@'));
+    const itemId = itemIdOf(r.key);
     if (r.period === period) {
       const values = {
         monthDone: r.month_done,

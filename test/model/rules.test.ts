@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { validateProgress, completionRate, readNumber } from '../../model/rules';
-import { EMPTY_PROGRESS, parseProgressKey, previousPeriod, progressKey } from '../../model/progress';
+import { EMPTY_PROGRESS, itemIdOf, parseProgressKey, previousPeriod, progressKey } from '../../model/progress';
 import type { FieldError } from '../../model/errors';
 
 const codes = (r: { errors: FieldError[] }) => r.errors.map((e) => `${e.field}:${e.code}`).sort();
@@ -87,6 +87,8 @@ describe('helpers', () => {
   it('progress keys round-trip and previousPeriod crosses the year', () => {
     expect(parseProgressKey(progressKey('t_abc', '2023-04'))).toEqual({ itemId: 't_abc', period: '2023-04' });
     expect(parseProgressKey('nonsense')).toBeNull();
+    // An item id may itself hold the separator: the key's last one splits it from the month.
+    expect(itemIdOf(progressKey('t@1', '2023-04'))).toBe('t@1');
     expect(previousPeriod('2023-01')).toBe('2022-12');
     expect(previousPeriod('2023-10')).toBe('2023-09');
   });
