@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { ItemRow } from '../../model/sheet';
 import { WorkbookError } from '../../server/workbook/errors';
 import { MAIN_SHEET, workbookBuffer } from '../../server/workbook/export';
-import { parseUpload } from '../../server/workbook/upload';
+import { PAGE_ROWS, parseUpload } from '../../server/workbook/upload';
+import { storedFromRows, type StoredItems } from '../../server/workbook/upload-stored';
 import { LIMITS } from '../../server/workbook/zipcheck';
 import { streamSheet } from '../../server/workbook/sheet-stream';
 import { loadWorkbook } from '../../server/workbook/xlsx';
@@ -87,6 +88,34 @@ describe('workbook upload read as a stream', () => {
     expect(compared).toBeGreaterThan(30_000);
     expect(cjk).toBeGreaterThan(5_000);
   });
+
+  it('pages compared while the next is read: changes in sheet order, even when an earlier page is answered later', async () => {
+    const mid = samplePlan({ tasks: 7_000, sections: 20, id: 'stream7k' });
+    const midRows = buildRows(mid, { period: '2024-05' });
+    const midItems = midRows.filter((r): r is ItemRow => r.kind === 'item');
+    const file = await workbookBuffer({ plan: mid, period: '2024-05', rows: midRows });
+    // One edit in each of the first pages (PAGE_ROWS rows each).
+    const picked = [10, PAGE_ROWS + 10, 2 * PAGE_ROWS + 10, 3 * PAGE_ROWS + 10].map((i) => midItems[i]);
+    const buffer = await edit(file, (ws) => picked.forEach((item, k) => (ws.getCell(rowOf(ws, item.itemId), colOf('progress')).value = `第${k}页的进展`)));
+    const stored = storedFromRows(midRows);
+    let calls = 0;
+    let inFlight = 0;
+    let most = 0;
+    const slowFirst: StoredItems = {
+      ...stored,
+      byIds: async (ids) => {
+        const first = calls++ === 0;
+        most = Math.max(most, ++inFlight);
+        await new Promise((res) => setTimeout(res, first ? 300 : 5)); // the first page's rows come last
+        inFlight--;
+        return stored.byIds(ids);
+      },
+    };
+    const parsed = await parseUpload({ buffer, planId: mid.id, period: '2024-05', stored: slowFirst });
+    expect(parsed.changes.map((c) => c.entry.key.split('@')[0])).toEqual(picked.map((i) => i.itemId));
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(most).toBe(1); // one page compared at a time
+  }, 60_000);
 
   it('an untouched 50,000-row 清单 (~1.1 M cells) is accepted and read as unchanged', async () => {
     const big = samplePlan({ tasks: 50_000, sections: 50, id: 'stream50k' });
