@@ -149,6 +149,10 @@ export const progress = pgTable(
     updatedBy: text('updated_by').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     txid: txid(),
+    // The row as a pull sends it, built by the database on every write (drizzle/0010_progress_entry_json.sql).
+    entry: text('entry')
+      .notNull()
+      .generatedAlwaysAs(sql`progress_entry_json(key, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at)`),
   },
   (t) => [
     primaryKey({ columns: [t.planId, t.key] }),

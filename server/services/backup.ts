@@ -28,13 +28,14 @@ export class BackupError extends Error {
 /**
  * The schema's tables, parents before the tables whose foreign keys point at them. Not structure_version:
  * it is the restored rows' own triggers that set it, and a backup's older number must not replace it.
+ * Nor generated columns (progress.entry): the database computes them from the restored columns.
  */
 async function tablesInOrder(db: Pick<Db, 'execute'>): Promise<{ name: string; columns: string[] }[]> {
   const cols = await rowsOf<{ table: string; column: string }>(
     db,
     sql`select c.table_name as "table", c.column_name as "column" from information_schema.columns c
         join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'structure_version'
+        where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.table_name <> 'structure_version' and c.is_generated = 'NEVER'
         order by c.table_name, c.ordinal_position`,
   );
   const fks = await rowsOf<{ child: string; parent: string }>(
@@ -56,13 +57,17 @@ async function tablesInOrder(db: Pick<Db, 'execute'>): Promise<{ name: string; c
 }
 
 const ident = (name: string) => sql.raw(`"${name.replace(/"/g, '""')}"`);
+const idents = (names: string[]) => sql.join(names.map(ident), sql`, `);
 
 export async function backupDatabase(db: Db): Promise<Backup> {
   return db.transaction(
     async (tx) => {
       const tables: Backup['tables'] = {};
       for (const t of await tablesInOrder(tx)) {
-        const [{ rows }] = await rowsOf<{ rows: string }>(tx, sql`select coalesce(json_agg(x), '[]')::text as rows from ${ident(t.name)} x`);
+        const [{ rows }] = await rowsOf<{ rows: string }>(
+          tx,
+          sql`select coalesce(json_agg(x), '[]')::text as rows from (select ${idents(t.columns)} from ${ident(t.name)}) x`,
+        );
         tables[t.name] = { columns: t.columns, rows: JSON.parse(rows) };
       }
       return { format: BACKUP_FORMAT, version: 1 as const, createdAt: new Date().toISOString(), tables };
@@ -95,7 +100,8 @@ export async function restoreDatabase(db: Db, backup: Backup): Promise<Record<st
       if (!names.has(t.name) || !rows.length) continue;
       for (let i = 0; i < rows.length; i += 2000) {
         await tx.execute(
-          sql`insert into ${ident(t.name)} select * from json_populate_recordset(null::${ident(t.name)}, ${JSON.stringify(rows.slice(i, i + 2000))}::json)`,
+          sql`insert into ${ident(t.name)} (${idents(t.columns)})
+              select ${idents(t.columns)} from json_populate_recordset(null::${ident(t.name)}, ${JSON.stringify(rows.slice(i, i + 2000))}::json)`,
         );
       }
       restored[t.name] = rows.length;

@@ -94,26 +94,6 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode(await snapshotPoint(db));
 }
 
-/** updated_at as Date.prototype.toISOString() prints it (milliseconds, UTC, Z). */
-const ISO = `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-/** A JSON string or null; to_json escapes as JSON.stringify does (", \, control characters). */
-const str = (col: string) => `coalesce(to_json(${col})::text, 'null')`;
-/** A JSON number or null (float8's shortest text is valid JSON; NaN and ±Infinity are not: null, as JSON.stringify). */
-const num = (col: string) => `case when ${col} is null or ${col} in ('NaN', 'Infinity', '-Infinity') then 'null' else ${col}::text end`;
-/**
- * One ChangedEntry as compact JSON text, in ChangedEntry's field order (key, version, values, updatedBy,
- * updatedAt), built by the database on both drivers: the same bytes from PGlite and PostgreSQL, and those
- * JSON.stringify prints (test/server/pull-drivers.test.ts), except numbers float8 prints with an exponent
- * (below 1e-4, from 1e15: 1e-05 for 0.00001), which read back as the same numbers.
- */
-const ENTRY = sql.raw(
-  `'{"key":' || to_json(key)::text || ',"version":' || version::text ||
-   ',"values":{"monthDone":' || ${num('month_done')} || ',"cumulative":' || ${num('cumulative')} ||
-   ',"status":' || ${str('status')} || ',"progress":' || ${str('progress')} ||
-   ',"problems":' || ${str('problems')} || ',"nextSteps":' || ${str('next_steps')} ||
-   '},"updatedBy":' || to_json(updated_by)::text || ',"updatedAt":"' || ${ISO} || '"}'`,
-);
-
 /** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows. */
 const inProcess = (db: Db) => (db as unknown as { $client?: unknown }).$client instanceof PGlite;
 const dialect = new PgDialect();
@@ -133,8 +113,9 @@ const toPoint = (h: Head): Point => {
  * The answer is the JSON text of a PullResponse (the route sends it as it is); throws NotFoundError for
  * a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
- * it gives is exactly what this read could not see. On PGlite the page's JSON is built by the database
- * (one value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON, JS joins them.
+ * it gives is exactly what this read could not see. Each row's JSON is stored with it (progress.entry,
+ * built by the database when the row is written). On PGlite the page's JSON is joined by the database (one
+ * value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON, JS joins them.
  */
 export async function pullChangesJson(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<string> {
   const cursor = decode(since);
@@ -149,7 +130,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
              (pg_snapshot_xmin(s)::text::bigint)::float8 as xmin, (pg_snapshot_xmax(s)::text::bigint)::float8 as xmax,
              (select array_agg(x::text::bigint::float8 order by x) from (select x from pg_snapshot_xip(s) x limit ${MAX_OPEN + 1}) x) as open
       from pg_current_snapshot() s)`;
-  const page = sql`select * from progress
+  const page = sql`select txid, key, entry from progress
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
   let h: Head;
@@ -159,7 +140,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   if (inProcess(db)) {
     const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
       db,
-      sql`with ${head}, page as materialized (select txid, key, ${ENTRY} as entry, row_number() over (order by txid, key) as n from (${page}) p)
+      sql`with ${head}, page as materialized (select txid, key, entry, row_number() over (order by txid, key) as n from (${page}) p)
           select found, xmin, xmax, open,
                  (select string_agg(entry, ',' order by n) from page where n <= ${limit}) as entries,
                  (select count(*)::int from page) as n,
@@ -173,14 +154,12 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
     if (r.last_key !== null) last = { txid: Number(r.last_txid), key: r.last_key };
   } else {
     // The head as one more row (txid null, its JSON in the entry column), then the page's rows, each as
-    // [txid, key, its entry's JSON]. Measured at 10,000 rows (issue 13): 37 ms of this process's CPU
-    // against 53 ms for the rows' eleven columns as text mapped and stringified here; the database's
-    // share runs on its own core while the rows stream in.
+    // [txid, key, its entry's JSON]: rows stream in while the database still reads.
     const q = dialect.sqlToQuery(
       sql`with ${head}
           select null::bigint, null::text, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text
           from head
-          union all (select txid, key, ${ENTRY} from (${page}) p)`,
+          union all (select txid, key, entry from (${page}) p)`,
     );
     const pool = (db as unknown as { $client: pg.Pool }).$client;
     const res = await pool.query<[string | null, string | null, string]>({ text: q.sql, values: q.params, rowMode: 'array', types: asText });

@@ -32,6 +32,16 @@ const CHUNK = 5000; // rows per statement (each column travels as one array para
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
+/** The columns valuesOf reads, for a select of only those (not the row's stored pull JSON). */
+export const valueColumns = {
+  monthDone: progress.monthDone,
+  cumulative: progress.cumulative,
+  status: progress.status,
+  progress: progress.progress,
+  problems: progress.problems,
+  nextSteps: progress.nextSteps,
+};
+
 export function valuesOf(r: Pick<typeof progress.$inferSelect, 'monthDone' | 'cumulative' | 'status' | 'progress' | 'problems' | 'nextSteps'>): ProgressValues {
   return {
     monthDone: r.monthDone,
@@ -143,7 +153,7 @@ async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
   // One array parameter instead of one parameter per key. (Tried: the keys as one JSON text read by
   // jsonb_array_elements_text — less escaping in JS, but twice as slow in PGlite's planner/executor.)
   return tx
-    .select()
+    .select({ key: progress.key, version: progress.version, ...valueColumns })
     .from(progress)
     .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
 }

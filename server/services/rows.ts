@@ -7,7 +7,7 @@ import { buildRows, type SheetRow, type StoredEntry } from '../../model/sheet';
 import type { Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { loadAssignments, loadPlan } from './plans';
-import { valuesOf } from './push';
+import { valueColumns, valuesOf } from './push';
 import { planAsOf } from '../../model/target-history';
 import { loadTargetHistories } from './target-revisions';
 
@@ -15,7 +15,8 @@ import { loadTargetHistories } from './target-revisions';
 export async function loadEntriesByPeriod(db: Db, planId: string, months?: PeriodId[]): Promise<Map<PeriodId, Map<string, StoredEntry>>> {
   const where = months ? and(eq(progress.planId, planId), inArray(progress.period, months)) : eq(progress.planId, planId);
   const byPeriod = new Map<PeriodId, Map<string, StoredEntry>>();
-  for (const r of await db.select().from(progress).where(where)) {
+  const columns = { period: progress.period, key: progress.key, version: progress.version, ...valueColumns };
+  for (const r of await db.select(columns).from(progress).where(where)) {
     if (!byPeriod.has(r.period)) byPeriod.set(r.period, new Map());
     byPeriod.get(r.period)!.set(r.key, { version: r.version, values: valuesOf(r) });
   }

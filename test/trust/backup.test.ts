@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createUnit } from '../../server/auth/units';
-import { openDatabase, type Database } from '../../server/db/connect';
+import { openDatabase, rowsOf, type Database } from '../../server/db/connect';
 import { backupDatabase } from '../../server/services/backup';
 import { setUnitsSeeEachOther } from '../../server/services/visibility';
 import { openPgDatabase, pgReachable } from '../helpers/db';
@@ -49,6 +50,8 @@ async function fill(database: Database): Promise<void> {
 }
 
 const snapshot = async (database: Database) => (await backupDatabase(database.db)).tables;
+/** The rows' stored pull JSON (progress.entry, a generated column the backup leaves out). */
+const pullJson = async (database: Database) => rowsOf<{ key: string; entry: string }>(database.db, sql`select key, entry from progress order by key`);
 
 describe('backup and restore · PGlite (data directories)', () => {
   it('every row comes back in a fresh data directory; ids continue after the restored ones', async () => {
@@ -71,6 +74,10 @@ describe('backup and restore · PGlite (data directories)', () => {
       const after = await snapshot(database);
       expect(after).toEqual(before);
       expect(before.progress.rows).toHaveLength(1);
+      expect(before.progress.columns).not.toContain('entry');
+      // The restored row's pull JSON is computed again from its columns, texts and 1e-7 as they were.
+      const [{ entry }] = await pullJson(database);
+      expect(JSON.parse(entry)).toMatchObject({ key: 't1-m1@2024-05', version: 1, values: { monthDone: 1e-7, cumulative: 0.1, nextSteps: '下月\t协调' } });
       expect(before.audit.rows.length).toBeGreaterThan(3);
       const maxUnit = Math.max(...before.units.rows.map((u: any) => u.id));
       expect((await createUnit(database.db, '新单位', 'test'))!.id).toBeGreaterThan(maxUnit);
@@ -95,6 +102,7 @@ describe.skipIf(!pgReachable)('backup and restore · PostgreSQL', () => {
       const r = cli(['restore', file], { DATABASE_URL: target.url! });
       expect(r.status, r.stderr).toBe(0);
       expect(await snapshot(target)).toEqual(await snapshot(source));
+      expect(await pullJson(target)).toEqual(await pullJson(source));
     } finally {
       await source.close();
       await target.close();
