@@ -20,7 +20,49 @@ export type StreamingWorkbook = ExcelJS.stream.xlsx.WorkbookWriter;
  * kept in memory until the end, so big workbooks write their strings inline (`sharedStrings: false`).
  */
 export function createStreamingWorkbook(stream: Writable, opts: { sharedStrings?: boolean } = {}): StreamingWorkbook {
-  return new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
+  (wb as unknown as { sharedStrings: SharedStrings }).sharedStrings = new SharedStrings();
+  return wb;
+}
+
+/**
+ * exceljs's shared-strings table (exceljs/lib/utils/shared-strings.js) with the same members and the same
+ * indexes, kept in a Map: exceljs keys a plain object by the text, so every distinct text of the workbook
+ * became a property name (V8 internalises each one) — a visible part of a 1,000-row export (issue 13).
+ */
+export class SharedStrings {
+  private readonly index = new Map<string, number>();
+  private readonly list: unknown[] = [];
+  private refs = 0;
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  get values(): unknown[] {
+    return this.list;
+  }
+
+  get totalRefs(): number {
+    return this.refs;
+  }
+
+  getString(index: number): unknown {
+    return this.list[index];
+  }
+
+  /** As exceljs's: the key is the value as a property name (a rich text's is "[object Object]"). */
+  add(value: unknown): number {
+    const key = typeof value === 'string' ? value : String(value);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.list.length;
+      this.index.set(key, i);
+      this.list.push(value);
+    }
+    this.refs++;
+    return i;
+  }
 }
 
 /** Loads a whole workbook in memory. Call only on a buffer that passed checkZip (size, ratio, rows). */

@@ -2,10 +2,11 @@
 // same rows written once through exceljs's Row and Cell objects and once through DirectRows must give the
 // same workbook, part for part (sheet XML, styles, shared strings), with strings shared or inline. If an
 // exceljs upgrade changes how it writes a cell, this fails instead of the export drifting from it.
+import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { createStreamingWorkbook, DirectRows, type Style, type Worksheet } from '../../server/workbook/xlsx';
+import { createStreamingWorkbook, DirectRows, SharedStrings, type Style, type Worksheet } from '../../server/workbook/xlsx';
 
 type Value = string | number | Date | null;
 /** A row: its cells by column (a column left out has no cell), `merged` cells take their master's style. */
@@ -148,5 +149,42 @@ describe('DirectRows', () => {
     const ws = wb.addWorksheet('表');
     ws.getRow(1).getCell(1).value = 'x';
     expect(() => new DirectRows(ws)).toThrow(/not committed/);
+  });
+});
+
+describe('SharedStrings', () => {
+  const ExceljsSharedStrings = createRequire(import.meta.url)('exceljs/lib/utils/shared-strings') as new () => {
+    add(v: unknown): number;
+    count: number;
+    values: unknown[];
+    totalRefs: number;
+    getString(i: number): unknown;
+  };
+
+  it('gives the indexes, values and counts of exceljs own table, and is the one the streaming workbook uses', () => {
+    const rich = { richText: [{ text: '甲' }] };
+    const texts: unknown[] = [
+      '任务',
+      '',
+      '任务',
+      '__proto__',
+      'constructor',
+      'toString',
+      '1',
+      '一、交通 & <建设>',
+      '',
+      rich,
+      { richText: [] },
+      '__proto__',
+      '𠀀',
+    ];
+    const ours = new SharedStrings();
+    const theirs = new ExceljsSharedStrings();
+    expect(texts.map((t) => ours.add(t))).toEqual(texts.map((t) => theirs.add(t)));
+    expect(ours.values).toEqual(theirs.values);
+    expect([ours.count, ours.totalRefs]).toEqual([theirs.count, theirs.totalRefs]);
+    expect(ours.getString(3)).toBe(theirs.getString(3));
+    const wb = createStreamingWorkbook(new PassThrough());
+    expect((wb as unknown as { sharedStrings: unknown }).sharedStrings).toBeInstanceOf(SharedStrings);
   });
 });
