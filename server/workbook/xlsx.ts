@@ -21,9 +21,27 @@ export type StreamingWorkbook = ExcelJS.stream.xlsx.WorkbookWriter;
  */
 export function createStreamingWorkbook(stream: Writable, opts: { sharedStrings?: boolean } = {}): StreamingWorkbook {
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
-  (wb as unknown as { sharedStrings: SharedStrings }).sharedStrings = new SharedStrings();
+  const table = new SharedStrings();
+  const writer = wb as unknown as WriterInternals;
+  writer.sharedStrings = table;
+  // As exceljs's addSharedStrings (the part appended at the same point, under the same name), with the XML
+  // written by SharedStrings.xml instead of exceljs's xforms (an object and a few array pushes per string).
+  writer.addSharedStrings = () => {
+    if (table.count) writer.zip.append(table.xml(), { name: '/xl/sharedStrings.xml' });
+    return Promise.resolve();
+  };
   return wb;
 }
+
+/** The streaming workbook's internals createStreamingWorkbook replaces. */
+interface WriterInternals {
+  sharedStrings: SharedStrings;
+  zip: { append(source: string, data: { name: string }): void };
+  addSharedStrings(): Promise<void>;
+}
+
+/** Where exceljs's TextXform marks a text xml:space="preserve". */
+const PRESERVE = /^\s|\n|\s$/;
 
 /**
  * exceljs's shared-strings table (exceljs/lib/utils/shared-strings.js) with the same members and the same
@@ -49,6 +67,25 @@ export class SharedStrings {
 
   getString(index: number): unknown {
     return this.list[index];
+  }
+
+  /**
+   * xl/sharedStrings.xml as exceljs's SharedStringsXform renders the table, byte for byte: `<si><t>` and
+   * the text through exceljs's own xmlEncode. A table with anything but plain strings (rich text) is
+   * rendered by exceljs itself.
+   */
+  xml(): string {
+    if (this.list.some((v) => typeof v !== 'string')) {
+      const Xform = require('exceljs/lib/xlsx/xform/strings/shared-strings-xform') as new () => { toXml(model: unknown): string };
+      return new Xform().toXml(this);
+    }
+    const n = this.list.length;
+    let xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${n}" uniqueCount="${n}"`;
+    if (n === 0) return `${xml}/>`;
+    xml += '>';
+    for (const text of this.list as string[])
+      xml += PRESERVE.test(text) ? `<si><t xml:space="preserve">${xmlEncode(text)}</t></si>` : `<si><t>${xmlEncode(text)}</t></si>`;
+    return `${xml}</sst>`;
   }
 
   /** As exceljs's: the key is the value as a property name (a rich text's is "[object Object]"). */

@@ -187,4 +187,34 @@ describe('SharedStrings', () => {
     const wb = createStreamingWorkbook(new PassThrough());
     expect((wb as unknown as { sharedStrings: unknown }).sharedStrings).toBeInstanceOf(SharedStrings);
   });
+
+  it("writes xl/sharedStrings.xml as exceljs's SharedStringsXform does, byte for byte", () => {
+    const Xform = createRequire(import.meta.url)('exceljs/lib/xlsx/xform/strings/shared-strings-xform') as new () => { toXml(model: unknown): string };
+    const texts = [
+      '一、交通 & <建设> "重点" \'任务\'',
+      ' 前导空格',
+      '末尾空格 ',
+      '\u3000全角空格',
+      '换行\n之后',
+      '\t制表',
+      '控制\u0001字符\u001f',
+      '',
+      '_x0041_ 看似转义',
+      '𠀀 补充平面',
+      '\r回车',
+      'plain',
+    ];
+    const ours = new SharedStrings();
+    const theirs = new SharedStrings();
+    for (const t of [...texts, ...texts]) ours.add(t);
+    for (const t of [...texts, ...texts]) theirs.add(t);
+    expect(ours.xml()).toBe(new Xform().toXml(theirs));
+    expect(ours.xml()).toContain('<si><t xml:space="preserve"> 前导空格</t></si>');
+    expect(new SharedStrings().xml()).toBe(new Xform().toXml(new SharedStrings()));
+    // rich text (never written by the export) is left to exceljs
+    const rich = new SharedStrings();
+    rich.add('甲');
+    rich.add({ richText: [{ text: '乙', font: { bold: true } }] });
+    expect(rich.xml()).toBe(new Xform().toXml(rich));
+  });
 });
