@@ -115,9 +115,13 @@ function monthWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHo
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      if (q.version === undefined && !(await isClosed(db, planId, period))) {
+      // A live month's first statements go with the month's status (one round trip, not two); a closed
+      // month's answer is dropped (its pages were never asked for).
+      const live = q.version === undefined ? pagedMonth(db, planId, period, { unit }) : null;
+      live?.catch(() => undefined);
+      if (live && !(await isClosed(db, planId, period))) {
         // A live month: rows read from the database page by page as the sheet is written (issue 13).
-        const paged = await pagedMonth(db, planId, period, { unit });
+        const paged = await live;
         const name = `${paged.plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
         const inlineStrings = paged.nodes > INLINE_STRINGS_ABOVE;
         return streamed(c, name, (out) => writeWorkbook(out, { plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings }), log);

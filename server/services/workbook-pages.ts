@@ -277,9 +277,9 @@ async function* pagesOf(ctx: PageContext, ids: readonly string[], size: number):
 
 /** A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError. */
 export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts: { unit?: string; pageSize?: number } = {}): Promise<PagedMonth> {
-  const plan = await livePlan(db, planId);
-  const { ids, depthOf } = await documentOrder(db, planId);
-  const histories = await loadTargetHistories(db, planId);
+  // Three statements that need nothing of each other: sent together, one round trip instead of three
+  // (on one connection — a transaction, PGlite — the driver runs them one after another as before).
+  const [plan, { ids, depthOf }, histories] = await Promise.all([livePlan(db, planId), documentOrder(db, planId), loadTargetHistories(db, planId)]);
   const [y, m] = period.split('-');
   const ctx: PageContext = {
     db,
