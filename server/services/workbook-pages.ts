@@ -116,7 +116,7 @@ interface Structure {
 /** Plans up to this many nodes are read whole and kept (a plan's strings inline above this: routes/workbook.ts). */
 export const KEEP_NODES = 10_000;
 /** Plans kept per database handle; the one kept longest goes first. */
-const KEEP_PLANS = 8;
+const KEEP_PLANS = 4;
 const kept = new WeakMap<object, Map<string, Structure>>();
 
 /** The structure kept for the plan, if any (at whatever version it was read). */
