@@ -78,6 +78,7 @@ async function workbook(sharedStrings: boolean, write: (ws: Worksheet) => void):
   out.on('data', (c: Buffer) => chunks.push(c));
   const wb = createStreamingWorkbook(out, { sharedStrings });
   wb.created = new Date('2024-01-01T00:00:00Z');
+  wb.modified = wb.created; // else the time the writer was made (core.xml): two workbooks a second boundary apart differed
   const ws = wb.addWorksheet('表');
   ws.columns = [{ width: 6 }, { width: 30 }];
   const title = ws.getRow(1);
