@@ -14,7 +14,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { WorkbookUploadResponse } from '../../model/submission';
 import { TargetsWorkbookApplied, TargetsWorkbookPreview } from '../../model/target-edits';
-import { PassThrough, Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { requireRole, type AppEnv } from '../auth/middleware';
 import type { Db } from '../db/connect';
 import { loadPlan } from '../services/plans';
@@ -28,6 +28,7 @@ import { uploadWorkbook } from '../services/workbook-upload';
 import { previousCumulatives } from '../services/previous';
 import { listPeriods } from '../services/periods';
 import { pagedMonth } from '../services/workbook-pages';
+import { Coalesce } from './coalesce';
 import { HttpProblem, Problem, problem } from './problem';
 import { Json, PeriodParams, PlanIdParam } from './params';
 
@@ -74,8 +75,9 @@ export function workbookProblem(c: Context, err: WorkbookError, name = err.filen
   return problem(c, err.status, err.code, err.message, errors, annotated ? { annotated } : undefined);
 }
 
-function streamed(c: Context, filename: string, write: (out: PassThrough) => Promise<void>, log: (s: string) => void): Response {
-  const out = new PassThrough();
+function streamed(c: Context, filename: string, write: (out: Writable) => Promise<void>, log: (s: string) => void): Response {
+  // The zip's hundreds of tiny header chunks go out as a few pieces (server/routes/coalesce.ts).
+  const out = new Coalesce();
   // Errors after the first byte cannot change the status: destroy the stream so the client sees a cut
   // download (never a valid-looking partial file), and log why.
   write(out).catch((err) => {
@@ -113,9 +115,13 @@ function monthWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHo
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      if (q.version === undefined && !(await isClosed(db, planId, period))) {
+      // A live month's first statements go with the month's status (one round trip, not two); a closed
+      // month's answer is dropped (its pages were never asked for).
+      const live = q.version === undefined ? pagedMonth(db, planId, period, { unit }) : null;
+      live?.catch(() => undefined);
+      if (live && !(await isClosed(db, planId, period))) {
         // A live month: rows read from the database page by page as the sheet is written (issue 13).
-        const paged = await pagedMonth(db, planId, period, { unit });
+        const paged = await live;
         const name = `${paged.plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
         const inlineStrings = paged.nodes > INLINE_STRINGS_ABOVE;
         return streamed(c, name, (out) => writeWorkbook(out, { plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings }), log);

@@ -3,6 +3,14 @@
 // Only the node ids in document order are read up front; each page then reads its nodes, targets,
 // assignments and the month's, the month before's and last year's entries by key (`= any(array)`), and
 // is built by the same rowBuilder as buildRows, so the rows are the whole-plan export's, cell for cell.
+//
+// A plan of up to KEEP_NODES nodes has its structure (node order, nodes, targets, their revisions,
+// assignments) read whole, in one snapshot, and kept for the next export at the same structure_version
+// (bumped by statement triggers on every table it comes from: drizzle/0009_structure_triggers.sql, as for
+// server/services/push-structure.ts). Each export reads the version with the plan's row, so a kept structure
+// is used only while nothing in it changed — in this process or any other on the same database; its pages
+// then read only the month's entries (issue 13: at 1,000 rows the structure's statements and their rows were
+// a fifth of the export).
 import { probes, textArray } from '../db/any-of';
 import { sql } from 'drizzle-orm';
 import type { Deadline, Units } from '../../model/plan';
@@ -74,19 +82,136 @@ interface PageContext {
   /** The month before and last year's same month (their 累计 only). */
   prev: string;
   lastYear: string;
-  histories: Awaited<ReturnType<typeof loadTargetHistories>>;
+  histories: Histories;
   depthOf: Map<string, number>;
+  /** The plan's nodes, targets and assignments when kept whole (then pages read only their entries). */
+  whole?: WholeStructure;
   add: ReturnType<typeof rowBuilder>;
 }
 
-/** The live plan's id, title and year; throws NotFoundError. */
-async function livePlan(db: Db, planId: string): Promise<PagedMonth['plan']> {
-  const [plan] = await rowsOf<{ id: string; title: string; year: number | null }>(
-    db,
-    sql`select id, title, year from plans where id = ${planId} and deleted_at is null`,
+type Histories = Awaited<ReturnType<typeof loadTargetHistories>>;
+interface AssignmentRow {
+  task_id: string;
+  role: string;
+  name: string;
+}
+
+/** What a page's three structure statements would return, for every node of a plan, by node (task) id. */
+interface WholeStructure {
+  nodes: Map<string, NodeRow>;
+  targets: Map<string, TargetRow[]>;
+  assignments: Map<string, AssignmentRow[]>;
+}
+
+/** A plan's structure at one structure_version: its node order and target histories, and, for a plan of at
+ *  most KEEP_NODES nodes, the rest of it (`whole`). */
+interface Structure {
+  version: number;
+  ids: string[];
+  depthOf: Map<string, number>;
+  histories: Histories;
+  whole?: WholeStructure;
+}
+
+/** Plans up to this many nodes are read whole and kept (a plan's strings inline above this: routes/workbook.ts). */
+export const KEEP_NODES = 10_000;
+/** Plans kept per database handle; the one kept longest goes first. */
+const KEEP_PLANS = 4;
+const kept = new WeakMap<object, Map<string, Structure>>();
+
+/** The structure kept for the plan, if any (at whatever version it was read). */
+function keptStructure(db: Db, planId: string): Structure | undefined {
+  return kept.get(db)?.get(planId);
+}
+
+/** Keeps a whole structure, unless one of a later version is kept already (an export that read later). */
+function keep(db: Db, planId: string, structure: Structure): void {
+  if (!structure.whole) return;
+  let plans = kept.get(db);
+  if (!plans) kept.set(db, (plans = new Map()));
+  const old = plans.get(planId);
+  if (old && old.version > structure.version) return;
+  plans.delete(planId);
+  plans.set(planId, structure);
+  if (plans.size > KEEP_PLANS) plans.delete(plans.keys().next().value!);
+}
+
+const groupBy = <T extends { task_id: string }>(rows: readonly T[]): Map<string, T[]> => {
+  const by = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = by.get(r.task_id);
+    if (list) list.push(r);
+    else by.set(r.task_id, [r]);
+  }
+  return by;
+};
+
+/** A kept row is shared by every export that uses it: frozen, so no export can change another's. */
+function frozenNode(n: NodeRow): NodeRow {
+  for (const d of n.deadlines) Object.freeze(d);
+  Object.freeze(n.deadlines);
+  if (n.units) {
+    Object.freeze(n.units.lead);
+    if (n.units.co) Object.freeze(n.units.co);
+    Object.freeze(n.units);
+  }
+  return Object.freeze(n);
+}
+
+/**
+ * The plan's structure in one snapshot (a repeatable-read transaction): the structure_version, the node
+ * order, the target histories and — for a plan of at most KEEP_NODES nodes — every node, target and
+ * assignment, as the page statements would read them (same columns, same order within a task).
+ */
+async function readStructure(db: Db, planId: string, keepNodes: number): Promise<Structure> {
+  return db.transaction(
+    async (t) => {
+      const tx = t as unknown as Db;
+      const [{ version }] = await rowsOf<{ version: number }>(
+        tx,
+        sql`select coalesce((select version from structure_version where id = 1), 0)::float8 as version`,
+      );
+      const { ids, depthOf } = await documentOrder(tx, planId);
+      const histories = await loadTargetHistories(tx, planId);
+      if (ids.length > keepNodes) return { version, ids, depthOf, histories };
+      const nodeRows = await rowsOf<NodeRow>(tx, sql`select n.id, n.kind, n.number, n.title, n.deadlines, n.units from nodes n where n.plan_id = ${planId}`);
+      const targetRows = await rowsOf<TargetRow>(
+        tx,
+        sql`select t.id, t.task_id, t.metric, t.value, t.max, t.unit, t.comparator, t.kind from targets t where t.plan_id = ${planId} order by t.task_id, t.ord`,
+      );
+      const assignmentRows = await rowsOf<AssignmentRow>(
+        tx,
+        sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id where a.plan_id = ${planId} order by a.task_id, a.ord`,
+      );
+      for (const r of targetRows) Object.freeze(r);
+      for (const r of assignmentRows) Object.freeze(r);
+      const whole = { nodes: new Map(nodeRows.map((n) => [n.id, frozenNode(n)])), targets: groupBy(targetRows), assignments: groupBy(assignmentRows) };
+      return { version, ids, depthOf, histories, whole };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
-  if (!plan) throw new NotFoundError(`找不到计划：${planId}`);
-  return plan;
+}
+
+/** The plan's structure as of `version` (the one read with the plan's row): kept, or read now and kept. */
+async function structureAt(db: Db, planId: string, version: number, read: Promise<Structure> | null, keepNodes: number): Promise<Structure> {
+  const k = keptStructure(db, planId);
+  if (k && k.version === version && k.ids.length <= keepNodes) return k;
+  // Read in its own snapshot: at `version` or a later one, either way what the plan is now.
+  const structure = (await read) ?? (await readStructure(db, planId, keepNodes));
+  keep(db, planId, structure);
+  return structure;
+}
+
+/** The live plan's id, title and year, and the structure_version in the same snapshot; throws NotFoundError. */
+async function livePlan(db: Db, planId: string): Promise<{ plan: PagedMonth['plan']; version: number }> {
+  const [row] = await rowsOf<{ id: string; title: string; year: number | null; version: number }>(
+    db,
+    sql`select id, title, year, coalesce((select version from structure_version where id = 1), 0)::float8 as version
+          from plans where id = ${planId} and deleted_at is null`,
+  );
+  if (!row) throw new NotFoundError(`找不到计划：${planId}`);
+  const { version, ...plan } = row;
+  return { plan, version };
 }
 
 /**
@@ -134,6 +259,20 @@ async function readPageNodes({ db, planId }: PageContext, page: string[]) {
             join units u on u.id = a.unit_id order by a.task_id, a.ord`,
     ),
   ]);
+  return { nodeRows, targetRows, assignmentRows };
+}
+
+/** What readPageNodes reads for a page, from a kept structure (in the page's order; within a task, as read). */
+function wholePage(whole: WholeStructure, page: readonly string[]) {
+  const nodeRows: NodeRow[] = [];
+  const targetRows: TargetRow[] = [];
+  const assignmentRows: AssignmentRow[] = [];
+  for (const id of page) {
+    const n = whole.nodes.get(id);
+    if (n) nodeRows.push(n);
+    for (const t of whole.targets.get(id) ?? []) targetRows.push(t);
+    for (const a of whole.assignments.get(id) ?? []) assignmentRows.push(a);
+  }
   return { nodeRows, targetRows, assignmentRows };
 }
 
@@ -220,7 +359,7 @@ interface PageRead {
 
 /** One page's statements (no rows built: pages are built in order, see pagesOf). */
 async function readPage(ctx: PageContext, page: string[]): Promise<PageRead> {
-  const { nodeRows, targetRows, assignmentRows } = await readPageNodes(ctx, page);
+  const { nodeRows, targetRows, assignmentRows } = ctx.whole ? wholePage(ctx.whole, page) : await readPageNodes(ctx, page);
   const targetsOf = targetsByTask(ctx, targetRows);
   const assignments = assignmentsByTask(assignmentRows);
   const byId = new Map(nodeRows.map((n) => [n.id, n]));
@@ -275,11 +414,21 @@ async function* pagesOf(ctx: PageContext, ids: readonly string[], size: number):
   }
 }
 
-/** A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError. */
-export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts: { unit?: string; pageSize?: number } = {}): Promise<PagedMonth> {
-  const plan = await livePlan(db, planId);
-  const { ids, depthOf } = await documentOrder(db, planId);
-  const histories = await loadTargetHistories(db, planId);
+/**
+ * A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError.
+ * `keepNodes`: the largest plan read whole and kept (KEEP_NODES; 0 reads every page's nodes from the database).
+ */
+export async function pagedMonth(
+  db: Db,
+  planId: string,
+  period: PeriodId,
+  opts: { unit?: string; pageSize?: number; keepNodes?: number } = {},
+): Promise<PagedMonth> {
+  const keepNodes = opts.keepNodes ?? KEEP_NODES;
+  // With nothing kept for the plan (its first export here) the structure is read along with the plan's row.
+  const ahead = keptStructure(db, planId) ? null : readStructure(db, planId, keepNodes);
+  const [{ plan, version }] = await Promise.all([livePlan(db, planId), ahead]);
+  const { ids, depthOf, histories, whole } = await structureAt(db, planId, version, ahead, keepNodes);
   const [y, m] = period.split('-');
   const ctx: PageContext = {
     db,
@@ -289,6 +438,7 @@ export async function pagedMonth(db: Db, planId: string, period: PeriodId, opts:
     lastYear: `${Number(y) - 1}-${m}`,
     histories,
     depthOf,
+    whole,
     add: rowBuilder(plan.year, { period, unit: opts.unit }),
   };
   return { plan, nodes: ids.length, pages: pagesOf(ctx, ids, opts.pageSize ?? PAGE_NODES) };

@@ -85,8 +85,32 @@ export function workbookKeywords(planId: string, period: PeriodId): string {
   return `qingdan plan=${planId} period=${period}`;
 }
 
+/**
+ * The pages with the first one asked for now: its statements (server/services/workbook-pages.ts) run
+ * while the workbook, its title and header are set up instead of after them.
+ */
+function asked<T>(pages: AsyncIterable<T>): AsyncIterable<T> {
+  const it = pages[Symbol.asyncIterator]();
+  const first = it.next();
+  first.catch(() => undefined); // a writer that fails before its first page must not leave this unhandled
+  return {
+    async *[Symbol.asyncIterator]() {
+      let done = false;
+      try {
+        for (let r = await first; !r.done; r = await it.next()) yield r.value;
+        done = true;
+      } finally {
+        if (!done) await it.return?.();
+      }
+    },
+  };
+}
+
 export async function writeWorkbook(stream: Writable, input: WorkbookInput): Promise<void> {
   const { plan, period } = input;
+  const pages: AsyncIterable<WorkbookPage> | WorkbookPage[] = input.pages
+    ? asked(input.pages)
+    : [{ rows: input.rows ?? [], previous: input.previous, lastYear: input.lastYear }];
   const [year, month] = yearMonth(period);
   const wb = createStreamingWorkbook(stream, { sharedStrings: !input.inlineStrings });
   wb.creator = 'qingdan';
@@ -118,7 +142,6 @@ export async function writeWorkbook(stream: Writable, input: WorkbookInput): Pro
 
   writeTitle(ws, input, year, month);
   writeHeader(ws);
-  const pages: AsyncIterable<WorkbookPage> | WorkbookPage[] = input.pages ?? [{ rows: input.rows ?? [], previous: input.previous, lastYear: input.lastYear }];
   // The summary sheets come after the main one: from the given rows, or counted as the pages' rows are
   // written (the 汇总 figures) with only the 固定资产投资 lines kept, not their rows.
   const summary: Summary | null = input.pages

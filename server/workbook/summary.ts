@@ -5,7 +5,7 @@ import type { PeriodId } from '../../model/progress';
 import type { SheetRow } from '../../model/sheet';
 import { investmentLines, investmentTotals, type InvestmentLine } from '../../model/investment';
 import { computeStats, timeProgress, type PeriodStats, type Tally } from '../../model/stats';
-import { DirectRows, type Borders, type StreamingWorkbook, type Style, type Worksheet } from './xlsx';
+import { DirectRows, type Borders, type StreamingWorkbook, type Style } from './xlsx';
 
 const thin = { style: 'thin' as const, color: { argb: 'FF000000' } };
 const BORDER: Borders = { top: thin, left: thin, bottom: thin, right: thin };
@@ -17,14 +17,15 @@ const HEAD: Style = {
 };
 const BODY: Style = { font: { name: '仿宋', size: 11 }, border: BORDER, alignment: { vertical: 'middle', wrapText: true } };
 
-function put(ws: Worksheet, r: number, values: (string | number | null)[], style: Style): void {
-  const row = ws.getRow(r);
-  values.forEach((v, i) => {
-    const cell = row.getCell(i + 1);
-    cell.value = v;
-    cell.style = style;
-  });
-  row.commit();
+/**
+ * A row of cells of one style, straight into the sheet's XML (DirectRows: what exceljs's Row and Cell
+ * would write, byte for byte). These sheets' few dozen rows through exceljs's objects were a few ms of
+ * every export, as exceljs's row code runs nowhere else in the server and so never gets fast (issue 13).
+ */
+function put(out: DirectRows, r: number, values: readonly (string | number | null | undefined)[], style: Style): void {
+  out.begin(r);
+  values.forEach((v, i) => out.cell(i + 1, v ?? null, style)); // exceljs writes undefined as no value
+  out.end();
 }
 
 const TALLY_HEAD = ['任务数', '填报事项', '已填报', '已完成', '推进中', '滞后', '逾期', '平均完成率(%)'];
@@ -37,15 +38,17 @@ export function writeSummarySheet(wb: StreamingWorkbook, rows: SheetRow[] | Peri
   const stats = Array.isArray(rows) ? computeStats(rows, { period, year }) : rows;
   const ws = wb.addWorksheet('汇总', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   ws.columns = [{ width: 40 }, ...TALLY_HEAD.map(() => ({ width: 11 }))];
+  const out = new DirectRows(ws);
   let r = 1;
-  put(ws, r++, ['按任务分类汇总', ...TALLY_HEAD], HEAD);
-  for (const t of stats.bySection) put(ws, r++, tallyCells(t.label, t), BODY);
-  put(ws, r++, tallyCells('合计', stats.totals), { ...BODY, font: { name: '黑体', size: 11, bold: true } });
+  put(out, r++, ['按任务分类汇总', ...TALLY_HEAD], HEAD);
+  for (const t of stats.bySection) put(out, r++, tallyCells(t.label, t), BODY);
+  put(out, r++, tallyCells('合计', stats.totals), { ...BODY, font: { name: '黑体', size: 11, bold: true } });
   r++;
-  put(ws, r++, ['按牵头单位汇总', ...TALLY_HEAD], HEAD);
-  for (const t of stats.byUnit) put(ws, r++, tallyCells(t.unit, t), BODY);
+  put(out, r++, ['按牵头单位汇总', ...TALLY_HEAD], HEAD);
+  for (const t of stats.byUnit) put(out, r++, tallyCells(t.unit, t), BODY);
   r++;
-  put(ws, r++, [`序时进度：${stats.timeProgress}%`], { font: { name: '仿宋', size: 11 } });
+  put(out, r++, [`序时进度：${stats.timeProgress}%`], { font: { name: '仿宋', size: 11 } });
+  out.flush();
   ws.commit();
 }
 
@@ -83,39 +86,33 @@ export function writeInvestmentSheet(wb: StreamingWorkbook, rows: SheetRow[], in
   });
   ws.columns = [8, 40, 8, 12, 12, 12, 11, 11, ...(withYoy ? [13, 10] : [])].map((width) => ({ width }));
   const [y, m] = input.period.split('-').map(Number);
-  const title = ws.getRow(1);
-  title.height = 30;
-  Object.assign(title.getCell(1), {
-    value: `${input.planTitle}固定资产投资完成情况（${y}年${m}月）`,
-    style: { font: { name: '方正小标宋简体', size: 16, bold: true }, alignment: { horizontal: 'center', vertical: 'middle', wrapText: true } },
+  const out = new DirectRows(ws);
+  // The title and the note across the table: merged cells take their master's style, as exceljs's merge gives them.
+  const across = (r: number, height: number | undefined, value: string, style: Style) => {
+    out.begin(r, height);
+    out.cell(1, value, style);
+    for (let c = 2; c <= heads.length; c++) out.merged(c, style);
+    out.end();
+    out.merge(r, 1, r, heads.length);
+  };
+  across(1, 30, `${input.planTitle}固定资产投资完成情况（${y}年${m}月）`, {
+    font: { name: '方正小标宋简体', size: 16, bold: true },
+    alignment: { horizontal: 'center', vertical: 'middle', wrapText: true },
   });
-  ws.mergeCells(1, 1, 1, heads.length);
-  title.commit();
-  const note = ws.getRow(2);
-  Object.assign(note.getCell(1), {
-    value: `截至${m}月底；序时进度${tp}%；合计按亿元计（万元÷10000）`,
-    style: { font: { name: '仿宋', size: 11 }, alignment: { vertical: 'middle' } },
-  });
-  ws.mergeCells(2, 1, 2, heads.length);
-  note.commit();
-  put(ws, INVESTMENT_HEADER_ROW, heads, HEAD);
+  across(2, undefined, `截至${m}月底；序时进度${tp}%；合计按亿元计（万元÷10000）`, { font: { name: '仿宋', size: 11 }, alignment: { vertical: 'middle' } });
+  put(out, INVESTMENT_HEADER_ROW, heads, HEAD);
   let r = INVESTMENT_HEADER_ROW + 1;
-  // One line per investment target, so as many rows as the main sheet's in a plan of investments: written
-  // straight into the sheet's XML (what put would write, without exceljs's objects per cell).
-  const body = new DirectRows(ws);
+  // One line per investment target, so as many rows as the main sheet's in a plan of investments.
   for (const l of lines) {
-    body.begin(r++);
-    const values = [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])];
-    values.forEach((v, i) => body.cell(i + 1, v, BODY));
-    body.end();
-    if (r % 100 === 0) body.flush();
+    put(out, r++, [l.number, l.name, l.unit, l.plan, l.month, l.cumulative, l.rate, l.timeProgress, ...(withYoy ? [l.lastYear, l.yoy] : [])], BODY);
+    if (r % 100 === 0) out.flush();
   }
-  body.flush();
   const tot = investmentTotals(lines);
-  put(ws, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], {
+  put(out, r, ['合计', `${lines.length}项`, '亿元', tot.plan, null, tot.cumulative, tot.rate, tp, ...(withYoy ? [null, null] : [])], {
     ...BODY,
     font: { name: '黑体', size: 11, bold: true },
   });
+  out.flush();
   ws.commit();
 }
 

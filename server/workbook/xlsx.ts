@@ -20,7 +20,86 @@ export type StreamingWorkbook = ExcelJS.stream.xlsx.WorkbookWriter;
  * kept in memory until the end, so big workbooks write their strings inline (`sharedStrings: false`).
  */
 export function createStreamingWorkbook(stream: Writable, opts: { sharedStrings?: boolean } = {}): StreamingWorkbook {
-  return new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: opts.sharedStrings ?? true });
+  const table = new SharedStrings();
+  const writer = wb as unknown as WriterInternals;
+  writer.sharedStrings = table;
+  // As exceljs's addSharedStrings (the part appended at the same point, under the same name), with the XML
+  // written by SharedStrings.xml instead of exceljs's xforms (an object and a few array pushes per string).
+  writer.addSharedStrings = () => {
+    if (table.count) writer.zip.append(table.xml(), { name: '/xl/sharedStrings.xml' });
+    return Promise.resolve();
+  };
+  return wb;
+}
+
+/** The streaming workbook's internals createStreamingWorkbook replaces. */
+interface WriterInternals {
+  sharedStrings: SharedStrings;
+  zip: { append(source: string, data: { name: string }): void };
+  addSharedStrings(): Promise<void>;
+}
+
+/** Where exceljs's TextXform marks a text xml:space="preserve". */
+const PRESERVE = /^\s|\n|\s$/;
+
+/**
+ * exceljs's shared-strings table (exceljs/lib/utils/shared-strings.js) with the same members and the same
+ * indexes, kept in a Map: exceljs keys a plain object by the text, so every distinct text of the workbook
+ * became a property name (V8 internalises each one) — a visible part of a 1,000-row export (issue 13).
+ */
+export class SharedStrings {
+  private readonly index = new Map<string, number>();
+  private readonly list: unknown[] = [];
+  private refs = 0;
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  get values(): unknown[] {
+    return this.list;
+  }
+
+  get totalRefs(): number {
+    return this.refs;
+  }
+
+  getString(index: number): unknown {
+    return this.list[index];
+  }
+
+  /**
+   * xl/sharedStrings.xml as exceljs's SharedStringsXform renders the table, byte for byte: `<si><t>` and
+   * the text through exceljs's own xmlEncode. A table with anything but plain strings (rich text) is
+   * rendered by exceljs itself.
+   */
+  xml(): string {
+    if (this.list.some((v) => typeof v !== 'string')) {
+      const Xform = require('exceljs/lib/xlsx/xform/strings/shared-strings-xform') as new () => { toXml(model: unknown): string };
+      return new Xform().toXml(this);
+    }
+    const n = this.list.length;
+    let xml = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="${n}" uniqueCount="${n}"`;
+    if (n === 0) return `${xml}/>`;
+    xml += '>';
+    for (const text of this.list as string[])
+      xml += PRESERVE.test(text) ? `<si><t xml:space="preserve">${xmlEncode(text)}</t></si>` : `<si><t>${xmlEncode(text)}</t></si>`;
+    return `${xml}</sst>`;
+  }
+
+  /** As exceljs's: the key is the value as a property name (a rich text's is "[object Object]"). */
+  add(value: unknown): number {
+    const key = typeof value === 'string' ? value : String(value);
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.list.length;
+      this.index.set(key, i);
+      this.list.push(value);
+    }
+    this.refs++;
+    return i;
+  }
 }
 
 /** Loads a whole workbook in memory. Call only on a buffer that passed checkZip (size, ratio, rows). */

@@ -2,10 +2,11 @@
 // same rows written once through exceljs's Row and Cell objects and once through DirectRows must give the
 // same workbook, part for part (sheet XML, styles, shared strings), with strings shared or inline. If an
 // exceljs upgrade changes how it writes a cell, this fails instead of the export drifting from it.
+import { createRequire } from 'node:module';
 import { PassThrough } from 'node:stream';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
-import { createStreamingWorkbook, DirectRows, type Style, type Worksheet } from '../../server/workbook/xlsx';
+import { createStreamingWorkbook, DirectRows, SharedStrings, type Style, type Worksheet } from '../../server/workbook/xlsx';
 
 type Value = string | number | Date | null;
 /** A row: its cells by column (a column left out has no cell), `merged` cells take their master's style. */
@@ -77,6 +78,7 @@ async function workbook(sharedStrings: boolean, write: (ws: Worksheet) => void):
   out.on('data', (c: Buffer) => chunks.push(c));
   const wb = createStreamingWorkbook(out, { sharedStrings });
   wb.created = new Date('2024-01-01T00:00:00Z');
+  wb.modified = wb.created; // else the time the writer was made (core.xml): two workbooks a second boundary apart differed
   const ws = wb.addWorksheet('表');
   ws.columns = [{ width: 6 }, { width: 30 }];
   const title = ws.getRow(1);
@@ -148,5 +150,72 @@ describe('DirectRows', () => {
     const ws = wb.addWorksheet('表');
     ws.getRow(1).getCell(1).value = 'x';
     expect(() => new DirectRows(ws)).toThrow(/not committed/);
+  });
+});
+
+describe('SharedStrings', () => {
+  const ExceljsSharedStrings = createRequire(import.meta.url)('exceljs/lib/utils/shared-strings') as new () => {
+    add(v: unknown): number;
+    count: number;
+    values: unknown[];
+    totalRefs: number;
+    getString(i: number): unknown;
+  };
+
+  it('gives the indexes, values and counts of exceljs own table, and is the one the streaming workbook uses', () => {
+    const rich = { richText: [{ text: '甲' }] };
+    const texts: unknown[] = [
+      '任务',
+      '',
+      '任务',
+      '__proto__',
+      'constructor',
+      'toString',
+      '1',
+      '一、交通 & <建设>',
+      '',
+      rich,
+      { richText: [] },
+      '__proto__',
+      '𠀀',
+    ];
+    const ours = new SharedStrings();
+    const theirs = new ExceljsSharedStrings();
+    expect(texts.map((t) => ours.add(t))).toEqual(texts.map((t) => theirs.add(t)));
+    expect(ours.values).toEqual(theirs.values);
+    expect([ours.count, ours.totalRefs]).toEqual([theirs.count, theirs.totalRefs]);
+    expect(ours.getString(3)).toBe(theirs.getString(3));
+    const wb = createStreamingWorkbook(new PassThrough());
+    expect((wb as unknown as { sharedStrings: unknown }).sharedStrings).toBeInstanceOf(SharedStrings);
+  });
+
+  it("writes xl/sharedStrings.xml as exceljs's SharedStringsXform does, byte for byte", () => {
+    const Xform = createRequire(import.meta.url)('exceljs/lib/xlsx/xform/strings/shared-strings-xform') as new () => { toXml(model: unknown): string };
+    const texts = [
+      '一、交通 & <建设> "重点" \'任务\'',
+      ' 前导空格',
+      '末尾空格 ',
+      '\u3000全角空格',
+      '换行\n之后',
+      '\t制表',
+      '控制\u0001字符\u001f',
+      '',
+      '_x0041_ 看似转义',
+      '𠀀 补充平面',
+      '\r回车',
+      'plain',
+    ];
+    const ours = new SharedStrings();
+    const theirs = new SharedStrings();
+    for (const t of [...texts, ...texts]) ours.add(t);
+    for (const t of [...texts, ...texts]) theirs.add(t);
+    expect(ours.xml()).toBe(new Xform().toXml(theirs));
+    expect(ours.xml()).toContain('<si><t xml:space="preserve"> 前导空格</t></si>');
+    expect(new SharedStrings().xml()).toBe(new Xform().toXml(new SharedStrings()));
+    // rich text (never written by the export) is left to exceljs
+    const rich = new SharedStrings();
+    rich.add('甲');
+    rich.add({ richText: [{ text: '乙', font: { bold: true } }] });
+    expect(rich.xml()).toBe(new Xform().toXml(rich));
   });
 });

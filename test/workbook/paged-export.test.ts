@@ -98,21 +98,23 @@ for (const target of databases()) {
     }, 120_000);
     afterAll(() => database?.close());
 
-    async function both(planId: string, opts: { unit?: string; template?: boolean; inlineStrings?: boolean; pageSize: number }) {
+    async function both(planId: string, opts: { unit?: string; template?: boolean; inlineStrings?: boolean; pageSize: number; keepNodes?: number }) {
       const { unit, template, inlineStrings } = opts;
       const month = (await workbookMonth(database.db, planId, period, unit))!;
       const previous = template ? undefined : await previousCumulatives(database.db, planId, period);
       const whole = await workbookBuffer({ ...month, period, unit, template, previous, inlineStrings });
-      const paged = await pagedMonth(database.db, planId, period, { unit, pageSize: opts.pageSize });
+      const paged = await pagedMonth(database.db, planId, period, { unit, pageSize: opts.pageSize, keepNodes: opts.keepNodes });
       const pages = await workbookBuffer({ plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings });
       return { whole, pages, rows: month.rows };
     }
 
-    it.each(seeds)('%s: admin, unit and 模板, in pages of 1, 7 and 2,000 nodes', async (file) => {
+    it.each(seeds)('%s: admin, unit and 模板, in pages of 1, 7 and 2,000 nodes, from the kept structure and from the database', async (file) => {
       const { plan, unit } = stored.get(file)!;
       // A unit the document names (tasks the office did not assign keep the document's units).
       const named = [...walkNodes(plan.nodes)].map((x) => x.node.units?.lead?.[0]).find((u) => u !== undefined);
       const cases = [{ pageSize: 7 }, { pageSize: 1, unit }, { pageSize: 2000, template: true }, ...(named ? [{ pageSize: 7, unit: named }] : [])];
+      // keepNodes 0: every page's nodes, targets and assignments read from the database (as for a big plan).
+      cases.push(...cases.map((c) => ({ ...c, keepNodes: 0 })));
       for (const c of cases) {
         const { whole, pages, rows } = await both(plan.id, c);
         expect(rows.filter((r) => r.kind === 'item').length, JSON.stringify(c)).toBeGreaterThan(0);
