@@ -44,11 +44,12 @@ for (let i = 0; i < Number(process.env.PROF_EXPORTS ?? 1); i++) {
   file = Buffer.from(await (await fetch(`${url}/api/v1/plans/${plan.id}/periods/2024-05/workbook.xlsx`, { headers })).arrayBuffer());
   console.log(`export ${(performance.now() - t).toFixed(0)} ms, ${file.length} B`);
 }
-if (mode !== 'export') {
+// PROF_UPLOADS=n uploads the exported file n times (as PROF_EXPORTS: later ones warm).
+for (let i = 0; mode !== 'export' && i < Number(process.env.PROF_UPLOADS ?? 1); i++) {
   t = performance.now();
   const res = await fetch(`${url}/api/v1/plans/${plan.id}/periods/2024-05/workbook`, { method: 'POST', headers, body: new Uint8Array(file) });
-  console.log(`upload ${(performance.now() - t).toFixed(0)} ms, ${res.status}`);
   await res.arrayBuffer();
+  console.log(`upload ${(performance.now() - t).toFixed(0)} ms, ${res.status}`);
 }
 console.log(`VmHWM ${/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]} kB`);
 child.kill('SIGINT');
