@@ -12,7 +12,7 @@ import type { Db } from '../db/connect';
 import { nodes, plans, progress, targets } from '../db/schema';
 import { textIndexOf, type StoredItems } from '../workbook/upload-stored';
 import { loadAssignments, NotFoundError } from './plans';
-import { valuesOf } from './push';
+import { valueColumns, valuesOf } from './push';
 import { loadTargetHistories } from './target-revisions';
 
 // What no sheet row shows is not read: the document's text and the spans and quotes it was read from.
@@ -50,16 +50,7 @@ type NodeRow = Awaited<ReturnType<typeof readNodes>>[number];
 /** The stored entries with these keys. */
 function readEntries(db: Db, planId: string, keys: readonly string[]) {
   return db
-    .select({
-      key: progress.key,
-      version: progress.version,
-      monthDone: progress.monthDone,
-      cumulative: progress.cumulative,
-      status: progress.status,
-      progress: progress.progress,
-      problems: progress.problems,
-      nextSteps: progress.nextSteps,
-    })
+    .select({ key: progress.key, version: progress.version, ...valueColumns })
     .from(progress)
     .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
 }
