@@ -7,10 +7,10 @@
 // are the same plan either way. EXECUTE takes no bind parameters, so the values go in as quoted literals
 // (sqlLiteral below), which PostgreSQL reads with each parameter's input function, as it reads text-format
 // bind values. PostgreSQL plans in its own process, so there the statement runs as it is.
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { rowsOf, type Db } from './connect';
+import { pgliteOf, rowsOf, type Db } from './connect';
 
 const dialect = new PgDialect();
 /** Per PGlite instance (its one session holds the prepared statements): statement text → its name. */
@@ -51,8 +51,8 @@ export function sqlLiteral(value: unknown): string {
  * prepared once per text, on PostgreSQL as it is.
  */
 export async function preparedRows<T>(db: Db, tx: Pick<Db, 'execute'>, statement: SQL): Promise<T[]> {
-  const client = (db as unknown as { $client?: unknown }).$client;
-  if (!(client instanceof PGlite)) return rowsOf<T>(tx, statement);
+  const client = pgliteOf(db);
+  if (!client) return rowsOf<T>(tx, statement);
   const query = dialect.sqlToQuery(statement);
   const names = preparedBy.get(client) ?? new Map<string, string>();
   preparedBy.set(client, names);

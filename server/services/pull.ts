@@ -7,13 +7,12 @@
 // server (another database, a long report) no longer makes every later pull return the same rows again.
 // When too many were running the cursor falls back to the snapshot's xmin (rows may then come twice;
 // clients compare versions). Pages within one pull keep their filter and add a (txid, key) position.
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { z } from 'zod';
 import { anyText } from '../db/any-of';
-import { rowsOf, type Db } from '../db/connect';
+import { pgliteOf, rowsOf, type Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { AppError } from '../../model/errors';
 import { NotFoundError } from './plans';
@@ -94,8 +93,6 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode(await snapshotPoint(db));
 }
 
-/** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows. */
-const inProcess = (db: Db) => (db as unknown as { $client?: unknown }).$client instanceof PGlite;
 const dialect = new PgDialect();
 /** Every column as the text PostgreSQL sent: nothing parsed that is only printed again. */
 const asText = { getTypeParser: () => (v: string) => v };
@@ -137,7 +134,8 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   let entries: string;
   let n: number;
   let last: { txid: number; key: string } | null = null;
-  if (inProcess(db)) {
+  // PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows.
+  if (pgliteOf(db)) {
     const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
       db,
       sql`with ${head}, page as materialized (select txid, key, entry, row_number() over (order by txid, key) as n from (${page}) p)
