@@ -3,6 +3,7 @@
 import ExcelJS from 'exceljs';
 import { createRequire } from 'node:module';
 import type { Writable } from 'node:stream';
+import { colLetter } from '../../model/sheet';
 
 export type Workbook = ExcelJS.Workbook;
 export type Worksheet = ExcelJS.Worksheet;
@@ -260,12 +261,6 @@ export class DirectRows {
   }
 
   private address(c: number): string {
-    let letter = this.letters[c];
-    if (letter === undefined) {
-      letter = '';
-      for (let n = c; n > 0; n = Math.floor((n - 1) / 26)) letter = String.fromCharCode(65 + ((n - 1) % 26)) + letter;
-      this.letters[c] = letter;
-    }
-    return letter + this.rowText;
+    return (this.letters[c] ??= colLetter(c - 1)) + this.rowText;
   }
 }
