@@ -14,6 +14,7 @@ import type { SnapshotItem } from '../../model/push-decision';
 import type { TaskAssignment } from '../../model/sheet';
 import { probes, textArray } from '../db/any-of';
 import type { Db } from '../db/connect';
+import { STRUCTURE_VERSION } from '../db/structure-version';
 
 export type TargetTuple = [string, string, string, number, string, number | null, string | null, number | null];
 export type NodeTuple = [string, string, boolean, Units | null, string | null, string | null];
@@ -65,7 +66,7 @@ export function structureAsk(db: Db, planId: string, itemIds: string[]): Structu
 export function structureCtes(planId: string, ask: StructureAsk) {
   const wanted = sql`(case when (select version from sv) = ${ask.version} then ${textArray(ask.missing)} else ${textArray(ask.all)} end)`;
   return sql`sv as (
-          select coalesce((select version from structure_version where id = 1), 0)::float8 as version
+          select ${STRUCTURE_VERSION} as version
         ), want as (
           select unnest(${wanted}) as x
         ), tg as (

@@ -19,6 +19,7 @@ import { itemIdOf, KEY_SEPARATOR, previousPeriod, type PeriodId, type ProgressSt
 import { rowBuilder, type RowNode, type RowTarget, type SheetRow, type StoredEntry, type TaskAssignment } from '../../model/sheet';
 import { targetAsOf } from '../../model/target-history';
 import { rowsOf, type Db } from '../db/connect';
+import { STRUCTURE_VERSION } from '../db/structure-version';
 import { NotFoundError } from './plans';
 import { loadTargetHistories } from './target-revisions';
 
@@ -167,10 +168,7 @@ async function readStructure(db: Db, planId: string, keepNodes: number): Promise
   return db.transaction(
     async (t) => {
       const tx = t as unknown as Db;
-      const [{ version }] = await rowsOf<{ version: number }>(
-        tx,
-        sql`select coalesce((select version from structure_version where id = 1), 0)::float8 as version`,
-      );
+      const [{ version }] = await rowsOf<{ version: number }>(tx, sql`select ${STRUCTURE_VERSION} as version`);
       const { ids, depthOf } = await documentOrder(tx, planId);
       const histories = await loadTargetHistories(tx, planId);
       if (ids.length > keepNodes) return { version, ids, depthOf, histories };
@@ -206,7 +204,7 @@ async function structureAt(db: Db, planId: string, version: number, read: Promis
 async function livePlan(db: Db, planId: string): Promise<{ plan: PagedMonth['plan']; version: number }> {
   const [row] = await rowsOf<{ id: string; title: string; year: number | null; version: number }>(
     db,
-    sql`select id, title, year, coalesce((select version from structure_version where id = 1), 0)::float8 as version
+    sql`select id, title, year, ${STRUCTURE_VERSION} as version
           from plans where id = ${planId} and deleted_at is null`,
   );
   if (!row) throw new NotFoundError(`找不到计划：${planId}`);
