@@ -63,6 +63,15 @@ interface TargetRow {
   comparator: Target['comparator'];
   kind: Target['kind'];
 }
+interface AssignmentRow {
+  task_id: string;
+  role: string;
+  name: string;
+}
+/** The columns of the rows above, for a page's statements and the whole-structure read alike (aliases n, t, a, u). */
+const NODE_COLUMNS = sql.raw('n.id, n.kind, n.number, n.title, n.deadlines, n.units');
+const TARGET_COLUMNS = sql.raw('t.id, t.task_id, t.metric, t.value, t.max, t.unit, t.comparator, t.kind');
+const ASSIGNMENT_COLUMNS = sql.raw('a.task_id, a.role, u.name');
 interface ProgressRow {
   key: string;
   period: string;
@@ -91,11 +100,6 @@ interface PageContext {
 }
 
 type Histories = Awaited<ReturnType<typeof loadTargetHistories>>;
-interface AssignmentRow {
-  task_id: string;
-  role: string;
-  name: string;
-}
 
 /** What a page's three structure statements would return, for every node of a plan, by node (task) id. */
 interface WholeStructure {
@@ -172,14 +176,11 @@ async function readStructure(db: Db, planId: string, keepNodes: number): Promise
       const { ids, depthOf } = await documentOrder(tx, planId);
       const histories = await loadTargetHistories(tx, planId);
       if (ids.length > keepNodes) return { version, ids, depthOf, histories };
-      const nodeRows = await rowsOf<NodeRow>(tx, sql`select n.id, n.kind, n.number, n.title, n.deadlines, n.units from nodes n where n.plan_id = ${planId}`);
-      const targetRows = await rowsOf<TargetRow>(
-        tx,
-        sql`select t.id, t.task_id, t.metric, t.value, t.max, t.unit, t.comparator, t.kind from targets t where t.plan_id = ${planId} order by t.task_id, t.ord`,
-      );
+      const nodeRows = await rowsOf<NodeRow>(tx, sql`select ${NODE_COLUMNS} from nodes n where n.plan_id = ${planId}`);
+      const targetRows = await rowsOf<TargetRow>(tx, sql`select ${TARGET_COLUMNS} from targets t where t.plan_id = ${planId} order by t.task_id, t.ord`);
       const assignmentRows = await rowsOf<AssignmentRow>(
         tx,
-        sql`select a.task_id, a.role, u.name from assignments a join units u on u.id = a.unit_id where a.plan_id = ${planId} order by a.task_id, a.ord`,
+        sql`select ${ASSIGNMENT_COLUMNS} from assignments a join units u on u.id = a.unit_id where a.plan_id = ${planId} order by a.task_id, a.ord`,
       );
       for (const r of targetRows) Object.freeze(r);
       for (const r of assignmentRows) Object.freeze(r);
@@ -241,18 +242,18 @@ async function readPageNodes({ db, planId }: PageContext, page: string[]) {
   const [nodeRows, targetRows, assignmentRows] = await Promise.all([
     rowsOf<NodeRow>(
       db,
-      sql`select n.id, n.kind, n.number, n.title, n.deadlines, n.units
+      sql`select ${NODE_COLUMNS}
             from ${probes(page, 'n', (id) => sql`select * from nodes n where n.plan_id = ${planId} and n.id = ${id}`)}`,
     ),
     rowsOf<TargetRow>(
       db,
-      sql`select t.id, t.task_id, t.metric, t.value, t.max, t.unit, t.comparator, t.kind
+      sql`select ${TARGET_COLUMNS}
             from ${probes(page, 't', (id) => sql`select * from targets t where t.plan_id = ${planId} and t.task_id = ${id}`)}
             order by t.task_id, t.ord`,
     ),
-    rowsOf<{ task_id: string; role: string; name: string }>(
+    rowsOf<AssignmentRow>(
       db,
-      sql`select a.task_id, a.role, u.name
+      sql`select ${ASSIGNMENT_COLUMNS}
             from ${probes(page, 'a', (id) => sql`select * from assignments a where a.plan_id = ${planId} and a.task_id = ${id}`)}
             join units u on u.id = a.unit_id order by a.task_id, a.ord`,
     ),
