@@ -148,11 +148,12 @@ function isRetryable(err: unknown): boolean {
   return code === '40P01' || code === '40001'; // deadlock, serialization failure
 }
 
-async function selectByKeys(tx: Tx, planId: string, keys: string[]) {
+/** The stored rows with these keys: key, version and values (the push's conflicts, the upload's comparison). */
+export async function storedByKeys(db: Pick<Db, 'select'>, planId: string, keys: readonly string[]) {
   if (!keys.length) return [];
   // One array parameter instead of one parameter per key. (Tried: the keys as one JSON text read by
   // jsonb_array_elements_text — less escaping in JS, but twice as slow in PGlite's planner/executor.)
-  return tx
+  return db
     .select({ key: progress.key, version: progress.version, ...valueColumns })
     .from(progress)
     .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
@@ -446,7 +447,7 @@ async function applyEntries(db: Db, tx: Tx, actor: Actor, planId: string, batch:
   }
   if (lost.length) {
     claim.stored = false;
-    for (const r of await selectByKeys(tx, planId, lost)) {
+    for (const r of await storedByKeys(tx, planId, lost)) {
       results[writeIndex.get(r.key)!] = { key: r.key, outcome: 'conflict', version: r.version, values: valuesOf(r) };
     }
   }

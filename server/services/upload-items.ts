@@ -9,10 +9,10 @@ import { buildRows, itemsOf, type ItemRow } from '../../model/sheet';
 import { planAsOf } from '../../model/target-history';
 import { anyText } from '../db/any-of';
 import type { Db } from '../db/connect';
-import { nodes, plans, progress, targets } from '../db/schema';
+import { nodes, plans, targets } from '../db/schema';
 import { textIndexOf, type StoredItems } from '../workbook/upload-stored';
 import { loadAssignments, NotFoundError } from './plans';
-import { valueColumns, valuesOf } from './push';
+import { storedByKeys, valuesOf } from './push';
 import { loadTargetHistories } from './target-revisions';
 
 // What no sheet row shows is not read: the document's text and the spans and quotes it was read from.
@@ -46,14 +46,6 @@ function readNodes(db: Db, planId: string, nodeIds: readonly string[]) {
     .orderBy(asc(nodes.ord));
 }
 type NodeRow = Awaited<ReturnType<typeof readNodes>>[number];
-
-/** The stored entries with these keys. */
-function readEntries(db: Db, planId: string, keys: readonly string[]) {
-  return db
-    .select({ key: progress.key, version: progress.version, ...valueColumns })
-    .from(progress)
-    .where(and(eq(progress.planId, planId), anyText(progress.key, keys)));
-}
 
 /** The targets by task id, as plan targets. Plain object literals, no spreads: a spread that overrides a key makes a slow, ~8× larger object. */
 function targetsByTask(targetRows: readonly TargetRow[]): Map<string, Target[]> {
@@ -109,7 +101,7 @@ async function itemRows(db: Db, plan: Pick<Plan, 'id' | 'year'>, period: PeriodI
       targetRows.map((t) => t.id),
     ),
     loadAssignments(db, planId, nodeIds),
-    readEntries(db, planId, keys),
+    storedByKeys(db, planId, keys),
   ]);
   const entries = new Map(entryRows.map((r) => [r.key, { version: r.version, values: valuesOf(r) }]));
   const page: Plan = { id: planId, title: '', year: plan.year, script: 'simplified', source: '', nodes: planNodesOf(nodeRows, targetsByTask(targetRows)) };
