@@ -54,11 +54,11 @@ function progressRoutes(db: Db, app: OpenAPIHono<AppEnv>): void {
       // The pull checks the plan in its own statement; a unit-bound reader's items need the plan first.
       if (unitBound(actor)) await ensurePlan(db, planId);
       const only = unitBound(actor) ? await readableItems(db, actor, planId) : null;
-      // The service answers with the JSON text itself (built by the database): sent as it is, as bytes.
+      // The service answers with the JSON's bytes (each entry's as the database keeps it): sent as they are.
       // Node's http joins a string body to its headers and copies it once more before encoding it; a
       // Buffer is written as it is (measured, issue 13: 1 of 4.5 ms for 1,000 entries, 9 of 37 at 10,000).
       const body = await pullChangesJson(db, planId, since, limit, only);
-      return c.body(Buffer.from(body), 200, { 'content-type': 'application/json' }) as never;
+      return c.body(body, 200, { 'content-type': 'application/json' }) as never;
     },
   );
 }

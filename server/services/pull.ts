@@ -8,10 +8,10 @@
 // When too many were running the cursor falls back to the snapshot's xmin (rows may then come twice;
 // clients compare versions). Pages within one pull keep their filter and add a (txid, key) position.
 import { sql } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { z } from 'zod';
 import { anyText } from '../db/any-of';
+import { copyRows } from '../db/copy-rows';
 import { pgliteOf, rowsOf, type Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { AppError } from '../../model/errors';
@@ -26,6 +26,11 @@ export class CursorError extends AppError {
 /** At most this many running transactions are kept in a cursor (it is sent back on every pull). */
 const MAX_OPEN = 64;
 const Txid = z.number().int().nonnegative().refine(Number.isSafeInteger);
+/** An entry's key as a paging position: text PostgreSQL can hold (no NUL). */
+const Key = z
+  .string()
+  .max(500)
+  .refine((k) => !k.includes('\0'));
 /** Where a pull starts: rows with txid ≥ since, or txid in open (transactions running when it was taken). */
 const Point = z.object({ since: Txid, open: z.array(Txid).max(MAX_OPEN).optional() }).strict();
 type Point = z.infer<typeof Point>;
@@ -37,13 +42,13 @@ const Cursor = z.union([
       open: z.array(Txid).max(MAX_OPEN).optional(),
       next: Point.optional(), // where to continue once this pull's pages are done
       xmin: Txid.optional(), // the same, as cursors before `next` wrote it
-      after: z.object({ txid: Txid, key: z.string() }).optional(), // paging position: after (txid, key)
+      after: z.object({ txid: Txid, key: Key }).optional(), // paging position: after (txid, key)
     })
     .strict()
     .refine((c) => !c.after || c.next !== undefined || c.xmin !== undefined)
     .transform(({ xmin, next, ...c }) => ({ ...c, next: next ?? (xmin !== undefined ? { since: xmin } : undefined) })),
   z
-    .object({ s: Txid, x: Txid.optional(), t: Txid.optional(), k: z.string().optional() })
+    .object({ s: Txid, x: Txid.optional(), t: Txid.optional(), k: Key.optional() })
     .strict()
     .refine((c) => c.t === undefined || (c.k !== undefined && c.x !== undefined))
     .transform((c) => ({
@@ -93,10 +98,6 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode(await snapshotPoint(db));
 }
 
-const dialect = new PgDialect();
-/** Every column as the text PostgreSQL sent: nothing parsed that is only printed again. */
-const asText = { getTypeParser: () => (v: string) => v };
-
 /** What the page's statement says besides the rows: the plan exists, and the statement's own snapshot. */
 type Head = { found: boolean; xmin: number; xmax: number; open: number[] | null };
 const toPoint = (h: Head): Point => {
@@ -107,14 +108,20 @@ const toPoint = (h: Head): Point => {
 
 /**
  * `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out.
- * The answer is the JSON text of a PullResponse (the route sends it as it is); throws NotFoundError for
+ * The answer is the UTF-8 bytes of a PullResponse's JSON (the route sends them as they are); throws NotFoundError for
  * a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
  * it gives is exactly what this read could not see. Each row's JSON is stored with it (progress.entry,
  * built by the database when the row is written). On PGlite the page's JSON is joined by the database (one
- * value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON, JS joins them.
+ * value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON bytes, JS joins them.
  */
-export async function pullChangesJson(db: Db, planId: string, since: string | undefined, limit = 1000, onlyItems?: string[] | null): Promise<string> {
+export async function pullChangesJson(
+  db: Db,
+  planId: string,
+  since: string | undefined,
+  limit = 1000,
+  onlyItems?: string[] | null,
+): Promise<Buffer<ArrayBuffer>> {
   const cursor = decode(since);
   const from = cursor.open?.length
     ? sql`(txid >= ${cursor.since}::bigint or txid = any(${`{${cursor.open.join(',')}}`}::bigint[]))`
@@ -131,7 +138,7 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
   let h: Head;
-  let entries: string;
+  let entries: Buffer; // the entries' JSON, with commas between them
   let n: number;
   let last: { txid: number; key: string } | null = null;
   // PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows.
@@ -147,30 +154,37 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
           from head`,
     );
     h = { found: r.found, xmin: Number(r.xmin), xmax: Number(r.xmax), open: r.open?.map(Number) ?? null };
-    entries = r.entries ?? '';
+    entries = Buffer.from(r.entries ?? '');
     n = r.n;
     if (r.last_key !== null) last = { txid: Number(r.last_txid), key: r.last_key };
   } else {
     // The head as one more row (txid null, its JSON in the entry column), then the page's rows, each as
-    // [txid, key, its entry's JSON]: rows stream in while the database still reads.
-    const q = dialect.sqlToQuery(
+    // [txid, key, its entry's JSON], read as bytes (server/db/copy-rows.ts): the entries' UTF-8 goes out
+    // as it came in, never decoded.
+    const rows = await copyRows(
+      (db as unknown as { $client: pg.Pool }).$client,
       sql`with ${head}
           select null::bigint, null::text, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text
           from head
           union all (select txid, key, entry from (${page}) p)`,
     );
-    const pool = (db as unknown as { $client: pg.Pool }).$client;
-    const res = await pool.query<[string | null, string | null, string]>({ text: q.sql, values: q.params, rowMode: 'array', types: asText });
-    const rows = res.rows;
-    const at = rows.findIndex((r) => r[0] === null); // Append keeps its inputs' order; found wherever it is
-    h = JSON.parse(rows[at][2]) as Head;
-    rows.splice(at, 1);
-    n = rows.length;
+    let at = 0; // Append keeps its inputs' order: the head comes first, but it is found wherever it is
+    while (at < rows.count && rows.length(at, 0) !== -1) at++;
+    h = JSON.parse(rows.text(at, 2)!) as Head;
+    n = rows.count - 1;
+    // The page's rows without the head, in order; `limit` of them are sent, one more says there are more.
+    const row = (i: number) => (i < at ? i : i + 1);
     const kept = Math.min(n, limit);
-    const parts = new Array<string>(kept);
-    for (let i = 0; i < kept; i++) parts[i] = rows[i][2];
-    entries = parts.join(',');
-    if (n > limit) last = { txid: Number(rows[limit - 1][0]), key: rows[limit - 1][1]! };
+    let size = Math.max(kept - 1, 0);
+    for (let i = 0; i < kept; i++) size += rows.length(row(i), 2);
+    const joined = Buffer.allocUnsafe(size);
+    let put = 0;
+    for (let i = 0; i < kept; i++) {
+      if (i) joined[put++] = 0x2c; // ,
+      put += rows.copyField(row(i), 2, joined, put);
+    }
+    entries = joined;
+    if (n > limit) last = { txid: rows.int8(row(limit - 1), 0)!, key: rows.text(row(limit - 1), 1)! };
   }
   if (!h.found) throw new NotFoundError(`找不到计划：${planId}`);
   // A later page keeps the first page's starting point for what follows; the first page takes its own.
@@ -178,5 +192,5 @@ export async function pullChangesJson(db: Db, planId: string, since: string | un
   const hasMore = n > limit;
   const here: Point = cursor.open?.length ? { since: cursor.since, open: cursor.open } : { since: cursor.since };
   const out = hasMore ? { ...here, next, after: { txid: last!.txid, key: last!.key } } : next;
-  return `{"entries":[${entries}],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`;
+  return Buffer.concat([Buffer.from('{"entries":['), entries, Buffer.from(`],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`)]);
 }

@@ -40,7 +40,7 @@ async function pages(database: TestDatabase, planId: string, limit: number): Pro
   const out: string[] = [];
   let since: string | undefined;
   for (;;) {
-    const text = await pullChangesJson(database.db, planId, since, limit);
+    const text = (await pullChangesJson(database.db, planId, since, limit)).toString('utf8');
     out.push(text.slice(0, text.indexOf(',"cursor":')));
     const body = JSON.parse(text) as { cursor: string; hasMore: boolean };
     since = body.cursor;
@@ -87,7 +87,7 @@ describe.skipIf(pgTarget.skip)('pull · the same JSON from PGlite and PostgreSQL
   it('numbers PostgreSQL prints with an exponent (below 1e-4, from 1e15) read back as the same numbers on both', async () => {
     const rows: [string, Values][] = [['t6@2024-03', [0.00001, 1e15, null, null, null, null]]];
     const [pa, pb] = [await seed(a, rows), await seed(b, rows)];
-    const read = async (d: TestDatabase, planId: string) => JSON.parse(await pullChangesJson(d.db, planId, undefined)).entries[0].values;
+    const read = async (d: TestDatabase, planId: string) => JSON.parse((await pullChangesJson(d.db, planId, undefined)).toString('utf8')).entries[0].values;
     expect(await read(a, pa)).toEqual({ monthDone: 0.00001, cumulative: 1e15, status: null, progress: null, problems: null, nextSteps: null });
     expect(await read(b, pb)).toEqual(await read(a, pa));
   });
@@ -99,7 +99,7 @@ describe.skipIf(pgTarget.skip)('pull · the same JSON from PGlite and PostgreSQL
         sql`update progress set progress = '改为"已开工"', month_done = 'NaN', version = version + 1, updated_at = '2024-04-01 00:00:00.5+00'
             where plan_id = ${planId} and key = 't2@2024-03'`,
       );
-      const entries = JSON.parse(await pullChangesJson(d.db, planId, undefined)).entries as { key: string }[];
+      const entries = JSON.parse((await pullChangesJson(d.db, planId, undefined)).toString('utf8')).entries as { key: string }[];
       expect(entries.find((e) => e.key === 't2@2024-03')).toEqual({
         key: 't2@2024-03',
         version: 4,

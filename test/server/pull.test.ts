@@ -143,7 +143,15 @@ for (const target of databases()) {
       const done = await pullAll(s, undefined, 1000);
       expect(Object.keys(dec(done.cursor)).filter((k) => k !== 'open')).toEqual(['since']);
       expect((await pull(s, enc({ s: dec(done.cursor).since }))).body.entries).toEqual((await pull(s, done.cursor)).body.entries);
-      for (const bad of [{ s: -1 }, { since: 1, after: { txid: 2, key: 'k' } }, { s: 1, t: 2 }, { since: 1.5 }]) {
+      const badKey = { txid: 2, key: 'k\0' }; // no text in PostgreSQL holds a NUL
+      for (const bad of [
+        { s: -1 },
+        { since: 1, after: { txid: 2, key: 'k' } },
+        { s: 1, t: 2 },
+        { since: 1.5 },
+        { since: 1, next: { since: 1 }, after: badKey },
+        { s: 1, x: 1, t: 2, k: 'k\0' },
+      ]) {
         const r = await pull(s, enc(bad));
         expect(r.status).toBe(400);
         expect(r.body.code).toBe('BAD_CURSOR');
