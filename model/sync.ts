@@ -1,6 +1,7 @@
 // The push/pull protocol shared by the add-in, the workbook upload and the server, and the shapes of the
 // other API answers the add-in and the dashboard read.
 import { z } from 'zod';
+import { INPUT_KEYS } from './fields';
 import { ProgressFields, ProgressValues } from './progress';
 import type { FieldError } from './errors';
 
@@ -50,6 +51,48 @@ export const ChangedEntry = z.object({ key: z.string(), version: z.number().int(
 export type ChangedEntry = z.infer<typeof ChangedEntry>;
 export const PullResponse = z.object({ entries: z.array(ChangedEntry), cursor: z.string(), hasMore: z.boolean() }).meta({ id: 'PullResponse' });
 export type PullResponse = z.infer<typeof PullResponse>;
+
+/**
+ * The columns of a compact pull page (GET …/changes?format=rows): each entry as one array of its values, in
+ * this order (the database builds the arrays: drizzle/0012_progress_entry_row.sql). A page of 1,000 entries
+ * is 40% smaller than with names, and parsed in half the time (issue 13).
+ */
+export const PULL_COLUMNS = ['key', 'version', ...INPUT_KEYS, 'updatedBy', 'updatedAt'] as const;
+/** One entry's values in the order of `columns`. */
+const PullRow = z.array(z.union([z.string(), z.number(), z.null()]));
+export const PullRowsResponse = z
+  .object({ columns: z.array(z.string()), rows: z.array(PullRow), cursor: z.string(), hasMore: z.boolean() })
+  .meta({ id: 'PullRowsResponse' });
+export type PullRowsResponse = z.infer<typeof PullRowsResponse>;
+
+/** A page in the compact format: what the server's database builds (for clients that answer as the server does). */
+export function pullRowsOfResponse(page: PullResponse): PullRowsResponse {
+  const rows = page.entries.map((e) => [e.key, e.version, ...INPUT_KEYS.map((k) => e.values[k]), e.updatedBy, e.updatedAt]);
+  return { columns: [...PULL_COLUMNS], rows, cursor: page.cursor, hasMore: page.hasMore };
+}
+
+/** A compact page as the entries it holds, read by its own column names (a server may add columns). */
+export function pullResponseOfRows(page: PullRowsResponse): PullResponse {
+  const at = (name: string) => {
+    const i = page.columns.indexOf(name);
+    if (i < 0) throw new Error(`拉取结果缺少列：${name}`);
+    return i;
+  };
+  const [key, version, updatedBy, updatedAt] = [at('key'), at('version'), at('updatedBy'), at('updatedAt')];
+  const fields = INPUT_KEYS.map((k) => [k, at(k)] as const);
+  const entries = page.rows.map((row): ChangedEntry => {
+    const values = {} as Record<string, unknown>;
+    for (const [k, i] of fields) values[k] = row[i];
+    return {
+      key: row[key] as string,
+      version: row[version] as number,
+      values: values as ProgressValues,
+      updatedBy: row[updatedBy] as string,
+      updatedAt: row[updatedAt] as string,
+    };
+  });
+  return { entries, cursor: page.cursor, hasMore: page.hasMore };
+}
 
 /** One entry of the audit trail (GET /audit): who did what, old → new. */
 export interface AuditEntry {

@@ -153,6 +153,10 @@ export const progress = pgTable(
     entry: text('entry')
       .notNull()
       .generatedAlwaysAs(sql`progress_entry_json(key, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at)`),
+    // The same values as one row of a compact pull page (?format=rows; drizzle/0012_progress_entry_row.sql).
+    entryRow: text('entry_row')
+      .notNull()
+      .generatedAlwaysAs(sql`progress_entry_row(key, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at)`),
   },
   (t) => [
     primaryKey({ columns: [t.planId, t.key] }),

@@ -15,6 +15,7 @@ import { copyRows } from '../db/copy-rows';
 import { pgliteOf, rowsOf, type Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { AppError } from '../../model/errors';
+import { PULL_COLUMNS } from '../../model/sync';
 import { NotFoundError } from './plans';
 
 export class CursorError extends AppError {
@@ -98,6 +99,11 @@ export async function cursorNow(db: Db): Promise<string> {
   return encode(await snapshotPoint(db));
 }
 
+/** A page's entries as objects (PullResponse) or as arrays of values (PullRowsResponse, model/sync.ts). */
+export type PullFormat = 'entries' | 'rows';
+const ENTRIES_HEAD = Buffer.from('{"entries":[');
+const ROWS_HEAD = Buffer.from(`{"columns":${JSON.stringify(PULL_COLUMNS)},"rows":[`);
+
 /** What the page's statement says besides the rows: the plan exists, and the statement's own snapshot. */
 type Head = { found: boolean; xmin: number; xmax: number; open: number[] | null };
 const toPoint = (h: Head): Point => {
@@ -107,12 +113,13 @@ const toPoint = (h: Head): Point => {
 };
 
 /**
+ * `format`: 'entries' (a PullResponse) or 'rows' (a PullRowsResponse: each entry as an array of values).
  * `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out.
  * The answer is the UTF-8 bytes of a PullResponse's JSON (the route sends them as they are); throws NotFoundError for
  * a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
- * it gives is exactly what this read could not see. Each row's JSON is stored with it (progress.entry,
- * built by the database when the row is written). On PGlite the page's JSON is joined by the database (one
+ * it gives is exactly what this read could not see. Each row's JSON is stored with it in both formats
+ * (progress.entry and entry_row, built by the database when the row is written). On PGlite the page's JSON is joined by the database (one
  * value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON bytes, JS joins them.
  */
 export async function pullChangesJson(
@@ -121,6 +128,7 @@ export async function pullChangesJson(
   since: string | undefined,
   limit = 1000,
   onlyItems?: string[] | null,
+  format: PullFormat = 'entries',
 ): Promise<Buffer<ArrayBuffer>> {
   const cursor = decode(since);
   const from = cursor.open?.length
@@ -134,7 +142,7 @@ export async function pullChangesJson(
              (pg_snapshot_xmin(s)::text::bigint)::float8 as xmin, (pg_snapshot_xmax(s)::text::bigint)::float8 as xmax,
              (select array_agg(x::text::bigint::float8 order by x) from (select x from pg_snapshot_xip(s) x limit ${MAX_OPEN + 1}) x) as open
       from pg_current_snapshot() s)`;
-  const page = sql`select txid, key, entry from progress
+  const page = sql`select txid, key, ${format === 'rows' ? sql`entry_row` : sql`entry`} as entry from progress
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
   let h: Head;
@@ -192,5 +200,5 @@ export async function pullChangesJson(
   const hasMore = n > limit;
   const here: Point = cursor.open?.length ? { since: cursor.since, open: cursor.open } : { since: cursor.since };
   const out = hasMore ? { ...here, next, after: { txid: last!.txid, key: last!.key } } : next;
-  return Buffer.concat([Buffer.from('{"entries":['), entries, Buffer.from(`],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`)]);
+  return Buffer.concat([format === 'rows' ? ROWS_HEAD : ENTRIES_HEAD, entries, Buffer.from(`],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`)]);
 }

@@ -4,7 +4,7 @@
 // the real server instead.
 import { EMPTY_PROGRESS, parseProgressKey, type ProgressValues } from '../../model/progress';
 import { decideEntries, type PushSnapshot } from '../../model/push-decision';
-import { PushBatch, type ChangedEntry, type PushResponse, type PushResult } from '../../model/sync';
+import { PushBatch, pullRowsOfResponse, type ChangedEntry, type PushResponse, type PushResult } from '../../model/sync';
 
 export class FakeApi {
   entries = new Map<string, { version: number; values: ProgressValues; updatedBy: string; updatedAt: string; seq: number }>();
@@ -94,7 +94,11 @@ export class FakeApi {
       if (mode === 'drop-response') throw new TypeError('network connection was lost');
       return json(200, res);
     }
-    if (url.pathname.endsWith('/changes')) return json(200, this.changes(url.searchParams.get('since'), Number(url.searchParams.get('limit') ?? 1000)));
+    if (url.pathname.endsWith('/changes')) {
+      const page = this.changes(url.searchParams.get('since'), Number(url.searchParams.get('limit') ?? 1000));
+      // As the server: format=rows (what the typed client asks for) answers each entry as an array of values.
+      return json(200, url.searchParams.get('format') === 'rows' ? pullRowsOfResponse(page) : page);
+    }
     return json(404, { code: 'NOT_FOUND', detail: '找不到', status: 404 });
   };
 }

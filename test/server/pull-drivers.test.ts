@@ -3,7 +3,8 @@
 // PostgreSQL (server/services/pull.ts): the same stored rows must give the client the same bytes on both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { pullChangesJson } from '../../server/services/pull';
+import { pullChangesJson, type PullFormat } from '../../server/services/pull';
+import { PULL_COLUMNS, pullResponseOfRows, pullRowsOfResponse, type PullRowsResponse } from '../../model/sync';
 import { savePlan } from '../../server/services/plans';
 import { databases, type TestDatabase } from '../helpers/db';
 import { samplePlan } from '../helpers/plan';
@@ -36,11 +37,11 @@ async function seed(database: TestDatabase, rows: [string, Values][]): Promise<s
 }
 
 /** The entries of every page, as the text the client receives (the cursors hold each database's txids). */
-async function pages(database: TestDatabase, planId: string, limit: number): Promise<string[]> {
+async function pages(database: TestDatabase, planId: string, limit: number, format: PullFormat = 'entries'): Promise<string[]> {
   const out: string[] = [];
   let since: string | undefined;
   for (;;) {
-    const text = (await pullChangesJson(database.db, planId, since, limit)).toString('utf8');
+    const text = (await pullChangesJson(database.db, planId, since, limit, null, format)).toString('utf8');
     out.push(text.slice(0, text.indexOf(',"cursor":')));
     const body = JSON.parse(text) as { cursor: string; hasMore: boolean };
     since = body.cursor;
@@ -84,12 +85,65 @@ describe.skipIf(pgTarget.skip)('pull · the same JSON from PGlite and PostgreSQL
     expect(entries[0].updatedAt).toBe('2024-03-05T00:09:10.123Z');
   });
 
+  it('the compact format (rows) holds the same entries: the same bytes on both, what JSON.stringify prints of the arrays', async () => {
+    const [pa, pb] = [await seed(a, ROWS), await seed(b, ROWS)];
+    const [rows, rowsPg] = [await pages(a, pa, 1000, 'rows'), await pages(b, pb, 1000, 'rows')];
+    expect(rows).toEqual(rowsPg);
+    const [paged, pagedPg] = [await pages(a, pa, 2, 'rows'), await pages(b, pb, 2, 'rows')];
+    expect(paged).toHaveLength(3);
+    expect(paged).toEqual(pagedPg);
+    const page = JSON.parse(`${rows[0]}}`) as Pick<PullRowsResponse, 'columns' | 'rows'>;
+    expect(page.columns).toEqual([...PULL_COLUMNS]);
+    expect(rows[0]).toBe(`{"columns":${JSON.stringify(page.columns)},"rows":${JSON.stringify(page.rows)}`);
+    // Read back by its column names, it is the object format's page, value for value.
+    const entries = JSON.parse(`${(await pages(a, pa, 1000))[0]}}`).entries;
+    expect(pullResponseOfRows({ ...page, cursor: '', hasMore: false }).entries).toEqual(entries);
+    // Pages of two: the same entries in the same order as the object format's pages.
+    const objectPages = (await pages(b, pb, 2)).map((p) => JSON.parse(`${p}}`).entries);
+    expect(pagedPg.map((p) => pullResponseOfRows({ ...JSON.parse(`${p}}`), cursor: '', hasMore: false }).entries)).toEqual(objectPages);
+  });
+
+  it('a compact page is read by its column names, whatever their order', () => {
+    const page = {
+      columns: ['updatedAt', 'extra', ...PULL_COLUMNS.filter((c) => c !== 'updatedAt')],
+      rows: [] as (string | number | null)[][],
+      cursor: 'c',
+      hasMore: true,
+    };
+    page.rows.push(['2024-03-05T00:09:10.123Z', 'ignored', 'k@2024-03', 2, 1, 2, '推进中', '进展', null, null, 'admin#1']);
+    expect(pullResponseOfRows(page)).toEqual({
+      entries: [
+        {
+          key: 'k@2024-03',
+          version: 2,
+          values: { monthDone: 1, cumulative: 2, status: '推进中', progress: '进展', problems: null, nextSteps: null },
+          updatedBy: 'admin#1',
+          updatedAt: '2024-03-05T00:09:10.123Z',
+        },
+      ],
+      cursor: 'c',
+      hasMore: true,
+    });
+    expect(() => pullResponseOfRows({ ...page, columns: page.columns.filter((c) => c !== 'version') })).toThrow(/version/);
+    // The format as a client-side fake builds it reads back to the same page.
+    const read = pullResponseOfRows(page);
+    expect(pullResponseOfRows(pullRowsOfResponse(read))).toEqual(read);
+    expect(pullRowsOfResponse(read).columns).toEqual([...PULL_COLUMNS]);
+  });
+
   it('numbers PostgreSQL prints with an exponent (below 1e-4, from 1e15) read back as the same numbers on both', async () => {
     const rows: [string, Values][] = [['t6@2024-03', [0.00001, 1e15, null, null, null, null]]];
     const [pa, pb] = [await seed(a, rows), await seed(b, rows)];
     const read = async (d: TestDatabase, planId: string) => JSON.parse((await pullChangesJson(d.db, planId, undefined)).toString('utf8')).entries[0].values;
+    const readRow = async (d: TestDatabase, planId: string) =>
+      JSON.parse((await pullChangesJson(d.db, planId, undefined, 10, null, 'rows')).toString('utf8')).rows[0];
     expect(await read(a, pa)).toEqual({ monthDone: 0.00001, cumulative: 1e15, status: null, progress: null, problems: null, nextSteps: null });
     expect(await read(b, pb)).toEqual(await read(a, pa));
+    for (const [d, planId] of [
+      [a, pa],
+      [b, pb],
+    ] as const)
+      expect((await readRow(d, planId)).slice(2, 4)).toEqual([0.00001, 1e15]);
   });
 
   it('the stored JSON follows every write to the row, whatever statement makes it', async () => {
@@ -100,6 +154,8 @@ describe.skipIf(pgTarget.skip)('pull · the same JSON from PGlite and PostgreSQL
             where plan_id = ${planId} and key = 't2@2024-03'`,
       );
       const entries = JSON.parse((await pullChangesJson(d.db, planId, undefined)).toString('utf8')).entries as { key: string }[];
+      const compact = pullResponseOfRows(JSON.parse((await pullChangesJson(d.db, planId, undefined, 1000, null, 'rows')).toString('utf8'))).entries;
+      expect(compact).toEqual(entries);
       expect(entries.find((e) => e.key === 't2@2024-03')).toEqual({
         key: 't2@2024-03',
         version: 4,

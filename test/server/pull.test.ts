@@ -7,6 +7,7 @@ import { savePlan } from '../../server/services/plans';
 import { samplePlan } from '../helpers/plan';
 import { databases, type TestDatabase } from '../helpers/db';
 import { batchId, setup, type Setup } from '../helpers/server';
+import { PULL_COLUMNS, pullResponseOfRows } from '../../model/sync';
 
 const push = (s: Setup, entries: unknown[]) => s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, s.admin, { batchId: batchId(), entries });
 const pull = (s: Setup, since?: string, limit?: number) => {
@@ -115,6 +116,18 @@ for (const target of databases()) {
           expect(r.status).toBe(404);
           expect(r.body.code).toBe('NOT_FOUND');
         }
+    });
+
+    it('format=rows answers the same entries as arrays under their column names; another format is a 400', async () => {
+      const [objects, compact] = [await pull(s, undefined, 1000), await s.req('GET', `/api/v1/plans/${s.planId}/changes?limit=1000&format=rows`, s.viewer)];
+      expect(compact.status).toBe(200);
+      expect(compact.body.columns).toEqual([...PULL_COLUMNS]);
+      expect(compact.body.rows.length).toBeGreaterThan(0);
+      expect(pullResponseOfRows(compact.body).entries).toEqual(objects.body.entries);
+      expect(compact.body.hasMore).toBe(false);
+      const bad = await s.req('GET', `/api/v1/plans/${s.planId}/changes?format=csv`, s.viewer);
+      expect(bad.status).toBe(400);
+      expect(bad.body.code).toBe('VALIDATION_FAILED');
     });
 
     it('a bad cursor is a 400 problem', async () => {

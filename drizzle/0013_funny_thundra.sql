@@ -1,0 +1,1 @@
+ALTER TABLE "progress" ADD COLUMN "entry_row" text GENERATED ALWAYS AS (progress_entry_row(key, version, month_done, cumulative, status, progress, problems, next_steps, updated_by, updated_at)) STORED NOT NULL;
