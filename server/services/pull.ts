@@ -115,12 +115,13 @@ const toPoint = (h: Head): Point => {
 /**
  * `format`: 'entries' (a PullResponse) or 'rows' (a PullRowsResponse: each entry as an array of values).
  * `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out.
- * The answer is the UTF-8 bytes of a PullResponse's JSON (the route sends them as they are); throws NotFoundError for
- * a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
+ * The answer is the page's JSON as UTF-8 bytes (the route sends them as they are); throws NotFoundError
+ * for a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
  * it gives is exactly what this read could not see. Each row's JSON is stored with it in both formats
- * (progress.entry and entry_row, built by the database when the row is written). On PGlite the page's JSON is joined by the database (one
- * value out of the WebAssembly heap); on PostgreSQL each row comes as its entry's JSON bytes, JS joins them.
+ * (progress.entry and entry_row, built by the database when the row is written). On PGlite the page's
+ * JSON is joined by the database (one value out of the WebAssembly heap); on PostgreSQL each row comes as
+ * its entry's JSON bytes, and JS joins them.
  */
 export async function pullChangesJson(
   db: Db,
