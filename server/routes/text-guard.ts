@@ -2,7 +2,7 @@
 // cannot be stored (NUL, lone surrogates: model/text-check.ts) — a 400 naming the field, without echoing
 // the text. Without this the character reaches PostgreSQL and the request fails with a 500.
 import type { MiddlewareHandler } from 'hono';
-import { BAD_TEXT_MESSAGES, badTextKind, findBadText, type BadText } from '../../model/text-check';
+import { BAD_TEXT_MESSAGES, badTextKind, findBadText, mayHoldBadText, type BadText } from '../../model/text-check';
 import { problem } from './problem';
 
 function refuse(c: Parameters<MiddlewareHandler>[0], bad: BadText): Response {
@@ -32,6 +32,7 @@ export function refuseBadText(): MiddlewareHandler {
     if (/json/i.test(c.req.header('content-type') ?? '') && c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       // c.req.text() is cached by Hono: the route's validator parses the same text afterwards.
       const text = await c.req.text();
+      if (!mayHoldBadText(text)) return next();
       let body: unknown;
       try {
         body = JSON.parse(text);
