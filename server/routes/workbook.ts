@@ -26,7 +26,6 @@ import { writeWorkbook } from '../workbook/export';
 import { applyTargetsWorkbook, previewTargetsWorkbook, writeTargetsWorkbook } from '../workbook/targets-workbook';
 import { uploadWorkbook } from '../services/workbook-upload';
 import { previousCumulatives } from '../services/previous';
-import { listPeriods } from '../services/periods';
 import { pagedMonth } from '../services/workbook-pages';
 import { Coalesce } from './coalesce';
 import { HttpProblem, Problem, problem } from './problem';
@@ -34,10 +33,6 @@ import { Json, PeriodParams, PlanIdParam } from './params';
 
 /** Plans with more nodes write their strings inline: exceljs keeps the shared-strings table in memory. */
 export const INLINE_STRINGS_ABOVE = 10_000;
-
-async function isClosed(db: Db, planId: string, period: string): Promise<boolean> {
-  return (await listPeriods(db, planId)).some((p) => p.period === period && p.status === 'closed');
-}
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const Binary = (description: string) => ({ content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description });
@@ -115,13 +110,10 @@ function monthWorkbookRoutes(db: Db, log: (line: string) => void, app: OpenAPIHo
       const q = c.req.valid('query');
       const unit = await readableUnit(db, c.get('actor'), planId, q.unit);
       const template = q.template === '1';
-      // A live month's first statements go with the month's status (one round trip, not two); a closed
-      // month's answer is dropped (its pages were never asked for).
-      const live = q.version === undefined ? pagedMonth(db, planId, period, { unit }) : null;
-      live?.catch(() => undefined);
-      if (live && !(await isClosed(db, planId, period))) {
-        // A live month: rows read from the database page by page as the sheet is written (issue 13).
-        const paged = await live;
+      // A live month: rows read from the database page by page as the sheet is written (issue 13); null
+      // when the month is closed (read with the plan's row).
+      const paged = q.version === undefined ? await pagedMonth(db, planId, period, { unit }) : null;
+      if (paged) {
         const name = `${paged.plan.title}-重点任务清单-${period}${unit ? `-${unit}` : ''}${template ? '-模板' : ''}.xlsx`;
         const inlineStrings = paged.nodes > INLINE_STRINGS_ABOVE;
         return streamed(c, name, (out) => writeWorkbook(out, { plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings }), log);

@@ -201,16 +201,20 @@ async function structureAt(db: Db, planId: string, version: number, read: Promis
   return structure;
 }
 
-/** The live plan's id, title and year, and the structure_version in the same snapshot; throws NotFoundError. */
-async function livePlan(db: Db, planId: string): Promise<{ plan: PagedMonth['plan']; version: number }> {
-  const [row] = await rowsOf<{ id: string; title: string; year: number | null; version: number }>(
+/**
+ * The live plan's id, title and year, the structure_version in the same snapshot, and whether the month is
+ * closed (one round trip for what decides the export); throws NotFoundError.
+ */
+async function livePlan(db: Db, planId: string, period: PeriodId): Promise<{ plan: PagedMonth['plan']; version: number; closed: boolean }> {
+  const [row] = await rowsOf<{ id: string; title: string; year: number | null; version: number; closed: boolean }>(
     db,
-    sql`select id, title, year, ${STRUCTURE_VERSION} as version
+    sql`select id, title, year, ${STRUCTURE_VERSION} as version,
+               exists (select 1 from periods m where m.plan_id = plans.id and m.period = ${period} and m.status = 'closed') as closed
           from plans where id = ${planId} and deleted_at is null`,
   );
   if (!row) throw new NotFoundError(`找不到计划：${planId}`);
-  const { version, ...plan } = row;
-  return { plan, version };
+  const { version, closed, ...plan } = row;
+  return { plan, version, closed };
 }
 
 /**
@@ -414,7 +418,8 @@ async function* pagesOf(ctx: PageContext, ids: readonly string[], size: number):
 }
 
 /**
- * A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Throws NotFoundError.
+ * A live month's rows in pages of `pageSize` nodes; `unit` keeps only that unit's tasks. Null for a closed
+ * month (its workbook is what the close froze: server/services/month-view.ts). Throws NotFoundError.
  * `keepNodes`: the largest plan read whole and kept (KEEP_NODES; 0 reads every page's nodes from the database).
  */
 export async function pagedMonth(
@@ -422,11 +427,15 @@ export async function pagedMonth(
   planId: string,
   period: PeriodId,
   opts: { unit?: string; pageSize?: number; keepNodes?: number } = {},
-): Promise<PagedMonth> {
+): Promise<PagedMonth | null> {
   const keepNodes = opts.keepNodes ?? KEEP_NODES;
   // With nothing kept for the plan (its first export here) the structure is read along with the plan's row.
   const ahead = keptStructure(db, planId) ? null : readStructure(db, planId, keepNodes);
-  const [{ plan, version }] = await Promise.all([livePlan(db, planId), ahead]);
+  const [{ plan, version, closed }, read] = await Promise.all([livePlan(db, planId, period), ahead]);
+  if (closed) {
+    if (read) keep(db, planId, read); // read already: the plan's next live export uses it
+    return null;
+  }
   const { ids, depthOf, histories, whole } = await structureAt(db, planId, version, ahead, keepNodes);
   const [y, m] = period.split('-');
   const ctx: PageContext = {

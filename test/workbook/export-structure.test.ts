@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../server/auth/tokens';
 import { createUnit, renameUnit } from '../../server/auth/units';
-import { openDatabase, type Db } from '../../server/db/connect';
+import { openDatabase, rowsOf, type Db } from '../../server/db/connect';
 import { workbookMonth } from '../../server/services/month-view';
 import { putAssignments, savePlan } from '../../server/services/plans';
 import { previousCumulatives } from '../../server/services/previous';
@@ -29,7 +29,7 @@ async function parts(buffer: Buffer): Promise<Record<string, string>> {
 }
 
 async function exported(db: Db, planId: string): Promise<Record<string, string>> {
-  const paged = await pagedMonth(db, planId, P);
+  const paged = (await pagedMonth(db, planId, P))!;
   return parts(await workbookBuffer({ plan: paged.plan, period: P, pages: paged.pages }));
 }
 /** The same month read afresh, the whole plan at once (server/services/month-view.ts). */
@@ -102,6 +102,24 @@ for (const target of databases()) {
       await expectFresh();
       await db.execute(sql`update plans set title = '改过标题的计划' where id = ${planId}`);
       expect(texts(await expectFresh())).toContain('改过标题的计划');
+    });
+
+    it('a closed month has no live pages; the structure read along is kept, and the month reopened exports live again', async () => {
+      const other = await savePlan(db, samplePlan({ id: 'closed-first', tasks: 4, sections: 1 }), 'test');
+      const month = sql`plan_id = ${other} and period = ${P}`;
+      expect(await rowsOf(db, sql`update periods set status = 'closed' where ${month} returning 1`)).toHaveLength(1);
+      expect(await pagedMonth(db, other, P)).toBeNull();
+      // Behind the triggers' back, a change the next live export does not see: it uses the structure the
+      // closed month's call read (and kept) instead of reading it again.
+      await db.execute(sql`update periods set status = 'open' where ${month}`);
+      await db.execute(sql`alter table nodes disable trigger nodes_structure`);
+      await db.execute(sql`update nodes set title = '关账后暗改' where plan_id = ${other} and id = 't1'`);
+      await db.execute(sql`alter table nodes enable trigger nodes_structure`);
+      const live = (await pagedMonth(db, other, P))!;
+      const shown = texts(await parts(await workbookBuffer({ plan: live.plan, period: P, pages: live.pages })));
+      expect(shown).toContain('任务1');
+      expect(shown).not.toContain('关账后暗改');
+      await expect(pagedMonth(db, 'no-such-plan', P)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it.skipIf(target.kind !== 'pg')('a change made through another connection (another server process) is seen too', async () => {

@@ -103,7 +103,7 @@ for (const target of databases()) {
       const month = (await workbookMonth(database.db, planId, period, unit))!;
       const previous = template ? undefined : await previousCumulatives(database.db, planId, period);
       const whole = await workbookBuffer({ ...month, period, unit, template, previous, inlineStrings });
-      const paged = await pagedMonth(database.db, planId, period, { unit, pageSize: opts.pageSize, keepNodes: opts.keepNodes });
+      const paged = (await pagedMonth(database.db, planId, period, { unit, pageSize: opts.pageSize, keepNodes: opts.keepNodes }))!;
       const pages = await workbookBuffer({ plan: paged.plan, period, pages: paged.pages, unit, template, inlineStrings });
       return { whole, pages, rows: month.rows };
     }
