@@ -7,7 +7,7 @@
 // server (another database, a long report) no longer makes every later pull return the same rows again.
 // When too many were running the cursor falls back to the snapshot's xmin (rows may then come twice;
 // clients compare versions). Pages within one pull keep their filter and add a (txid, key) position.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type pg from 'pg';
 import { z } from 'zod';
 import { anyText } from '../db/any-of';
@@ -112,6 +112,73 @@ const toPoint = (h: Head): Point => {
   return open.length ? { since: h.xmax, open } : { since: h.xmax };
 };
 
+/** What a page's statement gives: its head, the rows it found (up to limit + 1), the last one sent, the entries. */
+interface PageRead {
+  h: Head;
+  n: number;
+  last: { txid: number; key: string } | null;
+  /** The entries' JSON with commas between them: its length, and how to write it where the answer holds it. */
+  entries: { size: number; writeAt(target: Buffer, at: number): void };
+}
+
+/** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows, so the database joins the page. */
+async function readPageInDatabase(db: Db, head: SQL, page: SQL, limit: number): Promise<PageRead> {
+  const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
+    db,
+    sql`with ${head}, page as materialized (select txid, key, entry, row_number() over (order by txid, key) as n from (${page}) p)
+        select found, xmin, xmax, open,
+               (select string_agg(entry, ',' order by n) from page where n <= ${limit}) as entries,
+               (select count(*)::int from page) as n,
+               (select txid::float8 from page where n = ${limit}) as last_txid,
+               (select key from page where n = ${limit}) as last_key
+        from head`,
+  );
+  const text = r.entries ?? '';
+  return {
+    h: { found: r.found, xmin: Number(r.xmin), xmax: Number(r.xmax), open: r.open?.map(Number) ?? null },
+    n: r.n,
+    last: r.last_key !== null ? { txid: Number(r.last_txid), key: r.last_key } : null,
+    entries: { size: Buffer.byteLength(text), writeAt: (target, at) => void target.write(text, at) },
+  };
+}
+
+/**
+ * PostgreSQL: the head as one more row (txid null, its JSON in the entry column), then the page's rows, each
+ * as [txid, key, its entry's JSON], read as bytes (server/db/copy-rows.ts): the entries' UTF-8 goes out as
+ * it came in, never decoded.
+ */
+async function readPageAsBytes(db: Db, head: SQL, page: SQL, limit: number): Promise<PageRead> {
+  const rows = await copyRows(
+    (db as unknown as { $client: pg.Pool }).$client,
+    sql`with ${head}
+        select null::bigint, null::text, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text
+        from head
+        union all (select txid, key, entry from (${page}) p)`,
+  );
+  let at = 0; // Append keeps its inputs' order: the head comes first, but it is found wherever it is
+  while (at < rows.count && rows.length(at, 0) !== -1) at++;
+  const n = rows.count - 1;
+  // The page's rows without the head, in order; `limit` of them are sent, one more says there are more.
+  const row = (i: number) => (i < at ? i : i + 1);
+  const kept = Math.min(n, limit);
+  let size = Math.max(kept - 1, 0);
+  for (let i = 0; i < kept; i++) size += rows.length(row(i), 2);
+  return {
+    h: JSON.parse(rows.text(at, 2)!) as Head,
+    n,
+    last: n > limit ? { txid: rows.int8(row(limit - 1), 0)!, key: rows.text(row(limit - 1), 1)! } : null,
+    entries: {
+      size,
+      writeAt(target, to) {
+        for (let i = 0; i < kept; i++) {
+          if (i) target[to++] = 0x2c; // ,
+          to += rows.copyField(row(i), 2, target, to);
+        }
+      },
+    },
+  };
+}
+
 /**
  * `format`: 'entries' (a PullResponse) or 'rows' (a PullRowsResponse: each entry as an array of values).
  * `onlyItems`: a unit-bound reader's items (server/services/visibility.ts); others' changes are left out.
@@ -119,9 +186,8 @@ const toPoint = (h: Head): Point => {
  * for a missing or deleted plan. Issue 13: one statement checks the plan, takes the snapshot and reads the
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
  * it gives is exactly what this read could not see. Each row's JSON is stored with it in both formats
- * (progress.entry and entry_row, built by the database when the row is written). On PGlite the page's
- * JSON is joined by the database (one value out of the WebAssembly heap); on PostgreSQL each row comes as
- * its entry's JSON bytes, and JS joins them.
+ * (progress.entry and entry_row, built by the database when the row is written); the page is read by
+ * readPageInDatabase (PGlite) or readPageAsBytes (PostgreSQL).
  */
 export async function pullChangesJson(
   db: Db,
@@ -146,60 +212,19 @@ export async function pullChangesJson(
   const page = sql`select txid, key, ${format === 'rows' ? sql`entry_row` : sql`entry`} as entry from progress
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
-  let h: Head;
-  let entries: Buffer; // the entries' JSON, with commas between them
-  let n: number;
-  let last: { txid: number; key: string } | null = null;
-  // PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows.
-  if (pgliteOf(db)) {
-    const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
-      db,
-      sql`with ${head}, page as materialized (select txid, key, entry, row_number() over (order by txid, key) as n from (${page}) p)
-          select found, xmin, xmax, open,
-                 (select string_agg(entry, ',' order by n) from page where n <= ${limit}) as entries,
-                 (select count(*)::int from page) as n,
-                 (select txid::float8 from page where n = ${limit}) as last_txid,
-                 (select key from page where n = ${limit}) as last_key
-          from head`,
-    );
-    h = { found: r.found, xmin: Number(r.xmin), xmax: Number(r.xmax), open: r.open?.map(Number) ?? null };
-    entries = Buffer.from(r.entries ?? '');
-    n = r.n;
-    if (r.last_key !== null) last = { txid: Number(r.last_txid), key: r.last_key };
-  } else {
-    // The head as one more row (txid null, its JSON in the entry column), then the page's rows, each as
-    // [txid, key, its entry's JSON], read as bytes (server/db/copy-rows.ts): the entries' UTF-8 goes out
-    // as it came in, never decoded.
-    const rows = await copyRows(
-      (db as unknown as { $client: pg.Pool }).$client,
-      sql`with ${head}
-          select null::bigint, null::text, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text
-          from head
-          union all (select txid, key, entry from (${page}) p)`,
-    );
-    let at = 0; // Append keeps its inputs' order: the head comes first, but it is found wherever it is
-    while (at < rows.count && rows.length(at, 0) !== -1) at++;
-    h = JSON.parse(rows.text(at, 2)!) as Head;
-    n = rows.count - 1;
-    // The page's rows without the head, in order; `limit` of them are sent, one more says there are more.
-    const row = (i: number) => (i < at ? i : i + 1);
-    const kept = Math.min(n, limit);
-    let size = Math.max(kept - 1, 0);
-    for (let i = 0; i < kept; i++) size += rows.length(row(i), 2);
-    const joined = Buffer.allocUnsafe(size);
-    let put = 0;
-    for (let i = 0; i < kept; i++) {
-      if (i) joined[put++] = 0x2c; // ,
-      put += rows.copyField(row(i), 2, joined, put);
-    }
-    entries = joined;
-    if (n > limit) last = { txid: rows.int8(row(limit - 1), 0)!, key: rows.text(row(limit - 1), 1)! };
-  }
+  const { h, n, last, entries } = await (pgliteOf(db) ? readPageInDatabase : readPageAsBytes)(db, head, page, limit);
   if (!h.found) throw new NotFoundError(`找不到计划：${planId}`);
   // A later page keeps the first page's starting point for what follows; the first page takes its own.
   const next = cursor.next ?? toPoint(h);
   const hasMore = n > limit;
   const here: Point = cursor.open?.length ? { since: cursor.since, open: cursor.open } : { since: cursor.since };
   const out = hasMore ? { ...here, next, after: { txid: last!.txid, key: last!.key } } : next;
-  return Buffer.concat([format === 'rows' ? ROWS_HEAD : ENTRIES_HEAD, entries, Buffer.from(`],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`)]);
+  // The answer in one buffer: its head, the entries copied straight in, its tail.
+  const opening = format === 'rows' ? ROWS_HEAD : ENTRIES_HEAD;
+  const tail = Buffer.from(`],"cursor":${JSON.stringify(encode(out))},"hasMore":${hasMore}}`);
+  const answer = Buffer.allocUnsafe(opening.length + entries.size + tail.length);
+  opening.copy(answer, 0);
+  entries.writeAt(answer, opening.length);
+  tail.copy(answer, opening.length + entries.size);
+  return answer;
 }
