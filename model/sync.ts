@@ -1,7 +1,7 @@
 // The push/pull protocol shared by the add-in, the workbook upload and the server, and the shapes of the
 // other API answers the add-in and the dashboard read.
 import { z } from 'zod';
-import { INPUT_KEYS } from './fields';
+import { INPUT_KEYS, type InputKey } from './fields';
 import { ProgressFields, ProgressValues } from './progress';
 import type { FieldError } from './errors';
 
@@ -65,9 +65,15 @@ export const PullRowsResponse = z
   .meta({ id: 'PullRowsResponse' });
 export type PullRowsResponse = z.infer<typeof PullRowsResponse>;
 
+type PullColumn = (typeof PULL_COLUMNS)[number];
+type PullValue = string | number | null;
+const isInputKey = (c: PullColumn): c is InputKey => (INPUT_KEYS as readonly string[]).includes(c);
+/** An entry's value under a column of the compact format. */
+const valueAt = (e: ChangedEntry, c: PullColumn): PullValue => (isInputKey(c) ? e.values[c] : e[c]);
+
 /** A page in the compact format: what the server's database builds (for clients that answer as the server does). */
 export function pullRowsOfResponse(page: PullResponse): PullRowsResponse {
-  const rows = page.entries.map((e) => [e.key, e.version, ...INPUT_KEYS.map((k) => e.values[k]), e.updatedBy, e.updatedAt]);
+  const rows = page.entries.map((e) => PULL_COLUMNS.map((c) => valueAt(e, c)));
   return { columns: [...PULL_COLUMNS], rows, cursor: page.cursor, hasMore: page.hasMore };
 }
 
