@@ -31,7 +31,7 @@ export function parseProgressKey(key: string): { itemId: string; period: string 
   const at = key.lastIndexOf(KEY_SEPARATOR);
   if (at <= 0) return null;
   const period = key.slice(at + 1);
-  return PeriodId.safeParse(period).success ? { itemId: key.slice(0, at), period } : null;
+  return PERIOD_PATTERN.test(period) ? { itemId: key.slice(0, at), period } : null; // PeriodId's rule, without zod's cost per key
 }
 
 /** The twelve months of a year, '2026-01' … '2026-12'. */
@@ -48,8 +48,9 @@ export function periodEnd(period: PeriodId): string {
 
 /** The month before, for "累计 never below the previous period's 累计". */
 export function previousPeriod(period: PeriodId): PeriodId {
-  const [y, m] = period.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+  const y = Number(period.slice(0, 4));
+  const m = Number(period.slice(5, 7));
+  return m === 1 ? `${y - 1}-12` : `${y}-${m <= 10 ? '0' : ''}${m - 1}`;
 }
 
 /** Reports are due on this day of each month unless the plan states its own "每月N日前". */

@@ -95,28 +95,50 @@ function targetValue(item: SnapshotItem, period: string): { value: number; kind:
   return { value, kind: item.target.kind };
 }
 
-/** The lowest 累计 reported for `itemId` in a month after `period` (this batch's accepted values count). */
-function laterMinimum(
-  itemId: string,
-  period: string,
-  periods: Iterable<string>,
-  cumulativeOf: (key: string) => number | null | undefined,
-): { value: number; period: string } | null {
-  let best: { value: number; period: string } | null = null;
-  for (const p of periods) {
-    if (p <= period) continue;
-    const c = cumulativeOf(`${itemId}@${p}`);
-    if (c != null && (best === null || c < best.value)) best = { value: c, period: p };
+/**
+ * 累计 by item and month: the stored rows, and over them this batch's accepted values (both 累计 orders
+ * read them). Kept per item so that the later months of an entry are the item's few rows, not a key
+ * built and looked up for every month of the plan (issue 13: a 150-entry push did 1,800 of those).
+ */
+class Cumulatives {
+  private readonly byItem = new Map<string, Map<string, number | null>>();
+
+  constructor(
+    stored: ReadonlyMap<string, StoredRow>,
+    private readonly periods: ReadonlyMap<string, unknown>,
+  ) {
+    for (const [key, row] of stored) {
+      const k = parseProgressKey(key);
+      if (k) this.set(k.itemId, k.period, row.values.cumulative);
+    }
   }
-  return best;
+
+  set(itemId: string, period: string, cumulative: number | null): void {
+    const months = this.byItem.get(itemId);
+    if (months) months.set(period, cumulative);
+    else this.byItem.set(itemId, new Map([[period, cumulative]]));
+  }
+
+  of(itemId: string, period: string): number | null | undefined {
+    return this.byItem.get(itemId)?.get(period);
+  }
+
+  /** The lowest 累计 reported in one of the plan's months after `period`. */
+  laterMinimum(itemId: string, period: string): { value: number; period: string } | null {
+    let best: { value: number; period: string } | null = null;
+    for (const [p, c] of this.byItem.get(itemId) ?? []) {
+      if (p <= period || c == null || !this.periods.has(p)) continue;
+      if (best === null || c < best.value || (c === best.value && p < best.period)) best = { value: c, period: p };
+    }
+    return best;
+  }
 }
 
 export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnapshot, actor: PushActor): EntryDecision[] {
   const seen = new Set<string>();
   // This batch's accepted values count as stored for the rules of its later entries (both 累计 orders).
-  const accepted = new Map<string, ProgressValues>();
-  const cumulativeOf = (key: string) => (accepted.has(key) ? accepted.get(key)!.cumulative : snapshot.stored.get(key)?.values.cumulative);
-  const months = [...snapshot.periods.keys()];
+  const cumulatives = new Cumulatives(snapshot.stored, snapshot.periods);
+  const timeProgressOf = new Map<string, number>(); // one per month of the batch, not one per entry
 
   return entries.map((entry): EntryDecision => {
     const reject = (code: FieldError['code'], field = 'key', detail?: string): EntryDecision => ({
@@ -144,17 +166,19 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
     const { values, errors } = validateProgress(entry.fields as ProgressFields, {
       target: item.target ? { unit: item.target.unit } : undefined,
       current: current?.values,
-      previousCumulative: cumulativeOf(`${key.itemId}@${previousPeriod(key.period)}`) ?? null,
+      previousCumulative: cumulatives.of(key.itemId, previousPeriod(key.period)) ?? null,
       periodClosed: status === 'closed',
     });
     if (status !== 'closed') {
       const failed = new Set(errors.map((e) => e.field));
       // 累计 never falls from one month to the next, whichever month is pushed first (issue 15).
-      const later = values.cumulative !== null && !failed.has('cumulative') ? laterMinimum(key.itemId, key.period, months, cumulativeOf) : null;
+      const later = values.cumulative !== null && !failed.has('cumulative') ? cumulatives.laterMinimum(key.itemId, key.period) : null;
       if (later && values.cumulative! > later.value) errors.push(fieldError('cumulative', 'CUMULATIVE_ABOVE_LATER', `${later.period}累计${later.value}`));
       if (snapshot.timeProgress) {
         const target = targetValue(item, key.period);
-        const light = lightOf({ rate: completionRate(values.cumulative, target), target, values }, snapshot.timeProgress(key.period), snapshot.lights);
+        let time = timeProgressOf.get(key.period);
+        if (time === undefined) timeProgressOf.set(key.period, (time = snapshot.timeProgress(key.period)));
+        const light = lightOf({ rate: completionRate(values.cumulative, target), target, values }, time, snapshot.lights);
         errors.push(...lightErrors(light, values));
       }
       if (role === 'co') {
@@ -163,7 +187,7 @@ export function decideEntries(entries: readonly PushEntry[], snapshot: PushSnaps
       }
     }
     if (errors.length) return { key: entry.key, outcome: 'rejected', errors };
-    accepted.set(entry.key, values);
+    cumulatives.set(key.itemId, key.period, values.cumulative);
     return { key: entry.key, outcome: 'accepted', itemId: key.itemId, period: key.period, version: currentVersion + 1, values, old: current };
   });
 }

@@ -84,6 +84,30 @@ describe('decideEntries', () => {
     ]);
   });
 
+  it('累计 against later months: the lowest of them is named, a rejected entry does not count, a month outside the plan is not read', () => {
+    const s = snapshot({
+      stored: new Map([
+        ['m1@2024-03', row(1, { cumulative: 30 })],
+        ['m1@2024-02', row(1, { cumulative: 15 })],
+        ['m1@2024-07', row(1, { cumulative: 1 })], // not one of the plan's months
+        ['t2@2024-02', row(1, { cumulative: 2 })], // another item
+      ]),
+    });
+    const [d] = decideEntries([e('m1@2024-01', { cumulative: 20 })], s, admin);
+    expect(d).toMatchObject({ outcome: 'rejected', errors: [{ code: 'CUMULATIVE_ABOVE_LATER', message: expect.stringContaining('2024-02累计15') }] });
+    expect(decideEntries([e('m1@2024-01', { cumulative: 15 })], s, admin).map(codes)).toEqual(['accepted']);
+    expect(decideEntries([e('m1@2024-01', { cumulative: 10 }), e('m1@2024-02', { cumulative: 5 }, 1)], s, admin).map(codes)).toEqual([
+      'accepted',
+      ['CUMULATIVE_DECREASED'],
+    ]);
+    // February's 5 is refused (本月完成 above 累计), so January is held to the stored 15, not to 5.
+    const rejected = decideEntries([e('m1@2024-02', { cumulative: 5, monthDone: 9 }, 1), e('m1@2024-01', { cumulative: 12 })], s, admin);
+    expect(rejected.map(codes)).toEqual([['MONTH_EXCEEDS_CUMULATIVE'], 'accepted']);
+    const later = decideEntries([e('m1@2024-02', { cumulative: 5 }, 1), e('m1@2024-01', { cumulative: 12 })], s, admin);
+    expect(later.map(codes)).toEqual(['accepted', ['CUMULATIVE_ABOVE_LATER']]);
+    expect(later[1]).toMatchObject({ errors: [{ message: expect.stringContaining('2024-02累计5') }] });
+  });
+
   it('co-lead: texts only; a figure or status is CO_LEAD_FIGURE; resending the lead figure unchanged is fine', () => {
     const s = snapshot({ stored: new Map([['m1@2024-01', row(1, { cumulative: 30, monthDone: 10 })]]) });
     const co = { role: 'reporter' as const, unit: '乙局' };

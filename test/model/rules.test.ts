@@ -91,5 +91,10 @@ describe('helpers', () => {
     expect(itemIdOf(progressKey('t@1', '2023-04'))).toBe('t@1');
     expect(previousPeriod('2023-01')).toBe('2022-12');
     expect(previousPeriod('2023-10')).toBe('2023-09');
+    // Every month of a year steps back to the one before it, zero-padded where it is below 10.
+    const months = ['2022-12', ...Array.from({ length: 12 }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`)];
+    for (let i = 1; i < months.length; i++) expect(previousPeriod(months[i])).toBe(months[i - 1]);
+    expect(parseProgressKey('t1@2023-13')).toBeNull();
+    expect(parseProgressKey('t1@2023-1')).toBeNull();
   });
 });
