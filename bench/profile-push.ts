@@ -12,18 +12,14 @@ import { assignments } from '../server/db/schema';
 import { savePlan } from '../server/services/plans';
 import { openPgDatabase } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
+import { fieldsOf, itemOf, TASKS, tasksOf, UNITS } from './rush-shape';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // QINGDAN_ROOT=/other/checkout profiles that checkout's server (before/after comparisons).
 const SERVER_ROOT = process.env.QINGDAN_ROOT ?? ROOT;
-const UNITS = 50;
-const TASKS = 10_000;
 const rounds = Number(process.argv[2] ?? 5);
 const dir = '/tmp/qingdan-prof';
 mkdirSync(dir, { recursive: true });
-const itemOf = (i: number) => (i % 2 === 1 ? `t${i}-m1` : i % 4 === 0 ? `t${i}-m2` : `t${i}`);
-const countOf = (u: number) => 100 + ((u * 37) % 101);
-const tasksOf = (u: number) => Array.from({ length: countOf(u) }, (_, k) => k * UNITS + u + 1);
 
 const database = await openPgDatabase();
 const { db } = database;
@@ -77,14 +73,7 @@ for (let r = 0; r < rounds; r++) {
         entries: tasksOf(u).map((i) => ({
           key: `${itemOf(i)}@${period}`,
           baseVersion: 0,
-          fields: {
-            monthDone: i % 7,
-            cumulative: (i % 7) + 10,
-            status: '推进中',
-            progress: `第${i}项按计划推进`,
-            problems: '征地拆迁进度偏慢',
-            nextSteps: '加快推进征地拆迁',
-          },
+          fields: fieldsOf(i),
         })),
       });
       const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, {
