@@ -10,23 +10,9 @@
 // COPY takes no bind parameters, so the statement's values go in as literals (sqlLiteral: an escape
 // string that the column's or cast's type reads, as it reads a text-format parameter).
 import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import { sqlLiteral } from './prepared';
-
-/** drizzle's dialect with each parameter written as a literal in place of `$n`. */
-class InlineDialect extends PgDialect {
-  override escapeParam(_num: number, value?: unknown): string {
-    return sqlLiteral(value);
-  }
-}
-const inline = new InlineDialect();
-
-/** The statement's text with its values as literals. */
-export function inlineSql(statement: SQL): string {
-  return inline.sqlToQuery(statement).sql;
-}
+import { inlineSql } from './prepared';
 
 /** The 11 bytes every binary COPY answer starts with. */
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');

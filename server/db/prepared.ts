@@ -46,6 +46,19 @@ export function sqlLiteral(value: unknown): string {
   throw new TypeError(`不支持的参数类型：${Object.prototype.toString.call(value)}`);
 }
 
+/** drizzle's dialect with each parameter written as a literal in place of `$n`. */
+class InlineDialect extends PgDialect {
+  override escapeParam(_num: number, value?: unknown): string {
+    return sqlLiteral(value);
+  }
+}
+const inline = new InlineDialect();
+
+/** The statement's text with its values as literals (for COPY, and for a statement sent with its BEGIN). */
+export function inlineSql(statement: SQL): string {
+  return inline.sqlToQuery(statement).sql;
+}
+
 /**
  * The rows of `statement`, run on `tx` (the transaction of `db`, or db itself): on PGlite as a statement
  * prepared once per text, on PostgreSQL as it is.

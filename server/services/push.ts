@@ -6,7 +6,7 @@
 // it and returns the stored answer. Rows are written with one set-based upsert per chunk (unnest arrays) whose WHERE
 // re-checks the version, so a concurrent writer that got there first turns our entry into a conflict.
 import { anyText, probes, textArray } from '../db/any-of';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { AppError } from '../../model/errors';
 import { DEFAULT_LIGHTS } from '../../model/lights';
 import { parseProgressKey, type ProgressStatus, type ProgressValues } from '../../model/progress';
@@ -18,7 +18,7 @@ import { timeProgress } from '../../model/stats';
 import type { PushBatch, PushResponse, PushResult } from '../../model/sync';
 import type { Actor } from '../auth/tokens';
 import { rowsOf, type Db } from '../db/connect';
-import { preparedRows } from '../db/prepared';
+import { openedTransaction, type Tx } from '../db/opened-transaction';
 import { batches, progress } from '../db/schema';
 import { NotFoundError } from './plans';
 
@@ -29,8 +29,6 @@ export class BatchReuseError extends AppError {
 }
 
 const CHUNK = 5000; // rows per statement (each column travels as one array parameter)
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** The columns valuesOf reads, for a select of only those (not the row's stored pull JSON). */
 export const valueColumns = {
@@ -84,11 +82,16 @@ export interface BatchClaim {
   stored: boolean;
 }
 
+/** The statement that claims a batch id: its one row when this transaction took it, none when it was taken. */
+const claimSql = (planId: string, kind: string, batchId: string, actorName: string) =>
+  sql`insert into batches (plan_id, kind, batch_id, actor) values (${planId}, ${kind}, ${batchId}, ${actorName}) on conflict do nothing returning batch_id`;
+
 /**
- * Runs `work` once per batch id: inside one transaction that first claims the batch id. A replay (or a
- * concurrent duplicate, once the first commits) gets the stored answer. Shared with target batches.
- * `claimedByWork`: the work's first statement claims the id itself (pushBatch folds the claim into its
- * reads, issue 13) and throws `Replay` when the id was taken.
+ * Runs `work` once per batch id: inside one transaction whose first statement claims the batch id (sent
+ * with its BEGIN, server/db/opened-transaction.ts). A replay (or a concurrent duplicate, once the first
+ * commits) gets the stored answer. Shared with target batches. `claimedBy`: the work's own first
+ * statement, which claims the id with its reads (pushBatch, issue 13); work gets its rows and throws
+ * `Replay` when the id was taken.
  */
 export async function oncePerBatch<R extends { batchId: string; replayed: boolean }>(
   db: Db,
@@ -96,27 +99,22 @@ export async function oncePerBatch<R extends { batchId: string; replayed: boolea
   kind: 'progress' | 'targets',
   batchId: string,
   actor: Actor,
-  work: (tx: Tx, claim: BatchClaim) => Promise<R>,
-  opts: { claimedByWork?: boolean; answer?: AnswerForm<R> } = {},
+  work: (tx: Tx, claim: BatchClaim, firstRows: unknown[]) => Promise<R>,
+  opts: { claimedBy?: () => SQL; answer?: AnswerForm<R> } = {},
 ): Promise<R> {
   const form = opts.answer ?? (asItIs as AnswerForm<R>);
-  if (!opts.claimedByWork) {
+  if (!opts.claimedBy) {
     const early = await storedAnswer(db, planId, kind, batchId, actor, form);
     if (early) return early;
   }
   for (let attempt = 0; ; attempt++) {
     try {
-      return await db.transaction(async (tx) => {
-        if (!opts.claimedByWork) {
-          const claimed = await tx
-            .insert(batches)
-            .values({ planId, kind, batchId, actor: actor.name })
-            .onConflictDoNothing()
-            .returning({ batchId: batches.batchId });
-          if (!claimed.length) throw new Replay();
-        }
+      // Built for each attempt: the work's statement reads what this process keeps at that moment.
+      const first = opts.claimedBy ? opts.claimedBy() : claimSql(planId, kind, batchId, actor.name);
+      return await openedTransaction(db, first, async (tx, rows: unknown[]) => {
+        if (!opts.claimedBy && !rows.length) throw new Replay();
         const claim: BatchClaim = { stored: false };
-        const response = await work(tx, claim);
+        const response = await work(tx, claim, rows);
         // One round trip fewer per push when the work wrote the response in its upsert (issue 13).
         if (!claim.stored) {
           await rowsOf(
@@ -239,10 +237,23 @@ const progressAnswer: AnswerForm<PushResponse> = {
 export async function pushBatch(db: Db, actor: Actor, planId: string, batch: PushBatch): Promise<PushResponse> {
   // No look-up before the transaction (issue 13): its first statement claims the batch id and reads the
   // snapshot; a retried batch (the id already committed) rolls back and answers the stored result.
-  return oncePerBatch(db, planId, 'progress', batch.batchId, actor, (tx, claim) => applyEntries(db, tx, actor, planId, batch, claim), {
-    claimedByWork: true,
-    answer: progressAnswer,
-  });
+  let load: LoadScope; // what the current attempt's claim statement is scoped to
+  return oncePerBatch(
+    db,
+    planId,
+    'progress',
+    batch.batchId,
+    actor,
+    (tx, claim, rows) => applyEntries(tx, actor, planId, batch, claim, readClaimAndLoad(db, planId, load, rows[0] as ClaimAndLoadRow | undefined)),
+    {
+      claimedBy: () => {
+        const built = claimAndLoadStatement(db, planId, batch.batchId, actor.name, batch.entries);
+        load = built.load;
+        return built.statement;
+      },
+      answer: progressAnswer,
+    },
+  );
 }
 
 /** What the claim-and-read statement says besides the snapshot. */
@@ -375,17 +386,7 @@ export function claimAndLoadStatement(db: Db, planId: string, batchId: string, a
 }
 
 /** The claim-and-read statement's answer for a batch (claimAndLoadSql says what it reads and why). */
-export async function claimAndLoad(
-  db: Db,
-  tx: Tx,
-  planId: string,
-  batchId: string,
-  actorName: string,
-  entries: readonly { key: string }[],
-): Promise<{ claim: PushClaim; snapshot: PushSnapshot }> {
-  const { load, statement } = claimAndLoadStatement(db, planId, batchId, actorName, entries);
-  // The statement's text is the same for every batch: on PGlite it is planned once (server/db/prepared.ts).
-  const [row] = await preparedRows<ClaimAndLoadRow>(db, tx as unknown as Db, statement);
+function readClaimAndLoad(db: Db, planId: string, load: LoadScope, row: ClaimAndLoadRow | undefined): { claim: PushClaim; snapshot: PushSnapshot } {
   const read = { version: Number(row?.version ?? 0), targets: row?.targets ?? [], nodes: row?.nodes ?? [] };
   const { items, docUnits, assigned } = batchStructure(db, planId, load.itemIds, load.ask, read);
   const year = row?.year;
@@ -404,9 +405,15 @@ export async function claimAndLoad(
   };
 }
 
-async function applyEntries(db: Db, tx: Tx, actor: Actor, planId: string, batch: PushBatch, claim: BatchClaim): Promise<PushResponse> {
+async function applyEntries(
+  tx: Tx,
+  actor: Actor,
+  planId: string,
+  batch: PushBatch,
+  claim: BatchClaim,
+  { claim: claimed, snapshot }: { claim: PushClaim; snapshot: PushSnapshot },
+): Promise<PushResponse> {
   const pushActor: PushActor = { role: actor.role, unit: actor.unit?.name ?? null };
-  const { claim: claimed, snapshot } = await claimAndLoad(db, tx, planId, batch.batchId, actor.name, batch.entries);
   if (!claimed.plan) throw new NotFoundError(`找不到计划：${planId}`);
   if (!claimed.claimed) throw new Replay(claimed.seen);
   const decisions = await decideEntries(batch.entries, snapshot, pushActor);

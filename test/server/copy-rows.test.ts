@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
-import { CopyFormatError, copyRows, inlineSql, parseBinaryCopy, type CopyRows } from '../../server/db/copy-rows';
+import { CopyFormatError, copyRows, parseBinaryCopy, type CopyRows } from '../../server/db/copy-rows';
+import { inlineSql } from '../../server/db/prepared';
 import { textArray } from '../../server/db/any-of';
 import { databases, type TestDatabase } from '../helpers/db';
 

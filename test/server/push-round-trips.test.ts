@@ -33,7 +33,7 @@ describe.skipIf(target.skip)('push round trips · PostgreSQL', () => {
       fields: { monthDone: i + 1, cumulative: i + 10, status: '推进中', progress: '推进', problems: '征地偏慢', nextSteps: '加快征地' },
     }));
 
-  it('a reporter push: begin, one claim-and-read statement, one write statement, commit (the token cached)', async () => {
+  it('a reporter push: begin with the claim-and-read statement, one write statement, commit (the token cached)', async () => {
     const token = s.reporter['综合规划处'];
     const push = (id: string, period: string, base: number) =>
       s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, { batchId: id, entries: entries(period, base) });
@@ -43,6 +43,23 @@ describe.skipIf(target.skip)('push round trips · PostgreSQL', () => {
     const r = await push(batchId(), '2024-04', 0);
     expect(r.status).toBe(200);
     expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual(['applied', 'applied']);
-    expect(statements.length).toBe(4);
+    expect(statements.length).toBe(3);
+    // BEGIN travels with the claim (server/db/opened-transaction.ts); the write stores the answer too.
+    expect(statements[0]).toMatch(/^begin; with claim as \(/);
+    expect(statements[1]).toMatch(/insert into progress/);
+    expect(statements[2]).toBe('commit');
+  });
+
+  it('a target batch: begin with the claim of its batch id, its writes, commit', async () => {
+    statements.length = 0;
+    const r = await s.req('POST', `/api/v1/plans/${s.planId}/targets/batches`, s.admin, {
+      batchId: batchId('tg'),
+      edits: [{ targetId: 't1-m1', baseVersion: 1, fields: { value: 300 } }],
+    });
+    expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual(['applied']);
+    const opened = statements.findIndex((q) => /^begin; insert into batches/.test(q));
+    expect(opened).toBeGreaterThanOrEqual(0);
+    expect(statements.slice(opened + 1)).not.toContain('begin');
+    expect(statements.at(-1)).toBe('commit');
   });
 });
