@@ -63,3 +63,36 @@ describe.skipIf(target.skip)('push round trips · PostgreSQL', () => {
     expect(statements.at(-1)).toBe('commit');
   });
 });
+
+for (const target of databases()) {
+  describe.skipIf(target.skip)(`push with quotes and backslashes in what becomes a literal · ${target.label}`, () => {
+    let database: TestDatabase;
+    let s: Setup;
+    beforeAll(async () => {
+      database = await target.open();
+      s = await setup(database);
+    });
+    afterAll(() => database?.close());
+
+    it("a batch id and keys holding ' \\ ; -- are stored and answered as they are, and replayed by the same id", async () => {
+      const token = s.reporter['综合规划处'];
+      const id = `q'); drop table progress; -- \\' ${batchId()}`;
+      const body = {
+        batchId: id,
+        entries: [
+          { key: 't4-m2@2024-05', baseVersion: 0, fields: { monthDone: 1, cumulative: 20, status: '推进中', progress: `它's \\ 完成"278亿元"`, problems: "征地'偏慢", nextSteps: '加快\\征地' } },
+          { key: `x'); delete from progress; --@2024-05`, baseVersion: 0, fields: { monthDone: 1 } },
+        ],
+      };
+      const r = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, body);
+      expect(r.status).toBe(200);
+      expect(r.body.batchId).toBe(id);
+      expect(r.body.results.map((x: { outcome: string }) => x.outcome)).toEqual(['applied', 'rejected']);
+      expect(r.body.results[0].values.progress).toBe(`它's \\ 完成"278亿元"`);
+      const again = await s.req('POST', `/api/v1/plans/${s.planId}/progress/batches`, token, body);
+      expect(again.body).toMatchObject({ replayed: true, results: r.body.results });
+      const rows = await s.req('GET', `/api/v1/plans/${s.planId}/changes`, s.admin);
+      expect(rows.body.entries.map((e: { key: string }) => e.key)).toContain('t4-m2@2024-05');
+    });
+  });
+}
