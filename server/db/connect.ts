@@ -40,7 +40,7 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    // 20: in a month-end rush each push holds a connection for ~10 statements; 10 made pushes queue for one
+    // 20: in a month-end rush each push holds a connection for its transaction; 10 made pushes queue for one
     // (issue 13, bench/rush.bench.ts), and 20 stays well inside PostgreSQL's default 100 connections.
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 20 });
     // An idle client dropped by the server (restart, pg_terminate_backend) must not crash the process:

@@ -80,7 +80,11 @@ for (const target of databases()) {
       const body = {
         batchId: id,
         entries: [
-          { key: 't4-m2@2024-05', baseVersion: 0, fields: { monthDone: 1, cumulative: 20, status: '推进中', progress: `它's \\ 完成"278亿元"`, problems: "征地'偏慢", nextSteps: '加快\\征地' } },
+          {
+            key: 't4-m2@2024-05',
+            baseVersion: 0,
+            fields: { monthDone: 1, cumulative: 20, status: '推进中', progress: `它's \\ 完成"278亿元"`, problems: "征地'偏慢", nextSteps: '加快\\征地' },
+          },
           { key: `x'); delete from progress; --@2024-05`, baseVersion: 0, fields: { monthDone: 1 } },
         ],
       };
