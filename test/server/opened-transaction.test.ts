@@ -48,6 +48,20 @@ for (const target of databases()) {
       }
     });
 
+    it('inside another transaction (a workbook confirm runs a target batch so): part of it, undone with it', async () => {
+      const inner = (tx: Db, k: string) =>
+        openedTransaction(tx, sql`insert into tx_probe (k) values (${k}) returning k`, async (_t, rows: { k: string }[]) => rows[0].k);
+      expect(await db.transaction(async (tx) => inner(tx as unknown as Db, 'outer-kept'))).toBe('outer-kept');
+      expect(await count('outer-kept')).toBe(1);
+      await expect(
+        db.transaction(async (tx) => {
+          await inner(tx as unknown as Db, 'outer-undone');
+          throw new Error('外层失败');
+        }),
+      ).rejects.toThrow('外层失败');
+      expect(await count('outer-undone')).toBe(0);
+    });
+
     it('a failing first statement: nothing stored, work not run, the database error carries its code', async () => {
       await rowsOf(db, sql`insert into tx_probe (k) values ('taken')`);
       let ran = false;
