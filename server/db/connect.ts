@@ -95,6 +95,12 @@ export async function rowsOf<T>(db: Pick<Db, 'execute'>, query: SQL): Promise<T[
   return result.rows;
 }
 
+/** The PostgreSQL pool behind `db`, or null on PGlite or when `db` is a transaction (it holds one connection). */
+export function poolOf(db: Db): pg.Pool | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+}
+
 /** The PGlite instance behind `db` (it runs in this process), or null on PostgreSQL. */
 export function pgliteOf(db: Db): PGlite | null {
   const client = (db as unknown as { $client?: unknown }).$client;

@@ -4,13 +4,13 @@
 // to PostgreSQL is a socket write that wakes a backend, and a push's statements are few (BEGIN, the
 // claim-and-read, the upsert, COMMIT), so BEGIN alone was a fifth of them. Here the first statement
 // travels with it as one simple query ("begin; …"); a simple query takes no bind parameters, so its values
-// go in as literals (inlineSql). PGlite runs in this process, where a round trip costs nothing: there
-// it is drizzle's transaction, the first statement prepared once (preparedRows); so it is inside another
-// transaction.
+// go in as literals (inlineSql). PGlite runs in this process, where a round trip costs nothing: there,
+// and inside another transaction, it is drizzle's transaction, the first statement prepared once on
+// PGlite (preparedRows).
 import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
-import type { Db } from './connect';
+import type pg from 'pg';
+import { poolOf, type Db } from './connect';
 import { inlineSql, preparedRows } from './prepared';
 import * as schema from './schema';
 
@@ -30,10 +30,10 @@ function handleOf(client: pg.PoolClient): Db {
  * rows. Committed when work returns, rolled back when it throws (or when `first` fails).
  */
 export async function openedTransaction<T, Row>(db: Db, first: SQL, work: (tx: Tx, rows: Row[]) => Promise<T>): Promise<T> {
-  const pool = (db as unknown as { $client?: unknown }).$client;
+  const pool = poolOf(db);
   // PGlite, or `db` already a transaction (a workbook confirm runs a target batch inside its own): drizzle's
   // transaction (a savepoint inside another one), the first statement as its first query.
-  if (!(pool instanceof pg.Pool)) return db.transaction(async (tx) => work(tx, await preparedRows<Row>(db, tx, first)));
+  if (!pool) return db.transaction(async (tx) => work(tx, await preparedRows<Row>(db, tx, first)));
   const text = `begin; ${inlineSql(first)}`;
   const client = await pool.connect();
   let broken: Error | undefined;

@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { anyText } from '../db/any-of';
 import { copyRows } from '../db/copy-rows';
-import { pgliteOf, rowsOf, type Db } from '../db/connect';
+import { poolOf, rowsOf, type Db } from '../db/connect';
 import { progress } from '../db/schema';
 import { AppError } from '../../model/errors';
 import { PULL_COLUMNS } from '../../model/sync';
@@ -121,7 +121,7 @@ interface PageRead {
   entries: { size: number; writeAt(target: Buffer, at: number): void };
 }
 
-/** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows, so the database joins the page. */
+/** PGlite runs in this process: handing rows from its WebAssembly heap to JS costs more than the rows, so the database joins the page (also for a PostgreSQL transaction, which has no pool for the COPY). */
 async function readPageInDatabase(db: Db, head: SQL, page: SQL, limit: number): Promise<PageRead> {
   const [r] = await rowsOf<Head & { entries: string | null; n: number; last_txid: number | null; last_key: string | null }>(
     db,
@@ -147,9 +147,9 @@ async function readPageInDatabase(db: Db, head: SQL, page: SQL, limit: number): 
  * as [txid, key, its entry's JSON], read as bytes (server/db/copy-rows.ts): the entries' UTF-8 goes out as
  * it came in, never decoded.
  */
-async function readPageAsBytes(db: Db, head: SQL, page: SQL, limit: number): Promise<PageRead> {
+async function readPageAsBytes(pool: pg.Pool, head: SQL, page: SQL, limit: number): Promise<PageRead> {
   const rows = await copyRows(
-    (db as unknown as { $client: pg.Pool }).$client,
+    pool,
     sql`with ${head}
         select null::bigint, null::text, json_build_object('found', found, 'xmin', xmin, 'xmax', xmax, 'open', open)::text
         from head
@@ -187,7 +187,7 @@ async function readPageAsBytes(db: Db, head: SQL, page: SQL, limit: number): Pro
  * page. The snapshot is the statement's own (pg_current_snapshot() is the active snapshot), so the cursor
  * it gives is exactly what this read could not see. Each row's JSON is stored with it in both formats
  * (progress.entry and entry_row, built by the database when the row is written); the page is read by
- * readPageInDatabase (PGlite) or readPageAsBytes (PostgreSQL).
+ * readPageInDatabase (PGlite) or readPageAsBytes (PostgreSQL's pool).
  */
 export async function pullChangesJson(
   db: Db,
@@ -212,7 +212,9 @@ export async function pullChangesJson(
   const page = sql`select txid, key, ${format === 'rows' ? sql`entry_row` : sql`entry`} as entry from progress
                    where plan_id = ${planId} and ${from} ${after} ${only} and (select found from head)
                    order by txid, key limit ${limit + 1}`;
-  const { h, n, last, entries } = await (pgliteOf(db) ? readPageInDatabase : readPageAsBytes)(db, head, page, limit);
+  // A pool: PostgreSQL's own connection for the COPY. PGlite, or a transaction's one connection: the join in the database.
+  const pool = poolOf(db);
+  const { h, n, last, entries } = await (pool ? readPageAsBytes(pool, head, page, limit) : readPageInDatabase(db, head, page, limit));
   if (!h.found) throw new NotFoundError(`找不到计划：${planId}`);
   // A later page keeps the first page's starting point for what follows; the first page takes its own.
   const next = cursor.next ?? toPoint(h);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type pg from 'pg';
 import { CopyFormatError, copyRows, parseBinaryCopy, type CopyRows } from '../../server/db/copy-rows';
+import { poolOf } from '../../server/db/connect';
 import { inlineSql } from '../../server/db/prepared';
 import { textArray } from '../../server/db/any-of';
 import { databases, type TestDatabase } from '../helpers/db';
@@ -17,7 +18,7 @@ describe.skipIf(pgTarget.skip)('COPY rows as bytes · PostgreSQL', () => {
   let pool: pg.Pool;
   beforeAll(async () => {
     database = await pgTarget.open({ poolSize: 2 });
-    pool = (database.db as unknown as { $client: pg.Pool }).$client;
+    pool = poolOf(database.db)!;
   });
   afterAll(() => database?.close());
 
