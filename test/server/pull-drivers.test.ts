@@ -103,6 +103,14 @@ describe.skipIf(pgTarget.skip)('pull · the same JSON from PGlite and PostgreSQL
     expect(pagedPg.map((p) => pullResponseOfRows({ ...JSON.parse(`${p}}`), cursor: '', hasMore: false }).entries)).toEqual(objectPages);
   });
 
+  it('inside a PostgreSQL transaction (no pool for the COPY) the page is joined by the database: the same bytes', async () => {
+    const pb = await seed(b, ROWS);
+    const outside = (await pullChangesJson(b.db, pb, undefined, 2)).toString('utf8');
+    const inside = (await b.db.transaction(async (tx) => pullChangesJson(tx as unknown as TestDatabase['db'], pb, undefined, 2))).toString('utf8');
+    expect(inside.slice(0, inside.indexOf(',"cursor":'))).toBe(outside.slice(0, outside.indexOf(',"cursor":')));
+    expect(JSON.parse(inside).hasMore).toBe(true);
+  });
+
   it('a compact page is read by its column names, whatever their order', () => {
     const page = {
       columns: ['updatedAt', 'extra', ...PULL_COLUMNS.filter((c) => c !== 'updatedAt')],
