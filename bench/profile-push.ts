@@ -12,7 +12,7 @@ import { assignments } from '../server/db/schema';
 import { savePlan } from '../server/services/plans';
 import { openPgDatabase } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
-import { fieldsOf, itemOf, TASKS, tasksOf, UNITS } from './rush-shape';
+import { pushRound, TASKS, TOTAL_ROWS, UNITS } from './rush-shape';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // QINGDAN_ROOT=/other/checkout profiles that checkout's server (before/after comparisons).
@@ -64,33 +64,13 @@ const cpu: number[] = [];
 for (let r = 0; r < rounds; r++) {
   const c0 = cpuMs();
   const period = `2024-${String(r + 1).padStart(2, '0')}`;
-  const t0 = performance.now();
-  let failed = 0;
-  await Promise.all(
-    tokens.map(async (token, u) => {
-      const body = JSON.stringify({
-        batchId: `prof-${r}-${u}`,
-        entries: tasksOf(u).map((i) => ({
-          key: `${itemOf(i)}@${period}`,
-          baseVersion: 0,
-          fields: fieldsOf(i),
-        })),
-      });
-      const res = await fetch(`${url}/api/v1/plans/rush/progress/batches`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-      });
-      const json = (await res.json()) as { results?: { outcome: string }[] };
-      if (res.status !== 200 || json.results?.some((x) => x.outcome !== 'applied')) failed++;
-    }),
-  );
+  const { wallMs, failures } = await pushRound({ url, tokens, period, batchPrefix: `prof-${r}` });
   cpu.push(cpuMs() - c0);
-  console.log(`round ${r + 1}: ${(performance.now() - t0).toFixed(0)} ms, server CPU ${cpu[r].toFixed(0)} ms, ${failed} failed`);
+  console.log(`round ${r + 1}: ${wallMs.toFixed(0)} ms, server CPU ${cpu[r].toFixed(0)} ms, ${failures.length} failed`);
 }
 const rest = cpu.slice(1).sort((a, b) => a - b);
 console.log(
-  `server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${((rest[Math.floor(rest.length / 2)] / 7501) * 1000).toFixed(0)} µs per row)`,
+  `server CPU per round after the first: median ${rest[Math.floor(rest.length / 2)]?.toFixed(0)} ms (${((rest[Math.floor(rest.length / 2)] / TOTAL_ROWS) * 1000).toFixed(0)} µs per row)`,
 );
 child.kill('SIGINT');
 await new Promise((r) => child.once('exit', r));

@@ -25,8 +25,7 @@ import { pgReachable } from '../test/helpers/db';
 import { samplePlan } from '../test/helpers/plan';
 import { startTestServer } from '../test/helpers/server';
 import { median } from './measure';
-import type { RushRound, RushRoundResult } from './rush-client';
-import { countOf, fieldsOf, itemOf, TASKS, tasksOf, UNITS } from './rush-shape';
+import { fieldsOf, itemOf, TASKS, tasksOf, TOTAL_ROWS, UNITS, type RushRound, type RushRoundResult } from './rush-shape';
 
 const ROUNDS = 5;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
@@ -68,15 +67,14 @@ async function run(kind: 'pglite' | 'pg') {
     for (let k = 0; u + 1 + k * UNITS <= TASKS; k++)
       rows.push({ planId: 'rush', taskId: `t${k * UNITS + u + 1}`, unitId: unitId.get(`单位${u + 1}`)!, role: 'lead', ord: 0 });
   for (let i = 0; i < rows.length; i += 2000) await db.insert(assignments).values(rows.slice(i, i + 2000));
-  const total = Array.from({ length: UNITS }, (_, u) => countOf(u)).reduce((a, b) => a + b, 0);
 
-  const out = { push: [] as number[], raw: [] as number[], latency: [] as number[], failed: 0, notOnce: 0, total };
+  const out = { push: [] as number[], raw: [] as number[], latency: [] as number[], failed: 0, notOnce: 0 };
   const check = async (period: string) => {
     const [c] = await rowsOf<{ n: number; keys: number; v1: number }>(
       db,
       sql`select count(*)::int as n, count(distinct key)::int as keys, count(*) filter (where version = 1)::int as v1 from progress where plan_id = 'rush' and period = ${period}`,
     );
-    if (c.n !== total || c.keys !== total || c.v1 !== total) out.notOnce += Math.abs(total - c.v1) || 1;
+    if (c.n !== TOTAL_ROWS || c.keys !== TOTAL_ROWS || c.v1 !== TOTAL_ROWS) out.notOnce += Math.abs(TOTAL_ROWS - c.v1) || 1;
   };
   const doPush = async (period: string, round: number, timed: boolean) => {
     const r = await clients.round({ url: server.url, tokens, period, batchPrefix: `rush-${kind}-${round}` });
@@ -136,9 +134,8 @@ async function run(kind: 'pglite' | 'pg') {
   return out;
 }
 
-const rows = Array.from({ length: UNITS }, (_, u) => countOf(u)).reduce((a, b) => a + b, 0);
 const lines = [
-  `${UNITS} reporter tokens (one unit each, leading ${TASKS / UNITS} tasks of a ${TASKS.toLocaleString('en')}-task plan) push 100–200 entries each (${rows.toLocaleString('en')} rows) all at once over HTTP from a process of their own, vs a raw drizzle upsert of the same rows in ${UNITS} concurrent transactions on the server's pool (PGlite with its files in a data folder, as npm start runs it). One warm-up round, then the median of ${ROUNDS} interleaved rounds (in brackets: the lowest and highest round); latency over the ${UNITS * ROUNDS} timed pushes, failures over all ${UNITS * (ROUNDS + 1)}. Goals (issue 13): ≥ 0.7×, p99 < 3 s, 0 failed, rows exactly once.`,
+  `${UNITS} reporter tokens (one unit each, leading ${TASKS / UNITS} tasks of a ${TASKS.toLocaleString('en')}-task plan) push 100–200 entries each (${TOTAL_ROWS.toLocaleString('en')} rows) all at once over HTTP from a process of their own, vs a raw drizzle upsert of the same rows in ${UNITS} concurrent transactions on the server's pool (PGlite with its files in a data folder, as npm start runs it). One warm-up round, then the median of ${ROUNDS} interleaved rounds (in brackets: the lowest and highest round); latency over the ${UNITS * ROUNDS} timed pushes, failures over all ${UNITS * (ROUNDS + 1)}. Goals (issue 13): ≥ 0.7×, p99 < 3 s, 0 failed, rows exactly once.`,
   '',
   '| database | raw upsert rows/s | rush rows/s | ratio (rounds) | push p50 | push p99 | failed requests | rows not exactly once | goals |',
   '|---|---:|---:|---:|---:|---:|---:|---:|:---:|',
@@ -150,8 +147,8 @@ for (const kind of (['pg', 'pglite'] as const).filter((k) => !process.env.BENCH_
     continue;
   }
   const r = await run(kind);
-  const rawRate = r.total / (median(r.raw) / 1000);
-  const pushRate = r.total / (median(r.push) / 1000);
+  const rawRate = TOTAL_ROWS / (median(r.raw) / 1000);
+  const pushRate = TOTAL_ROWS / (median(r.push) / 1000);
   const ratio = pushRate / rawRate;
   const p99 = pct(r.latency, 99);
   const rounds = r.push.map((ms, i) => r.raw[i] / ms);
